@@ -1,0 +1,181 @@
+import { resolve } from 'node:path';
+import { loadConfig, type SmartemDbConfig } from './config/config.js';
+import { openSession, type ConnectionOptions } from './db/open-session.js';
+import type { DbSession } from './db/session.js';
+import { DEFAULT_JOURNAL, readJournal, type JournalRef } from './migrations/journal.js';
+import type { Logger } from './migrations/logger.js';
+import { readMigrationsFolder, rehashMigrationsFolder, type MigrationsFolder } from './migrations/migration-folder.js';
+import { renderOfflineSql } from './migrations/offline-sql.js';
+import { appliedInOrder, downgrade, stamp as stampJournal, upgrade, type RunResult, type RunnerContext } from './migrations/runner.js';
+import { readStatus, type StatusReport } from './migrations/status.js';
+import { resolveMigration } from './migrations/targets.js';
+import { planUpgrade } from './migrations/upgrade-plan.js';
+
+export interface CommonOptions extends ConnectionOptions {
+  /** The migrations folder (default: `SMARTEM_DB_MIGRATIONS` or `./drizzle`). */
+  migrationsFolder?: string;
+  /** Where the journal table lives (default `smartem_db.migrations`). */
+  journal?: Partial<JournalRef>;
+  /** lock_timeout for each migration's statements, in ms (default 10000; 0 = wait forever). */
+  lockTimeoutMs?: number;
+  /** Receives progress and notices; nothing is printed without one. */
+  logger?: Logger;
+  /** Where configuration (env files) is read from (default: the working directory). */
+  cwd?: string;
+  /** The environment to read configuration from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface MigrateOptions extends CommonOptions {
+  /** Apply up to and including this migration (id, number, unique prefix, or `+N`). */
+  to?: string;
+  /** Apply a pending migration even though a later one is already applied. */
+  allowOutOfOrder?: boolean;
+  /** Re-run a no-transaction migration that failed midway, from the failed statement. */
+  resume?: boolean;
+}
+
+/**
+ * Applies pending migrations and returns what ran and the new head. Safe to call from every
+ * replica at startup: an advisory lock makes each migration run exactly once, and with nothing
+ * pending it costs one journal read.
+ *
+ * @example
+ * import { migrate } from 'smartem-db';
+ * const { ran, head } = await migrate({ url: process.env.DATABASE_URL });
+ */
+export async function migrate(options: MigrateOptions = {}): Promise<RunResult> {
+  return withRunner(options, (ctx) =>
+    upgrade(ctx, { to: options.to, allowOutOfOrder: options.allowOutOfOrder, resume: options.resume }),
+  );
+}
+
+/** A rollback target: the last N migrations, down to (not including) a migration, or everything. */
+export type RollbackTarget = { steps: number } | { to: string } | 'base';
+
+/**
+ * Runs down.sql of applied migrations, newest first, each in its own transaction.
+ *
+ * @example await rollback({ steps: 1 }); await rollback({ to: '003' }); await rollback('base');
+ */
+export async function rollback(target: RollbackTarget, options: CommonOptions = {}): Promise<RunResult> {
+  return withRunner(options, (ctx) => downgrade(ctx, target === 'base' ? { to: 'base' } : target));
+}
+
+/**
+ * Records that exactly the migrations up to `to` are applied, without running them (`base`
+ * clears the journal). An existing SmartEM database adopts smartem-db with `stamp('001')`.
+ *
+ * @example await stamp('001', { url: process.env.DATABASE_URL });
+ */
+export async function stamp(to: string, options: CommonOptions = {}): Promise<RunResult> {
+  return withRunner(options, (ctx) => stampJournal(ctx, to));
+}
+
+/**
+ * Lists every migration as applied, pending, failed or missing, with times, and the problems
+ * with what to do about them. Reads only.
+ *
+ * @example const { head, pending, problems } = await status();
+ */
+export async function status(options: CommonOptions = {}): Promise<StatusReport> {
+  return withRunner(options, (ctx) => readStatus(ctx.session, ctx.folder, ctx.journal), { verifyManifest: false });
+}
+
+export interface OfflineSqlOptions extends CommonOptions {
+  direction: 'up' | 'down';
+  /** Upgrade: last migration to include. Downgrade: the migration to go back to, `base`, or `-N`. */
+  to?: string;
+  /** Where the database is assumed to be (a migration id or `base`), instead of reading its journal. */
+  from?: string;
+}
+
+/**
+ * The SQL an upgrade or downgrade would run, without running it (Alembic's `--sql`). With `from`
+ * it needs no database at all.
+ *
+ * @example console.log(await offlineSql({ direction: 'up', from: 'base' }));
+ */
+export async function offlineSql(options: OfflineSqlOptions): Promise<string> {
+  const config = configOf(options);
+  const folder = readMigrationsFolder(migrationsFolderOf(options, config));
+  const ref = journalOf(options);
+  const lockTimeoutMs = options.lockTimeoutMs ?? config().lockTimeoutMs;
+  let applied: string[];
+  if (options.from !== undefined) {
+    const from = resolveMigration(folder.migrations, options.from);
+    applied = folder.migrations.filter((m) => from !== null && m.number <= from.number).map((m) => m.id);
+  } else {
+    const session = await openSession(options, () => config().database);
+    try {
+      const rows = (await readJournal(session, ref)) ?? [];
+      if (options.direction === 'up') planUpgrade(folder.migrations, rows, ref, folder.folder);
+      applied = appliedInOrder(folder.migrations, rows).map((m) => m.id);
+    } finally {
+      await session.close();
+    }
+  }
+  const isApplied = (id: string) => applied.includes(id);
+  if (options.direction === 'up') {
+    const to = options.to === undefined ? undefined : resolveMigration(folder.migrations, options.to);
+    const pending = folder.migrations.filter((m) => !isApplied(m.id) && (to === undefined || (to !== null && m.number <= to.number)));
+    return renderOfflineSql(pending, 'up', ref, lockTimeoutMs);
+  }
+  const appliedMigrations = folder.migrations.filter((m) => isApplied(m.id));
+  const steps = /^-(\d+)$/.exec(options.to ?? '-1');
+  let revert;
+  if (steps) {
+    revert = appliedMigrations.slice(Math.max(0, appliedMigrations.length - Number(steps[1])));
+  } else {
+    const to = resolveMigration(folder.migrations, options.to!);
+    revert = appliedMigrations.filter((m) => to === null || m.number > to.number);
+  }
+  return renderOfflineSql(revert.reverse(), 'down', ref, lockTimeoutMs);
+}
+
+/**
+ * Rewrites the migrations folder's checksum manifest (`smartem.sum`) after a migration was
+ * added or reviewed; returns the manifest's path.
+ */
+export function hash(options: Pick<CommonOptions, 'migrationsFolder' | 'cwd' | 'env'> = {}): string {
+  return rehashMigrationsFolder(migrationsFolderOf(options, configOf(options)));
+}
+
+async function withRunner<T>(
+  options: CommonOptions,
+  work: (ctx: RunnerContext) => Promise<T>,
+  read: { verifyManifest?: boolean } = {},
+): Promise<T> {
+  const config = configOf(options);
+  const folder: MigrationsFolder = readMigrationsFolder(migrationsFolderOf(options, config), { verify: read.verifyManifest });
+  const session: DbSession = await openSession(options, () => config().database, (embedded) =>
+    options.logger?.info(
+      `No database configured (DATABASE_URL or POSTGRES_*): using the ${embedded.label}.`,
+    ),
+  );
+  try {
+    return await work({
+      session,
+      folder,
+      journal: journalOf(options),
+      lockTimeoutMs: options.lockTimeoutMs ?? config().lockTimeoutMs,
+      logger: options.logger,
+    });
+  } finally {
+    await session.close();
+  }
+}
+
+/** Configuration is read at most once per call, and only when an option leaves something open. */
+function configOf(options: Pick<CommonOptions, 'cwd' | 'env'>): () => SmartemDbConfig {
+  let config: SmartemDbConfig | undefined;
+  return () => (config ??= loadConfig({ cwd: options.cwd, env: options.env }));
+}
+
+function migrationsFolderOf(options: Pick<CommonOptions, 'migrationsFolder' | 'cwd'>, config: () => SmartemDbConfig): string {
+  return options.migrationsFolder ? resolve(options.cwd ?? process.cwd(), options.migrationsFolder) : config().migrationsFolder;
+}
+
+function journalOf(options: Pick<CommonOptions, 'journal'>): JournalRef {
+  return { ...DEFAULT_JOURNAL, ...options.journal };
+}

@@ -1,0 +1,100 @@
+import postgres from 'postgres';
+import { SmartemDbError } from '../errors.js';
+import { passwordOf, redactSecrets, redactUrl } from './redact.js';
+import { asPgError, type DbSession } from './session.js';
+
+export interface ServerSessionOptions {
+  /** How long to wait for the server to accept a connection. */
+  connectTimeoutSeconds?: number;
+  /** Where the URL came from, for error messages (e.g. "DATABASE_URL (.env.local)"). */
+  source?: string;
+}
+
+/**
+ * Opens a single-connection session on a PostgreSQL server. Connecting happens here (one round
+ * trip), so an unreachable server or a wrong password fails fast with a message that names the
+ * redacted URL and where it came from.
+ *
+ * @example const session = await openServerSession('postgres://app@127.0.0.1/smartem');
+ */
+export async function openServerSession(url: string, options: ServerSessionOptions = {}): Promise<DbSession> {
+  const secrets = [passwordOf(url)].filter((s): s is string => !!s);
+  const label = redactUrl(url);
+  const sql = postgres(url, {
+    max: 1,
+    connect_timeout: options.connectTimeoutSeconds ?? 10,
+    idle_timeout: 0,
+    onnotice: () => {},
+    connection: { application_name: 'smartem-db' },
+  });
+  try {
+    await sql`select 1`;
+  } catch (error) {
+    await sql.end({ timeout: 0 }).catch(() => {});
+    throw connectionError(error, label, options.source, secrets);
+  }
+  return wrap(sql, label, secrets, () => sql.end({ timeout: 5 }));
+}
+
+/**
+ * Borrows one connection of an application's own postgres.js pool for the duration of the work,
+ * and gives it back on close(); the pool itself stays open.
+ */
+export async function borrowSession(pool: postgres.Sql): Promise<DbSession> {
+  const options = pool.options as { host?: string[]; port?: number[]; database?: string; user?: string };
+  const label = `postgres://${options.user ?? ''}@${options.host?.[0] ?? 'localhost'}:${options.port?.[0] ?? 5432}/${options.database ?? ''}`;
+  let reserved: postgres.ReservedSql;
+  try {
+    reserved = await pool.reserve();
+  } catch (error) {
+    throw connectionError(error, label, 'the given postgres.js client', []);
+  }
+  return wrap(reserved, label, [], async () => reserved.release());
+}
+
+function wrap(sql: postgres.Sql, label: string, secrets: string[], close: () => Promise<void>): DbSession {
+  const scrub = (error: unknown): unknown => {
+    if (secrets.length > 0 && error instanceof Error) error.message = redactSecrets(error.message, secrets);
+    return error;
+  };
+  return {
+    label,
+    embedded: false,
+    async query<T extends object>(text: string, params: readonly unknown[] = []) {
+      try {
+        return (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: false })) as unknown as T[];
+      } catch (error) {
+        throw scrub(error);
+      }
+    },
+    async exec(text: string) {
+      try {
+        await sql.unsafe(text).simple();
+      } catch (error) {
+        throw scrub(error);
+      }
+    },
+    close,
+  };
+}
+
+function connectionError(error: unknown, label: string, source: string | undefined, secrets: string[]): SmartemDbError {
+  const pg = asPgError(error);
+  const code = (error as { code?: string }).code;
+  const reason =
+    code === 'ECONNREFUSED'
+      ? 'the server refused the connection (is PostgreSQL running and listening there?)'
+      : code === 'CONNECT_TIMEOUT'
+        ? 'no answer before the connect timeout (is the host reachable?)'
+        : code === 'ENOTFOUND'
+          ? 'the host name does not resolve'
+          : code === '28P01'
+            ? 'password authentication failed (check the user and password)'
+            : code === '3D000'
+              ? `${pg.message} (create it, or point the URL at an existing database)`
+              : pg.message;
+  const from = source ? ` (from ${source})` : '';
+  return new SmartemDbError('CONNECTION_FAILED', redactSecrets(`Cannot connect to ${label}${from}: ${reason}`, secrets), {
+    cause: error,
+  });
+}

@@ -1,0 +1,36 @@
+/**
+ * One database connection, the only thing the runner talks to. Session-level state (the advisory
+ * lock, BEGIN/COMMIT, SET) needs every call to reach the same backend, so implementations hold
+ * exactly one connection.
+ */
+export interface DbSession {
+  /** A description safe to print: a redacted URL or the embedded data directory. */
+  readonly label: string;
+  readonly embedded: boolean;
+  /** One statement, with $1-style parameters. */
+  query<T extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /** One or more statements without parameters, sent with the simple query protocol. */
+  exec(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The fields of a PostgreSQL error that both drivers report (postgres.js and PGlite). */
+export interface PgErrorFields {
+  message: string;
+  code?: string;
+  position?: string | number;
+  detail?: string;
+  hint?: string;
+  where?: string;
+}
+
+export function asPgError(error: unknown): PgErrorFields {
+  if (error && typeof error === 'object' && 'message' in error) return error as PgErrorFields;
+  return { message: String(error) };
+}
+
+/** The SQLSTATE of a failed query, if the server sent one. */
+export function sqlStateOf(error: unknown): string | undefined {
+  const code = asPgError(error).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}

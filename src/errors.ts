@@ -1,0 +1,44 @@
+/**
+ * Every error smartem-db raises on purpose is a SmartemDbError with a stable `code` (for scripts and
+ * the CLI's exit codes) and a message that names the file, migration or object at fault and says
+ * what to do. Messages never contain a password: connection strings pass through redactUrl().
+ */
+export class SmartemDbError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'SmartemDbError';
+  }
+}
+
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'CONNECTION_FAILED'
+  | 'MIGRATIONS_FOLDER_INVALID'
+  | 'MANIFEST_MISMATCH'
+  | 'CHECKSUM_MISMATCH'
+  | 'APPLIED_MIGRATION_MISSING'
+  | 'OUT_OF_ORDER'
+  | 'MIGRATION_FAILED'
+  | 'PREVIOUS_MIGRATION_FAILED'
+  | 'UNKNOWN_TARGET'
+  | 'NO_DOWN_MIGRATION';
+
+/** Thrown when a statement of a migration fails; the database is as it was before that migration. */
+export class MigrationFailedError extends SmartemDbError {
+  constructor(
+    message: string,
+    readonly migration: string,
+    readonly file: string,
+    readonly statementIndex: number,
+    readonly line: number,
+    readonly sqlState: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super('MIGRATION_FAILED', message, options);
+    this.name = 'MigrationFailedError';
+  }
+}

@@ -1,0 +1,5 @@
+/** Where the runner reports progress; it prints nothing unless given one. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}

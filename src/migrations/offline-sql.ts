@@ -1,0 +1,54 @@
+import { journalDdl, journalName, type JournalRef } from './journal.js';
+import type { Migration } from './migration-folder.js';
+import { quoteLiteral } from './quote.js';
+import { splitStatements } from './sql-split.js';
+
+/**
+ * The SQL an upgrade or rollback would run, as one script for a DBA to review or run by hand
+ * (Alembic's offline `--sql` mode): each migration in its own transaction with lock_timeout,
+ * followed by its journal change.
+ */
+export function renderOfflineSql(
+  migrations: readonly Migration[],
+  direction: 'up' | 'down',
+  ref: JournalRef,
+  lockTimeoutMs: number,
+): string {
+  const out: string[] = [
+    `-- smartem-db ${direction === 'up' ? 'upgrade' : 'downgrade'}: ${migrations.length} migration(s)`,
+    `-- Generated ${new Date().toISOString()}. Review before running.`,
+    '',
+  ];
+  if (direction === 'up') out.push(journalDdl(ref), '');
+  const table = journalName(ref);
+  for (const m of migrations) {
+    const script = direction === 'up' ? m.up : m.down;
+    out.push(`-- ${direction === 'up' ? 'Applying' : 'Rolling back'} ${m.id} (${script?.file ?? 'no down.sql'})`);
+    if (!script) {
+      out.push(`-- ERROR: ${m.id} has no down.sql; it cannot be rolled back.`, '');
+      continue;
+    }
+    const statements = splitStatements(script.text);
+    const record =
+      direction === 'up'
+        ? `INSERT INTO ${table} (id, checksum, status, statements_done, statements_total) VALUES (${quoteLiteral(m.id)}, ${quoteLiteral(m.checksum)}, 'applied', ${statements.length}, ${statements.length});`
+        : `DELETE FROM ${table} WHERE id = ${quoteLiteral(m.id)};`;
+    if (script.transactional) {
+      out.push('BEGIN;', `SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)};`, ...statements.map(terminated), record, 'COMMIT;', '');
+    } else {
+      out.push(
+        '-- transaction: no (each statement commits on its own)',
+        `SET lock_timeout = ${Math.trunc(lockTimeoutMs)};`,
+        ...statements.map(terminated),
+        record,
+        'RESET lock_timeout;',
+        '',
+      );
+    }
+  }
+  return out.join('\n');
+}
+
+function terminated(statement: { sql: string }): string {
+  return statement.sql.endsWith(';') ? statement.sql : `${statement.sql};`;
+}

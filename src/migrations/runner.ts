@@ -1,0 +1,204 @@
+import { join } from 'node:path';
+import type { DbSession } from '../db/session.js';
+import { SmartemDbError } from '../errors.js';
+import { acquireMigrationLock, releaseMigrationLock } from './advisory-lock.js';
+import { ensureJournal, journalName, readJournal, type JournalRef, type JournalRow } from './journal.js';
+import type { Logger } from './logger.js';
+import type { Migration, MigrationsFolder } from './migration-folder.js';
+import { runScript } from './run-script.js';
+import { resolveMigration } from './targets.js';
+import { planUpgrade, unfinishedError, verifyApplied } from './upgrade-plan.js';
+
+export interface RunnerContext {
+  session: DbSession;
+  folder: MigrationsFolder;
+  journal: JournalRef;
+  lockTimeoutMs: number;
+  logger?: Logger;
+}
+
+export interface AppliedMigration {
+  id: string;
+  direction: 'up' | 'down';
+  durationMs: number;
+  statements: number;
+}
+
+export interface RunResult {
+  /** What ran, in order. Empty when there was nothing to do. */
+  ran: AppliedMigration[];
+  /** The last applied migration afterwards, or null at base. */
+  head: string | null;
+  /** Where: a redacted URL or the embedded database's folder. */
+  database: string;
+}
+
+export interface UpgradeTarget {
+  /** A migration ref (id, number, prefix, `head`) or `+N` for the next N migrations. */
+  to?: string;
+  allowOutOfOrder?: boolean;
+  resume?: boolean;
+}
+
+/**
+ * Applies pending migrations under the advisory lock. The common case, nothing pending, is one
+ * journal read and no DDL and no lock: it runs at every application start.
+ */
+export async function upgrade(ctx: RunnerContext, target: UpgradeTarget = {}): Promise<RunResult> {
+  const { session, folder, journal: ref } = ctx;
+  const shown = shownFolder(folder);
+  const options = (rows: readonly JournalRow[]) => ({
+    to: resolveUpgradeTarget(folder.migrations, rows, target.to),
+    allowOutOfOrder: target.allowOutOfOrder,
+    resume: target.resume,
+  });
+  const first = await readJournal(session, ref);
+  if (first && first.every((r) => r.status === 'applied')) {
+    const plan = planUpgrade(folder.migrations, first, ref, shown, options(first));
+    if (plan.pending.length === 0) return { ran: [], head: plan.head, database: session.label };
+  }
+  if (!first && folder.migrations.length === 0) return { ran: [], head: null, database: session.label };
+
+  return withLock(ctx, async () => {
+    // Another process may have applied everything while this one waited: plan again.
+    const rows = (await readJournal(session, ref)) ?? [];
+    const plan = planUpgrade(folder.migrations, rows, ref, shown, options(rows));
+    const ran: AppliedMigration[] = [];
+    const total = plan.pending.length;
+    const started = performance.now();
+    for (const [i, { migration, resumeAfterStatement }] of plan.pending.entries()) {
+      const resumed = resumeAfterStatement > 0 ? ` (resuming after statement ${resumeAfterStatement})` : '';
+      ctx.logger?.info(`[${i + 1}/${total}] Applying ${migration.id}${resumed} ...`);
+      const result = await runScript({ ...runOptions(ctx), migration, direction: 'up', resumeAfterStatement });
+      ran.push({ id: migration.id, direction: 'up', ...result });
+      ctx.logger?.info(
+        `[${i + 1}/${total}] Applied ${migration.id} in ${result.durationMs} ms (${elapsed(started)} elapsed).`,
+      );
+    }
+    return { ran, head: ran.at(-1)?.id ?? plan.head, database: session.label };
+  });
+}
+
+/** Which migrations a rollback reverts: the last `steps`, or everything after `to` (null = all). */
+export type RollbackTarget = { steps: number } | { to: string };
+
+/** Runs down.sql of applied migrations, newest first, each in its own transaction. */
+export async function downgrade(ctx: RunnerContext, target: RollbackTarget): Promise<RunResult> {
+  const { session, folder, journal: ref } = ctx;
+  return withLock(ctx, async () => {
+    const rows = (await readJournal(session, ref)) ?? [];
+    verifyApplied(folder.migrations, rows, ref, shownFolder(folder));
+    const unfinished = rows.find((r) => r.status !== 'applied');
+    if (unfinished) throw unfinishedError(unfinished, ref);
+    const applied = appliedInOrder(folder.migrations, rows);
+    const revert = pickRevert(folder.migrations, applied, target);
+    for (const m of revert) {
+      if (!m.down) {
+        throw new SmartemDbError(
+          'NO_DOWN_MIGRATION',
+          `${join(shownFolder(folder), m.id)}/down.sql is missing, so ${m.id} cannot be rolled back. Nothing was rolled back. ` +
+            'Write the down.sql (and run `smartem-db hash`), or stamp past it if the database was reverted by other means.',
+        );
+      }
+    }
+    const ran: AppliedMigration[] = [];
+    const started = performance.now();
+    for (const [i, m] of revert.entries()) {
+      ctx.logger?.info(`[${i + 1}/${revert.length}] Rolling back ${m.id} ...`);
+      const result = await runScript({ ...runOptions(ctx), migration: m, direction: 'down' });
+      ran.push({ id: m.id, direction: 'down', ...result });
+      ctx.logger?.info(`[${i + 1}/${revert.length}] Rolled back ${m.id} in ${result.durationMs} ms (${elapsed(started)} elapsed).`);
+    }
+    const remaining = applied.slice(0, applied.length - revert.length);
+    return { ran, head: remaining.at(-1)?.id ?? null, database: session.label };
+  });
+}
+
+/**
+ * Makes the journal say that exactly the migrations up to `to` are applied, running nothing
+ * (Alembic's stamp): how an existing SmartEM database adopts the baseline, and how a failed
+ * no-transaction migration that was finished or undone by hand is marked.
+ */
+export async function stamp(ctx: RunnerContext, to: string): Promise<RunResult> {
+  const { session, folder, journal: ref } = ctx;
+  const target = resolveMigration(folder.migrations, to);
+  return withLock(ctx, async () => {
+    await ensureJournal(session, ref);
+    const keep = folder.migrations.filter((m) => target !== null && m.number <= target.number);
+    const keepIds = keep.map((m) => m.id);
+    await session.exec('BEGIN');
+    try {
+      await session.query(`DELETE FROM ${journalName(ref)} WHERE NOT (id = ANY($1::text[]))`, [keepIds]);
+      for (const m of keep) {
+        await session.query(
+          `INSERT INTO ${journalName(ref)} (id, checksum, status, stamped, statements_done, statements_total) VALUES ($1, $2, 'applied', true, 0, 0)
+           ON CONFLICT (id) DO UPDATE SET status = 'applied', direction = 'up', error = NULL, checksum = EXCLUDED.checksum,
+             stamped = ${journalName(ref)}.stamped OR ${journalName(ref)}.status <> 'applied'`,
+          [m.id, m.checksum],
+        );
+      }
+      await session.exec('COMMIT');
+    } catch (error) {
+      await session.exec('ROLLBACK').catch(() => {});
+      throw error;
+    }
+    ctx.logger?.info(`Stamped ${session.label} at ${target?.id ?? 'base'}; no migration was run.`);
+    return { ran: [], head: target?.id ?? null, database: session.label };
+  });
+}
+
+async function withLock<T>(ctx: RunnerContext, work: () => Promise<T>): Promise<T> {
+  await acquireMigrationLock(ctx.session, ctx.journal, ctx.logger);
+  try {
+    await ensureJournal(ctx.session, ctx.journal);
+    return await work();
+  } finally {
+    await releaseMigrationLock(ctx.session, ctx.journal).catch(() => {});
+  }
+}
+
+function runOptions(ctx: RunnerContext) {
+  return { session: ctx.session, journal: ctx.journal, lockTimeoutMs: ctx.lockTimeoutMs };
+}
+
+export function appliedInOrder(migrations: readonly Migration[], rows: readonly JournalRow[]): Migration[] {
+  const applied = new Set(rows.filter((r) => r.status === 'applied').map((r) => r.id));
+  return migrations.filter((m) => applied.has(m.id));
+}
+
+function pickRevert(migrations: readonly Migration[], applied: Migration[], target: RollbackTarget): Migration[] {
+  if ('steps' in target) {
+    if (!Number.isInteger(target.steps) || target.steps < 0) {
+      throw new SmartemDbError('UNKNOWN_TARGET', `Cannot roll back ${target.steps} steps: give a whole number of 1 or more.`);
+    }
+    return applied.slice(Math.max(0, applied.length - target.steps)).reverse();
+  }
+  const to = resolveMigration(migrations, target.to);
+  if (to && !applied.includes(to)) {
+    throw new SmartemDbError('UNKNOWN_TARGET', `Cannot roll back to ${to.id}: it is not applied.`);
+  }
+  return applied.filter((m) => to === null || m.number > to.number).reverse();
+}
+
+function resolveUpgradeTarget(migrations: readonly Migration[], rows: readonly JournalRow[], to: string | undefined) {
+  if (to === undefined) return undefined;
+  const relative = /^\+(\d+)$/.exec(to);
+  if (relative) {
+    const applied = new Set(rows.filter((r) => r.status === 'applied').map((r) => r.id));
+    const pending = migrations.filter((m) => !applied.has(m.id));
+    const steps = Number(relative[1]);
+    if (steps === 0) return pending.length ? null : undefined;
+    return pending[Math.min(steps, pending.length) - 1] ?? undefined;
+  }
+  return resolveMigration(migrations, to);
+}
+
+function shownFolder(folder: MigrationsFolder): string {
+  const rel = join(folder.folder).replace(process.cwd() + '/', '');
+  return rel;
+}
+
+function elapsed(started: number): string {
+  const s = (performance.now() - started) / 1000;
+  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}

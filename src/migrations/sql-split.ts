@@ -1,0 +1,122 @@
+/** One statement of a migration file, with where it starts (1-based line) for error messages. */
+export interface SqlStatement {
+  sql: string;
+  line: number;
+}
+
+/**
+ * Splits a SQL script into statements at top-level semicolons, the way psql does: semicolons in
+ * 'strings', E'escaped\' strings', "identifiers", $tag$dollar quotes$tag$, -- comments and nested
+ * block comments do not split. Statements that are only comments or blank are dropped.
+ * (SQL-standard function bodies, BEGIN ATOMIC ... END, are not supported: write them with $$.)
+ *
+ * @example splitStatements("create table a (x int);\n-- note\ninsert into a values (1);")
+ *   // [{ sql: 'create table a (x int);', line: 1 }, { sql: 'insert into a values (1);', line: 3 }]
+ */
+export function splitStatements(script: string): SqlStatement[] {
+  const statements: SqlStatement[] = [];
+  let start = 0;
+  let i = 0;
+  let hasCode = false;
+  const n = script.length;
+
+  const flush = (end: number) => {
+    const raw = script.slice(start, end);
+    if (hasCode) {
+      const lead = raw.length - raw.trimStart().length;
+      const line = lineAt(script, start + lead);
+      statements.push({ sql: raw.trim(), line });
+    }
+    start = end;
+    hasCode = false;
+  };
+
+  while (i < n) {
+    const c = script[i]!;
+    const next = script[i + 1];
+    if (c === '-' && next === '-') {
+      const eol = script.indexOf('\n', i);
+      i = eol === -1 ? n : eol + 1;
+      continue;
+    }
+    if (c === '/' && next === '*') {
+      i = skipBlockComment(script, i);
+      continue;
+    }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    hasCode = true;
+    if (c === "'") {
+      const escaped = (script[i - 1] === 'E' || script[i - 1] === 'e') && !isIdentChar(script[i - 2]);
+      i = skipQuoted(script, i, "'", escaped);
+    } else if (c === '"') {
+      i = skipQuoted(script, i, '"', false);
+    } else if (c === '$' && !isIdentChar(script[i - 1])) {
+      const tag = /^\$([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(script.slice(i, i + 256));
+      if (tag) {
+        const close = script.indexOf(tag[0], i + tag[0].length);
+        i = close === -1 ? n : close + tag[0].length;
+      } else {
+        i++;
+      }
+    } else if (c === ';') {
+      i++;
+      flush(i);
+    } else {
+      i++;
+    }
+  }
+  flush(n);
+  return statements;
+}
+
+function isIdentChar(c: string | undefined): boolean {
+  return c !== undefined && /[\w$\u0080-\uffff]/.test(c);
+}
+
+function skipQuoted(s: string, i: number, quote: string, backslashEscapes: boolean): number {
+  let j = i + 1;
+  while (j < s.length) {
+    const c = s[j];
+    if (backslashEscapes && c === '\\') {
+      j += 2;
+      continue;
+    }
+    if (c === quote) {
+      if (s[j + 1] === quote) {
+        j += 2;
+        continue;
+      }
+      return j + 1;
+    }
+    j++;
+  }
+  return s.length;
+}
+
+function skipBlockComment(s: string, i: number): number {
+  let depth = 0;
+  let j = i;
+  while (j < s.length) {
+    if (s[j] === '/' && s[j + 1] === '*') {
+      depth++;
+      j += 2;
+    } else if (s[j] === '*' && s[j + 1] === '/') {
+      depth--;
+      j += 2;
+      if (depth === 0) return j;
+    } else {
+      j++;
+    }
+  }
+  return s.length;
+}
+
+/** The 1-based line of a character offset. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let k = 0; k < offset && k < text.length; k++) if (text.charCodeAt(k) === 10) line++;
+  return line;
+}

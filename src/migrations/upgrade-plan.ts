@@ -1,0 +1,112 @@
+import { join } from 'node:path';
+import { SmartemDbError } from '../errors.js';
+import type { JournalRef, JournalRow } from './journal.js';
+import type { Migration } from './migration-folder.js';
+
+export interface UpgradePlan {
+  /** Migrations to run, in order; a resumed one starts after its last completed statement. */
+  pending: { migration: Migration; resumeAfterStatement: number }[];
+  /** The last applied migration before the plan runs. */
+  head: string | null;
+}
+
+export interface UpgradeOptions {
+  /** Last migration to apply (inclusive); everything pending when omitted. */
+  to?: Migration | null;
+  allowOutOfOrder?: boolean;
+  /** Re-run a no-transaction migration that failed midway, from the statement that failed. */
+  resume?: boolean;
+}
+
+/**
+ * Checks the journal against the migrations on disk and decides what upgrade runs. Pure: it
+ * throws the integrity errors (an applied migration missing or edited, an earlier failure, an
+ * out-of-order migration) before anything touches the database.
+ */
+export function planUpgrade(
+  migrations: readonly Migration[],
+  journal: readonly JournalRow[],
+  ref: JournalRef,
+  folder: string,
+  options: UpgradeOptions = {},
+): UpgradePlan {
+  verifyApplied(migrations, journal, ref, folder);
+  const rows = new Map(journal.map((r) => [r.id, r]));
+  const unfinished = journal.filter((r) => r.status !== 'applied');
+  const blocking = unfinished.find((r) => !options.resume || r.direction === 'down');
+  if (blocking) throw unfinishedError(blocking, ref);
+
+  const applied = migrations.filter((m) => rows.get(m.id)?.status === 'applied');
+  const lastApplied = applied.at(-1);
+  const limit = options.to === undefined ? Infinity : options.to === null ? -Infinity : options.to.number;
+  const pending = migrations
+    .filter((m) => rows.get(m.id)?.status !== 'applied' && m.number <= limit)
+    .map((m) => ({ migration: m, resumeAfterStatement: rows.get(m.id)?.statementsDone ?? 0 }));
+
+  if (lastApplied && !options.allowOutOfOrder) {
+    const early = pending.filter((p) => p.migration.number < lastApplied.number);
+    if (early.length > 0) {
+      throw new SmartemDbError(
+        'OUT_OF_ORDER',
+        `${early.map((p) => join(folder, p.migration.id)).join(', ')} ${early.length === 1 ? 'is' : 'are'} not applied, ` +
+          `but ${lastApplied.id}, which sorts after, already is. This happens when a branch that added a migration ` +
+          'is merged after another branch\'s migration was applied. Renumber the late migration to come last ' +
+          '(set its parent to the current head, then run `smartem-db hash`), or, if it is independent of the ' +
+          'later ones, apply it out of order with --allow-out-of-order.',
+      );
+    }
+  }
+  return { pending, head: lastApplied?.id ?? null };
+}
+
+/**
+ * Every migration the journal records must still be on disk with the checksum it was applied
+ * with; otherwise the database and the folder no longer describe the same history.
+ */
+export function verifyApplied(migrations: readonly Migration[], journal: readonly JournalRow[], ref: JournalRef, folder: string): void {
+  const byId = new Map(migrations.map((m) => [m.id, m]));
+  for (const row of journal) {
+    const migration = byId.get(row.id);
+    if (!migration) {
+      throw new SmartemDbError(
+        'APPLIED_MIGRATION_MISSING',
+        `Migration ${row.id} is recorded in ${ref.schema}.${ref.table} as ${row.status} (at ${row.appliedAt.toISOString()}), ` +
+          `but ${join(folder, row.id)}/ does not exist. Restore it from version control; if the database really ` +
+          'should forget it, roll it back with the folder restored, or `smartem-db stamp` the right head.',
+      );
+    }
+    if (migration.checksum !== row.checksum) {
+      throw new SmartemDbError(
+        'CHECKSUM_MISMATCH',
+        `${migration.up.file} was edited after it was applied: the journal recorded ${row.checksum}, the file now has ` +
+          `${migration.checksum}. An applied migration must not change; revert the edit and put the change in a new migration.`,
+      );
+    }
+  }
+}
+
+export function unfinishedError(row: JournalRow, ref: JournalRef): SmartemDbError {
+  const at = row.statementsDone + 1;
+  if (row.direction === 'down') {
+    return new SmartemDbError(
+      'PREVIOUS_MIGRATION_FAILED',
+      `Rolling back migration ${row.id} (no transaction) ${row.status === 'running' ? 'was interrupted' : 'failed'} at statement ${at} ` +
+        `of its down.sql${row.error ? `: ${row.error}` : ''}. Of down.sql, ${doneStatements(row.statementsDone)}. Finish or ` +
+        `undo the rollback by hand, then run \`smartem-db stamp ${row.id}\` (undone) or \`smartem-db stamp <previous id>\` (finished).`,
+    );
+  }
+  return new SmartemDbError(
+    'PREVIOUS_MIGRATION_FAILED',
+    `Migration ${row.id} (no transaction) ${row.status === 'running' ? 'was interrupted' : 'failed'} at statement ${at} of ${row.statementsTotal}` +
+      `${row.error ? `: ${row.error}` : ''}. Of up.sql, ${doneStatements(row.statementsDone)} (still in effect; ` +
+      `see ${ref.schema}.${ref.table}). To recover, either fix the cause and run \`smartem-db upgrade --resume\` to run it ` +
+      `again from statement ${at}, or finish or undo it by hand and run \`smartem-db stamp ${row.id}\` (finished) or ` +
+      '`smartem-db stamp <previous id>` (undone).',
+  );
+}
+
+/** "no statement was applied" / "statement 1 was applied" / "statements 1-3 were applied". */
+export function doneStatements(done: number): string {
+  if (done === 0) return 'no statement was applied';
+  return done === 1 ? 'statement 1 was applied' : `statements 1-${done} were applied`;
+}
