@@ -15,20 +15,15 @@ export interface SqlStatement {
  */
 export function splitStatements(script: string): SqlStatement[] {
   const statements: SqlStatement[] = [];
-  let start = 0;
+  let codeStart = -1;
   let i = 0;
-  let hasCode = false;
   const n = script.length;
 
+  // A statement starts at its first character of code, so leading comments (the migration
+  // header) are not part of it and an error's position maps to the right line.
   const flush = (end: number) => {
-    const raw = script.slice(start, end);
-    if (hasCode) {
-      const lead = raw.length - raw.trimStart().length;
-      const line = lineAt(script, start + lead);
-      statements.push({ sql: raw.trim(), line });
-    }
-    start = end;
-    hasCode = false;
+    if (codeStart >= 0) statements.push({ sql: script.slice(codeStart, end).trimEnd(), line: lineAt(script, codeStart) });
+    codeStart = -1;
   };
 
   while (i < n) {
@@ -47,7 +42,7 @@ export function splitStatements(script: string): SqlStatement[] {
       i++;
       continue;
     }
-    hasCode = true;
+    if (codeStart < 0) codeStart = i;
     if (c === "'") {
       const escaped = (script[i - 1] === 'E' || script[i - 1] === 'e') && !isIdentChar(script[i - 2]);
       i = skipQuoted(script, i, "'", escaped);

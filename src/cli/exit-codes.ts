@@ -1,0 +1,34 @@
+import type { ErrorCode } from '../errors.js';
+
+/** The CLI's exit codes, documented in README.md; scripts branch on them. */
+export const EXIT = {
+  ok: 0,
+  /** A migration failed, or an earlier one is still marked failed. */
+  migrationFailed: 1,
+  /** Bad command line, bad configuration, or an unknown migration id. */
+  usage: 2,
+  /** The folder and the database disagree: edited, missing, out-of-order migrations, manifest. */
+  integrity: 3,
+  /** The database could not be reached or refused the login. */
+  connection: 4,
+} as const;
+
+export function exitCodeFor(code: ErrorCode): number {
+  switch (code) {
+    case 'MIGRATION_FAILED':
+    case 'PREVIOUS_MIGRATION_FAILED':
+      return EXIT.migrationFailed;
+    case 'CONFIG_INVALID':
+    case 'UNKNOWN_TARGET':
+      return EXIT.usage;
+    case 'CONNECTION_FAILED':
+      return EXIT.connection;
+    case 'MIGRATIONS_FOLDER_INVALID':
+    case 'MANIFEST_MISMATCH':
+    case 'CHECKSUM_MISMATCH':
+    case 'APPLIED_MIGRATION_MISSING':
+    case 'OUT_OF_ORDER':
+    case 'NO_DOWN_MIGRATION':
+      return EXIT.integrity;
+  }
+}

@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { hash, migrate, offlineSql, rollback, stamp, status, type CommonOptions } from '../api.js';
+import { loadConfig } from '../config/config.js';
+import { SmartemDbError } from '../errors.js';
+import { readMigrationsFolder } from '../migrations/migration-folder.js';
+import type { Logger } from '../migrations/logger.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { formatRun, formatStatus } from './format.js';
+
+const HELP = `smartem-db: migrations for the SmartEM PostgreSQL schema
+
+Usage: smartem-db <command> [arguments] [options]
+
+Commands:
+  upgrade [target]       Apply pending migrations (target: id, number, prefix, head, +N)
+  downgrade <target>     Roll back: -N (the last N), an id (to it, kept), or base (all)
+  current                Print the database's current migration
+  history [--verbose]    List the migrations in the folder, newest first
+  status                 Applied, pending and failed migrations with times, and problems
+  stamp <target>         Record the database as at <target> (id, head, base) without running SQL
+  hash                   Rewrite the folder's checksum manifest (smartem.sum)
+
+Options:
+  --url <url>            Database URL (default: DATABASE_URL, POSTGRES_*, else embedded PGlite)
+  --migrations <dir>     Migrations folder (default: SMARTEM_DB_MIGRATIONS or ./drizzle)
+  --journal-schema <s>   Schema of the journal table (default smartem_db)
+  --journal-table <t>    Name of the journal table (default migrations)
+  --lock-timeout <ms>    lock_timeout for migration statements (default 10000)
+  --sql                  upgrade/downgrade: print the SQL instead of running it
+  --from <id|base>       with --sql: assume the database is at this migration (no connection)
+  --allow-out-of-order   upgrade: apply a migration that sorts before an applied one
+  --resume               upgrade: re-run a failed no-transaction migration from where it stopped
+  --json                 Print one JSON document on stdout
+  --quiet                No progress on stderr
+  -h, --help             This help
+
+Exit codes: 0 ok; 1 a migration failed; 2 bad usage or configuration; 3 the folder and the
+database disagree (edited, missing or out-of-order migration, manifest mismatch); 4 cannot connect.`;
+
+/** Runs one CLI command and returns its exit code; every command is a thin call into the API. */
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      allowNegative: false,
+      options: {
+        url: { type: 'string' },
+        migrations: { type: 'string' },
+        'journal-schema': { type: 'string' },
+        'journal-table': { type: 'string' },
+        'lock-timeout': { type: 'string' },
+        sql: { type: 'boolean' },
+        from: { type: 'string' },
+        'allow-out-of-order': { type: 'boolean' },
+        resume: { type: 'boolean' },
+        verbose: { type: 'boolean', short: 'v' },
+        json: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${HELP}\n`);
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+
+  const json = values.json ?? false;
+  const started = performance.now();
+  const logger: Logger | undefined = values.quiet
+    ? undefined
+    : {
+        info: (m) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${m}\n`),
+        warn: (m) => process.stderr.write(`warning: ${m}\n`),
+      };
+  const lockTimeout = values['lock-timeout'];
+  if (lockTimeout !== undefined && !/^\d+$/.test(lockTimeout)) return usage(`--lock-timeout takes milliseconds, not "${lockTimeout}".`);
+  const common: CommonOptions = {
+    url: values.url,
+    migrationsFolder: values.migrations,
+    journal: {
+      ...(values['journal-schema'] ? { schema: values['journal-schema'] } : {}),
+      ...(values['journal-table'] ? { table: values['journal-table'] } : {}),
+    },
+    lockTimeoutMs: lockTimeout === undefined ? undefined : Number(lockTimeout),
+    logger,
+  };
+  const print = (text: string, data: unknown) => process.stdout.write(`${json ? JSON.stringify(data, null, 2) : text}\n`);
+
+  try {
+    switch (command) {
+      case 'upgrade': {
+        if (args.length > 1) return usage('upgrade takes at most one target.');
+        if (values.sql) {
+          process.stdout.write(await offlineSql({ ...common, direction: 'up', to: args[0], from: values.from }));
+          return EXIT.ok;
+        }
+        const result = await migrate({ ...common, to: args[0], allowOutOfOrder: values['allow-out-of-order'], resume: values.resume });
+        print(formatRun(result, 'upgrade'), result);
+        return EXIT.ok;
+      }
+      case 'downgrade': {
+        const target = args[0];
+        if (!target || args.length > 1) return usage('downgrade takes one target: -N, a migration id, or base.');
+        if (values.sql) {
+          process.stdout.write(await offlineSql({ ...common, direction: 'down', to: target, from: values.from }));
+          return EXIT.ok;
+        }
+        const steps = /^-(\d+)$/.exec(target);
+        const result = await rollback(steps ? { steps: Number(steps[1]) } : target === 'base' ? 'base' : { to: target }, common);
+        print(formatRun(result, 'downgrade'), result);
+        return EXIT.ok;
+      }
+      case 'current': {
+        const report = await status(common);
+        const text = report.head ? `${report.head}${report.head === report.latest ? ' (head)' : ''}` : 'base';
+        print(text, { head: report.head, latest: report.latest, database: report.database });
+        return EXIT.ok;
+      }
+      case 'history': {
+        const folder = readMigrationsFolder(common.migrationsFolder ?? loadConfig().migrationsFolder, { verify: false });
+        const list = [...folder.migrations].reverse();
+        const text = list
+          .map((m, i) => {
+            const line = `${m.parent ?? '<base>'} -> ${m.id}${i === 0 ? ' (head)' : ''}`;
+            if (!values.verbose) return line;
+            return [
+              line,
+              `    up:          ${m.up.file}${m.up.transactional ? '' : ' (no transaction)'}`,
+              `    down:        ${m.down ? `${m.down.file}${m.down.transactional ? '' : ' (no transaction)'}` : 'none'}`,
+              `    checksum:    ${m.checksum}`,
+            ].join('\n');
+          })
+          .join('\n');
+        print(
+          text || 'No migrations.',
+          list.map((m) => ({ id: m.id, parent: m.parent ?? null, transactional: m.up.transactional, hasDown: !!m.down, checksum: m.checksum })),
+        );
+        return EXIT.ok;
+      }
+      case 'status': {
+        const report = await status(common);
+        print(formatStatus(report), report);
+        return report.problems.length > 0 ? EXIT.integrity : EXIT.ok;
+      }
+      case 'stamp': {
+        if (args.length !== 1) return usage('stamp takes one target: a migration id, head, or base.');
+        const result = await stamp(args[0]!, common);
+        print(`Stamped ${result.database} at ${result.head ?? 'base'}; no SQL was run.`, result);
+        return EXIT.ok;
+      }
+      case 'hash': {
+        const file = hash(common);
+        print(`Wrote ${file}.`, { manifest: file });
+        return EXIT.ok;
+      }
+      default:
+        return usage(`Unknown command "${command}".`);
+    }
+  } catch (error) {
+    if (error instanceof SmartemDbError) {
+      if (json) process.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message } }, null, 2)}\n`);
+      process.stderr.write(`error: ${error.message}\n`);
+      return exitCodeFor(error.code);
+    }
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.migrationFailed;
+  }
+}
+
+function usage(message: string): number {
+  process.stderr.write(`error: ${message}\nRun smartem-db --help for usage.\n`);
+  return EXIT.usage;
+}
+
+const invokedDirectly = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
+if (invokedDirectly || process.env.SMARTEM_DB_CLI === '1') {
+  run(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

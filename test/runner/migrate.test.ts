@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { migrate, rollback, stamp, status } from '../../src/api.js';
+import { catalogFingerprint } from '../support/catalog-fingerprint.js';
+import { query, useFreshDatabase } from '../support/fresh-database.js';
+import { migrationId, writeMigrations } from '../support/migrations-dir.js';
+
+const db = useFreshDatabase();
+
+const chain = [
+  {
+    name: 'acquisition',
+    up: "create type status as enum ('PLANNED', 'STARTED');\ncreate table acquisition (uuid varchar primary key, status status default 'PLANNED');",
+    down: 'drop table acquisition;\ndrop type status;',
+  },
+  {
+    name: 'grid',
+    up: 'create table grid (uuid varchar primary key, acquisition_uuid varchar references acquisition (uuid));',
+    down: 'drop table grid;',
+  },
+  {
+    name: 'grid_index',
+    up: 'create index concurrently ix_grid_acquisition_uuid on grid (acquisition_uuid);',
+    down: 'drop index concurrently ix_grid_acquisition_uuid;',
+    transaction: false,
+    downTransaction: false,
+  },
+];
+
+describe('migrate()', () => {
+  it('applies every pending migration in order and records each in the journal', async () => {
+    const migrationsFolder = writeMigrations(chain);
+    const result = await migrate({ url: db.url, migrationsFolder });
+    expect(result.ran.map((r) => r.id)).toEqual(chain.map((c, i) => migrationId(i + 1, c.name)));
+    expect(result.head).toBe(migrationId(3, 'grid_index'));
+    expect(result.database).toContain(db.name);
+    const journal = await query<{ id: string; status: string; execution_ms: number }>(
+      db.url,
+      'select id, status, execution_ms from smartem_db.migrations order by id',
+    );
+    expect(journal.map((r) => [r.id, r.status])).toEqual(result.ran.map((r) => [r.id, 'applied']));
+    expect(journal.every((r) => r.execution_ms >= 0)).toBe(true);
+    const indexes = await query(db.url, "select indexname from pg_indexes where tablename = 'grid' order by 1");
+    expect(indexes.map((r) => r.indexname)).toEqual(['grid_pkey', 'ix_grid_acquisition_uuid']);
+  });
+
+  it('does nothing, and runs no DDL, when nothing is pending', async () => {
+    const migrationsFolder = writeMigrations(chain);
+    await migrate({ url: db.url, migrationsFolder });
+    const before = await query<{ xid: string }>(db.url, 'select pg_current_xact_id()::text as xid');
+    const again = await migrate({ url: db.url, migrationsFolder });
+    expect(again).toMatchObject({ ran: [], head: migrationId(3, 'grid_index') });
+    // A no-op run writes nothing: no transaction id was consumed in between (DDL would take one).
+    const after = await query<{ xid: string }>(db.url, 'select pg_current_xact_id()::text as xid');
+    expect(BigInt(after[0]!.xid) - BigInt(before[0]!.xid)).toBe(1n);
+  });
+
+  it('upgrades to a target given by number, then by +N', async () => {
+    const migrationsFolder = writeMigrations(chain);
+    expect((await migrate({ url: db.url, migrationsFolder, to: '001' })).head).toBe(migrationId(1, 'acquisition'));
+    expect((await migrate({ url: db.url, migrationsFolder, to: '+1' })).head).toBe(migrationId(2, 'grid'));
+    expect((await migrate({ url: db.url, migrationsFolder })).ran).toHaveLength(1);
+  });
+
+  it('rolls back to base and up again, leaving the same schema', async () => {
+    const migrationsFolder = writeMigrations(chain);
+    await migrate({ url: db.url, migrationsFolder });
+    const upped = await catalogFingerprint(db.url);
+    const down = await rollback('base', { url: db.url, migrationsFolder });
+    expect(down.ran.map((r) => r.id)).toEqual(chain.map((c, i) => migrationId(i + 1, c.name)).reverse());
+    expect(down.head).toBeNull();
+    expect(await catalogFingerprint(db.url)).toEqual([]);
+    expect(await query(db.url, 'select * from smartem_db.migrations')).toEqual([]);
+    await migrate({ url: db.url, migrationsFolder });
+    expect(await catalogFingerprint(db.url)).toEqual(upped);
+  });
+
+  it('rolls back a number of steps, or to a migration that stays applied', async () => {
+    const migrationsFolder = writeMigrations(chain);
+    await migrate({ url: db.url, migrationsFolder });
+    expect((await rollback({ steps: 1 }, { url: db.url, migrationsFolder })).head).toBe(migrationId(2, 'grid'));
+    await migrate({ url: db.url, migrationsFolder });
+    const toFirst = await rollback({ to: migrationId(1, 'acquisition') }, { url: db.url, migrationsFolder });
+    expect(toFirst.ran).toHaveLength(2);
+    expect((await status({ url: db.url, migrationsFolder })).migrations.map((m) => m.state)).toEqual(['applied', 'pending', 'pending']);
+  });
+
+  it('refuses to roll back a migration without down.sql, and rolls back nothing', async () => {
+    const migrationsFolder = writeMigrations([chain[0]!, { name: 'no_down', up: 'create table x (id int);' }]);
+    await migrate({ url: db.url, migrationsFolder });
+    await expect(rollback('base', { url: db.url, migrationsFolder })).rejects.toMatchObject({
+      code: 'NO_DOWN_MIGRATION',
+      message: expect.stringContaining(`${migrationId(2, 'no_down')}/down.sql is missing`),
+    });
+    expect((await status({ url: db.url, migrationsFolder })).head).toBe(migrationId(2, 'no_down'));
+  });
+
+  it('stamps an existing database without running anything, then applies only what follows', async () => {
+    const migrationsFolder = writeMigrations(chain);
+    await query(db.url, 'create table acquisition (uuid varchar primary key)');
+    const stamped = await stamp('002', { url: db.url, migrationsFolder });
+    expect(stamped.head).toBe(migrationId(2, 'grid'));
+    expect(await query(db.url, "select 1 from pg_tables where tablename = 'grid'")).toEqual([]);
+    const report = await status({ url: db.url, migrationsFolder });
+    expect(report.migrations.map((m) => [m.state, m.stamped ?? null])).toEqual([
+      ['applied', true],
+      ['applied', true],
+      ['pending', null],
+    ]);
+    await expect(stamp('nope', { url: db.url, migrationsFolder })).rejects.toMatchObject({ code: 'UNKNOWN_TARGET' });
+    await stamp('base', { url: db.url, migrationsFolder });
+    expect((await status({ url: db.url, migrationsFolder })).head).toBeNull();
+  });
+
+  it('reports through the logger what it does, and prints nothing without one', async () => {
+    const migrationsFolder = writeMigrations(chain);
+    const lines: string[] = [];
+    await migrate({ url: db.url, migrationsFolder, logger: { info: (m) => lines.push(m), warn: (m) => lines.push(m) } });
+    expect(lines.filter((l) => l.startsWith('[3/3] Applied'))).toHaveLength(1);
+    expect(lines.join('\n')).toMatch(/\[1\/3\] Applying .*acquisition/);
+  });
+
+  it('keeps the journal where it is told to', async () => {
+    const migrationsFolder = writeMigrations(chain.slice(0, 1));
+    await migrate({ url: db.url, migrationsFolder, journal: { schema: 'Ops Schema', table: 'applied "migrations"' } });
+    const rows = await query(db.url, 'select id from "Ops Schema"."applied ""migrations"""');
+    expect(rows).toHaveLength(1);
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { splitStatements } from '../../src/migrations/sql-split.js';
+
+const sqls = (script: string) => splitStatements(script).map((s) => s.sql);
+
+describe('splitStatements', () => {
+  it('splits at top-level semicolons and reports the line each statement starts on', () => {
+    const script = '-- parent: none\n\ncreate table a (x int);\n\ninsert into a\n  values (1);\n';
+    expect(splitStatements(script)).toEqual([
+      { sql: 'create table a (x int);', line: 3 },
+      { sql: 'insert into a\n  values (1);', line: 5 },
+    ]);
+  });
+
+  it.each([
+    ['single-quoted strings', "insert into t values ('a;b', 'it''s; fine');select 2;", 2],
+    ['E-strings with backslash-escaped quotes', "select E'a\\';b';select 2;", 2],
+    ['quoted identifiers', 'create table "we;ird" ("x;y" int);select 2;', 2],
+    ['dollar quotes', 'do $$ begin perform 1; perform 2; end $$;select 2;', 2],
+    ['tagged dollar quotes containing $$', 'create function f() returns int as $body$ select 1; $$ $body$ language sql;select 2;', 2],
+    ['line comments', 'select 1; -- a; b\nselect 2;', 2],
+    ['nested block comments', 'select /* a; /* b; */ c; */ 1;select 2;', 2],
+    ['a final statement without semicolon', 'select 1;\nselect 2', 2],
+    ['comment-only trailing text', 'select 1;\n-- the end;\n/* really; */\n', 1],
+    ['positional parameters that look like dollar quotes', 'prepare p as select $1;select 2;', 2],
+  ])('does not split inside %s', (_name, script, count) => {
+    expect(sqls(script)).toHaveLength(count);
+  });
+
+  it('keeps the text of each statement exact, so server error positions map to lines', () => {
+    const [first] = splitStatements("/* lead */ select 'x;y'\n  from t;");
+    expect(first).toEqual({ sql: "select 'x;y'\n  from t;", line: 1 });
+  });
+
+  it('returns nothing for an empty or comment-only script', () => {
+    expect(splitStatements('-- parent: none\n-- transaction: yes\n\n')).toEqual([]);
+  });
+});
