@@ -41,9 +41,12 @@ database disagree (edited, missing or out-of-order migration, manifest mismatch)
 /** Runs one CLI command and returns its exit code; every command is a thin call into the API. */
 export async function run(argv: string[]): Promise<number> {
   let parsed;
+  // "-1" is a target (one step back), not an option: keep parseArgs from reading it as a flag.
+  const STEPS = 'steps:';
+  const args0 = argv.map((a) => (/^-\d+$/.test(a) ? `${STEPS}${a}` : a));
   try {
     parsed = parseArgs({
-      args: argv,
+      args: args0,
       allowPositionals: true,
       allowNegative: false,
       options: {
@@ -65,8 +68,8 @@ export async function run(argv: string[]): Promise<number> {
   } catch (error) {
     return usage((error as Error).message);
   }
-  const { values, positionals } = parsed;
-  const [command, ...args] = positionals;
+  const { values } = parsed;
+  const [command, ...args] = parsed.positionals.map((p) => (p.startsWith(STEPS) ? p.slice(STEPS.length) : p));
   if (values.help || !command) {
     process.stdout.write(`${HELP}\n`);
     return values.help ? EXIT.ok : EXIT.usage;

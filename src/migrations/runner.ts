@@ -75,7 +75,10 @@ export async function upgrade(ctx: RunnerContext, target: UpgradeTarget = {}): P
         `[${i + 1}/${total}] Applied ${migration.id} in ${result.durationMs} ms (${elapsed(started)} elapsed).`,
       );
     }
-    return { ran, head: ran.at(-1)?.id ?? plan.head, database: session.label };
+    // The head is the last applied migration in folder order, which an out-of-order run does not move.
+    const appliedIds = new Set([...rows.filter((r) => r.status === 'applied').map((r) => r.id), ...ran.map((r) => r.id)]);
+    const head = folder.migrations.filter((m) => appliedIds.has(m.id)).at(-1)?.id ?? null;
+    return { ran, head, database: session.label };
   });
 }
 
