@@ -79,7 +79,7 @@ export async function stamp(to: string, options: CommonOptions = {}): Promise<Ru
  * @example const { head, pending, problems } = await status();
  */
 export async function status(options: CommonOptions = {}): Promise<StatusReport> {
-  return withRunner(options, (ctx) => readStatus(ctx.session, ctx.folder, ctx.journal), { verifyManifest: false });
+  return withRunner(options, (ctx) => readStatus(ctx.session, ctx.folder, ctx.journal));
 }
 
 export interface OfflineSqlOptions extends CommonOptions {
@@ -141,13 +141,10 @@ export function hash(options: Pick<CommonOptions, 'migrationsFolder' | 'cwd' | '
   return rehashMigrationsFolder(migrationsFolderOf(options, configOf(options)));
 }
 
-async function withRunner<T>(
-  options: CommonOptions,
-  work: (ctx: RunnerContext) => Promise<T>,
-  read: { verifyManifest?: boolean } = {},
-): Promise<T> {
+async function withRunner<T>(options: CommonOptions, work: (ctx: RunnerContext) => Promise<T>): Promise<T> {
   const config = configOf(options);
-  const folder: MigrationsFolder = readMigrationsFolder(migrationsFolderOf(options, config), { verify: read.verifyManifest });
+  // The manifest is checked by the runner before anything runs, not on the no-op path.
+  const folder: MigrationsFolder = readMigrationsFolder(migrationsFolderOf(options, config), { verify: false });
   const session: DbSession = await openSession(options, () => config().database, (embedded) =>
     options.logger?.info(
       `No database configured (DATABASE_URL or POSTGRES_*): using the ${embedded.label}.`,
@@ -158,7 +155,10 @@ async function withRunner<T>(
       session,
       folder,
       journal: journalOf(options),
-      lockTimeoutMs: options.lockTimeoutMs ?? config().lockTimeoutMs,
+      // Read only when a migration runs, so the no-op path does not read env files for it.
+      get lockTimeoutMs() {
+        return options.lockTimeoutMs ?? config().lockTimeoutMs;
+      },
       logger: options.logger,
     });
   } finally {

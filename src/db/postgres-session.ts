@@ -11,9 +11,9 @@ export interface ServerSessionOptions {
 }
 
 /**
- * Opens a single-connection session on a PostgreSQL server. Connecting happens here (one round
- * trip), so an unreachable server or a wrong password fails fast with a message that names the
- * redacted URL and where it came from.
+ * Opens a single-connection session on a PostgreSQL server. The connection is made by the first
+ * query (no extra ping: the no-op path of migrate() is one round trip after connecting), and a
+ * failure to connect becomes CONNECTION_FAILED naming the redacted URL and where it came from.
  *
  * @example const session = await openServerSession('postgres://app@127.0.0.1/smartem');
  */
@@ -24,16 +24,12 @@ export async function openServerSession(url: string, options: ServerSessionOptio
     max: 1,
     connect_timeout: options.connectTimeoutSeconds ?? 10,
     idle_timeout: 0,
+    // The runner reads only text, ints, booleans and timestamps: skip the pg_type round trip.
+    fetch_types: false,
     onnotice: () => {},
     connection: { application_name: 'smartem-db' },
   });
-  try {
-    await sql`select 1`;
-  } catch (error) {
-    await sql.end({ timeout: 0 }).catch(() => {});
-    throw connectionError(error, label, options.source, secrets);
-  }
-  return wrap(sql, label, secrets, () => sql.end({ timeout: 5 }));
+  return wrap(sql, label, secrets, () => sql.end({ timeout: 5 }), options.source);
 }
 
 /**
@@ -49,11 +45,21 @@ export async function borrowSession(pool: postgres.Sql): Promise<DbSession> {
   } catch (error) {
     throw connectionError(error, label, 'the given postgres.js client', []);
   }
-  return wrap(reserved, label, [], async () => reserved.release());
+  return wrap(reserved, label, [], async () => reserved.release(), 'the given postgres.js client');
 }
 
-function wrap(sql: postgres.Sql, label: string, secrets: string[], close: () => Promise<void>): DbSession {
+/** Errors that mean "no usable connection", as opposed to a statement that failed. */
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
+  'SASL_SIGNATURE_MISMATCH', 'AUTH_TYPE_NOT_IMPLEMENTED',
+  '28000', '28P01', '3D000', '53300', '57P03',
+]);
+
+function wrap(sql: postgres.Sql, label: string, secrets: string[], close: () => Promise<void>, source?: string): DbSession {
   const scrub = (error: unknown): unknown => {
+    const code = (error as { code?: unknown } | undefined)?.code;
+    if (typeof code === 'string' && CONNECTION_ERRORS.has(code)) return connectionError(error, label, source, secrets);
     if (secrets.length > 0 && error instanceof Error) error.message = redactSecrets(error.message, secrets);
     return error;
   };

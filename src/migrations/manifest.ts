@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SmartemDbError } from '../errors.js';
-import { checksumOf } from './checksum.js';
 
 export const MANIFEST_FILE = 'smartem.sum';
 
-/** Each file of the migrations folder that the manifest covers, with its text. */
+/** Each file of the migrations folder that the manifest covers, with its checksum. */
 export interface ManifestEntry {
   path: string;
-  text: string;
+  checksum: string;
 }
 
 /**
@@ -20,7 +19,7 @@ export interface ManifestEntry {
 export function renderManifest(entries: readonly ManifestEntry[]): string {
   const lines = [...entries]
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    .map((e) => `${e.path} ${checksumOf(e.text)}`);
+    .map((e) => `${e.path} ${e.checksum}`);
   const total = createHash('sha256').update(lines.join('\n')).digest('hex');
   return [`total sha256:${total}`, ...lines, ''].join('\n');
 }

@@ -4,7 +4,7 @@ import { SmartemDbError } from '../errors.js';
 import { acquireMigrationLock, releaseMigrationLock } from './advisory-lock.js';
 import { ensureJournal, journalName, readJournal, type JournalRef, type JournalRow } from './journal.js';
 import type { Logger } from './logger.js';
-import type { Migration, MigrationsFolder } from './migration-folder.js';
+import { verifyFolderManifest, type Migration, type MigrationsFolder } from './migration-folder.js';
 import { runScript } from './run-script.js';
 import { resolveMigration } from './targets.js';
 import { planUpgrade, unfinishedError, verifyApplied } from './upgrade-plan.js';
@@ -46,7 +46,7 @@ export interface UpgradeTarget {
  */
 export async function upgrade(ctx: RunnerContext, target: UpgradeTarget = {}): Promise<RunResult> {
   const { session, folder, journal: ref } = ctx;
-  const shown = shownFolder(folder);
+  const shown = folder.shown;
   const options = (rows: readonly JournalRow[]) => ({
     to: resolveUpgradeTarget(folder.migrations, rows, target.to),
     allowOutOfOrder: target.allowOutOfOrder,
@@ -90,7 +90,7 @@ export async function downgrade(ctx: RunnerContext, target: RollbackTarget): Pro
   const { session, folder, journal: ref } = ctx;
   return withLock(ctx, async () => {
     const rows = (await readJournal(session, ref)) ?? [];
-    verifyApplied(folder.migrations, rows, ref, shownFolder(folder));
+    verifyApplied(folder.migrations, rows, ref, folder.shown);
     const unfinished = rows.find((r) => r.status !== 'applied');
     if (unfinished) throw unfinishedError(unfinished, ref);
     const applied = appliedInOrder(folder.migrations, rows);
@@ -99,7 +99,7 @@ export async function downgrade(ctx: RunnerContext, target: RollbackTarget): Pro
       if (!m.down) {
         throw new SmartemDbError(
           'NO_DOWN_MIGRATION',
-          `${join(shownFolder(folder), m.id)}/down.sql is missing, so ${m.id} cannot be rolled back. Nothing was rolled back. ` +
+          `${join(folder.shown, m.id)}/down.sql is missing, so ${m.id} cannot be rolled back. Nothing was rolled back. ` +
             'Write the down.sql (and run `smartem-db hash`), or stamp past it if the database was reverted by other means.',
         );
       }
@@ -131,7 +131,10 @@ export async function stamp(ctx: RunnerContext, to: string): Promise<RunResult> 
     const keepIds = keep.map((m) => m.id);
     await session.exec('BEGIN');
     try {
-      await session.query(`DELETE FROM ${journalName(ref)} WHERE NOT (id = ANY($1::text[]))`, [keepIds]);
+      // Ids travel as JSON: both drivers pass a string parameter the same way.
+      await session.query(`DELETE FROM ${journalName(ref)} WHERE id NOT IN (SELECT jsonb_array_elements_text($1::text::jsonb))`, [
+        JSON.stringify(keepIds),
+      ]);
       for (const m of keep) {
         await session.query(
           `INSERT INTO ${journalName(ref)} (id, checksum, status, stamped, statements_done, statements_total) VALUES ($1, $2, 'applied', true, 0, 0)
@@ -151,6 +154,8 @@ export async function stamp(ctx: RunnerContext, to: string): Promise<RunResult> 
 }
 
 async function withLock<T>(ctx: RunnerContext, work: () => Promise<T>): Promise<T> {
+  // Nothing runs from a folder whose files differ from what was reviewed and hashed.
+  verifyFolderManifest(ctx.folder);
   await acquireMigrationLock(ctx.session, ctx.journal, ctx.logger);
   // If this process dies mid-statement, let the server notice within a second and roll back,
   // releasing the advisory lock and table locks, instead of finishing a long statement first.
@@ -200,10 +205,6 @@ function resolveUpgradeTarget(migrations: readonly Migration[], rows: readonly J
   return resolveMigration(migrations, to);
 }
 
-function shownFolder(folder: MigrationsFolder): string {
-  const rel = join(folder.folder).replace(process.cwd() + '/', '');
-  return rel;
-}
 
 function elapsed(started: number): string {
   const s = (performance.now() - started) / 1000;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { DbSession } from '../db/session.js';
 import { readJournal, type JournalRef, type JournalRow } from './journal.js';
-import type { MigrationsFolder } from './migration-folder.js';
+import { verifyFolderManifest, type MigrationsFolder } from './migration-folder.js';
 import { unfinishedError } from './upgrade-plan.js';
 
 export type MigrationState = 'applied' | 'pending' | 'failed' | 'running' | 'missing';
@@ -46,6 +46,11 @@ export function describeStatus(database: string, folder: MigrationsFolder, ref: 
   const byId = new Map(rows.map((r) => [r.id, r]));
   const onDisk = new Set(folder.migrations.map((m) => m.id));
   const problems: string[] = [];
+  try {
+    verifyFolderManifest(folder);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
   const migrations: MigrationStatus[] = folder.migrations.map((m) => {
     const row = byId.get(m.id);
     if (!row) return { id: m.id, state: 'pending' };
@@ -69,7 +74,7 @@ export function describeStatus(database: string, folder: MigrationsFolder, ref: 
   for (const row of rows) {
     if (onDisk.has(row.id)) continue;
     migrations.push({ id: row.id, state: 'missing', appliedAt: row.appliedAt, executionMs: row.executionMs, stamped: row.stamped });
-    problems.push(`${row.id} is applied but ${join(folder.folder, row.id)}/ is missing; restore it from version control.`);
+    problems.push(`${row.id} is applied but ${join(folder.shown, row.id)}/ is missing; restore it from version control.`);
   }
   const applied = folder.migrations.filter((m) => byId.get(m.id)?.status === 'applied');
   const last = applied.at(-1);
