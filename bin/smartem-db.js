@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 // The published CLI runs the compiled code (npm's `prepare` builds dist/ on install).
-process.env.SMARTEM_DB_CLI = '1';
-await import('../dist/src/cli/main.js');
+const { run } = await import('../dist/src/cli/main.js');
+process.exitCode = await run(process.argv.slice(2));

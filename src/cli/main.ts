@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { hash, migrate, offlineSql, rollback, stamp, status, type CommonOptions } from '../api.js';
 import { loadConfig } from '../config/config.js';
@@ -183,8 +184,8 @@ function usage(message: string): number {
   return EXIT.usage;
 }
 
-const invokedDirectly = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
-if (invokedDirectly || process.env.SMARTEM_DB_CLI === '1') {
+// Run when executed as a script (`tsx src/cli/main.ts`); bin/smartem-db.js imports run() instead.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   run(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
