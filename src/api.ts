@@ -2,13 +2,13 @@ import { resolve } from 'node:path';
 import { loadConfig, type SmartemDbConfig } from './config/config.js';
 import { openSession, type ConnectionOptions } from './db/open-session.js';
 import type { DbSession } from './db/session.js';
-import { DEFAULT_JOURNAL, readJournal, type JournalRef } from './migrations/journal.js';
+import { DEFAULT_JOURNAL, readJournal, type JournalRef, type JournalRow } from './migrations/journal.js';
 import type { Logger } from './migrations/logger.js';
 import { readMigrationsFolder, rehashMigrationsFolder, type MigrationsFolder } from './migrations/migration-folder.js';
 import { renderOfflineSql } from './migrations/offline-sql.js';
-import { appliedInOrder, downgrade, stamp as stampJournal, upgrade, type RunResult, type RunnerContext } from './migrations/runner.js';
+import { appliedIds, appliedInOrder, downgrade, stamp as stampJournal, upgrade, type RunResult, type RunnerContext } from './migrations/runner.js';
 import { readStatus, type StatusReport } from './migrations/status.js';
-import { resolveMigration } from './migrations/targets.js';
+import { pickRevert, resolveMigration, resolveUpgradeTarget } from './migrations/targets.js';
 import { planUpgrade } from './migrations/upgrade-plan.js';
 
 export interface CommonOptions extends ConnectionOptions {
@@ -50,7 +50,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<RunResult> 
   );
 }
 
-/** A rollback target: the last N migrations, down to (not including) a migration, or everything. */
+/** A rollback target: the last N migrations, back to (keeping) a migration, or everything. */
 export type RollbackTarget = { steps: number } | { to: string } | 'base';
 
 /**
@@ -82,17 +82,17 @@ export async function status(options: CommonOptions = {}): Promise<StatusReport>
   return withRunner(options, (ctx) => readStatus(ctx.session, ctx.folder, ctx.journal));
 }
 
-export interface OfflineSqlOptions extends CommonOptions {
-  direction: 'up' | 'down';
-  /** Upgrade: last migration to include. Downgrade: the migration to go back to, `base`, or `-N`. */
-  to?: string;
-  /** Where the database is assumed to be (a migration id or `base`), instead of reading its journal. */
+export type OfflineSqlOptions = CommonOptions & {
+  /** Where the database is assumed to be (a migration ref or `base`), instead of reading its journal. */
   from?: string;
-}
+} & (
+    | { direction: 'up'; /** Last migration to include (ref or `+N`); all pending when omitted. */ to?: string }
+    | { direction: 'down'; target: RollbackTarget }
+  );
 
 /**
- * The SQL an upgrade or downgrade would run, without running it (Alembic's `--sql`). With `from`
- * it needs no database at all.
+ * The SQL an upgrade or downgrade would run, without running it (Alembic's `--sql`), planned
+ * exactly as migrate() and rollback() plan. With `from` it needs no database at all.
  *
  * @example console.log(await offlineSql({ direction: 'up', from: 'base' }));
  */
@@ -100,37 +100,49 @@ export async function offlineSql(options: OfflineSqlOptions): Promise<string> {
   const config = configOf(options);
   const folder = readMigrationsFolder(migrationsFolderOf(options, config));
   const ref = journalOf(options);
+  const rows = options.from !== undefined ? assumedJournal(folder, options.from) : await readJournalOnce(options, config, ref);
   const lockTimeoutMs = options.lockTimeoutMs ?? config().lockTimeoutMs;
-  let applied: string[];
-  if (options.from !== undefined) {
-    const from = resolveMigration(folder.migrations, options.from);
-    applied = folder.migrations.filter((m) => from !== null && m.number <= from.number).map((m) => m.id);
-  } else {
-    const session = await openSession(options, () => config().database);
-    try {
-      const rows = (await readJournal(session, ref)) ?? [];
-      if (options.direction === 'up') planUpgrade(folder.migrations, rows, ref, folder.folder);
-      applied = appliedInOrder(folder.migrations, rows).map((m) => m.id);
-    } finally {
-      await session.close();
-    }
-  }
-  const isApplied = (id: string) => applied.includes(id);
   if (options.direction === 'up') {
-    const to = options.to === undefined ? undefined : resolveMigration(folder.migrations, options.to);
-    const pending = folder.migrations.filter((m) => !isApplied(m.id) && (to === undefined || (to !== null && m.number <= to.number)));
-    return renderOfflineSql(pending, 'up', ref, lockTimeoutMs);
+    const to = resolveUpgradeTarget(folder.migrations, appliedIds(rows), options.to);
+    const plan = planUpgrade(folder.migrations, rows, ref, folder.shown, { to });
+    return renderOfflineSql(
+      plan.pending.map((p) => p.migration),
+      'up',
+      ref,
+      lockTimeoutMs,
+    );
   }
-  const appliedMigrations = folder.migrations.filter((m) => isApplied(m.id));
-  const steps = /^-(\d+)$/.exec(options.to ?? '-1');
-  let revert;
-  if (steps) {
-    revert = appliedMigrations.slice(Math.max(0, appliedMigrations.length - Number(steps[1])));
-  } else {
-    const to = resolveMigration(folder.migrations, options.to!);
-    revert = appliedMigrations.filter((m) => to === null || m.number > to.number);
+  const target = options.target === 'base' ? { to: 'base' } : options.target;
+  const revert = pickRevert(folder.migrations, appliedInOrder(folder.migrations, rows), target);
+  return renderOfflineSql(revert, 'down', ref, lockTimeoutMs);
+}
+
+/** A journal as if the migrations up to `from` had been applied. */
+function assumedJournal(folder: MigrationsFolder, from: string): JournalRow[] {
+  const last = resolveMigration(folder.migrations, from);
+  return folder.migrations
+    .filter((m) => last !== null && m.number <= last.number)
+    .map((m) => ({
+      id: m.id,
+      checksum: m.checksum,
+      status: 'applied',
+      appliedAt: new Date(0),
+      executionMs: null,
+      statementsDone: 0,
+      statementsTotal: 0,
+      error: null,
+      stamped: true,
+      direction: 'up',
+    }));
+}
+
+async function readJournalOnce(options: ConnectionOptions, config: () => SmartemDbConfig, ref: JournalRef): Promise<JournalRow[]> {
+  const session = await openSession(options, () => config().database);
+  try {
+    return (await readJournal(session, ref)) ?? [];
+  } finally {
+    await session.close();
   }
-  return renderOfflineSql(revert.reverse(), 'down', ref, lockTimeoutMs);
 }
 
 /**

@@ -6,6 +6,7 @@ import { loadConfig } from '../config/config.js';
 import { SmartemDbError } from '../errors.js';
 import { readMigrationsFolder } from '../migrations/migration-folder.js';
 import type { Logger } from '../migrations/logger.js';
+import { parseRollbackTarget } from '../migrations/targets.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { formatRun, formatStatus } from './format.js';
 
@@ -113,12 +114,12 @@ export async function run(argv: string[]): Promise<number> {
       case 'downgrade': {
         const target = args[0];
         if (!target || args.length > 1) return usage('downgrade takes one target: -N, a migration id, or base.');
+        const parsedTarget = parseRollbackTarget(target);
         if (values.sql) {
-          process.stdout.write(await offlineSql({ ...common, direction: 'down', to: target, from: values.from }));
+          process.stdout.write(await offlineSql({ ...common, direction: 'down', target: parsedTarget, from: values.from }));
           return EXIT.ok;
         }
-        const steps = /^-(\d+)$/.exec(target);
-        const result = await rollback(steps ? { steps: Number(steps[1]) } : target === 'base' ? 'base' : { to: target }, common);
+        const result = await rollback(parsedTarget, common);
         print(formatRun(result, 'downgrade'), result);
         return EXIT.ok;
       }

@@ -6,7 +6,7 @@ import { ensureJournal, journalName, readJournal, type JournalRef, type JournalR
 import type { Logger } from './logger.js';
 import { verifyFolderManifest, type Migration, type MigrationsFolder } from './migration-folder.js';
 import { runScript } from './run-script.js';
-import { resolveMigration } from './targets.js';
+import { pickRevert, resolveMigration, resolveUpgradeTarget, type RollbackTarget } from './targets.js';
 import { planUpgrade, unfinishedError, verifyApplied } from './upgrade-plan.js';
 
 export interface RunnerContext {
@@ -48,7 +48,7 @@ export async function upgrade(ctx: RunnerContext, target: UpgradeTarget = {}): P
   const { session, folder, journal: ref } = ctx;
   const shown = folder.shown;
   const options = (rows: readonly JournalRow[]) => ({
-    to: resolveUpgradeTarget(folder.migrations, rows, target.to),
+    to: resolveUpgradeTarget(folder.migrations, appliedIds(rows), target.to),
     allowOutOfOrder: target.allowOutOfOrder,
     resume: target.resume,
   });
@@ -76,14 +76,11 @@ export async function upgrade(ctx: RunnerContext, target: UpgradeTarget = {}): P
       );
     }
     // The head is the last applied migration in folder order, which an out-of-order run does not move.
-    const appliedIds = new Set([...rows.filter((r) => r.status === 'applied').map((r) => r.id), ...ran.map((r) => r.id)]);
-    const head = folder.migrations.filter((m) => appliedIds.has(m.id)).at(-1)?.id ?? null;
+    const nowApplied = new Set([...appliedIds(rows), ...ran.map((r) => r.id)]);
+    const head = folder.migrations.filter((m) => nowApplied.has(m.id)).at(-1)?.id ?? null;
     return { ran, head, database: session.label };
   });
 }
-
-/** Which migrations a rollback reverts: the last `steps`, or everything after `to` (null = all). */
-export type RollbackTarget = { steps: number } | { to: string };
 
 /** Runs down.sql of applied migrations, newest first, each in its own transaction. */
 export async function downgrade(ctx: RunnerContext, target: RollbackTarget): Promise<RunResult> {
@@ -173,38 +170,14 @@ function runOptions(ctx: RunnerContext) {
   return { session: ctx.session, journal: ctx.journal, lockTimeoutMs: ctx.lockTimeoutMs };
 }
 
+export function appliedIds(rows: readonly JournalRow[]): Set<string> {
+  return new Set(rows.filter((r) => r.status === 'applied').map((r) => r.id));
+}
+
 export function appliedInOrder(migrations: readonly Migration[], rows: readonly JournalRow[]): Migration[] {
-  const applied = new Set(rows.filter((r) => r.status === 'applied').map((r) => r.id));
+  const applied = appliedIds(rows);
   return migrations.filter((m) => applied.has(m.id));
 }
-
-function pickRevert(migrations: readonly Migration[], applied: Migration[], target: RollbackTarget): Migration[] {
-  if ('steps' in target) {
-    if (!Number.isInteger(target.steps) || target.steps < 0) {
-      throw new SmartemDbError('UNKNOWN_TARGET', `Cannot roll back ${target.steps} steps: give a whole number of 1 or more.`);
-    }
-    return applied.slice(Math.max(0, applied.length - target.steps)).reverse();
-  }
-  const to = resolveMigration(migrations, target.to);
-  if (to && !applied.includes(to)) {
-    throw new SmartemDbError('UNKNOWN_TARGET', `Cannot roll back to ${to.id}: it is not applied.`);
-  }
-  return applied.filter((m) => to === null || m.number > to.number).reverse();
-}
-
-function resolveUpgradeTarget(migrations: readonly Migration[], rows: readonly JournalRow[], to: string | undefined) {
-  if (to === undefined) return undefined;
-  const relative = /^\+(\d+)$/.exec(to);
-  if (relative) {
-    const applied = new Set(rows.filter((r) => r.status === 'applied').map((r) => r.id));
-    const pending = migrations.filter((m) => !applied.has(m.id));
-    const steps = Number(relative[1]);
-    if (steps === 0) return pending.length ? null : undefined;
-    return pending[Math.min(steps, pending.length) - 1] ?? undefined;
-  }
-  return resolveMigration(migrations, to);
-}
-
 
 function elapsed(started: number): string {
   const s = (performance.now() - started) / 1000;

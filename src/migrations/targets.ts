@@ -31,3 +31,50 @@ export function resolveMigration(migrations: readonly Migration[], ref: string):
       : `No migration matches "${ref}". Known migrations:\n${known}`,
   );
 }
+
+/** Which migrations a rollback reverts: the last `steps`, or everything after `to` (`base` = all). */
+export type RollbackTarget = { steps: number } | { to: string };
+
+/**
+ * Reads a downgrade target as typed on the command line: `-N` (the last N), `base`, or a
+ * migration ref (rolled back to, and kept).
+ *
+ * @example parseRollbackTarget('-1') // { steps: 1 }
+ */
+export function parseRollbackTarget(text: string): RollbackTarget {
+  const steps = /^-(\d+)$/.exec(text);
+  return steps ? { steps: Number(steps[1]) } : { to: text };
+}
+
+/** The applied migrations a rollback reverts, newest first. */
+export function pickRevert(migrations: readonly Migration[], applied: readonly Migration[], target: RollbackTarget): Migration[] {
+  if ('steps' in target) {
+    if (!Number.isInteger(target.steps) || target.steps < 0) {
+      throw new SmartemDbError('UNKNOWN_TARGET', `Cannot roll back ${target.steps} steps: give a whole number of 1 or more.`);
+    }
+    return applied.slice(Math.max(0, applied.length - target.steps)).reverse();
+  }
+  const to = resolveMigration(migrations, target.to);
+  if (to && !applied.includes(to)) {
+    throw new SmartemDbError('UNKNOWN_TARGET', `Cannot roll back to ${to.id}: it is not applied.`);
+  }
+  return applied.filter((m) => to === null || m.number > to.number).reverse();
+}
+
+/**
+ * The last migration an upgrade may apply: undefined for all, null for none, else the migration
+ * named by a ref or by `+N` (the next N pending ones).
+ */
+export function resolveUpgradeTarget(
+  migrations: readonly Migration[],
+  applied: ReadonlySet<string>,
+  to: string | undefined,
+): Migration | null | undefined {
+  if (to === undefined) return undefined;
+  const relative = /^\+(\d+)$/.exec(to);
+  if (!relative) return resolveMigration(migrations, to);
+  const steps = Number(relative[1]);
+  if (steps === 0) return null;
+  const pending = migrations.filter((m) => !applied.has(m.id));
+  return pending[Math.min(steps, pending.length) - 1];
+}

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { splitStatements } from '../../src/migrations/sql-split.js';
 import { catalogFingerprint } from '../support/catalog-fingerprint.js';
 import { createDatabase, query, useFreshDatabase } from '../support/fresh-database.js';
+import { acquisitionChain } from '../fixtures/acquisition-chain.js';
 import { migrationId, tempDir, writeMigrations } from '../support/migrations-dir.js';
 import { freePort } from '../support/private-cluster.js';
 import { ROOT, spawnTs } from '../support/spawn.js';
@@ -23,17 +24,7 @@ function cli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } 
   return spawnTs(CLI, args, { env: options.env ?? bareEnv(), cwd: options.cwd }).done;
 }
 
-const chain = [
-  { name: 'acquisition', up: "create table acquisition (uuid varchar primary key, name varchar not null default 'Unknown');", down: 'drop table acquisition;' },
-  { name: 'grid', up: 'create table grid (uuid varchar primary key, acquisition_uuid varchar references acquisition);', down: 'drop table grid;' },
-  {
-    name: 'grid_index',
-    up: 'create index concurrently ix_grid_acquisition_uuid on grid (acquisition_uuid);',
-    down: 'drop index concurrently ix_grid_acquisition_uuid;',
-    transaction: false,
-    downTransaction: false,
-  },
-];
+const chain = acquisitionChain;
 
 describe('smartem-db CLI', () => {
   it('upgrade --sql prints SQL that, run by hand, gives the same database as upgrade', async () => {

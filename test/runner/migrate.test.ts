@@ -2,29 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { migrate, rollback, stamp, status } from '../../src/api.js';
 import { catalogFingerprint } from '../support/catalog-fingerprint.js';
 import { query, useFreshDatabase } from '../support/fresh-database.js';
+import { acquisitionChain } from '../fixtures/acquisition-chain.js';
 import { migrationId, writeMigrations } from '../support/migrations-dir.js';
 
 const db = useFreshDatabase();
 
-const chain = [
-  {
-    name: 'acquisition',
-    up: "create type status as enum ('PLANNED', 'STARTED');\ncreate table acquisition (uuid varchar primary key, status status default 'PLANNED');",
-    down: 'drop table acquisition;\ndrop type status;',
-  },
-  {
-    name: 'grid',
-    up: 'create table grid (uuid varchar primary key, acquisition_uuid varchar references acquisition (uuid));',
-    down: 'drop table grid;',
-  },
-  {
-    name: 'grid_index',
-    up: 'create index concurrently ix_grid_acquisition_uuid on grid (acquisition_uuid);',
-    down: 'drop index concurrently ix_grid_acquisition_uuid;',
-    transaction: false,
-    downTransaction: false,
-  },
-];
+const chain = acquisitionChain;
 
 describe('migrate()', () => {
   it('applies every pending migration in order and records each in the journal', async () => {
