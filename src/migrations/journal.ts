@@ -1,5 +1,5 @@
 import { sqlStateOf, type DbSession } from '../db/session.js';
-import { quoteIdent } from './quote.js';
+import { quoteIdent } from '../model/quote.js';
 
 /** Where the journal lives; its own schema keeps it out of the application's tables and diffs. */
 export interface JournalRef {

@@ -1,6 +1,6 @@
 import { journalDdl, journalName, type JournalRef } from './journal.js';
 import type { Migration } from './migration-folder.js';
-import { quoteLiteral } from './quote.js';
+import { quoteLiteral } from '../model/quote.js';
 import { splitStatements } from './sql-split.js';
 
 /**

@@ -1,0 +1,127 @@
+import type { DbSession } from '../db/session.js';
+import type { Column, Constraint, Identity, Index, Model, Table, View } from '../model/model.js';
+import { COLUMNS_SQL, CONSTRAINTS_SQL, ENUMS_SQL, INDEXES_SQL, SCHEMAS_SQL, SEQUENCES_SQL, VIEWS_SQL } from './catalog-queries.js';
+
+export interface IntrospectOptions {
+  /** Schemas to leave out, e.g. the migration journal's (`smartem_db`). */
+  excludeSchemas?: string[];
+}
+
+type Row = Record<string, unknown>;
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const list = (v: unknown): string[] => JSON.parse(String(v)) as string[];
+
+const CONSTRAINT_KINDS: Record<string, Constraint['kind']> = { p: 'primary', u: 'unique', c: 'check', x: 'exclude', f: 'foreign' };
+
+/**
+ * Reads a live database into a Model with seven catalog queries, however many tables it has
+ * (sent together: postgres.js pipelines them on its one connection).
+ *
+ * @example const model = await introspect(session, { excludeSchemas: ['smartem_db'] });
+ */
+export async function introspect(session: DbSession, options: IntrospectOptions = {}): Promise<Model> {
+  // A text[] literal travels as a plain string parameter in both drivers.
+  const exclude = `{${(options.excludeSchemas ?? []).map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+  const run = (sql: string) => session.query<Row>(sql, [exclude]);
+  const [schemas, enums, sequences, columns, constraints, indexes, views] = await Promise.all([
+    run(SCHEMAS_SQL),
+    run(ENUMS_SQL),
+    run(SEQUENCES_SQL),
+    run(COLUMNS_SQL),
+    run(CONSTRAINTS_SQL),
+    run(INDEXES_SQL),
+    run(VIEWS_SQL),
+  ]);
+
+  const tables = new Map<string, Table>();
+  for (const r of columns) {
+    const key = `${r.schema}.${r.table}`;
+    let table = tables.get(key);
+    if (!table) {
+      table = {
+        schema: String(r.schema),
+        name: String(r.table),
+        columns: [],
+        constraints: [],
+        foreignKeys: [],
+        indexes: [],
+        comment: str(r.table_comment),
+      };
+      tables.set(key, table);
+    }
+    table.columns.push(toColumn(r));
+  }
+  for (const r of constraints) {
+    const table = tables.get(`${r.schema}.${r.table}`);
+    if (!table) continue;
+    const constraint: Constraint = {
+      name: String(r.name),
+      kind: CONSTRAINT_KINDS[String(r.kind)]!,
+      definition: String(r.definition),
+      references: r.ref_table ? { schema: String(r.ref_schema), table: String(r.ref_table), columns: list(r.ref_columns) } : null,
+      columns: list(r.columns),
+      comment: str(r.comment),
+    };
+    (constraint.kind === 'foreign' ? table.foreignKeys : table.constraints).push(constraint);
+  }
+
+  const viewList: View[] = views.map((r) => ({
+    schema: String(r.schema),
+    name: String(r.name),
+    materialized: Boolean(r.materialized),
+    definition: String(r.definition),
+    indexes: [],
+    dependsOn: list(r.depends_on),
+    comment: str(r.comment),
+  }));
+  const viewByKey = new Map(viewList.map((v) => [`${v.schema}.${v.name}`, v]));
+  for (const r of indexes) {
+    const index: Index = {
+      name: String(r.name),
+      definition: String(r.definition),
+      unique: Boolean(r.unique),
+      columns: list(r.columns),
+      comment: str(r.comment),
+    };
+    const key = `${r.schema}.${r.table}`;
+    (tables.get(key)?.indexes ?? viewByKey.get(key)?.indexes)?.push(index);
+  }
+
+  return {
+    schemas: schemas.map((r) => String(r.name)),
+    enums: enums.map((r) => ({ schema: String(r.schema), name: String(r.name), values: list(r.values), comment: str(r.comment) })),
+    sequences: sequences.map((r) => ({
+      schema: String(r.schema),
+      name: String(r.name),
+      type: String(r.type),
+      start: String(r.start),
+      increment: String(r.increment),
+      min: String(r.min),
+      max: String(r.max),
+      cache: String(r.cache),
+      cycle: Boolean(r.cycle),
+      ownedBy: r.owned_table ? { table: String(r.owned_table), column: String(r.owned_column) } : null,
+      comment: str(r.comment),
+    })),
+    tables: [...tables.values()],
+    views: viewList,
+  };
+}
+
+function toColumn(r: Row): Column {
+  const identity = String(r.identity ?? '');
+  return {
+    name: String(r.name),
+    type: String(r.type),
+    typeRef: { schema: String(r.type_schema), name: String(r.type_name) },
+    notNull: Boolean(r.not_null),
+    default: str(r.default),
+    identity:
+      (identity === 'a' || identity === 'd') && r.identity_options
+        ? { always: identity === 'a', ...(JSON.parse(String(r.identity_options)) as Omit<Identity, 'always'>) }
+        : null,
+    generated: str(r.generated),
+    collation: str(r.collation),
+    comment: str(r.comment),
+  };
+}

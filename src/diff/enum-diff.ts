@@ -1,0 +1,51 @@
+import type { EnumType, Model } from '../model/model.js';
+import type { EnumUsage } from '../ops/op.js';
+import { byKey, compareKeyed, tableKey } from './keyed.js';
+import { Phase, placed, type PlacedOp } from './phases.js';
+
+/**
+ * Enum types: values appended or inserted become ALTER TYPE ... ADD VALUE (cheap, in place);
+ * a removed or reordered value needs a type swap that converts every column using the type.
+ */
+export function diffEnums(from: Model, to: Model): PlacedOp[] {
+  const out: PlacedOp[] = [];
+  const { added, removed, both } = compareKeyed(from.enums, to.enums, tableKey);
+  for (const type of added) out.push(placed(Phase.enumChange, { kind: 'createEnum', type }));
+  for (const type of removed) out.push(placed(Phase.dropEnum, { kind: 'dropEnum', type }));
+  for (const [a, b] of both) {
+    if (a.values.join('\u0000') === b.values.join('\u0000')) continue;
+    const usages = enumUsages(from, to, a);
+    const kept = b.values.filter((v) => a.values.includes(v));
+    if (kept.length === a.values.length && kept.join('\u0000') === a.values.join('\u0000')) {
+      // Only additions, existing values in the same order: add each at its place.
+      let current = a;
+      for (const [i, value] of b.values.entries()) {
+        if (current.values.includes(value)) continue;
+        const before = b.values.slice(i + 1).find((v) => current.values.includes(v)) ?? null;
+        out.push(placed(Phase.enumChange, { kind: 'addEnumValue', type: current, value, before, usages }));
+        const at = before === null ? current.values.length : current.values.indexOf(before);
+        current = { ...current, values: [...current.values.slice(0, at), value, ...current.values.slice(at)] };
+      }
+    } else {
+      out.push(placed(Phase.enumChange, { kind: 'replaceEnum', from: a, to: { ...a, values: b.values }, usages }));
+    }
+  }
+  return out;
+}
+
+/** Columns that use the enum and exist on both sides (the ones a type swap must convert). */
+function enumUsages(from: Model, to: Model, type: EnumType): EnumUsage[] {
+  const toTables = byKey(to.tables, tableKey);
+  const usages: EnumUsage[] = [];
+  for (const table of from.tables) {
+    const target = toTables.get(tableKey(table));
+    if (!target) continue;
+    for (const column of table.columns) {
+      if (column.typeRef.schema !== type.schema || column.typeRef.name !== type.name) continue;
+      const kept = target.columns.find((c) => c.name === column.name);
+      if (!kept || kept.typeRef.name !== type.name || kept.typeRef.schema !== type.schema) continue;
+      usages.push({ schema: table.schema, table: table.name, column: column.name, default: column.default, array: column.type.endsWith('[]') });
+    }
+  }
+  return usages;
+}

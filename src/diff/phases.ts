@@ -1,0 +1,53 @@
+import type { Op } from '../ops/op.js';
+
+/**
+ * The order ops run in. Dependents are removed before what they depend on (views, then foreign
+ * keys, then indexes, then tables), creations follow in dependency order, and types, sequences
+ * and schemas are dropped last, once nothing uses them. Within a phase, `rank` orders views by
+ * their dependencies.
+ */
+export const Phase = {
+  dropViewIndex: 5,
+  dropView: 10,
+  dropForeignKey: 20,
+  clearComment: 25,
+  dropIndex: 30,
+  dropConstraint: 35,
+  disownSequence: 40,
+  dropTable: 50,
+  dropColumn: 55,
+  createSchema: 60,
+  enumChange: 65,
+  createSequence: 70,
+  alterSequence: 72,
+  createTable: 80,
+  addColumn: 85,
+  alterColumn: 90,
+  addConstraint: 95,
+  createIndex: 100,
+  ownSequence: 105,
+  addForeignKey: 110,
+  createView: 120,
+  createViewIndex: 125,
+  setComment: 130,
+  dropSequence: 140,
+  dropEnum: 150,
+  dropSchema: 160,
+} as const;
+
+export interface PlacedOp {
+  phase: number;
+  rank?: number;
+  op: Op;
+}
+
+export function placed(phase: number, op: Op, rank = 0): PlacedOp {
+  return { phase, rank, op };
+}
+
+export function orderOps(ops: PlacedOp[]): Op[] {
+  return ops
+    .map((p, i) => ({ ...p, i }))
+    .sort((a, b) => a.phase - b.phase || (a.rank ?? 0) - (b.rank ?? 0) || a.i - b.i)
+    .map((p) => p.op);
+}

@@ -1,0 +1,124 @@
+import type { Column, Model, Table } from '../model/model.js';
+import { compareKeyed, tableKey } from './keyed.js';
+import { Phase, placed, type PlacedOp } from './phases.js';
+
+/** Comments are compared and set by comment-diff.ts; table ops carry definitions without them. */
+const bare = <T extends { comment: string | null }>(x: T): T => ({ ...x, comment: null });
+
+/** A table's columns and non-FK constraints: what CREATE TABLE makes. */
+function tableCore(t: Table): Table {
+  return { ...t, columns: t.columns.map(bare), constraints: t.constraints.map(bare), foreignKeys: [], indexes: [], comment: null };
+}
+
+/** Column fields that an ALTER COLUMN changes (the comment is separate, position is not compared). */
+function columnShape(c: Column): string {
+  return JSON.stringify([c.type, c.notNull, c.default, c.identity, c.generated, c.collation]);
+}
+
+export interface TableDiff {
+  ops: PlacedOp[];
+  /** Tables whose existing columns change or go, as `schema.table`: views reading them are rebuilt. */
+  reshaped: Set<string>;
+}
+
+/**
+ * Tables, columns, constraints, indexes and foreign keys. A dropped table's foreign keys and
+ * indexes are dropped explicitly first, so that the inverse (the down migration) re-creates them.
+ * A foreign key is dropped and re-added around a rebuild of the unique index or constraint it
+ * relies on, and around a re-created generated column.
+ */
+export function diffTables(from: Model, to: Model): TableDiff {
+  const out: PlacedOp[] = [];
+  const reshaped = new Set<string>();
+  const { added, removed, both } = compareKeyed(from.tables, to.tables, tableKey);
+
+  for (const t of added) {
+    const ref = { schema: t.schema, table: t.name };
+    out.push(placed(Phase.createTable, { kind: 'createTable', table: tableCore(t) }));
+    for (const index of t.indexes) out.push(placed(Phase.createIndex, { kind: 'createIndex', ...ref, index: bare(index), fresh: true }));
+    for (const fk of t.foreignKeys) {
+      out.push(placed(Phase.addForeignKey, { kind: 'addConstraint', ...ref, constraint: bare(fk), fresh: true }));
+    }
+  }
+  for (const t of removed) {
+    const ref = { schema: t.schema, table: t.name };
+    for (const fk of t.foreignKeys) out.push(placed(Phase.dropForeignKey, { kind: 'dropConstraint', ...ref, constraint: bare(fk) }));
+    for (const index of t.indexes) out.push(placed(Phase.dropIndex, { kind: 'dropIndex', ...ref, index: bare(index) }));
+    out.push(placed(Phase.dropTable, { kind: 'dropTable', table: tableCore(t) }));
+  }
+
+  // Unique keys that are dropped or rebuilt, as `schema.table(columns)`: foreign keys on them must step aside.
+  const rebuiltKeys = new Set<string>();
+  const keyOf = (schema: string, table: string, columns: readonly string[]) => `${schema}.${table}(${[...columns].sort().join(',')})`;
+  const handledForeignKeys = new Set<string>();
+
+  for (const [a, b] of both) {
+    const ref = { schema: b.schema, table: b.name };
+    const columns = compareKeyed(a.columns, b.columns, (c) => c.name);
+    const recreated = new Set<string>();
+    for (const c of columns.removed) {
+      out.push(placed(Phase.dropColumn, { kind: 'dropColumn', ...ref, column: bare(c) }));
+      reshaped.add(tableKey(b));
+    }
+    for (const c of columns.added) out.push(placed(Phase.addColumn, { kind: 'addColumn', ...ref, column: bare(c) }));
+    for (const [x, y] of columns.both) {
+      if (columnShape(x) === columnShape(y)) continue;
+      reshaped.add(tableKey(b));
+      if (x.generated !== y.generated) {
+        // A generated expression cannot be altered in place (before PostgreSQL 17): re-create the column.
+        recreated.add(x.name);
+        out.push(placed(Phase.dropColumn, { kind: 'dropColumn', ...ref, column: bare(x) }));
+        out.push(placed(Phase.addColumn, { kind: 'addColumn', ...ref, column: bare(y) }));
+      } else {
+        out.push(placed(Phase.alterColumn, { kind: 'alterColumn', ...ref, from: bare(x), to: bare(y) }));
+      }
+    }
+    const touchesRecreated = (k: { columns: string[] }) => k.columns.some((c) => recreated.has(c));
+
+    const constraints = compareKeyed(a.constraints, b.constraints, (k) => k.name);
+    const changedConstraints = constraints.both.filter(([x, y]) => x.definition !== y.definition || touchesRecreated(y));
+    for (const k of [...constraints.removed, ...changedConstraints.map(([x]) => x)]) {
+      out.push(placed(Phase.dropConstraint, { kind: 'dropConstraint', ...ref, constraint: bare(k) }));
+      if (k.kind === 'primary' || k.kind === 'unique') rebuiltKeys.add(keyOf(a.schema, a.name, k.columns));
+    }
+    for (const k of [...constraints.added, ...changedConstraints.map(([, y]) => y)]) {
+      out.push(placed(Phase.addConstraint, { kind: 'addConstraint', ...ref, constraint: bare(k) }));
+    }
+
+    const indexes = compareKeyed(a.indexes, b.indexes, (i) => i.name);
+    const changedIndexes = indexes.both.filter(([x, y]) => x.definition !== y.definition || touchesRecreated(y));
+    for (const i of [...indexes.removed, ...changedIndexes.map(([x]) => x)]) {
+      out.push(placed(Phase.dropIndex, { kind: 'dropIndex', ...ref, index: bare(i) }));
+      if (i.unique) rebuiltKeys.add(keyOf(a.schema, a.name, i.columns));
+    }
+    for (const i of [...indexes.added, ...changedIndexes.map(([, y]) => y)]) {
+      out.push(placed(Phase.createIndex, { kind: 'createIndex', ...ref, index: bare(i) }));
+    }
+
+    const fks = compareKeyed(a.foreignKeys, b.foreignKeys, (k) => k.name);
+    const changedFks = fks.both.filter(([x, y]) => x.definition !== y.definition || touchesRecreated(y));
+    for (const k of [...fks.removed, ...changedFks.map(([x]) => x)]) {
+      out.push(placed(Phase.dropForeignKey, { kind: 'dropConstraint', ...ref, constraint: bare(k) }));
+      handledForeignKeys.add(`${tableKey(a)}.${k.name}`);
+    }
+    for (const k of [...fks.added, ...changedFks.map(([, y]) => y)]) {
+      out.push(placed(Phase.addForeignKey, { kind: 'addConstraint', ...ref, constraint: bare(k) }));
+    }
+  }
+
+  // Foreign keys that stay as they are but rely on a unique key that is rebuilt.
+  for (const [a, b] of both) {
+    for (const fk of a.foreignKeys) {
+      if (handledForeignKeys.has(`${tableKey(a)}.${fk.name}`) || !fk.references) continue;
+      const target = keyOf(fk.references.schema, fk.references.table, fk.references.columns);
+      if (!rebuiltKeys.has(target)) continue;
+      const kept = b.foreignKeys.find((k) => k.name === fk.name);
+      if (!kept) continue;
+      const ref = { schema: a.schema, table: a.name };
+      out.push(placed(Phase.dropForeignKey, { kind: 'dropConstraint', ...ref, constraint: bare(fk) }));
+      out.push(placed(Phase.addForeignKey, { kind: 'addConstraint', ...ref, constraint: bare(kept) }));
+    }
+  }
+  return { ops: out, reshaped };
+}
+

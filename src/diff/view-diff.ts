@@ -1,0 +1,79 @@
+import type { Model, View } from '../model/model.js';
+import { byKey, compareKeyed, tableKey } from './keyed.js';
+import { Phase, placed, type PlacedOp } from './phases.js';
+
+/**
+ * Views and materialized views. A view is re-created (dropped early, created late) when its
+ * definition changes, or when something it reads is re-created or has columns changed or dropped:
+ * PostgreSQL refuses to alter a column a view uses. Drops go dependents-first, creations in
+ * dependency order.
+ */
+export function diffViews(from: Model, to: Model, reshapedTables: ReadonlySet<string>): PlacedOp[] {
+  const out: PlacedOp[] = [];
+  const { added, removed, both } = compareKeyed(from.views, to.views, tableKey);
+  const rebuild = new Set<string>(removed.map(tableKey));
+  for (const [a, b] of both) {
+    if (a.definition !== b.definition || a.materialized !== b.materialized) rebuild.add(tableKey(a));
+  }
+  // Whatever reads a rebuilt view, or a reshaped or dropped table, is rebuilt too (to a fixpoint).
+  const droppedTables = new Set(compareKeyed(from.tables, to.tables, tableKey).removed.map(tableKey));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const v of from.views) {
+      const key = tableKey(v);
+      if (rebuild.has(key)) continue;
+      if (v.dependsOn.some((d) => rebuild.has(d) || reshapedTables.has(d) || droppedTables.has(d))) {
+        rebuild.add(key);
+        grew = true;
+      }
+    }
+  }
+
+  const fromRank = ranks(from.views);
+  const toRank = ranks(to.views);
+  const toViews = byKey(to.views, tableKey);
+  for (const v of from.views) {
+    if (!rebuild.has(tableKey(v))) continue;
+    // Dependents first: the higher the rank, the earlier it goes.
+    const rank = -(fromRank.get(tableKey(v)) ?? 0);
+    for (const index of v.indexes) {
+      out.push(placed(Phase.dropViewIndex, { kind: 'dropIndex', schema: v.schema, table: v.name, index: { ...index, comment: null } }, rank));
+    }
+    out.push(placed(Phase.dropView, { kind: 'dropView', view: bareView(v) }, rank));
+  }
+  const create = [...added, ...[...rebuild].map((k) => toViews.get(k)).filter((v): v is View => !!v)];
+  for (const v of create) {
+    const rank = toRank.get(tableKey(v)) ?? 0;
+    out.push(placed(Phase.createView, { kind: 'createView', view: bareView(v) }, rank));
+    for (const index of v.indexes) {
+      out.push(
+        placed(Phase.createViewIndex, { kind: 'createIndex', schema: v.schema, table: v.name, index: { ...index, comment: null }, fresh: true }, rank),
+      );
+    }
+  }
+  return out;
+}
+
+function bareView(v: View): View {
+  return { ...v, indexes: [], comment: null };
+}
+
+/** Each view's depth in the view-on-view dependency graph (0 = reads only tables). */
+function ranks(views: readonly View[]): Map<string, number> {
+  const byName = byKey(views, tableKey);
+  const rank = new Map<string, number>();
+  const visit = (v: View, path: Set<string>): number => {
+    const key = tableKey(v);
+    const known = rank.get(key);
+    if (known !== undefined) return known;
+    if (path.has(key)) return 0;
+    path.add(key);
+    const deps = v.dependsOn.map((d) => byName.get(d)).filter((d): d is View => !!d);
+    const r = deps.length ? 1 + Math.max(...deps.map((d) => visit(d, path))) : 0;
+    rank.set(key, r);
+    return r;
+  };
+  for (const v of views) visit(v, new Set());
+  return rank;
+}

@@ -1,0 +1,118 @@
+/**
+ * A database schema as plain data, read from a PostgreSQL catalog (src/catalog). Definitions are
+ * kept in the form PostgreSQL prints them (format_type, pg_get_expr, pg_get_constraintdef,
+ * pg_get_indexdef, pg_get_viewdef), so two models read from two databases compare like with like
+ * and every definition is valid SQL to re-create the object.
+ */
+export interface Model {
+  schemas: string[];
+  enums: EnumType[];
+  sequences: Sequence[];
+  tables: Table[];
+  views: View[];
+}
+
+export interface EnumType {
+  schema: string;
+  name: string;
+  values: string[];
+  comment: string | null;
+}
+
+export interface Sequence {
+  schema: string;
+  name: string;
+  /** smallint, integer or bigint. */
+  type: string;
+  start: string;
+  increment: string;
+  min: string;
+  max: string;
+  cache: string;
+  cycle: boolean;
+  /** The column that owns it (OWNED BY), if any. Identity sequences are not listed here. */
+  ownedBy: { table: string; column: string } | null;
+  comment: string | null;
+}
+
+export interface Table {
+  schema: string;
+  name: string;
+  columns: Column[];
+  /** Primary key, unique, check and exclusion constraints; foreign keys are separate. */
+  constraints: Constraint[];
+  foreignKeys: Constraint[];
+  /** Indexes not backing a constraint. */
+  indexes: Index[];
+  comment: string | null;
+}
+
+export interface Column {
+  name: string;
+  /** As format_type() prints it, e.g. `character varying(20)`, `integer[]`, `"Status"`. */
+  type: string;
+  /** The (element) type it names, to find the columns that use an enum. */
+  typeRef: { schema: string; name: string };
+  notNull: boolean;
+  /** As pg_get_expr() prints it; null when there is none (or the column is generated). */
+  default: string | null;
+  identity: Identity | null;
+  /** The expression of a GENERATED ALWAYS AS (...) STORED column. */
+  generated: string | null;
+  /** A collation other than the type's default, quoted as needed. */
+  collation: string | null;
+  comment: string | null;
+}
+
+export interface Identity {
+  /** GENERATED ALWAYS (true) or BY DEFAULT (false). */
+  always: boolean;
+  sequence: string;
+  start: string;
+  increment: string;
+  min: string;
+  max: string;
+  cache: string;
+  cycle: boolean;
+}
+
+export interface Constraint {
+  name: string;
+  kind: 'primary' | 'unique' | 'check' | 'exclude' | 'foreign';
+  /** As pg_get_constraintdef() prints it, e.g. `FOREIGN KEY (a) REFERENCES b(id) ON DELETE CASCADE`. */
+  definition: string;
+  /** For foreign keys: the table and columns it references. */
+  references: { schema: string; table: string; columns: string[] } | null;
+  /** The columns it covers, in order. */
+  columns: string[];
+  comment: string | null;
+}
+
+export interface Index {
+  name: string;
+  /** As pg_get_indexdef() prints it: a complete CREATE INDEX statement. */
+  definition: string;
+  unique: boolean;
+  columns: string[];
+  comment: string | null;
+}
+
+export interface View {
+  schema: string;
+  name: string;
+  materialized: boolean;
+  /** As pg_get_viewdef() prints it. */
+  definition: string;
+  /** Indexes of a materialized view. */
+  indexes: Index[];
+  /** Tables and views it reads, as `schema.name`, for ordering. */
+  dependsOn: string[];
+  comment: string | null;
+}
+
+export const emptyModel = (): Model => ({ schemas: [], enums: [], sequences: [], tables: [], views: [] });
+
+/** `schema.name` with each part quoted only where PostgreSQL requires it. */
+export function qualifiedKey(schema: string, name: string): string {
+  return `${schema}.${name}`;
+}

@@ -1,0 +1,58 @@
+import type { Column, Constraint, EnumType, Index, Sequence, Table, View } from '../model/model.js';
+
+/** Where a table-level object lives. */
+export interface TableRef {
+  schema: string;
+  table: string;
+}
+
+/** The object a comment is on. */
+export type CommentTarget =
+  | { kind: 'table' | 'view' | 'materialized view' | 'sequence' | 'type'; schema: string; name: string }
+  | { kind: 'column'; schema: string; table: string; column: string }
+  | { kind: 'constraint'; schema: string; table: string; name: string }
+  | { kind: 'index'; schema: string; name: string };
+
+/**
+ * One schema change. Every op carries the full definition of what it creates or removes (and of
+ * both sides of what it alters), so its inverse needs nothing else: the down migration is the up
+ * migration's ops inverted in reverse order (see inverse.ts).
+ */
+export type Op =
+  | { kind: 'createSchema'; schema: string }
+  | { kind: 'dropSchema'; schema: string }
+  | { kind: 'createEnum'; type: EnumType }
+  | { kind: 'dropEnum'; type: EnumType }
+  /** ALTER TYPE ... ADD VALUE; `type` is the enum before, `value` goes before `before` (or last). */
+  | { kind: 'addEnumValue'; type: EnumType; value: string; before: string | null; usages: EnumUsage[] }
+  /** A type swap for changes ADD VALUE cannot make (removal, reorder): columns are converted via text. */
+  | { kind: 'replaceEnum'; from: EnumType; to: EnumType; usages: EnumUsage[] }
+  | { kind: 'createSequence'; sequence: Sequence }
+  | { kind: 'dropSequence'; sequence: Sequence }
+  | { kind: 'alterSequence'; from: Sequence; to: Sequence }
+  /** The table with its columns and its primary key, unique, check and exclusion constraints. */
+  | { kind: 'createTable'; table: Table }
+  | { kind: 'dropTable'; table: Table }
+  | { kind: 'renameTable'; schema: string; from: string; to: string }
+  | ({ kind: 'addColumn'; column: Column } & TableRef)
+  | ({ kind: 'dropColumn'; column: Column } & TableRef)
+  | ({ kind: 'renameColumn'; from: string; to: string } & TableRef)
+  | ({ kind: 'alterColumn'; from: Column; to: Column } & TableRef)
+  /** `fresh`: on a table created by the same migration, so nothing is locked out. */
+  | ({ kind: 'addConstraint'; constraint: Constraint; fresh?: boolean } & TableRef)
+  | ({ kind: 'dropConstraint'; constraint: Constraint } & TableRef)
+  | ({ kind: 'createIndex'; index: Index; fresh?: boolean } & TableRef)
+  | ({ kind: 'dropIndex'; index: Index } & TableRef)
+  | { kind: 'createView'; view: View }
+  | { kind: 'dropView'; view: View }
+  | { kind: 'setComment'; target: CommentTarget; from: string | null; to: string | null };
+
+export interface EnumUsage extends TableRef {
+  column: string;
+  /** The column's default, dropped before the swap and set again after (it names the type). */
+  default: string | null;
+  /** True when the column is an array of the enum. */
+  array: boolean;
+}
+
+export type OpKind = Op['kind'];

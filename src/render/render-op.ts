@@ -1,0 +1,247 @@
+import type { Column, Identity, Sequence, Table } from '../model/model.js';
+import { quoteIdent, quoteLiteral, quoteQualified } from '../model/quote.js';
+import type { CommentTarget, EnumUsage, Op } from '../ops/op.js';
+import { typeChangeHazards } from './type-change.js';
+
+export type HazardKind = 'data-loss' | 'table-rewrite' | 'blocking-lock' | 'breaking-change';
+
+/** Something a reviewer must know about a statement; data-loss hazards need acknowledgement. */
+export interface Hazard {
+  kind: HazardKind;
+  message: string;
+}
+
+export interface Statement {
+  sql: string;
+  hazards: Hazard[];
+}
+
+const table = (schema: string, name: string) => quoteQualified(schema, name);
+const st = (sql: string, ...hazards: Hazard[]): Statement => ({ sql, hazards });
+
+/**
+ * The SQL statements of one op, each with its hazards. Identifiers are always quoted; types,
+ * defaults and constraint/index definitions are PostgreSQL's own text from the catalog.
+ */
+export function renderOp(op: Op): Statement[] {
+  switch (op.kind) {
+    case 'createSchema':
+      return [st(`CREATE SCHEMA ${quoteIdent(op.schema)}`)];
+    case 'dropSchema':
+      return [st(`DROP SCHEMA ${quoteIdent(op.schema)}`)];
+    case 'createEnum':
+      return [st(`CREATE TYPE ${table(op.type.schema, op.type.name)} AS ENUM (${op.type.values.map(quoteLiteral).join(', ')})`)];
+    case 'dropEnum':
+      return [st(`DROP TYPE ${table(op.type.schema, op.type.name)}`)];
+    case 'addEnumValue':
+      return [
+        st(
+          `ALTER TYPE ${table(op.type.schema, op.type.name)} ADD VALUE ${quoteLiteral(op.value)}${
+            op.before === null ? '' : ` BEFORE ${quoteLiteral(op.before)}`
+          }`,
+        ),
+      ];
+    case 'replaceEnum':
+      return renderEnumSwap(op.from, op.to, op.usages);
+    case 'createSequence':
+      return [st(`CREATE SEQUENCE ${table(op.sequence.schema, op.sequence.name)}${sequenceOptions(op.sequence)}`)];
+    case 'dropSequence':
+      return [st(`DROP SEQUENCE ${table(op.sequence.schema, op.sequence.name)}`)];
+    case 'alterSequence':
+      return renderAlterSequence(op.from, op.to);
+    case 'createTable':
+      return [st(renderCreateTable(op.table))];
+    case 'dropTable':
+      return [
+        st(`DROP TABLE ${table(op.table.schema, op.table.name)}`, {
+          kind: 'data-loss',
+          message: `drops table ${table(op.table.schema, op.table.name)} and all its rows`,
+        }),
+      ];
+    case 'renameTable':
+      return [
+        st(`ALTER TABLE ${table(op.schema, op.from)} RENAME TO ${quoteIdent(op.to)}`, {
+          kind: 'breaking-change',
+          message: `renames table ${table(op.schema, op.from)}: application code still using the old name fails`,
+        }),
+      ];
+    case 'addColumn': {
+      const hazards: Hazard[] = [];
+      if (op.column.notNull && op.column.default === null && !op.column.identity && !op.column.generated) {
+        hazards.push({ kind: 'breaking-change', message: 'adds a NOT NULL column without a default: fails if the table has rows' });
+      }
+      if (op.column.generated || (op.column.default !== null && isVolatileDefault(op.column.default))) {
+        hazards.push({ kind: 'table-rewrite', message: 'a volatile default or generated column rewrites the table' });
+      }
+      return [st(`ALTER TABLE ${table(op.schema, op.table)} ADD COLUMN ${renderColumn(op.column)}`, ...hazards)];
+    }
+    case 'dropColumn': {
+      const sql = `ALTER TABLE ${table(op.schema, op.table)} DROP COLUMN ${quoteIdent(op.column.name)}`;
+      // A generated column's values are derived: dropping it loses nothing that cannot be recomputed.
+      if (op.column.generated) return [st(sql)];
+      return [st(sql, { kind: 'data-loss', message: `drops column ${table(op.schema, op.table)}.${quoteIdent(op.column.name)} and the data in it` })];
+    }
+    case 'renameColumn':
+      return [
+        st(`ALTER TABLE ${table(op.schema, op.table)} RENAME COLUMN ${quoteIdent(op.from)} TO ${quoteIdent(op.to)}`, {
+          kind: 'breaking-change',
+          message: `renames column ${quoteIdent(op.from)}: application code still using the old name fails`,
+        }),
+      ];
+    case 'alterColumn':
+      return renderAlterColumn(op.schema, op.table, op.from, op.to);
+    case 'addConstraint': {
+      const sql = `ALTER TABLE ${table(op.schema, op.table)} ADD CONSTRAINT ${quoteIdent(op.constraint.name)} ${op.constraint.definition}`;
+      if (op.fresh) return [st(sql)];
+      const what = op.constraint.kind === 'foreign' || op.constraint.kind === 'check' ? 'validates every row' : 'builds an index';
+      return [st(sql, { kind: 'blocking-lock', message: `${what} while blocking writes to the table` })];
+    }
+    case 'dropConstraint':
+      return [st(`ALTER TABLE ${table(op.schema, op.table)} DROP CONSTRAINT ${quoteIdent(op.constraint.name)}`)];
+    case 'createIndex':
+      if (op.fresh) return [st(op.index.definition)];
+      return [st(op.index.definition, { kind: 'blocking-lock', message: 'builds the index while blocking writes to the table' })];
+    case 'dropIndex':
+      return [st(`DROP INDEX ${table(op.schema, op.index.name)}`)];
+    case 'createView':
+      return [
+        st(
+          `CREATE ${op.view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${table(op.view.schema, op.view.name)} AS\n${op.view.definition.replace(/;\s*$/, '')}`,
+        ),
+      ];
+    case 'dropView':
+      return [st(`DROP ${op.view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${table(op.view.schema, op.view.name)}`)];
+    case 'setComment':
+      return [st(`COMMENT ON ${commentTarget(op.target)} IS ${op.to === null ? 'NULL' : quoteLiteral(op.to)}`)];
+  }
+}
+
+export function renderColumn(column: Column): string {
+  const parts = [quoteIdent(column.name), column.type];
+  if (column.collation) parts.push(`COLLATE ${column.collation}`);
+  if (column.generated) parts.push(`GENERATED ALWAYS AS (${column.generated}) STORED`);
+  if (column.identity) parts.push(`GENERATED ${column.identity.always ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (${identityOptions(column.identity)})`);
+  if (column.default !== null) parts.push(`DEFAULT ${column.default}`);
+  if (column.notNull) parts.push('NOT NULL');
+  return parts.join(' ');
+}
+
+export function renderCreateTable(t: Table): string {
+  const lines = [
+    ...t.columns.map((c) => `  ${renderColumn(c)}`),
+    ...t.constraints.map((k) => `  CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`),
+  ];
+  return `CREATE TABLE ${table(t.schema, t.name)} (\n${lines.join(',\n')}\n)`;
+}
+
+function identityOptions(i: Identity): string {
+  return `SEQUENCE NAME ${quoteIdent(i.sequence)} START WITH ${i.start} INCREMENT BY ${i.increment} MINVALUE ${i.min} MAXVALUE ${i.max} CACHE ${i.cache}${
+    i.cycle ? ' CYCLE' : ''
+  }`;
+}
+
+function sequenceOptions(s: Sequence): string {
+  return ` AS ${s.type} INCREMENT BY ${s.increment} MINVALUE ${s.min} MAXVALUE ${s.max} START WITH ${s.start} CACHE ${s.cache}${s.cycle ? ' CYCLE' : ' NO CYCLE'}`;
+}
+
+function renderAlterSequence(from: Sequence, to: Sequence): Statement[] {
+  const name = table(to.schema, to.name);
+  const changes: string[] = [];
+  if (from.type !== to.type) changes.push(`AS ${to.type}`);
+  if (from.increment !== to.increment) changes.push(`INCREMENT BY ${to.increment}`);
+  if (from.min !== to.min) changes.push(`MINVALUE ${to.min}`);
+  if (from.max !== to.max) changes.push(`MAXVALUE ${to.max}`);
+  if (from.start !== to.start) changes.push(`START WITH ${to.start}`);
+  if (from.cache !== to.cache) changes.push(`CACHE ${to.cache}`);
+  if (from.cycle !== to.cycle) changes.push(to.cycle ? 'CYCLE' : 'NO CYCLE');
+  const owner = (s: Sequence) => (s.ownedBy ? `${s.schema}.${s.ownedBy.table}.${s.ownedBy.column}` : null);
+  if (owner(from) !== owner(to)) {
+    changes.push(to.ownedBy ? `OWNED BY ${table(to.schema, to.ownedBy.table)}.${quoteIdent(to.ownedBy.column)}` : 'OWNED BY NONE');
+  }
+  return changes.length ? [st(`ALTER SEQUENCE ${name} ${changes.join(' ')}`)] : [];
+}
+
+function renderAlterColumn(schema: string, tableName: string, from: Column, to: Column): Statement[] {
+  const alter = (action: string, ...hazards: Hazard[]) =>
+    st(`ALTER TABLE ${table(schema, tableName)} ALTER COLUMN ${quoteIdent(to.name)} ${action}`, ...hazards);
+  const out: Statement[] = [];
+  const typeChanged = from.type !== to.type || from.collation !== to.collation;
+  if (from.identity && !to.identity) out.push(alter('DROP IDENTITY'));
+  if (from.default !== null && (to.default !== from.default || typeChanged)) out.push(alter('DROP DEFAULT'));
+  if (typeChanged) {
+    const collate = to.collation ? ` COLLATE ${to.collation}` : '';
+    const using = from.type !== to.type ? ` USING ${quoteIdent(to.name)}::${to.type}` : '';
+    out.push(alter(`TYPE ${to.type}${collate}${using}`, ...typeChangeHazards(`${table(schema, tableName)}.${quoteIdent(to.name)}`, from, to)));
+  }
+  if (to.default !== null && (to.default !== from.default || typeChanged)) out.push(alter(`SET DEFAULT ${to.default}`));
+  if (!from.notNull && to.notNull && !(to.identity && !from.identity)) {
+    out.push(alter('SET NOT NULL', { kind: 'blocking-lock', message: 'scans the whole table while blocking reads and writes' }));
+  }
+  if (from.notNull && !to.notNull) out.push(alter('DROP NOT NULL'));
+  if (!from.identity && to.identity) {
+    out.push(alter(`ADD GENERATED ${to.identity.always ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (${identityOptions(to.identity)})`));
+  } else if (from.identity && to.identity) {
+    const [a, b] = [from.identity, to.identity];
+    const sets: string[] = [];
+    if (a.always !== b.always) sets.push(`SET GENERATED ${b.always ? 'ALWAYS' : 'BY DEFAULT'}`);
+    if (a.increment !== b.increment) sets.push(`SET INCREMENT BY ${b.increment}`);
+    if (a.min !== b.min) sets.push(`SET MINVALUE ${b.min}`);
+    if (a.max !== b.max) sets.push(`SET MAXVALUE ${b.max}`);
+    if (a.start !== b.start) sets.push(`SET START WITH ${b.start}`);
+    if (a.cache !== b.cache) sets.push(`SET CACHE ${b.cache}`);
+    if (a.cycle !== b.cycle) sets.push(b.cycle ? 'SET CYCLE' : 'SET NO CYCLE');
+    if (sets.length) out.push(alter(sets.join(' ')));
+    if (a.sequence !== b.sequence) out.push(st(`ALTER SEQUENCE ${table(schema, a.sequence)} RENAME TO ${quoteIdent(b.sequence)}`));
+  }
+  return out;
+}
+
+function renderEnumSwap(
+  from: { schema: string; name: string; values: string[] },
+  to: { schema: string; name: string; values: string[] },
+  usages: EnumUsage[],
+): Statement[] {
+  const name = table(to.schema, to.name);
+  const old = `${to.name.slice(0, 50)}__smartem_old`;
+  const removed = from.values.filter((v) => !to.values.includes(v));
+  const out: Statement[] = [
+    st(`ALTER TYPE ${name} RENAME TO ${quoteIdent(old)}`, {
+      kind: removed.length ? 'data-loss' : 'table-rewrite',
+      message: removed.length
+        ? `removes ${removed.map(quoteLiteral).join(', ')} from ${name}: rows holding ${removed.length === 1 ? 'it' : 'them'} make the conversion fail`
+        : `reorders ${name} by swapping the type: every column using it is rewritten`,
+    }),
+    st(`CREATE TYPE ${name} AS ENUM (${to.values.map(quoteLiteral).join(', ')})`),
+  ];
+  for (const u of usages) {
+    const col = `ALTER TABLE ${table(u.schema, u.table)} ALTER COLUMN ${quoteIdent(u.column)}`;
+    if (u.default !== null) out.push(st(`${col} DROP DEFAULT`));
+    const target = u.array ? `${name}[]` : name;
+    out.push(
+      st(`${col} TYPE ${target} USING ${quoteIdent(u.column)}::text${u.array ? '[]' : ''}::${target}`, {
+        kind: 'table-rewrite',
+        message: `rewrites ${table(u.schema, u.table)} to convert ${quoteIdent(u.column)}`,
+      }),
+    );
+    if (u.default !== null) out.push(st(`${col} SET DEFAULT ${u.default}`));
+  }
+  out.push(st(`DROP TYPE ${table(to.schema, old)}`));
+  return out;
+}
+
+function commentTarget(t: CommentTarget): string {
+  switch (t.kind) {
+    case 'column':
+      return `COLUMN ${table(t.schema, t.table)}.${quoteIdent(t.column)}`;
+    case 'constraint':
+      return `CONSTRAINT ${quoteIdent(t.name)} ON ${table(t.schema, t.table)}`;
+    case 'index':
+      return `INDEX ${table(t.schema, t.name)}`;
+    default:
+      return `${t.kind.toUpperCase()} ${table(t.schema, t.name)}`;
+  }
+}
+
+function isVolatileDefault(expression: string): boolean {
+  return /\b(random|clock_timestamp|gen_random_uuid|uuid_generate_v\d|nextval|timeofday)\s*\(/i.test(expression);
+}

@@ -1,0 +1,18 @@
+import { openServerSession } from './src/db/postgres-session.ts';
+import { openEmbeddedSession } from './src/db/pglite-session.ts';
+import { introspect } from './src/catalog/introspect.ts';
+import { migrate } from './src/api.ts';
+const url = 'postgres://postgres@127.0.0.1/smoke2';
+await migrate({ url, migrationsFolder: 'drizzle' });
+const s = await openServerSession(url);
+let t = performance.now();
+const m = await introspect(s, { excludeSchemas: ['smartem_db'] });
+console.log('server ms', (performance.now() - t).toFixed(1), m.schemas, m.enums.length, m.sequences.length, m.tables.length, m.tables.reduce((a, t) => a + t.columns.length, 0));
+console.log(JSON.stringify(m.tables.find(t => t.name === 'agentinstruction'), null, 1).slice(0, 1500));
+console.log(m.sequences.slice(0, 2));
+await s.close();
+const p = await openEmbeddedSession('/tmp/pgl-test');
+await migrate({ migrationsFolder: 'drizzle', cwd: '/tmp/pgl-x' }).catch(e => console.log(e.message));
+t = performance.now();
+const m2 = await introspect(p, {}); console.log('pglite ms', (performance.now() - t).toFixed(1), m2.tables.length);
+await p.close();
