@@ -75,6 +75,7 @@ SELECT n.nspname AS schema, c.relname AS table, c.relkind AS kind,
 export const CONSTRAINTS_SQL = `
 SELECT n.nspname AS schema, c.relname AS table, k.conname AS name, k.contype AS kind,
        pg_get_constraintdef(k.oid) AS definition,
+       (SELECT array_to_string(ic.reloptions, ', ') FROM pg_class ic WHERE ic.oid = k.conindid AND k.contype IN ('p', 'u', 'x')) AS index_options,
        rn.nspname AS ref_schema, rc.relname AS ref_table,
        array_to_json(ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY u(attnum, i)
                             JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum ORDER BY u.i))::text AS columns,

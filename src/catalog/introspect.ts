@@ -57,7 +57,7 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
     const constraint: Constraint = {
       name: String(r.name),
       kind: CONSTRAINT_KINDS[String(r.kind)]!,
-      definition: String(r.definition),
+      definition: withIndexOptions(String(r.definition), str(r.index_options)),
       references: r.ref_table ? { schema: String(r.ref_schema), table: String(r.ref_table), columns: list(r.ref_columns) } : null,
       columns: list(r.columns),
       comment: str(r.comment),
@@ -124,4 +124,13 @@ function toColumn(r: Row): Column {
     collation: str(r.collation),
     comment: str(r.comment),
   };
+}
+
+/**
+ * pg_get_constraintdef() leaves out the storage parameters of a primary key's or unique
+ * constraint's index (PostgreSQL 15); without them a fillfactor change would go unseen.
+ */
+function withIndexOptions(definition: string, options: string | null): string {
+  if (!options || / WITH \(/.test(definition)) return definition;
+  return `${definition} WITH (${options})`;
 }

@@ -15,8 +15,8 @@ export function typeChangeHazards(column: string, from: Column, to: Column): Haz
   const b = parseType(to.type);
   const rewrite: Hazard = { kind: 'table-rewrite', message: `rewrites the table to change ${column} from ${from.type} to ${to.type}` };
   if (a.array !== b.array) return [lossy(column, from, to), rewrite];
-  // Every value has a text form: unbounded text keeps it all.
-  if (!b.array && (b.base === 'text' || (b.base === 'character varying' && b.length === null)) && !isText(a.base)) return [rewrite];
+  // Every value has a text form: unbounded text keeps it all (element by element for arrays).
+  if ((b.base === 'text' || (b.base === 'character varying' && b.length === null)) && !isText(a.base)) return [rewrite];
   if (isText(a.base) && isText(b.base)) {
     // Unbounded text accepts every value; a longer varchar too, and PostgreSQL widens it in place.
     const fits = b.length === null || (a.length !== null && b.length >= a.length);

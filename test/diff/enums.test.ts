@@ -1,0 +1,55 @@
+import { runDiffCases } from './harness.js';
+
+const status = (values: string) => `create type gridsquarestatus as enum (${values})`;
+const used = (values: string) =>
+  `${status(values)}; create table gridsquare (uuid varchar primary key, status gridsquarestatus default 'NONE', history gridsquarestatus[])`;
+
+runDiffCases('enums', [
+  { name: 'create an enum', from: '', to: status("'NONE', 'STARTED'") },
+  { name: 'drop an enum', from: status("'NONE', 'STARTED'"), to: '' },
+  {
+    name: 'append a value',
+    from: used("'NONE', 'FOIL_HOLES_DECISION_STARTED'"),
+    to: used("'NONE', 'FOIL_HOLES_DECISION_STARTED', 'REGISTERED'"),
+    upContains: ["ADD VALUE 'REGISTERED'"],
+  },
+  {
+    name: 'insert a value in the middle',
+    from: used("'NONE', 'COMPLETED'"),
+    to: used("'NONE', 'STARTED', 'COMPLETED'"),
+    upContains: ["ADD VALUE 'STARTED' BEFORE 'COMPLETED'"],
+  },
+  {
+    name: 'insert two values at the start',
+    from: used("'NONE', 'C'"),
+    to: used("'A', 'B', 'NONE', 'C'"),
+    upContains: ["ADD VALUE 'A' BEFORE 'NONE'", "ADD VALUE 'B' BEFORE 'NONE'"],
+  },
+  {
+    name: 'remove a value (type swap)',
+    from: used("'NONE', 'REGISTERED', 'DONE'"),
+    to: used("'NONE', 'DONE'"),
+    hazards: ['data-loss', 'table-rewrite'],
+    upContains: ['RENAME TO "gridsquarestatus__smartem_old"'],
+  },
+  { name: 'reorder values (type swap)', from: used("'NONE', 'A', 'B'"), to: used("'NONE', 'B', 'A'"), hazards: ['table-rewrite'] },
+  { name: 'rename a value looks like remove + add', from: used("'NONE', 'A'"), to: used("'NONE', 'B'"), hazards: ['data-loss', 'table-rewrite'] },
+  { name: 'an enum in another schema', from: 'create schema ops', to: "create schema ops; create type ops.level as enum ('LOW', 'HIGH')" },
+  {
+    name: 'an enum with values that need quoting',
+    from: '',
+    to: "create type mood as enum ('it''s fine', 'semi;colon', 'with \"quotes\"', '')",
+  },
+  {
+    name: 'a column changes from varchar to an enum',
+    from: "create table q (level varchar default 'GRIDSQUARE')",
+    to: "create type modellevel as enum ('GRIDSQUARE', 'FOILHOLE'); create table q (level modellevel default 'GRIDSQUARE')",
+    hazards: ['data-loss', 'table-rewrite'],
+  },
+  {
+    name: 'an enum column is dropped and the enum with it',
+    from: used("'NONE'"),
+    to: 'create table gridsquare (uuid varchar primary key, history text[])',
+    hazards: ['data-loss', 'table-rewrite'],
+  },
+]);
