@@ -9,6 +9,10 @@ import { renderOfflineSql } from './migrations/offline-sql.js';
 import { appliedIds, appliedInOrder, downgrade, stamp as stampJournal, upgrade, type RunResult, type RunnerContext } from './migrations/runner.js';
 import { readStatus, type StatusReport } from './migrations/status.js';
 import { pickRevert, resolveMigration, resolveUpgradeTarget } from './migrations/targets.js';
+import type { DiffOptions, GenerateOptions } from './generate-api.js';
+import type { GenerateResult } from './generate/generate.js';
+import type { Op } from './ops/op.js';
+import type { Hazard } from './render/render-op.js';
 import { planUpgrade } from './migrations/upgrade-plan.js';
 
 export interface CommonOptions extends ConnectionOptions {
@@ -145,6 +149,30 @@ async function readJournalOnce(options: ConnectionOptions, config: () => Smartem
   }
 }
 
+export type { GenerateOptions, DiffOptions } from './generate-api.js';
+
+/**
+ * Writes the next migration (up.sql and down.sql) from the difference between the migrations
+ * folder and the Drizzle model, proved on a scratch database before it is written. Returns
+ * `id: null` and writes nothing when there is no difference. (Loaded on first use: migrate()
+ * at application startup never pays for drizzle-kit.)
+ *
+ * @example const { id, hazards } = await generate({ name: 'add gridsquare registered status' });
+ */
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  return (await import('./generate-api.js')).generate(options);
+}
+
+/**
+ * The SQL that turns one state into another, printed rather than written: any pair of the
+ * migrations folder, the Drizzle model and live databases.
+ *
+ * @example console.log((await diff({ from: 'migrations', to: process.env.DATABASE_URL! })).sql);
+ */
+export async function diff(options: DiffOptions): Promise<{ sql: string; ops: Op[]; hazards: Hazard[] }> {
+  return (await import('./generate-api.js')).diff(options);
+}
+
 /**
  * Rewrites the migrations folder's checksum manifest (`smartem.sum`) after a migration was
  * added or reviewed; returns the manifest's path.
@@ -179,15 +207,15 @@ async function withRunner<T>(options: CommonOptions, work: (ctx: RunnerContext) 
 }
 
 /** Configuration is read at most once per call, and only when an option leaves something open. */
-function configOf(options: Pick<CommonOptions, 'cwd' | 'env'>): () => SmartemDbConfig {
+export function configOf(options: Pick<CommonOptions, 'cwd' | 'env'>): () => SmartemDbConfig {
   let config: SmartemDbConfig | undefined;
   return () => (config ??= loadConfig({ cwd: options.cwd, env: options.env }));
 }
 
-function migrationsFolderOf(options: Pick<CommonOptions, 'migrationsFolder' | 'cwd'>, config: () => SmartemDbConfig): string {
+export function migrationsFolderOf(options: Pick<CommonOptions, 'migrationsFolder' | 'cwd'>, config: () => SmartemDbConfig): string {
   return options.migrationsFolder ? resolve(options.cwd ?? process.cwd(), options.migrationsFolder) : config().migrationsFolder;
 }
 
-function journalOf(options: Pick<CommonOptions, 'journal'>): JournalRef {
+export function journalOf(options: Pick<CommonOptions, 'journal'>): JournalRef {
   return { ...DEFAULT_JOURNAL, ...options.journal };
 }

@@ -25,7 +25,14 @@ export type ErrorCode =
   | 'MIGRATION_FAILED'
   | 'PREVIOUS_MIGRATION_FAILED'
   | 'UNKNOWN_TARGET'
-  | 'NO_DOWN_MIGRATION';
+  | 'NO_DOWN_MIGRATION'
+  | 'SHADOW_FAILED'
+  | 'SCHEMA_LOAD_FAILED'
+  | 'DATA_LOSS_REFUSED'
+  | 'PROOF_FAILED'
+  | 'NOT_AT_HEAD'
+  | 'UNSUPPORTED_CHANGE'
+  | 'BAD_HINT';
 
 /** Thrown when a statement of a migration fails; the database is as it was before that migration. */
 export class MigrationFailedError extends SmartemDbError {

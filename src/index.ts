@@ -1,6 +1,10 @@
 // smartem-db's public API. The CLI (src/cli) is a thin layer over these functions.
-export { migrate, rollback, stamp, status, offlineSql, hash } from './api.js';
-export type { CommonOptions, MigrateOptions, OfflineSqlOptions, RollbackTarget } from './api.js';
+export { migrate, rollback, stamp, status, offlineSql, hash, generate, diff } from './api.js';
+export type { CommonOptions, MigrateOptions, OfflineSqlOptions, RollbackTarget, GenerateOptions, DiffOptions } from './api.js';
+export type { GenerateResult } from './generate/generate.js';
+export type { Hazard, HazardKind } from './render/render-op.js';
+export type { Op } from './ops/op.js';
+export type { Model } from './model/model.js';
 export type { ConnectionOptions } from './db/open-session.js';
 export type { RunResult, AppliedMigration } from './migrations/runner.js';
 export type { StatusReport, MigrationStatus, MigrationState } from './migrations/status.js';

@@ -9,8 +9,10 @@ export const EXIT = {
   usage: 2,
   /** The folder and the database disagree: edited, missing, out-of-order migrations, manifest. */
   integrity: 3,
-  /** The database could not be reached or refused the login. */
+  /** The database could not be reached or refused the login, or no scratch database could be made. */
   connection: 4,
+  /** generate refused: unacknowledged data loss, a change it cannot make, or a failed proof. */
+  refused: 5,
 } as const;
 
 export function exitCodeFor(code: ErrorCode): number {
@@ -20,15 +22,23 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.migrationFailed;
     case 'CONFIG_INVALID':
     case 'UNKNOWN_TARGET':
+    case 'SCHEMA_LOAD_FAILED':
+    case 'BAD_HINT':
       return EXIT.usage;
     case 'CONNECTION_FAILED':
+    case 'SHADOW_FAILED':
       return EXIT.connection;
+    case 'DATA_LOSS_REFUSED':
+    case 'PROOF_FAILED':
+    case 'UNSUPPORTED_CHANGE':
+      return EXIT.refused;
     case 'MIGRATIONS_FOLDER_INVALID':
     case 'MANIFEST_MISMATCH':
     case 'CHECKSUM_MISMATCH':
     case 'APPLIED_MIGRATION_MISSING':
     case 'OUT_OF_ORDER':
     case 'NO_DOWN_MIGRATION':
+    case 'NOT_AT_HEAD':
       return EXIT.integrity;
   }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { hash, migrate, offlineSql, rollback, stamp, status, type CommonOptions } from '../api.js';
+import { diff, generate, hash, migrate, offlineSql, rollback, stamp, status, type CommonOptions } from '../api.js';
+import { createInterface } from 'node:readline/promises';
 import { loadConfig } from '../config/config.js';
 import { SmartemDbError } from '../errors.js';
 import { readMigrationsFolder } from '../migrations/migration-folder.js';
@@ -22,6 +23,8 @@ Commands:
   status                 Applied, pending and failed migrations with times, and problems
   stamp <target>         Record the database as at <target> (id, head, base) without running SQL
   hash                   Rewrite the folder's checksum manifest (smartem.sum)
+  generate -m <text>     Write the next migration (up.sql and down.sql) from the Drizzle model, proved
+  diff --from <s> --to <s>  Print the SQL from one state to another (s: migrations, schema, a URL)
 
 Options:
   --url <url>            Database URL (default: DATABASE_URL, POSTGRES_*, else embedded PGlite)
@@ -33,12 +36,24 @@ Options:
   --from <id|base>       with --sql: assume the database is at this migration (no connection)
   --allow-out-of-order   upgrade: apply a migration that sorts before an applied one
   --resume               upgrade: re-run a failed no-transaction migration from where it stopped
+  -m, --message <text>   generate: what the migration does (its folder name)
+  --schema <path>        generate/diff: the Drizzle model (default: drizzle.config.ts's schema)
+  --from-db <url>        generate: diff against this database (at head) instead of the folder
+  --rename t.old=new     generate: column old of table t was renamed (repeatable)
+  --rename-table old=new generate: table old was renamed (repeatable)
+  --hints <file>         generate: JSON renames and acknowledged data loss, for CI
+  --allow-data-loss      generate: acknowledge dropping tables/columns and lossy type changes
+  --empty                generate: an empty up/down pair for a hand-written migration
+  --no-prompt            generate: never ask about renames, even on a terminal
+  --shadow-url <url>     generate/diff: where to create scratch databases
+  --down                 diff: the SQL back from --to to --from
   --json                 Print one JSON document on stdout
   --quiet                No progress on stderr
   -h, --help             This help
 
 Exit codes: 0 ok; 1 a migration failed; 2 bad usage or configuration; 3 the folder and the
-database disagree (edited, missing or out-of-order migration, manifest mismatch); 4 cannot connect.`;
+database disagree (edited, missing or out-of-order migration, manifest mismatch); 4 cannot connect;
+5 generate refused (unacknowledged data loss, or the proof failed).`;
 
 /** Runs one CLI command and returns its exit code; every command is a thin call into the API. */
 export async function run(argv: string[]): Promise<number> {
@@ -61,6 +76,18 @@ export async function run(argv: string[]): Promise<number> {
         from: { type: 'string' },
         'allow-out-of-order': { type: 'boolean' },
         resume: { type: 'boolean' },
+        message: { type: 'string', short: 'm' },
+        schema: { type: 'string' },
+        'from-db': { type: 'string' },
+        rename: { type: 'string', multiple: true },
+        'rename-table': { type: 'string', multiple: true },
+        hints: { type: 'string' },
+        'allow-data-loss': { type: 'boolean' },
+        empty: { type: 'boolean' },
+        'no-prompt': { type: 'boolean' },
+        'shadow-url': { type: 'string' },
+        to: { type: 'string' },
+        down: { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
@@ -161,6 +188,39 @@ export async function run(argv: string[]): Promise<number> {
         print(`Stamped ${result.database} at ${result.head ?? 'base'}; no SQL was run.`, result);
         return EXIT.ok;
       }
+      case 'generate': {
+        if (!values.message) return usage('generate needs -m "what the migration does".');
+        const interactive = !values['no-prompt'] && !json && process.stdin.isTTY && process.stderr.isTTY;
+        const result = await generate({
+          ...common,
+          name: values.message,
+          schema: values.schema,
+          fromDb: values['from-db'],
+          renames: values.rename,
+          renameTables: values['rename-table'],
+          hintsFile: values.hints,
+          allowDataLoss: values['allow-data-loss'],
+          empty: values.empty,
+          shadowDatabaseUrl: values['shadow-url'],
+          confirmRename: interactive ? askOnTerminal : undefined,
+        });
+        const text = result.id
+          ? [
+              `Wrote ${result.id}/up.sql and down.sql (${result.ops.length} change${result.ops.length === 1 ? '' : 's'}, proved on a scratch database).`,
+              ...result.hazards.map((h) => `  ${h.kind}: ${h.message}`),
+              'Review both files, then commit them with smartem.sum.',
+            ].join('\n')
+          : 'No changes: the migrations already produce the Drizzle model. Nothing was written.';
+        print(text, { id: result.id, changes: result.ops.length, hazards: result.hazards, up: result.up, down: result.down });
+        return EXIT.ok;
+      }
+      case 'diff': {
+        if (!values.from || !values.to) return usage('diff needs --from and --to (migrations, schema, or a postgres:// URL).');
+        const result = await diff({ ...common, from: values.from, to: values.to, down: values.down, schema: values.schema, shadowDatabaseUrl: values['shadow-url'] });
+        if (json) print('', { sql: result.sql, hazards: result.hazards });
+        else process.stdout.write(result.sql || '-- No differences.\n');
+        return EXIT.ok;
+      }
       case 'hash': {
         const file = hash(common);
         print(`Wrote ${file}.`, { manifest: file });
@@ -177,6 +237,16 @@ export async function run(argv: string[]): Promise<number> {
     }
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.migrationFailed;
+  }
+}
+
+/** A yes/no question on the terminal (rename prompts); anything but y/yes is no. */
+async function askOnTerminal(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
   }
 }
 

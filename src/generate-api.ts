@@ -1,0 +1,113 @@
+import { resolve } from 'node:path';
+import { configOf, journalOf, migrationsFolderOf, type CommonOptions } from './api.js';
+import type { SmartemDbConfig } from './config/config.js';
+import { openServerSession } from './db/postgres-session.js';
+import { diffModels } from './diff/diff-models.js';
+import { modelsOf, parseDiffSource } from './generate/diff-sources.js';
+import { writeEmptyMigration } from './generate/empty-migration.js';
+import { generateMigration, type GenerateResult } from './generate/generate.js';
+import { mergeHints, noHints, parseColumnRename, parseTableRename, readHintsFile } from './generate/hints.js';
+import { readMigrationsFolder } from './migrations/migration-folder.js';
+import { invertAll } from './ops/inverse.js';
+import type { Op } from './ops/op.js';
+import type { Hazard } from './render/render-op.js';
+import { renderScript } from './render/render-migration.js';
+import { loadSchemaModule, resolveSchemaPath } from './shadow/load-schema.js';
+import { modelDdl } from './shadow/model-ddl.js';
+import type { ScratchTarget } from './shadow/scratch-databases.js';
+
+// generate() and diff(): the half of the API that needs drizzle-kit and scratch databases.
+// api.ts loads this module on first use.
+
+export interface GenerateOptions extends CommonOptions {
+  /** What the migration does, for its folder name (`-m` on the command line). */
+  name: string;
+  /** The Drizzle model module (default: drizzle.config.ts's schema, else ./schema/index.ts). */
+  schema?: string;
+  /** Diff against this live database (which must be at the head migration) instead of replaying the folder. */
+  fromDb?: string;
+  /** Column renames, `table.old=new`. */
+  renames?: string[];
+  /** Table renames, `old=new`. */
+  renameTables?: string[];
+  /** A JSON hints file with renames and acknowledged data loss (for CI). */
+  hintsFile?: string;
+  /** Acknowledge every data loss in this migration. */
+  allowDataLoss?: boolean;
+  /** Write an empty up/down pair for a hand-written (data) migration, without diffing. */
+  empty?: boolean;
+  /** Where scratch databases are made (default: SHADOW_DATABASE_URL, else the configured server, else PGlite). */
+  shadowDatabaseUrl?: string;
+  /** Asked about likely renames; the CLI passes a prompt when on a terminal. */
+  confirmRename?: (question: string) => Promise<boolean>;
+  now?: Date;
+}
+
+/** See generate() in api.ts. */
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const config = configOf(options);
+  const cwd = options.cwd ?? process.cwd();
+  const folder = readMigrationsFolder(migrationsFolderOf(options, config));
+  if (options.empty) return writeEmptyMigration(folder, options.name, options.now ?? new Date());
+  const hints = mergeHints(
+    noHints(),
+    { tables: (options.renameTables ?? []).map(parseTableRename), columns: (options.renames ?? []).map(parseColumnRename), allowDataLoss: [] },
+    options.hintsFile ? readHintsFile(resolve(cwd, options.hintsFile)) : noHints(),
+  );
+  const modelStatements = await modelDdl(await loadSchemaModule(await resolveSchemaPath(cwd, options.schema)));
+  const fromDb = options.fromDb ? await openServerSession(options.fromDb, { source: '--from-db' }) : undefined;
+  try {
+    return await generateMigration({
+      name: options.name,
+      folder,
+      journal: journalOf(options),
+      modelStatements,
+      scratch: scratchTargetOf(options, config),
+      fromDb,
+      hints,
+      allowDataLoss: options.allowDataLoss,
+      confirmRename: options.confirmRename,
+      logger: options.logger,
+      now: options.now,
+    });
+  } finally {
+    await fromDb?.close();
+  }
+}
+
+export interface DiffOptions extends CommonOptions {
+  /** `migrations` (the folder replayed), `schema` (the Drizzle model) or a postgres:// URL. */
+  from: string;
+  to: string;
+  /** The SQL back from `to` to `from` instead. */
+  down?: boolean;
+  schema?: string;
+  shadowDatabaseUrl?: string;
+}
+
+/** See diff() in api.ts. */
+export async function diff(options: DiffOptions): Promise<{ sql: string; ops: Op[]; hazards: Hazard[] }> {
+  const config = configOf(options);
+  const cwd = options.cwd ?? process.cwd();
+  const [fromModel, toModel] = await modelsOf([parseDiffSource(options.from), parseDiffSource(options.to)], {
+    folder: () => readMigrationsFolder(migrationsFolderOf(options, config)),
+    modelStatements: async () => modelDdl(await loadSchemaModule(await resolveSchemaPath(cwd, options.schema))),
+    journal: journalOf(options),
+    scratch: scratchTargetOf(options, config),
+  });
+  const up = diffModels(fromModel!, toModel!);
+  const ops = options.down ? invertAll(up) : up;
+  const script = renderScript(ops);
+  return { sql: script.sql, ops, hazards: script.hazards };
+}
+
+/** Scratch databases: the given shadow URL, SHADOW_DATABASE_URL, the target server, else PGlite. */
+function scratchTargetOf(options: CommonOptions & { shadowDatabaseUrl?: string }, config: () => SmartemDbConfig): ScratchTarget {
+  if (options.shadowDatabaseUrl) return { kind: 'server', url: options.shadowDatabaseUrl, source: 'the shadow option' };
+  const shadow = config().shadowDatabaseUrl;
+  if (shadow) return { kind: 'server', url: shadow, source: 'SHADOW_DATABASE_URL' };
+  if (options.url) return { kind: 'server', url: options.url, source: 'the url option' };
+  const target = config().database;
+  return target.kind === 'server' ? { kind: 'server', url: target.url, source: target.source } : { kind: 'embedded' };
+}
+

@@ -1,0 +1,57 @@
+import { introspect } from '../catalog/introspect.js';
+import { openServerSession } from '../db/postgres-session.js';
+import type { DbSession } from '../db/session.js';
+import type { Model } from '../model/model.js';
+import type { JournalRef } from '../migrations/journal.js';
+import type { MigrationsFolder } from '../migrations/migration-folder.js';
+import { upgrade } from '../migrations/runner.js';
+import { withScratchDatabases, type ScratchTarget } from '../shadow/scratch-databases.js';
+import { SmartemDbError } from '../errors.js';
+
+/** A state to diff: the migrations folder replayed, the Drizzle model, or a live database URL. */
+export type DiffSource = 'migrations' | 'schema' | { url: string };
+
+export function parseDiffSource(text: string): DiffSource {
+  if (text === 'migrations' || text === 'schema') return text;
+  if (/^postgres(ql)?:\/\//.test(text)) return { url: text };
+  throw new SmartemDbError('BAD_HINT', `"${text}" is not a diff source: give migrations, schema, or a postgres:// URL.`);
+}
+
+export interface SourceContext {
+  folder: () => MigrationsFolder;
+  modelStatements: () => Promise<string[]>;
+  journal: JournalRef;
+  scratch: ScratchTarget;
+}
+
+/**
+ * Reads each source into a Model: scratch databases for `migrations` and `schema` (dropped
+ * afterwards), a plain read of the catalog for a URL.
+ */
+export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promise<Model[]> {
+  const exclude = { excludeSchemas: [ctx.journal.schema] };
+  const scratchCount = sources.filter((s) => typeof s === 'string').length;
+  return withScratchDatabases(ctx.scratch, scratchCount, async (scratch) => {
+    let next = 0;
+    const models: Model[] = [];
+    for (const source of sources) {
+      if (typeof source !== 'string') {
+        const live = await openServerSession(source.url, { source: 'the diff source' });
+        try {
+          models.push(await introspect(live, exclude));
+        } finally {
+          await live.close();
+        }
+        continue;
+      }
+      const session: DbSession = scratch[next++]!;
+      if (source === 'migrations') {
+        await upgrade({ session, folder: ctx.folder(), journal: ctx.journal, lockTimeoutMs: 0 });
+      } else {
+        for (const sql of await ctx.modelStatements()) await session.exec(sql);
+      }
+      models.push(await introspect(session, exclude));
+    }
+    return models;
+  });
+}

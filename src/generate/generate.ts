@@ -1,0 +1,272 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { introspect } from '../catalog/introspect.js';
+import type { DbSession } from '../db/session.js';
+import { diffModels } from '../diff/diff-models.js';
+import { MigrationFailedError, SmartemDbError } from '../errors.js';
+import type { Model } from '../model/model.js';
+import { modelDifferences } from '../model/model-differences.js';
+import { describeOp } from '../ops/describe-op.js';
+import { invertAll } from '../ops/inverse.js';
+import type { Op } from '../ops/op.js';
+import type { JournalRef } from '../migrations/journal.js';
+import type { Logger } from '../migrations/logger.js';
+import { readMigrationsFolder, rehashMigrationsFolder, type MigrationsFolder } from '../migrations/migration-folder.js';
+import { renderHeader } from '../migrations/migration-header.js';
+import { formatMigrationName } from '../migrations/migration-name.js';
+import { downgrade, upgrade } from '../migrations/runner.js';
+import type { Hazard } from '../render/render-op.js';
+import { renderScript } from '../render/render-migration.js';
+import { withScratchDatabases, type ScratchTarget } from '../shadow/scratch-databases.js';
+import { acknowledged, dataLossObject, noHints, renameOps, type Hints } from './hints.js';
+
+export interface GenerateInput {
+  /** The description in the new folder's name. */
+  name: string;
+  folder: MigrationsFolder;
+  journal: JournalRef;
+  /** The Drizzle model's CREATE statements (modelDdl). */
+  modelStatements: string[];
+  scratch: ScratchTarget;
+  /** A live database at the head migration, to diff against instead of replaying the folder. */
+  fromDb?: DbSession;
+  hints?: Hints;
+  allowDataLoss?: boolean;
+  /** Asked once per likely rename (a column or table that goes while another comes); on a terminal only. */
+  confirmRename?: (question: string) => Promise<boolean>;
+  logger?: Logger;
+  now?: Date;
+}
+
+export interface GenerateResult {
+  /** The new migration's id, or null when the model and the migrations already agree. */
+  id: string | null;
+  ops: Op[];
+  up: string;
+  down: string;
+  hazards: Hazard[];
+}
+
+/**
+ * Writes the next migration: the difference between the migrations folder (replayed on a
+ * scratch database, or a live database at head) and the Drizzle model (applied to another
+ * scratch database), as up.sql and down.sql. Before anything is written it proves them with the
+ * real runner on the scratch copy: up must give exactly the model, down exactly the state before.
+ */
+export async function generateMigration(input: GenerateInput): Promise<GenerateResult> {
+  const exclude = { excludeSchemas: [input.journal.schema] };
+  return withScratchDatabases(input.scratch, 2, async ([current, desired]) => {
+    const log = input.logger;
+    log?.info(`Applying the Drizzle model to a scratch database (${desired!.label}) ...`);
+    await applyModel(desired!, input.modelStatements);
+    const want = await introspect(desired!, exclude);
+
+    log?.info(`Replaying ${input.folder.migrations.length} migration(s) from ${input.folder.shown} on a scratch database ...`);
+    const ctx = { session: current!, folder: input.folder, journal: input.journal, lockTimeoutMs: 0 };
+    await upgrade(ctx);
+    const have = await introspect(current!, exclude);
+    if (input.fromDb) await checkLiveMatches(input.fromDb, input, have);
+
+    let hints = input.hints ?? noHints();
+    let ops = await diffWithRenames(current!, have, want, hints, exclude);
+    if (input.confirmRename) {
+      const asked = await askRenames(ops, hints, input.confirmRename);
+      if (asked !== hints) {
+        hints = asked;
+        ops = await diffWithRenames(current!, have, want, hints, exclude);
+      }
+    }
+    if (ops.length === 0) return { id: null, ops, up: '', down: '', hazards: [] };
+
+    refuseUnacknowledgedLoss(ops, hints, input.allowDataLoss ?? false);
+    const up = renderScript(ops);
+    const down = renderScript(invertAll(ops));
+    const last = input.folder.migrations.at(-1);
+    const id = formatMigrationName(input.now ?? new Date(), (last?.number ?? 0) + 1, input.name);
+    const files = {
+      up: renderHeader(id, last?.id ?? null, true, 'up') + summary(ops) + up.sql,
+      down: renderHeader(id, last?.id ?? null, true, 'down') + down.sql,
+    };
+
+    log?.info(`Proving ${id}: up must give the model, down the state before ...`);
+    await prove(current!, input, id, files, want, have, exclude);
+
+    const dir = join(input.folder.folder, id);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'up.sql'), files.up);
+    writeFileSync(join(dir, 'down.sql'), files.down);
+    rehashMigrationsFolder(input.folder.folder);
+    return { id, ops, up: files.up, down: files.down, hazards: up.hazards };
+  });
+}
+
+async function applyModel(session: DbSession, statements: string[]): Promise<void> {
+  for (const sql of statements) {
+    try {
+      await session.exec(sql);
+    } catch (error) {
+      throw new SmartemDbError('SCHEMA_LOAD_FAILED', `The Drizzle model's DDL failed on the scratch database at:\n  ${sql}\n${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+}
+
+/** With renames, the rest of the diff is taken against the renamed state (applied and rolled back). */
+async function diffWithRenames(session: DbSession, have: Model, want: Model, hints: Hints, exclude: { excludeSchemas: string[] }): Promise<Op[]> {
+  const renames = renameOps(hints);
+  if (renames.length === 0) return diffModels(have, want);
+  await session.exec('BEGIN');
+  try {
+    for (const statement of renderScript(renames).statements) {
+      try {
+        await session.exec(statement.sql);
+      } catch (error) {
+        throw new SmartemDbError('BAD_HINT', `The rename hint "${statement.sql}" does not apply to the current schema: ${(error as Error).message}`);
+      }
+    }
+    const renamed = await introspect(session, exclude);
+    return [...renames, ...diffModels(renamed, want)];
+  } finally {
+    await session.exec('ROLLBACK');
+  }
+}
+
+/** Likely renames: in one table, a column dropped and one of the same type added; or a table dropped while one is created. */
+async function askRenames(ops: Op[], hints: Hints, confirm: (q: string) => Promise<boolean>): Promise<Hints> {
+  const next: Hints = { ...hints, tables: [...hints.tables], columns: [...hints.columns] };
+  const droppedTables = ops.flatMap((o) => (o.kind === 'dropTable' ? [o.table] : []));
+  const createdTables = ops.flatMap((o) => (o.kind === 'createTable' ? [o.table] : []));
+  for (const a of droppedTables) {
+    for (const b of createdTables) {
+      if (a.schema !== b.schema || next.tables.some((t) => t.to === b.name)) continue;
+      if (await confirm(`Is table ${a.schema}.${b.name} the table ${a.schema}.${a.name} renamed?`)) {
+        next.tables.push({ schema: a.schema, from: a.name, to: b.name });
+        break;
+      }
+    }
+  }
+  const dropped = ops.flatMap((o) => (o.kind === 'dropColumn' ? [o] : []));
+  const added = ops.flatMap((o) => (o.kind === 'addColumn' ? [o] : []));
+  for (const d of dropped) {
+    for (const a of added) {
+      if (a.schema !== d.schema || a.table !== d.table || a.column.type !== d.column.type) continue;
+      if (next.columns.some((c) => c.table === a.table && c.to === a.column.name)) continue;
+      if (await confirm(`Is column ${a.schema}.${a.table}.${a.column.name} the column ${d.column.name} renamed?`)) {
+        next.columns.push({ schema: a.schema, table: a.table, from: d.column.name, to: a.column.name });
+        break;
+      }
+    }
+  }
+  return next.tables.length === hints.tables.length && next.columns.length === hints.columns.length ? hints : next;
+}
+
+function refuseUnacknowledgedLoss(ops: Op[], hints: Hints, allowAll: boolean): void {
+  if (allowAll) return;
+  const losses = ops.flatMap((op) => {
+    const script = renderScript([op]);
+    const loss = script.hazards.find((h) => h.kind === 'data-loss');
+    const object = dataLossObject(op);
+    return loss && object && !acknowledged(hints, object) ? [{ op, object, loss }] : [];
+  });
+  if (losses.length === 0) return;
+  const lines = losses.map((l) => `  - ${l.loss.message} (acknowledge with --allow-data-loss or a hint "${l.object}")`);
+  const candidates = renameCandidates(ops);
+  throw new SmartemDbError(
+    'DATA_LOSS_REFUSED',
+    `The migration would lose data; nothing was written:\n${lines.join('\n')}` +
+      (candidates.length ? `\nIf these are renames, say so: ${candidates.join(' ')}` : ''),
+  );
+}
+
+function renameCandidates(ops: Op[]): string[] {
+  const out: string[] = [];
+  for (const d of ops) {
+    if (d.kind !== 'dropColumn') continue;
+    for (const a of ops) {
+      if (a.kind === 'addColumn' && a.table === d.table && a.schema === d.schema && a.column.type === d.column.type) {
+        out.push(`--rename ${d.schema === 'public' ? '' : `${d.schema}.`}${d.table}.${d.column.name}=${a.column.name}`);
+      }
+    }
+  }
+  const dropped = ops.flatMap((o) => (o.kind === 'dropTable' ? [o.table] : []));
+  const created = ops.flatMap((o) => (o.kind === 'createTable' ? [o.table] : []));
+  for (const d of dropped) for (const c of created) if (c.schema === d.schema) out.push(`--rename-table ${d.name}=${c.name}`);
+  return out;
+}
+
+/**
+ * Applies the new migration with the real runner on the scratch database that holds the current
+ * state, and compares catalogs: after up it must equal the model, after down the state before.
+ */
+async function prove(
+  session: DbSession,
+  input: GenerateInput,
+  id: string,
+  files: { up: string; down: string },
+  want: Model,
+  have: Model,
+  exclude: { excludeSchemas: string[] },
+): Promise<void> {
+  const temp = mkdtempSync(join(tmpdir(), 'smartem-db-proof-'));
+  try {
+    cpSync(input.folder.folder, temp, { recursive: true });
+    mkdirSync(join(temp, id));
+    writeFileSync(join(temp, id, 'up.sql'), files.up);
+    writeFileSync(join(temp, id, 'down.sql'), files.down);
+    rehashMigrationsFolder(temp);
+    const ctx = { session, folder: readMigrationsFolder(temp), journal: input.journal, lockTimeoutMs: 0 };
+    const failed = (step: string, detail: string) =>
+      new SmartemDbError(
+        'PROOF_FAILED',
+        `The generated migration ${id} did not pass its proof (${step}); nothing was written.\n${detail}\n\nup.sql:\n${files.up}\ndown.sql:\n${files.down}`,
+      );
+    try {
+      await upgrade(ctx);
+    } catch (error) {
+      throw failed('applying up.sql failed', error instanceof MigrationFailedError ? error.message : String(error));
+    }
+    const afterUp = modelDifferences(await introspect(session, exclude), want);
+    if (afterUp.length) throw failed('after up.sql the database differs from the Drizzle model', afterUp.map((d) => `  - ${d}`).join('\n'));
+    try {
+      await downgrade(ctx, { steps: 1 });
+    } catch (error) {
+      throw failed('applying down.sql failed', error instanceof MigrationFailedError ? error.message : String(error));
+    }
+    const afterDown = modelDifferences(await introspect(session, exclude), have);
+    if (afterDown.length) throw failed('after down.sql the database differs from before', afterDown.map((d) => `  - ${d}`).join('\n'));
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+async function checkLiveMatches(live: DbSession, input: GenerateInput, replayed: Model): Promise<void> {
+  const { readJournal } = await import('../migrations/journal.js');
+  const rows = (await readJournal(live, input.journal)) ?? [];
+  const applied = new Set(rows.filter((r) => r.status === 'applied').map((r) => r.id));
+  const head = input.folder.migrations.at(-1)?.id;
+  const missing = input.folder.migrations.filter((m) => !applied.has(m.id));
+  if (missing.length) {
+    throw new SmartemDbError(
+      'NOT_AT_HEAD',
+      `${live.label} is not at the head migration${head ? ` ${head}` : ''}: ${missing.map((m) => m.id).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not applied. ` +
+        'Run `smartem-db upgrade` on it first, or generate from the migrations folder (without --from-db).',
+    );
+  }
+  const liveModel = await introspect(live, { excludeSchemas: [input.journal.schema] });
+  const drift = modelDifferences(liveModel, replayed);
+  if (drift.length) {
+    throw new SmartemDbError(
+      'NOT_AT_HEAD',
+      `${live.label} has drifted from what its migrations produce (someone changed it by hand):\n${drift.map((d) => `  - ${d}`).join('\n')}\n` +
+        'Generate from the migrations folder instead, or bring the database back in line first.',
+    );
+  }
+}
+
+function summary(ops: Op[]): string {
+  const lines = ops.filter((o) => o.kind !== 'setComment').map((o) => `--   ${describeOp(o)}`);
+  const shown = lines.length > 30 ? [...lines.slice(0, 30), `--   ... and ${lines.length - 30} more`] : lines;
+  return `-- Generated by smartem-db from the Drizzle model (${ops.length} change${ops.length === 1 ? '' : 's'}):\n${shown.join('\n')}\n\n`;
+}

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { SmartemDbError } from '../errors.js';
+import type { Op } from '../ops/op.js';
+
+/** What the user says the differ cannot know: renames, and data loss that is intended. */
+export interface Hints {
+  tables: { schema: string; from: string; to: string }[];
+  /** Column renames, on the table's new name when the table is renamed too. */
+  columns: { schema: string; table: string; from: string; to: string }[];
+  /** Objects whose data loss is acknowledged: `table`, `table.column`, `schema.table.column`, an enum. */
+  allowDataLoss: string[];
+}
+
+export const noHints = (): Hints => ({ tables: [], columns: [], allowDataLoss: [] });
+
+/**
+ * `--rename grid.name=title` (a column; `schema.table.column=new` outside public) and
+ * `--rename-table old=new` (`schema.old=new`).
+ *
+ * @example parseColumnRename('grid.name=title') // { schema: 'public', table: 'grid', from: 'name', to: 'title' }
+ */
+export function parseColumnRename(text: string): Hints['columns'][number] {
+  const m = /^(?:([^.=]+)\.)?([^.=]+)\.([^.=]+)=([^.=]+)$/.exec(text.trim());
+  if (!m) throw new SmartemDbError('BAD_HINT', `--rename "${text}": expected table.old_column=new_column (or schema.table.old=new).`);
+  return { schema: m[1] ?? 'public', table: m[2]!, from: m[3]!, to: m[4]! };
+}
+
+export function parseTableRename(text: string): Hints['tables'][number] {
+  const m = /^(?:([^.=]+)\.)?([^.=]+)=([^.=]+)$/.exec(text.trim());
+  if (!m) throw new SmartemDbError('BAD_HINT', `--rename-table "${text}": expected old_table=new_table (or schema.old=new).`);
+  return { schema: m[1] ?? 'public', from: m[2]!, to: m[3]! };
+}
+
+const hintsFileSchema = z
+  .object({
+    renameTables: z.record(z.string(), z.string()).default({}),
+    renameColumns: z.record(z.string(), z.string()).default({}),
+    allowDataLoss: z.array(z.string()).default([]),
+  })
+  .strict();
+
+/**
+ * A hints file for CI, where nobody answers a prompt:
+ * `{ "renameTables": { "old": "new" }, "renameColumns": { "grid.name": "title" }, "allowDataLoss": ["grid.notes"] }`.
+ */
+export function readHintsFile(path: string): Hints {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new SmartemDbError('BAD_HINT', `Cannot read the hints file ${path}: ${(error as Error).message}`);
+  }
+  const parsed = hintsFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new SmartemDbError('BAD_HINT', `The hints file ${path} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  }
+  return {
+    tables: Object.entries(parsed.data.renameTables).map(([from, to]) => parseTableRename(`${from}=${to}`)),
+    columns: Object.entries(parsed.data.renameColumns).map(([from, to]) => parseColumnRename(`${from}=${to}`)),
+    allowDataLoss: parsed.data.allowDataLoss,
+  };
+}
+
+export function mergeHints(...all: Hints[]): Hints {
+  return {
+    tables: all.flatMap((h) => h.tables),
+    columns: all.flatMap((h) => h.columns),
+    allowDataLoss: all.flatMap((h) => h.allowDataLoss),
+  };
+}
+
+/** The rename ops the hints ask for: tables first, then columns (on the new table names). */
+export function renameOps(hints: Hints): Op[] {
+  return [
+    ...hints.tables.map((t): Op => ({ kind: 'renameTable', schema: t.schema, from: t.from, to: t.to })),
+    ...hints.columns.map((c): Op => ({ kind: 'renameColumn', schema: c.schema, table: c.table, from: c.from, to: c.to })),
+  ];
+}
+
+/** The object a data-losing op loses data of, as `schema.table[.column]` or `schema.type`. */
+export function dataLossObject(op: Op): string | null {
+  switch (op.kind) {
+    case 'dropTable':
+      return `${op.table.schema}.${op.table.name}`;
+    case 'dropColumn':
+      return `${op.schema}.${op.table}.${op.column.name}`;
+    case 'alterColumn':
+      return `${op.schema}.${op.table}.${op.to.name}`;
+    case 'replaceEnum':
+      return `${op.to.schema}.${op.to.name}`;
+    default:
+      return null;
+  }
+}
+
+/** Whether a hint acknowledges data loss on `object` (`public.` may be left out). */
+export function acknowledged(hints: Hints, object: string): boolean {
+  return hints.allowDataLoss.some((h) => h === object || `public.${h}` === object);
+}

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { openEmbeddedSession } from '../db/pglite-session.js';
+import { openServerSession } from '../db/postgres-session.js';
+import { redactUrl } from '../db/redact.js';
+import type { DbSession } from '../db/session.js';
+import { quoteIdent } from '../model/quote.js';
+import { SmartemDbError } from '../errors.js';
+
+/** Where scratch databases are made: new databases on a server, or in-memory PGlite. */
+export type ScratchTarget = { kind: 'server'; url: string; source: string } | { kind: 'embedded' };
+
+export interface Scratch {
+  session: DbSession;
+}
+
+/**
+ * Runs `work` with `count` new, empty scratch databases and drops them afterwards, also when
+ * `work` fails. On a server they are `CREATE DATABASE smartem_scratch_<pid>_<random>` (the user needs
+ * CREATEDB); embedded, they are in-memory PGlite instances.
+ *
+ * @example await withScratchDatabases({ kind: 'embedded' }, 2, async ([a, b]) => { ... });
+ */
+export async function withScratchDatabases<T>(target: ScratchTarget, count: number, work: (sessions: DbSession[]) => Promise<T>): Promise<T> {
+  if (target.kind === 'embedded') {
+    const sessions: DbSession[] = [];
+    try {
+      for (let i = 0; i < count; i++) sessions.push(await openEmbeddedSession(undefined));
+      return await work(sessions);
+    } finally {
+      await Promise.all(sessions.map((s) => s.close().catch(() => {})));
+    }
+  }
+
+  const admin = await openServerSession(target.url, { source: target.source });
+  const names: string[] = [];
+  const sessions: DbSession[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const name = `smartem_scratch_${process.pid}_${randomBytes(4).toString('hex')}`;
+      try {
+        await admin.exec(`CREATE DATABASE ${quoteIdent(name)}`);
+      } catch (error) {
+        throw new SmartemDbError(
+          'SHADOW_FAILED',
+          `Cannot create a scratch database on ${redactUrl(target.url)} (from ${target.source}): ${(error as Error).message}. ` +
+            'smartem-db needs a role with CREATEDB there, or set SHADOW_DATABASE_URL to a server where it may create databases.',
+          { cause: error },
+        );
+      }
+      names.push(name);
+      const url = new URL(target.url);
+      url.pathname = `/${name}`;
+      sessions.push(await openServerSession(url.toString(), { source: `a scratch database on ${target.source}` }));
+    }
+    return await work(sessions);
+  } finally {
+    await Promise.all(sessions.map((s) => s.close().catch(() => {})));
+    for (const name of names) await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => {});
+    await admin.close();
+  }
+}
