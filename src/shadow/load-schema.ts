@@ -12,7 +12,7 @@ export async function resolveSchemaPath(cwd: string, given: string | undefined):
   if (given) return isAbsolute(given) ? given : resolve(cwd, given);
   const config = resolve(cwd, 'drizzle.config.ts');
   if (existsSync(config)) {
-    const loaded = (await tsImport(pathToFileURL(config).href, import.meta.url)) as { default?: { schema?: string | string[] } };
+    const loaded = (await importTypeScript(config)) as { default?: { schema?: string | string[] } };
     const schema = loaded.default?.schema;
     const first = Array.isArray(schema) ? schema[0] : schema;
     if (Array.isArray(schema) && schema.length > 1) {
@@ -32,8 +32,22 @@ export async function loadSchemaModule(path: string): Promise<Record<string, unk
     throw new SmartemDbError('SCHEMA_LOAD_FAILED', `The Drizzle model ${path} does not exist. Pass --schema, or set schema in drizzle.config.ts.`);
   }
   try {
-    return (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
+    return await importTypeScript(path);
   } catch (error) {
     throw new SmartemDbError('SCHEMA_LOAD_FAILED', `Cannot load the Drizzle model ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Imports a .ts module. A runtime that already understands TypeScript (tsx, vitest, Node with
+ * type stripping) imports it itself; plain Node refuses the extension, and tsx's loader steps in.
+ */
+async function importTypeScript(path: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(path).href;
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
   }
 }

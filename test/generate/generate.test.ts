@@ -1,0 +1,188 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generate, migrate, rollback, status } from '../../src/api.js';
+import { catalogFingerprint } from '../support/catalog-fingerprint.js';
+import { query, serverUrl, useFreshDatabase } from '../support/fresh-database.js';
+import { HEADER, tempProject } from '../support/temp-project.js';
+
+const db = useFreshDatabase();
+
+const v1 = `${HEADER}
+export const status = pgEnum('gridsquarestatus', ['NONE', 'FOIL_HOLES_DECISION_STARTED']);
+export const grid = pgTable('grid', {
+  uuid: varchar('uuid').primaryKey(),
+  name: varchar('name').notNull(),
+  notes: varchar('notes'),
+});
+export const gridsquare = pgTable('gridsquare', {
+  uuid: varchar('uuid').primaryKey(),
+  gridUuid: varchar('grid_uuid').references(() => grid.uuid),
+  status: status('status').default('NONE'),
+});
+`;
+
+function project(source = v1) {
+  const p = tempProject(source);
+  return {
+    dir: p.dir,
+    migrations: p.migrations,
+    setSchema: p.setSchema,
+    get options() {
+      return { migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} };
+    },
+  };
+}
+
+/** The error a call fails with (the test fails if it succeeds). */
+async function failureOf(run: Promise<unknown>): Promise<Error & { code: string }> {
+  try {
+    await run;
+  } catch (error) {
+    return error as Error & { code: string };
+  }
+  throw new Error('expected the call to fail');
+}
+
+const folders = (dir: string) => readdirSync(dir).filter((f) => f !== 'smartem.sum').sort();
+
+describe('generate()', () => {
+  it('writes a proved baseline, then only the change, and migrate() gives the model', async () => {
+    const p = project();
+    const first = await generate({ ...p.options, name: 'baseline' });
+    expect(first.id).toMatch(/^\d{4}_\d\d_\d\d_\d{4}-001_baseline$/);
+    expect(folders(p.migrations)).toEqual([first.id]);
+
+    p.setSchema(v1.replace("'FOIL_HOLES_DECISION_STARTED']", "'FOIL_HOLES_DECISION_STARTED', 'REGISTERED']").replace("notes: varchar('notes'),", "notes: varchar('notes'),\n  defocus: doublePrecision('defocus'),"));
+    const second = await generate({ ...p.options, name: 'registered status and defocus' });
+    expect(second.id).toMatch(/-002_registered_status_and_defocus$/);
+    expect(second.up).toContain(`-- parent: ${first.id}`);
+    expect(second.up).toContain(`ALTER TYPE "public"."gridsquarestatus" ADD VALUE 'REGISTERED';`);
+    expect(second.up).toContain('ALTER TABLE "public"."grid" ADD COLUMN "defocus" double precision;');
+    expect(second.down).toContain('ALTER TABLE "public"."grid" DROP COLUMN "defocus";');
+    expect(readFileSync(join(p.migrations, second.id!, 'down.sql'), 'utf8')).toBe(second.down);
+
+    const applied = await migrate({ ...p.options });
+    expect(applied.ran.map((r) => r.id)).toEqual([first.id, second.id]);
+    const labels = await query(db.url, "select string_agg(enumlabel, ',' order by enumsortorder) as l from pg_enum");
+    expect(labels).toEqual([{ l: 'NONE,FOIL_HOLES_DECISION_STARTED,REGISTERED' }]);
+    await rollback({ steps: 1 }, p.options);
+    expect((await status(p.options)).head).toBe(first.id);
+  });
+
+  it('says there is nothing to do, and writes nothing, when the migrations match the model', async () => {
+    const p = project();
+    await generate({ ...p.options, name: 'baseline' });
+    const again = await generate({ ...p.options, name: 'nothing' });
+    expect(again).toMatchObject({ id: null, ops: [] });
+    expect(folders(p.migrations)).toHaveLength(1);
+  });
+
+  it('refuses to drop a column unless told, naming it and the likely rename', async () => {
+    const p = project();
+    await generate({ ...p.options, name: 'baseline' });
+    p.setSchema(v1.replace("notes: varchar('notes'),", "remarks: varchar('remarks'),"));
+    const refused = await failureOf(generate({ ...p.options, name: 'remarks' }));
+    expect(refused).toMatchObject({ code: 'DATA_LOSS_REFUSED' });
+    expect(refused.message).toContain('drops column "public"."grid"."notes" and the data in it');
+    expect(refused.message).toContain('--rename grid.notes=remarks');
+    expect(folders(p.migrations)).toHaveLength(1);
+
+    const allowed = await generate({ ...p.options, name: 'remarks', allowDataLoss: true });
+    expect(allowed.up).toContain('-- DATA LOSS: drops column "public"."grid"."notes" and the data in it\nALTER TABLE "public"."grid" DROP COLUMN "notes";');
+  });
+
+  it('renames a column when told to, keeping its data both ways', async () => {
+    const p = project();
+    await generate({ ...p.options, name: 'baseline' });
+    await migrate(p.options);
+    await query(db.url, "insert into grid (uuid, name, notes) values ('g1', 'Grid 1', 'keep me')");
+    p.setSchema(v1.replace("notes: varchar('notes'),", "remarks: varchar('remarks'),"));
+    const renamed = await generate({ ...p.options, name: 'rename notes', renames: ['grid.notes=remarks'] });
+    expect(renamed.up).toContain('ALTER TABLE "public"."grid" RENAME COLUMN "notes" TO "remarks";');
+    expect(renamed.up).not.toContain('DROP COLUMN');
+    await migrate(p.options);
+    expect(await query(db.url, 'select remarks from grid')).toEqual([{ remarks: 'keep me' }]);
+    await rollback({ steps: 1 }, p.options);
+    expect(await query(db.url, 'select notes from grid')).toEqual([{ notes: 'keep me' }]);
+  });
+
+  it('renames a table and acknowledges data loss from a hints file (for CI)', async () => {
+    const p = project();
+    await generate({ ...p.options, name: 'baseline' });
+    p.setSchema(v1.replace("pgTable('gridsquare'", "pgTable('square'").replace("  notes: varchar('notes'),\n", ''));
+    const hints = join(p.dir, 'hints.json');
+    writeFileSync(hints, JSON.stringify({ renameTables: { gridsquare: 'square' }, allowDataLoss: ['grid.notes'] }));
+    const result = await generate({ ...p.options, name: 'square', hintsFile: hints });
+    expect(result.up).toContain('ALTER TABLE "public"."gridsquare" RENAME TO "square";');
+    expect(result.up).toContain('DROP COLUMN "notes"');
+    expect(result.down).toContain('ALTER TABLE "public"."square" RENAME TO "gridsquare";');
+  });
+
+  it('asks about likely renames when a prompt is given', async () => {
+    const p = project();
+    await generate({ ...p.options, name: 'baseline' });
+    p.setSchema(v1.replace("notes: varchar('notes'),", "remarks: varchar('remarks'),"));
+    const questions: string[] = [];
+    const result = await generate({
+      ...p.options,
+      name: 'remarks',
+      confirmRename: async (q) => {
+        questions.push(q);
+        return true;
+      },
+    });
+    expect(questions).toEqual(['Is column public.grid.remarks the column notes renamed?']);
+    expect(result.up).toContain('RENAME COLUMN "notes" TO "remarks"');
+  });
+
+  it('writes an empty pair for a hand-written migration', async () => {
+    const p = project();
+    await generate({ ...p.options, name: 'baseline' });
+    const empty = await generate({ ...p.options, name: 'seed robot models', empty: true });
+    expect(empty.id).toMatch(/-002_seed_robot_models$/);
+    expect(empty.up).toMatch(/-- parent: .*-001_baseline\n-- transaction: yes\n/);
+    expect((await migrate(p.options)).ran).toHaveLength(2);
+  });
+
+  it('fails the proof with what went wrong when the SQL cannot do what the model asks, writes nothing, and drops its scratch databases', async () => {
+    const p = project(`${HEADER}export const t = pgTable('t', { id: integer('id').primaryKey(), n: integer('n') });\n`);
+    await generate({ ...p.options, name: 'baseline' });
+    p.setSchema(`${HEADER}import { text } from 'drizzle-orm/pg-core';\nexport const t = pgTable('t', { id: integer('id').primaryKey(), n: text('n').array() });\n`);
+    const failed = await failureOf(generate({ ...p.options, name: 'array', allowDataLoss: true }));
+    expect(failed).toMatchObject({ code: 'PROOF_FAILED' });
+    expect(failed.message).toContain('applying up.sql failed');
+    expect(failed.message).toContain('cannot cast type integer to text[]');
+    expect(folders(p.migrations)).toHaveLength(1);
+    const leftovers = await query(serverUrl(), 'select datname from pg_database where datname like $1', [`smartem\\_scratch\\_${process.pid}\\_%`]);
+    expect(leftovers).toEqual([]);
+  });
+
+  it('diffs against a live database at head, and refuses one behind or drifted', async () => {
+    const p = project();
+    await generate({ ...p.options, name: 'baseline' });
+    await migrate(p.options);
+    p.setSchema(v1.replace("notes: varchar('notes'),", "notes: varchar('notes'),\n  code: varchar('code', { length: 12 }),"));
+    const fromLive = await generate({ ...p.options, name: 'code', fromDb: db.url });
+    expect(fromLive.up).toContain('ADD COLUMN "code" character varying(12)');
+
+    const behind = await failureOf(generate({ ...p.options, name: 'x', fromDb: db.url }));
+    expect(behind).toMatchObject({ code: 'NOT_AT_HEAD', message: expect.stringContaining(`${fromLive.id} is not applied`) });
+
+    await migrate(p.options);
+    await query(db.url, 'create index by_hand on grid (name)');
+    p.setSchema(v1);
+    const drifted = await failureOf(generate({ ...p.options, name: 'x', fromDb: db.url, allowDataLoss: true }));
+    expect(drifted).toMatchObject({ code: 'NOT_AT_HEAD' });
+    expect(drifted.message).toContain('index by_hand on public.grid: present, expected absent');
+  });
+
+  it('leaves the journal schema out of every model', async () => {
+    const p = project();
+    await generate({ ...p.options, name: 'baseline' });
+    await migrate(p.options);
+    expect(existsSync(p.migrations)).toBe(true);
+    expect((await catalogFingerprint(db.url, ['smartem_db'])).length).toBeGreaterThan(0);
+    expect((await generate({ ...p.options, name: 'none', fromDb: db.url })).id).toBeNull();
+  });
+});
