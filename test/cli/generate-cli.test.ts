@@ -1,0 +1,39 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useFreshDatabase } from '../support/fresh-database.js';
+import { ROOT, spawnTs } from '../support/spawn.js';
+import { HEADER, tempProject } from '../support/temp-project.js';
+
+const db = useFreshDatabase();
+const CLI = join(ROOT, 'src/cli/main.ts');
+const env = () => ({ ...process.env, DATABASE_URL: db.url });
+
+describe('smartem-db generate and diff', () => {
+  it('generates with -m, exits 5 on unacknowledged data loss, and diff prints SQL both ways', async () => {
+    const p = tempProject(`${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey(), notes: varchar('notes') });\n`);
+    const run = (...args: string[]) => spawnTs(CLI, [...args, '--migrations', p.migrations, '--schema', p.schema, '--no-prompt'], { env: env(), cwd: p.dir }).done;
+
+    const first = await run('generate', '-m', 'baseline');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/Wrote \S+-001_baseline\/up.sql and down.sql \(1 change, proved on a scratch database\)/);
+
+    p.setSchema(`${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey() });\n`);
+    const refused = await run('generate', '-m', 'drop notes');
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toContain('drops column "public"."grid"."notes"');
+    expect(readdirSync(p.migrations).filter((f) => f !== 'smartem.sum')).toHaveLength(1);
+
+    const up = await run('diff', '--from', 'migrations', '--to', 'schema');
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toContain('ALTER TABLE "public"."grid" DROP COLUMN "notes";');
+    const down = await run('diff', '--from', 'migrations', '--to', 'schema', '--down');
+    expect(down.stdout).toContain('ALTER TABLE "public"."grid" ADD COLUMN "notes" character varying;');
+
+    const allowed = await run('generate', '-m', 'drop notes', '--allow-data-loss', '--json');
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(JSON.parse(allowed.stdout)).toMatchObject({ changes: 1, hazards: [{ kind: 'data-loss' }] });
+    const same = await run('diff', '--from', 'migrations', '--to', 'schema');
+    expect(same.stdout).toBe('-- No differences.\n');
+  });
+});
