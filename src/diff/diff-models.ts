@@ -2,7 +2,7 @@ import type { Model } from '../model/model.js';
 import type { Op } from '../ops/op.js';
 import { diffComments } from './comment-diff.js';
 import { diffEnums } from './enum-diff.js';
-import { orderOps } from './phases.js';
+import { orderOps, type PlacedOp } from './phases.js';
 import { diffSchemas } from './schema-diff.js';
 import { diffSequences } from './sequence-diff.js';
 import { diffTables } from './table-diff.js';
@@ -17,12 +17,31 @@ import { diffViews } from './view-diff.js';
  */
 export function diffModels(from: Model, to: Model): Op[] {
   const tables = diffTables(from, to);
+  const enums = diffEnums(from, to);
   return orderOps([
     ...diffSchemas(from, to),
-    ...diffEnums(from, to),
+    ...enums,
     ...diffSequences(from, to),
-    ...tables.ops,
+    ...withoutSwappedDefaults(tables.ops, enums),
     ...diffViews(from, to, tables.reshaped),
     ...diffComments(from, to),
   ]);
+}
+
+/**
+ * A type swap sets the default of each column it converts (the default names the type), so the
+ * column's own ALTER must not set it again: in the down migration it would run before the swap
+ * and name a value the type does not have yet.
+ */
+function withoutSwappedDefaults(ops: PlacedOp[], enums: PlacedOp[]): PlacedOp[] {
+  const swapped = new Set(
+    enums.flatMap(({ op }) => (op.kind === 'replaceEnum' ? op.usages.map((u) => `${u.schema}.${u.table}.${u.column}`) : [])),
+  );
+  if (swapped.size === 0) return ops;
+  return ops.flatMap((placedOp) => {
+    const { op } = placedOp;
+    if (op.kind !== 'alterColumn' || !swapped.has(`${op.schema}.${op.table}.${op.to.name}`)) return [placedOp];
+    const from = { ...op.from, default: op.to.default };
+    return JSON.stringify(from) === JSON.stringify(op.to) ? [] : [{ ...placedOp, op: { ...op, from } }];
+  });
 }

@@ -44,7 +44,13 @@ function enumUsages(from: Model, to: Model, type: EnumType): EnumUsage[] {
       if (column.typeRef.schema !== type.schema || column.typeRef.name !== type.name) continue;
       const kept = target.columns.find((c) => c.name === column.name);
       if (!kept || kept.typeRef.name !== type.name || kept.typeRef.schema !== type.schema) continue;
-      usages.push({ schema: table.schema, table: table.name, column: column.name, default: column.default, array: column.type.endsWith('[]') });
+      usages.push({
+        schema: table.schema,
+        table: table.name,
+        column: column.name,
+        default: { from: column.default, to: kept.default },
+        array: column.type.endsWith('[]'),
+      });
     }
   }
   return usages;

@@ -85,8 +85,8 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     const last = input.folder.migrations.at(-1);
     const id = formatMigrationName(input.now ?? new Date(), (last?.number ?? 0) + 1, input.name);
     const files = {
-      up: renderHeader(id, last?.id ?? null, true, 'up') + summary(ops) + up.sql,
-      down: renderHeader(id, last?.id ?? null, true, 'down') + down.sql,
+      up: renderHeader(id, last?.id ?? null, up.transactional, 'up') + summary(ops) + transactionNote(up.transactional) + up.sql,
+      down: renderHeader(id, last?.id ?? null, down.transactional, 'down') + transactionNote(down.transactional) + down.sql,
     };
 
     log?.info(`Proving ${id}: up must give the model, down the state before ...`);
@@ -263,6 +263,13 @@ async function checkLiveMatches(live: DbSession, input: GenerateInput, replayed:
         'Generate from the migrations folder instead, or bring the database back in line first.',
     );
   }
+}
+
+function transactionNote(transactional: boolean): string {
+  return transactional
+    ? ''
+    : '-- No transaction: it uses an enum value it adds, which PostgreSQL allows only once the value is committed.\n' +
+        '-- If a statement fails, smartem-db status says which, and what to do.\n\n';
 }
 
 function summary(ops: Op[]): string {

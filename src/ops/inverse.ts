@@ -1,4 +1,4 @@
-import type { Op } from './op.js';
+import type { EnumUsage, Op } from './op.js';
 
 /**
  * The op that undoes `op`. Because every op carries the full "before" and "after" definitions,
@@ -19,10 +19,10 @@ export function inverse(op: Op): Op {
     case 'addEnumValue': {
       // PostgreSQL cannot drop an enum value: the way back is a type swap without it.
       const after = { ...op.type, values: insertValue(op.type.values, op.value, op.before) };
-      return { kind: 'replaceEnum', from: after, to: op.type, usages: op.usages };
+      return { kind: 'replaceEnum', from: after, to: op.type, usages: op.usages.map(swapDefaults) };
     }
     case 'replaceEnum':
-      return { kind: 'replaceEnum', from: op.to, to: op.from, usages: op.usages };
+      return { kind: 'replaceEnum', from: op.to, to: op.from, usages: op.usages.map(swapDefaults) };
     case 'createSequence':
       return { kind: 'dropSequence', sequence: op.sequence };
     case 'dropSequence':
@@ -58,6 +58,10 @@ export function inverse(op: Op): Op {
     case 'setComment':
       return { kind: 'setComment', target: op.target, from: op.to, to: op.from };
   }
+}
+
+function swapDefaults(u: EnumUsage): EnumUsage {
+  return { ...u, default: { from: u.default.to, to: u.default.from } };
 }
 
 /** The ops of the down migration: each up op inverted, in reverse order. */

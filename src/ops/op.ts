@@ -49,8 +49,11 @@ export type Op =
 
 export interface EnumUsage extends TableRef {
   column: string;
-  /** The column's default, dropped before the swap and set again after (it names the type). */
-  default: string | null;
+  /**
+   * The column's default before and after the change: it names the type, so it is dropped before
+   * the swap and set again after (the new one, which may no longer be the old value).
+   */
+  default: { from: string | null; to: string | null };
   /** True when the column is an array of the enum. */
   array: boolean;
 }

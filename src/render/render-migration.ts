@@ -1,4 +1,5 @@
 import type { Op } from '../ops/op.js';
+import { quoteLiteral } from '../model/quote.js';
 import { renderOp, type Hazard, type Statement } from './render-op.js';
 
 export interface RenderedScript {
@@ -6,6 +7,11 @@ export interface RenderedScript {
   /** The SQL text, each statement followed by `;`, hazards as comments above it. */
   sql: string;
   hazards: Hazard[];
+  /**
+   * False when a statement uses an enum value that an earlier ALTER TYPE ... ADD VALUE of the
+   * same script adds: PostgreSQL refuses that inside one transaction ("unsafe use of new value").
+   */
+  transactional: boolean;
 }
 
 const LABEL: Record<Hazard['kind'], string> = {
@@ -24,5 +30,17 @@ export function renderScript(ops: readonly Op[]): RenderedScript {
   const sql = statements
     .map((s) => [...s.hazards.map((h) => `-- ${LABEL[h.kind]}: ${h.message}`), `${s.sql};`].join('\n'))
     .join('\n');
-  return { statements, sql: sql ? `${sql}\n` : '', hazards: statements.flatMap((s) => s.hazards) };
+  return { statements, sql: sql ? `${sql}\n` : '', hazards: statements.flatMap((s) => s.hazards), transactional: !usesNewEnumValue(ops) };
+}
+
+function usesNewEnumValue(ops: readonly Op[]): boolean {
+  const added: string[] = [];
+  for (const op of ops) {
+    if (op.kind === 'addEnumValue') {
+      added.push(`${quoteLiteral(op.value)}::`);
+      continue;
+    }
+    if (added.length && renderOp(op).some((s) => added.some((literal) => s.sql.includes(literal)))) return true;
+  }
+  return false;
 }

@@ -1,7 +1,7 @@
 import type { Column, Identity, Sequence, Table } from '../model/model.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../model/quote.js';
 import type { CommentTarget, EnumUsage, Op } from '../ops/op.js';
-import { typeChangeHazards } from './type-change.js';
+import { castExpression, typeChangeHazards } from './type-change.js';
 
 export type HazardKind = 'data-loss' | 'table-rewrite' | 'blocking-lock' | 'breaking-change';
 
@@ -170,7 +170,7 @@ function renderAlterColumn(schema: string, tableName: string, from: Column, to: 
   if (from.default !== null && (to.default !== from.default || typeChanged)) out.push(alter('DROP DEFAULT'));
   if (typeChanged) {
     const collate = to.collation ? ` COLLATE ${to.collation}` : '';
-    const using = from.type !== to.type ? ` USING ${quoteIdent(to.name)}::${to.type}` : '';
+    const using = from.type !== to.type ? ` USING ${castExpression(quoteIdent(to.name), from.type, to.type)}` : '';
     out.push(alter(`TYPE ${to.type}${collate}${using}`, ...typeChangeHazards(`${table(schema, tableName)}.${quoteIdent(to.name)}`, from, to)));
   }
   if (to.default !== null && (to.default !== from.default || typeChanged)) out.push(alter(`SET DEFAULT ${to.default}`));
@@ -215,7 +215,7 @@ function renderEnumSwap(
   ];
   for (const u of usages) {
     const col = `ALTER TABLE ${table(u.schema, u.table)} ALTER COLUMN ${quoteIdent(u.column)}`;
-    if (u.default !== null) out.push(st(`${col} DROP DEFAULT`));
+    if (u.default.from !== null) out.push(st(`${col} DROP DEFAULT`));
     const target = u.array ? `${name}[]` : name;
     out.push(
       st(`${col} TYPE ${target} USING ${quoteIdent(u.column)}::text${u.array ? '[]' : ''}::${target}`, {
@@ -223,7 +223,7 @@ function renderEnumSwap(
         message: `rewrites ${table(u.schema, u.table)} to convert ${quoteIdent(u.column)}`,
       }),
     );
-    if (u.default !== null) out.push(st(`${col} SET DEFAULT ${u.default}`));
+    if (u.default.to !== null) out.push(st(`${col} SET DEFAULT ${u.default.to}`));
   }
   out.push(st(`DROP TYPE ${table(to.schema, old)}`));
   return out;

@@ -59,3 +59,32 @@ function parseType(type: string): { base: string; length: number | null; args: n
   const length = base === 'text' ? null : base === 'character varying' || base === 'character' ? (args?.[0] ?? (base === 'character' ? 1 : null)) : null;
   return { base, length, args, array };
 }
+
+const FAMILIES: Record<string, string> = {
+  smallint: 'number',
+  integer: 'number',
+  bigint: 'number',
+  numeric: 'number',
+  real: 'number',
+  'double precision': 'number',
+  text: 'text',
+  'character varying': 'text',
+  character: 'text',
+  date: 'time',
+  'timestamp without time zone': 'time',
+  'timestamp with time zone': 'time',
+};
+
+/**
+ * The USING expression of a type change. Within a family (numbers, text, date/time) PostgreSQL
+ * casts directly; across families there may be no cast at all, but every value has a text form
+ * and every type reads text, so the conversion goes through text (rows that do not convert make
+ * the migration fail, and the change is flagged as data loss).
+ */
+export function castExpression(column: string, from: string, to: string): string {
+  const a = parseType(from);
+  const b = parseType(to);
+  const family = (base: string) => FAMILIES[base] ?? base;
+  if (a.array === b.array && family(a.base) === family(b.base)) return `${column}::${to}`;
+  return `${column}::text::${to}`;
+}

@@ -34,6 +34,18 @@ runDiffCases('enums', [
   },
   { name: 'reorder values (type swap)', from: used("'NONE', 'A', 'B'"), to: used("'NONE', 'B', 'A'"), hazards: ['table-rewrite'] },
   { name: 'rename a value looks like remove + add', from: used("'NONE', 'A'"), to: used("'NONE', 'B'"), hazards: ['data-loss', 'table-rewrite'] },
+  {
+    name: 'remove the value a column default used, with the new default',
+    from: "create type s as enum ('NONE', 'REGISTERED'); create table g (status s default 'REGISTERED')",
+    to: "create type s as enum ('NONE'); create table g (status s default 'NONE')",
+    hazards: ['data-loss', 'table-rewrite'],
+  },
+  {
+    name: 'add a value and make it the default (the script runs without a transaction)',
+    from: "create type s as enum ('NONE'); create table g (status s default 'NONE')",
+    to: "create type s as enum ('NONE', 'REGISTERED'); create table g (status s default 'REGISTERED')",
+    upContains: ["ADD VALUE 'REGISTERED'", "SET DEFAULT 'REGISTERED'::s"],
+  },
   { name: 'an enum in another schema', from: 'create schema ops', to: "create schema ops; create type ops.level as enum ('LOW', 'HIGH')" },
   {
     name: 'an enum with values that need quoting',

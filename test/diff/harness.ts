@@ -11,8 +11,8 @@ import { createDatabase } from '../support/fresh-database.js';
 
 /**
  * One acceptance case of the differ: the database `from` becomes `to`. The harness builds both
- * on real PostgreSQL, diffs their catalogs, applies the up script to `from` (in a transaction,
- * as the runner does) and checks the result equals `to`; then applies the down script and checks
+ * on real PostgreSQL, diffs their catalogs, applies the up script to `from` (in a transaction
+ * unless the script says it cannot run in one, as the runner does) and checks the result equals `to`; then applies the down script and checks
  * it equals `from` again. `hazards` lists the hazard kinds the up script must carry, no more.
  */
 export interface DiffCase {
@@ -24,7 +24,12 @@ export interface DiffCase {
   upContains?: string[];
 }
 
-async function applyInTransaction(session: DbSession, statements: { sql: string }[], label: string): Promise<void> {
+async function apply(session: DbSession, script: { statements: { sql: string }[]; transactional: boolean }, label: string): Promise<void> {
+  const { statements } = script;
+  if (!script.transactional) {
+    for (const s of statements) await session.exec(s.sql).catch((error: Error) => Promise.reject(new Error(`${label} failed at: ${s.sql}\n${error.message}`)));
+    return;
+  }
   await session.exec('BEGIN');
   try {
     for (const s of statements) {
@@ -56,12 +61,12 @@ export function runDiffCases(kind: string, cases: DiffCase[]): void {
         expect([...new Set(up.hazards.map((h) => h.kind))].sort(), `hazards of:\n${up.sql}`).toEqual([...new Set(c.hazards ?? [])].sort());
         for (const text of c.upContains ?? []) expect(up.sql).toContain(text);
 
-        await applyInTransaction(sa, up.statements, 'up');
+        await apply(sa, up, 'up');
         const afterUp = await introspect(sa);
         expect(modelDifferences(afterUp, to), `after up:\n${up.sql}`).toEqual([]);
         expect(diffModels(afterUp, to), 'a second diff after up is empty').toEqual([]);
 
-        await applyInTransaction(sa, down.statements, 'down');
+        await apply(sa, down, 'down');
         const afterDown = await introspect(sa);
         expect(modelDifferences(afterDown, from), `after down:\n${down.sql}`).toEqual([]);
       } finally {

@@ -70,6 +70,23 @@ describe('generate()', () => {
     expect((await status(p.options)).head).toBe(first.id);
   });
 
+  it('writes a no-transaction migration when it adds an enum value and uses it, and the runner applies it', async () => {
+    const p = project();
+    await generate({ ...p.options, name: 'baseline' });
+    await migrate(p.options);
+    p.setSchema(
+      v1
+        .replace("'FOIL_HOLES_DECISION_STARTED']", "'FOIL_HOLES_DECISION_STARTED', 'REGISTERED']")
+        .replace("status('status').default('NONE')", "status('status').default('REGISTERED')"),
+    );
+    const result = await generate({ ...p.options, name: 'registered by default' });
+    expect(result.up).toContain('-- transaction: no');
+    expect(result.down).toContain('-- transaction: yes');
+    await migrate(p.options);
+    await query(db.url, "insert into gridsquare (uuid) values ('s1')");
+    expect(await query(db.url, 'select status from gridsquare')).toEqual([{ status: 'REGISTERED' }]);
+  });
+
   it('says there is nothing to do, and writes nothing, when the migrations match the model', async () => {
     const p = project();
     await generate({ ...p.options, name: 'baseline' });
@@ -145,14 +162,18 @@ describe('generate()', () => {
     expect((await migrate(p.options)).ran).toHaveLength(2);
   });
 
-  it('fails the proof with what went wrong when the SQL cannot do what the model asks, writes nothing, and drops its scratch databases', async () => {
-    const p = project(`${HEADER}export const t = pgTable('t', { id: integer('id').primaryKey(), n: integer('n') });\n`);
+  it('fails the proof with what went wrong when PostgreSQL refuses the SQL, writes nothing, and drops its scratch databases', async () => {
+    // A column that a generated column reads cannot change type in place: a change the differ does not handle yet.
+    const model = (type: string) =>
+      `${HEADER}import { bigint } from 'drizzle-orm/pg-core';\nexport const t = pgTable('t', { id: integer('id').primaryKey(), w: ${type}, w2: integer('w2').generatedAlwaysAs(sql\`w * 2\`) });\nimport { sql } from 'drizzle-orm';\n`;
+    const p = project(model("integer('w')"));
     await generate({ ...p.options, name: 'baseline' });
-    p.setSchema(`${HEADER}import { text } from 'drizzle-orm/pg-core';\nexport const t = pgTable('t', { id: integer('id').primaryKey(), n: text('n').array() });\n`);
-    const failed = await failureOf(generate({ ...p.options, name: 'array', allowDataLoss: true }));
+    p.setSchema(model("bigint('w', { mode: 'number' })"));
+    const failed = await failureOf(generate({ ...p.options, name: 'widen' }));
     expect(failed).toMatchObject({ code: 'PROOF_FAILED' });
-    expect(failed.message).toContain('applying up.sql failed');
-    expect(failed.message).toContain('cannot cast type integer to text[]');
+    expect(failed.message).toContain('did not pass its proof (applying up.sql failed)');
+    expect(failed.message).toContain('cannot alter type of a column used by a generated column');
+    expect(failed.message).toContain('ALTER COLUMN "w" TYPE bigint');
     expect(folders(p.migrations)).toHaveLength(1);
     const leftovers = await query(serverUrl(), 'select datname from pg_database where datname like $1', [`smartem\\_scratch\\_${process.pid}\\_%`]);
     expect(leftovers).toEqual([]);
