@@ -2,7 +2,7 @@ import type { Model } from '../model/model.js';
 import type { Op } from '../ops/op.js';
 import { diffComments } from './comment-diff.js';
 import { diffEnums } from './enum-diff.js';
-import { orderOps, type PlacedOp } from './phases.js';
+import { orderOps, Phase, type PlacedOp } from './phases.js';
 import { diffSchemas } from './schema-diff.js';
 import { diffSequences } from './sequence-diff.js';
 import { diffTables } from './table-diff.js';
@@ -18,14 +18,35 @@ import { diffViews } from './view-diff.js';
 export function diffModels(from: Model, to: Model): Op[] {
   const tables = diffTables(from, to);
   const enums = diffEnums(from, to);
+  const swaps = enums.flatMap(({ op }) => (op.kind === 'replaceEnum' ? [op] : []));
+  // A type swap (or the one that undoes ADD VALUE in the down migration) converts columns in
+  // place: views reading them are rebuilt around it.
+  const converted = enums.flatMap(({ op }) => (op.kind === 'replaceEnum' || op.kind === 'addEnumValue' ? op.usages : []));
+  const reshaped = new Set([...tables.reshaped, ...converted.map((u) => `${u.schema}.${u.table}`)]);
   return orderOps([
     ...diffSchemas(from, to),
     ...enums,
     ...diffSequences(from, to),
-    ...withoutSwappedDefaults(tables.ops, enums),
-    ...diffViews(from, to, tables.reshaped),
+    ...leavingSwappedEnumsFirst(withoutSwappedDefaults(tables.ops, enums), swaps),
+    ...diffViews(from, to, reshaped),
     ...diffComments(from, to),
   ]);
+}
+
+/**
+ * A column that moves away from an enum being swapped is converted before the swap, which ends
+ * by dropping the old type; in the down migration its inverse then runs after the swap back.
+ */
+function leavingSwappedEnumsFirst(ops: PlacedOp[], swaps: Extract<Op, { kind: 'replaceEnum' }>[]): PlacedOp[] {
+  if (swaps.length === 0) return ops;
+  const swapped = new Set(swaps.map((op) => `${op.from.schema}.${op.from.name}`));
+  return ops.map((placedOp) => {
+    const { op } = placedOp;
+    if (op.kind !== 'alterColumn') return placedOp;
+    const fromType = `${op.from.typeRef.schema}.${op.from.typeRef.name}`;
+    const toType = `${op.to.typeRef.schema}.${op.to.typeRef.name}`;
+    return swapped.has(fromType) && fromType !== toType ? { ...placedOp, phase: Phase.enumChange - 1 } : placedOp;
+  });
 }
 
 /**

@@ -14,7 +14,6 @@ export function diffEnums(from: Model, to: Model): PlacedOp[] {
   for (const type of removed) out.push(placed(Phase.dropEnum, { kind: 'dropEnum', type }));
   for (const [a, b] of both) {
     if (a.values.join('\u0000') === b.values.join('\u0000')) continue;
-    const usages = enumUsages(from, to, a);
     const kept = b.values.filter((v) => a.values.includes(v));
     if (kept.length === a.values.length && kept.join('\u0000') === a.values.join('\u0000')) {
       // Only additions, existing values in the same order: add each at its place.
@@ -22,19 +21,27 @@ export function diffEnums(from: Model, to: Model): PlacedOp[] {
       for (const [i, value] of b.values.entries()) {
         if (current.values.includes(value)) continue;
         const before = b.values.slice(i + 1).find((v) => current.values.includes(v)) ?? null;
-        out.push(placed(Phase.enumChange, { kind: 'addEnumValue', type: current, value, before, usages }));
+        out.push(placed(Phase.enumChange, { kind: 'addEnumValue', type: current, value, before, usages: enumUsages(from, to, a, 'add') }));
         const at = before === null ? current.values.length : current.values.indexOf(before);
         current = { ...current, values: [...current.values.slice(0, at), value, ...current.values.slice(at)] };
       }
     } else {
-      out.push(placed(Phase.enumChange, { kind: 'replaceEnum', from: a, to: { ...a, values: b.values }, usages }));
+      out.push(placed(Phase.enumChange, { kind: 'replaceEnum', from: a, to: { ...a, values: b.values }, usages: enumUsages(from, to, a, 'swap') }));
     }
   }
   return out;
 }
 
-/** Columns that use the enum and exist on both sides (the ones a type swap must convert). */
-function enumUsages(from: Model, to: Model, type: EnumType): EnumUsage[] {
+/**
+ * The columns that use the enum when its change runs, which its type swap must convert.
+ * - A swap (`'swap'`) runs after dropped columns are gone and after columns leaving the enum
+ *   were converted: it converts the columns that use the enum on both sides, and sets each one's
+ *   default from before and after.
+ * - ADD VALUE (`'add'`) runs before any column changes type; its inverse, a swap in the down
+ *   migration, runs when every surviving column that used the enum uses it again, with its old
+ *   default.
+ */
+function enumUsages(from: Model, to: Model, type: EnumType, mode: 'swap' | 'add'): EnumUsage[] {
   const toTables = byKey(to.tables, tableKey);
   const usages: EnumUsage[] = [];
   for (const table of from.tables) {
@@ -43,12 +50,13 @@ function enumUsages(from: Model, to: Model, type: EnumType): EnumUsage[] {
     for (const column of table.columns) {
       if (column.typeRef.schema !== type.schema || column.typeRef.name !== type.name) continue;
       const kept = target.columns.find((c) => c.name === column.name);
-      if (!kept || kept.typeRef.name !== type.name || kept.typeRef.schema !== type.schema) continue;
+      if (!kept) continue;
+      if (mode === 'swap' && (kept.typeRef.name !== type.name || kept.typeRef.schema !== type.schema)) continue;
       usages.push({
         schema: table.schema,
         table: table.name,
         column: column.name,
-        default: { from: column.default, to: kept.default },
+        default: { from: column.default, to: mode === 'swap' ? kept.default : column.default },
         array: column.type.endsWith('[]'),
       });
     }

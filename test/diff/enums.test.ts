@@ -46,6 +46,22 @@ runDiffCases('enums', [
     to: "create type s as enum ('NONE', 'REGISTERED'); create table g (status s default 'REGISTERED')",
     upContains: ["ADD VALUE 'REGISTERED'", "SET DEFAULT 'REGISTERED'::s"],
   },
+  {
+    name: 'swap an enum while one of its columns moves to jsonb and a view reads another (found by the property test)',
+    from: `create type mood as enum ('sad', 'happy');
+           create table t (c mood not null default 'happy', d mood);
+           create view v as select c, d from t`,
+    to: `create type mood as enum ('happy', 'ecstatic');
+         create table t (c jsonb not null default '{}', d mood);
+         create view v as select c, d from t`,
+    hazards: ['data-loss', 'table-rewrite'],
+  },
+  {
+    name: 'add a value while every column leaves the enum (the down swap converts them back; found by the property test)',
+    from: "create type mood as enum ('happy'); create table g (a mood not null, b mood); create view v as select a from g",
+    to: "create type mood as enum ('ok', 'happy'); create table g (a varchar(20) not null, b date); create view v as select a from g",
+    hazards: ['data-loss', 'table-rewrite'],
+  },
   { name: 'an enum in another schema', from: 'create schema ops', to: "create schema ops; create type ops.level as enum ('LOW', 'HIGH')" },
   {
     name: 'an enum with values that need quoting',

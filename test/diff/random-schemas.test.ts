@@ -1,0 +1,91 @@
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { checkRoundTrip } from './harness.js';
+
+// Property: for any two schemas, the generated up migration turns the first into the second and
+// the down migration turns it back (the same check as the case tables, on random pairs).
+
+const TYPES: Record<string, string[]> = {
+  integer: ['0', '42'],
+  bigint: ['7'],
+  smallint: ['1'],
+  text: ["'x'"],
+  'varchar(20)': ["'y'"],
+  boolean: ['true', 'false'],
+  timestamp: ['now()', "'2026-01-01 00:00:00'"],
+  'double precision': ['1.5'],
+  'numeric(10,2)': ['3.14'],
+  jsonb: ["'{}'"],
+  mood: ["'happy'"],
+  'integer[]': ["'{}'"],
+  date: ['current_date'],
+};
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+const column = fc.record({
+  name: fc.constantFrom('a', 'b', 'c', 'Mixed Case', 'group', 'timestamp'),
+  type: fc.constantFrom(...Object.keys(TYPES)),
+  notNull: fc.boolean(),
+  withDefault: fc.boolean(),
+  defaultPick: fc.nat(),
+  indexed: fc.boolean(),
+  comment: fc.option(fc.constantFrom('kept', "it's"), { nil: null }),
+});
+
+const table = fc.record({
+  name: fc.constantFrom('grid', 'gridsquare', 'Odd Name', 'select'),
+  columns: fc.uniqueArray(column, { minLength: 1, maxLength: 4, selector: (c) => c.name }),
+  primaryKey: fc.boolean(),
+  unique: fc.boolean(),
+});
+
+const schema = fc.record({
+  tables: fc.uniqueArray(table, { maxLength: 3, selector: (t) => t.name }),
+  moodValues: fc.shuffledSubarray(['sad', 'ok', 'ecstatic'], { minLength: 0 }).map((v) => [...v, 'happy']),
+  moodOrder: fc.nat(),
+  view: fc.boolean(),
+});
+
+type Schema = typeof schema extends fc.Arbitrary<infer T> ? T : never;
+
+function ddl(s: Schema): string {
+  const values = [...s.moodValues];
+  const at = s.moodOrder % values.length;
+  [values[0], values[at]] = [values[at]!, values[0]!];
+  const out = [`create type mood as enum (${values.map((v) => `'${v}'`).join(', ')})`];
+  for (const t of s.tables) {
+    const cols = t.columns.map((c, i) => {
+      const keyed = t.primaryKey && i === 0;
+      const defaults = TYPES[c.type]!;
+      const def = c.withDefault ? ` default ${defaults[c.defaultPick % defaults.length]}` : '';
+      return `${ident(c.name)} ${c.type}${c.notNull || keyed ? ' not null' : ''}${def}`;
+    });
+    const keys = [
+      ...(t.primaryKey ? [`constraint ${ident(`${t.name}_pkey`)} primary key (${ident(t.columns[0]!.name)})`] : []),
+      ...(t.unique && t.columns.length > 1 ? [`constraint ${ident(`${t.name}_uq`)} unique (${ident(t.columns.at(-1)!.name)})`] : []),
+    ];
+    out.push(`create table ${ident(t.name)} (${[...cols, ...keys].join(', ')})`);
+    for (const c of t.columns) {
+      if (c.indexed && c.type !== 'jsonb') out.push(`create index ${ident(`ix_${t.name}_${c.name}`)} on ${ident(t.name)} (${ident(c.name)})`);
+      if (c.comment) out.push(`comment on column ${ident(t.name)}.${ident(c.name)} is '${c.comment.replace(/'/g, "''")}'`);
+    }
+  }
+  const first = s.tables[0];
+  if (s.view && first) out.push(`create view summary as select ${ident(first.columns[0]!.name)} from ${ident(first.name)}`);
+  return out.map((x) => `${x};`).join('\n');
+}
+
+// PROPERTY_RUNS=1000 npm test -- random-schemas searches longer than CI does.
+const runs = Number(process.env.PROPERTY_RUNS ?? 40);
+
+describe('random pairs of schemas', () => {
+  it('round-trip: up gives the target, down gives the start again', { timeout: Math.max(60_000, runs * 1_000) }, async () => {
+    await fc.assert(
+      fc.asyncProperty(schema, schema, async (a, b) => {
+        await checkRoundTrip(ddl(a), ddl(b));
+      }),
+      { numRuns: runs, endOnFailure: true },
+    );
+  });
+});
