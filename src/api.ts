@@ -12,6 +12,7 @@ import { pickRevert, resolveMigration, resolveUpgradeTarget } from './migrations
 import type { DiffOptions, GenerateOptions } from './generate-api.js';
 import type { GenerateResult } from './generate/generate.js';
 import type { Op } from './ops/op.js';
+import type { Model } from './model/model.js';
 import type { Hazard } from './render/render-op.js';
 import { planUpgrade } from './migrations/upgrade-plan.js';
 
@@ -171,6 +172,23 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
  */
 export async function diff(options: DiffOptions): Promise<{ sql: string; ops: Op[]; hazards: Hazard[] }> {
   return (await import('./generate-api.js')).diff(options);
+}
+
+/**
+ * Reads the database's schema into smartem-db's model (seven catalog queries, however many
+ * tables), leaving out the journal's schema. What `diff` and `generate` compare.
+ *
+ * @example const model = await inspect({ url: process.env.DATABASE_URL });
+ */
+export async function inspect(options: CommonOptions = {}): Promise<Model> {
+  const config = configOf(options);
+  const session = await openSession(options, () => config().database);
+  try {
+    const { introspect } = await import('./catalog/introspect.js');
+    return await introspect(session, { excludeSchemas: [journalOf(options).schema] });
+  } finally {
+    await session.close();
+  }
 }
 
 /**

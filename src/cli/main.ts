@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { diff, generate, hash, migrate, offlineSql, rollback, stamp, status, type CommonOptions } from '../api.js';
+import { diff, generate, hash, inspect, migrate, offlineSql, rollback, stamp, status, type CommonOptions } from '../api.js';
 import { createInterface } from 'node:readline/promises';
 import { loadConfig } from '../config/config.js';
 import { SmartemDbError } from '../errors.js';
@@ -25,6 +25,7 @@ Commands:
   hash                   Rewrite the folder's checksum manifest (smartem.sum)
   generate -m <text>     Write the next migration (up.sql and down.sql) from the Drizzle model, proved
   diff --from <s> --to <s>  Print the SQL from one state to another (s: migrations, schema, a URL)
+  inspect                Print the database's schema as smartem-db reads it (a summary, or --json)
 
 Options:
   --url <url>            Database URL (default: DATABASE_URL, POSTGRES_*, else embedded PGlite)
@@ -219,6 +220,17 @@ export async function run(argv: string[]): Promise<number> {
         const result = await diff({ ...common, from: values.from, to: values.to, down: values.down, schema: values.schema, shadowDatabaseUrl: values['shadow-url'] });
         if (json) print('', { sql: result.sql, hazards: result.hazards });
         else process.stdout.write(result.sql || '-- No differences.\n');
+        return EXIT.ok;
+      }
+      case 'inspect': {
+        const model = await inspect(common);
+        const columns = model.tables.reduce((n, t) => n + t.columns.length, 0);
+        const text = [
+          `schemas ${model.schemas.join(', ') || '(none)'}`,
+          `${model.tables.length} tables, ${columns} columns, ${model.enums.length} enums, ${model.sequences.length} sequences, ${model.views.length} views`,
+          ...model.tables.map((t) => `  ${t.schema}.${t.name} (${t.columns.length} columns, ${t.indexes.length} indexes, ${t.foreignKeys.length} foreign keys)`),
+        ].join('\n');
+        print(text, model);
         return EXIT.ok;
       }
       case 'hash': {

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import postgres from 'postgres';
+
+export const SERVER = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface Stats {
+  median: number;
+  p95: number;
+}
+
+export function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { median: at(0.5), p95: at(0.95) };
+}
+
+export async function withDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
+  const name = `smartem_bench_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(SERVER, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE "${name}"`);
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  try {
+    return await work(url.toString());
+  } finally {
+    await admin.unsafe(`DROP DATABASE "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+/**
+ * Times `ours` and `theirs` alternately, `calls` times each after `warmup` rounds, and prints both
+ * medians and their ratio (ours / theirs: below 1 means smartem-db is faster).
+ */
+export async function compare(label: string, ours: () => Promise<unknown>, theirs: () => Promise<unknown>, calls: number, warmup = 2): Promise<number> {
+  for (let i = 0; i < warmup; i++) {
+    await ours();
+    await theirs();
+  }
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    let t = performance.now();
+    await ours();
+    a.push(performance.now() - t);
+    t = performance.now();
+    await theirs();
+    b.push(performance.now() - t);
+  }
+  const [s, d] = [stats(a), stats(b)];
+  const ratio = s.median / d.median;
+  console.log(
+    `${label.padEnd(58)} smartem-db ${fmt(s.median)} (p95 ${fmt(s.p95)})   peer ${fmt(d.median)} (p95 ${fmt(d.p95)})   ratio ${ratio.toFixed(2)}`,
+  );
+  return ratio;
+}
+
+function fmt(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(3)} ms` : `${ms.toFixed(0)} ms`;
+}
+
+/** Runs a command to completion (for whole-process comparisons); throws if it fails. */
+export function runCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): void {
+  const result = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr.toString().slice(0, 2000)}`);
+  }
+}
