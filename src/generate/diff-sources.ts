@@ -48,7 +48,7 @@ export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promi
       if (source === 'migrations') {
         await upgrade({ session, folder: ctx.folder(), journal: ctx.journal, lockTimeoutMs: 0 });
       } else {
-        for (const sql of await ctx.modelStatements()) await session.exec(sql);
+        await session.exec((await ctx.modelStatements()).map((sql) => (sql.endsWith(';') ? sql : `${sql};`)).join('\n'));
       }
       models.push(await introspect(session, exclude));
     }

@@ -101,7 +101,14 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
   });
 }
 
+/** The model's DDL in one round trip; if it fails, again one statement at a time to say which. */
 async function applyModel(session: DbSession, statements: string[]): Promise<void> {
+  try {
+    await session.exec(statements.map((sql) => (sql.endsWith(';') ? sql : `${sql};`)).join('\n'));
+    return;
+  } catch {
+    // Nothing stayed: a multi-statement query runs as one implicit transaction.
+  }
   for (const sql of statements) {
     try {
       await session.exec(sql);

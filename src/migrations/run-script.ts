@@ -35,15 +35,12 @@ export async function runScript(run: ScriptRun): Promise<{ durationMs: number; s
 async function runInTransaction(run: ScriptRun, script: MigrationScript, statements: SqlStatement[]): Promise<void> {
   const { session, migration } = run;
   const started = performance.now();
-  await session.exec(`BEGIN; SET LOCAL lock_timeout = ${Math.trunc(run.lockTimeoutMs)}`);
+  const begin = `BEGIN; SET LOCAL lock_timeout = ${Math.trunc(run.lockTimeoutMs)}`;
+  await session.exec(begin);
   try {
-    for (const [k, statement] of statements.entries()) {
-      try {
-        await session.exec(statement.sql);
-      } catch (error) {
-        throw failure(run, script, statements, k, error, 'The database is unchanged: the migration\'s transaction was rolled back.');
-      }
-    }
+    // One round trip for the whole script: a migration of hundreds of statements over a slow
+    // network would otherwise spend most of its time waiting.
+    if (statements.length > 0) await session.exec(statements.map((s) => terminate(s.sql)).join('\n'));
     if (run.direction === 'up') {
       await session.query(
         `INSERT INTO ${journalName(run.journal)} (id, checksum, status, execution_ms, statements_done, statements_total) VALUES ($1, $2, 'applied', $3, $4, $4)`,
@@ -55,8 +52,48 @@ async function runInTransaction(run: ScriptRun, script: MigrationScript, stateme
     await session.exec('COMMIT');
   } catch (error) {
     await session.exec('ROLLBACK').catch(() => {});
-    throw error;
+    if (error instanceof MigrationFailedError || statements.length === 0) throw error;
+    throw await locateFailure(run, script, statements, begin, error);
   }
+}
+
+/**
+ * Finds which statement of a failed transactional script failed, by running it again one
+ * statement at a time in a transaction that is always rolled back. Only the failure path pays
+ * for this; if the failure does not happen again (a lock timeout, say), the first error is
+ * reported without a statement.
+ */
+async function locateFailure(run: ScriptRun, script: MigrationScript, statements: SqlStatement[], begin: string, first: unknown) {
+  const consequence = "The database is unchanged: the migration's transaction was rolled back.";
+  const { session } = run;
+  try {
+    await session.exec(begin);
+    for (const [k, statement] of statements.entries()) {
+      try {
+        await session.exec(statement.sql);
+      } catch (error) {
+        return failure(run, script, statements, k, error, consequence);
+      }
+    }
+  } finally {
+    await session.exec('ROLLBACK').catch(() => {});
+  }
+  const pg = asPgError(first);
+  return new MigrationFailedError(
+    `Migration ${run.migration.id} failed in ${script.file}: ${pg.message}${sqlStateOf(first) ? ` [SQLSTATE ${sqlStateOf(first)}]` : ''}\n` +
+      `(Run again one statement at a time, it did not fail, so the statement is not known.)\n${consequence}`,
+    run.migration.id,
+    script.file,
+    0,
+    0,
+    sqlStateOf(first),
+    { cause: first },
+  );
+}
+
+/** The last statement of a script may lack its `;` (and end in a -- comment): close it on a new line. */
+function terminate(sql: string): string {
+  return sql.endsWith(';') ? sql : `${sql}\n;`;
 }
 
 async function runStatementByStatement(

@@ -31,23 +31,30 @@ export async function withScratchDatabases<T>(target: ScratchTarget, count: numb
     }
   }
 
-  const admin = await openServerSession(target.url, { source: target.source });
-  const names: string[] = [];
+  const names = Array.from({ length: count }, () => `smartem_scratch_${process.pid}_${randomBytes(4).toString('hex')}`);
+  const created: string[] = [];
   const sessions: DbSession[] = [];
   try {
-    for (let i = 0; i < count; i++) {
-      const name = `smartem_scratch_${process.pid}_${randomBytes(4).toString('hex')}`;
-      try {
-        await admin.exec(`CREATE DATABASE ${quoteIdent(name)}`);
-      } catch (error) {
-        throw new SmartemDbError(
-          'SHADOW_FAILED',
-          `Cannot create a scratch database on ${redactUrl(target.url)} (from ${target.source}): ${(error as Error).message}. ` +
-            'smartem-db needs a role with CREATEDB there, or set SHADOW_DATABASE_URL to a server where it may create databases.',
-          { cause: error },
-        );
-      }
-      names.push(name);
+    // Each on its own connection, so the databases are made (and dropped) at the same time.
+    await Promise.all(
+      names.map(async (name) => {
+        const maker = await openServerSession(target.url, { source: target.source });
+        try {
+          await maker.exec(`CREATE DATABASE ${quoteIdent(name)}`);
+          created.push(name);
+        } catch (error) {
+          throw new SmartemDbError(
+            'SHADOW_FAILED',
+            `Cannot create a scratch database on ${redactUrl(target.url)} (from ${target.source}): ${(error as Error).message}. ` +
+              'smartem-db needs a role with CREATEDB there, or set SHADOW_DATABASE_URL to a server where it may create databases.',
+            { cause: error },
+          );
+        } finally {
+          await maker.close();
+        }
+      }),
+    );
+    for (const name of names) {
       const url = new URL(target.url);
       url.pathname = `/${name}`;
       sessions.push(await openServerSession(url.toString(), { source: `a scratch database on ${target.source}` }));
@@ -55,7 +62,12 @@ export async function withScratchDatabases<T>(target: ScratchTarget, count: numb
     return await work(sessions);
   } finally {
     await Promise.all(sessions.map((s) => s.close().catch(() => {})));
-    for (const name of names) await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => {});
-    await admin.close();
+    await Promise.all(
+      created.map(async (name) => {
+        const dropper = await openServerSession(target.url, { source: target.source }).catch(() => undefined);
+        await dropper?.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => {});
+        await dropper?.close();
+      }),
+    );
   }
 }
