@@ -75,35 +75,45 @@ export function diffTables(from: Model, to: Model): TableDiff {
     }
     const touchesRecreated = (k: { columns: string[] }) => k.columns.some((c) => recreated.has(c));
 
-    const constraints = compareKeyed(a.constraints, b.constraints, (k) => k.name);
-    const changedConstraints = constraints.both.filter(([x, y]) => x.definition !== y.definition || touchesRecreated(y));
-    for (const k of [...constraints.removed, ...changedConstraints.map(([x]) => x)]) {
-      out.push(placed(Phase.dropConstraint, { kind: 'dropConstraint', ...ref, constraint: bare(k) }));
-      if (k.kind === 'primary' || k.kind === 'unique') rebuiltKeys.add(keyOf(a.schema, a.name, k.columns));
-    }
-    for (const k of [...constraints.added, ...changedConstraints.map(([, y]) => y)]) {
-      out.push(placed(Phase.addConstraint, { kind: 'addConstraint', ...ref, constraint: bare(k) }));
-    }
-
-    const indexes = compareKeyed(a.indexes, b.indexes, (i) => i.name);
-    const changedIndexes = indexes.both.filter(([x, y]) => x.definition !== y.definition || touchesRecreated(y));
-    for (const i of [...indexes.removed, ...changedIndexes.map(([x]) => x)]) {
-      out.push(placed(Phase.dropIndex, { kind: 'dropIndex', ...ref, index: bare(i) }));
-      if (i.unique) rebuiltKeys.add(keyOf(a.schema, a.name, i.columns));
-    }
-    for (const i of [...indexes.added, ...changedIndexes.map(([, y]) => y)]) {
-      out.push(placed(Phase.createIndex, { kind: 'createIndex', ...ref, index: bare(i) }));
-    }
-
-    const fks = compareKeyed(a.foreignKeys, b.foreignKeys, (k) => k.name);
-    const changedFks = fks.both.filter(([x, y]) => x.definition !== y.definition || touchesRecreated(y));
-    for (const k of [...fks.removed, ...changedFks.map(([x]) => x)]) {
-      out.push(placed(Phase.dropForeignKey, { kind: 'dropConstraint', ...ref, constraint: bare(k) }));
-      handledForeignKeys.add(`${tableKey(a)}.${k.name}`);
-    }
-    for (const k of [...fks.added, ...changedFks.map(([, y]) => y)]) {
-      out.push(placed(Phase.addForeignKey, { kind: 'addConstraint', ...ref, constraint: bare(k) }));
-    }
+    /** Named objects: gone or changed ones are dropped, new or changed ones created. */
+    const named = <T extends { name: string; definition: string; columns: string[] }>(
+      x: readonly T[],
+      y: readonly T[],
+      drop: (item: T) => void,
+      create: (item: T) => void,
+    ) => {
+      const c = compareKeyed(x, y, (k) => k.name);
+      const changed = c.both.filter(([p, q]) => p.definition !== q.definition || touchesRecreated(q));
+      for (const item of [...c.removed, ...changed.map(([p]) => p)]) drop(item);
+      for (const item of [...c.added, ...changed.map(([, q]) => q)]) create(item);
+    };
+    named(
+      a.constraints,
+      b.constraints,
+      (k) => {
+        out.push(placed(Phase.dropConstraint, { kind: 'dropConstraint', ...ref, constraint: bare(k) }));
+        if (k.kind === 'primary' || k.kind === 'unique') rebuiltKeys.add(keyOf(a.schema, a.name, k.columns));
+      },
+      (k) => out.push(placed(Phase.addConstraint, { kind: 'addConstraint', ...ref, constraint: bare(k) })),
+    );
+    named(
+      a.indexes,
+      b.indexes,
+      (i) => {
+        out.push(placed(Phase.dropIndex, { kind: 'dropIndex', ...ref, index: bare(i) }));
+        if (i.unique) rebuiltKeys.add(keyOf(a.schema, a.name, i.columns));
+      },
+      (i) => out.push(placed(Phase.createIndex, { kind: 'createIndex', ...ref, index: bare(i) })),
+    );
+    named(
+      a.foreignKeys,
+      b.foreignKeys,
+      (k) => {
+        out.push(placed(Phase.dropForeignKey, { kind: 'dropConstraint', ...ref, constraint: bare(k) }));
+        handledForeignKeys.add(`${tableKey(a)}.${k.name}`);
+      },
+      (k) => out.push(placed(Phase.addForeignKey, { kind: 'addConstraint', ...ref, constraint: bare(k) })),
+    );
   }
 
   // Foreign keys that stay as they are but rely on a unique key that is rebuilt.

@@ -19,17 +19,21 @@ export interface EnumType {
   comment: string | null;
 }
 
-export interface Sequence {
-  schema: string;
-  name: string;
-  /** smallint, integer or bigint. */
-  type: string;
+/** The options a sequence and an identity column's sequence share (numbers as text: bigint range). */
+export interface SequenceOptions {
   start: string;
   increment: string;
   min: string;
   max: string;
   cache: string;
   cycle: boolean;
+}
+
+export interface Sequence extends SequenceOptions {
+  schema: string;
+  name: string;
+  /** smallint, integer or bigint. */
+  type: string;
   /** The column that owns it (OWNED BY), if any. Identity sequences are not listed here. */
   ownedBy: { table: string; column: string } | null;
   comment: string | null;
@@ -64,16 +68,10 @@ export interface Column {
   comment: string | null;
 }
 
-export interface Identity {
+export interface Identity extends SequenceOptions {
   /** GENERATED ALWAYS (true) or BY DEFAULT (false). */
   always: boolean;
   sequence: string;
-  start: string;
-  increment: string;
-  min: string;
-  max: string;
-  cache: string;
-  cycle: boolean;
 }
 
 export interface Constraint {
