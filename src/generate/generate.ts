@@ -90,7 +90,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     };
 
     log?.info(`Proving ${id}: up must give the model, down the state before ...`);
-    await prove(current!, input, id, files, want, have, exclude);
+    await proveMigration({ session: current!, folder: input.folder, journal: input.journal, id, files, want, have, exclude });
 
     const dir = join(input.folder.folder, id);
     mkdirSync(dir, { recursive: true });
@@ -203,27 +203,34 @@ function renameCandidates(ops: Op[]): string[] {
   return out;
 }
 
+export interface ProofInput {
+  /** A scratch database holding the state the folder's migrations produce. */
+  session: DbSession;
+  folder: MigrationsFolder;
+  journal: JournalRef;
+  /** The new migration. */
+  id: string;
+  files: { up: string; down: string };
+  /** The state up.sql must produce (the model) and the one down.sql must give back. */
+  want: Model;
+  have: Model;
+  exclude: { excludeSchemas: string[] };
+}
+
 /**
- * Applies the new migration with the real runner on the scratch database that holds the current
+ * Applies a new migration with the real runner on the scratch database that holds the current
  * state, and compares catalogs: after up it must equal the model, after down the state before.
+ * Throws PROOF_FAILED saying which step failed and what differs.
  */
-async function prove(
-  session: DbSession,
-  input: GenerateInput,
-  id: string,
-  files: { up: string; down: string },
-  want: Model,
-  have: Model,
-  exclude: { excludeSchemas: string[] },
-): Promise<void> {
+export async function proveMigration({ session, folder, journal, id, files, want, have, exclude }: ProofInput): Promise<void> {
   const temp = mkdtempSync(join(tmpdir(), 'smartem-db-proof-'));
   try {
-    cpSync(input.folder.folder, temp, { recursive: true });
+    cpSync(folder.folder, temp, { recursive: true });
     mkdirSync(join(temp, id));
     writeFileSync(join(temp, id, 'up.sql'), files.up);
     writeFileSync(join(temp, id, 'down.sql'), files.down);
     rehashMigrationsFolder(temp);
-    const ctx = { session, folder: readMigrationsFolder(temp), journal: input.journal, lockTimeoutMs: 0 };
+    const ctx = { session, folder: readMigrationsFolder(temp), journal, lockTimeoutMs: 0 };
     const failed = (step: string, detail: string) =>
       new SmartemDbError(
         'PROOF_FAILED',
