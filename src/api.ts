@@ -9,7 +9,9 @@ import { renderOfflineSql } from './migrations/offline-sql.js';
 import { appliedIds, appliedInOrder, downgrade, stamp as stampJournal, upgrade, type RunResult, type RunnerContext } from './migrations/runner.js';
 import { readStatus, type StatusReport } from './migrations/status.js';
 import { pickRevert, resolveMigration, resolveUpgradeTarget } from './migrations/targets.js';
-import type { DiffOptions, GenerateOptions } from './generate-api.js';
+import type { CheckOptions, DiffOptions, GenerateOptions } from './generate-api.js';
+import type { CheckReport } from './check/check.js';
+import type { VerifyReport } from './check/verify.js';
 import type { GenerateResult } from './generate/generate.js';
 import type { Op } from './ops/op.js';
 import type { Model } from './model/model.js';
@@ -150,7 +152,7 @@ async function readJournalOnce(options: ConnectionOptions, config: () => Smartem
   }
 }
 
-export type { GenerateOptions, DiffOptions } from './generate-api.js';
+export type { GenerateOptions, DiffOptions, CheckOptions } from './generate-api.js';
 
 /**
  * Writes the next migration (up.sql and down.sql) from the difference between the migrations
@@ -172,6 +174,28 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
  */
 export async function diff(options: DiffOptions): Promise<{ sql: string; ops: Op[]; hazards: Hazard[] }> {
   return (await import('./generate-api.js')).diff(options);
+}
+
+/**
+ * CI's drift check, two questions: (1) do the migrations produce the Drizzle model (else "run
+ * npm run db:generate")? (2) for a live database (`db`, or the configured server): are its
+ * migrations pending, unknown, failed or edited, and has its catalog drifted from what they
+ * produce? Each difference names the object, what it is and what it should be.
+ *
+ * @example const report = await check({ db: process.env.DATABASE_URL }); if (!report.model.ok) process.exit(6);
+ */
+export async function check(options: CheckOptions = {}): Promise<CheckReport> {
+  return (await import('./generate-api.js')).check(options);
+}
+
+/**
+ * The migration tests pytest-alembic users write, built in: one linear history, a matching
+ * manifest, a down for every migration, and the stairway round trip on a scratch database.
+ *
+ * @example const report = await verify(); if (!report.ok) console.log(report.problems, report.stairway);
+ */
+export async function verify(options: CommonOptions & { shadowDatabaseUrl?: string } = {}): Promise<VerifyReport> {
+  return (await import('./generate-api.js')).verify(options);
 }
 
 /**

@@ -12,6 +12,8 @@ import { invertAll } from './ops/inverse.js';
 import type { Op } from './ops/op.js';
 import type { Hazard } from './render/render-op.js';
 import { renderScript } from './render/render-migration.js';
+import { runCheck, type CheckReport } from './check/check.js';
+import { runVerify, type VerifyReport } from './check/verify.js';
 import { loadSchemaModule, resolveSchemaPath } from './shadow/load-schema.js';
 import { modelDdl } from './shadow/model-ddl.js';
 import type { ScratchTarget } from './shadow/scratch-databases.js';
@@ -111,3 +113,39 @@ function scratchTargetOf(options: CommonOptions & { shadowDatabaseUrl?: string }
   return target.kind === 'server' ? { kind: 'server', url: target.url, source: target.source } : { kind: 'embedded' };
 }
 
+
+export interface CheckOptions extends CommonOptions {
+  /** The live database for question 2 (default: the configured server, if any). */
+  db?: string;
+  /** Only question 1: the migrations against the Drizzle model. */
+  modelOnly?: boolean;
+  schema?: string;
+  shadowDatabaseUrl?: string;
+}
+
+/** See check() in api.ts. */
+export async function check(options: CheckOptions = {}): Promise<CheckReport> {
+  const config = configOf(options);
+  const cwd = options.cwd ?? process.cwd();
+  const folder = readMigrationsFolder(migrationsFolderOf(options, config), { verify: false });
+  const modelStatements = await modelDdl(await loadSchemaModule(await resolveSchemaPath(cwd, options.schema)));
+  const liveUrl = options.modelOnly ? undefined : (options.db ?? options.url ?? serverUrlOf(config));
+  const live = liveUrl ? await openServerSession(liveUrl, { source: options.db ? '--db' : 'the configured database' }) : undefined;
+  try {
+    return await runCheck({ folder, journal: journalOf(options), modelStatements, scratch: scratchTargetOf(options, config), live, logger: options.logger });
+  } finally {
+    await live?.close();
+  }
+}
+
+/** See verify() in api.ts. */
+export async function verify(options: CommonOptions & { shadowDatabaseUrl?: string } = {}): Promise<VerifyReport> {
+  const config = configOf(options);
+  const folder = readMigrationsFolder(migrationsFolderOf(options, config), { verify: false });
+  return runVerify({ folder, journal: journalOf(options), scratch: scratchTargetOf(options, config), logger: options.logger });
+}
+
+function serverUrlOf(config: () => SmartemDbConfig): string | undefined {
+  const target = config().database;
+  return target.kind === 'server' ? target.url : undefined;
+}

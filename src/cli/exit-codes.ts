@@ -13,6 +13,12 @@ export const EXIT = {
   connection: 4,
   /** generate refused: unacknowledged data loss, a change it cannot make, or a failed proof. */
   refused: 5,
+  /** check: the migrations do not produce the Drizzle model (or the folder is inconsistent). */
+  modelDrift: 6,
+  /** check: the live database has pending, unknown, failed or edited migrations, or drifted. */
+  databaseDrift: 7,
+  /** verify: the history, a down, or a migration's round trip is broken. */
+  verifyFailed: 8,
 } as const;
 
 export function exitCodeFor(code: ErrorCode): number {

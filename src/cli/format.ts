@@ -1,5 +1,7 @@
 import type { RunResult } from '../migrations/runner.js';
 import type { StatusReport } from '../migrations/status.js';
+import type { CheckReport } from '../check/check.js';
+import type { FileProblem, VerifyReport } from '../check/verify.js';
 
 export function formatRun(result: RunResult, verb: 'upgrade' | 'downgrade'): string {
   if (result.ran.length === 0) {
@@ -26,4 +28,40 @@ export function formatStatus(report: StatusReport): string {
   const table = rows.length ? ['', `${'state'.padEnd(8)} ${'migration'.padEnd(52)} ${'applied at (UTC)'.padEnd(20)} took`, ...rows] : ['', 'No migrations.'];
   const problems = report.problems.length ? ['', 'Problems:', ...report.problems.map((p) => `  - ${p}`)] : [];
   return [head, ...table, ...problems].join('\n');
+}
+
+export function formatCheck(report: CheckReport): string {
+  const lines: string[] = [];
+  for (const p of report.folder) lines.push(`x ${p.file}: ${p.message}`);
+  if (report.model.ok) lines.push('ok  The migrations produce the Drizzle model.');
+  else if (report.model.differences.length) {
+    lines.push('x   The migrations do not produce the Drizzle model:', ...report.model.differences.map((d) => `      - ${d}`));
+  }
+  if (report.model.hint) lines.push(`    ${report.model.hint}`);
+  const db = report.database;
+  if (!db) lines.push('--  No database checked (give --db <url> or configure DATABASE_URL).');
+  else if (db.ok) lines.push(`ok  ${db.label} is at ${db.status.head ?? 'base'}, its migrations are intact, and its schema has not drifted.`);
+  else {
+    lines.push(`x   ${db.label}:`);
+    for (const p of db.status.problems) lines.push(`      - ${p}`);
+    if (db.drift.length) lines.push('      Its schema differs from what its applied migrations produce:', ...db.drift.map((d) => `        - ${d}`));
+  }
+  return lines.join('\n');
+}
+
+export function formatVerify(report: VerifyReport): string {
+  const lines = report.problems.map((p) => `x ${p.file}: ${p.message}`);
+  const s = report.stairway;
+  if (s?.ok) lines.push(`ok  ${s.checked} migration(s): one linear history, a down for each, and each goes up, down and up again cleanly.`);
+  else if (s) {
+    lines.push(`x   ${s.failedAt} fails its round trip at: ${s.step}`, ...s.details.map((d) => `      - ${d}`));
+    lines.push(`    (${s.checked} migration(s) before it passed.)`);
+  }
+  return lines.join('\n');
+}
+
+/** GitHub Actions shows `::error file=...::` lines as annotations on the file in the pull request. */
+export function githubAnnotations(problems: FileProblem[]): string {
+  const escape = (text: string) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return problems.map((p) => `::error file=${p.file},line=1,title=smartem-db::${escape(p.message)}\n`).join('');
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { diff, generate, hash, inspect, migrate, offlineSql, rollback, stamp, status, type CommonOptions } from '../api.js';
+import { check, diff, generate, hash, inspect, migrate, offlineSql, rollback, stamp, status, verify, type CommonOptions } from '../api.js';
 import { createInterface } from 'node:readline/promises';
 import { loadConfig } from '../config/config.js';
 import { SmartemDbError } from '../errors.js';
@@ -9,7 +9,7 @@ import { readMigrationsFolder } from '../migrations/migration-folder.js';
 import type { Logger } from '../migrations/logger.js';
 import { parseRollbackTarget } from '../migrations/targets.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import { formatRun, formatStatus } from './format.js';
+import { formatCheck, formatRun, formatStatus, formatVerify, githubAnnotations } from './format.js';
 
 const HELP = `smartem-db: migrations for the SmartEM PostgreSQL schema
 
@@ -26,6 +26,8 @@ Commands:
   generate -m <text>     Write the next migration (up.sql and down.sql) from the Drizzle model, proved
   diff --from <s> --to <s>  Print the SQL from one state to another (s: migrations, schema, a URL)
   inspect                Print the database's schema as smartem-db reads it (a summary, or --json)
+  check [--db <url>]     CI drift check: migrations vs the Drizzle model; a database vs its migrations
+  verify                 Check the history, the downs, and each migration's up/down/up round trip
 
 Options:
   --url <url>            Database URL (default: DATABASE_URL, POSTGRES_*, else embedded PGlite)
@@ -48,13 +50,17 @@ Options:
   --no-prompt            generate: never ask about renames, even on a terminal
   --shadow-url <url>     generate/diff: where to create scratch databases
   --down                 diff: the SQL back from --to to --from
+  --db <url>             check: the live database to check (default: the configured server)
+  --model-only           check: only whether the migrations produce the Drizzle model
   --json                 Print one JSON document on stdout
   --quiet                No progress on stderr
   -h, --help             This help
 
 Exit codes: 0 ok; 1 a migration failed; 2 bad usage or configuration; 3 the folder and the
 database disagree (edited, missing or out-of-order migration, manifest mismatch); 4 cannot connect;
-5 generate refused (unacknowledged data loss, or the proof failed).`;
+5 generate refused (unacknowledged data loss, or the proof failed); 6 check: the migrations do not
+produce the model; 7 check: the database has pending/failed/edited migrations or drifted;
+8 verify failed.`;
 
 /** Runs one CLI command and returns its exit code; every command is a thin call into the API. */
 export async function run(argv: string[]): Promise<number> {
@@ -89,6 +95,8 @@ export async function run(argv: string[]): Promise<number> {
         'shadow-url': { type: 'string' },
         to: { type: 'string' },
         down: { type: 'boolean' },
+        db: { type: 'string' },
+        'model-only': { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
@@ -221,6 +229,21 @@ export async function run(argv: string[]): Promise<number> {
         if (json) print('', { sql: result.sql, hazards: result.hazards });
         else process.stdout.write(result.sql || '-- No differences.\n');
         return EXIT.ok;
+      }
+      case 'check': {
+        const report = await check({ ...common, db: values.db, modelOnly: values['model-only'], schema: values.schema, shadowDatabaseUrl: values['shadow-url'] });
+        print(formatCheck(report), report);
+        const files = [...report.folder, ...(report.database?.editedFiles ?? [])];
+        if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(files));
+        return !report.model.ok ? EXIT.modelDrift : report.database && !report.database.ok ? EXIT.databaseDrift : EXIT.ok;
+      }
+      case 'verify': {
+        const report = await verify({ ...common, shadowDatabaseUrl: values['shadow-url'] });
+        print(formatVerify(report), report);
+        const stair = report.stairway;
+        const files = [...report.problems, ...(stair && !stair.ok && stair.failedAt ? [{ file: `${stair.failedAt}/up.sql`, message: `${stair.step}: ${stair.details.join('; ')}` }] : [])];
+        if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(files));
+        return report.ok ? EXIT.ok : EXIT.verifyFailed;
       }
       case 'inspect': {
         const model = await inspect(common);

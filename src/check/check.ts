@@ -1,0 +1,102 @@
+import { introspect } from '../catalog/introspect.js';
+import type { DbSession } from '../db/session.js';
+import type { JournalRef } from '../migrations/journal.js';
+import type { Logger } from '../migrations/logger.js';
+import { readJournal } from '../migrations/journal.js';
+import { verifyFolderManifest, type MigrationsFolder } from '../migrations/migration-folder.js';
+import { MANIFEST_FILE } from '../migrations/manifest.js';
+import { join } from 'node:path';
+import type { FileProblem } from './verify.js';
+import { upgrade } from '../migrations/runner.js';
+import { describeStatus, type StatusReport } from '../migrations/status.js';
+import { modelDifferences } from '../model/model-differences.js';
+import { withScratchDatabases, type ScratchTarget } from '../shadow/scratch-databases.js';
+
+export interface CheckReport {
+  /** Problems in the migrations folder itself (a file edited without `hash`), each with its file. */
+  folder: FileProblem[];
+  /** Question 1: do the migrations produce the Drizzle model? Each line an object that differs. */
+  model: { ok: boolean; differences: string[]; hint: string | null };
+  /** Question 2 (when a database was given): its migrations, and whether its catalog drifted. */
+  database: null | {
+    ok: boolean;
+    label: string;
+    status: StatusReport;
+    /** Each object that differs from what the applied migrations produce. */
+    drift: string[];
+    /** Applied migrations whose files were edited since, as file problems (CI annotations). */
+    editedFiles: FileProblem[];
+  };
+}
+
+export interface CheckInput {
+  folder: MigrationsFolder;
+  journal: JournalRef;
+  modelStatements: string[];
+  scratch: ScratchTarget;
+  /** The live database for question 2, if any. */
+  live?: DbSession;
+  logger?: Logger;
+}
+
+/**
+ * `alembic check` and more: (1) replays the migrations and applies the model on scratch
+ * databases and lists every object that differs; (2) for a live database, reports pending,
+ * unknown, failed and edited migrations, and every object whose catalog differs from what its
+ * applied migrations produce (an index added by hand, a column altered by hand).
+ * Its cost grows with migrations and tables, not rows.
+ */
+export async function runCheck(input: CheckInput): Promise<CheckReport> {
+  const exclude = { excludeSchemas: [input.journal.schema] };
+  try {
+    verifyFolderManifest(input.folder);
+  } catch (error) {
+    // The folder cannot be replayed as reviewed: that answers question 1 already.
+    const folder = [{ file: join(input.folder.shown, MANIFEST_FILE), message: (error as Error).message }];
+    return { folder, model: { ok: false, differences: [], hint: 'Fix the migrations folder first (see above).' }, database: null };
+  }
+  const liveRows = input.live ? ((await readJournal(input.live, input.journal)) ?? []) : [];
+  const applied = new Set(liveRows.filter((r) => r.status === 'applied').map((r) => r.id));
+  const liveHead = input.folder.migrations.filter((m) => applied.has(m.id)).at(-1);
+  const atHead = liveHead?.id === input.folder.migrations.at(-1)?.id;
+  const scratchCount = input.live && !atHead ? 3 : 2;
+
+  return withScratchDatabases(input.scratch, scratchCount, async ([replayed, model, partial]) => {
+    input.logger?.info('Replaying the migrations and applying the Drizzle model on scratch databases ...');
+    await upgrade({ session: replayed!, folder: input.folder, journal: input.journal, lockTimeoutMs: 0 });
+    await model!.exec(input.modelStatements.map((s) => (s.endsWith(';') ? s : `${s};`)).join('\n'));
+    const [fromMigrations, fromModel] = await Promise.all([introspect(replayed!, exclude), introspect(model!, exclude)]);
+    const differences = modelDifferences(fromMigrations, fromModel);
+    const report: CheckReport = {
+      folder: [],
+      model: {
+        ok: differences.length === 0,
+        differences,
+        hint: differences.length ? 'The Drizzle model has changes that no migration makes: run npm run db:generate.' : null,
+      },
+      database: null,
+    };
+    if (!input.live) return report;
+
+    const status = describeStatus(input.live.label, input.folder, input.journal, liveRows);
+    let expected = fromMigrations;
+    if (!atHead) {
+      // What the live database should look like is what its applied migrations produce.
+      await upgrade({ session: partial!, folder: input.folder, journal: input.journal, lockTimeoutMs: 0 }, { to: liveHead?.id ?? 'base' });
+      expected = await introspect(partial!, exclude);
+    }
+    const drift = modelDifferences(await introspect(input.live, exclude), expected);
+    const pendingProblems = status.pending > 0 ? [`${status.pending} migration(s) pending`] : [];
+    const editedFiles = status.migrations
+      .filter((m) => m.checksumMatches === false)
+      .map((m) => ({ file: join(input.folder.shown, m.id, 'up.sql'), message: `${m.id}/up.sql was edited after it was applied to ${input.live!.label}.` }));
+    report.database = {
+      ok: status.problems.length === 0 && pendingProblems.length === 0 && drift.length === 0,
+      label: input.live.label,
+      status: { ...status, problems: [...status.problems, ...pendingProblems] },
+      drift,
+      editedFiles,
+    };
+    return report;
+  });
+}

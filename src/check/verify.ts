@@ -1,0 +1,118 @@
+import { join } from 'node:path';
+import { introspect } from '../catalog/introspect.js';
+import type { JournalRef } from '../migrations/journal.js';
+import type { Logger } from '../migrations/logger.js';
+import { verifyFolderManifest, type MigrationsFolder } from '../migrations/migration-folder.js';
+import { MANIFEST_FILE } from '../migrations/manifest.js';
+import { downgrade, upgrade } from '../migrations/runner.js';
+import { splitStatements } from '../migrations/sql-split.js';
+import { modelDifferences } from '../model/model-differences.js';
+import type { Model } from '../model/model.js';
+import { withScratchDatabases, type ScratchTarget } from '../shadow/scratch-databases.js';
+
+/** A problem found in a migration file, with the file to point at (a CI annotation). */
+export interface FileProblem {
+  file: string;
+  message: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  /** History, manifest and down-file problems, each with its file. */
+  problems: FileProblem[];
+  /** The round trip of each migration on a scratch database; null when the checks above failed. */
+  stairway: null | { ok: boolean; checked: number; failedAt: string | null; step: string | null; details: string[] };
+}
+
+/**
+ * The tests a careful team writes for its migrations (pytest-alembic's), built in: a single
+ * linear history, a manifest that matches, a down for every migration, and the stairway: each
+ * migration in order goes up, down (which must give back the state before it) and up again
+ * (which must give the same state as the first time), on a scratch database.
+ */
+export async function runVerify(input: { folder: MigrationsFolder; journal: JournalRef; scratch: ScratchTarget; logger?: Logger }): Promise<VerifyReport> {
+  const problems = [...historyProblems(input.folder), ...downProblems(input.folder)];
+  try {
+    verifyFolderManifest(input.folder);
+  } catch (error) {
+    problems.push({ file: join(input.folder.shown, MANIFEST_FILE), message: (error as Error).message });
+  }
+  if (problems.length > 0) return { ok: false, problems, stairway: null };
+
+  const exclude = { excludeSchemas: [input.journal.schema] };
+  const stairway = await withScratchDatabases(input.scratch, 1, async ([session]) => {
+    const ctx = { session: session!, folder: input.folder, journal: input.journal, lockTimeoutMs: 0 };
+    let before: Model = await introspect(session!, exclude);
+    let checked = 0;
+    for (const m of input.folder.migrations) {
+      const fail = (step: string, details: string[]) => ({ ok: false, checked, failedAt: m.id, step, details });
+      input.logger?.info(`[${checked + 1}/${input.folder.migrations.length}] ${m.id}: up, down, up ...`);
+      const attempt = async (step: string, run: () => Promise<unknown>) => {
+        try {
+          await run();
+          return null;
+        } catch (error) {
+          return fail(step, [(error as Error).message]);
+        }
+      };
+      const up = await attempt('up', () => upgrade(ctx, { to: m.id }));
+      if (up) return up;
+      const after = await introspect(session!, exclude);
+      const down = await attempt('down', () => downgrade(ctx, { steps: 1 }));
+      if (down) return down;
+      const backAgain = modelDifferences(await introspect(session!, exclude), before);
+      if (backAgain.length) return fail('down (the state before the migration is not restored)', backAgain);
+      const again = await attempt('up again', () => upgrade(ctx, { to: m.id }));
+      if (again) return again;
+      const sameAgain = modelDifferences(await introspect(session!, exclude), after);
+      if (sameAgain.length) return fail('up again (a second up gives a different state)', sameAgain);
+      before = after;
+      checked++;
+    }
+    return { ok: true, checked, failedAt: null, step: null, details: [] };
+  });
+  return { ok: stairway.ok, problems, stairway };
+}
+
+/** One linear history: the first has no parent, each names the one before it; so one head. */
+function historyProblems(folder: MigrationsFolder): FileProblem[] {
+  const out: FileProblem[] = [];
+  const ids = new Set(folder.migrations.map((m) => m.id));
+  const named = new Map<string, string[]>();
+  folder.migrations.forEach((m, i) => {
+    const expected = i === 0 ? null : folder.migrations[i - 1]!.id;
+    if (m.parent === undefined) {
+      out.push({ file: m.up.file, message: `${m.id} has no "-- parent:" header line; it should be "-- parent: ${expected ?? 'none'}".` });
+      return;
+    }
+    if (m.parent !== null && !ids.has(m.parent)) {
+      out.push({ file: m.up.file, message: `${m.id} names parent ${m.parent}, which is not in the folder.` });
+    } else if (m.parent !== expected) {
+      out.push({
+        file: m.up.file,
+        message: `${m.id} names parent ${m.parent ?? 'none'}, but the migration before it is ${expected ?? 'none (it is the first)'}.`,
+      });
+    }
+    if (m.parent !== null) named.set(m.parent, [...(named.get(m.parent) ?? []), m.id]);
+  });
+  for (const [parent, children] of named) {
+    if (children.length > 1) {
+      const file = folder.migrations.find((m) => m.id === children[1])!.up.file;
+      out.push({
+        file,
+        message: `${children.join(' and ')} all name ${parent} as parent: two branches each added a migration. Renumber the later one to follow the other.`,
+      });
+    }
+  }
+  return out;
+}
+
+function downProblems(folder: MigrationsFolder): FileProblem[] {
+  return folder.migrations.flatMap((m): FileProblem[] => {
+    if (!m.down) return [{ file: join(folder.shown, m.id, 'down.sql'), message: `${m.id} has no down.sql, so it cannot be rolled back.` }];
+    if (splitStatements(m.down.text).length === 0 && splitStatements(m.up.text).length > 0) {
+      return [{ file: m.down.file, message: `${m.id}'s down.sql has no statements, so rolling it back would undo nothing.` }];
+    }
+    return [];
+  });
+}
