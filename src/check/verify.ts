@@ -21,7 +21,7 @@ export interface VerifyReport {
   /** History, manifest and down-file problems, each with its file. */
   problems: FileProblem[];
   /** The round trip of each migration on a scratch database; null when the checks above failed. */
-  stairway: null | { ok: boolean; checked: number; failedAt: string | null; step: string | null; details: string[] };
+  stairway: null | { ok: boolean; checked: number; failedAt: string | null; file: string | null; step: string | null; details: string[] };
 }
 
 /**
@@ -45,7 +45,7 @@ export async function runVerify(input: { folder: MigrationsFolder; journal: Jour
     let before: Model = await introspect(session!, exclude);
     let checked = 0;
     for (const m of input.folder.migrations) {
-      const fail = (step: string, details: string[]) => ({ ok: false, checked, failedAt: m.id, step, details });
+      const fail = (step: string, details: string[]) => ({ ok: false, checked, failedAt: m.id, file: m.up.file, step, details });
       input.logger?.info(`[${checked + 1}/${input.folder.migrations.length}] ${m.id}: up, down, up ...`);
       const attempt = async (step: string, run: () => Promise<unknown>) => {
         try {
@@ -69,7 +69,7 @@ export async function runVerify(input: { folder: MigrationsFolder; journal: Jour
       before = after;
       checked++;
     }
-    return { ok: true, checked, failedAt: null, step: null, details: [] };
+    return { ok: true, checked, failedAt: null, file: null, step: null, details: [] };
   });
   return { ok: stairway.ok, problems, stairway };
 }

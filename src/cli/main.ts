@@ -241,7 +241,7 @@ export async function run(argv: string[]): Promise<number> {
         const report = await verify({ ...common, shadowDatabaseUrl: values['shadow-url'] });
         print(formatVerify(report), report);
         const stair = report.stairway;
-        const files = [...report.problems, ...(stair && !stair.ok && stair.failedAt ? [{ file: `${stair.failedAt}/up.sql`, message: `${stair.step}: ${stair.details.join('; ')}` }] : [])];
+        const files = [...report.problems, ...(stair && !stair.ok && stair.file ? [{ file: stair.file, message: `${stair.step}: ${stair.details.join('; ')}` }] : [])];
         if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(files));
         return report.ok ? EXIT.ok : EXIT.verifyFailed;
       }

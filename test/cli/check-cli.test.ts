@@ -1,0 +1,45 @@
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generate, migrate } from '../../src/api.js';
+import { query, useFreshDatabase } from '../support/fresh-database.js';
+import { migrationId, writeMigrations } from '../support/migrations-dir.js';
+import { ROOT, spawnTs } from '../support/spawn.js';
+import { HEADER, tempProject } from '../support/temp-project.js';
+
+const db = useFreshDatabase();
+const CLI = join(ROOT, 'src/cli/main.ts');
+
+describe('smartem-db check and verify on the command line', () => {
+  it('check exits 0, then 6 for a model edit, 7 for a hand-made index; in GitHub Actions it annotates', async () => {
+    const p = tempProject(`${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey() });\n`);
+    const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} });
+    await generate({ ...options(), name: 'baseline' });
+    await migrate(options());
+    const run = (env: NodeJS.ProcessEnv = {}) =>
+      spawnTs(CLI, ['check', '--db', db.url, '--migrations', p.migrations, '--schema', p.schema], { env: { ...process.env, ...env }, cwd: p.dir }).done;
+
+    const clean = await run();
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toContain('ok  The migrations produce the Drizzle model.');
+
+    await query(db.url, 'create index by_hand on grid (uuid)');
+    const drifted = await run();
+    expect(drifted.code).toBe(7);
+    expect(drifted.stdout).toContain('index by_hand on public.grid: present, expected absent');
+
+    p.setSchema(`${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey(), name: varchar('name') });\n`);
+    const modelEdited = await spawnTs(CLI, ['check', '--model-only', '--json', '--migrations', p.migrations, '--schema', p.schema], { env: process.env, cwd: p.dir }).done;
+    expect(modelEdited.code).toBe(6);
+    expect(JSON.parse(modelEdited.stdout).model.differences).toEqual(['column public.grid.name: absent, expected present']);
+  });
+
+  it('verify exits 8 for a broken down and annotates its file in GitHub Actions', async () => {
+    const folder = writeMigrations([{ name: 'grid', up: 'create table grid (id int);', down: 'select 1;' }]);
+    const result = await spawnTs(CLI, ['verify', '--migrations', folder, '--url', db.url], { env: { ...process.env, GITHUB_ACTIONS: 'true' } }).done;
+    expect(result.code).toBe(8);
+    expect(result.stdout).toContain(`x   ${migrationId(1, 'grid')} fails its round trip at: down`);
+    const file = relative(ROOT, join(folder, migrationId(1, 'grid'), 'up.sql'));
+    expect(result.stdout).toContain(`::error file=${file},line=1,title=smartem-db::down`);
+    expect(result.stdout).toContain('table public.grid: present, expected absent');
+  });
+});
