@@ -9,7 +9,8 @@ import { renderOfflineSql } from './migrations/offline-sql.js';
 import { appliedIds, appliedInOrder, downgrade, stamp as stampJournal, upgrade, type RunResult, type RunnerContext } from './migrations/runner.js';
 import { readStatus, type StatusReport } from './migrations/status.js';
 import { pickRevert, resolveMigration, resolveUpgradeTarget } from './migrations/targets.js';
-import type { CheckOptions, DiffOptions, GenerateOptions } from './generate-api.js';
+import type { CheckOptions, DiffOptions, GenerateOptions, LintOptions } from './generate-api.js';
+import type { LintReport } from './lint/lint-migrations.js';
 import type { CheckReport } from './check/check.js';
 import type { VerifyReport } from './check/verify.js';
 import type { GenerateResult } from './generate/generate.js';
@@ -152,7 +153,7 @@ async function readJournalOnce(options: ConnectionOptions, config: () => Smartem
   }
 }
 
-export type { GenerateOptions, DiffOptions, CheckOptions } from './generate-api.js';
+export type { GenerateOptions, DiffOptions, CheckOptions, LintOptions } from './generate-api.js';
 
 /**
  * Writes the next migration (up.sql and down.sql) from the difference between the migrations
@@ -196,6 +197,18 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
  */
 export async function verify(options: CommonOptions & { shadowDatabaseUrl?: string } = {}): Promise<VerifyReport> {
   return (await import('./generate-api.js')).verify(options);
+}
+
+/**
+ * The hazard lint: every statement of the migrations not yet applied (to `db`, or the configured
+ * server; all with `all`) is parsed with PostgreSQL's parser and classified: data loss, table
+ * rewrite, blocking lock, breaking rename. Each hazard fails unless a
+ * `-- smartem-db:allow <kind>: <reason>` comment above its statement acknowledges it.
+ *
+ * @example const { ok, findings } = await lint({ all: true });
+ */
+export async function lint(options: LintOptions = {}): Promise<LintReport> {
+  return (await import('./generate-api.js')).lint(options);
 }
 
 /**

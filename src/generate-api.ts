@@ -14,6 +14,8 @@ import type { Hazard } from './render/render-op.js';
 import { renderScript } from './render/render-migration.js';
 import { runCheck, type CheckReport } from './check/check.js';
 import { runVerify, type VerifyReport } from './check/verify.js';
+import { lintMigrations, type LintReport } from './lint/lint-migrations.js';
+import { readJournal } from './migrations/journal.js';
 import { loadSchemaModule, resolveSchemaPath } from './shadow/load-schema.js';
 import { modelDdl } from './shadow/model-ddl.js';
 import type { ScratchTarget } from './shadow/scratch-databases.js';
@@ -148,4 +150,30 @@ export async function verify(options: CommonOptions & { shadowDatabaseUrl?: stri
 function serverUrlOf(config: () => SmartemDbConfig): string | undefined {
   const target = config().database;
   return target.kind === 'server' ? target.url : undefined;
+}
+
+export interface LintOptions extends CommonOptions {
+  /** Lint the migrations not yet applied to this database (default: the configured server's pending ones). */
+  db?: string;
+  /** Lint every migration in the folder. */
+  all?: boolean;
+}
+
+/** See lint() in api.ts. */
+export async function lint(options: LintOptions = {}): Promise<LintReport> {
+  const config = configOf(options);
+  const folder = readMigrationsFolder(migrationsFolderOf(options, config), { verify: false });
+  const url = options.all ? undefined : (options.db ?? options.url ?? serverUrlOf(config));
+  let migrations = folder.migrations;
+  if (url) {
+    const session = await openServerSession(url, { source: options.db ? '--db' : 'the configured database' });
+    try {
+      const rows = (await readJournal(session, journalOf(options))) ?? [];
+      const applied = new Set(rows.filter((r) => r.status === 'applied').map((r) => r.id));
+      migrations = migrations.filter((m) => !applied.has(m.id));
+    } finally {
+      await session.close();
+    }
+  }
+  return lintMigrations(migrations);
 }

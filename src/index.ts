@@ -1,8 +1,9 @@
 // smartem-db's public API. The CLI (src/cli) is a thin layer over these functions.
-export { migrate, rollback, stamp, status, offlineSql, hash, generate, diff, inspect, check, verify } from './api.js';
+export { migrate, rollback, stamp, status, offlineSql, hash, generate, diff, inspect, check, verify, lint } from './api.js';
+export type { LintReport, LintFinding } from './lint/lint-migrations.js';
 export type { CheckReport } from './check/check.js';
 export type { VerifyReport, FileProblem } from './check/verify.js';
-export type { CommonOptions, MigrateOptions, OfflineSqlOptions, RollbackTarget, GenerateOptions, DiffOptions, CheckOptions } from './api.js';
+export type { CommonOptions, MigrateOptions, OfflineSqlOptions, RollbackTarget, GenerateOptions, DiffOptions, CheckOptions, LintOptions } from './api.js';
 export type { GenerateResult } from './generate/generate.js';
 export type { Hazard, HazardKind } from './render/render-op.js';
 export type { Op } from './ops/op.js';

@@ -9,6 +9,7 @@ import { splitStatements } from '../migrations/sql-split.js';
 import { modelDifferences } from '../model/model-differences.js';
 import type { Model } from '../model/model.js';
 import { withScratchDatabases, type ScratchTarget } from '../shadow/scratch-databases.js';
+import { lintMigrations, type LintReport } from '../lint/lint-migrations.js';
 
 /** A problem found in a migration file, with the file to point at (a CI annotation). */
 export interface FileProblem {
@@ -20,6 +21,8 @@ export interface VerifyReport {
   ok: boolean;
   /** History, manifest and down-file problems, each with its file. */
   problems: FileProblem[];
+  /** The hazard lint of every migration (acknowledged hazards pass). */
+  lint: LintReport;
   /** The round trip of each migration on a scratch database; null when the checks above failed. */
   stairway: null | { ok: boolean; checked: number; failedAt: string | null; file: string | null; step: string | null; details: string[] };
 }
@@ -37,7 +40,8 @@ export async function runVerify(input: { folder: MigrationsFolder; journal: Jour
   } catch (error) {
     problems.push({ file: join(input.folder.shown, MANIFEST_FILE), message: (error as Error).message });
   }
-  if (problems.length > 0) return { ok: false, problems, stairway: null };
+  const lint = await lintMigrations(input.folder.migrations);
+  if (problems.length > 0) return { ok: false, problems, lint, stairway: null };
 
   const exclude = { excludeSchemas: [input.journal.schema] };
   const stairway = await withScratchDatabases(input.scratch, 1, async ([session]) => {
@@ -71,7 +75,7 @@ export async function runVerify(input: { folder: MigrationsFolder; journal: Jour
     }
     return { ok: true, checked, failedAt: null, file: null, step: null, details: [] };
   });
-  return { ok: stairway.ok, problems, stairway };
+  return { ok: stairway.ok && lint.ok, problems, lint, stairway };
 }
 
 /** One linear history: the first has no parent, each names the one before it; so one head. */

@@ -19,6 +19,8 @@ export const EXIT = {
   databaseDrift: 7,
   /** verify: the history, a down, or a migration's round trip is broken. */
   verifyFailed: 8,
+  /** lint: a hazard without an acknowledging directive, or a statement the parser rejects. */
+  lintFailed: 9,
 } as const;
 
 export function exitCodeFor(code: ErrorCode): number {

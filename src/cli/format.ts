@@ -2,6 +2,7 @@ import type { RunResult } from '../migrations/runner.js';
 import type { StatusReport } from '../migrations/status.js';
 import type { CheckReport } from '../check/check.js';
 import type { FileProblem, VerifyReport } from '../check/verify.js';
+import type { LintReport } from '../lint/lint-migrations.js';
 
 export function formatRun(result: RunResult, verb: 'upgrade' | 'downgrade'): string {
   if (result.ran.length === 0) {
@@ -51,6 +52,7 @@ export function formatCheck(report: CheckReport): string {
 
 export function formatVerify(report: VerifyReport): string {
   const lines = report.problems.map((p) => `x ${p.file}: ${p.message}`);
+  if (!report.lint.ok) lines.push(formatLint(report.lint));
   const s = report.stairway;
   if (s?.ok) lines.push(`ok  ${s.checked} migration(s): one linear history, a down for each, and each goes up, down and up again cleanly.`);
   else if (s) {
@@ -61,7 +63,28 @@ export function formatVerify(report: VerifyReport): string {
 }
 
 /** GitHub Actions shows `::error file=...::` lines as annotations on the file in the pull request. */
-export function githubAnnotations(problems: FileProblem[]): string {
+export function githubAnnotations(problems: (FileProblem & { line?: number })[]): string {
   const escape = (text: string) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  return problems.map((p) => `::error file=${p.file},line=1,title=smartem-db::${escape(p.message)}\n`).join('');
+  return problems.map((p) => `::error file=${p.file},line=${p.line ?? 1},title=smartem-db::${escape(p.message)}\n`).join('');
+}
+
+export function formatLint(report: LintReport): string {
+  const lines: string[] = report.errors.map((e) => `x ${e.file}:${e.line}: ${e.message}`);
+  for (const f of report.findings) {
+    const mark = f.acknowledged === null ? 'x' : 'ok';
+    lines.push(`${mark.padEnd(2)} ${f.file}:${f.line} ${f.kind}: ${f.message}`);
+    if (f.acknowledged === null) {
+      lines.push(`     safer: ${f.alternative}`, `     or acknowledge above the statement: -- smartem-db:allow ${f.kind}: <why this is safe here>`);
+    } else lines.push(`     acknowledged: ${f.acknowledged}`);
+  }
+  const open = report.findings.filter((f) => f.acknowledged === null).length;
+  lines.push(report.ok ? `ok  No unacknowledged hazards (${report.findings.length} acknowledged).` : `x   ${open} unacknowledged hazard(s), ${report.errors.length} error(s).`);
+  return lines.join('\n');
+}
+
+export function lintProblems(report: LintReport): FileProblem[] {
+  return [
+    ...report.errors.map((e) => ({ file: e.file, line: e.line, message: e.message })),
+    ...report.findings.filter((f) => f.acknowledged === null).map((f) => ({ file: f.file, line: f.line, message: `${f.kind}: ${f.message} Safer: ${f.alternative}` })),
+  ];
 }

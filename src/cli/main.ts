@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { check, diff, generate, hash, inspect, migrate, offlineSql, rollback, stamp, status, verify, type CommonOptions } from '../api.js';
+import { check, diff, generate, hash, inspect, lint, migrate, offlineSql, rollback, stamp, status, verify, type CommonOptions } from '../api.js';
 import { createInterface } from 'node:readline/promises';
 import { loadConfig } from '../config/config.js';
 import { SmartemDbError } from '../errors.js';
@@ -9,7 +9,7 @@ import { readMigrationsFolder } from '../migrations/migration-folder.js';
 import type { Logger } from '../migrations/logger.js';
 import { parseRollbackTarget } from '../migrations/targets.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import { formatCheck, formatRun, formatStatus, formatVerify, githubAnnotations } from './format.js';
+import { formatCheck, formatLint, formatRun, formatStatus, formatVerify, githubAnnotations, lintProblems } from './format.js';
 
 const HELP = `smartem-db: migrations for the SmartEM PostgreSQL schema
 
@@ -27,7 +27,8 @@ Commands:
   diff --from <s> --to <s>  Print the SQL from one state to another (s: migrations, schema, a URL)
   inspect                Print the database's schema as smartem-db reads it (a summary, or --json)
   check [--db <url>]     CI drift check: migrations vs the Drizzle model; a database vs its migrations
-  verify                 Check the history, the downs, and each migration's up/down/up round trip
+  verify                 Check the history, the downs, the hazard lint, and each migration's up/down/up
+  lint [--db <url>|--all]  Hazards in migrations not yet applied (data loss, rewrites, locks, renames)
 
 Options:
   --url <url>            Database URL (default: DATABASE_URL, POSTGRES_*, else embedded PGlite)
@@ -60,7 +61,7 @@ Exit codes: 0 ok; 1 a migration failed; 2 bad usage or configuration; 3 the fold
 database disagree (edited, missing or out-of-order migration, manifest mismatch); 4 cannot connect;
 5 generate refused (unacknowledged data loss, or the proof failed); 6 check: the migrations do not
 produce the model; 7 check: the database has pending/failed/edited migrations or drifted;
-8 verify failed.`;
+8 verify failed; 9 lint found unacknowledged hazards.`;
 
 /** Runs one CLI command and returns its exit code; every command is a thin call into the API. */
 export async function run(argv: string[]): Promise<number> {
@@ -97,6 +98,7 @@ export async function run(argv: string[]): Promise<number> {
         down: { type: 'boolean' },
         db: { type: 'string' },
         'model-only': { type: 'boolean' },
+        all: { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
@@ -241,9 +243,19 @@ export async function run(argv: string[]): Promise<number> {
         const report = await verify({ ...common, shadowDatabaseUrl: values['shadow-url'] });
         print(formatVerify(report), report);
         const stair = report.stairway;
-        const files = [...report.problems, ...(stair && !stair.ok && stair.file ? [{ file: stair.file, message: `${stair.step}: ${stair.details.join('; ')}` }] : [])];
+        const files = [
+          ...report.problems,
+          ...lintProblems(report.lint),
+          ...(stair && !stair.ok && stair.file ? [{ file: stair.file, message: `${stair.step}: ${stair.details.join('; ')}` }] : []),
+        ];
         if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(files));
         return report.ok ? EXIT.ok : EXIT.verifyFailed;
+      }
+      case 'lint': {
+        const report = await lint({ ...common, db: values.db, all: values.all });
+        print(formatLint(report), report);
+        if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(lintProblems(report)));
+        return report.ok ? EXIT.ok : EXIT.lintFailed;
       }
       case 'inspect': {
         const model = await inspect(common);

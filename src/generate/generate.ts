@@ -80,7 +80,12 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     if (ops.length === 0) return { id: null, ops, up: '', down: '', hazards: [] };
 
     refuseUnacknowledgedLoss(ops, hints, input.allowDataLoss ?? false);
-    const up = renderScript(ops);
+    const up = renderScript(ops, (op, hazard) => {
+      if (hazard.kind !== 'data-loss') return null;
+      const object = dataLossObject(op);
+      if (object && acknowledged(hints, object)) return `acknowledged by the hint "${object}" when this migration was generated`;
+      return input.allowDataLoss ? 'acknowledged with --allow-data-loss when this migration was generated' : null;
+    });
     const down = renderScript(invertAll(ops));
     const last = input.folder.migrations.at(-1);
     const id = formatMigrationName(input.now ?? new Date(), (last?.number ?? 0) + 1, input.name);

@@ -2,6 +2,8 @@
 export interface SqlStatement {
   sql: string;
   line: number;
+  /** The text between the previous statement and this one: its comments (lint directives live here). */
+  leading: string;
 }
 
 /**
@@ -11,18 +13,22 @@ export interface SqlStatement {
  * (SQL-standard function bodies, BEGIN ATOMIC ... END, are not supported: write them with $$.)
  *
  * @example splitStatements("create table a (x int);\n-- note\ninsert into a values (1);")
- *   // [{ sql: 'create table a (x int);', line: 1 }, { sql: 'insert into a values (1);', line: 3 }]
+ *   // [{ sql: 'create table a (x int);', line: 1, leading: '' }, { sql: 'insert into a values (1);', line: 3, leading: '\n-- note\n' }]
  */
 export function splitStatements(script: string): SqlStatement[] {
   const statements: SqlStatement[] = [];
   let codeStart = -1;
+  let previousEnd = 0;
   let i = 0;
   const n = script.length;
 
   // A statement starts at its first character of code, so leading comments (the migration
   // header) are not part of it and an error's position maps to the right line.
   const flush = (end: number) => {
-    if (codeStart >= 0) statements.push({ sql: script.slice(codeStart, end).trimEnd(), line: lineAt(script, codeStart) });
+    if (codeStart >= 0) {
+      statements.push({ sql: script.slice(codeStart, end).trimEnd(), line: lineAt(script, codeStart), leading: script.slice(previousEnd, codeStart) });
+      previousEnd = end;
+    }
     codeStart = -1;
   };
 

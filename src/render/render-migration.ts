@@ -25,10 +25,18 @@ const LABEL: Record<Hazard['kind'], string> = {
  * The SQL of a list of ops, with a comment above each statement that has a hazard, so a reviewer
  * sees at the statement what it risks (`-- DATA LOSS: drops column ...`).
  */
-export function renderScript(ops: readonly Op[]): RenderedScript {
-  const statements = ops.flatMap(renderOp);
-  const sql = statements
-    .map((s) => [...s.hazards.map((h) => `-- ${LABEL[h.kind]}: ${h.message}`), `${s.sql};`].join('\n'))
+export function renderScript(ops: readonly Op[], acknowledge?: (op: Op, hazard: Hazard) => string | null): RenderedScript {
+  const rendered = ops.flatMap((op) => renderOp(op).map((statement) => ({ op, statement })));
+  const statements = rendered.map((r) => r.statement);
+  const sql = rendered
+    .map(({ op, statement: s }) => {
+      // A hazard acknowledged when generating gets the lint directive that says so.
+      const directives = s.hazards.flatMap((h) => {
+        const reason = acknowledge?.(op, h);
+        return reason ? [`-- smartem-db:allow ${h.kind}: ${reason}`] : [];
+      });
+      return [...s.hazards.map((h) => `-- ${LABEL[h.kind]}: ${h.message}`), ...directives, `${s.sql};`].join('\n');
+    })
     .join('\n');
   return { statements, sql: sql ? `${sql}\n` : '', hazards: statements.flatMap((s) => s.hazards), transactional: !usesNewEnumValue(ops) };
 }

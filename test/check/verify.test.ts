@@ -10,7 +10,11 @@ const db = useFreshDatabase();
 
 const chain = [
   { name: 'grid', up: 'create table grid (uuid varchar primary key, name varchar);', down: 'drop table grid;' },
-  { name: 'grid_name', up: 'create index ix_grid_name on grid (name);', down: 'drop index ix_grid_name;' },
+  {
+    name: 'grid_name',
+    up: '-- smartem-db:allow blocking-lock: grid is still empty when this runs\ncreate index ix_grid_name on grid (name);',
+    down: 'drop index ix_grid_name;',
+  },
   { name: 'square', up: 'create table square (uuid varchar primary key, grid_uuid varchar references grid);', down: 'drop table square;' },
 ];
 
@@ -19,7 +23,15 @@ const run = (migrationsFolder: string) => verify({ migrationsFolder, url: db.url
 describe('verify()', () => {
   it('passes a linear history whose every migration goes up, down and up again', async () => {
     const report = await run(writeMigrations(chain));
-    expect(report).toEqual({ ok: true, problems: [], stairway: { ok: true, checked: 3, failedAt: null, file: null, step: null, details: [] } });
+    expect(report).toMatchObject({ ok: true, problems: [], stairway: { ok: true, checked: 3, failedAt: null, file: null, step: null, details: [] } });
+    expect(report.lint).toMatchObject({ ok: true, errors: [], findings: [{ kind: 'blocking-lock', acknowledged: 'grid is still empty when this runs' }] });
+  });
+
+  it('fails on an unacknowledged hazard even when every round trip works', async () => {
+    const report = await run(writeMigrations([chain[0]!, { name: 'index', up: 'create index ix on grid (name);', down: 'drop index ix;' }]));
+    expect(report.stairway?.ok).toBe(true);
+    expect(report.ok).toBe(false);
+    expect(report.lint.findings).toMatchObject([{ kind: 'blocking-lock', migration: migrationId(2, 'index'), acknowledged: null }]);
   });
 
   it('finds the first down that does not restore the state before, and says what differs', async () => {

@@ -106,7 +106,11 @@ describe('generate()', () => {
     expect(folders(p.migrations)).toHaveLength(1);
 
     const allowed = await generate({ ...p.options, name: 'remarks', allowDataLoss: true });
-    expect(allowed.up).toContain('-- DATA LOSS: drops column "public"."grid"."notes" and the data in it\nALTER TABLE "public"."grid" DROP COLUMN "notes";');
+    expect(allowed.up).toContain(
+      '-- DATA LOSS: drops column "public"."grid"."notes" and the data in it\n' +
+        '-- smartem-db:allow data-loss: acknowledged with --allow-data-loss when this migration was generated\n' +
+        'ALTER TABLE "public"."grid" DROP COLUMN "notes";',
+    );
   });
 
   it('renames a column when told to, keeping its data both ways', async () => {

@@ -7,8 +7,8 @@ describe('splitStatements', () => {
   it('splits at top-level semicolons and reports the line each statement starts on', () => {
     const script = '-- parent: none\n\ncreate table a (x int);\n\ninsert into a\n  values (1);\n';
     expect(splitStatements(script)).toEqual([
-      { sql: 'create table a (x int);', line: 3 },
-      { sql: 'insert into a\n  values (1);', line: 5 },
+      { sql: 'create table a (x int);', line: 3, leading: '-- parent: none\n\n' },
+      { sql: 'insert into a\n  values (1);', line: 5, leading: '\n\n' },
     ]);
   });
 
@@ -29,7 +29,7 @@ describe('splitStatements', () => {
 
   it('keeps the text of each statement exact, so server error positions map to lines', () => {
     const [first] = splitStatements("/* lead */ select 'x;y'\n  from t;");
-    expect(first).toEqual({ sql: "select 'x;y'\n  from t;", line: 1 });
+    expect(first).toEqual({ sql: "select 'x;y'\n  from t;", line: 1, leading: '/* lead */ ' });
   });
 
   it('returns nothing for an empty or comment-only script', () => {

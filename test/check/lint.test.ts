@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { generate, lint, migrate } from '../../src/api.js';
+import { useFreshDatabase } from '../support/fresh-database.js';
+import { migrationId, writeMigrations } from '../support/migrations-dir.js';
+import { HEADER, tempProject } from '../support/temp-project.js';
+
+const db = useFreshDatabase();
+const base = { name: 'base', up: 'create table grid (uuid varchar primary key, name varchar, notes text, n int);\ncreate table acquisition (uuid varchar primary key);' };
+
+/** Lints one migration that follows `base` (so its tables already exist) and returns its findings. */
+async function lintOne(up: string) {
+  const folder = writeMigrations([base, { name: 'change', up }]);
+  const report = await lint({ migrationsFolder: folder, all: true, env: {} });
+  return { report, change: report.findings.filter((f) => f.migration === migrationId(2, 'change')) };
+}
+
+describe('the hazard lint', () => {
+  it.each([
+    ['data-loss', 'drop table acquisition;', 'drops table acquisition'],
+    ['data-loss', 'alter table grid drop column notes;', 'drops column public.grid.notes'],
+    ['data-loss', 'truncate grid;', 'empties tables'],
+    ['data-loss', 'delete from grid;', 'deletes every row of public.grid'],
+    ['data-loss', "alter type status rename to status__old;", 'enum swap'],
+    ['table-rewrite', 'alter table grid alter column n type bigint;', 'rewrites the table'],
+    ['table-rewrite', 'alter table grid add column made timestamptz default clock_timestamp();', 'volatile default'],
+    ['blocking-lock', 'alter table grid alter column name set not null;', 'scans the whole table'],
+    ['blocking-lock', 'create index ix_grid_name on grid (name);', 'builds index ix_grid_name'],
+    ['blocking-lock', 'alter table grid add constraint g_a foreign key (name) references acquisition (uuid);', 'validating every row'],
+    ['blocking-lock', 'alter table grid add constraint n_pos check (n > 0);', 'adds check n_pos'],
+    ['blocking-lock', 'alter table grid add constraint name_key unique (name);', 'building its index'],
+    ['breaking-change', 'alter table grid rename column notes to remarks;', 'renames column public.grid.notes'],
+    ['breaking-change', 'alter table grid rename to grids;', 'renames table public.grid'],
+    ['breaking-change', 'alter table grid add column code varchar not null;', 'fails if the table has rows'],
+  ])('flags %s: %s', async (kind, up, text) => {
+    const { report, change } = await lintOne(up);
+    expect(report.ok).toBe(false);
+    expect(change).toHaveLength(1);
+    expect(change[0]).toMatchObject({ kind, acknowledged: null, line: 4 });
+    expect(change[0]!.message).toContain(text);
+    expect(change[0]!.alternative.length).toBeGreaterThan(10);
+  });
+
+  it.each([
+    ['an index built concurrently', 'create index concurrently ix on grid (name);'],
+    ['a foreign key added NOT VALID, validated later', 'alter table grid add constraint g_a foreign key (name) references acquisition (uuid) not valid;\nalter table grid validate constraint g_a;'],
+    ['a stable default', "alter table grid add column made timestamp default now();"],
+    ['work on a table created in the same migration', 'create table t (a int);\ncreate index on t (a);\nalter table t alter column a set not null;\nalter table t add constraint t_a check (a > 0);'],
+    ['a delete with a WHERE', "delete from grid where name = 'x';"],
+  ])('passes %s', async (_name, up) => {
+    const { change } = await lintOne(up);
+    expect(change).toEqual([]);
+  });
+
+  it('accepts a hazard acknowledged with a reason, and only that kind', async () => {
+    const { report, change } = await lintOne(
+      '-- smartem-db:allow data-loss: notes was never written (ticket 123)\nalter table grid drop column notes;\nalter table grid rename column name to title;',
+    );
+    expect(change.map((f) => [f.kind, f.acknowledged])).toEqual([
+      ['data-loss', 'notes was never written (ticket 123)'],
+      ['breaking-change', null],
+    ]);
+    expect(report.ok).toBe(false);
+  });
+
+  it('rejects a directive without a reason, and SQL the parser rejects', async () => {
+    const { report } = await lintOne('-- smartem-db:allow data-loss\nalter table grid drop column notes;\nalter tabel grid add column x int;');
+    expect(report.errors.map((e) => e.message)).toEqual([
+      '"-- smartem-db:allow data-loss" needs a reason: -- smartem-db:allow <kind>: <why this is safe here>',
+      expect.stringContaining("PostgreSQL's parser rejects this statement: syntax error"),
+    ]);
+  });
+
+  it('lints only what a database has not applied yet, and what generate acknowledged passes', async () => {
+    const p = tempProject(`${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey(), notes: varchar('notes') });\n`);
+    const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} });
+    await generate({ ...options(), name: 'baseline' });
+    await migrate(options());
+    p.setSchema(`${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey() });\n`);
+    const dropped = await generate({ ...options(), name: 'drop notes', allowDataLoss: true });
+    expect(dropped.up).toContain('-- smartem-db:allow data-loss: acknowledged with --allow-data-loss when this migration was generated');
+    const report = await lint({ ...options(), db: db.url });
+    expect(report.findings.map((f) => [f.migration, f.kind, f.acknowledged !== null])).toEqual([[dropped.id, 'data-loss', true]]);
+    expect(report.ok).toBe(true);
+  });
+});
