@@ -9,7 +9,7 @@ import { renderOfflineSql } from './migrations/offline-sql.js';
 import { appliedIds, appliedInOrder, downgrade, stamp as stampJournal, upgrade, type RunResult, type RunnerContext } from './migrations/runner.js';
 import { readStatus, type StatusReport } from './migrations/status.js';
 import { pickRevert, resolveMigration, resolveUpgradeTarget } from './migrations/targets.js';
-import type { CheckOptions, DiffOptions, GenerateOptions, LintOptions } from './generate-api.js';
+import type { CheckOptions, DiffOptions, GenerateOptions, LintOptions, VerifyOptions } from './generate-api.js';
 import type { LintReport } from './lint/lint-migrations.js';
 import type { CheckReport } from './check/check.js';
 import type { VerifyReport } from './check/verify.js';
@@ -153,7 +153,7 @@ async function readJournalOnce(options: ConnectionOptions, config: () => Smartem
   }
 }
 
-export type { GenerateOptions, DiffOptions, CheckOptions, LintOptions } from './generate-api.js';
+export type { GenerateOptions, DiffOptions, CheckOptions, LintOptions, VerifyOptions } from './generate-api.js';
 
 /**
  * Writes the next migration (up.sql and down.sql) from the difference between the migrations
@@ -195,7 +195,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
  *
  * @example const report = await verify(); if (!report.ok) console.log(report.problems, report.stairway);
  */
-export async function verify(options: CommonOptions & { shadowDatabaseUrl?: string } = {}): Promise<VerifyReport> {
+export async function verify(options: VerifyOptions = {}): Promise<VerifyReport> {
   return (await import('./generate-api.js')).verify(options);
 }
 

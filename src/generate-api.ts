@@ -141,10 +141,16 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
 }
 
 /** See verify() in api.ts. */
-export async function verify(options: CommonOptions & { shadowDatabaseUrl?: string } = {}): Promise<VerifyReport> {
+export async function verify(options: VerifyOptions = {}): Promise<VerifyReport> {
   const config = configOf(options);
   const folder = readMigrationsFolder(migrationsFolderOf(options, config), { verify: false });
-  return runVerify({ folder, journal: journalOf(options), scratch: scratchTargetOf(options, config), logger: options.logger });
+  return runVerify({ folder, journal: journalOf(options), scratch: scratchTargetOf(options, config), withData: options.withData, logger: options.logger });
+}
+
+export interface VerifyOptions extends CommonOptions {
+  shadowDatabaseUrl?: string;
+  /** Insert sample rows before each step; a down that changes rows of a table its migration does not touch fails. */
+  withData?: boolean;
 }
 
 function serverUrlOf(config: () => SmartemDbConfig): string | undefined {

@@ -7,7 +7,9 @@ import { MANIFEST_FILE } from '../migrations/manifest.js';
 import { downgrade, upgrade } from '../migrations/runner.js';
 import { splitStatements } from '../migrations/sql-split.js';
 import { modelDifferences } from '../model/model-differences.js';
-import type { Model } from '../model/model.js';
+import type { Model, Table } from '../model/model.js';
+import type { DbSession } from '../db/session.js';
+import { insertSampleRows, tableContents } from './sample-rows.js';
 import { withScratchDatabases, type ScratchTarget } from '../shadow/scratch-databases.js';
 import { lintMigrations, type LintReport } from '../lint/lint-migrations.js';
 
@@ -33,7 +35,14 @@ export interface VerifyReport {
  * migration in order goes up, down (which must give back the state before it) and up again
  * (which must give the same state as the first time), on a scratch database.
  */
-export async function runVerify(input: { folder: MigrationsFolder; journal: JournalRef; scratch: ScratchTarget; logger?: Logger }): Promise<VerifyReport> {
+export async function runVerify(input: {
+  folder: MigrationsFolder;
+  journal: JournalRef;
+  scratch: ScratchTarget;
+  /** Insert sample rows before each step, and fail a down that changes the rows of a table its migration did not touch. */
+  withData?: boolean;
+  logger?: Logger;
+}): Promise<VerifyReport> {
   const problems = [...historyProblems(input.folder), ...downProblems(input.folder)];
   try {
     verifyFolderManifest(input.folder);
@@ -48,6 +57,7 @@ export async function runVerify(input: { folder: MigrationsFolder; journal: Jour
     const ctx = { session: session!, folder: input.folder, journal: input.journal, lockTimeoutMs: 0 };
     let before: Model = await introspect(session!, exclude);
     let checked = 0;
+    let round = 0;
     for (const m of input.folder.migrations) {
       const fail = (step: string, details: string[]) => ({ ok: false, checked, failedAt: m.id, file: m.up.file, step, details });
       input.logger?.info(`[${checked + 1}/${input.folder.migrations.length}] ${m.id}: up, down, up ...`);
@@ -59,13 +69,27 @@ export async function runVerify(input: { folder: MigrationsFolder; journal: Jour
           return fail(step, [(error as Error).message]);
         }
       };
+      if (input.withData) await insertSampleRows(session!, before, round++);
+      const rowsBefore = input.withData ? await tableContents(session!, before.tables) : new Map<string, string>();
       const up = await attempt('up', () => upgrade(ctx, { to: m.id }));
       if (up) return up;
       const after = await introspect(session!, exclude);
+      // Tables the migration leaves alone: the same definition, and the same rows after its up.
+      const untouched = input.withData ? await untouchedTables(session!, before, after, rowsBefore) : [];
       const down = await attempt('down', () => downgrade(ctx, { steps: 1 }));
       if (down) return down;
       const backAgain = modelDifferences(await introspect(session!, exclude), before);
       if (backAgain.length) return fail('down (the state before the migration is not restored)', backAgain);
+      if (untouched.length) {
+        const rowsAfter = await tableContents(session!, untouched);
+        const changed = untouched.filter((t) => rowsAfter.get(`${t.schema}.${t.name}`) !== rowsBefore.get(`${t.schema}.${t.name}`));
+        if (changed.length) {
+          return fail(
+            'down (it changes the rows of tables the migration does not touch)',
+            changed.map((t) => `table ${t.schema}.${t.name}: its rows differ after up and down, though the migration does not change it`),
+          );
+        }
+      }
       const again = await attempt('up again', () => upgrade(ctx, { to: m.id }));
       if (again) return again;
       const sameAgain = modelDifferences(await introspect(session!, exclude), after);
@@ -76,6 +100,15 @@ export async function runVerify(input: { folder: MigrationsFolder; journal: Jour
     return { ok: true, checked, failedAt: null, file: null, step: null, details: [] };
   });
   return { ok: stairway.ok && lint.ok, problems, lint, stairway };
+}
+
+async function untouchedTables(session: DbSession, before: Model, after: Model, rowsBefore: Map<string, string>): Promise<Table[]> {
+  const same = before.tables.filter((t) => {
+    const other = after.tables.find((x) => x.schema === t.schema && x.name === t.name);
+    return other !== undefined && JSON.stringify(other) === JSON.stringify(t);
+  });
+  const rowsNow = await tableContents(session, same);
+  return same.filter((t) => rowsNow.get(`${t.schema}.${t.name}`) === rowsBefore.get(`${t.schema}.${t.name}`));
 }
 
 /** One linear history: the first has no parent, each names the one before it; so one head. */

@@ -53,6 +53,8 @@ Options:
   --down                 diff: the SQL back from --to to --from
   --db <url>             check: the live database to check (default: the configured server)
   --model-only           check: only whether the migrations produce the Drizzle model
+  --with-data            verify: sample rows in every table; a down that changes untouched tables' rows fails
+  --all                  lint: every migration, not only those a database has not applied
   --json                 Print one JSON document on stdout
   --quiet                No progress on stderr
   -h, --help             This help
@@ -99,6 +101,7 @@ export async function run(argv: string[]): Promise<number> {
         db: { type: 'string' },
         'model-only': { type: 'boolean' },
         all: { type: 'boolean' },
+        'with-data': { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
@@ -240,7 +243,7 @@ export async function run(argv: string[]): Promise<number> {
         return !report.model.ok ? EXIT.modelDrift : report.database && !report.database.ok ? EXIT.databaseDrift : EXIT.ok;
       }
       case 'verify': {
-        const report = await verify({ ...common, shadowDatabaseUrl: values['shadow-url'] });
+        const report = await verify({ ...common, shadowDatabaseUrl: values['shadow-url'], withData: values['with-data'] });
         print(formatVerify(report), report);
         const stair = report.stairway;
         const files = [

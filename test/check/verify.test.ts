@@ -49,6 +49,35 @@ describe('verify()', () => {
     expect(report.stairway!.failedAt).toBe(migrationId(2, 'seq'));
   });
 
+  it('with data, fails a down that destroys rows of a table its migration does not touch, which the catalog cannot see', async () => {
+    const sneaky = [
+      { name: 'tables', up: 'create table grid (uuid varchar primary key, name varchar);\ncreate table notes (id int primary key, body text);', down: 'drop table notes;\ndrop table grid;' },
+      {
+        name: 'grid_code',
+        up: 'alter table grid add column code varchar;',
+        // Drops and re-adds a column of notes: same catalog afterwards, its data gone.
+        down: 'alter table grid drop column code;\nalter table notes drop column body;\nalter table notes add column body text;',
+      },
+    ];
+    const folder = writeMigrations(sneaky);
+    expect((await run(folder)).ok).toBe(true);
+    const report = await verify({ migrationsFolder: folder, url: db.url, env: {}, withData: true });
+    expect(report.ok).toBe(false);
+    expect(report.stairway).toMatchObject({ failedAt: migrationId(2, 'grid_code'), checked: 1 });
+    expect(report.stairway!.step).toContain('changes the rows of tables the migration does not touch');
+    expect(report.stairway!.details).toEqual(['table public.notes: its rows differ after up and down, though the migration does not change it']);
+  });
+
+  it('with data, passes migrations that change the rows of the tables they touch', async () => {
+    const folder = writeMigrations([
+      chain[0]!,
+      { name: 'backfill', up: "update grid set name = upper(name);", down: 'update grid set name = lower(name);' },
+      chain[2]!,
+    ]);
+    const report = await verify({ migrationsFolder: folder, url: db.url, env: {}, withData: true });
+    expect(report.stairway).toMatchObject({ ok: true, checked: 3 });
+  });
+
   it('reports a migration without down.sql, naming the file', async () => {
     const folder = writeMigrations([chain[0]!, { name: 'no_down', up: 'select 1;' }]);
     const report = await run(folder);
