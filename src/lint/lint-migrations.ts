@@ -2,7 +2,7 @@ import { loadModule, parseSync } from 'libpg-query';
 import type { HazardKind } from '../render/render-op.js';
 import type { Migration } from '../migrations/migration-folder.js';
 import { splitStatements } from '../migrations/sql-split.js';
-import { relationKey, statementHazards, type StatementHazard } from './statement-hazards.js';
+import { newContext, relationKey, statementHazards, type StatementHazard } from './statement-hazards.js';
 
 /** One hazard found in a migration, and whether a directive acknowledges it. */
 export interface LintFinding extends StatementHazard {
@@ -37,7 +37,7 @@ export async function lintMigrations(migrations: readonly Migration[]): Promise<
   const findings: LintFinding[] = [];
   const errors: LintReport['errors'] = [];
   for (const m of migrations) {
-    const fresh = new Set<string>();
+    const ctx = newContext();
     for (const statement of splitStatements(m.up.text)) {
       let parsed: { stmts?: { stmt: Record<string, unknown> }[] };
       try {
@@ -49,11 +49,11 @@ export async function lintMigrations(migrations: readonly Migration[]): Promise<
       const { allowed, problems } = directives(statement.leading);
       for (const message of problems) errors.push({ migration: m.id, file: m.up.file, line: statement.line, message });
       for (const { stmt } of parsed.stmts ?? []) {
-        for (const h of statementHazards(stmt, fresh)) {
+        for (const h of statementHazards(stmt, ctx)) {
           findings.push({ ...h, migration: m.id, file: m.up.file, line: statement.line, statement: statement.sql.split('\n')[0]!.slice(0, 120), acknowledged: allowed.get(h.kind) ?? null });
         }
         const create = (stmt as { CreateStmt?: { relation?: Record<string, unknown> } }).CreateStmt;
-        if (create) fresh.add(relationKey(create.relation));
+        if (create) ctx.fresh.add(relationKey(create.relation));
       }
     }
   }

@@ -17,12 +17,25 @@ export function relationKey(relation: Node | undefined): string {
   return `${relation?.schemaname ?? 'public'}.${relation?.relname ?? '?'}`;
 }
 
+/** What earlier statements of the same migration established. */
+export interface MigrationContext {
+  /** Tables created earlier in the migration: nothing else uses them yet. */
+  fresh: Set<string>;
+  /** `schema.table.column`s proven non-null by a validated CHECK (column IS NOT NULL). */
+  provenNotNull: Set<string>;
+  /** NOT VALID checks of the form (column IS NOT NULL), by `schema.table.constraint`, awaiting VALIDATE. */
+  pendingNotNull: Map<string, string>;
+}
+
+export const newContext = (): MigrationContext => ({ fresh: new Set(), provenNotNull: new Set(), pendingNotNull: new Map() });
+
 /**
- * The hazards of one parsed statement. `fresh` holds the tables created earlier in the same
- * migration: nothing else can be using them yet, so locks and rewrites on them do not matter
- * (data loss still does).
+ * The hazards of one parsed statement, given what earlier statements of its migration did: locks
+ * and rewrites on a table created in the same migration do not matter (data loss still does),
+ * and SET NOT NULL after a validated (column IS NOT NULL) check skips its scan.
  */
-export function statementHazards(stmt: Node, fresh: ReadonlySet<string>): StatementHazard[] {
+export function statementHazards(stmt: Node, ctx: MigrationContext): StatementHazard[] {
+  const fresh = ctx.fresh;
   const [type, body] = Object.entries(stmt)[0] as [string, Node];
   switch (type) {
     case 'DropStmt':
@@ -51,14 +64,15 @@ export function statementHazards(stmt: Node, fresh: ReadonlySet<string>): Statem
       ];
     }
     case 'AlterTableStmt':
-      return (body.cmds ?? []).flatMap((cmd: Node) => alterTableHazards(relationKey(body.relation), cmd.AlterTableCmd ?? {}, fresh));
+      return (body.cmds ?? []).flatMap((cmd: Node) => alterTableHazards(relationKey(body.relation), cmd.AlterTableCmd ?? {}, ctx));
     default:
       return [];
   }
 }
 
-function alterTableHazards(table: string, cmd: Node, fresh: ReadonlySet<string>): StatementHazard[] {
-  const isFresh = fresh.has(table);
+function alterTableHazards(table: string, cmd: Node, ctx: MigrationContext): StatementHazard[] {
+  const isFresh = ctx.fresh.has(table);
+  noteNotNullProofs(table, cmd, ctx);
   switch (cmd.subtype) {
     case 'AT_DropColumn':
       return [hazard('data-loss', `drops column ${table}.${cmd.name} and the data in it`, 'Stop using the column first, keep a backup, and drop it in a later release.')];
@@ -72,7 +86,7 @@ function alterTableHazards(table: string, cmd: Node, fresh: ReadonlySet<string>)
         ),
       ];
     case 'AT_SetNotNull':
-      if (isFresh) return [];
+      if (isFresh || ctx.provenNotNull.has(`${table}.${cmd.name}`)) return [];
       return [
         hazard(
           'blocking-lock',
@@ -121,6 +135,22 @@ function alterTableHazards(table: string, cmd: Node, fresh: ReadonlySet<string>)
     }
     default:
       return [];
+  }
+}
+
+/** Follows CHECK (column IS NOT NULL): added valid, or added NOT VALID and validated later. */
+function noteNotNullProofs(table: string, cmd: Node, ctx: MigrationContext): void {
+  if (cmd.subtype === 'AT_AddConstraint') {
+    const c: Node = cmd.def?.Constraint ?? {};
+    const test: Node | undefined = c.contype === 'CONSTR_CHECK' ? c.raw_expr?.NullTest : undefined;
+    const column: string | undefined = test?.nulltesttype === 'IS_NOT_NULL' ? test.arg?.ColumnRef?.fields?.[0]?.String?.sval : undefined;
+    if (!column) return;
+    if (c.skip_validation) ctx.pendingNotNull.set(`${table}.${c.conname}`, column);
+    else ctx.provenNotNull.add(`${table}.${column}`);
+  }
+  if (cmd.subtype === 'AT_ValidateConstraint') {
+    const column = ctx.pendingNotNull.get(`${table}.${cmd.name}`);
+    if (column) ctx.provenNotNull.add(`${table}.${column}`);
   }
 }
 

@@ -5,17 +5,8 @@ import { migrationId, writeMigrations } from '../support/migrations-dir.js';
 import { HEADER, tempProject } from '../support/temp-project.js';
 
 const db = useFreshDatabase();
-const base = { name: 'base', up: 'create table grid (uuid varchar primary key, name varchar, notes text, n int);\ncreate table acquisition (uuid varchar primary key);' };
 
-/** Lints one migration that follows `base` (so its tables already exist) and returns its findings. */
-async function lintOne(up: string) {
-  const folder = writeMigrations([base, { name: 'change', up }]);
-  const report = await lint({ migrationsFolder: folder, all: true, env: {} });
-  return { report, change: report.findings.filter((f) => f.migration === migrationId(2, 'change')) };
-}
-
-describe('the hazard lint', () => {
-  it.each([
+const flagged: [string, string, string][] = [
     ['data-loss', 'drop table acquisition;', 'drops table acquisition'],
     ['data-loss', 'alter table grid drop column notes;', 'drops column public.grid.notes'],
     ['data-loss', 'truncate grid;', 'empties tables'],
@@ -31,7 +22,18 @@ describe('the hazard lint', () => {
     ['breaking-change', 'alter table grid rename column notes to remarks;', 'renames column public.grid.notes'],
     ['breaking-change', 'alter table grid rename to grids;', 'renames table public.grid'],
     ['breaking-change', 'alter table grid add column code varchar not null;', 'fails if the table has rows'],
-  ])('flags %s: %s', async (kind, up, text) => {
+];
+const base = { name: 'base', up: 'create table grid (uuid varchar primary key, name varchar, notes text, n int);\ncreate table acquisition (uuid varchar primary key);' };
+
+/** Lints one migration that follows `base` (so its tables already exist) and returns its findings. */
+async function lintOne(up: string) {
+  const folder = writeMigrations([base, { name: 'change', up }]);
+  const report = await lint({ migrationsFolder: folder, all: true, env: {} });
+  return { report, change: report.findings.filter((f) => f.migration === migrationId(2, 'change')) };
+}
+
+describe('the hazard lint', () => {
+  it.each(flagged)('flags %s: %s', async (kind, up, text) => {
     const { report, change } = await lintOne(up);
     expect(report.ok).toBe(false);
     expect(change).toHaveLength(1);
@@ -40,7 +42,14 @@ describe('the hazard lint', () => {
     expect(change[0]!.alternative.length).toBeGreaterThan(10);
   });
 
+  it.each(flagged)('accepts %s: %s once acknowledged with a reason', async (kind, up) => {
+    const { report, change } = await lintOne(`-- smartem-db:allow ${kind}: reviewed for this test\n${up}`);
+    expect(change).toMatchObject([{ kind, acknowledged: 'reviewed for this test' }]);
+    expect(report.ok).toBe(true);
+  });
+
   it.each([
+    ['SET NOT NULL after a validated IS NOT NULL check', 'alter table grid add constraint name_nn check (name is not null) not valid;\nalter table grid validate constraint name_nn;\nalter table grid alter column name set not null;'],
     ['an index built concurrently', 'create index concurrently ix on grid (name);'],
     ['a foreign key added NOT VALID, validated later', 'alter table grid add constraint g_a foreign key (name) references acquisition (uuid) not valid;\nalter table grid validate constraint g_a;'],
     ['a stable default', "alter table grid add column made timestamp default now();"],
