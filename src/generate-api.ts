@@ -16,8 +16,7 @@ import { runCheck, type CheckReport } from './check/check.js';
 import { runVerify, type VerifyReport } from './check/verify.js';
 import { lintMigrations, type LintReport } from './lint/lint-migrations.js';
 import { readJournal } from './migrations/journal.js';
-import { loadSchemaModule, resolveSchemaPath } from './shadow/load-schema.js';
-import { modelDdl } from './shadow/model-ddl.js';
+import { modelStatements as loadModelStatements } from './shadow/model-statements.js';
 import type { ScratchTarget } from './shadow/scratch-databases.js';
 
 // generate() and diff(): the half of the API that needs drizzle-kit and scratch databases.
@@ -58,7 +57,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     { tables: (options.renameTables ?? []).map(parseTableRename), columns: (options.renames ?? []).map(parseColumnRename), allowDataLoss: [] },
     options.hintsFile ? readHintsFile(resolve(cwd, options.hintsFile)) : noHints(),
   );
-  const modelStatements = await modelDdl(await loadSchemaModule(await resolveSchemaPath(cwd, options.schema)));
+  const modelStatements = await loadModelStatements(cwd, options.schema);
   const fromDb = options.fromDb ? await openServerSession(options.fromDb, { source: '--from-db' }) : undefined;
   try {
     return await generateMigration({
@@ -95,7 +94,7 @@ export async function diff(options: DiffOptions): Promise<{ sql: string; ops: Op
   const cwd = options.cwd ?? process.cwd();
   const [fromModel, toModel] = await modelsOf([parseDiffSource(options.from), parseDiffSource(options.to)], {
     folder: () => readMigrationsFolder(migrationsFolderOf(options, config)),
-    modelStatements: async () => modelDdl(await loadSchemaModule(await resolveSchemaPath(cwd, options.schema))),
+    modelStatements: () => loadModelStatements(cwd, options.schema),
     journal: journalOf(options),
     scratch: scratchTargetOf(options, config),
   });
@@ -130,7 +129,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   const config = configOf(options);
   const cwd = options.cwd ?? process.cwd();
   const folder = readMigrationsFolder(migrationsFolderOf(options, config), { verify: false });
-  const modelStatements = await modelDdl(await loadSchemaModule(await resolveSchemaPath(cwd, options.schema)));
+  const modelStatements = await loadModelStatements(cwd, options.schema);
   const liveUrl = options.modelOnly ? undefined : (options.db ?? options.url ?? serverUrlOf(config));
   const live = liveUrl ? await openServerSession(liveUrl, { source: options.db ? '--db' : 'the configured database' }) : undefined;
   try {

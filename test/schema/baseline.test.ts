@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as schema from '../../schema/index.js';
 import { migrate, rollback } from '../../src/api.js';
-import { modelDdl } from '../../src/shadow/model-ddl.js';
+import { modelStatements } from '../../src/shadow/model-statements.js';
 import { catalogFingerprint } from '../support/catalog-fingerprint.js';
 import { createDatabase, query, useFreshDatabase } from '../support/fresh-database.js';
 import { ROOT } from '../support/spawn.js';
@@ -19,13 +19,13 @@ async function count(sql: string): Promise<number> {
 }
 
 describe('the SmartEM baseline migration', () => {
-  it('produces exactly the catalog of the Drizzle model', async () => {
+  it('produces exactly the catalog of the Drizzle model and its extras', async () => {
     await migrate({ url: db.url, migrationsFolder });
     const fromModel = await createDatabase();
     try {
       const sql = postgres(fromModel.url, { max: 1, onnotice: () => {} });
       try {
-        for (const statement of await modelDdl(schema)) await sql.unsafe(statement);
+        for (const statement of await modelStatements(ROOT, undefined)) await sql.unsafe(statement);
       } finally {
         await sql.end();
       }
@@ -80,6 +80,13 @@ describe('the SmartEM baseline migration', () => {
       { t: 'bigint', n: 3 },
       { t: 'integer', n: 9 },
     ]);
+    // Every id sequence is owned by its column, the three bigint ones too (schema/model-extras.sql),
+    // as in a database the SmartEM Alembic chain built.
+    expect(
+      await count(
+        "select count(*) from pg_sequence s join pg_depend d on d.objid = s.seqrelid and d.classid = 'pg_class'::regclass and d.deptype = 'a' join pg_class c on c.oid = d.refobjid join pg_attribute a on a.attrelid = c.oid and a.attnum = d.refobjsubid where a.attname = 'id' and c.relname || '_id_seq' = s.seqrelid::regclass::text",
+      ),
+    ).toBe(12);
     const enums = await query<{ typname: string; labels: string }>(
       db.url,
       "select t.typname, string_agg(e.enumlabel, ',' order by e.enumsortorder) as labels from pg_type t join pg_enum e on e.enumtypid = t.oid group by 1 order by 1",
@@ -95,6 +102,22 @@ describe('the SmartEM baseline migration', () => {
           'NONE,MOTION_CORRECTION_STARTED,MOTION_CORRECTION_COMPLETED,CTF_STARTED,CTF_COMPLETED,PARTICLE_PICKING_STARTED,PARTICLE_PICKING_COMPLETED,PARTICLE_SELECTION_STARTED,PARTICLE_SELECTION_COMPLETED',
       },
     ]);
+  });
+
+  it('gives the agent ids the catalog the Alembic chain left: bigint sequences owned by integer columns', async () => {
+    await migrate({ url: db.url, migrationsFolder });
+    const alembic = await createDatabase();
+    try {
+      // What SmartEM's baseline (BIGSERIAL) and 87f8c5e11906 (ALTER ... TYPE INTEGER) did.
+      await query(alembic.url, 'create table agentsession (id bigserial primary key); alter table agentsession alter column id type integer');
+      const fingerprint = async (url: string) =>
+        (await catalogFingerprint(url)).filter((line) => /agentsession_id_seq|column agentsession\.id /.test(line));
+      const ours = await fingerprint(db.url);
+      expect(ours).toHaveLength(2);
+      expect(ours).toEqual(await fingerprint(alembic.url));
+    } finally {
+      await alembic.drop();
+    }
   });
 
   it('rolls back to an empty schema and applies again', async () => {

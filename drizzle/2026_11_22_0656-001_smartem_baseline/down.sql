@@ -1,4 +1,4 @@
--- smartem-db migration 2026_11_22_0554-001_smartem_baseline (down)
+-- smartem-db migration 2026_11_22_0656-001_smartem_baseline (down)
 -- parent: none
 -- transaction: yes
 ALTER TABLE "public"."qualitypredictionmodelweight" DROP CONSTRAINT "qualitypredictionmodelweight_prediction_model_name_fkey";
@@ -56,7 +56,10 @@ ALTER SEQUENCE "public"."overallqualityprediction_id_seq" OWNED BY NONE;
 ALTER SEQUENCE "public"."currentqualitypredictionmodelweight_id_seq" OWNED BY NONE;
 ALTER SEQUENCE "public"."currentqualityprediction_id_seq" OWNED BY NONE;
 ALTER SEQUENCE "public"."currentqualitygroupprediction_id_seq" OWNED BY NONE;
+ALTER SEQUENCE "public"."agentsession_id_seq" OWNED BY NONE;
 ALTER SEQUENCE "public"."agentlog_id_seq" OWNED BY NONE;
+ALTER SEQUENCE "public"."agentinstruction_id_seq" OWNED BY NONE;
+ALTER SEQUENCE "public"."agentconnection_id_seq" OWNED BY NONE;
 DROP INDEX "public"."ix_micrograph_updated_at";
 DROP INDEX "public"."ix_agentsession_status";
 DROP INDEX "public"."ix_agentsession_session_id";
