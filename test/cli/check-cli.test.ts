@@ -1,7 +1,7 @@
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate, migrate } from '../../src/api.js';
-import { query, useFreshDatabase } from '../support/fresh-database.js';
+import { query, serverUrl, useFreshDatabase } from '../support/fresh-database.js';
 import { migrationId, writeMigrations } from '../support/migrations-dir.js';
 import { ROOT, spawnTs } from '../support/spawn.js';
 import { HEADER, tempProject } from '../support/temp-project.js';
@@ -16,7 +16,7 @@ describe('smartem-db check and verify on the command line', () => {
     await generate({ ...options(), name: 'baseline' });
     await migrate(options());
     const run = (env: NodeJS.ProcessEnv = {}) =>
-      spawnTs(CLI, ['check', '--db', db.url, '--migrations', p.migrations, '--schema', p.schema], { env: { ...process.env, ...env }, cwd: p.dir }).done;
+      spawnTs(CLI, ['check', '--db', db.url, '--shadow-url', serverUrl(), '--migrations', p.migrations, '--schema', p.schema], { env: { ...process.env, ...env }, cwd: p.dir }).done;
 
     const clean = await run();
     expect(clean.code, clean.stderr).toBe(0);
@@ -28,7 +28,10 @@ describe('smartem-db check and verify on the command line', () => {
     expect(drifted.stdout).toContain('index by_hand on public.grid: present, expected absent');
 
     p.setSchema(`${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey(), name: varchar('name') });\n`);
-    const modelEdited = await spawnTs(CLI, ['check', '--model-only', '--json', '--migrations', p.migrations, '--schema', p.schema], { env: process.env, cwd: p.dir }).done;
+    const modelEdited = await spawnTs(CLI, ['check', '--model-only', '--json', '--shadow-url', serverUrl(), '--migrations', p.migrations, '--schema', p.schema], {
+      env: process.env,
+      cwd: p.dir,
+    }).done;
     expect(modelEdited.code).toBe(6);
     expect(JSON.parse(modelEdited.stdout).model.differences).toEqual(['column public.grid.name: absent, expected present']);
   });
