@@ -1,0 +1,194 @@
+import { createInterface } from 'node:readline/promises';
+import { check, diff, generate, hash, inspect, lint, migrate, offlineSql, rollback, stamp, status, verify, type CommonOptions } from '../api.js';
+import { loadConfig } from '../config/config.js';
+import { readMigrationsFolder } from '../migrations/migration-folder.js';
+import { parseRollbackTarget } from '../migrations/targets.js';
+import { EXIT } from './exit-codes.js';
+import { formatCheck, formatLint, formatRun, formatStatus, formatVerify, githubAnnotations, lintProblems } from './format.js';
+import type { CliValues } from './options.js';
+
+/** What every command gets: its arguments, the parsed options, and how to print. */
+export interface CommandContext {
+  args: string[];
+  values: CliValues;
+  common: CommonOptions;
+  json: boolean;
+  /** Prints the text, or the data as JSON with --json. */
+  print: (text: string, data: unknown) => void;
+  usage: (message: string) => number;
+}
+
+// One plain function per verb, each a thin call into the API (like Alembic's command.py).
+
+async function upgradeCommand({ args, values, common, print, usage }: CommandContext): Promise<number> {
+  if (args.length > 1) return usage('upgrade takes at most one target.');
+  if (values.sql) {
+    process.stdout.write(await offlineSql({ ...common, direction: 'up', to: args[0], from: values.from }));
+    return EXIT.ok;
+  }
+  const result = await migrate({ ...common, to: args[0], allowOutOfOrder: values['allow-out-of-order'], resume: values.resume });
+  print(formatRun(result, 'upgrade'), result);
+  return EXIT.ok;
+}
+
+async function downgradeCommand({ args, values, common, print, usage }: CommandContext): Promise<number> {
+  const target = args[0];
+  if (!target || args.length > 1) return usage('downgrade takes one target: -N, a migration id, or base.');
+  const parsedTarget = parseRollbackTarget(target);
+  if (values.sql) {
+    process.stdout.write(await offlineSql({ ...common, direction: 'down', target: parsedTarget, from: values.from }));
+    return EXIT.ok;
+  }
+  const result = await rollback(parsedTarget, common);
+  print(formatRun(result, 'downgrade'), result);
+  return EXIT.ok;
+}
+
+async function currentCommand({ common, print }: CommandContext): Promise<number> {
+  const report = await status(common);
+  const text = report.head ? `${report.head}${report.head === report.latest ? ' (head)' : ''}` : 'base';
+  print(text, { head: report.head, latest: report.latest, database: report.database });
+  return EXIT.ok;
+}
+
+async function historyCommand({ values, common, print }: CommandContext): Promise<number> {
+  const folder = readMigrationsFolder(common.migrationsFolder ?? loadConfig().migrationsFolder, { verify: false });
+  const list = [...folder.migrations].reverse();
+  const text = list
+    .map((m, i) => {
+      const line = `${m.parent ?? '<base>'} -> ${m.id}${i === 0 ? ' (head)' : ''}`;
+      if (!values.verbose) return line;
+      return [
+        line,
+        `    up:          ${m.up.file}${m.up.transactional ? '' : ' (no transaction)'}`,
+        `    down:        ${m.down ? `${m.down.file}${m.down.transactional ? '' : ' (no transaction)'}` : 'none'}`,
+        `    checksum:    ${m.checksum}`,
+      ].join('\n');
+    })
+    .join('\n');
+  print(
+    text || 'No migrations.',
+    list.map((m) => ({ id: m.id, parent: m.parent ?? null, transactional: m.up.transactional, hasDown: !!m.down, checksum: m.checksum })),
+  );
+  return EXIT.ok;
+}
+
+async function statusCommand({ common, print }: CommandContext): Promise<number> {
+  const report = await status(common);
+  print(formatStatus(report), report);
+  return report.problems.length > 0 ? EXIT.integrity : EXIT.ok;
+}
+
+async function stampCommand({ args, common, print, usage }: CommandContext): Promise<number> {
+  if (args.length !== 1) return usage('stamp takes one target: a migration id, head, or base.');
+  const result = await stamp(args[0]!, common);
+  print(`Stamped ${result.database} at ${result.head ?? 'base'}; no SQL was run.`, result);
+  return EXIT.ok;
+}
+
+async function generateCommand({ values, common, json, print, usage }: CommandContext): Promise<number> {
+  if (!values.message) return usage('generate needs -m "what the migration does".');
+  const interactive = !values['no-prompt'] && !json && process.stdin.isTTY && process.stderr.isTTY;
+  const result = await generate({
+    ...common,
+    name: values.message,
+    schema: values.schema,
+    fromDb: values['from-db'],
+    renames: values.rename,
+    renameTables: values['rename-table'],
+    hintsFile: values.hints,
+    allowDataLoss: values['allow-data-loss'],
+    empty: values.empty,
+    shadowDatabaseUrl: values['shadow-url'],
+    confirmRename: interactive ? askOnTerminal : undefined,
+  });
+  const text = result.id
+    ? [
+        `Wrote ${result.id}/up.sql and down.sql (${result.ops.length} change${result.ops.length === 1 ? '' : 's'}, proved on a scratch database).`,
+        ...result.hazards.map((h) => `  ${h.kind}: ${h.message}`),
+        'Review both files, then commit them with smartem.sum.',
+      ].join('\n')
+    : 'No changes: the migrations already produce the Drizzle model. Nothing was written.';
+  print(text, { id: result.id, changes: result.ops.length, hazards: result.hazards, up: result.up, down: result.down });
+  return EXIT.ok;
+}
+
+async function diffCommand({ values, common, json, print, usage }: CommandContext): Promise<number> {
+  if (!values.from || !values.to) return usage('diff needs --from and --to (migrations, schema, or a postgres:// URL).');
+  const result = await diff({ ...common, from: values.from, to: values.to, down: values.down, schema: values.schema, shadowDatabaseUrl: values['shadow-url'] });
+  if (json) print('', { sql: result.sql, hazards: result.hazards });
+  else process.stdout.write(result.sql || '-- No differences.\n');
+  return EXIT.ok;
+}
+
+async function checkCommand({ values, common, print }: CommandContext): Promise<number> {
+  const report = await check({ ...common, db: values.db, modelOnly: values['model-only'], schema: values.schema, shadowDatabaseUrl: values['shadow-url'] });
+  print(formatCheck(report), report);
+  const files = [...report.folder, ...(report.database?.editedFiles ?? [])];
+  if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(files));
+  return !report.model.ok ? EXIT.modelDrift : report.database && !report.database.ok ? EXIT.databaseDrift : EXIT.ok;
+}
+
+async function verifyCommand({ values, common, print }: CommandContext): Promise<number> {
+  const report = await verify({ ...common, shadowDatabaseUrl: values['shadow-url'], withData: values['with-data'] });
+  print(formatVerify(report), report);
+  const stair = report.stairway;
+  const files = [
+    ...report.problems,
+    ...lintProblems(report.lint),
+    ...(stair && !stair.ok && stair.file ? [{ file: stair.file, message: `${stair.step}: ${stair.details.join('; ')}` }] : []),
+  ];
+  if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(files));
+  return report.ok ? EXIT.ok : EXIT.verifyFailed;
+}
+
+async function lintCommand({ values, common, print }: CommandContext): Promise<number> {
+  const report = await lint({ ...common, db: values.db, all: values.all });
+  print(formatLint(report), report);
+  if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(lintProblems(report)));
+  return report.ok ? EXIT.ok : EXIT.lintFailed;
+}
+
+async function inspectCommand({ common, print }: CommandContext): Promise<number> {
+  const model = await inspect(common);
+  const columns = model.tables.reduce((n, t) => n + t.columns.length, 0);
+  const text = [
+    `schemas ${model.schemas.join(', ') || '(none)'}`,
+    `${model.tables.length} tables, ${columns} columns, ${model.enums.length} enums, ${model.sequences.length} sequences, ${model.views.length} views`,
+    ...model.tables.map((t) => `  ${t.schema}.${t.name} (${t.columns.length} columns, ${t.indexes.length} indexes, ${t.foreignKeys.length} foreign keys)`),
+  ].join('\n');
+  print(text, model);
+  return EXIT.ok;
+}
+
+async function hashCommand({ common, print }: CommandContext): Promise<number> {
+  const file = hash(common);
+  print(`Wrote ${file}.`, { manifest: file });
+  return EXIT.ok;
+}
+
+/** A yes/no question on the terminal (rename prompts); anything but y/yes is no. */
+async function askOnTerminal(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
+  upgrade: upgradeCommand,
+  downgrade: downgradeCommand,
+  current: currentCommand,
+  history: historyCommand,
+  status: statusCommand,
+  stamp: stampCommand,
+  generate: generateCommand,
+  diff: diffCommand,
+  check: checkCommand,
+  verify: verifyCommand,
+  lint: lintCommand,
+  inspect: inspectCommand,
+  hash: hashCommand,
+};
