@@ -37,6 +37,8 @@ export interface GenerateOptions extends CommonOptions {
   hintsFile?: string;
   /** Acknowledge every data loss in this migration. */
   allowDataLoss?: boolean;
+  /** Online rewrites on existing tables (CONCURRENTLY, NOT VALID + VALIDATE); the migration runs without a transaction. */
+  online?: boolean;
   /** Write an empty up/down pair for a hand-written (data) migration, without diffing. */
   empty?: boolean;
   /** Where scratch databases are made (default: SHADOW_DATABASE_URL, else the configured server, else PGlite). */
@@ -69,6 +71,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       fromDb,
       hints,
       allowDataLoss: options.allowDataLoss,
+      online: options.online,
       confirmRename: options.confirmRename,
       logger: options.logger,
       now: options.now,

@@ -98,6 +98,7 @@ async function generateCommand({ values, common, json, print, usage }: CommandCo
     renameTables: values['rename-table'],
     hintsFile: values.hints,
     allowDataLoss: values['allow-data-loss'],
+    online: values.online,
     empty: values.empty,
     shadowDatabaseUrl: values['shadow-url'],
     confirmRename: interactive ? askOnTerminal : undefined,

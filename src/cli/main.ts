@@ -45,6 +45,7 @@ Options:
   --hints <file>         generate: JSON renames and acknowledged data loss, for CI
   --allow-data-loss      generate: acknowledge dropping tables/columns and lossy type changes
   --empty                generate: an empty up/down pair for a hand-written migration
+  --online               generate: CONCURRENTLY indexes, NOT VALID + VALIDATE constraints on existing tables
   --no-prompt            generate: never ask about renames, even on a terminal
   --shadow-url <url>     generate/diff: where to create scratch databases
   --down                 diff: the SQL back from --to to --from

@@ -18,6 +18,7 @@ export const CLI_OPTIONS = {
   'rename-table': { type: 'string', multiple: true },
   hints: { type: 'string' },
   'allow-data-loss': { type: 'boolean' },
+  online: { type: 'boolean' },
   empty: { type: 'boolean' },
   'no-prompt': { type: 'boolean' },
   'shadow-url': { type: 'string' },

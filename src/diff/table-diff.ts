@@ -42,8 +42,8 @@ export function diffTables(from: Model, to: Model): TableDiff {
   }
   for (const t of removed) {
     const ref = { schema: t.schema, table: t.name };
-    for (const fk of t.foreignKeys) out.push(placed(Phase.dropForeignKey, { kind: 'dropConstraint', ...ref, constraint: bare(fk) }));
-    for (const index of t.indexes) out.push(placed(Phase.dropIndex, { kind: 'dropIndex', ...ref, index: bare(index) }));
+    for (const fk of t.foreignKeys) out.push(placed(Phase.dropForeignKey, { kind: 'dropConstraint', ...ref, constraint: bare(fk), fresh: true }));
+    for (const index of t.indexes) out.push(placed(Phase.dropIndex, { kind: 'dropIndex', ...ref, index: bare(index), fresh: true }));
     out.push(placed(Phase.dropTable, { kind: 'dropTable', table: tableCore(t) }));
   }
 

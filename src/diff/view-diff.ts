@@ -38,7 +38,7 @@ export function diffViews(from: Model, to: Model, reshapedTables: ReadonlySet<st
     // Dependents first: the higher the rank, the earlier it goes.
     const rank = -(fromRank.get(tableKey(v)) ?? 0);
     for (const index of v.indexes) {
-      out.push(placed(Phase.dropViewIndex, { kind: 'dropIndex', schema: v.schema, table: v.name, index: { ...index, comment: null } }, rank));
+      out.push(placed(Phase.dropViewIndex, { kind: 'dropIndex', schema: v.schema, table: v.name, index: { ...index, comment: null }, fresh: true }, rank));
     }
     out.push(placed(Phase.dropView, { kind: 'dropView', view: bareView(v) }, rank));
   }

@@ -33,6 +33,8 @@ export interface GenerateInput {
   fromDb?: DbSession;
   hints?: Hints;
   allowDataLoss?: boolean;
+  /** Build indexes CONCURRENTLY and add foreign keys and checks NOT VALID + VALIDATE on existing tables. */
+  online?: boolean;
   /** Asked once per likely rename (a column or table that goes while another comes); on a terminal only. */
   confirmRename?: (question: string) => Promise<boolean>;
   logger?: Logger;
@@ -80,13 +82,16 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     if (ops.length === 0) return { id: null, ops, up: '', down: '', hazards: [] };
 
     refuseUnacknowledgedLoss(ops, hints, input.allowDataLoss ?? false);
-    const up = renderScript(ops, (op, hazard) => {
-      if (hazard.kind !== 'data-loss') return null;
-      const object = dataLossObject(op);
-      if (object && acknowledged(hints, object)) return `acknowledged by the hint "${object}" when this migration was generated`;
-      return input.allowDataLoss ? 'acknowledged with --allow-data-loss when this migration was generated' : null;
+    const up = renderScript(ops, {
+      online: input.online,
+      acknowledge: (op, hazard) => {
+        if (hazard.kind !== 'data-loss') return null;
+        const object = dataLossObject(op);
+        if (object && acknowledged(hints, object)) return `acknowledged by the hint "${object}" when this migration was generated`;
+        return input.allowDataLoss ? 'acknowledged with --allow-data-loss when this migration was generated' : null;
+      },
     });
-    const down = renderScript(invertAll(ops));
+    const down = renderScript(invertAll(ops), { online: input.online });
     const last = input.folder.migrations.at(-1);
     const id = formatMigrationName(input.now ?? new Date(), (last?.number ?? 0) + 1, input.name);
     const files = {
@@ -287,8 +292,9 @@ async function checkLiveMatches(live: DbSession, input: GenerateInput, replayed:
 function transactionNote(transactional: boolean): string {
   return transactional
     ? ''
-    : '-- No transaction: it uses an enum value it adds, which PostgreSQL allows only once the value is committed.\n' +
-        '-- If a statement fails, smartem-db status says which, and what to do.\n\n';
+    : '-- No transaction: it builds indexes CONCURRENTLY or validates constraints in steps (--online), or uses an\n' +
+        '-- enum value it adds, which PostgreSQL allows only once the value is committed. Each statement commits on\n' +
+        '-- its own; if one fails, smartem-db status says which, and what to do.\n\n';
 }
 
 function summary(ops: Op[]): string {

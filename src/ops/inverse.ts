@@ -46,11 +46,11 @@ export function inverse(op: Op): Op {
     case 'addConstraint':
       return { kind: 'dropConstraint', schema: op.schema, table: op.table, constraint: op.constraint };
     case 'dropConstraint':
-      return { kind: 'addConstraint', schema: op.schema, table: op.table, constraint: op.constraint };
+      return { kind: 'addConstraint', schema: op.schema, table: op.table, constraint: op.constraint, fresh: op.fresh };
     case 'createIndex':
-      return { kind: 'dropIndex', schema: op.schema, table: op.table, index: op.index };
+      return { kind: 'dropIndex', schema: op.schema, table: op.table, index: op.index, fresh: op.fresh };
     case 'dropIndex':
-      return { kind: 'createIndex', schema: op.schema, table: op.table, index: op.index };
+      return { kind: 'createIndex', schema: op.schema, table: op.table, index: op.index, fresh: op.fresh };
     case 'createView':
       return { kind: 'dropView', view: op.view };
     case 'dropView':

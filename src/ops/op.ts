@@ -38,11 +38,11 @@ export type Op =
   | ({ kind: 'dropColumn'; column: Column } & TableRef)
   | ({ kind: 'renameColumn'; from: string; to: string } & TableRef)
   | ({ kind: 'alterColumn'; from: Column; to: Column } & TableRef)
-  /** `fresh`: on a table created by the same migration, so nothing is locked out. */
+  /** `fresh`: on a table the same migration creates (or drops), so nothing else is locked out. */
   | ({ kind: 'addConstraint'; constraint: Constraint; fresh?: boolean } & TableRef)
-  | ({ kind: 'dropConstraint'; constraint: Constraint } & TableRef)
+  | ({ kind: 'dropConstraint'; constraint: Constraint; fresh?: boolean } & TableRef)
   | ({ kind: 'createIndex'; index: Index; fresh?: boolean } & TableRef)
-  | ({ kind: 'dropIndex'; index: Index } & TableRef)
+  | ({ kind: 'dropIndex'; index: Index; fresh?: boolean } & TableRef)
   | { kind: 'createView'; view: View }
   | { kind: 'dropView'; view: View }
   | { kind: 'setComment'; target: CommentTarget; from: string | null; to: string | null };

@@ -1,6 +1,6 @@
 import type { Op } from '../ops/op.js';
 import { quoteLiteral } from '../model/quote.js';
-import { renderOp, type Hazard, type Statement } from './render-op.js';
+import { renderOp, type Hazard, type RenderOptions, type Statement } from './render-op.js';
 
 export interface RenderedScript {
   statements: Statement[];
@@ -8,8 +8,9 @@ export interface RenderedScript {
   sql: string;
   hazards: Hazard[];
   /**
-   * False when a statement uses an enum value that an earlier ALTER TYPE ... ADD VALUE of the
-   * same script adds: PostgreSQL refuses that inside one transaction ("unsafe use of new value").
+   * False when a statement cannot run in a transaction block (CONCURRENTLY), or uses an enum
+   * value that an earlier ALTER TYPE ... ADD VALUE of the same script adds: PostgreSQL refuses
+   * that inside one transaction ("unsafe use of new value").
    */
   transactional: boolean;
 }
@@ -25,8 +26,14 @@ const LABEL: Record<Hazard['kind'], string> = {
  * The SQL of a list of ops, with a comment above each statement that has a hazard, so a reviewer
  * sees at the statement what it risks (`-- DATA LOSS: drops column ...`).
  */
-export function renderScript(ops: readonly Op[], acknowledge?: (op: Op, hazard: Hazard) => string | null): RenderedScript {
-  const rendered = ops.flatMap((op) => renderOp(op).map((statement) => ({ op, statement })));
+export interface ScriptOptions extends RenderOptions {
+  /** The reason a hazard was acknowledged when generating, written as a lint directive; null if it was not. */
+  acknowledge?: (op: Op, hazard: Hazard) => string | null;
+}
+
+export function renderScript(ops: readonly Op[], options: ScriptOptions = {}): RenderedScript {
+  const { acknowledge } = options;
+  const rendered = ops.flatMap((op) => renderOp(op, options).map((statement) => ({ op, statement })));
   const statements = rendered.map((r) => r.statement);
   const sql = rendered
     .map(({ op, statement: s }) => {
@@ -38,7 +45,8 @@ export function renderScript(ops: readonly Op[], acknowledge?: (op: Op, hazard: 
       return [...s.hazards.map((h) => `-- ${LABEL[h.kind]}: ${h.message}`), ...directives, `${s.sql};`].join('\n');
     })
     .join('\n');
-  return { statements, sql: sql ? `${sql}\n` : '', hazards: statements.flatMap((s) => s.hazards), transactional: !usesNewEnumValue(ops) };
+  const transactional = !usesNewEnumValue(ops) && statements.every((s) => s.transactional !== false);
+  return { statements, sql: sql ? `${sql}\n` : '', hazards: statements.flatMap((s) => s.hazards), transactional };
 }
 
 function usesNewEnumValue(ops: readonly Op[]): boolean {

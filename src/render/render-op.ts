@@ -14,6 +14,17 @@ export interface Hazard {
 export interface Statement {
   sql: string;
   hazards: Hazard[];
+  /** False for a statement PostgreSQL refuses inside a transaction block (CONCURRENTLY). */
+  transactional?: boolean;
+}
+
+export interface RenderOptions {
+  /**
+   * Online rewrites for tables that exist already: indexes built and dropped CONCURRENTLY,
+   * foreign keys and checks added NOT VALID and then validated, each step under a light lock.
+   * The migration then runs without a transaction.
+   */
+  online?: boolean;
 }
 
 const table = (schema: string, name: string) => quoteQualified(schema, name);
@@ -23,7 +34,11 @@ const st = (sql: string, ...hazards: Hazard[]): Statement => ({ sql, hazards });
  * The SQL statements of one op, each with its hazards. Identifiers are always quoted; types,
  * defaults and constraint/index definitions are PostgreSQL's own text from the catalog.
  */
-export function renderOp(op: Op): Statement[] {
+export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
+  if (options.online) {
+    const online = renderOnline(op);
+    if (online) return online;
+  }
   switch (op.kind) {
     case 'createSchema':
       return [st(`CREATE SCHEMA ${quoteIdent(op.schema)}`)];
@@ -114,6 +129,25 @@ export function renderOp(op: Op): Statement[] {
     case 'setComment':
       return [st(`COMMENT ON ${commentTarget(op.target)} IS ${op.to === null ? 'NULL' : quoteLiteral(op.to)}`)];
   }
+}
+
+/** The online form of an op on an existing table, or undefined when it has none. */
+function renderOnline(op: Op): Statement[] | undefined {
+  if (op.kind === 'createIndex' && !op.fresh) {
+    return [{ sql: op.index.definition.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY '), hazards: [], transactional: false }];
+  }
+  if (op.kind === 'dropIndex' && !op.fresh) {
+    return [{ sql: `DROP INDEX CONCURRENTLY ${table(op.schema, op.index.name)}`, hazards: [], transactional: false }];
+  }
+  const k = op.kind === 'addConstraint' && !op.fresh ? op.constraint : undefined;
+  if (op.kind === 'addConstraint' && k && (k.kind === 'foreign' || k.kind === 'check') && !/ NOT VALID$/.test(k.definition)) {
+    const target = table(op.schema, op.table);
+    return [
+      { sql: `ALTER TABLE ${target} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition} NOT VALID`, hazards: [], transactional: false },
+      { sql: `ALTER TABLE ${target} VALIDATE CONSTRAINT ${quoteIdent(k.name)}`, hazards: [], transactional: false },
+    ];
+  }
+  return undefined;
 }
 
 export function renderColumn(column: Column): string {

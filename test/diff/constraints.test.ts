@@ -1,6 +1,6 @@
-import { runDiffCases } from './harness.js';
+import { runDiffCases, type DiffCase } from './harness.js';
 
-runDiffCases('constraints', [
+const cases: DiffCase[] = [
   { name: 'add a primary key', from: 'create table t (id int not null)', to: 'create table t (id int primary key)', hazards: ['blocking-lock'] },
   { name: 'drop a primary key', from: 'create table t (id int primary key)', to: 'create table t (id int not null)' },
   {
@@ -60,4 +60,7 @@ runDiffCases('constraints', [
     to: 'create table t (a int unique deferrable initially deferred)',
     hazards: ['blocking-lock'],
   },
-]);
+];
+
+runDiffCases('constraints', cases);
+runDiffCases('constraints', cases, { online: true });

@@ -1,9 +1,9 @@
-import { runDiffCases } from './harness.js';
+import { runDiffCases, type DiffCase } from './harness.js';
 
 const parent = 'create table acquisition (uuid varchar primary key, code varchar)';
 const child = (fk = '') => `${parent}; create table grid (uuid varchar primary key, acquisition_uuid varchar${fk})`;
 
-runDiffCases('foreign keys', [
+const cases: DiffCase[] = [
   { name: 'add a foreign key', from: child(), to: child(' references acquisition'), hazards: ['blocking-lock'] },
   { name: 'drop a foreign key', from: child(' references acquisition'), to: child() },
   { name: 'add ON DELETE CASCADE', from: child(' references acquisition'), to: child(' references acquisition on delete cascade'), hazards: ['blocking-lock'] },
@@ -76,4 +76,7 @@ runDiffCases('foreign keys', [
     to: `${child()}; alter table grid add constraint grid_acq foreign key (acquisition_uuid) references acquisition not valid`,
     hazards: ['blocking-lock'],
   },
-]);
+];
+
+runDiffCases('foreign keys', cases);
+runDiffCases('foreign keys', cases, { online: true });

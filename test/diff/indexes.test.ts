@@ -1,8 +1,8 @@
-import { runDiffCases } from './harness.js';
+import { runDiffCases, type DiffCase } from './harness.js';
 
 const t = 'create table micrograph (uuid varchar primary key, foilhole_uuid varchar, updated_at timestamp, status text, n int)';
 
-runDiffCases('indexes', [
+const cases: DiffCase[] = [
   { name: 'add an index', from: t, to: `${t}; create index ix_micrograph_updated_at on micrograph (updated_at)`, hazards: ['blocking-lock'] },
   { name: 'drop an index', from: `${t}; create index ix_micrograph_updated_at on micrograph (updated_at)`, to: t },
   { name: 'a unique index', from: t, to: `${t}; create unique index ux on micrograph (foilhole_uuid)`, hazards: ['blocking-lock'] },
@@ -36,4 +36,7 @@ runDiffCases('indexes', [
   },
   { name: 'indexes of a new table are not hazards', from: '', to: `${t}; create index ix on micrograph (updated_at)` },
   { name: 'indexes of a dropped table go with it', from: `${t}; create index ix on micrograph (updated_at)`, to: '', hazards: ['data-loss'] },
-]);
+];
+
+runDiffCases('indexes', cases);
+runDiffCases('indexes', cases, { online: true });

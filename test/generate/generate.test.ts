@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generate, migrate, rollback, status } from '../../src/api.js';
+import { generate, lint, migrate, rollback, status } from '../../src/api.js';
 import { catalogFingerprint } from '../support/catalog-fingerprint.js';
 import { query, serverUrl, useFreshDatabase } from '../support/fresh-database.js';
 import { HEADER, tempProject } from '../support/temp-project.js';
@@ -85,6 +85,27 @@ describe('generate()', () => {
     await migrate(p.options);
     await query(db.url, "insert into gridsquare (uuid) values ('s1')");
     expect(await query(db.url, 'select status from gridsquare')).toEqual([{ status: 'REGISTERED' }]);
+  });
+
+  it('--online builds indexes concurrently and validates foreign keys in steps, which the lint accepts', async () => {
+    const p = project();
+    await generate({ ...p.options, name: 'baseline' });
+    await migrate(p.options);
+    p.setSchema(
+      v1
+        .replace("  notes: varchar('notes'),\n});", "  notes: varchar('notes'),\n}, (t) => [index('ix_grid_name').on(t.name)]);")
+        .replace("gridUuid: varchar('grid_uuid').references(() => grid.uuid),", "gridUuid: varchar('grid_uuid'),\n  otherGrid: varchar('other_grid').references(() => grid.uuid),"),
+    );
+    const result = await generate({ ...p.options, name: 'online', online: true });
+    expect(result.up).toContain('-- transaction: no');
+    expect(result.up).toContain('CREATE INDEX CONCURRENTLY ix_grid_name ON public.grid USING btree (name);');
+    expect(result.up).toMatch(/ADD CONSTRAINT "gridsquare_other_grid_grid_uuid_fk" FOREIGN KEY .* NOT VALID;\nALTER TABLE "public"."gridsquare" VALIDATE CONSTRAINT "gridsquare_other_grid_grid_uuid_fk";/);
+    expect(result.down).toContain('DROP INDEX CONCURRENTLY "public"."ix_grid_name";');
+    const report = await lint({ ...p.options, db: db.url });
+    expect(report.findings.filter((f) => f.acknowledged === null)).toEqual([]);
+    await migrate(p.options);
+    await rollback({ steps: 1 }, p.options);
+    expect((await status(p.options)).pending).toBe(1);
   });
 
   it('says there is nothing to do, and writes nothing, when the migrations match the model', async () => {
