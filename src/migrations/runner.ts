@@ -163,6 +163,8 @@ async function withLock<T>(ctx: RunnerContext, work: () => Promise<T>): Promise<
     return await work();
   } finally {
     await releaseMigrationLock(ctx.session, ctx.journal).catch(() => {});
+    // The connection may be the application's own (migrate({ sql })): leave its settings as they were.
+    await ctx.session.exec('RESET client_connection_check_interval').catch(() => {});
   }
 }
 

@@ -109,3 +109,23 @@ describe('migrate()', () => {
     expect(rows).toHaveLength(1);
   });
 });
+
+describe('migrate() on an application pool', () => {
+  it('borrows one connection and gives it back with its settings as they were', async () => {
+    const postgres = (await import('postgres')).default;
+    const { migrate: run } = await import('../../src/api.js');
+    const { writeMigrations: write } = await import('../support/migrations-dir.js');
+    const pool = postgres(db.url, { max: 1, onnotice: () => {} });
+    try {
+      const result = await run({ sql: pool, migrationsFolder: write([{ name: 'a', up: 'create table a (id int);' }]) });
+      expect(result.ran).toHaveLength(1);
+      // With max: 1 the app gets the very connection back: unchanged, and usable.
+      const [setting] = await pool`show client_connection_check_interval`;
+      expect(setting!.client_connection_check_interval).toBe('0');
+      const [held] = await pool`select count(*)::int as locks from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()`;
+      expect(held!.locks).toBe(0);
+    } finally {
+      await pool.end();
+    }
+  });
+});
