@@ -38,3 +38,8 @@ export function passwordOf(url: string): string | undefined {
     return undefined;
   }
 }
+
+/** Masks password literals in SQL shown in an error (`ALTER ROLE app PASSWORD '...'`). */
+export function redactSqlSecrets(sql: string): string {
+  return sql.replace(/(PASSWORD\s+)('(?:[^']|'')*'|E'(?:[^'\\]|\\.|'')*')/gi, "$1'***'");
+}

@@ -7,6 +7,7 @@ import type { MigrationsFolder } from '../migrations/migration-folder.js';
 import { upgrade } from '../migrations/runner.js';
 import { withScratchDatabases, type ScratchTarget } from '../shadow/scratch-databases.js';
 import { SmartemDbError } from '../errors.js';
+import { redactUrl } from '../db/redact.js';
 
 /** A state to diff: the migrations folder replayed, the Drizzle model, or a live database URL. */
 export type DiffSource = 'migrations' | 'schema' | { url: string };
@@ -14,7 +15,7 @@ export type DiffSource = 'migrations' | 'schema' | { url: string };
 export function parseDiffSource(text: string): DiffSource {
   if (text === 'migrations' || text === 'schema') return text;
   if (/^postgres(ql)?:\/\//.test(text)) return { url: text };
-  throw new SmartemDbError('BAD_HINT', `"${text}" is not a diff source: give migrations, schema, or a postgres:// URL.`);
+  throw new SmartemDbError('BAD_HINT', `"${redactUrl(text)}" is not a diff source: give migrations, schema, or a postgres:// URL.`);
 }
 
 export interface SourceContext {

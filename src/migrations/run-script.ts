@@ -1,3 +1,4 @@
+import { redactSqlSecrets } from '../db/redact.js';
 import { asPgError, sqlStateOf, type DbSession } from '../db/session.js';
 import { MigrationFailedError } from '../errors.js';
 import { journalName, type JournalRef } from './journal.js';
@@ -154,7 +155,7 @@ function failure(
   const position = Number(pg.position ?? 0);
   const line = position > 0 ? statement.line + countNewlines(statement.sql.slice(0, position - 1)) : statement.line;
   const state = sqlStateOf(error);
-  const excerpt = statement.sql.split('\n')[0]!.slice(0, 160);
+  const excerpt = redactSqlSecrets(statement.sql.split('\n')[0]!.slice(0, 160));
   const extra = [
     pg.detail ? `Detail: ${pg.detail}` : '',
     pg.hint ? `Hint: ${pg.hint}` : '',

@@ -45,6 +45,14 @@ describe('a failing migration', () => {
     expect(report.migrations.map((m) => m.state)).toEqual(['applied', 'pending']);
   });
 
+  it('does not show a password literal of the failing statement', async () => {
+    const migrationsFolder = writeMigrations([{ name: 'role', up: "alter role no_such_role_here with password 'Sup3r-secret';" }]);
+    const error = await failure(migrate({ url: db.url, migrationsFolder }));
+    expect(error.message).toContain(`role "no_such_role_here" does not exist`);
+    expect(error.message).toContain("password '***'");
+    expect(error.message).not.toContain('Sup3r-secret');
+  });
+
   it('gives up on a lock after lock_timeout instead of queueing the application behind it', async () => {
     const migrationsFolder = writeMigrations([
       { name: 'table', up: 'create table busy (id int);' },
