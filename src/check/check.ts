@@ -10,6 +10,7 @@ import type { FileProblem } from './verify.js';
 import { upgrade } from '../migrations/runner.js';
 import { describeStatus, type StatusReport } from '../migrations/status.js';
 import { modelDifferences } from '../model/model-differences.js';
+import { applyModel } from '../shadow/apply-model.js';
 import { withScratchDatabases, type ScratchTarget } from '../shadow/scratch-databases.js';
 
 export interface CheckReport {
@@ -64,7 +65,7 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
   return withScratchDatabases(input.scratch, scratchCount, async ([replayed, model, partial]) => {
     input.logger?.info('Replaying the migrations and applying the Drizzle model on scratch databases ...');
     await upgrade({ session: replayed!, folder: input.folder, journal: input.journal, lockTimeoutMs: 0 });
-    await model!.exec(input.modelStatements.map((s) => (s.endsWith(';') ? s : `${s};`)).join('\n'));
+    await applyModel(model!, input.modelStatements);
     const [fromMigrations, fromModel] = await Promise.all([introspect(replayed!, exclude), introspect(model!, exclude)]);
     const differences = modelDifferences(fromMigrations, fromModel);
     const report: CheckReport = {

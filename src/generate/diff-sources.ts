@@ -5,6 +5,7 @@ import type { Model } from '../model/model.js';
 import type { JournalRef } from '../migrations/journal.js';
 import type { MigrationsFolder } from '../migrations/migration-folder.js';
 import { upgrade } from '../migrations/runner.js';
+import { applyModel } from '../shadow/apply-model.js';
 import { withScratchDatabases, type ScratchTarget } from '../shadow/scratch-databases.js';
 import { SmartemDbError } from '../errors.js';
 import { redactUrl } from '../db/redact.js';
@@ -49,7 +50,7 @@ export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promi
       if (source === 'migrations') {
         await upgrade({ session, folder: ctx.folder(), journal: ctx.journal, lockTimeoutMs: 0 });
       } else {
-        await session.exec((await ctx.modelStatements()).map((sql) => (sql.endsWith(';') ? sql : `${sql};`)).join('\n'));
+        await applyModel(session, await ctx.modelStatements());
       }
       models.push(await introspect(session, exclude));
     }

@@ -10,14 +10,15 @@ import { modelDifferences } from '../model/model-differences.js';
 import { describeOp } from '../ops/describe-op.js';
 import { invertAll } from '../ops/inverse.js';
 import type { Op } from '../ops/op.js';
-import type { JournalRef } from '../migrations/journal.js';
+import { readJournal, type JournalRef } from '../migrations/journal.js';
 import type { Logger } from '../migrations/logger.js';
 import { readMigrationsFolder, rehashMigrationsFolder, type MigrationsFolder } from '../migrations/migration-folder.js';
 import { renderHeader } from '../migrations/migration-header.js';
 import { formatMigrationName } from '../migrations/migration-name.js';
 import { downgrade, upgrade } from '../migrations/runner.js';
 import type { Hazard } from '../render/render-op.js';
-import { renderScript } from '../render/render-migration.js';
+import { renderScript, type RenderedScript } from '../render/render-migration.js';
+import { applyModel } from '../shadow/apply-model.js';
 import { withScratchDatabases, type ScratchTarget } from '../shadow/scratch-databases.js';
 import { acknowledged, dataLossObject, noHints, renameOps, type Hints } from './hints.js';
 
@@ -81,7 +82,6 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     }
     if (ops.length === 0) return { id: null, ops, up: '', down: '', hazards: [] };
 
-    refuseUnacknowledgedLoss(ops, hints, input.allowDataLoss ?? false);
     const up = renderScript(ops, {
       online: input.online,
       acknowledge: (op, hazard) => {
@@ -91,6 +91,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
         return input.allowDataLoss ? 'acknowledged with --allow-data-loss when this migration was generated' : null;
       },
     });
+    refuseUnacknowledgedLoss(up, ops, hints, input.allowDataLoss ?? false);
     const down = renderScript(invertAll(ops), { online: input.online });
     const last = input.folder.migrations.at(-1);
     const id = formatMigrationName(input.now ?? new Date(), (last?.number ?? 0) + 1, input.name);
@@ -109,25 +110,6 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     rehashMigrationsFolder(input.folder.folder);
     return { id, ops, up: files.up, down: files.down, hazards: up.hazards };
   });
-}
-
-/** The model's DDL in one round trip; if it fails, again one statement at a time to say which. */
-async function applyModel(session: DbSession, statements: string[]): Promise<void> {
-  try {
-    await session.exec(statements.map((sql) => (sql.endsWith(';') ? sql : `${sql};`)).join('\n'));
-    return;
-  } catch {
-    // Nothing stayed: a multi-statement query runs as one implicit transaction.
-  }
-  for (const sql of statements) {
-    try {
-      await session.exec(sql);
-    } catch (error) {
-      throw new SmartemDbError('SCHEMA_LOAD_FAILED', `The Drizzle model's DDL failed on the scratch database at:\n  ${sql}\n${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  }
 }
 
 /** With renames, the rest of the diff is taken against the renamed state (applied and rolled back). */
@@ -179,13 +161,12 @@ async function askRenames(ops: Op[], hints: Hints, confirm: (q: string) => Promi
   return next.tables.length === hints.tables.length && next.columns.length === hints.columns.length ? hints : next;
 }
 
-function refuseUnacknowledgedLoss(ops: Op[], hints: Hints, allowAll: boolean): void {
+function refuseUnacknowledgedLoss(up: RenderedScript, ops: Op[], hints: Hints, allowAll: boolean): void {
   if (allowAll) return;
-  const losses = ops.flatMap((op) => {
-    const script = renderScript([op]);
-    const loss = script.hazards.find((h) => h.kind === 'data-loss');
+  const losses = up.entries.flatMap(({ op, statement }) => {
+    const loss = statement.hazards.find((h) => h.kind === 'data-loss');
     const object = dataLossObject(op);
-    return loss && object && !acknowledged(hints, object) ? [{ op, object, loss }] : [];
+    return loss && object && !acknowledged(hints, object) ? [{ object, loss }] : [];
   });
   if (losses.length === 0) return;
   const lines = losses.map((l) => `  - ${l.loss.message} (acknowledge with --allow-data-loss or a hint "${l.object}")`);
@@ -266,7 +247,6 @@ export async function proveMigration({ session, folder, journal, id, files, want
 }
 
 async function checkLiveMatches(live: DbSession, input: GenerateInput, replayed: Model): Promise<void> {
-  const { readJournal } = await import('../migrations/journal.js');
   const rows = (await readJournal(live, input.journal)) ?? [];
   const applied = new Set(rows.filter((r) => r.status === 'applied').map((r) => r.id));
   const head = input.folder.migrations.at(-1)?.id;

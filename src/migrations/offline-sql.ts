@@ -1,7 +1,7 @@
 import { journalDdl, journalName, type JournalRef } from './journal.js';
 import type { Migration } from './migration-folder.js';
 import { quoteLiteral } from '../model/quote.js';
-import { splitStatements } from './sql-split.js';
+import { splitStatements, terminate } from './sql-split.js';
 
 /**
  * The SQL an upgrade or rollback would run, as one script for a DBA to review or run by hand
@@ -34,12 +34,12 @@ export function renderOfflineSql(
         ? `INSERT INTO ${table} (id, checksum, status, statements_done, statements_total) VALUES (${quoteLiteral(m.id)}, ${quoteLiteral(m.checksum)}, 'applied', ${statements.length}, ${statements.length});`
         : `DELETE FROM ${table} WHERE id = ${quoteLiteral(m.id)};`;
     if (script.transactional) {
-      out.push('BEGIN;', `SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)};`, ...statements.map(terminated), record, 'COMMIT;', '');
+      out.push('BEGIN;', `SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)};`, ...statements.map((s) => terminate(s.sql)), record, 'COMMIT;', '');
     } else {
       out.push(
         '-- transaction: no (each statement commits on its own)',
         `SET lock_timeout = ${Math.trunc(lockTimeoutMs)};`,
-        ...statements.map(terminated),
+        ...statements.map((s) => terminate(s.sql)),
         record,
         'RESET lock_timeout;',
         '',
@@ -49,6 +49,3 @@ export function renderOfflineSql(
   return out.join('\n');
 }
 
-function terminated(statement: { sql: string }): string {
-  return statement.sql.endsWith(';') ? statement.sql : `${statement.sql};`;
-}

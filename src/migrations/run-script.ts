@@ -4,7 +4,7 @@ import { MigrationFailedError } from '../errors.js';
 import { journalName, type JournalRef } from './journal.js';
 import type { Migration, MigrationScript } from './migration-folder.js';
 import { doneStatements } from './upgrade-plan.js';
-import { splitStatements, type SqlStatement } from './sql-split.js';
+import { joinStatements, splitStatements, type SqlStatement } from './sql-split.js';
 
 export interface ScriptRun {
   session: DbSession;
@@ -41,7 +41,7 @@ async function runInTransaction(run: ScriptRun, script: MigrationScript, stateme
   try {
     // One round trip for the whole script: a migration of hundreds of statements over a slow
     // network would otherwise spend most of its time waiting.
-    if (statements.length > 0) await session.exec(statements.map((s) => terminate(s.sql)).join('\n'));
+    if (statements.length > 0) await session.exec(joinStatements(statements.map((s) => s.sql)));
     if (run.direction === 'up') {
       await session.query(
         `INSERT INTO ${journalName(run.journal)} (id, checksum, status, execution_ms, statements_done, statements_total) VALUES ($1, $2, 'applied', $3, $4, $4)`,
@@ -90,11 +90,6 @@ async function locateFailure(run: ScriptRun, script: MigrationScript, statements
     sqlStateOf(first),
     { cause: first },
   );
-}
-
-/** The last statement of a script may lack its `;` (and end in a -- comment): close it on a new line. */
-function terminate(sql: string): string {
-  return sql.endsWith(';') ? sql : `${sql}\n;`;
 }
 
 async function runStatementByStatement(

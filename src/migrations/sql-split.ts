@@ -121,3 +121,13 @@ export function lineAt(text: string, offset: number): number {
   for (let k = 0; k < offset && k < text.length; k++) if (text.charCodeAt(k) === 10) line++;
   return line;
 }
+
+/** A statement closed with `;`, on a new line if it lacks one (it may end in a -- comment). */
+export function terminate(sql: string): string {
+  return sql.endsWith(';') ? sql : `${sql}\n;`;
+}
+
+/** Statements as one script, to send in one round trip. */
+export function joinStatements(statements: readonly string[]): string {
+  return statements.map(terminate).join('\n');
+}

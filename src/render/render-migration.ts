@@ -4,6 +4,8 @@ import { renderOp, type Hazard, type RenderOptions, type Statement } from './ren
 
 export interface RenderedScript {
   statements: Statement[];
+  /** Each statement with the op it came from. */
+  entries: { op: Op; statement: Statement }[];
   /** The SQL text, each statement followed by `;`, hazards as comments above it. */
   sql: string;
   hazards: Hazard[];
@@ -22,15 +24,15 @@ const LABEL: Record<Hazard['kind'], string> = {
   'breaking-change': 'BREAKING CHANGE',
 };
 
-/**
- * The SQL of a list of ops, with a comment above each statement that has a hazard, so a reviewer
- * sees at the statement what it risks (`-- DATA LOSS: drops column ...`).
- */
 export interface ScriptOptions extends RenderOptions {
   /** The reason a hazard was acknowledged when generating, written as a lint directive; null if it was not. */
   acknowledge?: (op: Op, hazard: Hazard) => string | null;
 }
 
+/**
+ * The SQL of a list of ops, with a comment above each statement that has a hazard, so a reviewer
+ * sees at the statement what it risks (`-- DATA LOSS: drops column ...`).
+ */
 export function renderScript(ops: readonly Op[], options: ScriptOptions = {}): RenderedScript {
   const { acknowledge } = options;
   const rendered = ops.flatMap((op) => renderOp(op, options).map((statement) => ({ op, statement })));
@@ -45,18 +47,15 @@ export function renderScript(ops: readonly Op[], options: ScriptOptions = {}): R
       return [...s.hazards.map((h) => `-- ${LABEL[h.kind]}: ${h.message}`), ...directives, `${s.sql};`].join('\n');
     })
     .join('\n');
-  const transactional = !usesNewEnumValue(ops) && statements.every((s) => s.transactional !== false);
-  return { statements, sql: sql ? `${sql}\n` : '', hazards: statements.flatMap((s) => s.hazards), transactional };
+  const transactional = !usesNewEnumValue(rendered) && statements.every((s) => s.transactional !== false);
+  return { statements, entries: rendered, sql: sql ? `${sql}\n` : '', hazards: statements.flatMap((s) => s.hazards), transactional };
 }
 
-function usesNewEnumValue(ops: readonly Op[]): boolean {
+function usesNewEnumValue(rendered: readonly { op: Op; statement: Statement }[]): boolean {
   const added: string[] = [];
-  for (const op of ops) {
-    if (op.kind === 'addEnumValue') {
-      added.push(`${quoteLiteral(op.value)}::`);
-      continue;
-    }
-    if (added.length && renderOp(op).some((s) => added.some((literal) => s.sql.includes(literal)))) return true;
+  for (const { op, statement } of rendered) {
+    if (op.kind === 'addEnumValue') added.push(`${quoteLiteral(op.value)}::`);
+    else if (added.some((literal) => statement.sql.includes(literal))) return true;
   }
   return false;
 }

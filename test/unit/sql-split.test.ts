@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitStatements } from '../../src/migrations/sql-split.js';
+import { joinStatements, splitStatements } from '../../src/migrations/sql-split.js';
 
 const sqls = (script: string) => splitStatements(script).map((s) => s.sql);
 
@@ -34,5 +34,15 @@ describe('splitStatements', () => {
 
   it('returns nothing for an empty or comment-only script', () => {
     expect(splitStatements('-- parent: none\n-- transaction: yes\n\n')).toEqual([]);
+  });
+
+  it('joins statements into one script that splits back into the same statements, even after a -- comment', () => {
+    const statements = ['create table a (x int) -- no semicolon here', 'select 1;', 'select 2'];
+    const script = joinStatements(statements);
+    expect(splitStatements(script).map((s) => s.sql.replace(/\n;$/, '').replace(/;$/, ''))).toEqual([
+      'create table a (x int) -- no semicolon here',
+      'select 1',
+      'select 2',
+    ]);
   });
 });
