@@ -2,6 +2,7 @@
 // Every line gives both medians and their ratio: below 1 means smartem-db is faster.
 import { benchGenerate } from './generate.js';
 import { benchIntrospection } from './introspection.js';
+import { benchLargeMigration } from './large-migration.js';
 import { benchMigrateNoOp } from './migrate-noop.js';
 import { SERVER } from './support.js';
 
@@ -12,4 +13,5 @@ const want = (name: string) => only.length === 0 || only.includes(name);
 console.log(`smartem-db benchmarks on ${new URL(SERVER).host}; ratio = smartem-db / peer (below 1: smartem-db is faster).`);
 if (want('migrate')) await benchMigrateNoOp(calls);
 if (want('introspect')) await benchIntrospection();
+if (want('large')) await benchLargeMigration(Number(process.env.BENCH_COMMAND_CALLS ?? 5));
 if (want('generate')) await benchGenerate(Number(process.env.BENCH_COMMAND_CALLS ?? 5));

@@ -21,40 +21,49 @@ export function splitStatements(script: string): SqlStatement[] {
   let previousEnd = 0;
   let i = 0;
   const n = script.length;
+  // Lines are counted as the scan moves forward, never from the start again: a 50 MB data
+  // migration splits in one pass, while the migration lock is held.
+  let line = 1;
+  let counted = 0;
+  const lineOf = (offset: number) => {
+    for (; counted < offset; counted++) if (script.charCodeAt(counted) === 10) line++;
+    return line;
+  };
 
   // A statement starts at its first character of code, so leading comments (the migration
   // header) are not part of it and an error's position maps to the right line.
   const flush = (end: number) => {
     if (codeStart >= 0) {
-      statements.push({ sql: script.slice(codeStart, end).trimEnd(), line: lineAt(script, codeStart), leading: script.slice(previousEnd, codeStart) });
+      statements.push({ sql: script.slice(codeStart, end).trimEnd(), line: lineOf(codeStart), leading: script.slice(previousEnd, codeStart) });
       previousEnd = end;
     }
     codeStart = -1;
   };
 
   while (i < n) {
-    const c = script[i]!;
-    const next = script[i + 1];
-    if (c === '-' && next === '-') {
+    const code = script.charCodeAt(i);
+    const next = script.charCodeAt(i + 1);
+    if (code === DASH && next === DASH) {
       const eol = script.indexOf('\n', i);
       i = eol === -1 ? n : eol + 1;
       continue;
     }
-    if (c === '/' && next === '*') {
+    if (code === SLASH && next === STAR) {
       i = skipBlockComment(script, i);
       continue;
     }
-    if (/\s/.test(c)) {
+    if (isSpace(code)) {
       i++;
       continue;
     }
     if (codeStart < 0) codeStart = i;
-    if (c === "'") {
-      const escaped = (script[i - 1] === 'E' || script[i - 1] === 'e') && !isIdentChar(script[i - 2]);
+    if (code === SINGLE_QUOTE) {
+      const before = script[i - 1];
+      const escaped = (before === 'E' || before === 'e') && !isIdentChar(script[i - 2]);
       i = skipQuoted(script, i, "'", escaped);
-    } else if (c === '"') {
+    } else if (code === DOUBLE_QUOTE) {
       i = skipQuoted(script, i, '"', false);
-    } else if (c === '$' && !isIdentChar(script[i - 1])) {
+    } else if (code === DOLLAR && !isIdentChar(script[i - 1])) {
       const tag = /^\$([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(script.slice(i, i + 256));
       if (tag) {
         const close = script.indexOf(tag[0], i + tag[0].length);
@@ -62,7 +71,7 @@ export function splitStatements(script: string): SqlStatement[] {
       } else {
         i++;
       }
-    } else if (c === ';') {
+    } else if (code === SEMICOLON) {
       i++;
       flush(i);
     } else {
@@ -71,6 +80,19 @@ export function splitStatements(script: string): SqlStatement[] {
   }
   flush(n);
   return statements;
+}
+
+const DASH = 45;
+const SLASH = 47;
+const STAR = 42;
+const SINGLE_QUOTE = 39;
+const DOUBLE_QUOTE = 34;
+const DOLLAR = 36;
+const SEMICOLON = 59;
+
+/** Whitespace as PostgreSQL's lexer sees it: space, tab, newline, carriage return, form feed, vertical tab. */
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
 }
 
 function isIdentChar(c: string | undefined): boolean {
@@ -115,12 +137,6 @@ function skipBlockComment(s: string, i: number): number {
   return s.length;
 }
 
-/** The 1-based line of a character offset. */
-export function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let k = 0; k < offset && k < text.length; k++) if (text.charCodeAt(k) === 10) line++;
-  return line;
-}
 
 /** A statement closed with `;`, on a new line if it lacks one (it may end in a -- comment). */
 export function terminate(sql: string): string {

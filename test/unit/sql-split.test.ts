@@ -45,4 +45,12 @@ describe('splitStatements', () => {
       'select 2',
     ]);
   });
+
+  it('counts lines right through a long script, in one pass', () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? `insert into t values (${i}, 'a;b');` : i % 3 === 1 ? '-- a comment;' : ''));
+    const statements = splitStatements(lines.join('\n'));
+    expect(statements).toHaveLength(Math.ceil(20_000 / 3));
+    expect(statements.at(-1)).toMatchObject({ line: 19_999, sql: "insert into t values (19998, 'a;b');" });
+    expect(statements[1]).toMatchObject({ line: 4, leading: '\n-- a comment;\n\n' });
+  });
 });
