@@ -4,7 +4,8 @@ import { openSession, type ConnectionOptions } from './db/open-session.js';
 import type { DbSession } from './db/session.js';
 import { DEFAULT_JOURNAL, readJournal, type JournalRef, type JournalRow } from './migrations/journal.js';
 import type { Logger } from './migrations/logger.js';
-import { readMigrationsFolder, rehashMigrationsFolder, type MigrationsFolder } from './migrations/migration-folder.js';
+import { readMigrationsFolder, rehashMigrationsFolder, type MigrationsFolder, type ReadFolderOptions } from './migrations/migration-folder.js';
+import { SmartemDbError } from './errors.js';
 import { renderOfflineSql } from './migrations/offline-sql.js';
 import { appliedIds, appliedInOrder, downgrade, stamp as stampJournal, upgrade, type RunResult, type RunnerContext } from './migrations/runner.js';
 import { readStatus, type StatusReport } from './migrations/status.js';
@@ -106,7 +107,7 @@ export type OfflineSqlOptions = CommonOptions & {
  */
 export async function offlineSql(options: OfflineSqlOptions): Promise<string> {
   const config = configOf(options);
-  const folder = readMigrationsFolder(migrationsFolderOf(options, config));
+  const folder = openMigrationsFolder(options, config, { requireMigrations: true });
   const ref = journalOf(options);
   const rows = options.from !== undefined ? assumedJournal(folder, options.from) : await readJournalOnce(options, config, ref);
   const lockTimeoutMs = options.lockTimeoutMs ?? config().lockTimeoutMs;
@@ -141,6 +142,8 @@ function assumedJournal(folder: MigrationsFolder, from: string): JournalRow[] {
       error: null,
       stamped: true,
       direction: 'up',
+      doneChecksum: null,
+      note: null,
     }));
 }
 
@@ -233,13 +236,15 @@ export async function inspect(options: CommonOptions = {}): Promise<Model> {
  * added or reviewed; returns the manifest's path.
  */
 export function hash(options: Pick<CommonOptions, 'migrationsFolder' | 'cwd' | 'env'> = {}): string {
-  return rehashMigrationsFolder(migrationsFolderOf(options, configOf(options)));
+  const config = configOf(options);
+  openMigrationsFolder(options, config, { verify: false });
+  return rehashMigrationsFolder(migrationsFolderOf(options, config));
 }
 
 async function withRunner<T>(options: CommonOptions, work: (ctx: RunnerContext) => Promise<T>): Promise<T> {
   const config = configOf(options);
   // The manifest is checked by the runner before anything runs, not on the no-op path.
-  const folder: MigrationsFolder = readMigrationsFolder(migrationsFolderOf(options, config), { verify: false });
+  const folder: MigrationsFolder = openMigrationsFolder(options, config, { verify: false, requireMigrations: true });
   const session: DbSession = await openSession(options, () => config().database, (embedded) =>
     options.logger?.info(
       `No database configured (DATABASE_URL or POSTGRES_*): using the ${embedded.label}.`,
@@ -269,6 +274,32 @@ export function configOf(options: Pick<CommonOptions, 'cwd' | 'env'>): () => Sma
 
 export function migrationsFolderOf(options: Pick<CommonOptions, 'migrationsFolder' | 'cwd'>, config: () => SmartemDbConfig): string {
   return options.migrationsFolder ? resolve(options.cwd ?? process.cwd(), options.migrationsFolder) : config().migrationsFolder;
+}
+
+/** Where the migrations folder came from, for messages. */
+export function migrationsFolderSourceOf(options: Pick<CommonOptions, 'migrationsFolder'>, config: () => SmartemDbConfig): string {
+  return options.migrationsFolder ? 'the migrationsFolder option (--migrations)' : config().migrationsFolderSource;
+}
+
+/**
+ * Reads the migrations folder the options name; `requireMigrations` (the runner's commands) makes
+ * a folder without any migration an error that says where it looked.
+ */
+export function openMigrationsFolder(
+  options: Pick<CommonOptions, 'migrationsFolder' | 'cwd'>,
+  config: () => SmartemDbConfig,
+  read: ReadFolderOptions & { requireMigrations?: boolean } = {},
+): MigrationsFolder {
+  const source = migrationsFolderSourceOf(options, config);
+  const folder = readMigrationsFolder(migrationsFolderOf(options, config), { ...read, source });
+  if (read.requireMigrations && folder.migrations.length === 0) {
+    throw new SmartemDbError(
+      'CONFIG_INVALID',
+      `The migrations folder ${folder.folder} (from ${source}) has no migrations: nothing to apply, roll back or report. ` +
+        'Check the path; a migration is a folder YYYY_MM_DD_HHMM-NNN_description/ with up.sql (and down.sql).',
+    );
+  }
+  return folder;
 }
 
 export function journalOf(options: Pick<CommonOptions, 'journal'>): JournalRef {

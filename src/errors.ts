@@ -31,8 +31,11 @@ export type ErrorCode =
   | 'DATA_LOSS_REFUSED'
   | 'PROOF_FAILED'
   | 'NOT_AT_HEAD'
-  | 'UNSUPPORTED_CHANGE'
-  | 'BAD_HINT';
+  | 'DRIFTED'
+  | 'BAD_HINT'
+  | 'INVALID_ARGUMENT'
+  | 'JOURNAL_INVALID'
+  | 'UNEXPECTED';
 
 /** Thrown when a statement of a migration fails; the database is as it was before that migration. */
 export class MigrationFailedError extends SmartemDbError {

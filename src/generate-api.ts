@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { configOf, journalOf, migrationsFolderOf, type CommonOptions } from './api.js';
+import { configOf, journalOf, openMigrationsFolder, type CommonOptions } from './api.js';
 import type { SmartemDbConfig } from './config/config.js';
 import { openServerSession } from './db/postgres-session.js';
 import { diffModels } from './diff/diff-models.js';
@@ -7,7 +7,6 @@ import { modelsOf, parseDiffSource } from './generate/diff-sources.js';
 import { writeEmptyMigration } from './generate/empty-migration.js';
 import { generateMigration, type GenerateResult } from './generate/generate.js';
 import { mergeHints, noHints, parseColumnRename, parseTableRename, readHintsFile } from './generate/hints.js';
-import { readMigrationsFolder } from './migrations/migration-folder.js';
 import { invertAll } from './ops/inverse.js';
 import type { Op } from './ops/op.js';
 import type { Hazard } from './render/render-op.js';
@@ -52,7 +51,7 @@ export interface GenerateOptions extends CommonOptions {
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const config = configOf(options);
   const cwd = options.cwd ?? process.cwd();
-  const folder = readMigrationsFolder(migrationsFolderOf(options, config));
+  const folder = openMigrationsFolder(options, config, { allowMissing: true });
   if (options.empty) return writeEmptyMigration(folder, options.name, options.now ?? new Date());
   const hints = mergeHints(
     noHints(),
@@ -95,8 +94,8 @@ export interface DiffOptions extends CommonOptions {
 export async function diff(options: DiffOptions): Promise<{ sql: string; ops: Op[]; hazards: Hazard[] }> {
   const config = configOf(options);
   const cwd = options.cwd ?? process.cwd();
-  const [fromModel, toModel] = await modelsOf([parseDiffSource(options.from), parseDiffSource(options.to)], {
-    folder: () => readMigrationsFolder(migrationsFolderOf(options, config)),
+  const [fromModel, toModel] = await modelsOf([parseDiffSource(options.from, 'from (--from)'), parseDiffSource(options.to, 'to (--to)')], {
+    folder: () => openMigrationsFolder(options, config),
     modelStatements: () => loadModelStatements(cwd, options.schema),
     journal: journalOf(options),
     scratch: scratchTargetOf(options, config),
@@ -131,7 +130,7 @@ export interface CheckOptions extends CommonOptions {
 export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   const config = configOf(options);
   const cwd = options.cwd ?? process.cwd();
-  const folder = readMigrationsFolder(migrationsFolderOf(options, config), { verify: false });
+  const folder = openMigrationsFolder(options, config, { verify: false });
   const modelStatements = await loadModelStatements(cwd, options.schema);
   const liveUrl = options.modelOnly ? undefined : (options.db ?? options.url ?? serverUrlOf(config));
   const live = liveUrl ? await openServerSession(liveUrl, { source: options.db ? '--db' : 'the configured database' }) : undefined;
@@ -145,7 +144,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
 /** See verify() in api.ts. */
 export async function verify(options: VerifyOptions = {}): Promise<VerifyReport> {
   const config = configOf(options);
-  const folder = readMigrationsFolder(migrationsFolderOf(options, config), { verify: false });
+  const folder = openMigrationsFolder(options, config, { verify: false });
   return runVerify({ folder, journal: journalOf(options), scratch: scratchTargetOf(options, config), withData: options.withData, logger: options.logger });
 }
 
@@ -170,7 +169,7 @@ export interface LintOptions extends CommonOptions {
 /** See lint() in api.ts. */
 export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const config = configOf(options);
-  const folder = readMigrationsFolder(migrationsFolderOf(options, config), { verify: false });
+  const folder = openMigrationsFolder(options, config, { verify: false });
   const url = options.all ? undefined : (options.db ?? options.url ?? serverUrlOf(config));
   let migrations = folder.migrations;
   if (url) {

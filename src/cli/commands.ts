@@ -1,7 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { check, diff, generate, hash, inspect, lint, migrate, offlineSql, rollback, stamp, status, verify, type CommonOptions } from '../api.js';
-import { loadConfig } from '../config/config.js';
-import { readMigrationsFolder } from '../migrations/migration-folder.js';
+import { check, configOf, diff, generate, hash, inspect, lint, migrate, offlineSql, openMigrationsFolder, rollback, stamp, status, verify, type CommonOptions } from '../api.js';
 import { parseRollbackTarget } from '../migrations/targets.js';
 import { EXIT } from './exit-codes.js';
 import { formatCheck, formatLint, formatRun, formatStatus, formatVerify, githubAnnotations, lintProblems } from './format.js';
@@ -52,7 +50,7 @@ async function currentCommand({ common, print }: CommandContext): Promise<number
 }
 
 async function historyCommand({ values, common, print }: CommandContext): Promise<number> {
-  const folder = readMigrationsFolder(common.migrationsFolder ?? loadConfig().migrationsFolder, { verify: false });
+  const folder = openMigrationsFolder(common, configOf(common), { verify: false });
   const list = [...folder.migrations].reverse();
   const text = list
     .map((m, i) => {

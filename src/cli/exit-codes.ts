@@ -21,6 +21,8 @@ export const EXIT = {
   verifyFailed: 8,
   /** lint: a hazard without an acknowledging directive, or a statement the parser rejects. */
   lintFailed: 9,
+  /** Something smartem-db did not expect (a bug): the message says what; please report it. */
+  unexpected: 10,
 } as const;
 
 export function exitCodeFor(code: ErrorCode): number {
@@ -32,13 +34,13 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'UNKNOWN_TARGET':
     case 'SCHEMA_LOAD_FAILED':
     case 'BAD_HINT':
+    case 'INVALID_ARGUMENT':
       return EXIT.usage;
     case 'CONNECTION_FAILED':
     case 'SHADOW_FAILED':
       return EXIT.connection;
     case 'DATA_LOSS_REFUSED':
     case 'PROOF_FAILED':
-    case 'UNSUPPORTED_CHANGE':
       return EXIT.refused;
     case 'MIGRATIONS_FOLDER_INVALID':
     case 'MANIFEST_MISMATCH':
@@ -47,6 +49,10 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'OUT_OF_ORDER':
     case 'NO_DOWN_MIGRATION':
     case 'NOT_AT_HEAD':
+    case 'DRIFTED':
+    case 'JOURNAL_INVALID':
       return EXIT.integrity;
+    case 'UNEXPECTED':
+      return EXIT.unexpected;
   }
 }

@@ -14,21 +14,30 @@ export function formatRun(result: RunResult, verb: 'upgrade' | 'downgrade'): str
 }
 
 export function formatStatus(report: StatusReport): string {
-  const rows = report.migrations.map((m) => {
+  const cells = report.migrations.map((m) => {
     const when = m.appliedAt ? m.appliedAt.toISOString().replace('T', ' ').slice(0, 19) : '';
     const took = m.executionMs != null ? `${m.executionMs} ms` : m.stamped ? 'stamped' : '';
     const flags = [
       m.checksumMatches === false ? 'EDITED SINCE APPLIED' : '',
-      m.state === 'failed' || m.state === 'running' ? `stopped at statement ${(m.statementsDone ?? 0) + 1} of ${m.statementsTotal}` : '',
+      m.state === 'failed' || m.state === 'running' || m.state === 'interrupted'
+        ? `${m.state === 'running' ? 'at' : 'stopped at'} statement ${(m.statementsDone ?? 0) + 1} of ${m.statementsTotal}`
+        : '',
     ].filter(Boolean);
-    return [m.state.padEnd(8), m.id.padEnd(52), when.padEnd(20), took.padEnd(9), flags.join('; ')].join(' ').trimEnd();
+    return [m.state, m.id, when, took, flags.join('; ')];
   });
   const head = `Database: ${report.database}\nJournal:  ${report.journal}\nHead:     ${report.head ?? 'base'}${
     report.head === report.latest ? ' (latest)' : ''
-  }\nPending:  ${report.pending}`;
-  const table = rows.length ? ['', `${'state'.padEnd(8)} ${'migration'.padEnd(52)} ${'applied at (UTC)'.padEnd(20)} took`, ...rows] : ['', 'No migrations.'];
+  }\nPending:  ${report.pending}${report.runningNow ? `\nRunning:  ${report.runningNow}` : ''}`;
+  const table = cells.length ? ['', ...alignColumns([['state', 'migration', 'applied at (UTC)', 'took', ''], ...cells])] : ['', 'No migrations.'];
   const problems = report.problems.length ? ['', 'Problems:', ...report.problems.map((p) => `  - ${p}`)] : [];
   return [head, ...table, ...problems].join('\n');
+}
+
+/** Rows of cells as lines whose columns line up, however long the ids. */
+export function alignColumns(rows: readonly string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
 }
 
 export function formatCheck(report: CheckReport): string {

@@ -2,6 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CommonOptions } from '../api.js';
+import { redactCredentials } from '../db/redact.js';
 import { SmartemDbError } from '../errors.js';
 import type { Logger } from '../migrations/logger.js';
 import { COMMANDS } from './commands.js';
@@ -61,10 +62,13 @@ Exit codes: 0 ok; 1 a migration failed; 2 bad usage or configuration; 3 the fold
 database disagree (edited, missing or out-of-order migration, manifest mismatch); 4 cannot connect;
 5 generate refused (unacknowledged data loss, or the proof failed); 6 check: the migrations do not
 produce the model; 7 check: the database has pending/failed/edited migrations or drifted;
-8 verify failed; 9 lint found unacknowledged hazards.`;
+8 verify failed; 9 lint found unacknowledged hazards; 10 unexpected error (please report it).`;
 
 /** Runs one CLI command and returns its exit code; every command is a thin call into the API. */
 export async function run(argv: string[]): Promise<number> {
+  // Known before parsing, so that even a usage error is one JSON document under --json.
+  const json = argv.includes('--json');
+  const usage = (message: string) => fail(json, 'USAGE', message, EXIT.usage);
   let parsed;
   // "-1" is a target (one step back), not an option: keep parseArgs from reading it as a flag.
   const STEPS = 'steps:';
@@ -86,7 +90,6 @@ export async function run(argv: string[]): Promise<number> {
     return values.help ? EXIT.ok : EXIT.usage;
   }
 
-  const json = values.json ?? false;
   const started = performance.now();
   const logger: Logger | undefined = values.quiet
     ? undefined
@@ -113,19 +116,19 @@ export async function run(argv: string[]): Promise<number> {
   try {
     return await verb({ args, values: values as CliValues, common, json, print, usage });
   } catch (error) {
-    if (error instanceof SmartemDbError) {
-      if (json) process.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message } }, null, 2)}\n`);
-      process.stderr.write(`error: ${error.message}\n`);
-      return exitCodeFor(error.code);
-    }
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT.migrationFailed;
+    if (error instanceof SmartemDbError) return fail(json, error.code, error.message, exitCodeFor(error.code));
+    // Not one of ours: a bug, or something the code did not foresee. Still one JSON document,
+    // still no password, and an exit code of its own.
+    const message = redactCredentials(error instanceof Error ? error.message : String(error));
+    return fail(json, 'UNEXPECTED', `${message}\n(This is unexpected: please report it with the command you ran.)`, EXIT.unexpected);
   }
 }
 
-function usage(message: string): number {
-  process.stderr.write(`error: ${message}\nRun smartem-db --help for usage.\n`);
-  return EXIT.usage;
+/** Reports a failure: one JSON document on stdout with --json, and the message on stderr. */
+function fail(json: boolean, code: string, message: string, exit: number): number {
+  if (json) process.stdout.write(`${JSON.stringify({ error: { code, message, exitCode: exit } }, null, 2)}\n`);
+  process.stderr.write(`error: ${message}\n${code === 'USAGE' ? 'Run smartem-db --help for usage.\n' : ''}`);
+  return exit;
 }
 
 // Run when executed as a script (`tsx src/cli/main.ts`); bin/smartem-db.js imports run() instead.

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { redactUrl } from '../db/redact.js';
 import { SmartemDbError } from '../errors.js';
 import { loadLayeredEnv, type SourcedEnv } from './env-files.js';
+import { bundledMigrationsFolder } from './package-root.js';
+import { connectionUrlProblem } from '../db/connection-url.js';
 
 /** Where the database is: a server reached by URL, or the embedded PGlite database on disk. */
 export type DatabaseTarget =
@@ -14,6 +16,8 @@ export interface SmartemDbConfig {
   /** A server for scratch databases (used by the diff engine); undefined means "derive one". */
   shadowDatabaseUrl: string | undefined;
   migrationsFolder: string;
+  /** Where migrationsFolder came from, for messages. */
+  migrationsFolderSource: string;
   lockTimeoutMs: number;
 }
 
@@ -22,8 +26,9 @@ export const EMBEDDED_DATA_DIR = '.smartem-db/pglite';
 const postgresUrl = z
   .string()
   .trim()
-  .refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), {
-    message: 'expected a URL of the form postgres://user:password@host:5432/database',
+  .superRefine((value, ctx) => {
+    const problem = connectionUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `not a PostgreSQL connection URL: ${problem}` });
   });
 
 const envSchema = z.object({
@@ -74,7 +79,10 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv } = 
   return {
     database: databaseTarget(env, sourced, cwd),
     shadowDatabaseUrl: env.SHADOW_DATABASE_URL,
-    migrationsFolder: resolve(cwd, env.SMARTEM_DB_MIGRATIONS ?? 'drizzle'),
+    migrationsFolder: env.SMARTEM_DB_MIGRATIONS ? resolve(cwd, env.SMARTEM_DB_MIGRATIONS) : bundledMigrationsFolder(),
+    migrationsFolderSource: env.SMARTEM_DB_MIGRATIONS
+      ? `SMARTEM_DB_MIGRATIONS (${sourced.get('SMARTEM_DB_MIGRATIONS')?.source})`
+      : "the SmartEM migrations bundled with smartem-db (set SMARTEM_DB_MIGRATIONS or --migrations for another folder)",
     lockTimeoutMs: env.SMARTEM_DB_LOCK_TIMEOUT_MS ?? 10_000,
   };
 }

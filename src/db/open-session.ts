@@ -20,7 +20,7 @@ export async function openSession(
   onEmbedded?: (session: DbSession) => void,
 ): Promise<DbSession> {
   if (options.sql) return borrowSession(options.sql);
-  if (options.url) return openServerSession(options.url, { connectTimeoutSeconds: options.connectTimeoutSeconds, source: 'the url option' });
+  if (options.url) return openServerSession(options.url, { connectTimeoutSeconds: options.connectTimeoutSeconds, source: 'url (--url, or the url option)' });
   const target = configured();
   if (target.kind === 'server') {
     return openServerSession(target.url, { connectTimeoutSeconds: options.connectTimeoutSeconds, source: target.source });

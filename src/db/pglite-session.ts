@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
-import type { DbSession } from './session.js';
+import type { DbSession, PipelinedQuery } from './session.js';
 
 /**
  * Opens the embedded PGlite database kept in `dataDir` (created on first use), or a new
@@ -22,6 +22,17 @@ export async function openEmbeddedSession(dataDir: string | undefined): Promise<
     },
     async exec(text: string) {
       await db.exec(text);
+    },
+    async pipeline(queries: readonly PipelinedQuery[]) {
+      // In process: no round trips to save, so one at a time, stopping at the first failure.
+      for (const [index, q] of queries.entries()) {
+        try {
+          await db.query(q.text, (q.params ?? []) as unknown[]);
+        } catch (error) {
+          return { index, error };
+        }
+      }
+      return undefined;
     },
     close: () => db.close(),
   };

@@ -1,7 +1,8 @@
 import postgres from 'postgres';
 import { SmartemDbError } from '../errors.js';
+import { assertConnectionUrl } from './connection-url.js';
 import { passwordOf, redactSecrets, redactUrl } from './redact.js';
-import { asPgError, type DbSession } from './session.js';
+import { asPgError, type DbSession, type PipelinedQuery } from './session.js';
 
 export interface ServerSessionOptions {
   /** How long to wait for the server to accept a connection. */
@@ -18,6 +19,7 @@ export interface ServerSessionOptions {
  * @example const session = await openServerSession('postgres://app@127.0.0.1/smartem');
  */
 export async function openServerSession(url: string, options: ServerSessionOptions = {}): Promise<DbSession> {
+  assertConnectionUrl(url, options.source ?? 'the connection URL');
   const secrets = [passwordOf(url)].filter((s): s is string => !!s);
   const label = redactUrl(url);
   const sql = postgres(url, {
@@ -47,6 +49,8 @@ export async function borrowSession(pool: postgres.Sql): Promise<DbSession> {
   }
   return wrap(reserved, label, [], async () => reserved.release(), 'the given postgres.js client');
 }
+
+const PIPELINE_BATCH = 2000;
 
 /** Errors that mean "no usable connection", as opposed to a statement that failed. */
 const CONNECTION_ERRORS = new Set([
@@ -80,6 +84,19 @@ function wrap(sql: postgres.Sql, label: string, secrets: string[], close: () => 
         throw scrub(error);
       }
     },
+    async pipeline(queries: readonly PipelinedQuery[]) {
+      // postgres.js writes queries issued together on one connection without waiting for answers.
+      // Batches bound the memory a very long script (a data migration) holds in flight.
+      for (let start = 0; start < queries.length; start += PIPELINE_BATCH) {
+        const batch = queries.slice(start, start + PIPELINE_BATCH);
+        const settled = await Promise.allSettled(
+          batch.map((q) => sql.unsafe(q.text, (q.params ?? []) as postgres.ParameterOrJSON<never>[], { prepare: false })),
+        );
+        const failed = settled.findIndex((r) => r.status === 'rejected');
+        if (failed >= 0) return { index: start + failed, error: scrub((settled[failed] as PromiseRejectedResult).reason) };
+      }
+      return undefined;
+    },
     close,
   };
 }
@@ -101,6 +118,19 @@ function connectionError(error: unknown, label: string, source: string | undefin
               : pg.message;
   const from = source ? ` (from ${source})` : '';
   return new SmartemDbError('CONNECTION_FAILED', redactSecrets(`Cannot connect to ${label}${from}: ${reason}`, secrets), {
-    cause: error,
+    cause: scrubbedCopy(error, secrets),
   });
+}
+
+/**
+ * The driver's error as a cause that is safe to print (util.inspect shows a cause's message and
+ * its own fields, where a driver may keep the connection string).
+ */
+function scrubbedCopy(error: unknown, secrets: string[]): Error {
+  const pg = asPgError(error);
+  const copy = new Error(redactSecrets(pg.message, secrets));
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') Object.assign(copy, { code });
+  copy.stack = `${copy.name}: ${copy.message}`;
+  return copy;
 }

@@ -1,31 +1,53 @@
+// Everything smartem-db shows (messages, --json, logs, errors' causes) passes through here first:
+// a password must never appear, in any form a user might have typed it.
+
+const MASK = '***';
+
 /**
  * Replaces the password of a PostgreSQL connection string with `***`, so the string can be shown.
- * Strings that are not URLs are returned with any `password=...` keyword value masked.
+ * Strings that do not parse as URLs (a typo such as `postgres:/user:pw@host`) are masked too:
+ * anything that looks like credentials is, parsed or not.
  *
  * @example redactUrl('postgres://app:s3cret@db:5432/smartem') // 'postgres://app:***@db:5432/smartem'
  */
 export function redactUrl(url: string): string {
+  let shown = url;
   try {
     const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
+    if (parsed.password) parsed.password = MASK;
     for (const key of [...parsed.searchParams.keys()]) {
-      if (key.toLowerCase() === 'password') parsed.searchParams.set(key, '***');
+      if (key.toLowerCase() === 'password') parsed.searchParams.set(key, MASK);
     }
-    return parsed.toString();
+    shown = parsed.toString();
   } catch {
-    return url.replace(/(password\s*=\s*)\S+/gi, '$1***').replace(/(\/\/[^:/@\s]*:)[^@\s]*@/g, '$1***@');
+    // Not a URL: the patterns below still find the credentials.
   }
+  return redactCredentials(shown);
+}
+
+/**
+ * Masks whatever looks like credentials in free text: the password of `scheme://user:pw@host`
+ * (also with one slash or none, as typos have it), of `user:pw@host`, and `password=...` keyword
+ * values of connection strings.
+ *
+ * @example redactCredentials('Cannot connect to postgres:/app:pw@db/x') // 'Cannot connect to postgres:/app:***@db/x'
+ */
+export function redactCredentials(text: string): string {
+  return text
+    .replace(/\b([a-z][a-z0-9+.-]*:\/*[^\s:@/"'`]*:)[^\s"'`]*@/gi, `$1${MASK}@`)
+    .replace(/(^|[\s"'`(=,</])([^\s:@/"'`]+:)[^\s/"'`][^\s"'`]*@/g, `$1$2${MASK}@`)
+    .replace(/(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s&;'")]+)/gi, `$1${MASK}`);
 }
 
 /** Removes every given secret from a message (a driver may echo a connection string back). */
 export function redactSecrets(message: string, secrets: readonly string[]): string {
   let out = message;
   for (const secret of secrets) {
-    if (secret.length > 0) out = out.split(secret).join('***');
+    if (secret.length > 0) out = out.split(secret).join(MASK);
     const encoded = encodeURIComponent(secret);
-    if (encoded !== secret && encoded.length > 0) out = out.split(encoded).join('***');
+    if (encoded !== secret && encoded.length > 0) out = out.split(encoded).join(MASK);
   }
-  return out;
+  return redactCredentials(out);
 }
 
 /** The password inside a connection string, or undefined; used to scrub messages. */
@@ -33,13 +55,48 @@ export function passwordOf(url: string): string | undefined {
   try {
     const parsed = new URL(url);
     const pw = parsed.password || parsed.searchParams.get('password') || '';
-    return pw ? decodeURIComponent(pw) : undefined;
+    if (pw) return safeDecode(pw);
+    if (parsed.host) return undefined;
   } catch {
-    return undefined;
+    // fall through to the pattern
+  }
+  const loose = /^[a-z][a-z0-9+.-]*:\/*[^\s:@/]*:(\S*)@/i.exec(url) ?? /(?:^|\/)[^\s:@/]*:([^\s/]\S*)@/.exec(url);
+  return loose?.[1] ? safeDecode(loose[1]) : undefined;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 
-/** Masks password literals in SQL shown in an error (`ALTER ROLE app PASSWORD '...'`). */
+// A literal in any of PostgreSQL's quoting forms; an unterminated one (a query cut short by
+// track_activity_query_size) runs to the end of the text.
+const LITERAL = String.raw`(?:[EeUu]&?'(?:[^'\\]|\\[\s\S]|'')*(?:'|$)|'(?:[^']|'')*(?:'|$)|(\$[A-Za-z_]*\$)[\s\S]*?(?:\2|$))`;
+const PASSWORD_LITERAL = new RegExp(String.raw`(\bPASSWORD\s*(?:=\s*)?)${LITERAL}`, 'gi');
+
+/**
+ * Masks secrets in SQL shown in an error or a log line: password literals in every quoting form
+ * (`PASSWORD 'x'`, `E'x'`, `$$x$$`, `$tag$x$tag$`, `OPTIONS (password 'x')`), connection strings
+ * inside literals, and `password=` keyword values.
+ *
+ * @example redactSqlSecrets("ALTER ROLE app PASSWORD $$s3cret$$") // "ALTER ROLE app PASSWORD '***'"
+ */
 export function redactSqlSecrets(sql: string): string {
-  return sql.replace(/(PASSWORD\s+)('(?:[^']|'')*'|E'(?:[^'\\]|\\.|'')*')/gi, "$1'***'");
+  return redactCredentials(sql.replace(PASSWORD_LITERAL, `$1'${MASK}'`));
+}
+
+/**
+ * The start of a statement as shown in a message: secrets masked first, then the first line cut
+ * to `max` characters, so a cut never shows the beginning of a secret.
+ *
+ * @example excerpt("insert into t\nvalues (1);", 160) // 'insert into t ...'
+ */
+export function excerpt(sql: string, max = 160): string {
+  const safe = redactSqlSecrets(sql.trim());
+  const firstLine = safe.split('\n')[0]!.replace(/\s+/g, ' ');
+  const cut = firstLine.length > max ? firstLine.slice(0, max) : firstLine;
+  return cut.length < safe.length ? `${cut} ...` : cut;
 }

@@ -11,7 +11,24 @@ export interface DbSession {
   query<T extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** One or more statements without parameters, sent with the simple query protocol. */
   exec(text: string): Promise<void>;
+  /**
+   * Sends single statements in order without waiting for each answer (on a server, one round trip
+   * per batch) and reports the first that failed, with its error. After a failure, later queries
+   * may have run (and failed, in an aborted transaction) or not: the caller ends the transaction.
+   */
+  pipeline(queries: readonly PipelinedQuery[]): Promise<PipelineFailure | undefined>;
   close(): Promise<void>;
+}
+
+export interface PipelinedQuery {
+  text: string;
+  params?: readonly unknown[];
+}
+
+export interface PipelineFailure {
+  /** The index of the first query that failed. */
+  index: number;
+  error: unknown;
 }
 
 /** The fields of a PostgreSQL error that both drivers report (postgres.js and PGlite). */

@@ -11,12 +11,12 @@ import { SmartemDbError } from '../errors.js';
 import { redactUrl } from '../db/redact.js';
 
 /** A state to diff: the migrations folder replayed, the Drizzle model, or a live database URL. */
-export type DiffSource = 'migrations' | 'schema' | { url: string };
+export type DiffSource = 'migrations' | 'schema' | { url: string; source: string };
 
-export function parseDiffSource(text: string): DiffSource {
+export function parseDiffSource(text: string, source = 'the diff source'): DiffSource {
   if (text === 'migrations' || text === 'schema') return text;
-  if (/^postgres(ql)?:\/\//.test(text)) return { url: text };
-  throw new SmartemDbError('BAD_HINT', `"${redactUrl(text)}" is not a diff source: give migrations, schema, or a postgres:// URL.`);
+  if (/^postgres(ql)?:/i.test(text)) return { url: text, source };
+  throw new SmartemDbError('INVALID_ARGUMENT', `"${redactUrl(text)}" is not a diff source: give migrations, schema, or a postgres:// URL.`);
 }
 
 export interface SourceContext {
@@ -38,7 +38,7 @@ export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promi
     const models: Model[] = [];
     for (const source of sources) {
       if (typeof source !== 'string') {
-        const live = await openServerSession(source.url, { source: 'the diff source' });
+        const live = await openServerSession(source.url, { source: source.source });
         try {
           models.push(await introspect(live, exclude));
         } finally {

@@ -216,7 +216,7 @@ export interface ProofInput {
 export async function proveMigration({ session, folder, journal, id, files, want, have, exclude }: ProofInput): Promise<void> {
   const temp = mkdtempSync(join(tmpdir(), 'smartem-db-proof-'));
   try {
-    cpSync(folder.folder, temp, { recursive: true });
+    if (folder.migrations.length > 0) cpSync(folder.folder, temp, { recursive: true });
     mkdirSync(join(temp, id));
     writeFileSync(join(temp, id, 'up.sql'), files.up);
     writeFileSync(join(temp, id, 'down.sql'), files.down);
@@ -262,7 +262,7 @@ async function checkLiveMatches(live: DbSession, input: GenerateInput, replayed:
   const drift = modelDifferences(liveModel, replayed);
   if (drift.length) {
     throw new SmartemDbError(
-      'NOT_AT_HEAD',
+      'DRIFTED',
       `${live.label} has drifted from what its migrations produce (someone changed it by hand):\n${drift.map((d) => `  - ${d}`).join('\n')}\n` +
         'Generate from the migrations folder instead, or bring the database back in line first.',
     );

@@ -2,6 +2,7 @@ import { loadModule, parseSync } from 'libpg-query';
 import type { HazardKind } from '../render/render-op.js';
 import type { Migration } from '../migrations/migration-folder.js';
 import { splitStatements } from '../migrations/sql-split.js';
+import { transactionControlProblem } from '../migrations/script-statements.js';
 import { newContext, relationKey, statementHazards, type StatementHazard } from './statement-hazards.js';
 
 /** One hazard found in a migration, and whether a directive acknowledges it. */
@@ -38,7 +39,13 @@ export async function lintMigrations(migrations: readonly Migration[]): Promise<
   const errors: LintReport['errors'] = [];
   for (const m of migrations) {
     const ctx = newContext();
-    for (const statement of splitStatements(m.up.text)) {
+    const statements = splitStatements(m.up.text);
+    const control = transactionControlProblem(m.up, statements);
+    if (control) {
+      const line = Number(/:(\d+): statement/.exec(control)?.[1] ?? 0);
+      errors.push({ migration: m.id, file: m.up.file, line, message: control.slice(control.indexOf('statement ')) });
+    }
+    for (const statement of statements) {
       let parsed: { stmts?: { stmt: Record<string, unknown> }[] };
       try {
         parsed = parseSync(statement.sql);

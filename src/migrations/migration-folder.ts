@@ -37,19 +37,39 @@ export interface MigrationsFolder {
 
 const IGNORED = new Set(['meta']);
 
+export interface ReadFolderOptions {
+  /** Check the checksum manifest (default true). */
+  verify?: boolean;
+  /** A folder that does not exist reads as empty (generate, which creates it); otherwise it is an error. */
+  allowMissing?: boolean;
+  /** Where the folder's path came from, for messages ("--migrations", "SMARTEM_DB_MIGRATIONS (.env)"). */
+  source?: string;
+}
+
 /**
  * Reads every `YYYY_MM_DD_HHMM-NNN_description/` folder's up.sql (down.sql on demand), in apply
  * order (by number). With `verify` (the default) it also checks the folder's checksum manifest.
+ * A folder that does not exist, or is a file, is an error naming the path and where it came from.
  *
  * @example const { migrations } = readMigrationsFolder('drizzle'); migrations.at(-1)?.id
  */
-export function readMigrationsFolder(folder: string, options: { verify?: boolean } = {}): MigrationsFolder {
+export function readMigrationsFolder(folder: string, options: ReadFolderOptions = {}): MigrationsFolder {
   const shown = relative(process.cwd(), folder) || '.';
+  const from = options.source ? ` (from ${options.source})` : '';
   let dirents;
   try {
     dirents = readdirSync(folder, { withFileTypes: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { folder, shown, migrations: [] };
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && options.allowMissing) return { folder, shown, migrations: [] };
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new SmartemDbError(
+        'CONFIG_INVALID',
+        `The migrations folder ${folder}${from} ${code === 'ENOENT' ? 'does not exist' : 'is a file, not a folder'}. ` +
+          'Give the folder that holds the YYYY_MM_DD_HHMM-NNN_description/ migrations with --migrations (or the ' +
+          'migrationsFolder option, or SMARTEM_DB_MIGRATIONS).',
+      );
+    }
     throw error;
   }
   const migrations: Migration[] = [];
@@ -75,14 +95,38 @@ export function readMigrationsFolder(folder: string, options: { verify?: boolean
       );
     }
   }
+  if (migrations.length === 0) {
+    const foreign = foreignMigrations(folder, dirents.map((d) => d.name));
+    if (foreign) throw new SmartemDbError('CONFIG_INVALID', `${shown}${from}: ${foreign}`);
+  }
   const result = { folder, shown, migrations };
   if (options.verify !== false) verifyFolderManifest(result);
   return result;
 }
 
+/**
+ * A description of another tool's migrations found where smartem-db's were expected, or
+ * undefined: drizzle-kit's (meta/_journal.json and NNNN_name.sql), or plain .sql files.
+ */
+function foreignMigrations(folder: string, names: readonly string[]): string | undefined {
+  const sql = names.filter((n) => n.endsWith('.sql'));
+  const drizzleKit = names.includes('meta') && readIfExists(join(folder, 'meta', '_journal.json')) !== undefined;
+  if (!drizzleKit && sql.length === 0) return undefined;
+  const what = drizzleKit
+    ? `holds drizzle-kit's migrations (meta/_journal.json${sql.length ? `, ${sql.slice(0, 3).join(', ')}${sql.length > 3 ? ', ...' : ''}` : ''})`
+    : `holds .sql files (${sql.slice(0, 3).join(', ')}${sql.length > 3 ? ', ...' : ''}) but no smartem-db migration folders`;
+  return (
+    `${what}. smartem-db keeps each migration as a folder YYYY_MM_DD_HHMM-NNN_description/ with up.sql and down.sql, ` +
+    'so it has nothing to run here. Point --migrations at smartem-db\'s folder (by default the SmartEM migrations ' +
+    'bundled with the package). To bring a schema that drizzle-kit built over, keep drizzle-kit\'s folder where it is, ' +
+    'write the current schema as smartem-db\'s first migration (`smartem-db generate -m baseline` from the Drizzle model) and ' +
+    '`smartem-db stamp` it on databases that already have it.'
+  );
+}
+
 function readMigration(folder: string, shown: string, id: string, number: number, description: string): Migration {
   const dir = join(folder, id);
-  const upText = readIfExists(join(dir, 'up.sql'));
+  const upText = readIfExists(join(dir, 'up.sql'), join(shown, id, 'up.sql'));
   if (upText === undefined) {
     throw new SmartemDbError('MIGRATIONS_FOLDER_INVALID', `${join(shown, id)}/up.sql is missing.`);
   }
@@ -106,7 +150,7 @@ function readMigration(folder: string, shown: string, id: string, number: number
     up: { file: join(shown, id, 'up.sql'), text: upText, transactional: upHeader.transactional },
     get down() {
       if (down === null) {
-        const text = readIfExists(join(dir, 'down.sql'));
+        const text = readIfExists(join(dir, 'down.sql'), join(shown, id, 'down.sql'));
         down = text === undefined ? undefined : { file: join(shown, id, 'down.sql'), text, transactional: header('down.sql', text).transactional };
       }
       return down;
@@ -138,12 +182,48 @@ export function rehashMigrationsFolder(folder: string): string {
   return join(folder, MANIFEST_FILE);
 }
 
-/** A file's text, or undefined when it does not exist (one open, no separate stat). */
-function readIfExists(path: string): string | undefined {
+/**
+ * A file's text, or undefined when it does not exist (one open, no separate stat). A file that is
+ * not valid UTF-8 is refused, naming the byte: decoding would silently replace it, and the
+ * checksum of the replaced text would not see a later change of that byte.
+ */
+export function readIfExists(path: string, shown = path): string | undefined {
+  let bytes: Buffer;
   try {
-    return readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8Byte(bytes);
+    const line = bytes.subarray(0, offset).reduce((n, b) => (b === 10 ? n + 1 : n), 1);
+    throw new SmartemDbError(
+      'MIGRATIONS_FOLDER_INVALID',
+      `${shown} is not valid UTF-8: byte ${offset} (line ${line}) is 0x${bytes[offset]!.toString(16).padStart(2, '0')}. ` +
+        'Save the file as UTF-8 (PostgreSQL reads migrations as UTF-8 text).',
+    );
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The offset of the first byte that does not belong to a well-formed UTF-8 sequence. */
+export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0) return i;
+    for (let k = 1; k < length; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+    }
+    const second = bytes[i + 1] ?? 0;
+    if ((b === 0xe0 && second < 0xa0) || (b === 0xed && second > 0x9f) || (b === 0xf0 && second < 0x90) || (b === 0xf4 && second > 0x8f)) return i;
+    i += length;
+  }
+  return bytes.length;
 }

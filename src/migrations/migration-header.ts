@@ -8,30 +8,63 @@ export interface MigrationHeader {
 
 export class HeaderError extends Error {}
 
+const KEYS = ['parent', 'transaction'] as const;
+
 /**
  * Reads the `-- key: value` lines at the top of a migration script (before its first statement).
- * Known keys: `parent` (an id, or `none`) and `transaction` (`yes` or `no`).
+ * Known keys: `parent` (an id, or `none`) and `transaction` (`yes` or `no`). Other comments are
+ * free text, but a line that looks like a header line with a misspelt or malformed key
+ * (`-- transacton: no`, `-- transaction no`) is an error naming its line: ignoring it would run
+ * the script in a transaction it was written to avoid.
  *
  * @example parseHeader('-- parent: none\n-- transaction: no\ncreate index concurrently ...')
  *   // { parent: null, transactional: false }
  */
 export function parseHeader(text: string): MigrationHeader {
   const header: MigrationHeader = { parent: undefined, transactional: true };
-  for (const line of text.split('\n')) {
+  const seen = new Set<string>();
+  const lines = text.split('\n');
+  for (const [i, line] of lines.entries()) {
     const trimmed = line.trim();
     if (trimmed === '') continue;
     if (!trimmed.startsWith('--')) break;
-    const match = /^--\s*([a-z-]+)\s*:\s*(.*?)\s*$/i.exec(trimmed);
-    if (!match) continue;
-    const key = match[1]!.toLowerCase();
+    const at = `line ${i + 1}`;
+    const match = /^--\s*([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$/.exec(trimmed);
+    const key = match?.[1]!.toLowerCase();
+    if (!match || !KEYS.includes(key as (typeof KEYS)[number])) {
+      // A header line without its colon has exactly a key and a value ("-- transaction no").
+      const word = (match ? match[1] : /^--\s*([A-Za-z][\w-]*)\s*=?\s*\S+$/.exec(trimmed)?.[1])?.toLowerCase();
+      const meant = word === undefined ? undefined : KEYS.find((k) => k === word || (word.length >= 4 && editDistance(word, k) <= 2));
+      if (meant && !(match && word === meant)) {
+        throw new HeaderError(
+          `${at}: "${trimmed}" is not a header line smartem-db understands; did you mean "-- ${meant}: ${meant === 'transaction' ? 'yes|no' : '<id>|none'}"?`,
+        );
+      }
+      continue;
+    }
+    if (seen.has(key!)) throw new HeaderError(`${at}: "-- ${key}:" is given twice`);
+    seen.add(key!);
     const value = match[2]!;
     if (key === 'parent') header.parent = value === 'none' || value === '' ? null : value;
     if (key === 'transaction') {
-      if (!/^(yes|no)$/i.test(value)) throw new HeaderError(`"-- transaction: ${value}" must be "yes" or "no"`);
+      if (!/^(yes|no)$/i.test(value)) throw new HeaderError(`${at}: "-- transaction: ${value}" must be "yes" or "no"`);
       header.transactional = value.toLowerCase() === 'yes';
     }
   }
   return header;
+}
+
+/** Levenshtein distance, for "did you mean" on short words. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /** The header smartem-db writes at the top of a new up.sql (and down.sql). */

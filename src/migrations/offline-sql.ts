@@ -1,7 +1,7 @@
-import { journalDdl, journalName, type JournalRef } from './journal.js';
+import { forgetSql, journalDdl, recordAppliedSql, type JournalRef } from './journal.js';
 import type { Migration } from './migration-folder.js';
-import { quoteLiteral } from '../model/quote.js';
-import { splitStatements, terminate } from './sql-split.js';
+import { scriptStatements } from './script-statements.js';
+import { terminate } from './sql-split.js';
 
 /**
  * The SQL an upgrade or rollback would run, as one script for a DBA to review or run by hand
@@ -20,7 +20,6 @@ export function renderOfflineSql(
     '',
   ];
   if (direction === 'up') out.push(journalDdl(ref), '');
-  const table = journalName(ref);
   for (const m of migrations) {
     const script = direction === 'up' ? m.up : m.down;
     out.push(`-- ${direction === 'up' ? 'Applying' : 'Rolling back'} ${m.id} (${script?.file ?? 'no down.sql'})`);
@@ -28,11 +27,8 @@ export function renderOfflineSql(
       out.push(`-- ERROR: ${m.id} has no down.sql; it cannot be rolled back.`, '');
       continue;
     }
-    const statements = splitStatements(script.text);
-    const record =
-      direction === 'up'
-        ? `INSERT INTO ${table} (id, checksum, status, statements_done, statements_total) VALUES (${quoteLiteral(m.id)}, ${quoteLiteral(m.checksum)}, 'applied', ${statements.length}, ${statements.length});`
-        : `DELETE FROM ${table} WHERE id = ${quoteLiteral(m.id)};`;
+    const statements = scriptStatements(script);
+    const record = direction === 'up' ? recordAppliedSql(ref, m.id, m.checksum, statements.length) : forgetSql(ref, m.id);
     if (script.transactional) {
       out.push('BEGIN;', `SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)};`, ...statements.map((s) => terminate(s.sql)), record, 'COMMIT;', '');
     } else {

@@ -1,156 +1,201 @@
-import { redactSqlSecrets } from '../db/redact.js';
-import { asPgError, sqlStateOf, type DbSession } from '../db/session.js';
-import { MigrationFailedError } from '../errors.js';
-import { journalName, type JournalRef } from './journal.js';
+import { excerpt } from '../db/redact.js';
+import { asPgError, sqlStateOf, type DbSession, type PipelinedQuery } from '../db/session.js';
+import { MigrationFailedError, SmartemDbError } from '../errors.js';
+import {
+  forgetQuery,
+  journalLabel,
+  recordAppliedQuery,
+  recordFailed,
+  recordFinished,
+  recordProgress,
+  recordProgressSql,
+  recordRunning,
+  type JournalRef,
+} from './journal.js';
+import type { Logger } from './logger.js';
 import type { Migration, MigrationScript } from './migration-folder.js';
+import { recoverInterruptedStatement } from './resume-statement.js';
+import { StatementsChecksum } from './statements-checksum.js';
+import { opensTransaction, runsAlone, transactionControl } from './statement-kind.js';
 import { doneStatements } from './upgrade-plan.js';
-import { joinStatements, splitStatements, type SqlStatement } from './sql-split.js';
+import type { SqlStatement } from './sql-split.js';
 
 export interface ScriptRun {
   session: DbSession;
   journal: JournalRef;
   migration: Migration;
   direction: 'up' | 'down';
+  /** The script's statements, split once by the caller (which also checked them). */
+  statements: SqlStatement[];
   lockTimeoutMs: number;
   /** For a resumed no-transaction migration: statements already done. */
   resumeAfterStatement?: number;
+  /** Whether an earlier run of this no-transaction migration stopped midway. */
+  resuming?: boolean;
+  logger?: Logger;
 }
 
 /**
  * Runs up.sql or down.sql of one migration and records it in the journal.
  *
  * A transactional script runs with its journal change in one transaction with `lock_timeout`
- * set: if any statement fails, nothing of it remains. A no-transaction script runs statement by
- * statement, and the journal row is updated after each one, so that if it fails or the process
- * dies midway the journal says exactly how far it got.
+ * set: if any statement fails, nothing of it remains. It is sent as one pipeline (one round trip
+ * per batch of statements, each statement its own query), so it runs exactly once and a failure
+ * names its statement without running anything again.
+ *
+ * A no-transaction script runs statement by statement, each committed together with the journal's
+ * count of statements done, so that if it fails or the process dies midway the journal says
+ * exactly how far it got. Statements PostgreSQL refuses in a transaction block (CREATE INDEX
+ * CONCURRENTLY) run on their own; resuming finds out what happened to the one interrupted.
  */
 export async function runScript(run: ScriptRun): Promise<{ durationMs: number; statements: number }> {
-  const script = run.direction === 'up' ? run.migration.up : run.migration.down!;
-  const statements = splitStatements(script.text);
+  const script = scriptOf(run);
   const started = performance.now();
-  if (script.transactional) await runInTransaction(run, script, statements);
-  else await runStatementByStatement(run, script, statements, started);
-  return { durationMs: Math.round(performance.now() - started), statements: statements.length };
+  if (script.transactional) await runInTransaction(run, script);
+  else await runStatementByStatement(run, script, started);
+  return { durationMs: Math.round(performance.now() - started), statements: run.statements.length };
 }
 
-async function runInTransaction(run: ScriptRun, script: MigrationScript, statements: SqlStatement[]): Promise<void> {
-  const { session, migration } = run;
-  const started = performance.now();
-  const begin = `BEGIN; SET LOCAL lock_timeout = ${Math.trunc(run.lockTimeoutMs)}`;
-  await session.exec(begin);
-  try {
-    // One round trip for the whole script: a migration of hundreds of statements over a slow
-    // network would otherwise spend most of its time waiting.
-    if (statements.length > 0) await session.exec(joinStatements(statements.map((s) => s.sql)));
-    if (run.direction === 'up') {
-      await session.query(
-        `INSERT INTO ${journalName(run.journal)} (id, checksum, status, execution_ms, statements_done, statements_total) VALUES ($1, $2, 'applied', $3, $4, $4)`,
-        [migration.id, migration.checksum, Math.round(performance.now() - started), statements.length],
-      );
-    } else {
-      await session.query(`DELETE FROM ${journalName(run.journal)} WHERE id = $1`, [migration.id]);
-    }
-    await session.exec('COMMIT');
-  } catch (error) {
-    await session.exec('ROLLBACK').catch(() => {});
-    if (error instanceof MigrationFailedError || statements.length === 0) throw error;
-    throw await locateFailure(run, script, statements, begin, error);
-  }
+export function scriptOf(run: Pick<ScriptRun, 'migration' | 'direction'>): MigrationScript {
+  return run.direction === 'up' ? run.migration.up : run.migration.down!;
 }
 
-/**
- * Finds which statement of a failed transactional script failed, by running it again one
- * statement at a time in a transaction that is always rolled back. Only the failure path pays
- * for this; if the failure does not happen again (a lock timeout, say), the first error is
- * reported without a statement.
- */
-async function locateFailure(run: ScriptRun, script: MigrationScript, statements: SqlStatement[], begin: string, first: unknown) {
+async function runInTransaction(run: ScriptRun, script: MigrationScript): Promise<void> {
+  const { session, migration, statements } = run;
+  const record =
+    run.direction === 'up'
+      ? recordAppliedQuery(run.journal, migration.id, migration.checksum, statements.length)
+      : forgetQuery(run.journal, migration.id);
+  const queries: PipelinedQuery[] = [
+    { text: 'BEGIN' },
+    { text: `SET LOCAL lock_timeout = ${Math.trunc(run.lockTimeoutMs)}` },
+    ...statements.map((s) => ({ text: s.sql })),
+    record,
+    // COMMIT of a transaction that failed rolls it back; the ROLLBACK below is for a pipeline cut short.
+    { text: 'COMMIT' },
+  ];
+  const failed = await session.pipeline(queries);
+  if (!failed) return;
+  await session.exec('ROLLBACK').catch(() => {});
   const consequence = "The database is unchanged: the migration's transaction was rolled back.";
-  const { session } = run;
-  try {
-    await session.exec(begin);
-    for (const [k, statement] of statements.entries()) {
-      try {
-        await session.exec(statement.sql);
-      } catch (error) {
-        return failure(run, script, statements, k, error, consequence);
-      }
-    }
-  } finally {
-    await session.exec('ROLLBACK').catch(() => {});
-  }
-  const pg = asPgError(first);
-  return new MigrationFailedError(
-    `Migration ${run.migration.id} failed in ${script.file}: ${pg.message}${sqlStateOf(first) ? ` [SQLSTATE ${sqlStateOf(first)}]` : ''}\n` +
-      `(Run again one statement at a time, it did not fail, so the statement is not known.)\n${consequence}`,
-    run.migration.id,
+  const k = failed.index - 2;
+  if (k >= 0 && k < statements.length) throw failure(run, script, k, failed.error, consequence);
+  const pg = asPgError(failed.error);
+  const what = k < 0 ? 'starting its transaction' : k === statements.length ? `recording it in ${journalLabel(run.journal)}` : 'committing';
+  throw new MigrationFailedError(
+    `Migration ${migration.id} failed while ${what}: ${pg.message}${stateSuffix(failed.error)}\n${consequence}`,
+    migration.id,
     script.file,
     0,
     0,
-    sqlStateOf(first),
-    { cause: first },
+    sqlStateOf(failed.error),
+    { cause: failed.error },
   );
 }
 
-async function runStatementByStatement(
-  run: ScriptRun,
-  script: MigrationScript,
-  statements: SqlStatement[],
-  started: number,
-): Promise<void> {
-  const { session, migration } = run;
-  const table = journalName(run.journal);
+async function runStatementByStatement(run: ScriptRun, script: MigrationScript, started: number): Promise<void> {
+  const { session, migration, statements, journal } = run;
   const from = run.direction === 'up' ? (run.resumeAfterStatement ?? 0) : 0;
-  await session.query(
-    `INSERT INTO ${table} (id, checksum, status, statements_done, statements_total, direction, error) VALUES ($1, $2, 'running', $3, $4, $5, NULL)
-     ON CONFLICT (id) DO UPDATE SET status = 'running', statements_done = $3, statements_total = $4, direction = $5, error = NULL`,
-    [migration.id, migration.checksum, from, statements.length, run.direction],
-  );
+  const checksum = new StatementsChecksum();
+  for (const s of statements.slice(0, from)) checksum.add(s.sql);
+  await recordRunning(session, journal, {
+    id: migration.id,
+    checksum: migration.checksum,
+    done: from,
+    total: statements.length,
+    direction: run.direction,
+    doneChecksum: checksum.value(),
+  });
   await session.exec(`SET lock_timeout = ${Math.trunc(run.lockTimeoutMs)}`);
+  // Statements between a BEGIN and a COMMIT of the script's own commit with that block; the
+  // journal's count follows them inside it. `committed` is what the journal says after a failure.
+  let inBlock = false;
+  let committed = from;
   try {
     for (let k = from; k < statements.length; k++) {
+      const statement = statements[k]!;
+      checksum.add(statement.sql);
+      const progress = recordProgressSql(journal, migration.id, k + 1, checksum.value());
       try {
-        await session.exec(statements[k]!.sql);
+        if (k === from && run.resuming && (await recoverInterruptedStatement(session, statement.sql, k, run.logger)) === 'done') {
+          await recordProgress(session, journal, migration.id, k + 1, checksum.value());
+          committed = k + 1;
+          continue;
+        }
+        const control = transactionControl(statement.sql);
+        if (control) {
+          await session.exec(statement.sql);
+          inBlock = opensTransaction(control);
+          await session.exec(progress);
+          if (!inBlock) committed = k + 1;
+        } else if (inBlock) {
+          await runQueries(session, [{ text: statement.sql }, { text: progress }]);
+        } else if (runsAlone(statement.sql)) {
+          await session.exec(statement.sql);
+          await session.exec(progress);
+          committed = k + 1;
+        } else {
+          await runWithProgress(session, statement.sql, progress);
+          committed = k + 1;
+        }
       } catch (error) {
+        if (inBlock) await session.exec('ROLLBACK').catch(() => {});
         const note =
-          `This migration runs without a transaction: of ${run.direction}.sql, ${doneStatements(k)} and stays so; ` +
-          `and ${run.journal.schema}.${run.journal.table} marks ${migration.id} failed at statement ${k + 1}. Run \`smartem-db status\` for how to recover.`;
-        const err = failure(run, script, statements, k, error, note);
-        await session.query(`UPDATE ${table} SET status = 'failed', error = $2 WHERE id = $1`, [
-          migration.id,
-          `${script.file}:${err.line}: ${asPgError(error).message}`,
-        ]);
+          `This migration runs without a transaction: of ${run.direction}.sql, ${doneStatements(committed)} and stays so; ` +
+          `and ${journalLabel(journal)} marks ${migration.id} failed at statement ${committed + 1}. Run \`smartem-db status\` for how to recover.`;
+        const err = failure(run, script, k, error, note);
+        await recordFailed(session, journal, migration.id, `${script.file}:${err.line}: ${excerpt(asPgError(error).message, 500)}`);
         throw err;
       }
-      await session.query(`UPDATE ${table} SET statements_done = $2 WHERE id = $1`, [migration.id, k + 1]);
     }
-    if (run.direction === 'up') {
-      await session.query(`UPDATE ${table} SET status = 'applied', direction = 'up', applied_at = now(), execution_ms = $2 WHERE id = $1`, [
-        migration.id,
-        Math.round(performance.now() - started),
-      ]);
-    } else {
-      await session.query(`DELETE FROM ${table} WHERE id = $1`, [migration.id]);
+    if (inBlock) {
+      throw new SmartemDbError(
+        'MIGRATION_FAILED',
+        `${script.file} opens a transaction (BEGIN) that it never ends; add COMMIT at the end. Its last statements were not committed.`,
+      );
     }
+    await recordFinished(session, journal, migration.id, run.direction, Math.round(performance.now() - started));
   } finally {
+    if (inBlock) await session.exec('ROLLBACK').catch(() => {});
     await session.exec('RESET lock_timeout').catch(() => {});
   }
 }
 
-function failure(
-  run: ScriptRun,
-  script: MigrationScript,
-  statements: SqlStatement[],
-  k: number,
-  error: unknown,
-  consequence: string,
-): MigrationFailedError {
+/**
+ * One statement and its journal progress in one short transaction, one round trip. A statement
+ * PostgreSQL refuses inside a transaction block that runsAlone() did not foresee is run again on
+ * its own (its first attempt was rolled back).
+ */
+async function runWithProgress(session: DbSession, sql: string, progress: string): Promise<void> {
+  const failed = await session.pipeline([{ text: 'BEGIN' }, { text: sql }, { text: progress }, { text: 'COMMIT' }]);
+  if (!failed) return;
+  await session.exec('ROLLBACK').catch(() => {});
+  const state = sqlStateOf(failed.error);
+  if (failed.index === 1 && (state === '25001' || state === '2D000')) {
+    await session.exec(sql);
+    await session.exec(progress);
+    return;
+  }
+  throw failed.error;
+}
+
+async function runQueries(session: DbSession, queries: PipelinedQuery[]): Promise<void> {
+  const failed = await session.pipeline(queries);
+  if (failed) throw failed.error;
+}
+
+function stateSuffix(error: unknown): string {
+  const state = sqlStateOf(error);
+  return state ? ` [SQLSTATE ${state}]` : '';
+}
+
+function failure(run: ScriptRun, script: MigrationScript, k: number, error: unknown, consequence: string): MigrationFailedError {
+  const statements = run.statements;
   const statement = statements[k]!;
   const pg = asPgError(error);
   const position = Number(pg.position ?? 0);
   const line = position > 0 ? statement.line + countNewlines(statement.sql.slice(0, position - 1)) : statement.line;
   const state = sqlStateOf(error);
-  const excerpt = redactSqlSecrets(statement.sql.split('\n')[0]!.slice(0, 160));
   const extra = [
     pg.detail ? `Detail: ${pg.detail}` : '',
     pg.hint ? `Hint: ${pg.hint}` : '',
@@ -159,9 +204,8 @@ function failure(
       : '',
   ].filter(Boolean);
   const message =
-    `Migration ${run.migration.id} failed at ${script.file}:${line} (statement ${k + 1} of ${statements.length}: ${excerpt}${
-      statement.sql.length > excerpt.length ? ' ...' : ''
-    }): ${pg.message}${state ? ` [SQLSTATE ${state}]` : ''}\n${extra.map((e) => `${e}\n`).join('')}${consequence}`;
+    `Migration ${run.migration.id} failed at ${script.file}:${line} (statement ${k + 1} of ${statements.length}: ${excerpt(statement.sql)}): ` +
+    `${pg.message}${stateSuffix(error)}\n${extra.map((e) => `${e}\n`).join('')}${consequence}`;
   return new MigrationFailedError(message, run.migration.id, script.file, k + 1, line, state, { cause: error });
 }
 

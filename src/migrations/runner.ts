@@ -2,10 +2,12 @@ import { join } from 'node:path';
 import type { DbSession } from '../db/session.js';
 import { SmartemDbError } from '../errors.js';
 import { acquireMigrationLock, releaseMigrationLock } from './advisory-lock.js';
-import { ensureJournal, journalName, readJournal, type JournalRef, type JournalRow } from './journal.js';
+import { withTransaction } from '../db/transaction.js';
+import { ensureJournal, readJournal, stampJournal, type JournalRef, type JournalRow } from './journal.js';
 import type { Logger } from './logger.js';
 import { verifyFolderManifest, type Migration, type MigrationsFolder } from './migration-folder.js';
 import { runScript } from './run-script.js';
+import { scriptStatements } from './script-statements.js';
 import { pickRevert, resolveMigration, resolveUpgradeTarget, type RollbackTarget } from './targets.js';
 import { planUpgrade, unfinishedError, verifyApplied } from './upgrade-plan.js';
 
@@ -66,10 +68,19 @@ export async function upgrade(ctx: RunnerContext, target: UpgradeTarget = {}): P
     const ran: AppliedMigration[] = [];
     const total = plan.pending.length;
     const started = performance.now();
-    for (const [i, { migration, resumeAfterStatement }] of plan.pending.entries()) {
-      const resumed = resumeAfterStatement > 0 ? ` (resuming after statement ${resumeAfterStatement})` : '';
+    // Every script is split and checked before the first one runs.
+    const scripts = plan.pending.map((p) => scriptStatements(p.migration.up));
+    for (const [i, { migration, resumeAfterStatement, resuming }] of plan.pending.entries()) {
+      const resumed = resuming ? ` (resuming at statement ${resumeAfterStatement + 1})` : '';
       ctx.logger?.info(`[${i + 1}/${total}] Applying ${migration.id}${resumed} ...`);
-      const result = await runScript({ ...runOptions(ctx), migration, direction: 'up', resumeAfterStatement });
+      const result = await runScript({
+        ...runOptions(ctx),
+        migration,
+        direction: 'up',
+        statements: scripts[i]!,
+        resumeAfterStatement,
+        resuming,
+      });
       ran.push({ id: migration.id, direction: 'up', ...result });
       ctx.logger?.info(
         `[${i + 1}/${total}] Applied ${migration.id} in ${result.durationMs} ms (${elapsed(started)} elapsed).`,
@@ -103,9 +114,10 @@ export async function downgrade(ctx: RunnerContext, target: RollbackTarget): Pro
     }
     const ran: AppliedMigration[] = [];
     const started = performance.now();
+    const scripts = revert.map((m) => scriptStatements(m.down!));
     for (const [i, m] of revert.entries()) {
       ctx.logger?.info(`[${i + 1}/${revert.length}] Rolling back ${m.id} ...`);
-      const result = await runScript({ ...runOptions(ctx), migration: m, direction: 'down' });
+      const result = await runScript({ ...runOptions(ctx), migration: m, direction: 'down', statements: scripts[i]! });
       ran.push({ id: m.id, direction: 'down', ...result });
       ctx.logger?.info(`[${i + 1}/${revert.length}] Rolled back ${m.id} in ${result.durationMs} ms (${elapsed(started)} elapsed).`);
     }
@@ -123,28 +135,8 @@ export async function stamp(ctx: RunnerContext, to: string): Promise<RunResult> 
   const { session, folder, journal: ref } = ctx;
   const target = resolveMigration(folder.migrations, to);
   return withLock(ctx, async () => {
-    await ensureJournal(session, ref);
     const keep = folder.migrations.filter((m) => target !== null && m.number <= target.number);
-    const keepIds = keep.map((m) => m.id);
-    await session.exec('BEGIN');
-    try {
-      // Ids travel as JSON: both drivers pass a string parameter the same way.
-      await session.query(`DELETE FROM ${journalName(ref)} WHERE id NOT IN (SELECT jsonb_array_elements_text($1::text::jsonb))`, [
-        JSON.stringify(keepIds),
-      ]);
-      for (const m of keep) {
-        await session.query(
-          `INSERT INTO ${journalName(ref)} (id, checksum, status, stamped, statements_done, statements_total) VALUES ($1, $2, 'applied', true, 0, 0)
-           ON CONFLICT (id) DO UPDATE SET status = 'applied', direction = 'up', error = NULL, checksum = EXCLUDED.checksum,
-             stamped = ${journalName(ref)}.stamped OR ${journalName(ref)}.status <> 'applied'`,
-          [m.id, m.checksum],
-        );
-      }
-      await session.exec('COMMIT');
-    } catch (error) {
-      await session.exec('ROLLBACK').catch(() => {});
-      throw error;
-    }
+    await withTransaction(session, () => stampJournal(session, ref, keep));
     ctx.logger?.info(`Stamped ${session.label} at ${target?.id ?? 'base'}; no migration was run.`);
     return { ran: [], head: target?.id ?? null, database: session.label };
   });
@@ -169,7 +161,7 @@ async function withLock<T>(ctx: RunnerContext, work: () => Promise<T>): Promise<
 }
 
 function runOptions(ctx: RunnerContext) {
-  return { session: ctx.session, journal: ctx.journal, lockTimeoutMs: ctx.lockTimeoutMs };
+  return { session: ctx.session, journal: ctx.journal, lockTimeoutMs: ctx.lockTimeoutMs, logger: ctx.logger };
 }
 
 export function appliedIds(rows: readonly JournalRow[]): Set<string> {

@@ -2,9 +2,16 @@ import { join } from 'node:path';
 import type { DbSession } from '../db/session.js';
 import { readJournal, type JournalRef, type JournalRow } from './journal.js';
 import { verifyFolderManifest, type MigrationsFolder } from './migration-folder.js';
-import { unfinishedError } from './upgrade-plan.js';
+import { invalidIndexes, invalidIndexProblem, type InvalidIndex } from '../catalog/invalid-indexes.js';
+import { migrationLockHolder } from './advisory-lock.js';
+import { unfinishedEditProblem, unfinishedError } from './upgrade-plan.js';
 
-export type MigrationState = 'applied' | 'pending' | 'failed' | 'running' | 'missing';
+/**
+ * `running`: a no-transaction migration another process is applying right now (it holds the
+ * migration lock); `interrupted`: one whose process died midway; `failed`: one that stopped at a
+ * failing statement.
+ */
+export type MigrationState = 'applied' | 'pending' | 'failed' | 'running' | 'interrupted' | 'missing';
 
 export interface MigrationStatus {
   id: string;
@@ -30,6 +37,15 @@ export interface StatusReport {
   pending: number;
   /** Each problem with what to do about it; empty when the database and the folder agree. */
   problems: string[];
+  /** Who is applying migrations right now (a no-transaction migration in progress), if anyone. */
+  runningNow: string | null;
+}
+
+/** What status reads from the database besides the journal. */
+export interface StatusContext {
+  /** The holder of the migration lock, when a journal row says a migration is running. */
+  lockHolder?: string;
+  invalidIndexes?: readonly InvalidIndex[];
 }
 
 /**
@@ -39,10 +55,18 @@ export interface StatusReport {
  */
 export async function readStatus(session: DbSession, folder: MigrationsFolder, ref: JournalRef): Promise<StatusReport> {
   const rows = (await readJournal(session, ref)) ?? [];
-  return describeStatus(session.label, folder, ref, rows);
+  const lockHolder = rows.some((r) => r.status === 'running') ? await migrationLockHolder(session, ref) : undefined;
+  const indexes = await invalidIndexes(session, [ref.schema]);
+  return describeStatus(session.label, folder, ref, rows, { lockHolder, invalidIndexes: indexes });
 }
 
-export function describeStatus(database: string, folder: MigrationsFolder, ref: JournalRef, rows: readonly JournalRow[]): StatusReport {
+export function describeStatus(
+  database: string,
+  folder: MigrationsFolder,
+  ref: JournalRef,
+  rows: readonly JournalRow[],
+  context: StatusContext = {},
+): StatusReport {
   const byId = new Map(rows.map((r) => [r.id, r]));
   const onDisk = new Set(folder.migrations.map((m) => m.id));
   const problems: string[] = [];
@@ -55,13 +79,18 @@ export function describeStatus(database: string, folder: MigrationsFolder, ref: 
     const row = byId.get(m.id);
     if (!row) return { id: m.id, state: 'pending' };
     const checksumMatches = row.checksum === m.checksum;
+    const live = row.status === 'running' && context.lockHolder !== undefined;
     if (!checksumMatches) {
-      problems.push(`${m.up.file} was edited after it was applied (journal ${row.checksum}, file ${m.checksum}); revert the edit.`);
+      const problem =
+        row.status === 'applied'
+          ? `${m.up.file} was edited after it was applied (journal ${row.checksum}, file ${m.checksum}); revert the edit.`
+          : unfinishedEditProblem(m, row);
+      if (problem) problems.push(problem);
     }
-    if (row.status !== 'applied') problems.push(unfinishedError(row, ref).message);
+    if (row.status !== 'applied' && !live) problems.push(unfinishedError(row, ref).message);
     return {
       id: m.id,
-      state: row.status,
+      state: row.status === 'running' ? (live ? 'running' : 'interrupted') : row.status,
       appliedAt: row.appliedAt,
       executionMs: row.executionMs,
       stamped: row.stamped,
@@ -80,6 +109,14 @@ export function describeStatus(database: string, folder: MigrationsFolder, ref: 
   const last = applied.at(-1);
   const late = last ? folder.migrations.filter((m) => !byId.has(m.id) && m.number < last.number) : [];
   for (const m of late) problems.push(`${m.id} is pending but sorts before the applied ${last!.id} (out of order).`);
+  const running = rows.find((r) => r.status === 'running');
+  const runningNow =
+    running && context.lockHolder !== undefined
+      ? `${running.id} is being applied now (${running.direction === 'down' ? 'rolled back' : 'applied'} statement by statement, ` +
+        `${running.statementsDone} of ${running.statementsTotal} done) by ${context.lockHolder}.`
+      : null;
+  // A concurrent build in progress has an invalid index until it finishes: not a problem then.
+  if (!runningNow) for (const index of context.invalidIndexes ?? []) problems.push(invalidIndexProblem(index));
   return {
     database,
     journal: `${ref.schema}.${ref.table}`,
@@ -88,5 +125,6 @@ export function describeStatus(database: string, folder: MigrationsFolder, ref: 
     migrations,
     pending: migrations.filter((m) => m.state === 'pending').length,
     problems,
+    runningNow,
   };
 }

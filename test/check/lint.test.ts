@@ -33,6 +33,17 @@ async function lintOne(up: string) {
 }
 
 describe('the hazard lint', () => {
+  it('fails a transactional migration that ends its own transaction, naming the line; a no-transaction one may', async () => {
+    const { report } = await lintOne('create table b (id int);\ncommit;');
+    expect(report.ok).toBe(false);
+    expect(report.errors).toEqual([
+      expect.objectContaining({ migration: migrationId(2, 'change'), line: 5, message: expect.stringMatching(/^statement 2 is COMMIT, but this script runs in a transaction/) }),
+    ]);
+    const folder = writeMigrations([base, { name: 'change', transaction: false, up: 'begin;\ncreate table b (id int);\ncommit;' }]);
+    const free = await lint({ migrationsFolder: folder, all: true, env: {} });
+    expect(free.errors.map((e) => e.message)).toEqual([]);
+  });
+
   it.each(flagged)('flags %s: %s', async (kind, up, text) => {
     const { report, change } = await lintOne(up);
     expect(report.ok).toBe(false);

@@ -219,7 +219,7 @@ describe('generate()', () => {
     await query(db.url, 'create index by_hand on grid (name)');
     p.setSchema(v1);
     const drifted = await failureOf(generate({ ...p.options, name: 'x', fromDb: db.url, allowDataLoss: true }));
-    expect(drifted).toMatchObject({ code: 'NOT_AT_HEAD' });
+    expect(drifted).toMatchObject({ code: 'DRIFTED' });
     expect(drifted.message).toContain('index by_hand on public.grid: present, expected absent');
   });
 
@@ -231,5 +231,19 @@ describe('generate()', () => {
     expect((await catalogFingerprint(db.url, ['smartem_db'])).length).toBeGreaterThan(0);
     expect((await inspect(p.options)).schemas).toEqual(['public']);
     expect((await generate({ ...p.options, name: 'none', fromDb: db.url })).id).toBeNull();
+  });
+
+  it('refuses names drizzle-kit cannot render (a double quote, a semicolon), naming the object, and writes nothing', async () => {
+    for (const [source, named] of [
+      [`${HEADER}export const t = pgTable('t', { c: integer('col"quote') });`, 'column "col"quote" (of table "t") has a double quote (")'],
+      [`${HEADER}export const t = pgTable('t', { d: varchar('d') }, (t) => [index('ix "weird" ;').on(t.d)]);`, 'index "ix "weird" ;" (of table "t") has a double quote (")'],
+      [`${HEADER}export const t = pgTable('t', { d: varchar('d') }, (t) => [index('ix;weird').on(t.d)]);`, 'index "ix;weird" (of table "t") has a semicolon (;)'],
+    ]) {
+      const p = project(source);
+      const error = await failureOf(generate({ ...p.options, name: 'weird' }));
+      expect(error.code).toBe('SCHEMA_LOAD_FAILED');
+      expect(error.message).toContain(`The Drizzle model's ${named}`);
+      expect(folders(p.migrations)).toEqual([]);
+    }
   });
 });

@@ -37,7 +37,7 @@ describe('a database that cannot be reached', () => {
     const port = (silent.address() as { port: number }).port;
     try {
       const url = `postgres://smartem:${PASSWORD}@127.0.0.1:${port}/smartem_db`;
-      const { error, ms } = await timedFailure(() => status({ url, connectTimeoutSeconds: 1, migrationsFolder: writeMigrations([]) }));
+      const { error, ms } = await timedFailure(() => status({ url, connectTimeoutSeconds: 1, migrationsFolder: writeMigrations([{ name: 'a', up: 'select 1;' }]) }));
       expect(error.code).toBe('CONNECTION_FAILED');
       expect(error.message).toContain('no answer before the connect timeout');
       expect(error.message).not.toContain(PASSWORD);

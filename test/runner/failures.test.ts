@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { migrate, rollback, stamp, status } from '../../src/api.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hash, migrate, rollback, stamp, status } from '../../src/api.js';
 import { MigrationFailedError } from '../../src/errors.js';
+import { lockKey } from '../../src/migrations/advisory-lock.js';
+import { DEFAULT_JOURNAL } from '../../src/migrations/journal.js';
 import { catalogFingerprint } from '../support/catalog-fingerprint.js';
 import { query, useFreshDatabase } from '../support/fresh-database.js';
 import { migrationId, writeMigrations } from '../support/migrations-dir.js';
@@ -45,12 +49,35 @@ describe('a failing migration', () => {
     expect(report.migrations.map((m) => m.state)).toEqual(['applied', 'pending']);
   });
 
-  it('does not show a password literal of the failing statement', async () => {
-    const migrationsFolder = writeMigrations([{ name: 'role', up: "alter role no_such_role_here with password 'Sup3r-secret';" }]);
-    const error = await failure(migrate({ url: db.url, migrationsFolder }));
-    expect(error.message).toContain(`role "no_such_role_here" does not exist`);
-    expect(error.message).toContain("password '***'");
-    expect(error.message).not.toContain('Sup3r-secret');
+  it('does not show a password literal of the failing statement, in any quoting, however long', async () => {
+    for (const literal of ["'Sup3r-secret'", '$$Sup3r-secret$$', "$pw$Sup3r-secret$pw$", `'Sup3r-secret${'x'.repeat(300)}'`]) {
+      const migrationsFolder = writeMigrations([{ name: 'role', up: `alter role no_such_role_here with password ${literal};` }]);
+      const error = await failure(migrate({ url: db.url, migrationsFolder }));
+      expect(error.message).toContain(`role "no_such_role_here" does not exist`);
+      expect(error.message).toContain("password '***'");
+      expect(error.message).not.toContain('Sup3r');
+    }
+  });
+
+  it("does not show a password in the running query of the lock's holder while it waits", async () => {
+    const migrationsFolder = writeMigrations([{ name: 'a', up: 'create table a (id int);' }]);
+    const holder = postgres(db.url, { max: 1, onnotice: () => {}, connection: { application_name: 'other-deploy' } });
+    const reserved = await holder.reserve();
+    const lines: string[] = [];
+    try {
+      await reserved.unsafe('select pg_advisory_lock($1::bigint)', [lockKey(DEFAULT_JOURNAL).toString()]);
+      await reserved.unsafe("select 1 /* alter role app password 'Sup3r-secret' */");
+      const waiting = migrate({ url: db.url, migrationsFolder, logger: { info: (m) => lines.push(m), warn: (m) => lines.push(m) } });
+      while (!lines.some((l) => l.startsWith('Waiting'))) await new Promise((r) => setTimeout(r, 20));
+      await reserved.unsafe('select pg_advisory_unlock_all()');
+      expect((await waiting).ran).toHaveLength(1);
+    } finally {
+      reserved.release();
+      await holder.end();
+    }
+    const waited = lines.find((l) => l.startsWith('Waiting'))!;
+    expect(waited).toMatch(/held by pid \d+ "other-deploy" .*running: select 1 \/\* alter role app password '\*\*\*' \*\//);
+    expect(lines.join('\n')).not.toContain('Sup3r');
   });
 
   it('gives up on a lock after lock_timeout instead of queueing the application behind it', async () => {
@@ -73,6 +100,56 @@ describe('a failing migration', () => {
       await holder.end();
     }
     expect((await migrate({ url: db.url, migrationsFolder })).ran).toHaveLength(1);
+  });
+});
+
+describe('a transactional migration', () => {
+  it('runs once even when it fails: the failing statement is known without running it again', async () => {
+    // A sequence is not transactional: it counts how often the script really ran.
+    const migrationsFolder = writeMigrations([
+      { name: 'counter', up: 'create sequence runs;' },
+      { name: 'bad', up: "select nextval('runs');\nselect 1 / 0;\nselect 2;" },
+    ]);
+    await migrate({ url: db.url, migrationsFolder, to: '001' });
+    const error = await failure(migrate({ url: db.url, migrationsFolder }));
+    expect(error.statementIndex).toBe(2);
+    expect(error.message).toContain('(statement 2 of 3: select 1 / 0;): division by zero [SQLSTATE 22012]');
+    expect(await query(db.url, 'select last_value::int as n from runs')).toEqual([{ n: 1 }]);
+  });
+
+  it('names the statement that timed out on a lock, and holds the lock (and the writers behind it) once', async () => {
+    const migrationsFolder = writeMigrations([
+      { name: 'table', up: 'create table busy (id int);\ncreate sequence tries;' },
+      { name: 'alter', up: "select nextval('tries');\nalter table busy add column note text;" },
+    ]);
+    await migrate({ url: db.url, migrationsFolder, to: '001' });
+    const holder = postgres(db.url, { max: 1, onnotice: () => {} });
+    const reserved = await holder.reserve();
+    try {
+      await reserved`begin`;
+      await reserved`select * from busy`;
+      const error = await failure(migrate({ url: db.url, migrationsFolder, lockTimeoutMs: 200 }));
+      expect(error).toMatchObject({ sqlState: '55P03', statementIndex: 2 });
+      expect(error.message).toContain('statement 2 of 2: alter table busy add column note text;');
+    } finally {
+      await reserved`rollback`;
+      reserved.release();
+      await holder.end();
+    }
+    expect(await query(db.url, 'select last_value::int as n from tries')).toEqual([{ n: 1 }]);
+  });
+
+  it('may not end its own transaction: COMMIT is refused before anything of it runs', async () => {
+    const migrationsFolder = writeMigrations([
+      { name: 'a', up: 'create table a (id int);' },
+      { name: 'commits', up: 'create table b (id int);\ncommit;\ncreate table c (id int);' },
+    ]);
+    await expect(migrate({ url: db.url, migrationsFolder })).rejects.toMatchObject({
+      code: 'MIGRATIONS_FOLDER_INVALID',
+      message: expect.stringMatching(/002_commits\/up\.sql:5: statement 2 is COMMIT, but this script runs in a transaction .* "-- transaction: no"/),
+    });
+    // Checked before the first pending migration ran.
+    expect(await query(db.url, "select to_regclass('a')::text as a, to_regclass('b')::text as b")).toEqual([{ a: null, b: null }]);
   });
 });
 
@@ -100,9 +177,8 @@ describe('a no-transaction migration failing midway', () => {
     await expect(migrate({ url: db.url, migrationsFolder })).rejects.toMatchObject({ code: 'PREVIOUS_MIGRATION_FAILED' });
     await expect(rollback({ steps: 1 }, { url: db.url, migrationsFolder })).rejects.toMatchObject({ code: 'PREVIOUS_MIGRATION_FAILED' });
 
-    // The fix: remove the duplicate and the invalid index the failed CONCURRENTLY build left behind.
+    // The fix: remove the duplicate. The INVALID index the failed build left is resume's to drop.
     await query(db.url, 'delete from t where v = 2');
-    await query(db.url, 'drop index t_id');
     const resumed = await migrate({ url: db.url, migrationsFolder, resume: true });
     expect(resumed.ran).toMatchObject([{ id: migrationId(2, 'indexes') }]);
     const indexes = await query(db.url, "select indexname from pg_indexes where tablename = 't' order by 1");
@@ -110,9 +186,47 @@ describe('a no-transaction migration failing midway', () => {
     expect((await status({ url: db.url, migrationsFolder })).problems).toEqual([]);
   });
 
+  it('may be fixed in its file from the failed statement on, then resumed; the statements that ran may not change', async () => {
+    const typo = [
+      specs[0]!,
+      { name: 'indexes', transaction: false, up: 'create index concurrently t_v on t (v);\ncreate index concurently t_id on t (id);\ncreate table after (id int);' },
+    ];
+    const migrationsFolder = writeMigrations(typo);
+    const error = await failure(migrate({ url: db.url, migrationsFolder }));
+    expect(error.statementIndex).toBe(2);
+    const up = join(migrationsFolder, migrationId(2, 'indexes'), 'up.sql');
+    const text = readFileSync(up, 'utf8');
+
+    // Changing statement 1, which ran, is refused, with what to do.
+    writeFileSync(up, text.replace('on t (v)', 'on t (v, id)'));
+    hash({ migrationsFolder });
+    await expect(migrate({ url: db.url, migrationsFolder, resume: true })).rejects.toMatchObject({
+      code: 'CHECKSUM_MISMATCH',
+      message: expect.stringContaining('the edit changes statement 1, which already ran and stay applied'),
+    });
+
+    // Fixing the typo in the failed statement is the advertised recovery, and it works.
+    writeFileSync(up, text.replace('concurently', 'concurrently'));
+    hash({ migrationsFolder });
+    expect((await status({ url: db.url, migrationsFolder })).problems.join('\n')).not.toContain('edited');
+    const resumed = await migrate({ url: db.url, migrationsFolder, resume: true });
+    expect(resumed.ran.map((r) => r.id)).toEqual([migrationId(2, 'indexes')]);
+    expect(await query(db.url, "select indexname from pg_indexes where tablename = 't' order by 1")).toEqual([{ indexname: 't_id' }, { indexname: 't_v' }]);
+    const report = await status({ url: db.url, migrationsFolder });
+    expect(report.problems).toEqual([]);
+    expect(report.migrations[1]).toMatchObject({ state: 'applied', checksumMatches: true });
+  });
+
   it('can be marked finished by hand with stamp', async () => {
     const migrationsFolder = writeMigrations(specs);
     await failure(migrate({ url: db.url, migrationsFolder }));
+    // The failed concurrent build left its index INVALID: status names it.
+    expect((await status({ url: db.url, migrationsFolder })).problems.join('\n')).toContain('index public.t_id on public.t is INVALID');
+    // Finished by hand: the duplicate goes, the index is built, the rest of the migration run.
+    await query(db.url, 'delete from t where v = 2');
+    await query(db.url, 'drop index t_id');
+    await query(db.url, 'create unique index t_id on t (id)');
+    await query(db.url, 'create index t_id_v on t (id, v)');
     await stamp(migrationId(2, 'indexes'), { url: db.url, migrationsFolder });
     const report = await status({ url: db.url, migrationsFolder });
     expect(report.migrations[1]).toMatchObject({ state: 'applied', stamped: true });

@@ -1,4 +1,7 @@
+import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
+import { lockKey } from '../../src/migrations/advisory-lock.js';
+import { DEFAULT_JOURNAL } from '../../src/migrations/journal.js';
 import { migrate, rollback, stamp, status } from '../../src/api.js';
 import { catalogFingerprint } from '../support/catalog-fingerprint.js';
 import { query, useFreshDatabase } from '../support/fresh-database.js';
@@ -26,15 +29,34 @@ describe('migrate()', () => {
     expect(indexes.map((r) => r.indexname)).toEqual(['grid_pkey', 'ix_grid_acquisition_uuid']);
   });
 
-  it('does nothing, and runs no DDL, when nothing is pending', async () => {
+  it('does nothing, and runs no DDL and takes no lock, when nothing is pending', async () => {
     const migrationsFolder = writeMigrations(chain);
+    // An event trigger in this database records every DDL command: nothing server-wide is assumed.
+    await query(
+      db.url,
+      `create table ddl_log (tag text);
+       create function log_ddl() returns event_trigger language plpgsql as $$ begin insert into ddl_log values (tg_tag); end $$;
+       create event trigger log_ddl on ddl_command_start execute function log_ddl();`,
+    );
     await migrate({ url: db.url, migrationsFolder });
-    const before = await query<{ xid: string }>(db.url, 'select pg_current_xact_id()::text as xid');
-    const again = await migrate({ url: db.url, migrationsFolder });
-    expect(again).toMatchObject({ ran: [], head: migrationId(3, 'grid_index') });
-    // A no-op run writes nothing: no transaction id was consumed in between (DDL would take one).
-    const after = await query<{ xid: string }>(db.url, 'select pg_current_xact_id()::text as xid');
-    expect(BigInt(after[0]!.xid) - BigInt(before[0]!.xid)).toBe(1n);
+    // The trigger sees what migrations do (so its silence below means something).
+    expect((await query<{ n: number }>(db.url, 'select count(*)::int as n from ddl_log'))[0]!.n).toBeGreaterThan(3);
+    await query(db.url, 'truncate ddl_log');
+    const journal = await query(db.url, 'select * from smartem_db.migrations order by id');
+
+    // Another session holds the migration lock: a run that wanted it would wait, and time out here.
+    const holder = postgres(db.url, { max: 1, onnotice: () => {} });
+    const reserved = await holder.reserve();
+    try {
+      await reserved.unsafe('select pg_advisory_lock($1::bigint)', [lockKey(DEFAULT_JOURNAL).toString()]);
+      const again = await migrate({ url: db.url, migrationsFolder });
+      expect(again).toMatchObject({ ran: [], head: migrationId(3, 'grid_index') });
+    } finally {
+      reserved.release();
+      await holder.end();
+    }
+    expect(await query(db.url, 'select tag from ddl_log')).toEqual([]);
+    expect(await query(db.url, 'select * from smartem_db.migrations order by id')).toEqual(journal);
   });
 
   it('upgrades to a target given by number, then by +N', async () => {

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROOT } from '../support/spawn.js';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { SmartemDbError } from '../../src/errors.js';
@@ -26,7 +27,8 @@ describe('loadConfig', () => {
     const cwd = dirWith({});
     const config = loadConfig({ cwd, env: {} });
     expect(config.database).toEqual({ kind: 'embedded', dataDir: join(cwd, '.smartem-db/pglite') });
-    expect(config.migrationsFolder).toBe(join(cwd, 'drizzle'));
+    // The SmartEM migrations bundled with the package, wherever it is installed.
+    expect(config.migrationsFolder).toBe(join(ROOT, 'drizzle'));
   });
 
   it('layers .env < .env.local < .env.{NODE_ENV} < .env.{NODE_ENV}.local < the environment', () => {

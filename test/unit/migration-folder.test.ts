@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { renameSync, writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
+import { renameSync, readFileSync, writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hash } from '../../src/api.js';
-import { readMigrationsFolder } from '../../src/migrations/migration-folder.js';
+import { firstInvalidUtf8Byte, readMigrationsFolder } from '../../src/migrations/migration-folder.js';
 import { formatMigrationName, parseMigrationName } from '../../src/migrations/migration-name.js';
 import { addMigration, migrationId, tempDir, writeMigrations } from '../support/migrations-dir.js';
 
@@ -95,5 +95,69 @@ describe('readMigrationsFolder', () => {
     git('commit', '-qm', 'hotfix');
     const merge = errorOf(() => git('merge', 'feature'));
     expect(String((merge as { stdout?: Buffer }).stdout ?? '')).toContain('CONFLICT (content): Merge conflict in smartem.sum');
+  });
+
+  it('refuses a misspelt or malformed header line, naming the file and the line', () => {
+    for (const [line, meant] of [
+      ['-- transacton: no', '-- transaction: yes|no'],
+      ['-- transaction no', '-- transaction: yes|no'],
+      ['-- parnet: none', '-- parent: <id>|none'],
+    ]) {
+      const folder = tempDir();
+      mkdirSync(join(folder, migrationId(1, 'a')));
+      writeFileSync(join(folder, migrationId(1, 'a'), 'up.sql'), `-- parent: none\n${line}\ncreate index concurrently on t (x);\n`);
+      const error = errorOf(() => readMigrationsFolder(folder, { verify: false }));
+      expect(error.code).toBe('MIGRATIONS_FOLDER_INVALID');
+      expect(error.message).toContain(`${migrationId(1, 'a')}/up.sql: line 2: "${line}"`);
+      expect(error.message).toContain(`did you mean "${meant}"`);
+    }
+  });
+
+  it('keeps free comments at the top free', () => {
+    const folder = tempDir();
+    mkdirSync(join(folder, migrationId(1, 'a')));
+    writeFileSync(join(folder, migrationId(1, 'a'), 'up.sql'), '-- Note: backfills run in batches\n-- Transactions are short here\n-- transaction: no\nselect 1;\n');
+    expect(readMigrationsFolder(folder, { verify: false }).migrations[0]!.up.transactional).toBe(false);
+  });
+
+  it('refuses a file that is not UTF-8, naming the byte, instead of replacing it', () => {
+    const folder = writeMigrations([{ name: 'a', up: "insert into t values ('cafe');" }]);
+    const file = join(folder, migrationId(1, 'a'), 'up.sql');
+    const bytes = readFileSync(file);
+    const at = bytes.indexOf('cafe') + 3;
+    bytes[at] = 0xe9; // Latin-1 for e-acute
+    writeFileSync(file, bytes);
+    const error = errorOf(() => readMigrationsFolder(folder, { verify: false }));
+    expect(error.code).toBe('MIGRATIONS_FOLDER_INVALID');
+    expect(error.message).toContain(`${migrationId(1, 'a')}/up.sql is not valid UTF-8: byte ${at} (line 4) is 0xe9`);
+  });
+
+  it('finds the first byte that breaks UTF-8, and accepts every well-formed sequence', () => {
+    expect(firstInvalidUtf8Byte(Buffer.from('a\u00e9\u20ac\u{1f52c}', 'utf8'))).toBe(10);
+    for (const bad of [[0x61, 0xc0, 0x80], [0x61, 0xed, 0xa0, 0x80], [0x61, 0xe2, 0x82], [0x61, 0xf5, 0x80, 0x80, 0x80], [0x61, 0x80]]) {
+      expect(firstInvalidUtf8Byte(Uint8Array.from(bad))).toBe(1);
+    }
+  });
+
+  it('says so when the folder is missing or is a file, and where its path came from', () => {
+    const missing = join(tempDir(), 'nope');
+    expect(errorOf(() => readMigrationsFolder(missing, { source: '--migrations' })).message).toBe(
+      `The migrations folder ${missing} (from --migrations) does not exist. Give the folder that holds the YYYY_MM_DD_HHMM-NNN_description/ ` +
+        'migrations with --migrations (or the migrationsFolder option, or SMARTEM_DB_MIGRATIONS).',
+    );
+    const file = join(tempDir(), 'package.json');
+    writeFileSync(file, '{}');
+    expect(errorOf(() => readMigrationsFolder(file)).message).toContain('is a file, not a folder');
+    expect(readMigrationsFolder(missing, { allowMissing: true }).migrations).toEqual([]);
+  });
+
+  it("recognises drizzle-kit's migrations where smartem-db's were expected, and says how to move over", () => {
+    const folder = tempDir();
+    mkdirSync(join(folder, 'meta'));
+    writeFileSync(join(folder, 'meta', '_journal.json'), '{"entries":[]}');
+    writeFileSync(join(folder, '0000_init.sql'), 'create table a (x int);');
+    const error = errorOf(() => readMigrationsFolder(folder));
+    expect(error.message).toContain("holds drizzle-kit's migrations (meta/_journal.json, 0000_init.sql)");
+    expect(error.message).toContain('smartem-db generate -m baseline');
   });
 });

@@ -1,0 +1,31 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+let root: string | undefined;
+
+/**
+ * The folder of the installed smartem-db package (where its package.json is), whether this code
+ * runs from src/ (tsx, tests) or from dist/ (the packed package in an application's node_modules).
+ */
+export function packageRoot(): string {
+  if (root) return root;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'smartem-db') return (root = dir);
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`smartem-db cannot find its own package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+/**
+ * The SmartEM migrations that ship with the package: the default migrations folder, so an
+ * application that depends on smartem-db migrates its database with `migrate({ url })` alone.
+ *
+ * @example import { bundledMigrationsFolder } from 'smartem-db'; await migrate({ url, migrationsFolder: bundledMigrationsFolder() });
+ */
+export function bundledMigrationsFolder(): string {
+  return join(packageRoot(), 'drizzle');
+}

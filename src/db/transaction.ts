@@ -1,0 +1,20 @@
+import type { DbSession } from './session.js';
+
+/**
+ * Runs `work` inside BEGIN ... COMMIT on the session, and rolls back if it throws (the error is
+ * rethrown; a failing ROLLBACK does not hide it). `begin` may add settings (SET LOCAL ...).
+ *
+ * @example await withTransaction(session, async () => { await session.query('insert ...'); });
+ */
+export async function withTransaction<T>(session: DbSession, work: () => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  await session.exec(begin);
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    await session.exec('ROLLBACK').catch(() => {});
+    throw error;
+  }
+  await session.exec('COMMIT');
+  return result;
+}

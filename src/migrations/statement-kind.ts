@@ -1,0 +1,99 @@
+// What the runner must know about a statement before it runs it, read from its first words
+// (statements come from splitStatements, so they start with code, not comments).
+
+/** Leading words, upper-cased, with comments between them skipped. */
+function leadingWords(sql: string, count: number): string[] {
+  const words: string[] = [];
+  const re = /\/\*[\s\S]*?\*\/|--[^\n]*|"(?:[^"]|"")*"|[A-Za-z_][\w$]*|\S/g;
+  let m: RegExpExecArray | null;
+  while (words.length < count && (m = re.exec(sql))) {
+    const token = m[0];
+    if (token.startsWith('/*') || token.startsWith('--')) continue;
+    words.push(token.toUpperCase());
+  }
+  return words;
+}
+
+/**
+ * The transaction control a statement performs (`BEGIN`, `COMMIT`, ...), or undefined.
+ * SAVEPOINT, RELEASE and ROLLBACK TO stay inside a transaction, so they are not reported.
+ *
+ * @example transactionControl('commit;') // 'COMMIT'
+ */
+export function transactionControl(sql: string): string | undefined {
+  const [first, second] = leadingWords(sql, 2);
+  switch (first) {
+    case 'BEGIN':
+    case 'COMMIT':
+    case 'END':
+    case 'ABORT':
+      return second === 'PREPARED' ? `${first} PREPARED` : first;
+    case 'START':
+      return second === 'TRANSACTION' ? 'START TRANSACTION' : undefined;
+    case 'ROLLBACK':
+      return second === 'TO' ? undefined : second === 'PREPARED' ? 'ROLLBACK PREPARED' : 'ROLLBACK';
+    case 'PREPARE':
+      return second === 'TRANSACTION' ? 'PREPARE TRANSACTION' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Whether a transaction-control statement opens a transaction block (BEGIN, START TRANSACTION). */
+export function opensTransaction(control: string): boolean {
+  return control === 'BEGIN' || control === 'START TRANSACTION';
+}
+
+const RUNS_ALONE = [
+  /^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\b/i,
+  /^DROP\s+INDEX\s+CONCURRENTLY\b/i,
+  /^REINDEX\b[\s\S]*\bCONCURRENTLY\b/i,
+  /^ALTER\s+TABLE\b[\s\S]*\bDETACH\s+PARTITION\b[\s\S]*\b(?:CONCURRENTLY|FINALIZE)\b/i,
+  /^(?:VACUUM|CLUSTER|CHECKPOINT)\b/i,
+  /^(?:CREATE|DROP)\s+(?:DATABASE|TABLESPACE)\b/i,
+  /^(?:CREATE|ALTER|DROP)\s+SUBSCRIPTION\b/i,
+  /^ALTER\s+SYSTEM\b/i,
+  // Procedures and DO blocks may COMMIT (batched backfills), which a surrounding block forbids.
+  /^(?:CALL|DO)\b/i,
+];
+
+/**
+ * Whether a statement of a no-transaction migration must run on its own rather than in a short
+ * transaction with its journal entry: PostgreSQL refuses it inside a transaction block, or it may
+ * commit by itself.
+ *
+ * @example runsAlone('create index concurrently ix on t (c)') // true
+ */
+export function runsAlone(sql: string): boolean {
+  return RUNS_ALONE.some((re) => re.test(sql)) || transactionControl(sql) !== undefined;
+}
+
+/** A CREATE INDEX CONCURRENTLY's index name (as stored: unquoted names folded) and table text. */
+export interface ConcurrentIndexBuild {
+  index: string;
+  /** The table as written (quoted and qualified as in the statement), for to_regclass(). */
+  table: string;
+}
+
+const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*)`;
+const CREATE_CONCURRENTLY = new RegExp(
+  String.raw`^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?(${IDENT})\s+ON\s+(?:ONLY\s+)?(${IDENT}(?:\s*\.\s*${IDENT})?)`,
+  'i',
+);
+const DROP_CONCURRENTLY = new RegExp(String.raw`^DROP\s+INDEX\s+CONCURRENTLY\s+(?:IF\s+EXISTS\s+)?(${IDENT}(?:\s*\.\s*${IDENT})?)\s*(?:CASCADE|RESTRICT)?\s*;?\s*$`, 'i');
+
+/** The index a `CREATE INDEX CONCURRENTLY <name> ON <table>` builds, or undefined (unnamed, or another statement). */
+export function concurrentIndexBuild(sql: string): ConcurrentIndexBuild | undefined {
+  const m = CREATE_CONCURRENTLY.exec(sql);
+  return m ? { index: identifierValue(m[1]!), table: m[2]! } : undefined;
+}
+
+/** The index a `DROP INDEX CONCURRENTLY <name>` drops, as written (for to_regclass), or undefined. */
+export function concurrentIndexDrop(sql: string): string | undefined {
+  return DROP_CONCURRENTLY.exec(sql)?.[1];
+}
+
+/** An identifier's value: quoted ones unescaped, unquoted ones folded to lower case as PostgreSQL does. */
+function identifierValue(text: string): string {
+  return text.startsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text.toLowerCase();
+}
