@@ -6,6 +6,7 @@ import { DEFAULT_JOURNAL, readJournal, type JournalRef, type JournalRow } from '
 import type { Logger } from './migrations/logger.js';
 import { readMigrationsFolder, rehashMigrationsFolder, type MigrationsFolder, type ReadFolderOptions } from './migrations/migration-folder.js';
 import { SmartemDbError } from './errors.js';
+import { DEVELOPER_TOOLS, importOptional } from './optional-dependency.js';
 import { renderOfflineSql } from './migrations/offline-sql.js';
 import { appliedIds, appliedInOrder, downgrade, stamp as stampJournal, upgrade, type RunResult, type RunnerContext } from './migrations/runner.js';
 import { readStatus, type StatusReport } from './migrations/status.js';
@@ -167,7 +168,7 @@ export type { GenerateOptions, DiffOptions, CheckOptions, LintOptions, VerifyOpt
  * @example const { id, hazards } = await generate({ name: 'add gridsquare registered status' });
  */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
-  return (await import('./generate-api.js')).generate(options);
+  return (await developerTools('generate')).generate(options);
 }
 
 /**
@@ -177,7 +178,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
  * @example console.log((await diff({ from: 'migrations', to: process.env.DATABASE_URL! })).sql);
  */
 export async function diff(options: DiffOptions): Promise<{ sql: string; ops: Op[]; hazards: Hazard[] }> {
-  return (await import('./generate-api.js')).diff(options);
+  return (await developerTools('diff')).diff(options);
 }
 
 /**
@@ -189,7 +190,7 @@ export async function diff(options: DiffOptions): Promise<{ sql: string; ops: Op
  * @example const report = await check({ db: process.env.DATABASE_URL }); if (!report.model.ok) process.exit(6);
  */
 export async function check(options: CheckOptions = {}): Promise<CheckReport> {
-  return (await import('./generate-api.js')).check(options);
+  return (await developerTools('check')).check(options);
 }
 
 /**
@@ -199,7 +200,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
  * @example const report = await verify(); if (!report.ok) console.log(report.problems, report.stairway);
  */
 export async function verify(options: VerifyOptions = {}): Promise<VerifyReport> {
-  return (await import('./generate-api.js')).verify(options);
+  return (await developerTools('verify')).verify(options);
 }
 
 /**
@@ -211,7 +212,7 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyReport>
  * @example const { ok, findings } = await lint({ all: true });
  */
 export async function lint(options: LintOptions = {}): Promise<LintReport> {
-  return (await import('./generate-api.js')).lint(options);
+  return (await developerTools('lint')).lint(options);
 }
 
 /**
@@ -239,6 +240,11 @@ export function hash(options: Pick<CommonOptions, 'migrationsFolder' | 'cwd' | '
   const config = configOf(options);
   openMigrationsFolder(options, config, { verify: false });
   return rehashMigrationsFolder(migrationsFolderOf(options, config));
+}
+
+/** The developer tools, loaded on first use: migrate() at application startup never pays for them. */
+function developerTools(verb: string) {
+  return importOptional(() => import('./generate-api.js'), DEVELOPER_TOOLS, `smartem-db ${verb}`);
 }
 
 async function withRunner<T>(options: CommonOptions, work: (ctx: RunnerContext) => Promise<T>): Promise<T> {

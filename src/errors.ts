@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'BAD_HINT'
   | 'INVALID_ARGUMENT'
   | 'JOURNAL_INVALID'
+  | 'MISSING_DEPENDENCY'
   | 'UNEXPECTED';
 
 /** Thrown when a statement of a migration fails; the database is as it was before that migration. */

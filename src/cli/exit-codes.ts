@@ -35,6 +35,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'SCHEMA_LOAD_FAILED':
     case 'BAD_HINT':
     case 'INVALID_ARGUMENT':
+    case 'MISSING_DEPENDENCY':
       return EXIT.usage;
     case 'CONNECTION_FAILED':
     case 'SHADOW_FAILED':

@@ -54,6 +54,8 @@ Options:
   --model-only           check: only whether the migrations produce the Drizzle model
   --with-data            verify: sample rows in every table; a down that changes untouched tables' rows fails
   --all                  lint: every migration, not only those a database has not applied
+  --embedded             With no database configured, use the embedded PGlite database even under
+                         NODE_ENV=production (elsewhere it is the default)
   --json                 Print one JSON document on stdout
   --quiet                No progress on stderr
   -h, --help             This help
@@ -108,6 +110,8 @@ export async function run(argv: string[]): Promise<number> {
     },
     lockTimeoutMs: lockTimeout === undefined ? undefined : Number(lockTimeout),
     logger,
+    // On a developer's machine with no database configured, the embedded one; never unasked in production.
+    embedded: values.embedded ? true : 'unless-production',
   };
   const print = (text: string, data: unknown) => process.stdout.write(`${json ? JSON.stringify(data, null, 2) : text}\n`);
 

@@ -29,6 +29,7 @@ export const CLI_OPTIONS = {
   all: { type: 'boolean' },
   'with-data': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
+  embedded: { type: 'boolean' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },

@@ -9,7 +9,7 @@ import { connectionUrlProblem } from '../db/connection-url.js';
 /** Where the database is: a server reached by URL, or the embedded PGlite database on disk. */
 export type DatabaseTarget =
   | { kind: 'server'; url: string; source: string }
-  | { kind: 'embedded'; dataDir: string };
+  | { kind: 'embedded'; dataDir: string; /** NODE_ENV is production: never fall back to it unasked. */ production: boolean };
 
 export interface SmartemDbConfig {
   database: DatabaseTarget;
@@ -115,7 +115,7 @@ function databaseTarget(env: z.infer<typeof envSchema>, sourced: SourcedEnv, cwd
     const sources = [...new Set(parts.map((p) => sourced.get(p)?.source))].join(', ');
     return { kind: 'server', url: url.toString(), source: `POSTGRES_* variables (${sources})` };
   }
-  return { kind: 'embedded', dataDir: resolve(cwd, EMBEDDED_DATA_DIR) };
+  return { kind: 'embedded', dataDir: resolve(cwd, EMBEDDED_DATA_DIR), production: sourced.get('NODE_ENV')?.value === 'production' };
 }
 
 function configError(error: z.ZodError, sourced: SourcedEnv): SmartemDbError {

@@ -3,15 +3,23 @@ import type { DatabaseTarget } from '../config/config.js';
 import { openEmbeddedSession } from './pglite-session.js';
 import { borrowSession, openServerSession } from './postgres-session.js';
 import type { DbSession } from './session.js';
+import { SmartemDbError } from '../errors.js';
 
 /** How a caller names the database: a URL, its own postgres.js pool, or nothing (configuration). */
 export interface ConnectionOptions {
   /** A PostgreSQL connection string; overrides the configuration. */
-  url?: string;
+  url?: string | undefined;
   /** An application's postgres.js client; one of its connections is borrowed and given back. */
-  sql?: postgres.Sql;
+  sql?: postgres.Sql | undefined;
   /** Seconds to wait for a server to accept the connection (default 10). */
-  connectTimeoutSeconds?: number;
+  connectTimeoutSeconds?: number | undefined;
+  /**
+   * With no database configured, use the embedded PGlite database in `.smartem-db/pglite` (the
+   * CLI's default on a developer's machine). Off by default: application code must name its
+   * database, and a production app must never quietly migrate a local file instead.
+   * `'unless-production'` (the CLI's default) allows it except under NODE_ENV=production.
+   */
+  embedded?: boolean | 'unless-production' | undefined;
 }
 
 export async function openSession(
@@ -25,7 +33,21 @@ export async function openSession(
   if (target.kind === 'server') {
     return openServerSession(target.url, { connectTimeoutSeconds: options.connectTimeoutSeconds, source: target.source });
   }
+  const allowed = options.embedded === true || (options.embedded === 'unless-production' && !target.production);
+  if (!allowed) throw noDatabaseError(target.production);
   const session = await openEmbeddedSession(target.dataDir);
   onEmbedded?.(session);
   return session;
+}
+
+function noDatabaseError(production: boolean): SmartemDbError {
+  return new SmartemDbError(
+    'CONFIG_INVALID',
+    'No database is configured: set DATABASE_URL (or POSTGRES_HOST, POSTGRES_USER and POSTGRES_DB), or pass url or sql. ' +
+      (production
+        ? 'NODE_ENV is production, where smartem-db never falls back to the embedded PGlite database unless asked to ' +
+          '(--embedded on the command line, embedded: true in code).'
+        : "The embedded PGlite database (.smartem-db/pglite) is the command line's default on a developer's machine; " +
+          'from code, pass embedded: true to use it.'),
+  );
 }

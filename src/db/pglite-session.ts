@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
+import { importOptional } from '../optional-dependency.js';
 import type { DbSession, PipelinedQuery } from './session.js';
 
 /**
@@ -11,7 +12,11 @@ import type { DbSession, PipelinedQuery } from './session.js';
  */
 export async function openEmbeddedSession(dataDir: string | undefined): Promise<DbSession> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGlite } = await importOptional(
+    () => import('@electric-sql/pglite'),
+    ['@electric-sql/pglite'],
+    dataDir ? 'The embedded database (no DATABASE_URL or POSTGRES_* configured)' : 'A scratch database without a server (no SHADOW_DATABASE_URL or configured server)',
+  );
   const db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
   const shown = dataDir ? relative(process.cwd(), dataDir) || dataDir : '';
   return {

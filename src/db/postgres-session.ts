@@ -22,16 +22,39 @@ export async function openServerSession(url: string, options: ServerSessionOptio
   assertConnectionUrl(url, options.source ?? 'the connection URL');
   const secrets = [passwordOf(url)].filter((s): s is string => !!s);
   const label = redactUrl(url);
+  const seconds = options.connectTimeoutSeconds ?? 10;
+  let handshakeDone = false;
   const sql = postgres(url, {
     max: 1,
-    connect_timeout: options.connectTimeoutSeconds ?? 10,
+    connect_timeout: seconds,
     idle_timeout: 0,
     // The runner reads only text, ints, booleans and timestamps: skip the pg_type round trip.
     fetch_types: false,
     onnotice: () => {},
+    // A server sends its parameters once the startup handshake succeeds.
+    onparameter: () => {
+      handshakeDone = true;
+    },
     connection: { application_name: 'smartem-db' },
   });
-  return wrap(sql, label, secrets, () => sql.end({ timeout: 5 }), options.source);
+  // postgres.js reconnects without end while a peer accepts connections and then closes them
+  // during the handshake (something that is not PostgreSQL: 13,000 reconnects in 30 s against an
+  // HTTP server). Bound the handshake: no server parameters within the connect timeout, give up.
+  const guard = <T>(work: Promise<T>): Promise<T> => {
+    if (handshakeDone) return work;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (handshakeDone) return;
+        void sql.end({ timeout: 0 });
+        reject(Object.assign(new Error(`no PostgreSQL handshake within ${seconds} s`), { code: 'NOT_POSTGRES', seconds }));
+      }, seconds * 1000 + 1000);
+      work.then(
+        (value) => (clearTimeout(timer), resolve(value)),
+        (error: unknown) => (clearTimeout(timer), reject(error)),
+      );
+    });
+  };
+  return wrap(sql, label, secrets, () => sql.end({ timeout: 5 }), options.source, guard);
 }
 
 /**
@@ -47,7 +70,7 @@ export async function borrowSession(pool: postgres.Sql): Promise<DbSession> {
   } catch (error) {
     throw connectionError(error, label, 'the given postgres.js client', []);
   }
-  return wrap(reserved, label, [], async () => reserved.release(), 'the given postgres.js client');
+  return wrap(reserved, label, [], async () => reserved.release(), 'the given postgres.js client', (work) => work);
 }
 
 const PIPELINE_BATCH = 2000;
@@ -56,11 +79,18 @@ const PIPELINE_BATCH = 2000;
 const CONNECTION_ERRORS = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
   'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
-  'SASL_SIGNATURE_MISMATCH', 'AUTH_TYPE_NOT_IMPLEMENTED',
+  'SASL_SIGNATURE_MISMATCH', 'AUTH_TYPE_NOT_IMPLEMENTED', 'NOT_POSTGRES',
   '28000', '28P01', '3D000', '53300', '57P03',
 ]);
 
-function wrap(sql: postgres.Sql, label: string, secrets: string[], close: () => Promise<void>, source?: string): DbSession {
+function wrap(
+  sql: postgres.Sql,
+  label: string,
+  secrets: string[],
+  close: () => Promise<void>,
+  source: string | undefined,
+  guard: <T>(work: Promise<T>) => Promise<T>,
+): DbSession {
   const scrub = (error: unknown): unknown => {
     const code = (error as { code?: unknown } | undefined)?.code;
     if (typeof code === 'string' && CONNECTION_ERRORS.has(code)) return connectionError(error, label, source, secrets);
@@ -72,14 +102,14 @@ function wrap(sql: postgres.Sql, label: string, secrets: string[], close: () => 
     embedded: false,
     async query<T extends object>(text: string, params: readonly unknown[] = []) {
       try {
-        return (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: false })) as unknown as T[];
+        return (await guard(sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: false }).execute())) as unknown as T[];
       } catch (error) {
         throw scrub(error);
       }
     },
     async exec(text: string) {
       try {
-        await sql.unsafe(text).simple();
+        await guard(sql.unsafe(text).simple().execute());
       } catch (error) {
         throw scrub(error);
       }
@@ -89,9 +119,14 @@ function wrap(sql: postgres.Sql, label: string, secrets: string[], close: () => 
       // Batches bound the memory a very long script (a data migration) holds in flight.
       for (let start = 0; start < queries.length; start += PIPELINE_BATCH) {
         const batch = queries.slice(start, start + PIPELINE_BATCH);
-        const settled = await Promise.allSettled(
-          batch.map((q) => sql.unsafe(q.text, (q.params ?? []) as postgres.ParameterOrJSON<never>[], { prepare: false })),
-        );
+        let settled: PromiseSettledResult<unknown>[];
+        try {
+          settled = await guard(
+            Promise.allSettled(batch.map((q) => sql.unsafe(q.text, (q.params ?? []) as postgres.ParameterOrJSON<never>[], { prepare: false }))),
+          );
+        } catch (error) {
+          throw scrub(error);
+        }
         const failed = settled.findIndex((r) => r.status === 'rejected');
         if (failed >= 0) return { index: start + failed, error: scrub((settled[failed] as PromiseRejectedResult).reason) };
       }
@@ -107,6 +142,9 @@ function connectionError(error: unknown, label: string, source: string | undefin
   const reason =
     code === 'ECONNREFUSED'
       ? 'the server refused the connection (is PostgreSQL running and listening there?)'
+      : code === 'NOT_POSTGRES'
+        ? `nothing answered as PostgreSQL within the connect timeout (${(error as { seconds?: number }).seconds} s): something accepts connections ` +
+          'there but does not complete a PostgreSQL handshake. Is the host or port that of another service?'
       : code === 'CONNECT_TIMEOUT'
         ? 'no answer before the connect timeout (is the host reachable?)'
         : code === 'ENOTFOUND'

@@ -39,11 +39,16 @@ export function redactCredentials(text: string): string {
     .replace(/(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s&;'")]+)/gi, `$1${MASK}`);
 }
 
-/** Removes every given secret from a message (a driver may echo a connection string back). */
+/**
+ * Removes every given secret from a message (a driver may echo a connection string back). A secret
+ * of under four characters is masked only where credentials stand (user:pw@host), since masking
+ * every occurrence of it would garble the message without hiding anything.
+ */
 export function redactSecrets(message: string, secrets: readonly string[]): string {
   let out = message;
   for (const secret of secrets) {
-    if (secret.length > 0) out = out.split(secret).join(MASK);
+    if (secret.length < 4) continue;
+    out = out.split(secret).join(MASK);
     const encoded = encodeURIComponent(secret);
     if (encoded !== secret && encoded.length > 0) out = out.split(encoded).join(MASK);
   }
