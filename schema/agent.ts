@@ -9,9 +9,9 @@ import { fkey } from './foreign-key.js';
 // BIGSERIAL leftovers: the ids were narrowed to integer, their sequences stayed bigint. Drizzle's
 // serial() would make integer sequences, so these are declared as sequences of their own
 // (CREATE SEQUENCE is bigint by default) feeding integer columns.
-export const agentsessionIdSeq = pgSequence('agentsession_id_seq');
-export const agentinstructionIdSeq = pgSequence('agentinstruction_id_seq');
-export const agentconnectionIdSeq = pgSequence('agentconnection_id_seq');
+export const agentsession_id_seq = pgSequence('agentsession_id_seq');
+export const agentinstruction_id_seq = pgSequence('agentinstruction_id_seq');
+export const agentconnection_id_seq = pgSequence('agentconnection_id_seq');
 
 export const agentsession = pgTable(
   'agentsession',

@@ -1,5 +1,5 @@
 import { boolean, doublePrecision, index, integer, pgTable, timestamp, varchar } from 'drizzle-orm/pg-core';
-import { acquisitionStatus, foilHoleStatus, gridSquareStatus, gridStatus, micrographStatus } from './enums.js';
+import { acquisitionstatus, foilholestatus, gridsquarestatus, gridstatus, micrographstatus } from './enums.js';
 import { fkey } from './foreign-key.js';
 
 // The acquisition -> grid -> gridsquare -> foilhole -> micrograph hierarchy. Primary keys are
@@ -9,7 +9,7 @@ export const acquisition = pgTable('acquisition', {
   uuid: varchar('uuid').primaryKey(),
   id: varchar('id'),
   name: varchar('name').notNull().default('Unknown'),
-  status: acquisitionStatus('status').default('PLANNED'),
+  status: acquisitionstatus('status').default('PLANNED'),
   startTime: timestamp('start_time'),
   endTime: timestamp('end_time'),
   pausedTime: timestamp('paused_time'),
@@ -27,7 +27,7 @@ export const grid = pgTable(
   {
     uuid: varchar('uuid').primaryKey(),
     acquisitionUuid: varchar('acquisition_uuid'),
-    status: gridStatus('status').default('NONE'),
+    status: gridstatus('status').default('NONE'),
     name: varchar('name').notNull(),
     dataDir: varchar('data_dir'),
     atlasDir: varchar('atlas_dir'),
@@ -46,7 +46,7 @@ export const gridsquare = pgTable(
   {
     uuid: varchar('uuid').primaryKey(),
     gridUuid: varchar('grid_uuid'),
-    status: gridSquareStatus('status').default('NONE'),
+    status: gridsquarestatus('status').default('NONE'),
     gridsquareId: varchar('gridsquare_id').notNull().default(''),
     dataDir: varchar('data_dir'),
     atlasNodeId: integer('atlas_node_id'),
@@ -81,7 +81,7 @@ export const foilhole = pgTable(
     foilholeId: varchar('foilhole_id').notNull().default(''),
     gridsquareUuid: varchar('gridsquare_uuid'),
     gridsquareId: varchar('gridsquare_id'),
-    status: foilHoleStatus('status').default('NONE'),
+    status: foilholestatus('status').default('NONE'),
     centerX: doublePrecision('center_x'),
     centerY: doublePrecision('center_y'),
     quality: doublePrecision('quality'),
@@ -106,7 +106,7 @@ export const micrograph = pgTable(
     foilholeUuid: varchar('foilhole_uuid'),
     foilholeId: varchar('foilhole_id').notNull().default(''),
     locationId: varchar('location_id'),
-    status: micrographStatus('status').default('NONE'),
+    status: micrographstatus('status').default('NONE'),
     highResPath: varchar('high_res_path'),
     manifestFile: varchar('manifest_file'),
     acquisitionDatetime: timestamp('acquisition_datetime'),

@@ -3,7 +3,7 @@ import { pgEnum } from 'drizzle-orm/pg-core';
 // Labels are the UPPERCASE Python member names that SQLAlchemy stored, in the order the
 // SmartEM Alembic chain created them (order matters to PostgreSQL's enum comparison).
 
-export const acquisitionStatus = pgEnum('acquisitionstatus', [
+export const acquisitionstatus = pgEnum('acquisitionstatus', [
   'PLANNED',
   'STARTED',
   'COMPLETED',
@@ -11,7 +11,7 @@ export const acquisitionStatus = pgEnum('acquisitionstatus', [
   'ABANDONED',
 ]);
 
-export const gridStatus = pgEnum('gridstatus', [
+export const gridstatus = pgEnum('gridstatus', [
   'NONE',
   'SCAN_STARTED',
   'SCAN_COMPLETED',
@@ -21,15 +21,15 @@ export const gridStatus = pgEnum('gridstatus', [
 
 // The baseline omits REGISTERED although the backend sets it (smartem-schema.md §7.1); it is to be
 // added by a later migration, never folded into the baseline.
-export const gridSquareStatus = pgEnum('gridsquarestatus', [
+export const gridsquarestatus = pgEnum('gridsquarestatus', [
   'NONE',
   'FOIL_HOLES_DECISION_STARTED',
   'FOIL_HOLES_DECISION_COMPLETED',
 ]);
 
-export const foilHoleStatus = pgEnum('foilholestatus', ['NONE', 'MICROGRAPHS_DETECTED']);
+export const foilholestatus = pgEnum('foilholestatus', ['NONE', 'MICROGRAPHS_DETECTED']);
 
-export const micrographStatus = pgEnum('micrographstatus', [
+export const micrographstatus = pgEnum('micrographstatus', [
   'NONE',
   'MOTION_CORRECTION_STARTED',
   'MOTION_CORRECTION_COMPLETED',

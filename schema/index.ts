@@ -7,3 +7,4 @@ export * from './foilhole-groups.js';
 export * from './quality.js';
 export * from './agent.js';
 export * from './relations.js';
+export type * from './row-types.js';

@@ -1,5 +1,5 @@
 import { relations } from 'drizzle-orm';
-import { agentconnection, agentinstruction, agentinstructionacknowledgement, agentsession } from './agent.js';
+import { agentconnection, agentinstruction, agentinstructionacknowledgement, agentlog, agentsession } from './agent.js';
 import { atlas, atlastile, atlastilegridsquareposition } from './atlas.js';
 import { acquisition, foilhole, grid, gridsquare, micrograph } from './core.js';
 import { foilholegroup, foilholegroupmembership } from './foilhole-groups.js';
@@ -30,22 +30,37 @@ export const gridRelations = relations(grid, ({ one, many }) => ({
   gridsquares: many(gridsquare),
   atlases: many(atlas),
   foilholeGroups: many(foilholegroup),
+  metricStatistics: many(qualitymetricstatistics),
+  modelParameters: many(qualitypredictionmodelparameter),
+  modelWeights: many(qualitypredictionmodelweight),
+  currentModelWeights: many(currentqualitypredictionmodelweight),
+  currentPredictions: many(currentqualityprediction),
+  overallPredictions: many(overallqualityprediction),
+  groupPredictions: many(qualitygroupprediction),
+  currentGroupPredictions: many(currentqualitygroupprediction),
 }));
 
 export const gridsquareRelations = relations(gridsquare, ({ one, many }) => ({
   grid: one(grid, { fields: [gridsquare.gridUuid], references: [grid.uuid] }),
   foilholes: many(foilhole),
   atlasTilePositions: many(atlastilegridsquareposition),
+  predictions: many(qualityprediction),
+  currentPredictions: many(currentqualityprediction),
+  overallPredictions: many(overallqualityprediction),
 }));
 
 export const foilholeRelations = relations(foilhole, ({ one, many }) => ({
   gridsquare: one(gridsquare, { fields: [foilhole.gridsquareUuid], references: [gridsquare.uuid] }),
   micrographs: many(micrograph),
   groupMemberships: many(foilholegroupmembership),
+  predictions: many(qualityprediction),
+  currentPredictions: many(currentqualityprediction),
+  overallPredictions: many(overallqualityprediction),
 }));
 
-export const micrographRelations = relations(micrograph, ({ one }) => ({
+export const micrographRelations = relations(micrograph, ({ one, many }) => ({
   foilhole: one(foilhole, { fields: [micrograph.foilholeUuid], references: [foilhole.uuid] }),
+  modelWeights: many(qualitypredictionmodelweight),
 }));
 
 export const atlasRelations = relations(atlas, ({ one, many }) => ({
@@ -66,6 +81,8 @@ export const atlastilegridsquarepositionRelations = relations(atlastilegridsquar
 export const foilholegroupRelations = relations(foilholegroup, ({ one, many }) => ({
   grid: one(grid, { fields: [foilholegroup.gridUuid], references: [grid.uuid] }),
   memberships: many(foilholegroupmembership),
+  predictions: many(qualitygroupprediction),
+  currentPredictions: many(currentqualitygroupprediction),
 }));
 
 export const foilholegroupmembershipRelations = relations(foilholegroupmembership, ({ one }) => ({
@@ -73,8 +90,28 @@ export const foilholegroupmembershipRelations = relations(foilholegroupmembershi
   foilhole: one(foilhole, { fields: [foilholegroupmembership.foilholeUuid], references: [foilhole.uuid] }),
 }));
 
-// Quality tables point at grid, model and metric; the inverse `many` sides are left out because
-// a grid has eleven of them and relational queries read better from the prediction side.
+// Quality tables point at grid, model and metric, and each of those lists them back.
+export const qualitypredictionmodelRelations = relations(qualitypredictionmodel, ({ many }) => ({
+  parameters: many(qualitypredictionmodelparameter),
+  weights: many(qualitypredictionmodelweight),
+  currentWeights: many(currentqualitypredictionmodelweight),
+  predictions: many(qualityprediction),
+  currentPredictions: many(currentqualityprediction),
+  groupPredictions: many(qualitygroupprediction),
+  currentGroupPredictions: many(currentqualitygroupprediction),
+}));
+
+export const qualitymetricRelations = relations(qualitymetric, ({ many }) => ({
+  statistics: many(qualitymetricstatistics),
+  parameters: many(qualitypredictionmodelparameter),
+  weights: many(qualitypredictionmodelweight),
+  currentWeights: many(currentqualitypredictionmodelweight),
+  predictions: many(qualityprediction),
+  currentPredictions: many(currentqualityprediction),
+  groupPredictions: many(qualitygroupprediction),
+  currentGroupPredictions: many(currentqualitygroupprediction),
+}));
+
 export const qualitymetricstatisticsRelations = relations(qualitymetricstatistics, ({ one }) => ({
   metric: one(qualitymetric, { fields: [qualitymetricstatistics.name], references: [qualitymetric.name] }),
   grid: one(grid, { fields: [qualitymetricstatistics.gridUuid], references: [grid.uuid] }),
@@ -156,6 +193,13 @@ export const agentsessionRelations = relations(agentsession, ({ one, many }) => 
   acquisition: one(acquisition, { fields: [agentsession.acquisitionUuid], references: [acquisition.uuid] }),
   instructions: many(agentinstruction),
   connections: many(agentconnection),
+  logs: many(agentlog),
+}));
+
+// Not a foreign key in the database (agent logs may arrive for a session not yet recorded), but
+// the same session id: the relational API can still follow it.
+export const agentlogRelations = relations(agentlog, ({ one }) => ({
+  session: one(agentsession, { fields: [agentlog.sessionId], references: [agentsession.sessionId] }),
 }));
 
 export const agentinstructionRelations = relations(agentinstruction, ({ one, many }) => ({

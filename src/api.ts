@@ -23,26 +23,26 @@ import { planUpgrade } from './migrations/upgrade-plan.js';
 
 export interface CommonOptions extends ConnectionOptions {
   /** The migrations folder (default: `SMARTEM_DB_MIGRATIONS` or `./drizzle`). */
-  migrationsFolder?: string;
+  migrationsFolder?: string | undefined;
   /** Where the journal table lives (default `smartem_db.migrations`). */
-  journal?: Partial<JournalRef>;
+  journal?: Partial<JournalRef> | undefined;
   /** lock_timeout for each migration's statements, in ms (default 10000; 0 = wait forever). */
-  lockTimeoutMs?: number;
+  lockTimeoutMs?: number | undefined;
   /** Receives progress and notices; nothing is printed without one. */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Where configuration (env files) is read from (default: the working directory). */
-  cwd?: string;
+  cwd?: string | undefined;
   /** The environment to read configuration from (default: process.env). */
-  env?: NodeJS.ProcessEnv;
+  env?: NodeJS.ProcessEnv | undefined;
 }
 
 export interface MigrateOptions extends CommonOptions {
   /** Apply up to and including this migration (id, number, unique prefix, or `+N`). */
-  to?: string;
+  to?: string | undefined;
   /** Apply a pending migration even though a later one is already applied. */
-  allowOutOfOrder?: boolean;
+  allowOutOfOrder?: boolean | undefined;
   /** Re-run a no-transaction migration that failed midway, from the failed statement. */
-  resume?: boolean;
+  resume?: boolean | undefined;
 }
 
 /**
@@ -94,9 +94,9 @@ export async function status(options: CommonOptions = {}): Promise<StatusReport>
 
 export type OfflineSqlOptions = CommonOptions & {
   /** Where the database is assumed to be (a migration ref or `base`), instead of reading its journal. */
-  from?: string;
+  from?: string | undefined;
 } & (
-    | { direction: 'up'; /** Last migration to include (ref or `+N`); all pending when omitted. */ to?: string }
+    | { direction: 'up'; /** Last migration to include (ref or `+N`); all pending when omitted. */ to?: string | undefined }
     | { direction: 'down'; target: RollbackTarget }
   );
 

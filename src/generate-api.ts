@@ -25,26 +25,26 @@ export interface GenerateOptions extends CommonOptions {
   /** What the migration does, for its folder name (`-m` on the command line). */
   name: string;
   /** The Drizzle model module (default: drizzle.config.ts's schema, else ./schema/index.ts). */
-  schema?: string;
+  schema?: string | undefined;
   /** Diff against this live database (which must be at the head migration) instead of replaying the folder. */
-  fromDb?: string;
+  fromDb?: string | undefined;
   /** Column renames, `table.old=new`. */
-  renames?: string[];
+  renames?: string[] | undefined;
   /** Table renames, `old=new`. */
-  renameTables?: string[];
+  renameTables?: string[] | undefined;
   /** A JSON hints file with renames and acknowledged data loss (for CI). */
-  hintsFile?: string;
+  hintsFile?: string | undefined;
   /** Acknowledge every data loss in this migration. */
-  allowDataLoss?: boolean;
+  allowDataLoss?: boolean | undefined;
   /** Online rewrites on existing tables (CONCURRENTLY, NOT VALID + VALIDATE); the migration runs without a transaction. */
-  online?: boolean;
+  online?: boolean | undefined;
   /** Write an empty up/down pair for a hand-written (data) migration, without diffing. */
-  empty?: boolean;
+  empty?: boolean | undefined;
   /** Where scratch databases are made (default: SHADOW_DATABASE_URL, else the configured server, else PGlite). */
-  shadowDatabaseUrl?: string;
+  shadowDatabaseUrl?: string | undefined;
   /** Asked about likely renames; the CLI passes a prompt when on a terminal. */
-  confirmRename?: (question: string) => Promise<boolean>;
-  now?: Date;
+  confirmRename?: ((question: string) => Promise<boolean>) | undefined;
+  now?: Date | undefined;
 }
 
 /** See generate() in api.ts. */
@@ -85,9 +85,9 @@ export interface DiffOptions extends CommonOptions {
   from: string;
   to: string;
   /** The SQL back from `to` to `from` instead. */
-  down?: boolean;
-  schema?: string;
-  shadowDatabaseUrl?: string;
+  down?: boolean | undefined;
+  schema?: string | undefined;
+  shadowDatabaseUrl?: string | undefined;
 }
 
 /** See diff() in api.ts. */
@@ -119,11 +119,11 @@ function scratchTargetOf(options: CommonOptions & { shadowDatabaseUrl?: string }
 
 export interface CheckOptions extends CommonOptions {
   /** The live database for question 2 (default: the configured server, if any). */
-  db?: string;
+  db?: string | undefined;
   /** Only question 1: the migrations against the Drizzle model. */
-  modelOnly?: boolean;
-  schema?: string;
-  shadowDatabaseUrl?: string;
+  modelOnly?: boolean | undefined;
+  schema?: string | undefined;
+  shadowDatabaseUrl?: string | undefined;
 }
 
 /** See check() in api.ts. */
@@ -149,9 +149,9 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyReport>
 }
 
 export interface VerifyOptions extends CommonOptions {
-  shadowDatabaseUrl?: string;
+  shadowDatabaseUrl?: string | undefined;
   /** Insert sample rows before each step; a down that changes rows of a table its migration does not touch fails. */
-  withData?: boolean;
+  withData?: boolean | undefined;
 }
 
 function serverUrlOf(config: () => SmartemDbConfig): string | undefined {
@@ -161,9 +161,9 @@ function serverUrlOf(config: () => SmartemDbConfig): string | undefined {
 
 export interface LintOptions extends CommonOptions {
   /** Lint the migrations not yet applied to this database (default: the configured server's pending ones). */
-  db?: string;
+  db?: string | undefined;
   /** Lint every migration in the folder. */
-  all?: boolean;
+  all?: boolean | undefined;
 }
 
 /** See lint() in api.ts. */

@@ -67,7 +67,7 @@ const pairs: [string, Record<string, unknown>, Record<string, unknown>][] = [
   ['add enum values in the middle and at the end', { status, gridV2 }, { statusMore, gridV2 }],
   ['a new schema with an identity table', { gridV1 }, { gridV1, ops, job }],
   ['serial ids, a multi-column and a partial unique index', {}, { agentLog }],
-  ['the SmartEM improvements: REGISTERED and a new indexed table', smartem, { ...smartem, gridSquareStatus: gridSquareStatusRegistered, processingJob }],
+  ['the SmartEM improvements: REGISTERED and a new indexed table', smartem, { ...smartem, gridsquarestatus: gridSquareStatusRegistered, processingJob }],
   ['SmartEM from nothing', {}, smartem],
   ['SmartEM to nothing', smartem, {}],
 ];
