@@ -8,7 +8,7 @@ import { readMigrationsFolder, rehashMigrationsFolder, type MigrationsFolder, ty
 import { SmartemDbError } from './errors.js';
 import { DEVELOPER_TOOLS, importOptional } from './optional-dependency.js';
 import { renderOfflineSql } from './migrations/offline-sql.js';
-import { appliedIds, appliedInOrder, downgrade, stamp as stampJournal, upgrade, type RunResult, type RunnerContext } from './migrations/runner.js';
+import { appliedIds, appliedInOrder, downgrade, stamp as stampJournal, upgrade, type RollbackSafety, type RunResult, type RunnerContext } from './migrations/runner.js';
 import { readStatus, type StatusReport } from './migrations/status.js';
 import { pickRevert, resolveMigration, resolveUpgradeTarget } from './migrations/targets.js';
 import type { CheckOptions, DiffOptions, GenerateOptions, LintOptions, VerifyOptions } from './generate-api.js';
@@ -68,9 +68,11 @@ export type RollbackTarget = { steps: number } | { to: string } | 'base';
  *
  * @example await rollback({ steps: 1 }); await rollback({ to: '003' }); await rollback('base');
  */
-export async function rollback(target: RollbackTarget, options: CommonOptions = {}): Promise<RunResult> {
-  return withRunner(options, (ctx) => downgrade(ctx, target === 'base' ? { to: 'base' } : target));
+export async function rollback(target: RollbackTarget, options: RollbackOptions = {}): Promise<RunResult> {
+  return withRunner(options, (ctx) => downgrade(ctx, target === 'base' ? { to: 'base' } : target, options));
 }
+
+export interface RollbackOptions extends CommonOptions, RollbackSafety {}
 
 /**
  * Records that exactly the migrations up to `to` are applied, without running them (`base`

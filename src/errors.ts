@@ -36,6 +36,8 @@ export type ErrorCode =
   | 'INVALID_ARGUMENT'
   | 'JOURNAL_INVALID'
   | 'MISSING_DEPENDENCY'
+  | 'READ_ONLY_DATABASE'
+  | 'TRANSACTION_POOLER'
   | 'UNEXPECTED';
 
 /** Thrown when a statement of a migration fails; the database is as it was before that migration. */

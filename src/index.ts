@@ -14,6 +14,7 @@ export type { StatusReport, MigrationStatus, MigrationState } from './migrations
 export type { Logger } from './migrations/logger.js';
 export type { JournalRef } from './migrations/journal.js';
 export { loadConfig, type SmartemDbConfig, type DatabaseTarget } from './config/config.js';
+export { bundledMigrationsFolder } from './config/package-root.js';
 export { SmartemDbError, MigrationFailedError, type ErrorCode } from './errors.js';
 export { redactUrl } from './db/redact.js';
 export { formatMigrationName, parseMigrationName } from './migrations/migration-name.js';

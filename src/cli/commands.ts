@@ -14,6 +14,8 @@ export interface CommandContext {
   /** Prints the text, or the data as JSON with --json. */
   print: (text: string, data: unknown) => void;
   usage: (message: string) => number;
+  /** Whether stderr is a terminal that takes colour. */
+  colour?: boolean;
 }
 
 // One plain function per verb, each a thin call into the API (like Alembic's command.py).
@@ -37,7 +39,14 @@ async function downgradeCommand({ args, values, common, print, usage }: CommandC
     process.stdout.write(await offlineSql({ ...common, direction: 'down', target: parsedTarget, from: values.from }));
     return EXIT.ok;
   }
-  const result = await rollback(parsedTarget, common);
+  const interactive = !values.yes && process.stdin.isTTY && process.stderr.isTTY;
+  const result = await rollback(parsedTarget, {
+    ...common,
+    allowDataLoss: values.yes,
+    confirmDataLoss: interactive
+      ? (tables) => askOnTerminal(`Rolling back drops ${tables.join(', ')}, which hold${tables.length === 1 ? 's' : ''} rows. Roll back anyway?`)
+      : undefined,
+  });
   print(formatRun(result, 'downgrade'), result);
   return EXIT.ok;
 }
@@ -103,12 +112,14 @@ async function generateCommand({ values, common, json, print, usage }: CommandCo
   });
   const text = result.id
     ? [
-        `Wrote ${result.id}/up.sql and down.sql (${result.ops.length} change${result.ops.length === 1 ? '' : 's'}, proved on a scratch database).`,
+        result.proved
+          ? `Wrote ${result.id}/up.sql and down.sql (${result.ops.length} change${result.ops.length === 1 ? '' : 's'}, proved on a scratch database).`
+          : `Wrote an empty ${result.id}/up.sql and down.sql: write the SQL by hand, run \`smartem-db hash\`, and check it with \`smartem-db verify\`.`,
         ...result.hazards.map((h) => `  ${h.kind}: ${h.message}`),
         'Review both files, then commit them with smartem.sum.',
       ].join('\n')
     : 'No changes: the migrations already produce the Drizzle model. Nothing was written.';
-  print(text, { id: result.id, changes: result.ops.length, hazards: result.hazards, up: result.up, down: result.down });
+  print(text, { id: result.id, changes: result.ops.length, proved: result.proved, hazards: result.hazards, up: result.up, down: result.down });
   return EXIT.ok;
 }
 

@@ -36,6 +36,8 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'BAD_HINT':
     case 'INVALID_ARGUMENT':
     case 'MISSING_DEPENDENCY':
+    case 'READ_ONLY_DATABASE':
+    case 'TRANSACTION_POOLER':
       return EXIT.usage;
     case 'CONNECTION_FAILED':
     case 'SHADOW_FAILED':

@@ -8,7 +8,13 @@ import { connectionUrlProblem } from '../db/connection-url.js';
 
 /** Where the database is: a server reached by URL, or the embedded PGlite database on disk. */
 export type DatabaseTarget =
-  | { kind: 'server'; url: string; source: string }
+  | {
+      kind: 'server';
+      url: string;
+      source: string;
+      /** DIRECT_DATABASE_URL: where migrations run when `url` goes through a transaction-mode pooler. */
+      direct?: { url: string; source: string };
+    }
   | { kind: 'embedded'; dataDir: string; /** NODE_ENV is production: never fall back to it unasked. */ production: boolean };
 
 export interface SmartemDbConfig {
@@ -33,6 +39,7 @@ const postgresUrl = z
 
 const envSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
+  DIRECT_DATABASE_URL: postgresUrl.optional(),
   SHADOW_DATABASE_URL: postgresUrl.optional(),
   POSTGRES_HOST: z.string().trim().min(1, 'must not be empty').optional(),
   POSTGRES_PORT: z.coerce
@@ -53,7 +60,7 @@ const envSchema = z.object({
 });
 
 const SECRET_VARIABLES = new Set(['POSTGRES_PASSWORD']);
-const URL_VARIABLES = new Set(['DATABASE_URL', 'SHADOW_DATABASE_URL']);
+const URL_VARIABLES = new Set(['DATABASE_URL', 'DIRECT_DATABASE_URL', 'SHADOW_DATABASE_URL']);
 
 /**
  * Reads smartem-db's configuration from layered env files in `cwd` and the real environment, and
@@ -76,8 +83,12 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv } = 
   if (!parsed.success) throw configError(parsed.error, sourced);
   const env = parsed.data;
 
+  const database = databaseTarget(env, sourced, cwd);
+  if (env.DIRECT_DATABASE_URL && database.kind === 'server') {
+    database.direct = { url: env.DIRECT_DATABASE_URL, source: `DIRECT_DATABASE_URL (${sourced.get('DIRECT_DATABASE_URL')?.source})` };
+  }
   return {
-    database: databaseTarget(env, sourced, cwd),
+    database,
     shadowDatabaseUrl: env.SHADOW_DATABASE_URL,
     migrationsFolder: env.SMARTEM_DB_MIGRATIONS ? resolve(cwd, env.SMARTEM_DB_MIGRATIONS) : bundledMigrationsFolder(),
     migrationsFolderSource: env.SMARTEM_DB_MIGRATIONS

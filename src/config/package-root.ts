@@ -29,3 +29,18 @@ export function packageRoot(): string {
 export function bundledMigrationsFolder(): string {
   return join(packageRoot(), 'drizzle');
 }
+
+/**
+ * The SmartEM Drizzle model that ships with the package: its TypeScript source in a checkout of
+ * smartem-db, its compiled module in an installed package. The default model for generate, diff and
+ * check when neither --schema nor a drizzle.config.ts names one.
+ */
+export function bundledSchemaModule(): string {
+  const source = join(packageRoot(), 'schema', 'index.ts');
+  return existsSync(source) ? source : join(packageRoot(), 'dist', 'schema', 'index.js');
+}
+
+/** The installed smartem-db's version (its package.json). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}

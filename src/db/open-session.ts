@@ -11,6 +11,12 @@ export interface ConnectionOptions {
   url?: string | undefined;
   /** An application's postgres.js client; one of its connections is borrowed and given back. */
   sql?: postgres.Sql | undefined;
+  /**
+   * Where migrations run when `url` or `sql` reach PostgreSQL through a pooler in transaction mode
+   * (PgBouncer): a connection to PostgreSQL itself, as Prisma's directUrl. Default:
+   * DIRECT_DATABASE_URL when the database also comes from the environment.
+   */
+  directUrl?: string | undefined;
   /** Seconds to wait for a server to accept the connection (default 10). */
   connectTimeoutSeconds?: number | undefined;
   /**
@@ -27,11 +33,14 @@ export async function openSession(
   configured: () => DatabaseTarget,
   onEmbedded?: (session: DbSession) => void,
 ): Promise<DbSession> {
+  const connectTimeoutSeconds = options.connectTimeoutSeconds;
+  if (options.directUrl) return openServerSession(options.directUrl, { connectTimeoutSeconds, source: 'directUrl (--direct-url)' });
   if (options.sql) return borrowSession(options.sql);
-  if (options.url) return openServerSession(options.url, { connectTimeoutSeconds: options.connectTimeoutSeconds, source: 'url (--url, or the url option)' });
+  if (options.url) return openServerSession(options.url, { connectTimeoutSeconds, source: 'url (--url, or the url option)' });
   const target = configured();
   if (target.kind === 'server') {
-    return openServerSession(target.url, { connectTimeoutSeconds: options.connectTimeoutSeconds, source: target.source });
+    const { url, source } = target.direct ?? target;
+    return openServerSession(url, { connectTimeoutSeconds, source });
   }
   const allowed = options.embedded === true || (options.embedded === 'unless-production' && !target.production);
   if (!allowed) throw noDatabaseError(target.production);

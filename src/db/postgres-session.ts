@@ -54,7 +54,8 @@ export async function openServerSession(url: string, options: ServerSessionOptio
       );
     });
   };
-  return wrap(sql, label, secrets, () => sql.end({ timeout: 5 }), options.source, guard);
+  const session = wrap(sql, label, secrets, () => sql.end({ timeout: 5 }), options.source, guard);
+  return { ...session, openSibling: () => openServerSession(url, options) };
 }
 
 /**

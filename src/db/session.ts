@@ -18,6 +18,8 @@ export interface DbSession {
    */
   pipeline(queries: readonly PipelinedQuery[]): Promise<PipelineFailure | undefined>;
   close(): Promise<void>;
+  /** Another connection to the same database (to probe for a pooler); absent where there is none to open. */
+  openSibling?(): Promise<DbSession>;
 }
 
 export interface PipelinedQuery {

@@ -16,5 +16,5 @@ export function writeEmptyMigration(folder: MigrationsFolder, name: string, now:
   writeFileSync(join(folder.folder, id, 'up.sql'), up);
   writeFileSync(join(folder.folder, id, 'down.sql'), down);
   rehashMigrationsFolder(folder.folder);
-  return { id, ops: [], up, down, hazards: [] };
+  return { id, ops: [], up, down, hazards: [], proved: false };
 }

@@ -49,6 +49,8 @@ export interface GenerateResult {
   up: string;
   down: string;
   hazards: Hazard[];
+  /** Whether up.sql and down.sql were proved on a scratch database (an empty pair is not). */
+  proved: boolean;
 }
 
 /**
@@ -80,7 +82,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
         ops = await diffWithRenames(current!, have, want, hints, exclude);
       }
     }
-    if (ops.length === 0) return { id: null, ops, up: '', down: '', hazards: [] };
+    if (ops.length === 0) return { id: null, ops, up: '', down: '', hazards: [], proved: false };
 
     const up = renderScript(ops, {
       online: input.online,
@@ -108,7 +110,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     writeFileSync(join(dir, 'up.sql'), files.up);
     writeFileSync(join(dir, 'down.sql'), files.down);
     rehashMigrationsFolder(input.folder.folder);
-    return { id, ops, up: files.up, down: files.down, hazards: up.hazards };
+    return { id, ops, up: files.up, down: files.down, hazards: up.hazards, proved: true };
   });
 }
 

@@ -29,9 +29,10 @@ export async function acquireMigrationLock(
   ref: JournalRef,
   logger: Logger | undefined,
   poll: LockPolling = DEFAULT_POLLING,
-): Promise<void> {
+): Promise<number | undefined> {
   const key = lockKey(ref).toString();
-  if (await tryLock(session, key)) return;
+  const first = await tryLock(session, key);
+  if (first.locked) return first.pid;
   const started = Date.now();
   if (logger) logger.info(`Waiting for the migration lock on ${journalName(ref)}, held by ${await describeHolder(session, key)}.`);
   let delay = poll.initialMs;
@@ -39,14 +40,17 @@ export async function acquireMigrationLock(
   for (;;) {
     // Full jitter around the delay, so replicas that started together do not poll in step.
     await sleep(delay / 2 + Math.random() * delay);
-    if (await tryLock(session, key)) break;
+    const attempt = await tryLock(session, key);
+    if (attempt.locked) {
+      logger?.info(`Got the migration lock after ${Date.now() - started} ms.`);
+      return attempt.pid;
+    }
     delay = Math.min(poll.maxMs, delay * 1.5);
     if (logger && Date.now() >= nextReport) {
       nextReport = Date.now() + poll.reportEveryMs;
       logger.info(`Still waiting for the migration lock (${Math.round((Date.now() - started) / 1000)} s), held by ${await describeHolder(session, key)}.`);
     }
   }
-  logger?.info(`Got the migration lock after ${Date.now() - started} ms.`);
 }
 
 /** How a waiting process polls for the migration lock. */
@@ -59,9 +63,10 @@ export interface LockPolling {
 
 const DEFAULT_POLLING: LockPolling = { initialMs: 20, maxMs: 500, reportEveryMs: 15_000 };
 
-async function tryLock(session: DbSession, key: string): Promise<boolean> {
-  const [tried] = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key]);
-  return tried?.locked === true;
+/** Tries the lock once; says which backend took it (a pooler may have moved the session). */
+async function tryLock(session: DbSession, key: string): Promise<{ locked: boolean; pid: number | undefined }> {
+  const [tried] = await session.query<{ locked: boolean; pid: number }>('SELECT pg_try_advisory_lock($1::bigint) AS locked, pg_backend_pid() AS pid', [key]);
+  return { locked: tried?.locked === true, pid: tried?.pid };
 }
 
 function sleep(ms: number): Promise<void> {

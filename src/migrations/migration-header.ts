@@ -1,3 +1,5 @@
+import { editDistance } from '../text/edit-distance.js';
+
 /** What the comment header of a migration script declares. */
 export interface MigrationHeader {
   /** The migration this one follows (`none` for the first), like Alembic's down_revision. */
@@ -52,19 +54,6 @@ export function parseHeader(text: string): MigrationHeader {
     }
   }
   return header;
-}
-
-/** Levenshtein distance, for "did you mean" on short words. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /** The header smartem-db writes at the top of a new up.sql (and down.sql). */

@@ -1,3 +1,4 @@
+import { poolerError, sameBackendGuard } from '../db/migration-target.js';
 import { excerpt } from '../db/redact.js';
 import { asPgError, sqlStateOf, type DbSession, type PipelinedQuery } from '../db/session.js';
 import { MigrationFailedError, SmartemDbError } from '../errors.js';
@@ -32,6 +33,8 @@ export interface ScriptRun {
   resumeAfterStatement?: number;
   /** Whether an earlier run of this no-transaction migration stopped midway. */
   resuming?: boolean;
+  /** The backend that holds the migration lock: each transaction first checks it runs there. */
+  backendPid?: number | undefined;
   logger?: Logger;
 }
 
@@ -68,6 +71,7 @@ async function runInTransaction(run: ScriptRun, script: MigrationScript): Promis
       : forgetQuery(run.journal, migration.id);
   const queries: PipelinedQuery[] = [
     { text: 'BEGIN' },
+    { text: guardSql(run) },
     { text: `SET LOCAL lock_timeout = ${Math.trunc(run.lockTimeoutMs)}` },
     ...statements.map((s) => ({ text: s.sql })),
     record,
@@ -77,8 +81,9 @@ async function runInTransaction(run: ScriptRun, script: MigrationScript): Promis
   const failed = await session.pipeline(queries);
   if (!failed) return;
   await session.exec('ROLLBACK').catch(() => {});
+  if (failed.index === 1) throw poolerError(session.label);
   const consequence = "The database is unchanged: the migration's transaction was rolled back.";
-  const k = failed.index - 2;
+  const k = failed.index - 3;
   if (k >= 0 && k < statements.length) throw failure(run, script, k, failed.error, consequence);
   const pg = asPgError(failed.error);
   const what = k < 0 ? 'starting its transaction' : k === statements.length ? `recording it in ${journalLabel(run.journal)}` : 'committing';
@@ -135,7 +140,7 @@ async function runStatementByStatement(run: ScriptRun, script: MigrationScript, 
           await session.exec(progress);
           committed = k + 1;
         } else {
-          await runWithProgress(session, statement.sql, progress);
+          await runWithProgress(session, statement.sql, progress, guardSql(run));
           committed = k + 1;
         }
       } catch (error) {
@@ -166,12 +171,13 @@ async function runStatementByStatement(run: ScriptRun, script: MigrationScript, 
  * PostgreSQL refuses inside a transaction block that runsAlone() did not foresee is run again on
  * its own (its first attempt was rolled back).
  */
-async function runWithProgress(session: DbSession, sql: string, progress: string): Promise<void> {
-  const failed = await session.pipeline([{ text: 'BEGIN' }, { text: sql }, { text: progress }, { text: 'COMMIT' }]);
+async function runWithProgress(session: DbSession, sql: string, progress: string, guard: string): Promise<void> {
+  const failed = await session.pipeline([{ text: 'BEGIN' }, { text: guard }, { text: sql }, { text: progress }, { text: 'COMMIT' }]);
   if (!failed) return;
   await session.exec('ROLLBACK').catch(() => {});
+  if (failed.index === 1) throw poolerError(session.label);
   const state = sqlStateOf(failed.error);
-  if (failed.index === 1 && (state === '25001' || state === '2D000')) {
+  if (failed.index === 2 && (state === '25001' || state === '2D000')) {
     await session.exec(sql);
     await session.exec(progress);
     return;
@@ -182,6 +188,11 @@ async function runWithProgress(session: DbSession, sql: string, progress: string
 async function runQueries(session: DbSession, queries: PipelinedQuery[]): Promise<void> {
   const failed = await session.pipeline(queries);
   if (failed) throw failed.error;
+}
+
+/** The same-backend check, or a no-op where there is no backend to check (embedded). */
+function guardSql(run: ScriptRun): string {
+  return run.backendPid === undefined ? 'SELECT 1' : sameBackendGuard(run.backendPid);
 }
 
 function stateSuffix(error: unknown): string {

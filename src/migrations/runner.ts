@@ -2,12 +2,15 @@ import { join } from 'node:path';
 import type { DbSession } from '../db/session.js';
 import { SmartemDbError } from '../errors.js';
 import { acquireMigrationLock, releaseMigrationLock } from './advisory-lock.js';
+import { assertMigratable, poolerError } from '../db/migration-target.js';
 import { withTransaction } from '../db/transaction.js';
 import { ensureJournal, readJournal, stampJournal, type JournalRef, type JournalRow } from './journal.js';
 import type { Logger } from './logger.js';
 import { verifyFolderManifest, type Migration, type MigrationsFolder } from './migration-folder.js';
 import { runScript } from './run-script.js';
 import { scriptStatements } from './script-statements.js';
+import type { SqlStatement } from './sql-split.js';
+import { droppedTables } from './statement-kind.js';
 import { pickRevert, resolveMigration, resolveUpgradeTarget, type RollbackTarget } from './targets.js';
 import { planUpgrade, unfinishedError, verifyApplied } from './upgrade-plan.js';
 
@@ -73,14 +76,9 @@ export async function upgrade(ctx: RunnerContext, target: UpgradeTarget = {}): P
     for (const [i, { migration, resumeAfterStatement, resuming }] of plan.pending.entries()) {
       const resumed = resuming ? ` (resuming at statement ${resumeAfterStatement + 1})` : '';
       ctx.logger?.info(`[${i + 1}/${total}] Applying ${migration.id}${resumed} ...`);
-      const result = await runScript({
-        ...runOptions(ctx),
-        migration,
-        direction: 'up',
-        statements: scripts[i]!,
-        resumeAfterStatement,
-        resuming,
-      });
+      const result = await withHeartbeat(ctx.logger, `[${i + 1}/${total}] Applying ${migration.id}`, () =>
+        runScript({ ...runOptions(ctx), migration, direction: 'up', statements: scripts[i]!, resumeAfterStatement, resuming }),
+      );
       ran.push({ id: migration.id, direction: 'up', ...result });
       ctx.logger?.info(
         `[${i + 1}/${total}] Applied ${migration.id} in ${result.durationMs} ms (${elapsed(started)} elapsed).`,
@@ -93,8 +91,19 @@ export async function upgrade(ctx: RunnerContext, target: UpgradeTarget = {}): P
   });
 }
 
-/** Runs down.sql of applied migrations, newest first, each in its own transaction. */
-export async function downgrade(ctx: RunnerContext, target: RollbackTarget): Promise<RunResult> {
+/** How a rollback treats tables it would drop that hold rows. */
+export interface RollbackSafety {
+  /** Roll back even so (--yes). */
+  allowDataLoss?: boolean | undefined;
+  /** Asked, with the tables, when allowDataLoss is not set (the CLI asks on a terminal). */
+  confirmDataLoss?: ((tables: string[]) => Promise<boolean>) | undefined;
+}
+
+/**
+ * Runs down.sql of applied migrations, newest first, each in its own transaction. A rollback
+ * whose down scripts drop tables that hold rows is refused unless allowed or confirmed.
+ */
+export async function downgrade(ctx: RunnerContext, target: RollbackTarget, safety: RollbackSafety = {}): Promise<RunResult> {
   const { session, folder, journal: ref } = ctx;
   return withLock(ctx, async () => {
     const rows = (await readJournal(session, ref)) ?? [];
@@ -112,12 +121,15 @@ export async function downgrade(ctx: RunnerContext, target: RollbackTarget): Pro
         );
       }
     }
+    const scripts = revert.map((m) => scriptStatements(m.down!));
+    await refuseDroppingRows(session, scripts.flat(), safety);
     const ran: AppliedMigration[] = [];
     const started = performance.now();
-    const scripts = revert.map((m) => scriptStatements(m.down!));
     for (const [i, m] of revert.entries()) {
       ctx.logger?.info(`[${i + 1}/${revert.length}] Rolling back ${m.id} ...`);
-      const result = await runScript({ ...runOptions(ctx), migration: m, direction: 'down', statements: scripts[i]! });
+      const result = await withHeartbeat(ctx.logger, `[${i + 1}/${revert.length}] Rolling back ${m.id}`, () =>
+        runScript({ ...runOptions(ctx), migration: m, direction: 'down', statements: scripts[i]! }),
+      );
       ran.push({ id: m.id, direction: 'down', ...result });
       ctx.logger?.info(`[${i + 1}/${revert.length}] Rolled back ${m.id} in ${result.durationMs} ms (${elapsed(started)} elapsed).`);
     }
@@ -137,7 +149,6 @@ export async function stamp(ctx: RunnerContext, to: string): Promise<RunResult> 
   return withLock(ctx, async () => {
     const keep = folder.migrations.filter((m) => target !== null && m.number <= target.number);
     await withTransaction(session, () => stampJournal(session, ref, keep));
-    ctx.logger?.info(`Stamped ${session.label} at ${target?.id ?? 'base'}; no migration was run.`);
     return { ran: [], head: target?.id ?? null, database: session.label };
   });
 }
@@ -145,7 +156,13 @@ export async function stamp(ctx: RunnerContext, to: string): Promise<RunResult> 
 async function withLock<T>(ctx: RunnerContext, work: () => Promise<T>): Promise<T> {
   // Nothing runs from a folder whose files differ from what was reviewed and hashed.
   verifyFolderManifest(ctx.folder);
-  await acquireMigrationLock(ctx.session, ctx.journal, ctx.logger);
+  const pid = await assertMigratable(ctx.session);
+  const holder = await acquireMigrationLock(ctx.session, ctx.journal, ctx.logger);
+  if (pid !== undefined && holder !== pid) {
+    await releaseMigrationLock(ctx.session, ctx.journal).catch(() => {});
+    throw poolerError(ctx.session.label);
+  }
+  backendPids.set(ctx, pid);
   // If this process dies mid-statement, let the server notice within a second and roll back,
   // releasing the advisory lock and table locks, instead of finishing a long statement first.
   // (PostgreSQL 14+; older servers do not know the setting, which only costs that speed-up.)
@@ -160,8 +177,11 @@ async function withLock<T>(ctx: RunnerContext, work: () => Promise<T>): Promise<
   }
 }
 
+// The backend that holds the lock, per run: every migration transaction checks it runs there.
+const backendPids = new WeakMap<RunnerContext, number | undefined>();
+
 function runOptions(ctx: RunnerContext) {
-  return { session: ctx.session, journal: ctx.journal, lockTimeoutMs: ctx.lockTimeoutMs, logger: ctx.logger };
+  return { session: ctx.session, journal: ctx.journal, lockTimeoutMs: ctx.lockTimeoutMs, logger: ctx.logger, backendPid: backendPids.get(ctx) };
 }
 
 export function appliedIds(rows: readonly JournalRow[]): Set<string> {
@@ -171,6 +191,41 @@ export function appliedIds(rows: readonly JournalRow[]): Set<string> {
 export function appliedInOrder(migrations: readonly Migration[], rows: readonly JournalRow[]): Migration[] {
   const applied = appliedIds(rows);
   return migrations.filter((m) => applied.has(m.id));
+}
+
+/** While `work` runs, a heartbeat line every second for a terminal that shows one. */
+async function withHeartbeat<T>(logger: Logger | undefined, label: string, work: () => Promise<T>): Promise<T> {
+  if (!logger?.heartbeat) return work();
+  const started = performance.now();
+  const timer = setInterval(() => logger.heartbeat?.(`${label} ... ${elapsed(started)}`), 1000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * Refuses a rollback whose down scripts drop tables that hold rows, naming them, unless it is
+ * allowed (--yes) or confirmed (asked on a terminal).
+ */
+async function refuseDroppingRows(session: DbSession, statements: readonly SqlStatement[], safety: RollbackSafety): Promise<void> {
+  if (safety.allowDataLoss) return;
+  const dropped = [...new Set(statements.flatMap((s) => droppedTables(s.sql)))];
+  const holding: string[] = [];
+  for (const table of dropped) {
+    const [row] = await session.query<{ name: string | null }>('SELECT to_regclass($1)::text AS name', [table]);
+    if (!row?.name) continue;
+    const [filled] = await session.query<{ rows: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${row.name}) AS rows`);
+    if (filled?.rows) holding.push(row.name);
+  }
+  if (holding.length === 0) return;
+  if (safety.confirmDataLoss && (await safety.confirmDataLoss(holding))) return;
+  throw new SmartemDbError(
+    'DATA_LOSS_REFUSED',
+    `Rolling back would drop ${holding.length === 1 ? 'a table that holds' : 'tables that hold'} rows: ${holding.join(', ')}. ` +
+      'Nothing was rolled back. Back the data up first (pg_dump), then pass --yes (allowDataLoss: true in code).',
+  );
 }
 
 function elapsed(started: number): string {

@@ -97,3 +97,12 @@ export function concurrentIndexDrop(sql: string): string | undefined {
 function identifierValue(text: string): string {
   return text.startsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text.toLowerCase();
 }
+
+const DROP_TABLE = new RegExp(String.raw`^DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?((?:${IDENT}(?:\s*\.\s*${IDENT})?)(?:\s*,\s*${IDENT}(?:\s*\.\s*${IDENT})?)*)`, 'i');
+
+/** The tables a `DROP TABLE a, b.c` drops, as written (for to_regclass), or none for another statement. */
+export function droppedTables(sql: string): string[] {
+  const list = DROP_TABLE.exec(sql)?.[1];
+  if (!list) return [];
+  return [...list.matchAll(new RegExp(String.raw`${IDENT}(?:\s*\.\s*${IDENT})?`, 'g'))].map((m) => m[0]);
+}

@@ -49,10 +49,17 @@ export function parseRollbackTarget(text: string): RollbackTarget {
 /** The applied migrations a rollback reverts, newest first. */
 export function pickRevert(migrations: readonly Migration[], applied: readonly Migration[], target: RollbackTarget): Migration[] {
   if ('steps' in target) {
-    if (!Number.isInteger(target.steps) || target.steps < 0) {
+    if (!Number.isInteger(target.steps) || target.steps < 1) {
       throw new SmartemDbError('UNKNOWN_TARGET', `Cannot roll back ${target.steps} steps: give a whole number of 1 or more.`);
     }
-    return applied.slice(Math.max(0, applied.length - target.steps)).reverse();
+    if (target.steps > applied.length) {
+      throw new SmartemDbError(
+        'UNKNOWN_TARGET',
+        `Cannot roll back ${target.steps} migrations: only ${applied.length} ${applied.length === 1 ? 'is' : 'are'} applied. ` +
+          'Nothing was rolled back. To roll back everything, say so: downgrade base.',
+      );
+    }
+    return applied.slice(applied.length - target.steps).reverse();
   }
   const to = resolveMigration(migrations, target.to);
   if (to && !applied.includes(to)) {

@@ -2,9 +2,10 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { check, diff, generate, migrate } from '../../src/api.js';
 import { run } from '../../src/cli/main.js';
-import { writeMigrations } from '../support/migrations-dir.js';
+import { tempDir, writeMigrations } from '../support/migrations-dir.js';
 import { ROOT } from '../support/spawn.js';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 
 const SECRET = 'Hunter2Secret';
 const MALFORMED = `postgres:/postgres:${SECRET}@127.0.0.1/x`;
@@ -73,7 +74,7 @@ describe('--json', () => {
   it('prints one JSON document for every failure: usage, configuration, and the unexpected', async () => {
     const usage = await cli(['frobnicate', '--json']);
     expect(usage.code).toBe(2);
-    expect(JSON.parse(usage.stdout)).toMatchObject({ error: { code: 'USAGE', message: 'Unknown command "frobnicate".' } });
+    expect(JSON.parse(usage.stdout)).toMatchObject({ error: { code: 'USAGE', message: expect.stringContaining('Unknown command "frobnicate". Commands: upgrade,') } });
 
     const badOption = await cli(['status', '--no-such-option', '--json']);
     expect(badOption.code).toBe(2);
@@ -82,5 +83,56 @@ describe('--json', () => {
     const missing = await cli(['status', '--migrations', '/nonexistent/smartem', '--json']);
     expect(missing.code).toBe(2);
     expect(JSON.parse(missing.stdout).error.message).toContain('The migrations folder /nonexistent/smartem (from the migrationsFolder option (--migrations)) does not exist');
+  });
+});
+
+describe('the command line as drizzle-kit users expect it', () => {
+  it('answers --version, --help per command, and "did you mean" for commands and options', async () => {
+    const version = await cli(['--version']);
+    expect(version.stdout).toMatch(/^smartem-db \d+\.\d+\.\d+\n$/);
+    const help = await cli(['downgrade', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: smartem-db downgrade <-N | id | base> [options]');
+    expect(help.stdout).toContain('-y, --yes');
+    expect((await cli(['help', 'generate'])).stdout).toContain('--allow-data-loss');
+
+    const typo = await cli(['upgarde']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('Unknown command "upgarde". Did you mean "upgrade"?');
+    const option = await cli(['status', '--jsno']);
+    expect(option.stderr).toContain('Unknown option --jsno. Did you mean --json?');
+    // Colour only on a terminal: here stderr is not one.
+    expect(typo.stderr).not.toContain('\u001b[');
+  });
+
+  it("refuses extra arguments and another command's options, and takes drizzle-kit's command names", async () => {
+    const folder = writeMigrations([{ name: 'a', up: 'select 1;' }]);
+    const extra = await cli(['status', 'now', '--migrations', folder]);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toContain('status takes no arguments, but was given "now"');
+    const stray = await cli(['status', '--with-data', '--migrations', folder]);
+    expect(stray.stderr).toContain('--with-data does not apply to status');
+
+    const push = await cli(['push']);
+    expect(push.code).toBe(2);
+    expect(push.stderr).toContain('smartem-db has no push');
+    const migrate = await cli(['migrate', '--help']);
+    expect(migrate.stdout).toContain('Usage: smartem-db upgrade [target]');
+  });
+
+  it('reads schema, out and dbCredentials from --config, as drizzle-kit does', async () => {
+    const dir = tempDir();
+    const folder = writeMigrations([{ name: 'a', up: 'create table a (id int);' }]);
+    writeFileSync(
+      join(dir, 'drizzle.config.mjs'),
+      `export default { dialect: 'postgresql', schema: ${JSON.stringify(join(ROOT, 'schema/index.ts'))}, out: ${JSON.stringify(folder)}, dbCredentials: { url: 'postgres://nobody@127.0.0.1:1/none' } };\n`,
+    );
+    const result = await cli(['history', '--config', join(dir, 'drizzle.config.mjs'), '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([expect.objectContaining({ id: expect.stringContaining('001_a') })]);
+    // Its database is the one the config names (here nothing listens there).
+    const status = await cli(['status', '--config', join(dir, 'drizzle.config.mjs'), '--json']);
+    expect(status.code).toBe(4);
+    expect(JSON.parse(status.stdout).error.message).toContain('postgres://nobody@127.0.0.1:1/none');
   });
 });

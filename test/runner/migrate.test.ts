@@ -89,6 +89,36 @@ describe('migrate()', () => {
     expect((await status({ url: db.url, migrationsFolder })).migrations.map((m) => m.state)).toEqual(['applied', 'pending', 'pending']);
   });
 
+  it('refuses to roll back more steps than are applied, or none', async () => {
+    const migrationsFolder = writeMigrations(chain);
+    await migrate({ url: db.url, migrationsFolder, to: '002' });
+    await expect(rollback({ steps: 3 }, { url: db.url, migrationsFolder })).rejects.toMatchObject({
+      code: 'UNKNOWN_TARGET',
+      message: expect.stringContaining('Cannot roll back 3 migrations: only 2 are applied. Nothing was rolled back.'),
+    });
+    await expect(rollback({ steps: 0 }, { url: db.url, migrationsFolder })).rejects.toMatchObject({ code: 'UNKNOWN_TARGET' });
+    expect((await status({ url: db.url, migrationsFolder })).head).toBe(migrationId(2, 'grid'));
+  });
+
+  it('refuses a rollback that drops tables holding rows unless allowed or confirmed, naming them', async () => {
+    const migrationsFolder = writeMigrations(chain);
+    await migrate({ url: db.url, migrationsFolder });
+    await query(db.url, "insert into acquisition (uuid) values ('a1')");
+    await expect(rollback('base', { url: db.url, migrationsFolder })).rejects.toMatchObject({
+      code: 'DATA_LOSS_REFUSED',
+      message: expect.stringContaining('Rolling back would drop a table that holds rows: acquisition. Nothing was rolled back.'),
+    });
+    const asked: string[][] = [];
+    await expect(rollback('base', { url: db.url, migrationsFolder, confirmDataLoss: async (t) => (asked.push(t), false) })).rejects.toMatchObject({
+      code: 'DATA_LOSS_REFUSED',
+    });
+    expect(asked).toEqual([['acquisition']]);
+    expect((await status({ url: db.url, migrationsFolder })).head).toBe(migrationId(3, 'grid_index'));
+    // Tables that are empty are no reason to ask: grid goes without a question.
+    expect((await rollback({ steps: 2 }, { url: db.url, migrationsFolder })).ran).toHaveLength(2);
+    expect((await rollback('base', { url: db.url, migrationsFolder, allowDataLoss: true })).head).toBeNull();
+  });
+
   it('refuses to roll back a migration without down.sql, and rolls back nothing', async () => {
     const migrationsFolder = writeMigrations([chain[0]!, { name: 'no_down', up: 'create table x (id int);' }]);
     await migrate({ url: db.url, migrationsFolder });

@@ -53,3 +53,48 @@ export async function startPasswordCluster(password: string): Promise<{ port: nu
     },
   };
 }
+
+/**
+ * Starts a throwaway primary (trust auth) and a hot standby streaming from it, for tests of what
+ * works read-only. Both listen on 127.0.0.1; stop() removes both.
+ */
+export async function startStandbyPair(): Promise<{ primary: string; standby: string; stop: () => void }> {
+  const bin = postgresBinDir();
+  if (!bin) throw new Error('no PostgreSQL server binaries on this machine');
+  const dir = mkdtempSync(join(tmpdir(), 'smartem-db-replica-'));
+  chmodSync(dir, 0o777);
+  const asPostgres = process.getuid?.() === 0;
+  const run = (cmd: string, args: string[]) =>
+    asPostgres ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' }) : execFileSync(cmd, args, { stdio: 'pipe' });
+  const [primaryData, standbyData] = [join(dir, 'primary'), join(dir, 'standby')];
+  run(join(bin, 'initdb'), ['-D', primaryData, '-U', 'postgres', '--auth=trust', '-N']);
+  const [primaryPort, standbyPort] = [await freePort(), await freePort()];
+  const start = (data: string, port: number, log: string) =>
+    run(join(bin, 'pg_ctl'), ['-D', data, '-w', '-l', join(dir, log), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  const stopOne = (data: string) => {
+    try {
+      run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']);
+    } catch {
+      // not running
+    }
+  };
+  try {
+    start(primaryData, primaryPort, 'primary.log');
+    run(join(bin, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', standbyData, '-R', '-X', 'stream']);
+    start(standbyData, standbyPort, 'standby.log');
+  } catch (error) {
+    stopOne(standbyData);
+    stopOne(primaryData);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    primary: `postgres://postgres@127.0.0.1:${primaryPort}/postgres`,
+    standby: `postgres://postgres@127.0.0.1:${standbyPort}/postgres`,
+    stop: () => {
+      stopOne(standbyData);
+      stopOne(primaryData);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -26,7 +26,7 @@ describe('loadConfig', () => {
   it('uses the embedded database under .smartem-db/ when nothing is configured', () => {
     const cwd = dirWith({});
     const config = loadConfig({ cwd, env: {} });
-    expect(config.database).toEqual({ kind: 'embedded', dataDir: join(cwd, '.smartem-db/pglite') });
+    expect(config.database).toEqual({ kind: 'embedded', dataDir: join(cwd, '.smartem-db/pglite'), production: false });
     // The SmartEM migrations bundled with the package, wherever it is installed.
     expect(config.migrationsFolder).toBe(join(ROOT, 'drizzle'));
   });

@@ -1,0 +1,77 @@
+import type { OptionName } from './options.js';
+
+export { closest } from '../text/edit-distance.js';
+
+
+/** What a command is, takes and says in its --help. */
+export interface CommandSpec {
+  usage: string;
+  summary: string;
+  /** How many positional arguments it takes. */
+  maxArgs: number;
+  /** Options besides the global ones. */
+  options: OptionName[];
+}
+
+/** Options every command takes. */
+export const GLOBAL_OPTIONS: OptionName[] = ['url', 'direct-url', 'migrations', 'journal-schema', 'journal-table', 'lock-timeout', 'config', 'embedded', 'json', 'quiet', 'help', 'version'];
+
+export const COMMAND_SPECS: Record<string, CommandSpec> = {
+  upgrade: {
+    usage: 'upgrade [target]',
+    summary: 'Apply pending migrations (target: id, number, prefix, head, +N)',
+    maxArgs: 1,
+    options: ['sql', 'from', 'allow-out-of-order', 'resume'],
+  },
+  downgrade: {
+    usage: 'downgrade <-N | id | base>',
+    summary: 'Roll back: -N (the last N), an id (to it, kept), or base (all)',
+    maxArgs: 1,
+    options: ['sql', 'from', 'yes'],
+  },
+  current: { usage: 'current', summary: "Print the database's current migration", maxArgs: 0, options: [] },
+  history: { usage: 'history [--verbose]', summary: 'List the migrations in the folder, newest first', maxArgs: 0, options: ['verbose'] },
+  status: { usage: 'status', summary: 'Applied, pending and failed migrations with times, and problems', maxArgs: 0, options: [] },
+  stamp: { usage: 'stamp <id | head | base>', summary: 'Record the database as at a migration without running SQL', maxArgs: 1, options: [] },
+  hash: { usage: 'hash', summary: "Rewrite the folder's checksum manifest (smartem.sum)", maxArgs: 0, options: [] },
+  generate: {
+    usage: 'generate -m <text>',
+    summary: 'Write the next migration (up.sql and down.sql) from the Drizzle model, proved',
+    maxArgs: 0,
+    options: ['message', 'schema', 'from-db', 'rename', 'rename-table', 'hints', 'allow-data-loss', 'empty', 'online', 'no-prompt', 'shadow-url'],
+  },
+  diff: {
+    usage: 'diff --from <s> --to <s>',
+    summary: 'Print the SQL from one state to another (s: migrations, schema, a URL)',
+    maxArgs: 0,
+    options: ['from', 'to', 'down', 'schema', 'shadow-url'],
+  },
+  inspect: { usage: 'inspect', summary: "Print the database's schema as smartem-db reads it (a summary, or --json)", maxArgs: 0, options: [] },
+  check: {
+    usage: 'check [--db <url>] [--model-only]',
+    summary: 'CI drift check: migrations vs the Drizzle model; a database vs its migrations',
+    maxArgs: 0,
+    options: ['db', 'model-only', 'schema', 'shadow-url'],
+  },
+  verify: {
+    usage: 'verify [--with-data]',
+    summary: "Check the history, the downs, the hazard lint, and each migration's up/down/up",
+    maxArgs: 0,
+    options: ['shadow-url', 'with-data'],
+  },
+  lint: { usage: 'lint [--db <url> | --all]', summary: 'Hazards in migrations not yet applied (data loss, rewrites, locks, renames)', maxArgs: 0, options: ['db', 'all'] },
+};
+
+/** drizzle-kit's command names that mean one of ours. */
+export const ALIASES: Record<string, string> = { migrate: 'upgrade', pull: 'inspect', introspect: 'inspect' };
+
+/** drizzle-kit's commands that smartem-db answers with what to do instead. */
+export const ANSWERS: Record<string, string> = {
+  push:
+    'smartem-db has no push: every change is a reviewed migration with a down. Write it with ' +
+    '`smartem-db generate -m "<what>"` and apply it with `smartem-db upgrade`.',
+  drop: 'To undo migrations, roll them back: `smartem-db downgrade -1` (or an id, or base).',
+  up: "drizzle-kit's up upgrades its snapshots; smartem-db keeps no snapshots, so there is nothing to upgrade.",
+  studio: 'smartem-db has no studio; drizzle-kit studio works on the same database and model.',
+  export: 'To print the SQL of the model: `smartem-db diff --from migrations --to schema` (what the next migration would do).',
+};

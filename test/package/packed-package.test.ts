@@ -1,0 +1,122 @@
+// The package as an application installs it: `npm pack`, installed into a new TypeScript app that
+// brings its own drizzle-orm (another version than ours) and postgres, then migrate() from its
+// startup code, the model with the relational query API, strict type-checking, a CommonJS caller,
+// and the CLI through npx. Run by `npm run test:package` (CI runs it after `npm test`).
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useFreshDatabase } from '../support/fresh-database.js';
+import { tempDir } from '../support/migrations-dir.js';
+import { ROOT } from '../support/spawn.js';
+
+const db = useFreshDatabase();
+const ours = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } {
+  try {
+    const stdout = execFileSync(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 }).toString();
+    return { code: 0, stdout, stderr: '' };
+  } catch (error) {
+    const e = error as { status: number; stdout: Buffer; stderr: Buffer };
+    return { code: e.status, stdout: e.stdout?.toString() ?? '', stderr: e.stderr?.toString() ?? '' };
+  }
+}
+
+const APP = `import postgres from 'postgres';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { migrate } from 'smartem-db';
+import * as schema from 'smartem-db/schema';
+import type { Micrograph, NewMicrograph } from 'smartem-db/schema';
+
+// As README shows it, under exactOptionalPropertyTypes.
+const { ran, head } = await migrate({ url: process.env.DATABASE_URL });
+
+const sql = postgres(process.env.DATABASE_URL!, { onnotice: () => {} });
+const db = drizzle(sql, { schema });
+await db.insert(schema.acquisition).values({ uuid: 'acq-1', name: 'session' });
+await db.insert(schema.grid).values({ uuid: 'grid-1', acquisitionUuid: 'acq-1', name: 'grid' });
+await db.insert(schema.gridsquare).values({ uuid: 'gs-1', gridUuid: 'grid-1', status: 'FOIL_HOLES_DECISION_STARTED' });
+await db.insert(schema.foilhole).values({ uuid: 'fh-1', gridsquareUuid: 'gs-1' });
+const row: NewMicrograph = { uuid: 'mic-1', foilholeUuid: 'fh-1', defocus: -1.5 };
+await db.insert(schema.micrograph).values(row);
+const tree = await db.query.acquisition.findMany({
+  with: { grids: { with: { gridsquares: { with: { foilholes: { with: { micrographs: true } } } } } } },
+});
+const micrograph: Micrograph = tree[0]!.grids[0]!.gridsquares[0]!.foilholes[0]!.micrographs[0]!;
+console.log(JSON.stringify({ ran: ran.map((r) => r.id), head, defocus: micrograph.defocus }));
+await sql.end();
+`;
+
+const CJS = `const { migrate, bundledMigrationsFolder } = require('smartem-db');
+migrate({ url: process.env.DATABASE_URL }).then((r) => console.log(JSON.stringify({ ran: r.ran.length, head: r.head, folder: bundledMigrationsFolder() })));
+`;
+
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true, noEmit: true, skipLibCheck: true, types: ['node'],
+  },
+  include: ['app.ts'],
+};
+
+describe('the packed package in a new application', () => {
+  it('installs with one drizzle-orm, migrates from startup, type-checks strictly, loads from CommonJS, and its CLI works', async () => {
+    const work = tempDir();
+    const packed = run('npm', ['pack', '--pack-destination', work, '--silent'], ROOT);
+    expect(packed.code, packed.stderr).toBe(0);
+    const tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
+    const files = run('tar', ['-tzf', tarball], work).stdout.split('\n');
+    expect(files).toContain('package/dist/schema/model-extras.sql');
+    expect(files).toContain('package/drizzle/smartem.sum');
+    expect(files.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toBe(false);
+
+    const app = join(work, 'app');
+    run('mkdir', ['-p', app], work);
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({
+        name: 'smartem-app', private: true, type: 'module',
+        dependencies: { 'smartem-db': `file:${tarball}`, 'drizzle-orm': '0.44.7', postgres: ours.devDependencies.postgres },
+        devDependencies: {
+          typescript: ours.devDependencies.typescript, '@types/node': ours.devDependencies['@types/node'],
+          'drizzle-kit': ours.devDependencies['drizzle-kit'], tsx: ours.devDependencies.tsx, 'libpg-query': ours.devDependencies['libpg-query'],
+        },
+      }),
+    );
+    const install = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
+    expect(install.code, install.stderr).toBe(0);
+    // One drizzle-orm, the app's: smartem-db brings none of its own.
+    expect(existsSync(join(app, 'node_modules/smartem-db/node_modules/drizzle-orm'))).toBe(false);
+    // The startup path needs none of the developer tools' weight beyond what the app chose.
+    expect(existsSync(join(app, 'node_modules/@electric-sql/pglite'))).toBe(false);
+
+    writeFileSync(join(app, 'app.ts'), APP);
+    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+    const tsc = run(process.execPath, [join(app, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
+    expect(tsc.stdout + tsc.stderr).toBe('');
+
+    const env = { DATABASE_URL: db.url };
+    const started = run(process.execPath, ['--import', 'tsx', 'app.ts'], app, env);
+    expect(started.code, started.stderr).toBe(0);
+    const result = JSON.parse(started.stdout) as { ran: string[]; head: string; defocus: number };
+    expect(result.ran).toEqual([expect.stringMatching(/-001_smartem_baseline$/)]);
+    expect(result.head).toBe(result.ran[0]);
+    expect(result.defocus).toBe(-1.5);
+
+    writeFileSync(join(app, 'start.cjs'), CJS);
+    const cjs = run(process.execPath, ['start.cjs'], app, env);
+    expect(cjs.code, cjs.stderr).toBe(0);
+    expect(JSON.parse(cjs.stdout)).toMatchObject({ ran: 0, head: result.head, folder: join(app, 'node_modules/smartem-db/drizzle') });
+
+    const npx = (...args: string[]) => run('npx', ['--no-install', 'smartem-db', ...args], app, env);
+    expect(npx('--version').stdout.trim()).toMatch(/^smartem-db \d+\.\d+\.\d+/);
+    const status = npx('status', '--json');
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ pending: 0, problems: [] });
+    // The shipped model (with model-extras.sql) is exactly what the shipped migrations build.
+    const check = npx('check', '--db', db.url, '--json');
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    expect(JSON.parse(check.stdout)).toMatchObject({ model: { ok: true }, database: { ok: true } });
+  });
+});
