@@ -24,7 +24,7 @@ import type { ScratchTarget } from './shadow/scratch-databases.js';
 export interface GenerateOptions extends CommonOptions {
   /** What the migration does, for its folder name (`-m` on the command line). */
   name: string;
-  /** The Drizzle model module (default: drizzle.config.ts's schema, else ./schema/index.ts). */
+  /** The Drizzle model module (default: the SmartEM model bundled with the package). */
   schema?: string | undefined;
   /** Diff against this live database (which must be at the head migration) instead of replaying the folder. */
   fromDb?: string | undefined;

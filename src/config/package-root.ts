@@ -33,7 +33,7 @@ export function bundledMigrationsFolder(): string {
 /**
  * The SmartEM Drizzle model that ships with the package: its TypeScript source in a checkout of
  * smartem-db, its compiled module in an installed package. The default model for generate, diff and
- * check when neither --schema nor a drizzle.config.ts names one.
+ * check when neither --schema nor a --config names one.
  */
 export function bundledSchemaModule(): string {
   const source = join(packageRoot(), 'schema', 'index.ts');

@@ -21,7 +21,7 @@ export async function resolveSchemaPath(cwd: string, given: string | undefined):
  */
 export async function loadSchemaModule(path: string): Promise<Record<string, unknown>> {
   if (!existsSync(path)) {
-    throw new SmartemDbError('SCHEMA_LOAD_FAILED', `The Drizzle model ${path} does not exist. Pass --schema, or set schema in drizzle.config.ts.`);
+    throw new SmartemDbError('SCHEMA_LOAD_FAILED', `The Drizzle model ${path} does not exist. Pass --schema (or a --config whose schema names the model).`);
   }
   try {
     return await importModule(path);
