@@ -154,6 +154,13 @@ describe('migrate()', () => {
     expect(lines.join('\n')).toMatch(/\[1\/3\] Applying .*acquisition/);
   });
 
+  it('gives a logger that shows one a heartbeat while a long statement runs', async () => {
+    const migrationsFolder = writeMigrations([{ name: 'slow', up: 'select pg_sleep(1.3);' }]);
+    const beats: string[] = [];
+    await migrate({ url: db.url, migrationsFolder, logger: { info: () => {}, warn: () => {}, heartbeat: (m) => beats.push(m) } });
+    expect(beats[0]).toMatch(/^\[1\/1\] Applying \S+-001_slow \.\.\. 1\.\d s$/);
+  });
+
   it('keeps the journal where it is told to', async () => {
     const migrationsFolder = writeMigrations(chain.slice(0, 1));
     await migrate({ url: db.url, migrationsFolder, journal: { schema: 'Ops Schema', table: 'applied "migrations"' } });
