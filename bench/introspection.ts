@@ -10,7 +10,7 @@ import { boolean, doublePrecision, index, integer, pgEnum, pgTable, timestamp, v
 import postgres from 'postgres';
 import { introspect } from '../src/catalog/introspect.js';
 import { openServerSession } from '../src/db/postgres-session.js';
-import { modelDdl } from '../src/shadow/model-ddl.js';
+import { modelDdl } from '../src/drizzle-model/model-ddl.js';
 import { compare, runCommand, withDatabase } from './support.js';
 
 const ROOT = join(import.meta.dirname, '..');

@@ -11,7 +11,7 @@ import { loadModule, parseSync } from 'libpg-query';
 import postgres from 'postgres';
 import { hash, migrate } from '../src/api.js';
 import { renderHeader } from '../src/migrations/migration-header.js';
-import { splitStatements } from '../src/migrations/sql-split.js';
+import { splitStatements } from '../src/sql/sql-split.js';
 import { compare, withDatabase } from './support.js';
 
 /** INSERT statements of about 200 bytes each (quotes, semicolons in strings, comments) up to `mb` megabytes. */

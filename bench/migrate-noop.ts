@@ -9,7 +9,7 @@ import postgres from 'postgres';
 import { hash, migrate, stamp } from '../src/api.js';
 import { readMigrationsFolder } from '../src/migrations/migration-folder.js';
 import { renderHeader } from '../src/migrations/migration-header.js';
-import { splitStatements } from '../src/migrations/sql-split.js';
+import { splitStatements } from '../src/sql/sql-split.js';
 import { compare, withDatabase } from './support.js';
 
 /** The SmartEM baseline plus `extra` small follow-on migrations, in smartem-db's format. */

@@ -17,7 +17,7 @@ import type { CheckReport } from './check/check.js';
 import type { VerifyReport } from './check/verify.js';
 import type { GenerateResult } from './generate/generate.js';
 import type { Op } from './ops/op.js';
-import type { Model } from './model/model.js';
+import type { Catalog } from './catalog/catalog.js';
 import type { Hazard } from './render/render-op.js';
 import { planUpgrade } from './migrations/upgrade-plan.js';
 
@@ -223,7 +223,7 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
  *
  * @example const model = await inspect({ url: process.env.DATABASE_URL });
  */
-export async function inspect(options: CommonOptions = {}): Promise<Model> {
+export async function inspect(options: CommonOptions = {}): Promise<Catalog> {
   const config = configOf(options);
   const session = await openSession(options, () => config().database);
   try {

@@ -10,13 +10,13 @@ import { mergeHints, noHints, parseColumnRename, parseTableRename, readHintsFile
 import { invertAll } from './ops/inverse.js';
 import type { Op } from './ops/op.js';
 import type { Hazard } from './render/render-op.js';
-import { renderScript } from './render/render-migration.js';
+import { renderScript } from './render/render-script.js';
 import { runCheck, type CheckReport } from './check/check.js';
 import { runVerify, type VerifyReport } from './check/verify.js';
 import { lintMigrations, type LintReport } from './lint/lint-migrations.js';
 import { readJournal } from './migrations/journal.js';
-import { modelStatements as loadModelStatements } from './shadow/model-statements.js';
-import type { ScratchTarget } from './shadow/scratch-databases.js';
+import { modelStatements as loadModelStatements } from './drizzle-model/model-statements.js';
+import type { ScratchTarget } from './scratch/scratch-databases.js';
 
 // generate() and diff(): the half of the API that needs drizzle-kit and scratch databases.
 // api.ts loads this module on first use.

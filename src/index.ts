@@ -7,7 +7,7 @@ export type { CommonOptions, MigrateOptions, OfflineSqlOptions, RollbackTarget, 
 export type { GenerateResult } from './generate/generate.js';
 export type { Hazard, HazardKind } from './render/render-op.js';
 export type { Op } from './ops/op.js';
-export type { Model } from './model/model.js';
+export type { Catalog } from './catalog/catalog.js';
 export type { ConnectionOptions } from './db/open-session.js';
 export type { RunResult, AppliedMigration } from './migrations/runner.js';
 export type { StatusReport, MigrationStatus, MigrationState } from './migrations/status.js';

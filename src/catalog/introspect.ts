@@ -1,6 +1,7 @@
 import type { DbSession } from '../db/session.js';
-import type { Column, Constraint, Identity, Index, Model, Table, View } from '../model/model.js';
+import type { Column, Constraint, Identity, Index, Catalog, Table, View } from './catalog.js';
 import { COLUMNS_SQL, CONSTRAINTS_SQL, ENUMS_SQL, INDEXES_SQL, SCHEMAS_SQL, SEQUENCES_SQL, VIEWS_SQL } from './catalog-queries.js';
+import { keyOf, qualifiedName } from './qualified-name.js';
 
 export interface IntrospectOptions {
   /** Schemas to leave out, e.g. the migration journal's (`smartem_db`). */
@@ -14,12 +15,12 @@ const list = (v: unknown): string[] => JSON.parse(String(v)) as string[];
 const CONSTRAINT_KINDS: Record<string, Constraint['kind']> = { p: 'primary', u: 'unique', c: 'check', x: 'exclude', f: 'foreign' };
 
 /**
- * Reads a live database into a Model with seven catalog queries, however many tables it has
+ * Reads a live database into a Catalog with seven catalog queries, however many tables it has
  * (sent together: postgres.js pipelines them on its one connection).
  *
  * @example const model = await introspect(session, { excludeSchemas: ['smartem_db'] });
  */
-export async function introspect(session: DbSession, options: IntrospectOptions = {}): Promise<Model> {
+export async function introspect(session: DbSession, options: IntrospectOptions = {}): Promise<Catalog> {
   // A text[] literal travels as a plain string parameter in both drivers.
   const exclude = `{${(options.excludeSchemas ?? []).map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
   const run = (sql: string) => session.query<Row>(sql, [exclude]);
@@ -35,7 +36,7 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
 
   const tables = new Map<string, Table>();
   for (const r of columns) {
-    const key = `${r.schema}.${r.table}`;
+    const key = qualifiedName(String(r.schema), String(r.table));
     let table = tables.get(key);
     if (!table) {
       table = {
@@ -52,7 +53,7 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
     table.columns.push(toColumn(r));
   }
   for (const r of constraints) {
-    const table = tables.get(`${r.schema}.${r.table}`);
+    const table = tables.get(qualifiedName(String(r.schema), String(r.table)));
     if (!table) continue;
     const constraint: Constraint = {
       name: String(r.name),
@@ -74,7 +75,7 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
     dependsOn: list(r.depends_on),
     comment: str(r.comment),
   }));
-  const viewByKey = new Map(viewList.map((v) => [`${v.schema}.${v.name}`, v]));
+  const viewByKey = new Map(viewList.map((v) => [keyOf(v), v]));
   for (const r of indexes) {
     const index: Index = {
       name: String(r.name),
@@ -83,7 +84,7 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
       columns: list(r.columns),
       comment: str(r.comment),
     };
-    const key = `${r.schema}.${r.table}`;
+    const key = qualifiedName(String(r.schema), String(r.table));
     (tables.get(key)?.indexes ?? viewByKey.get(key)?.indexes)?.push(index);
   }
 

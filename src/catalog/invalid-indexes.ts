@@ -1,4 +1,5 @@
 import type { DbSession } from '../db/session.js';
+import { keyOf, qualifiedName } from './qualified-name.js';
 
 /** An index that a failed or interrupted concurrent build left behind: it costs writes and serves no read. */
 export interface InvalidIndex {
@@ -10,7 +11,7 @@ export interface InvalidIndex {
 /**
  * The database's INVALID indexes (outside the system schemas and `exclude`), in one query.
  *
- * @example for (const i of await invalidIndexes(session)) console.log(`${i.schema}.${i.name}`);
+ * @example for (const i of await invalidIndexes(session)) console.log(keyOf(i));
  */
 export async function invalidIndexes(session: DbSession, exclude: readonly string[] = []): Promise<InvalidIndex[]> {
   return session.query<InvalidIndex>(
@@ -29,9 +30,9 @@ export async function invalidIndexes(session: DbSession, exclude: readonly strin
 
 /** What a user should do about an invalid index. */
 export function invalidIndexProblem(index: InvalidIndex): string {
-  const name = `${index.schema}.${index.name}`;
+  const name = keyOf(index);
   return (
-    `index ${name} on ${index.schema}.${index.table} is INVALID: a CREATE INDEX CONCURRENTLY failed or was interrupted. ` +
+    `index ${name} on ${qualifiedName(index.schema, index.table)} is INVALID: a CREATE INDEX CONCURRENTLY failed or was interrupted. ` +
     `It slows every write and serves no query. If a migration was building it, \`smartem-db upgrade --resume\` drops and ` +
     `rebuilds it; otherwise drop it with DROP INDEX CONCURRENTLY "${index.schema}"."${index.name}" and build it again.`
   );

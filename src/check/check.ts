@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import type { FileProblem } from './verify.js';
 import { upgrade } from '../migrations/runner.js';
 import { describeStatus, type StatusReport } from '../migrations/status.js';
-import { modelDifferences } from '../model/model-differences.js';
-import { applyModel } from '../shadow/apply-model.js';
-import { withScratchDatabases, type ScratchTarget } from '../shadow/scratch-databases.js';
+import { catalogDifferences } from '../catalog/catalog-differences.js';
+import { applyModel } from '../scratch/apply-model.js';
+import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
 
 export interface CheckReport {
   /** Problems in the migrations folder itself (a file edited without `hash`), each with its file. */
@@ -67,7 +67,7 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     await upgrade({ session: replayed!, folder: input.folder, journal: input.journal, lockTimeoutMs: 0 });
     await applyModel(model!, input.modelStatements);
     const [fromMigrations, fromModel] = await Promise.all([introspect(replayed!, exclude), introspect(model!, exclude)]);
-    const differences = modelDifferences(fromMigrations, fromModel);
+    const differences = catalogDifferences(fromMigrations, fromModel);
     const report: CheckReport = {
       folder: [],
       model: {
@@ -86,7 +86,7 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
       await upgrade({ session: partial!, folder: input.folder, journal: input.journal, lockTimeoutMs: 0 }, { to: liveHead?.id ?? 'base' });
       expected = await introspect(partial!, exclude);
     }
-    const drift = modelDifferences(await introspect(input.live, exclude), expected);
+    const drift = catalogDifferences(await introspect(input.live, exclude), expected);
     const pendingProblems = status.pending > 0 ? [`${status.pending} migration(s) pending`] : [];
     const editedFiles = status.migrations
       .filter((m) => m.checksumMatches === false)

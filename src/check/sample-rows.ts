@@ -1,6 +1,7 @@
 import type { DbSession } from '../db/session.js';
-import type { Column, Model, Table } from '../model/model.js';
-import { quoteIdent, quoteQualified } from '../model/quote.js';
+import type { Column, Catalog, Table } from '../catalog/catalog.js';
+import { quoteIdent, quoteQualified } from '../sql/quote.js';
+import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 
 /**
  * Inserts `count` rows into every table of `model` (parents before children), with values made
@@ -10,14 +11,14 @@ import { quoteIdent, quoteQualified } from '../model/quote.js';
  *
  * @example await insertSampleRows(session, await introspect(session), 0);
  */
-export async function insertSampleRows(session: DbSession, model: Model, round: number, count = 3): Promise<string[]> {
+export async function insertSampleRows(session: DbSession, model: Catalog, round: number, count = 3): Promise<string[]> {
   const skipped: string[] = [];
   const from = round * count + 1;
   for (const table of parentsFirst(model.tables)) {
     const columns = table.columns.filter((c) => c.generated === null && !(c.identity?.always ?? false) && (c.default === null || foreignKeyOf(table, c)));
     const values = columns.map((c) => valueOf(model, table, c));
     if (values.some((v) => v === null)) {
-      skipped.push(`${table.schema}.${table.name}: no sample value for a NOT NULL column of an unsupported type`);
+      skipped.push(`${keyOf(table)}: no sample value for a NOT NULL column of an unsupported type`);
       continue;
     }
     const target = quoteQualified(table.schema, table.name);
@@ -27,7 +28,7 @@ export async function insertSampleRows(session: DbSession, model: Model, round: 
     try {
       await session.exec(sql);
     } catch (error) {
-      skipped.push(`${table.schema}.${table.name}: ${(error as Error).message}`);
+      skipped.push(`${keyOf(table)}: ${(error as Error).message}`);
     }
   }
   return skipped;
@@ -40,7 +41,7 @@ export async function tableContents(session: DbSession, tables: readonly Table[]
     const [row] = await session.query<{ digest: string }>(
       `SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) || ':' || count(*) AS digest FROM ${quoteQualified(t.schema, t.name)} r`,
     );
-    out.set(`${t.schema}.${t.name}`, row!.digest);
+    out.set(keyOf(t), row!.digest);
   }
   return out;
 }
@@ -49,7 +50,7 @@ function foreignKeyOf(table: Table, column: Column) {
   return table.foreignKeys.find((k) => k.columns.length === 1 && k.columns[0] === column.name && k.references);
 }
 
-function valueOf(model: Model, table: Table, column: Column): string | null {
+function valueOf(model: Catalog, table: Table, column: Column): string | null {
   const fk = foreignKeyOf(table, column);
   if (fk?.references) {
     const parent = quoteQualified(fk.references.schema, fk.references.table);
@@ -92,15 +93,15 @@ const SAMPLES: Record<string, string> = {
 
 /** Tables ordered so that a table comes after the tables its foreign keys point at (cycles: as found). */
 function parentsFirst(tables: readonly Table[]): Table[] {
-  const byKey = new Map(tables.map((t) => [`${t.schema}.${t.name}`, t]));
+  const byKey = new Map(tables.map((t) => [keyOf(t), t]));
   const done = new Set<string>();
   const out: Table[] = [];
   const visit = (t: Table, path: Set<string>) => {
-    const key = `${t.schema}.${t.name}`;
+    const key = keyOf(t);
     if (done.has(key) || path.has(key)) return;
     path.add(key);
     for (const fk of t.foreignKeys) {
-      const parent = fk.references && byKey.get(`${fk.references.schema}.${fk.references.table}`);
+      const parent = fk.references && byKey.get(qualifiedName(fk.references.schema, fk.references.table));
       if (parent) visit(parent, path);
     }
     done.add(key);

@@ -5,13 +5,14 @@ import type { Logger } from '../migrations/logger.js';
 import { verifyFolderManifest, type MigrationsFolder } from '../migrations/migration-folder.js';
 import { MANIFEST_FILE } from '../migrations/manifest.js';
 import { downgrade, upgrade } from '../migrations/runner.js';
-import { splitStatements } from '../migrations/sql-split.js';
-import { modelDifferences } from '../model/model-differences.js';
-import type { Model, Table } from '../model/model.js';
+import { splitStatements } from '../sql/sql-split.js';
+import { catalogDifferences } from '../catalog/catalog-differences.js';
+import type { Catalog, Table } from '../catalog/catalog.js';
 import type { DbSession } from '../db/session.js';
 import { insertSampleRows, tableContents } from './sample-rows.js';
-import { withScratchDatabases, type ScratchTarget } from '../shadow/scratch-databases.js';
+import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { lintMigrations, type LintReport } from '../lint/lint-migrations.js';
+import { keyOf } from '../catalog/qualified-name.js';
 
 /** A problem found in a migration file, with the file to point at (a CI annotation). */
 export interface FileProblem {
@@ -55,7 +56,7 @@ export async function runVerify(input: {
   const exclude = { excludeSchemas: [input.journal.schema] };
   const stairway = await withScratchDatabases(input.scratch, 1, async ([session]) => {
     const ctx = { session: session!, folder: input.folder, journal: input.journal, lockTimeoutMs: 0 };
-    let before: Model = await introspect(session!, exclude);
+    let before: Catalog = await introspect(session!, exclude);
     let checked = 0;
     let round = 0;
     for (const m of input.folder.migrations) {
@@ -78,21 +79,21 @@ export async function runVerify(input: {
       const untouched = input.withData ? await untouchedTables(session!, before, after, rowsBefore) : [];
       const down = await attempt('down', () => downgrade(ctx, { steps: 1 }));
       if (down) return down;
-      const backAgain = modelDifferences(await introspect(session!, exclude), before);
+      const backAgain = catalogDifferences(await introspect(session!, exclude), before);
       if (backAgain.length) return fail('down (the state before the migration is not restored)', backAgain);
       if (untouched.length) {
         const rowsAfter = await tableContents(session!, untouched);
-        const changed = untouched.filter((t) => rowsAfter.get(`${t.schema}.${t.name}`) !== rowsBefore.get(`${t.schema}.${t.name}`));
+        const changed = untouched.filter((t) => rowsAfter.get(keyOf(t)) !== rowsBefore.get(keyOf(t)));
         if (changed.length) {
           return fail(
             'down (it changes the rows of tables the migration does not touch)',
-            changed.map((t) => `table ${t.schema}.${t.name}: its rows differ after up and down, though the migration does not change it`),
+            changed.map((t) => `table ${keyOf(t)}: its rows differ after up and down, though the migration does not change it`),
           );
         }
       }
       const again = await attempt('up again', () => upgrade(ctx, { to: m.id }));
       if (again) return again;
-      const sameAgain = modelDifferences(await introspect(session!, exclude), after);
+      const sameAgain = catalogDifferences(await introspect(session!, exclude), after);
       if (sameAgain.length) return fail('up again (a second up gives a different state)', sameAgain);
       before = after;
       checked++;
@@ -102,13 +103,13 @@ export async function runVerify(input: {
   return { ok: stairway.ok && lint.ok, problems, lint, stairway };
 }
 
-async function untouchedTables(session: DbSession, before: Model, after: Model, rowsBefore: Map<string, string>): Promise<Table[]> {
+async function untouchedTables(session: DbSession, before: Catalog, after: Catalog, rowsBefore: Map<string, string>): Promise<Table[]> {
   const same = before.tables.filter((t) => {
     const other = after.tables.find((x) => x.schema === t.schema && x.name === t.name);
     return other !== undefined && JSON.stringify(other) === JSON.stringify(t);
   });
   const rowsNow = await tableContents(session, same);
-  return same.filter((t) => rowsNow.get(`${t.schema}.${t.name}`) === rowsBefore.get(`${t.schema}.${t.name}`));
+  return same.filter((t) => rowsNow.get(keyOf(t)) === rowsBefore.get(keyOf(t)));
 }
 
 /** One linear history: the first has no parent, each names the one before it; so one head. */

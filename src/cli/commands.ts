@@ -4,6 +4,7 @@ import { parseRollbackTarget } from '../migrations/targets.js';
 import { EXIT } from './exit-codes.js';
 import { formatCheck, formatLint, formatRun, formatStatus, formatVerify, githubAnnotations, lintProblems } from './format.js';
 import type { CliValues } from './options.js';
+import { keyOf } from '../catalog/qualified-name.js';
 
 /** What every command gets: its arguments, the parsed options, and how to print. */
 export interface CommandContext {
@@ -165,7 +166,7 @@ async function inspectCommand({ common, print }: CommandContext): Promise<number
   const text = [
     `schemas ${model.schemas.join(', ') || '(none)'}`,
     `${model.tables.length} tables, ${columns} columns, ${model.enums.length} enums, ${model.sequences.length} sequences, ${model.views.length} views`,
-    ...model.tables.map((t) => `  ${t.schema}.${t.name} (${t.columns.length} columns, ${t.indexes.length} indexes, ${t.foreignKeys.length} foreign keys)`),
+    ...model.tables.map((t) => `  ${keyOf(t)} (${t.columns.length} columns, ${t.indexes.length} indexes, ${t.foreignKeys.length} foreign keys)`),
   ].join('\n');
   print(text, model);
   return EXIT.ok;

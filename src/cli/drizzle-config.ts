@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { SmartemDbError } from '../errors.js';
-import { importModule } from '../shadow/load-schema.js';
+import { importModule } from '../drizzle-model/load-schema.js';
 
 /** What smartem-db takes from a drizzle.config.ts. */
 export interface DrizzleConfigSettings {

@@ -40,7 +40,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'TRANSACTION_POOLER':
       return EXIT.usage;
     case 'CONNECTION_FAILED':
-    case 'SHADOW_FAILED':
+    case 'SCRATCH_FAILED':
       return EXIT.connection;
     case 'DATA_LOSS_REFUSED':
     case 'PROOF_FAILED':

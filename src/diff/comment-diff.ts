@@ -1,4 +1,4 @@
-import type { Model } from '../model/model.js';
+import type { Catalog } from '../catalog/catalog.js';
 import type { CommentTarget } from '../ops/op.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
 
@@ -7,7 +7,7 @@ import { Phase, placed, type PlacedOp } from './phases.js';
  * dropped is cleared first (so the down migration sets it again after re-creating the object);
  * new and changed comments are set once everything exists.
  */
-export function diffComments(from: Model, to: Model): PlacedOp[] {
+export function diffComments(from: Catalog, to: Catalog): PlacedOp[] {
   const a = commentsOf(from);
   const b = commentsOf(to);
   const out: PlacedOp[] = [];
@@ -22,7 +22,7 @@ export function diffComments(from: Model, to: Model): PlacedOp[] {
 }
 
 /** Every non-null comment, keyed by what it is on. */
-function commentsOf(model: Model): Map<string, { target: CommentTarget; comment: string }> {
+function commentsOf(model: Catalog): Map<string, { target: CommentTarget; comment: string }> {
   const out = new Map<string, { target: CommentTarget; comment: string }>();
   const add = (target: CommentTarget, comment: string | null) => {
     if (comment !== null) out.set(JSON.stringify(target), { target, comment });

@@ -1,12 +1,13 @@
-import type { Model } from '../model/model.js';
+import type { Catalog } from '../catalog/catalog.js';
 import type { Op } from '../ops/op.js';
 import { diffComments } from './comment-diff.js';
 import { diffEnums } from './enum-diff.js';
 import { orderOps, Phase, type PlacedOp } from './phases.js';
-import { diffSchemas } from './schema-diff.js';
+import { diffNamespaces } from './namespace-diff.js';
 import { diffSequences } from './sequence-diff.js';
 import { diffTables } from './table-diff.js';
 import { diffViews } from './view-diff.js';
+import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 
 /**
  * The ops that turn database `from` into database `to`, in an order PostgreSQL accepts. Pure:
@@ -15,16 +16,16 @@ import { diffViews } from './view-diff.js';
  *
  * @example const up = diffModels(current, desired); const down = invertAll(up);
  */
-export function diffModels(from: Model, to: Model): Op[] {
+export function diffModels(from: Catalog, to: Catalog): Op[] {
   const tables = diffTables(from, to);
   const enums = diffEnums(from, to);
   const swaps = enums.flatMap(({ op }) => (op.kind === 'replaceEnum' ? [op] : []));
   // A type swap (or the one that undoes ADD VALUE in the down migration) converts columns in
   // place: views reading them are rebuilt around it.
   const converted = enums.flatMap(({ op }) => (op.kind === 'replaceEnum' || op.kind === 'addEnumValue' ? op.usages : []));
-  const reshaped = new Set([...tables.reshaped, ...converted.map((u) => `${u.schema}.${u.table}`)]);
+  const reshaped = new Set([...tables.reshaped, ...converted.map((u) => qualifiedName(u.schema, u.table))]);
   return orderOps([
-    ...diffSchemas(from, to),
+    ...diffNamespaces(from, to),
     ...enums,
     ...diffSequences(from, to),
     ...leavingSwappedEnumsFirst(withoutSwappedDefaults(tables.ops, enums), swaps),
@@ -39,12 +40,12 @@ export function diffModels(from: Model, to: Model): Op[] {
  */
 function leavingSwappedEnumsFirst(ops: PlacedOp[], swaps: Extract<Op, { kind: 'replaceEnum' }>[]): PlacedOp[] {
   if (swaps.length === 0) return ops;
-  const swapped = new Set(swaps.map((op) => `${op.from.schema}.${op.from.name}`));
+  const swapped = new Set(swaps.map((op) => keyOf(op.from)));
   return ops.map((placedOp) => {
     const { op } = placedOp;
     if (op.kind !== 'alterColumn') return placedOp;
-    const fromType = `${op.from.typeRef.schema}.${op.from.typeRef.name}`;
-    const toType = `${op.to.typeRef.schema}.${op.to.typeRef.name}`;
+    const fromType = keyOf(op.from.typeRef);
+    const toType = keyOf(op.to.typeRef);
     return swapped.has(fromType) && fromType !== toType ? { ...placedOp, phase: Phase.enumChange - 1 } : placedOp;
   });
 }
@@ -56,12 +57,12 @@ function leavingSwappedEnumsFirst(ops: PlacedOp[], swaps: Extract<Op, { kind: 'r
  */
 function withoutSwappedDefaults(ops: PlacedOp[], enums: PlacedOp[]): PlacedOp[] {
   const swapped = new Set(
-    enums.flatMap(({ op }) => (op.kind === 'replaceEnum' ? op.usages.map((u) => `${u.schema}.${u.table}.${u.column}`) : [])),
+    enums.flatMap(({ op }) => (op.kind === 'replaceEnum' ? op.usages.map((u) => qualifiedName(u.schema, u.table, u.column)) : [])),
   );
   if (swapped.size === 0) return ops;
   return ops.flatMap((placedOp) => {
     const { op } = placedOp;
-    if (op.kind !== 'alterColumn' || !swapped.has(`${op.schema}.${op.table}.${op.to.name}`)) return [placedOp];
+    if (op.kind !== 'alterColumn' || !swapped.has(qualifiedName(op.schema, op.table, op.to.name))) return [placedOp];
     const from = { ...op.from, default: op.to.default };
     return JSON.stringify(from) === JSON.stringify(op.to) ? [] : [{ ...placedOp, op: { ...op, from } }];
   });

@@ -1,15 +1,16 @@
-import type { EnumType, Model } from '../model/model.js';
+import type { EnumType, Catalog } from '../catalog/catalog.js';
 import type { EnumUsage } from '../ops/op.js';
-import { byKey, compareKeyed, tableKey } from './keyed.js';
+import { byKey, compareKeyed } from './keyed.js';
+import { keyOf } from '../catalog/qualified-name.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
 
 /**
  * Enum types: values appended or inserted become ALTER TYPE ... ADD VALUE (cheap, in place);
  * a removed or reordered value needs a type swap that converts every column using the type.
  */
-export function diffEnums(from: Model, to: Model): PlacedOp[] {
+export function diffEnums(from: Catalog, to: Catalog): PlacedOp[] {
   const out: PlacedOp[] = [];
-  const { added, removed, both } = compareKeyed(from.enums, to.enums, tableKey);
+  const { added, removed, both } = compareKeyed(from.enums, to.enums, keyOf);
   for (const type of added) out.push(placed(Phase.enumChange, { kind: 'createEnum', type }));
   for (const type of removed) out.push(placed(Phase.dropEnum, { kind: 'dropEnum', type }));
   for (const [a, b] of both) {
@@ -41,11 +42,11 @@ export function diffEnums(from: Model, to: Model): PlacedOp[] {
  *   migration, runs when every surviving column that used the enum uses it again, with its old
  *   default.
  */
-function enumUsages(from: Model, to: Model, type: EnumType, mode: 'swap' | 'add'): EnumUsage[] {
-  const toTables = byKey(to.tables, tableKey);
+function enumUsages(from: Catalog, to: Catalog, type: EnumType, mode: 'swap' | 'add'): EnumUsage[] {
+  const toTables = byKey(to.tables, keyOf);
   const usages: EnumUsage[] = [];
   for (const table of from.tables) {
-    const target = toTables.get(tableKey(table));
+    const target = toTables.get(keyOf(table));
     if (!target) continue;
     for (const column of table.columns) {
       if (column.typeRef.schema !== type.schema || column.typeRef.name !== type.name) continue;

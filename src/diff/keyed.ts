@@ -13,5 +13,3 @@ export function compareKeyed<T>(a: readonly T[], b: readonly T[], key: (item: T)
     both: a.filter((x) => inB.has(key(x))).map((x) => [x, inB.get(key(x))!] as const),
   };
 }
-
-export const tableKey = (t: { schema: string; name: string }) => `${t.schema}.${t.name}`;

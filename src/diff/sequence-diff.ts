@@ -1,5 +1,6 @@
-import type { Model, Sequence } from '../model/model.js';
-import { compareKeyed, tableKey } from './keyed.js';
+import type { Catalog, Sequence } from '../catalog/catalog.js';
+import { compareKeyed } from './keyed.js';
+import { keyOf } from '../catalog/qualified-name.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
 
 /**
@@ -7,10 +8,10 @@ import { Phase, placed, type PlacedOp } from './phases.js';
  * once the owning column exists; an owned sequence is disowned before its table or column is
  * dropped, so that DROP TABLE does not take it along and the later DROP SEQUENCE finds it.
  */
-export function diffSequences(from: Model, to: Model): PlacedOp[] {
+export function diffSequences(from: Catalog, to: Catalog): PlacedOp[] {
   const out: PlacedOp[] = [];
   const unowned = (s: Sequence): Sequence => ({ ...s, ownedBy: null });
-  const { added, removed, both } = compareKeyed(from.sequences, to.sequences, tableKey);
+  const { added, removed, both } = compareKeyed(from.sequences, to.sequences, keyOf);
   for (const s of added) {
     out.push(placed(Phase.createSequence, { kind: 'createSequence', sequence: unowned(s) }));
     if (s.ownedBy) out.push(placed(Phase.ownSequence, { kind: 'alterSequence', from: unowned(s), to: s }));

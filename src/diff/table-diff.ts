@@ -1,5 +1,6 @@
-import type { Column, Model, Table } from '../model/model.js';
-import { compareKeyed, tableKey } from './keyed.js';
+import type { Column, Catalog, Table } from '../catalog/catalog.js';
+import { compareKeyed } from './keyed.js';
+import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
 
 /** Comments are compared and set by comment-diff.ts; table ops carry definitions without them. */
@@ -27,10 +28,10 @@ export interface TableDiff {
  * A foreign key is dropped and re-added around a rebuild of the unique index or constraint it
  * relies on, and around a re-created generated column.
  */
-export function diffTables(from: Model, to: Model): TableDiff {
+export function diffTables(from: Catalog, to: Catalog): TableDiff {
   const out: PlacedOp[] = [];
   const reshaped = new Set<string>();
-  const { added, removed, both } = compareKeyed(from.tables, to.tables, tableKey);
+  const { added, removed, both } = compareKeyed(from.tables, to.tables, keyOf);
 
   for (const t of added) {
     const ref = { schema: t.schema, table: t.name };
@@ -49,7 +50,7 @@ export function diffTables(from: Model, to: Model): TableDiff {
 
   // Unique keys that are dropped or rebuilt, as `schema.table(columns)`: foreign keys on them must step aside.
   const rebuiltKeys = new Set<string>();
-  const keyOf = (schema: string, table: string, columns: readonly string[]) => `${schema}.${table}(${[...columns].sort().join(',')})`;
+  const uniqueKeyOf = (schema: string, table: string, columns: readonly string[]) => `${qualifiedName(schema, table)}(${[...columns].sort().join(',')})`;
   const handledForeignKeys = new Set<string>();
 
   for (const [a, b] of both) {
@@ -58,12 +59,12 @@ export function diffTables(from: Model, to: Model): TableDiff {
     const recreated = new Set<string>();
     for (const c of columns.removed) {
       out.push(placed(Phase.dropColumn, { kind: 'dropColumn', ...ref, column: bare(c) }));
-      reshaped.add(tableKey(b));
+      reshaped.add(keyOf(b));
     }
     for (const c of columns.added) out.push(placed(Phase.addColumn, { kind: 'addColumn', ...ref, column: bare(c) }));
     for (const [x, y] of columns.both) {
       if (columnShape(x) === columnShape(y)) continue;
-      reshaped.add(tableKey(b));
+      reshaped.add(keyOf(b));
       if (x.generated !== y.generated) {
         // A generated expression cannot be altered in place (before PostgreSQL 17): re-create the column.
         recreated.add(x.name);
@@ -92,7 +93,7 @@ export function diffTables(from: Model, to: Model): TableDiff {
       b.constraints,
       (k) => {
         out.push(placed(Phase.dropConstraint, { kind: 'dropConstraint', ...ref, constraint: bare(k) }));
-        if (k.kind === 'primary' || k.kind === 'unique') rebuiltKeys.add(keyOf(a.schema, a.name, k.columns));
+        if (k.kind === 'primary' || k.kind === 'unique') rebuiltKeys.add(uniqueKeyOf(a.schema, a.name, k.columns));
       },
       (k) => out.push(placed(Phase.addConstraint, { kind: 'addConstraint', ...ref, constraint: bare(k) })),
     );
@@ -101,7 +102,7 @@ export function diffTables(from: Model, to: Model): TableDiff {
       b.indexes,
       (i) => {
         out.push(placed(Phase.dropIndex, { kind: 'dropIndex', ...ref, index: bare(i) }));
-        if (i.unique) rebuiltKeys.add(keyOf(a.schema, a.name, i.columns));
+        if (i.unique) rebuiltKeys.add(uniqueKeyOf(a.schema, a.name, i.columns));
       },
       (i) => out.push(placed(Phase.createIndex, { kind: 'createIndex', ...ref, index: bare(i) })),
     );
@@ -110,7 +111,7 @@ export function diffTables(from: Model, to: Model): TableDiff {
       b.foreignKeys,
       (k) => {
         out.push(placed(Phase.dropForeignKey, { kind: 'dropConstraint', ...ref, constraint: bare(k) }));
-        handledForeignKeys.add(`${tableKey(a)}.${k.name}`);
+        handledForeignKeys.add(qualifiedName(a.schema, a.name, k.name));
       },
       (k) => out.push(placed(Phase.addForeignKey, { kind: 'addConstraint', ...ref, constraint: bare(k) })),
     );
@@ -119,8 +120,8 @@ export function diffTables(from: Model, to: Model): TableDiff {
   // Foreign keys that stay as they are but rely on a unique key that is rebuilt.
   for (const [a, b] of both) {
     for (const fk of a.foreignKeys) {
-      if (handledForeignKeys.has(`${tableKey(a)}.${fk.name}`) || !fk.references) continue;
-      const target = keyOf(fk.references.schema, fk.references.table, fk.references.columns);
+      if (handledForeignKeys.has(qualifiedName(a.schema, a.name, fk.name)) || !fk.references) continue;
+      const target = uniqueKeyOf(fk.references.schema, fk.references.table, fk.references.columns);
       if (!rebuiltKeys.has(target)) continue;
       const kept = b.foreignKeys.find((k) => k.name === fk.name);
       if (!kept) continue;

@@ -1,5 +1,6 @@
-import type { Model, View } from '../model/model.js';
-import { byKey, compareKeyed, tableKey } from './keyed.js';
+import type { Catalog, View } from '../catalog/catalog.js';
+import { byKey, compareKeyed } from './keyed.js';
+import { keyOf } from '../catalog/qualified-name.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
 
 /**
@@ -8,20 +9,20 @@ import { Phase, placed, type PlacedOp } from './phases.js';
  * PostgreSQL refuses to alter a column a view uses. Drops go dependents-first, creations in
  * dependency order.
  */
-export function diffViews(from: Model, to: Model, reshapedTables: ReadonlySet<string>): PlacedOp[] {
+export function diffViews(from: Catalog, to: Catalog, reshapedTables: ReadonlySet<string>): PlacedOp[] {
   const out: PlacedOp[] = [];
-  const { added, removed, both } = compareKeyed(from.views, to.views, tableKey);
-  const rebuild = new Set<string>(removed.map(tableKey));
+  const { added, removed, both } = compareKeyed(from.views, to.views, keyOf);
+  const rebuild = new Set<string>(removed.map(keyOf));
   for (const [a, b] of both) {
-    if (a.definition !== b.definition || a.materialized !== b.materialized) rebuild.add(tableKey(a));
+    if (a.definition !== b.definition || a.materialized !== b.materialized) rebuild.add(keyOf(a));
   }
   // Whatever reads a rebuilt view, or a reshaped or dropped table, is rebuilt too (to a fixpoint).
-  const droppedTables = new Set(compareKeyed(from.tables, to.tables, tableKey).removed.map(tableKey));
+  const droppedTables = new Set(compareKeyed(from.tables, to.tables, keyOf).removed.map(keyOf));
   let grew = true;
   while (grew) {
     grew = false;
     for (const v of from.views) {
-      const key = tableKey(v);
+      const key = keyOf(v);
       if (rebuild.has(key)) continue;
       if (v.dependsOn.some((d) => rebuild.has(d) || reshapedTables.has(d) || droppedTables.has(d))) {
         rebuild.add(key);
@@ -32,11 +33,11 @@ export function diffViews(from: Model, to: Model, reshapedTables: ReadonlySet<st
 
   const fromRank = ranks(from.views);
   const toRank = ranks(to.views);
-  const toViews = byKey(to.views, tableKey);
+  const toViews = byKey(to.views, keyOf);
   for (const v of from.views) {
-    if (!rebuild.has(tableKey(v))) continue;
+    if (!rebuild.has(keyOf(v))) continue;
     // Dependents first: the higher the rank, the earlier it goes.
-    const rank = -(fromRank.get(tableKey(v)) ?? 0);
+    const rank = -(fromRank.get(keyOf(v)) ?? 0);
     for (const index of v.indexes) {
       out.push(placed(Phase.dropViewIndex, { kind: 'dropIndex', schema: v.schema, table: v.name, index: { ...index, comment: null }, fresh: true }, rank));
     }
@@ -44,7 +45,7 @@ export function diffViews(from: Model, to: Model, reshapedTables: ReadonlySet<st
   }
   const create = [...added, ...[...rebuild].map((k) => toViews.get(k)).filter((v): v is View => !!v)];
   for (const v of create) {
-    const rank = toRank.get(tableKey(v)) ?? 0;
+    const rank = toRank.get(keyOf(v)) ?? 0;
     out.push(placed(Phase.createView, { kind: 'createView', view: bareView(v) }, rank));
     for (const index of v.indexes) {
       out.push(
@@ -61,10 +62,10 @@ function bareView(v: View): View {
 
 /** Each view's depth in the view-on-view dependency graph (0 = reads only tables). */
 function ranks(views: readonly View[]): Map<string, number> {
-  const byName = byKey(views, tableKey);
+  const byName = byKey(views, keyOf);
   const rank = new Map<string, number>();
   const visit = (v: View, path: Set<string>): number => {
-    const key = tableKey(v);
+    const key = keyOf(v);
     const known = rank.get(key);
     if (known !== undefined) return known;
     if (path.has(key)) return 0;

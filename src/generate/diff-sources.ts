@@ -1,12 +1,12 @@
 import { introspect } from '../catalog/introspect.js';
 import { openServerSession } from '../db/postgres-session.js';
 import type { DbSession } from '../db/session.js';
-import type { Model } from '../model/model.js';
+import type { Catalog } from '../catalog/catalog.js';
 import type { JournalRef } from '../migrations/journal.js';
 import type { MigrationsFolder } from '../migrations/migration-folder.js';
 import { upgrade } from '../migrations/runner.js';
-import { applyModel } from '../shadow/apply-model.js';
-import { withScratchDatabases, type ScratchTarget } from '../shadow/scratch-databases.js';
+import { applyModel } from '../scratch/apply-model.js';
+import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { SmartemDbError } from '../errors.js';
 import { redactUrl } from '../db/redact.js';
 
@@ -27,15 +27,15 @@ export interface SourceContext {
 }
 
 /**
- * Reads each source into a Model: scratch databases for `migrations` and `schema` (dropped
+ * Reads each source into a Catalog: scratch databases for `migrations` and `schema` (dropped
  * afterwards), a plain read of the catalog for a URL.
  */
-export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promise<Model[]> {
+export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promise<Catalog[]> {
   const exclude = { excludeSchemas: [ctx.journal.schema] };
   const scratchCount = sources.filter((s) => typeof s === 'string').length;
   return withScratchDatabases(ctx.scratch, scratchCount, async (scratch) => {
     let next = 0;
-    const models: Model[] = [];
+    const models: Catalog[] = [];
     for (const source of sources) {
       if (typeof source !== 'string') {
         const live = await openServerSession(source.url, { source: source.source });

@@ -5,8 +5,8 @@ import { introspect } from '../catalog/introspect.js';
 import type { DbSession } from '../db/session.js';
 import { diffModels } from '../diff/diff-models.js';
 import { MigrationFailedError, SmartemDbError } from '../errors.js';
-import type { Model } from '../model/model.js';
-import { modelDifferences } from '../model/model-differences.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { catalogDifferences } from '../catalog/catalog-differences.js';
 import { describeOp } from '../ops/describe-op.js';
 import { invertAll } from '../ops/inverse.js';
 import type { Op } from '../ops/op.js';
@@ -17,10 +17,11 @@ import { renderHeader } from '../migrations/migration-header.js';
 import { formatMigrationName } from '../migrations/migration-name.js';
 import { downgrade, upgrade } from '../migrations/runner.js';
 import type { Hazard } from '../render/render-op.js';
-import { renderScript, type RenderedScript } from '../render/render-migration.js';
-import { applyModel } from '../shadow/apply-model.js';
-import { withScratchDatabases, type ScratchTarget } from '../shadow/scratch-databases.js';
+import { renderScript, type RenderedScript } from '../render/render-script.js';
+import { applyModel } from '../scratch/apply-model.js';
+import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { acknowledged, dataLossObject, noHints, renameOps, type Hints } from './hints.js';
+import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 
 export interface GenerateInput {
   /** The description in the new folder's name. */
@@ -115,7 +116,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
 }
 
 /** With renames, the rest of the diff is taken against the renamed state (applied and rolled back). */
-async function diffWithRenames(session: DbSession, have: Model, want: Model, hints: Hints, exclude: { excludeSchemas: string[] }): Promise<Op[]> {
+async function diffWithRenames(session: DbSession, have: Catalog, want: Catalog, hints: Hints, exclude: { excludeSchemas: string[] }): Promise<Op[]> {
   const renames = renameOps(hints);
   if (renames.length === 0) return diffModels(have, want);
   await session.exec('BEGIN');
@@ -142,7 +143,7 @@ async function askRenames(ops: Op[], hints: Hints, confirm: (q: string) => Promi
   for (const a of droppedTables) {
     for (const b of createdTables) {
       if (a.schema !== b.schema || next.tables.some((t) => t.to === b.name)) continue;
-      if (await confirm(`Is table ${a.schema}.${b.name} the table ${a.schema}.${a.name} renamed?`)) {
+      if (await confirm(`Is table ${qualifiedName(a.schema, b.name)} the table ${keyOf(a)} renamed?`)) {
         next.tables.push({ schema: a.schema, from: a.name, to: b.name });
         break;
       }
@@ -154,7 +155,7 @@ async function askRenames(ops: Op[], hints: Hints, confirm: (q: string) => Promi
     for (const a of added) {
       if (a.schema !== d.schema || a.table !== d.table || a.column.type !== d.column.type) continue;
       if (next.columns.some((c) => c.table === a.table && c.to === a.column.name)) continue;
-      if (await confirm(`Is column ${a.schema}.${a.table}.${a.column.name} the column ${d.column.name} renamed?`)) {
+      if (await confirm(`Is column ${qualifiedName(a.schema, a.table, a.column.name)} the column ${d.column.name} renamed?`)) {
         next.columns.push({ schema: a.schema, table: a.table, from: d.column.name, to: a.column.name });
         break;
       }
@@ -205,8 +206,8 @@ export interface ProofInput {
   id: string;
   files: { up: string; down: string };
   /** The state up.sql must produce (the model) and the one down.sql must give back. */
-  want: Model;
-  have: Model;
+  want: Catalog;
+  have: Catalog;
   exclude: { excludeSchemas: string[] };
 }
 
@@ -234,21 +235,21 @@ export async function proveMigration({ session, folder, journal, id, files, want
     } catch (error) {
       throw failed('applying up.sql failed', error instanceof MigrationFailedError ? error.message : String(error));
     }
-    const afterUp = modelDifferences(await introspect(session, exclude), want);
+    const afterUp = catalogDifferences(await introspect(session, exclude), want);
     if (afterUp.length) throw failed('after up.sql the database differs from the Drizzle model', afterUp.map((d) => `  - ${d}`).join('\n'));
     try {
       await downgrade(ctx, { steps: 1 });
     } catch (error) {
       throw failed('applying down.sql failed', error instanceof MigrationFailedError ? error.message : String(error));
     }
-    const afterDown = modelDifferences(await introspect(session, exclude), have);
+    const afterDown = catalogDifferences(await introspect(session, exclude), have);
     if (afterDown.length) throw failed('after down.sql the database differs from before', afterDown.map((d) => `  - ${d}`).join('\n'));
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
 }
 
-async function checkLiveMatches(live: DbSession, input: GenerateInput, replayed: Model): Promise<void> {
+async function checkLiveMatches(live: DbSession, input: GenerateInput, replayed: Catalog): Promise<void> {
   const rows = (await readJournal(live, input.journal)) ?? [];
   const applied = new Set(rows.filter((r) => r.status === 'applied').map((r) => r.id));
   const head = input.folder.migrations.at(-1)?.id;
@@ -261,7 +262,7 @@ async function checkLiveMatches(live: DbSession, input: GenerateInput, replayed:
     );
   }
   const liveModel = await introspect(live, { excludeSchemas: [input.journal.schema] });
-  const drift = modelDifferences(liveModel, replayed);
+  const drift = catalogDifferences(liveModel, replayed);
   if (drift.length) {
     throw new SmartemDbError(
       'DRIFTED',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SmartemDbError } from '../errors.js';
 import type { Op } from '../ops/op.js';
+import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 
 /** What the user says the differ cannot know: renames, and data loss that is intended. */
 export interface Hints {
@@ -82,13 +83,13 @@ export function renameOps(hints: Hints): Op[] {
 export function dataLossObject(op: Op): string | null {
   switch (op.kind) {
     case 'dropTable':
-      return `${op.table.schema}.${op.table.name}`;
+      return keyOf(op.table);
     case 'dropColumn':
-      return `${op.schema}.${op.table}.${op.column.name}`;
+      return qualifiedName(op.schema, op.table, op.column.name);
     case 'alterColumn':
-      return `${op.schema}.${op.table}.${op.to.name}`;
+      return qualifiedName(op.schema, op.table, op.to.name);
     case 'replaceEnum':
-      return `${op.to.schema}.${op.to.name}`;
+      return keyOf(op.to);
     default:
       return null;
   }

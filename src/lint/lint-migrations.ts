@@ -1,7 +1,7 @@
 import { loadModule, parseSync } from 'libpg-query';
 import type { HazardKind } from '../render/render-op.js';
 import type { Migration } from '../migrations/migration-folder.js';
-import { splitStatements } from '../migrations/sql-split.js';
+import { splitStatements } from '../sql/sql-split.js';
 import { transactionControlProblem } from '../migrations/script-statements.js';
 import { newContext, relationKey, statementHazards, type StatementHazard } from './statement-hazards.js';
 

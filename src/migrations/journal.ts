@@ -1,7 +1,8 @@
 import { sqlStateOf, type DbSession, type PipelinedQuery } from '../db/session.js';
 import { withTransaction } from '../db/transaction.js';
 import { SmartemDbError } from '../errors.js';
-import { quoteIdent, quoteLiteral } from '../model/quote.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { qualifiedName } from '../catalog/qualified-name.js';
 
 // The journal's one home: every read and write of the journal table is a function here, used by
 // the runner, stamp and the offline SQL alike (as Alembic's version-table maintainer is).
@@ -41,7 +42,7 @@ export function journalName(ref: JournalRef): string {
 
 /** The journal as `schema.table`, for messages. */
 export function journalLabel(ref: JournalRef): string {
-  return `${ref.schema}.${ref.table}`;
+  return qualifiedName(ref.schema, ref.table);
 }
 
 // Columns a journal has had since the first version, and columns added since (added in place).

@@ -1,7 +1,7 @@
 import { forgetSql, journalDdl, recordAppliedSql, type JournalRef } from './journal.js';
 import type { Migration } from './migration-folder.js';
 import { scriptStatements } from './script-statements.js';
-import { terminate } from './sql-split.js';
+import { terminate } from '../sql/sql-split.js';
 
 /**
  * The SQL an upgrade or rollback would run, as one script for a DBA to review or run by hand

@@ -19,7 +19,7 @@ import { recoverInterruptedStatement } from './resume-statement.js';
 import { StatementsChecksum } from './statements-checksum.js';
 import { opensTransaction, runsAlone, transactionControl } from './statement-kind.js';
 import { doneStatements } from './upgrade-plan.js';
-import type { SqlStatement } from './sql-split.js';
+import type { SqlStatement } from '../sql/sql-split.js';
 
 export interface ScriptRun {
   session: DbSession;

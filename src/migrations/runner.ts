@@ -9,7 +9,7 @@ import type { Logger } from './logger.js';
 import { verifyFolderManifest, type Migration, type MigrationsFolder } from './migration-folder.js';
 import { runScript } from './run-script.js';
 import { scriptStatements } from './script-statements.js';
-import type { SqlStatement } from './sql-split.js';
+import type { SqlStatement } from '../sql/sql-split.js';
 import { droppedTables } from './statement-kind.js';
 import { pickRevert, resolveMigration, resolveUpgradeTarget, type RollbackTarget } from './targets.js';
 import { planUpgrade, unfinishedError, verifyApplied } from './upgrade-plan.js';

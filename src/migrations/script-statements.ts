@@ -1,6 +1,6 @@
 import { SmartemDbError } from '../errors.js';
 import type { MigrationScript } from './migration-folder.js';
-import { splitStatements, type SqlStatement } from './sql-split.js';
+import { splitStatements, type SqlStatement } from '../sql/sql-split.js';
 import { transactionControl } from './statement-kind.js';
 
 /**

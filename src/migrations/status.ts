@@ -5,6 +5,7 @@ import { verifyFolderManifest, type MigrationsFolder } from './migration-folder.
 import { invalidIndexes, invalidIndexProblem, type InvalidIndex } from '../catalog/invalid-indexes.js';
 import { migrationLockHolder } from './advisory-lock.js';
 import { unfinishedEditProblem, unfinishedError } from './upgrade-plan.js';
+import { qualifiedName } from '../catalog/qualified-name.js';
 
 /**
  * `running`: a no-transaction migration another process is applying right now (it holds the
@@ -119,7 +120,7 @@ export function describeStatus(
   if (!runningNow) for (const index of context.invalidIndexes ?? []) problems.push(invalidIndexProblem(index));
   return {
     database,
-    journal: `${ref.schema}.${ref.table}`,
+    journal: qualifiedName(ref.schema, ref.table),
     head: last?.id ?? null,
     latest: folder.migrations.at(-1)?.id ?? null,
     migrations,

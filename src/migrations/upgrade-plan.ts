@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { SmartemDbError } from '../errors.js';
 import { journalLabel, type JournalRef, type JournalRow } from './journal.js';
-import { splitStatements } from './sql-split.js';
+import { splitStatements } from '../sql/sql-split.js';
 import { checksumOfFirst } from './statements-checksum.js';
 import type { Migration } from './migration-folder.js';
 

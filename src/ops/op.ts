@@ -1,4 +1,4 @@
-import type { Column, Constraint, EnumType, Index, Sequence, Table, View } from '../model/model.js';
+import type { Column, Constraint, EnumType, Index, Sequence, Table, View } from '../catalog/catalog.js';
 
 /** Where a table-level object lives. */
 export interface TableRef {

@@ -1,7 +1,8 @@
-import type { Column, Identity, Sequence, Table } from '../model/model.js';
-import { quoteIdent, quoteLiteral, quoteQualified } from '../model/quote.js';
+import type { Column, Identity, Sequence, Table } from '../catalog/catalog.js';
+import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
 import type { CommentTarget, EnumUsage, Op } from '../ops/op.js';
 import { castExpression, typeChangeHazards } from './type-change.js';
+import { qualifiedName } from '../catalog/qualified-name.js';
 
 export type HazardKind = 'data-loss' | 'table-rewrite' | 'blocking-lock' | 'breaking-change';
 
@@ -188,7 +189,7 @@ function renderAlterSequence(from: Sequence, to: Sequence): Statement[] {
   if (from.start !== to.start) changes.push(`START WITH ${to.start}`);
   if (from.cache !== to.cache) changes.push(`CACHE ${to.cache}`);
   if (from.cycle !== to.cycle) changes.push(to.cycle ? 'CYCLE' : 'NO CYCLE');
-  const owner = (s: Sequence) => (s.ownedBy ? `${s.schema}.${s.ownedBy.table}.${s.ownedBy.column}` : null);
+  const owner = (s: Sequence) => (s.ownedBy ? qualifiedName(s.schema, s.ownedBy.table, s.ownedBy.column) : null);
   if (owner(from) !== owner(to)) {
     changes.push(to.ownedBy ? `OWNED BY ${table(to.schema, to.ownedBy.table)}.${quoteIdent(to.ownedBy.column)}` : 'OWNED BY NONE');
   }

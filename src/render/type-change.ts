@@ -1,4 +1,4 @@
-import type { Column } from '../model/model.js';
+import type { Column } from '../catalog/catalog.js';
 import type { Hazard } from './render-op.js';
 
 const INTEGER_WIDTH: Record<string, number> = { smallint: 2, integer: 4, bigint: 8 };

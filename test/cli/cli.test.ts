@@ -2,7 +2,7 @@ import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { splitStatements } from '../../src/migrations/sql-split.js';
+import { splitStatements } from '../../src/sql/sql-split.js';
 import { catalogFingerprint } from '../support/catalog-fingerprint.js';
 import { createDatabase, query, useFreshDatabase } from '../support/fresh-database.js';
 import { acquisitionChain } from '../fixtures/acquisition-chain.js';

@@ -5,8 +5,8 @@ import * as smartem from '../../schema/index.js';
 import { introspect } from '../../src/catalog/introspect.js';
 import { openServerSession } from '../../src/db/postgres-session.js';
 import { diffModels } from '../../src/diff/diff-models.js';
-import { renderScript } from '../../src/render/render-migration.js';
-import { modelDdl } from '../../src/shadow/model-ddl.js';
+import { renderScript } from '../../src/render/render-script.js';
+import { modelDdl } from '../../src/drizzle-model/model-ddl.js';
 import { catalogFingerprint } from '../support/catalog-fingerprint.js';
 import { createDatabase } from '../support/fresh-database.js';
 

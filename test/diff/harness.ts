@@ -3,10 +3,10 @@ import { introspect } from '../../src/catalog/introspect.js';
 import { openServerSession } from '../../src/db/postgres-session.js';
 import type { DbSession } from '../../src/db/session.js';
 import { diffModels } from '../../src/diff/diff-models.js';
-import { modelDifferences } from '../../src/model/model-differences.js';
+import { catalogDifferences } from '../../src/catalog/catalog-differences.js';
 import { invertAll } from '../../src/ops/inverse.js';
 import type { HazardKind } from '../../src/render/render-op.js';
-import { renderScript } from '../../src/render/render-migration.js';
+import { renderScript } from '../../src/render/render-script.js';
 import { createDatabase } from '../support/fresh-database.js';
 
 /**
@@ -63,12 +63,12 @@ export async function checkRoundTrip(fromDdl: string, toDdl: string, options: { 
 
     await apply(sa, up, 'up');
     const afterUp = await introspect(sa);
-    expect(modelDifferences(afterUp, to), `after up:\n${up.sql}`).toEqual([]);
+    expect(catalogDifferences(afterUp, to), `after up:\n${up.sql}`).toEqual([]);
     expect(diffModels(afterUp, to), 'a second diff after up is empty').toEqual([]);
 
     await apply(sa, down, 'down');
     const afterDown = await introspect(sa);
-    expect(modelDifferences(afterDown, from), `after down:\n${down.sql}`).toEqual([]);
+    expect(catalogDifferences(afterDown, from), `after down:\n${down.sql}`).toEqual([]);
     return { up, down };
   } finally {
     await Promise.all([sa.close(), sb.close()]);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as schema from '../../schema/index.js';
 import { migrate, rollback } from '../../src/api.js';
-import { modelStatements } from '../../src/shadow/model-statements.js';
+import { modelStatements } from '../../src/drizzle-model/model-statements.js';
 import { catalogFingerprint } from '../support/catalog-fingerprint.js';
 import { createDatabase, query, useFreshDatabase } from '../support/fresh-database.js';
 import { ROOT } from '../support/spawn.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { joinStatements, splitStatements } from '../../src/migrations/sql-split.js';
+import { joinStatements, splitStatements } from '../../src/sql/sql-split.js';
 
 const sqls = (script: string) => splitStatements(script).map((s) => s.sql);
 

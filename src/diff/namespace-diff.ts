@@ -1,9 +1,9 @@
-import type { Model } from '../model/model.js';
+import type { Catalog } from '../catalog/catalog.js';
 import { compareKeyed } from './keyed.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
 
 /** Schemas created first and dropped last (a dropped schema must be empty by then). */
-export function diffSchemas(from: Model, to: Model): PlacedOp[] {
+export function diffNamespaces(from: Catalog, to: Catalog): PlacedOp[] {
   const { added, removed } = compareKeyed(from.schemas, to.schemas, (s) => s);
   return [
     ...added.map((schema) => placed(Phase.createSchema, { kind: 'createSchema', schema })),

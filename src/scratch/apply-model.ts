@@ -1,6 +1,6 @@
 import type { DbSession } from '../db/session.js';
 import { SmartemDbError } from '../errors.js';
-import { joinStatements } from '../migrations/sql-split.js';
+import { joinStatements } from '../sql/sql-split.js';
 
 /**
  * Builds the model on a scratch database: its statements in one round trip, and if that fails,

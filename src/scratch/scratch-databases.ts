@@ -3,15 +3,11 @@ import { openEmbeddedSession } from '../db/pglite-session.js';
 import { openServerSession } from '../db/postgres-session.js';
 import { redactUrl } from '../db/redact.js';
 import type { DbSession } from '../db/session.js';
-import { quoteIdent } from '../model/quote.js';
+import { quoteIdent } from '../sql/quote.js';
 import { SmartemDbError } from '../errors.js';
 
 /** Where scratch databases are made: new databases on a server, or in-memory PGlite. */
 export type ScratchTarget = { kind: 'server'; url: string; source: string } | { kind: 'embedded' };
-
-export interface Scratch {
-  session: DbSession;
-}
 
 /**
  * Runs `work` with `count` new, empty scratch databases and drops them afterwards, also when
@@ -44,7 +40,7 @@ export async function withScratchDatabases<T>(target: ScratchTarget, count: numb
           created.push(name);
         } catch (error) {
           throw new SmartemDbError(
-            'SHADOW_FAILED',
+            'SCRATCH_FAILED',
             `Cannot create a scratch database on ${redactUrl(target.url)} (from ${target.source}): ${(error as Error).message}. ` +
               'smartem-db needs a role with CREATEDB there, or set SHADOW_DATABASE_URL to a server where it may create databases.',
             { cause: error },

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { splitStatements } from '../migrations/sql-split.js';
+import { splitStatements } from '../sql/sql-split.js';
 import { loadSchemaModule, resolveSchemaPath } from './load-schema.js';
 import { modelDdl } from './model-ddl.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyModel, type Column, type Model } from '../../src/model/model.js';
-import { modelDifferences } from '../../src/model/model-differences.js';
+import { emptyCatalog, type Column, type Catalog } from '../../src/catalog/catalog.js';
+import { catalogDifferences } from '../../src/catalog/catalog-differences.js';
 
 const column = (name: string, extra: Partial<Column> = {}): Column => ({
   name,
@@ -15,26 +15,26 @@ const column = (name: string, extra: Partial<Column> = {}): Column => ({
   ...extra,
 });
 
-const model = (columns: Column[], extra: Partial<Model> = {}): Model => ({
-  ...emptyModel(),
+const model = (columns: Column[], extra: Partial<Catalog> = {}): Catalog => ({
+  ...emptyCatalog(),
   schemas: ['public'],
   tables: [{ schema: 'public', name: 'grid', columns, constraints: [], foreignKeys: [], indexes: [], comment: null }],
   ...extra,
 });
 
-describe('modelDifferences', () => {
+describe('catalogDifferences', () => {
   it('is empty for equal models, whatever the column order', () => {
-    expect(modelDifferences(model([column('a'), column('b')]), model([column('b'), column('a')]))).toEqual([]);
+    expect(catalogDifferences(model([column('a'), column('b')]), model([column('b'), column('a')]))).toEqual([]);
   });
 
   it('names each differing field with both values', () => {
-    const diffs = modelDifferences(model([column('a', { notNull: true, collation: '"C"' })]), model([column('a')]));
+    const diffs = catalogDifferences(model([column('a', { notNull: true, collation: '"C"' })]), model([column('a')]));
     expect(diffs).toEqual(['column public.grid.a: notNull true, expected false', 'column public.grid.a: collation "\\"C\\"", expected null']);
   });
 
   it('names objects present on one side only', () => {
     const withEnum = model([column('a')], { enums: [{ schema: 'public', name: 'status', values: ['NONE'], comment: null }] });
-    expect(modelDifferences(model([column('a'), column('b')]), withEnum)).toEqual([
+    expect(catalogDifferences(model([column('a'), column('b')]), withEnum)).toEqual([
       'enum public.status: absent, expected present',
       'column public.grid.b: present, expected absent',
     ]);
@@ -43,6 +43,6 @@ describe('modelDifferences', () => {
   it('sees a change in enum value order', () => {
     const a = model([], { enums: [{ schema: 'public', name: 's', values: ['A', 'B'], comment: null }] });
     const b = model([], { enums: [{ schema: 'public', name: 's', values: ['B', 'A'], comment: null }] });
-    expect(modelDifferences(a, b)).toEqual(['enum public.s: values ["A","B"], expected ["B","A"]']);
+    expect(catalogDifferences(a, b)).toEqual(['enum public.s: values ["A","B"], expected ["B","A"]']);
   });
 });

@@ -1,10 +1,11 @@
 /**
- * A database schema as plain data, read from a PostgreSQL catalog (src/catalog). Definitions are
- * kept in the form PostgreSQL prints them (format_type, pg_get_expr, pg_get_constraintdef,
- * pg_get_indexdef, pg_get_viewdef), so two models read from two databases compare like with like
- * and every definition is valid SQL to re-create the object.
+ * A database's schema as plain data, read from its PostgreSQL catalog (introspect.ts): what the
+ * differ compares. ("Model" is kept for the Drizzle model, the TypeScript the team edits.)
+ * Definitions are kept in the form PostgreSQL prints them (format_type, pg_get_expr,
+ * pg_get_constraintdef, pg_get_indexdef, pg_get_viewdef), so two catalogs read from two databases
+ * compare like with like and every definition is valid SQL to re-create the object.
  */
-export interface Model {
+export interface Catalog {
   schemas: string[];
   enums: EnumType[];
   sequences: Sequence[];
@@ -108,9 +109,4 @@ export interface View {
   comment: string | null;
 }
 
-export const emptyModel = (): Model => ({ schemas: [], enums: [], sequences: [], tables: [], views: [] });
-
-/** `schema.name` with each part quoted only where PostgreSQL requires it. */
-export function qualifiedKey(schema: string, name: string): string {
-  return `${schema}.${name}`;
-}
+export const emptyCatalog = (): Catalog => ({ schemas: [], enums: [], sequences: [], tables: [], views: [] });

@@ -1,4 +1,5 @@
-import type { Model } from './model.js';
+import type { Catalog } from './catalog.js';
+import { keyOf } from './qualified-name.js';
 
 /**
  * Every difference between two models, one readable line each ("column public.grid.name: notNull
@@ -6,9 +7,9 @@ import type { Model } from './model.js';
  * on purpose: it compares every field, so it also catches what the differ does not handle.
  * Column order is not compared (ADD COLUMN always appends).
  *
- * @example modelDifferences(afterUp, desired) // [] when the migration is right
+ * @example catalogDifferences(afterUp, desired) // [] when the migration is right
  */
-export function modelDifferences(actual: Model, expected: Model): string[] {
+export function catalogDifferences(actual: Catalog, expected: Catalog): string[] {
   const out: string[] = [];
   const keyed = <T>(items: readonly T[], key: (x: T) => string) => new Map(items.map((x) => [key(x), x]));
   const compare = <T extends object>(label: string, a: readonly T[], b: readonly T[], key: (x: T) => string, inner: (name: string, x: T, y: T) => void) => {
@@ -28,7 +29,7 @@ export function modelDifferences(actual: Model, expected: Model): string[] {
       if (vx !== vy) out.push(`${label}: ${f} ${vx}, expected ${vy}`);
     }
   };
-  const qualified = (x: { schema: string; name: string }) => `${x.schema}.${x.name}`;
+  const qualified = (x: { schema: string; name: string }) => keyOf(x);
 
   compare('schema', actual.schemas.map((name) => ({ name })), expected.schemas.map((name) => ({ name })), (s) => s.name, () => {});
   compare('enum', actual.enums, expected.enums, qualified, (k, x, y) => fields(`enum ${k}`, x, y));

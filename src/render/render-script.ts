@@ -1,5 +1,5 @@
 import type { Op } from '../ops/op.js';
-import { quoteLiteral } from '../model/quote.js';
+import { quoteLiteral } from '../sql/quote.js';
 import { renderOp, type Hazard, type RenderOptions, type Statement } from './render-op.js';
 
 export interface RenderedScript {
