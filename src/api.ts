@@ -1,49 +1,38 @@
-import { resolve } from 'node:path';
-import { loadConfig, type SmartemDbConfig } from './config/config.js';
+// The runtime API: what an application calls (migrate at startup) and the runner's verbs. The
+// developer tools (generate, diff, check, verify, lint) load on first use from developer-tools.ts.
+import type { SmartemDbConfig } from './config/config.js';
 import { openSession, type ConnectionOptions } from './db/open-session.js';
 import type { DbSession } from './db/session.js';
-import { DEFAULT_JOURNAL, readJournal, type JournalRef, type JournalRow } from './migrations/journal.js';
-import type { Logger } from './migrations/logger.js';
-import { readMigrationsFolder, rehashMigrationsFolder, type MigrationsFolder, type ReadFolderOptions } from './migrations/migration-folder.js';
-import { SmartemDbError } from './errors.js';
+import { appliedIds, readJournal, type JournalRef, type JournalRow } from './migrations/journal.js';
+import { rehashMigrationsFolder, type MigrationsFolder } from './migrations/migration-folder.js';
 import { DEVELOPER_TOOLS, importOptional } from './optional-dependency.js';
 import { renderOfflineSql } from './migrations/offline-sql.js';
-import { appliedIds, appliedInOrder, downgrade, stamp as stampJournal, upgrade, type RollbackSafety, type RunResult, type RunnerContext } from './migrations/runner.js';
+import { appliedInOrder, downgrade, stamp as stampJournal, upgrade, type RunResult, type RunnerContext } from './migrations/runner.js';
 import { readStatus, type StatusReport } from './migrations/status.js';
 import { pickRevert, resolveMigration, resolveUpgradeTarget } from './migrations/targets.js';
-import type { CheckOptions, DiffOptions, GenerateOptions, LintOptions, VerifyOptions } from './generate-api.js';
+import {
+  configOf,
+  journalOf,
+  migrationsFolderOf,
+  openMigrationsFolder,
+  type CheckOptions,
+  type CommonOptions,
+  type DiffOptions,
+  type DiffResult,
+  type GenerateOptions,
+  type LintOptions,
+  type MigrateOptions,
+  type OfflineSqlOptions,
+  type RollbackOptions,
+  type RollbackTarget,
+  type VerifyOptions,
+} from './options.js';
 import type { LintReport } from './lint/lint-migrations.js';
 import type { CheckReport } from './check/check.js';
 import type { VerifyReport } from './check/verify.js';
 import type { GenerateResult } from './generate/generate.js';
-import type { Op } from './ops/op.js';
 import type { Catalog } from './catalog/catalog.js';
-import type { Hazard } from './render/render-op.js';
 import { planUpgrade } from './migrations/upgrade-plan.js';
-
-export interface CommonOptions extends ConnectionOptions {
-  /** The migrations folder (default: `SMARTEM_DB_MIGRATIONS` or `./drizzle`). */
-  migrationsFolder?: string | undefined;
-  /** Where the journal table lives (default `smartem_db.migrations`). */
-  journal?: Partial<JournalRef> | undefined;
-  /** lock_timeout for each migration's statements, in ms (default 10000; 0 = wait forever). */
-  lockTimeoutMs?: number | undefined;
-  /** Receives progress and notices; nothing is printed without one. */
-  logger?: Logger | undefined;
-  /** Where configuration (env files) is read from (default: the working directory). */
-  cwd?: string | undefined;
-  /** The environment to read configuration from (default: process.env). */
-  env?: NodeJS.ProcessEnv | undefined;
-}
-
-export interface MigrateOptions extends CommonOptions {
-  /** Apply up to and including this migration (id, number, unique prefix, or `+N`). */
-  to?: string | undefined;
-  /** Apply a pending migration even though a later one is already applied. */
-  allowOutOfOrder?: boolean | undefined;
-  /** Re-run a no-transaction migration that failed midway, from the failed statement. */
-  resume?: boolean | undefined;
-}
 
 /**
  * Applies pending migrations and returns what ran and the new head. Safe to call from every
@@ -60,19 +49,14 @@ export async function migrate(options: MigrateOptions = {}): Promise<RunResult> 
   );
 }
 
-/** A rollback target: the last N migrations, back to (keeping) a migration, or everything. */
-export type RollbackTarget = { steps: number } | { to: string } | 'base';
-
 /**
  * Runs down.sql of applied migrations, newest first, each in its own transaction.
  *
  * @example await rollback({ steps: 1 }); await rollback({ to: '003' }); await rollback('base');
  */
 export async function rollback(target: RollbackTarget, options: RollbackOptions = {}): Promise<RunResult> {
-  return withRunner(options, (ctx) => downgrade(ctx, target === 'base' ? { to: 'base' } : target, options));
+  return withRunner(options, (ctx) => downgrade(ctx, target, options));
 }
-
-export interface RollbackOptions extends CommonOptions, RollbackSafety {}
 
 /**
  * Records that exactly the migrations up to `to` are applied, without running them (`base`
@@ -93,14 +77,6 @@ export async function stamp(to: string, options: CommonOptions = {}): Promise<Ru
 export async function status(options: CommonOptions = {}): Promise<StatusReport> {
   return withRunner(options, (ctx) => readStatus(ctx.session, ctx.folder, ctx.journal));
 }
-
-export type OfflineSqlOptions = CommonOptions & {
-  /** Where the database is assumed to be (a migration ref or `base`), instead of reading its journal. */
-  from?: string | undefined;
-} & (
-    | { direction: 'up'; /** Last migration to include (ref or `+N`); all pending when omitted. */ to?: string | undefined }
-    | { direction: 'down'; target: RollbackTarget }
-  );
 
 /**
  * The SQL an upgrade or downgrade would run, without running it (Alembic's `--sql`), planned
@@ -124,8 +100,7 @@ export async function offlineSql(options: OfflineSqlOptions): Promise<string> {
       lockTimeoutMs,
     );
   }
-  const target = options.target === 'base' ? { to: 'base' } : options.target;
-  const revert = pickRevert(folder.migrations, appliedInOrder(folder.migrations, rows), target);
+  const revert = pickRevert(folder.migrations, appliedInOrder(folder.migrations, rows), options.target);
   return renderOfflineSql(revert, 'down', ref, lockTimeoutMs);
 }
 
@@ -159,8 +134,6 @@ async function readJournalOnce(options: ConnectionOptions, config: () => Smartem
   }
 }
 
-export type { GenerateOptions, DiffOptions, CheckOptions, LintOptions, VerifyOptions } from './generate-api.js';
-
 /**
  * Writes the next migration (up.sql and down.sql) from the difference between the migrations
  * folder and the Drizzle model, proved on a scratch database before it is written. Returns
@@ -179,7 +152,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
  *
  * @example console.log((await diff({ from: 'migrations', to: process.env.DATABASE_URL! })).sql);
  */
-export async function diff(options: DiffOptions): Promise<{ sql: string; ops: Op[]; hazards: Hazard[] }> {
+export async function diff(options: DiffOptions): Promise<DiffResult> {
   return (await developerTools('diff')).diff(options);
 }
 
@@ -246,7 +219,7 @@ export function hash(options: Pick<CommonOptions, 'migrationsFolder' | 'cwd' | '
 
 /** The developer tools, loaded on first use: migrate() at application startup never pays for them. */
 function developerTools(verb: string) {
-  return importOptional(() => import('./generate-api.js'), DEVELOPER_TOOLS, `smartem-db ${verb}`);
+  return importOptional(() => import('./developer-tools.js'), DEVELOPER_TOOLS, `smartem-db ${verb}`);
 }
 
 async function withRunner<T>(options: CommonOptions, work: (ctx: RunnerContext) => Promise<T>): Promise<T> {
@@ -274,42 +247,16 @@ async function withRunner<T>(options: CommonOptions, work: (ctx: RunnerContext) 
   }
 }
 
-/** Configuration is read at most once per call, and only when an option leaves something open. */
-export function configOf(options: Pick<CommonOptions, 'cwd' | 'env'>): () => SmartemDbConfig {
-  let config: SmartemDbConfig | undefined;
-  return () => (config ??= loadConfig({ cwd: options.cwd, env: options.env }));
-}
-
-export function migrationsFolderOf(options: Pick<CommonOptions, 'migrationsFolder' | 'cwd'>, config: () => SmartemDbConfig): string {
-  return options.migrationsFolder ? resolve(options.cwd ?? process.cwd(), options.migrationsFolder) : config().migrationsFolder;
-}
-
-/** Where the migrations folder came from, for messages. */
-export function migrationsFolderSourceOf(options: Pick<CommonOptions, 'migrationsFolder'>, config: () => SmartemDbConfig): string {
-  return options.migrationsFolder ? 'the migrationsFolder option (--migrations)' : config().migrationsFolderSource;
-}
-
-/**
- * Reads the migrations folder the options name; `requireMigrations` (the runner's commands) makes
- * a folder without any migration an error that says where it looked.
- */
-export function openMigrationsFolder(
-  options: Pick<CommonOptions, 'migrationsFolder' | 'cwd'>,
-  config: () => SmartemDbConfig,
-  read: ReadFolderOptions & { requireMigrations?: boolean } = {},
-): MigrationsFolder {
-  const source = migrationsFolderSourceOf(options, config);
-  const folder = readMigrationsFolder(migrationsFolderOf(options, config), { ...read, source });
-  if (read.requireMigrations && folder.migrations.length === 0) {
-    throw new SmartemDbError(
-      'CONFIG_INVALID',
-      `The migrations folder ${folder.folder} (from ${source}) has no migrations: nothing to apply, roll back or report. ` +
-        'Check the path; a migration is a folder YYYY_MM_DD_HHMM-NNN_description/ with up.sql (and down.sql).',
-    );
-  }
-  return folder;
-}
-
-export function journalOf(options: Pick<CommonOptions, 'journal'>): JournalRef {
-  return { ...DEFAULT_JOURNAL, ...options.journal };
-}
+export type {
+  CheckOptions,
+  CommonOptions,
+  DiffOptions,
+  DiffResult,
+  GenerateOptions,
+  LintOptions,
+  MigrateOptions,
+  OfflineSqlOptions,
+  RollbackOptions,
+  RollbackTarget,
+  VerifyOptions,
+};

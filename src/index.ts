@@ -1,22 +1,33 @@
-// smartem-db's public API. The CLI (src/cli) is a thin layer over these functions.
-export { migrate, rollback, stamp, status, offlineSql, hash, generate, diff, inspect, check, verify, lint } from './api.js';
-export type { LintReport, LintFinding } from './lint/lint-migrations.js';
-export type { CheckReport } from './check/check.js';
-export type { VerifyReport, FileProblem } from './check/verify.js';
-export type { CommonOptions, MigrateOptions, OfflineSqlOptions, RollbackTarget, GenerateOptions, DiffOptions, CheckOptions, LintOptions } from './api.js';
-export type { GenerateResult } from './generate/generate.js';
-export type { Hazard, HazardKind } from './render/render-op.js';
-export type { Op } from './ops/op.js';
-export type { Catalog } from './catalog/catalog.js';
+// smartem-db's public API: what README shows and nothing more (the CLI in src/cli is a thin layer
+// over the same functions). Internals (the migrations folder reader, the differ, the renderer) stay
+// internal so that they can change.
+export { migrate, rollback, stamp, status, offlineSql, hash, inspect, generate, diff, check, verify, lint } from './api.js';
+export type {
+  CommonOptions,
+  MigrateOptions,
+  RollbackOptions,
+  RollbackTarget,
+  OfflineSqlOptions,
+  GenerateOptions,
+  DiffOptions,
+  DiffResult,
+  CheckOptions,
+  VerifyOptions,
+  LintOptions,
+} from './options.js';
 export type { ConnectionOptions } from './db/open-session.js';
 export type { RunResult, AppliedMigration } from './migrations/runner.js';
 export type { StatusReport, MigrationStatus, MigrationState } from './migrations/status.js';
 export type { Logger } from './migrations/logger.js';
 export type { JournalRef } from './migrations/journal.js';
-export { loadConfig, type SmartemDbConfig, type DatabaseTarget } from './config/config.js';
+export type { GenerateResult } from './generate/generate.js';
+export type { CheckReport } from './check/check.js';
+export type { VerifyReport, FileProblem } from './check/verify.js';
+export type { LintReport, LintFinding } from './lint/lint-migrations.js';
+export type { Hazard, HazardKind } from './hazards/hazard.js';
+export type { Op } from './ops/op.js';
+export type { Catalog } from './catalog/catalog.js';
 export { bundledMigrationsFolder } from './config/package-root.js';
+export { loadConfig, type SmartemDbConfig, type DatabaseTarget } from './config/config.js';
 export { SmartemDbError, MigrationFailedError, type ErrorCode } from './errors.js';
 export { redactUrl } from './db/redact.js';
-export { formatMigrationName, parseMigrationName } from './migrations/migration-name.js';
-export { renderHeader } from './migrations/migration-header.js';
-export { readMigrationsFolder, type Migration, type MigrationsFolder } from './migrations/migration-folder.js';

@@ -2,14 +2,14 @@ import { introspect } from '../catalog/introspect.js';
 import type { DbSession } from '../db/session.js';
 import type { JournalRef } from '../migrations/journal.js';
 import type { Logger } from '../migrations/logger.js';
-import { readJournal } from '../migrations/journal.js';
+import { appliedIds, readJournal } from '../migrations/journal.js';
 import { verifyFolderManifest, type MigrationsFolder } from '../migrations/migration-folder.js';
 import { MANIFEST_FILE } from '../migrations/manifest.js';
 import { join } from 'node:path';
 import type { FileProblem } from './verify.js';
-import { upgrade } from '../migrations/runner.js';
 import { describeStatus, type StatusReport } from '../migrations/status.js';
 import { catalogDifferences } from '../catalog/catalog-differences.js';
+import { replayMigrations } from '../scratch/replay.js';
 import { applyModel } from '../scratch/apply-model.js';
 import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
 
@@ -57,16 +57,17 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     return { folder, model: { ok: false, differences: [], hint: 'Fix the migrations folder first (see above).' }, database: null };
   }
   const liveRows = input.live ? ((await readJournal(input.live, input.journal)) ?? []) : [];
-  const applied = new Set(liveRows.filter((r) => r.status === 'applied').map((r) => r.id));
+  const applied = appliedIds(liveRows);
   const liveHead = input.folder.migrations.filter((m) => applied.has(m.id)).at(-1);
   const atHead = liveHead?.id === input.folder.migrations.at(-1)?.id;
   const scratchCount = input.live && !atHead ? 3 : 2;
 
   return withScratchDatabases(input.scratch, scratchCount, async ([replayed, model, partial]) => {
     input.logger?.info('Replaying the migrations and applying the Drizzle model on scratch databases ...');
-    await upgrade({ session: replayed!, folder: input.folder, journal: input.journal, lockTimeoutMs: 0 });
-    await applyModel(model!, input.modelStatements);
-    const [fromMigrations, fromModel] = await Promise.all([introspect(replayed!, exclude), introspect(model!, exclude)]);
+    const [fromMigrations, fromModel] = await Promise.all([
+      replayMigrations(replayed!, input.folder, input.journal),
+      applyModel(model!, input.modelStatements).then(() => introspect(model!, exclude)),
+    ]);
     const differences = catalogDifferences(fromMigrations, fromModel);
     const report: CheckReport = {
       folder: [],
@@ -83,8 +84,7 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     let expected = fromMigrations;
     if (!atHead) {
       // What the live database should look like is what its applied migrations produce.
-      await upgrade({ session: partial!, folder: input.folder, journal: input.journal, lockTimeoutMs: 0 }, { to: liveHead?.id ?? 'base' });
-      expected = await introspect(partial!, exclude);
+      expected = await replayMigrations(partial!, input.folder, input.journal, liveHead?.id ?? 'base');
     }
     const drift = catalogDifferences(await introspect(input.live, exclude), expected);
     const pendingProblems = status.pending > 0 ? [`${status.pending} migration(s) pending`] : [];

@@ -1,3 +1,4 @@
+import { scratchRunner } from '../scratch/replay.js';
 import { join } from 'node:path';
 import { introspect } from '../catalog/introspect.js';
 import type { JournalRef } from '../migrations/journal.js';
@@ -55,7 +56,7 @@ export async function runVerify(input: {
 
   const exclude = { excludeSchemas: [input.journal.schema] };
   const stairway = await withScratchDatabases(input.scratch, 1, async ([session]) => {
-    const ctx = { session: session!, folder: input.folder, journal: input.journal, lockTimeoutMs: 0 };
+    const ctx = scratchRunner(session!, input.folder, input.journal);
     let before: Catalog = await introspect(session!, exclude);
     let checked = 0;
     let round = 0;

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
-import { check, configOf, diff, generate, hash, inspect, lint, migrate, offlineSql, openMigrationsFolder, rollback, stamp, status, verify, type CommonOptions } from '../api.js';
+import { check, diff, generate, hash, inspect, lint, migrate, offlineSql, rollback, stamp, status, verify } from '../api.js';
+import { configOf, openMigrationsFolder, type CommonOptions } from '../options.js';
 import { parseRollbackTarget } from '../migrations/targets.js';
 import { EXIT } from './exit-codes.js';
 import { formatCheck, formatLint, formatRun, formatStatus, formatVerify, githubAnnotations, lintProblems } from './format.js';

@@ -46,7 +46,7 @@ function leavingSwappedEnumsFirst(ops: PlacedOp[], swaps: Extract<Op, { kind: 'r
     if (op.kind !== 'alterColumn') return placedOp;
     const fromType = keyOf(op.from.typeRef);
     const toType = keyOf(op.to.typeRef);
-    return swapped.has(fromType) && fromType !== toType ? { ...placedOp, phase: Phase.enumChange - 1 } : placedOp;
+    return swapped.has(fromType) && fromType !== toType ? { ...placedOp, phase: Phase.leaveSwappedEnum } : placedOp;
   });
 }
 

@@ -2,6 +2,7 @@ import type { EnumType, Catalog } from '../catalog/catalog.js';
 import type { EnumUsage } from '../ops/op.js';
 import { byKey, compareKeyed } from './keyed.js';
 import { keyOf } from '../catalog/qualified-name.js';
+import { insertValue } from '../ops/inverse.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
 
 /**
@@ -23,8 +24,7 @@ export function diffEnums(from: Catalog, to: Catalog): PlacedOp[] {
         if (current.values.includes(value)) continue;
         const before = b.values.slice(i + 1).find((v) => current.values.includes(v)) ?? null;
         out.push(placed(Phase.enumChange, { kind: 'addEnumValue', type: current, value, before, usages: enumUsages(from, to, a, 'add') }));
-        const at = before === null ? current.values.length : current.values.indexOf(before);
-        current = { ...current, values: [...current.values.slice(0, at), value, ...current.values.slice(at)] };
+        current = { ...current, values: insertValue(current.values, value, before) };
       }
     } else {
       out.push(placed(Phase.enumChange, { kind: 'replaceEnum', from: a, to: { ...a, values: b.values }, usages: enumUsages(from, to, a, 'swap') }));

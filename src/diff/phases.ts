@@ -17,6 +17,8 @@ export const Phase = {
   dropTable: 50,
   dropColumn: 55,
   createSchema: 60,
+  /** A column converted away from an enum that is swapped next, so the swap does not touch it. */
+  leaveSwappedEnum: 64,
   enumChange: 65,
   createSequence: 70,
   alterSequence: 72,

@@ -4,7 +4,7 @@ import type { DbSession } from '../db/session.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { JournalRef } from '../migrations/journal.js';
 import type { MigrationsFolder } from '../migrations/migration-folder.js';
-import { upgrade } from '../migrations/runner.js';
+import { replayMigrations } from '../scratch/replay.js';
 import { applyModel } from '../scratch/apply-model.js';
 import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { SmartemDbError } from '../errors.js';
@@ -48,11 +48,11 @@ export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promi
       }
       const session: DbSession = scratch[next++]!;
       if (source === 'migrations') {
-        await upgrade({ session, folder: ctx.folder(), journal: ctx.journal, lockTimeoutMs: 0 });
+        models.push(await replayMigrations(session, ctx.folder(), ctx.journal));
       } else {
         await applyModel(session, await ctx.modelStatements());
+        models.push(await introspect(session, exclude));
       }
-      models.push(await introspect(session, exclude));
     }
     return models;
   });

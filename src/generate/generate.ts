@@ -10,14 +10,15 @@ import { catalogDifferences } from '../catalog/catalog-differences.js';
 import { describeOp } from '../ops/describe-op.js';
 import { invertAll } from '../ops/inverse.js';
 import type { Op } from '../ops/op.js';
-import { readJournal, type JournalRef } from '../migrations/journal.js';
+import { appliedIds, readJournal, type JournalRef } from '../migrations/journal.js';
 import type { Logger } from '../migrations/logger.js';
 import { readMigrationsFolder, rehashMigrationsFolder, type MigrationsFolder } from '../migrations/migration-folder.js';
 import { renderHeader } from '../migrations/migration-header.js';
 import { formatMigrationName } from '../migrations/migration-name.js';
 import { downgrade, upgrade } from '../migrations/runner.js';
-import type { Hazard } from '../render/render-op.js';
+import type { Hazard } from '../hazards/hazard.js';
 import { renderScript, type RenderedScript } from '../render/render-script.js';
+import { replayMigrations, scratchRunner } from '../scratch/replay.js';
 import { applyModel } from '../scratch/apply-model.js';
 import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { acknowledged, dataLossObject, noHints, renameOps, type Hints } from './hints.js';
@@ -69,9 +70,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     const want = await introspect(desired!, exclude);
 
     log?.info(`Replaying ${input.folder.migrations.length} migration(s) from ${input.folder.shown} on a scratch database ...`);
-    const ctx = { session: current!, folder: input.folder, journal: input.journal, lockTimeoutMs: 0 };
-    await upgrade(ctx);
-    const have = await introspect(current!, exclude);
+    const have = await replayMigrations(current!, input.folder, input.journal);
     if (input.fromDb) await checkLiveMatches(input.fromDb, input, have);
 
     let hints = input.hints ?? noHints();
@@ -125,7 +124,9 @@ async function diffWithRenames(session: DbSession, have: Catalog, want: Catalog,
       try {
         await session.exec(statement.sql);
       } catch (error) {
-        throw new SmartemDbError('BAD_HINT', `The rename hint "${statement.sql}" does not apply to the current schema: ${(error as Error).message}`);
+        throw new SmartemDbError('BAD_HINT', `The rename hint "${statement.sql}" does not apply to the current schema: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
     }
     const renamed = await introspect(session, exclude);
@@ -224,23 +225,24 @@ export async function proveMigration({ session, folder, journal, id, files, want
     writeFileSync(join(temp, id, 'up.sql'), files.up);
     writeFileSync(join(temp, id, 'down.sql'), files.down);
     rehashMigrationsFolder(temp);
-    const ctx = { session, folder: readMigrationsFolder(temp), journal, lockTimeoutMs: 0 };
-    const failed = (step: string, detail: string) =>
+    const ctx = scratchRunner(session, readMigrationsFolder(temp), journal);
+    const failed = (step: string, detail: string, cause?: unknown) =>
       new SmartemDbError(
         'PROOF_FAILED',
         `The generated migration ${id} did not pass its proof (${step}); nothing was written.\n${detail}\n\nup.sql:\n${files.up}\ndown.sql:\n${files.down}`,
+        cause === undefined ? undefined : { cause },
       );
     try {
       await upgrade(ctx);
     } catch (error) {
-      throw failed('applying up.sql failed', error instanceof MigrationFailedError ? error.message : String(error));
+      throw failed('applying up.sql failed', error instanceof MigrationFailedError ? error.message : String(error), error);
     }
     const afterUp = catalogDifferences(await introspect(session, exclude), want);
     if (afterUp.length) throw failed('after up.sql the database differs from the Drizzle model', afterUp.map((d) => `  - ${d}`).join('\n'));
     try {
       await downgrade(ctx, { steps: 1 });
     } catch (error) {
-      throw failed('applying down.sql failed', error instanceof MigrationFailedError ? error.message : String(error));
+      throw failed('applying down.sql failed', error instanceof MigrationFailedError ? error.message : String(error), error);
     }
     const afterDown = catalogDifferences(await introspect(session, exclude), have);
     if (afterDown.length) throw failed('after down.sql the database differs from before', afterDown.map((d) => `  - ${d}`).join('\n'));
@@ -251,7 +253,7 @@ export async function proveMigration({ session, folder, journal, id, files, want
 
 async function checkLiveMatches(live: DbSession, input: GenerateInput, replayed: Catalog): Promise<void> {
   const rows = (await readJournal(live, input.journal)) ?? [];
-  const applied = new Set(rows.filter((r) => r.status === 'applied').map((r) => r.id));
+  const applied = appliedIds(rows);
   const head = input.folder.migrations.at(-1)?.id;
   const missing = input.folder.migrations.filter((m) => !applied.has(m.id));
   if (missing.length) {

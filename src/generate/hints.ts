@@ -50,7 +50,7 @@ export function readHintsFile(path: string): Hints {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new SmartemDbError('BAD_HINT', `Cannot read the hints file ${path}: ${(error as Error).message}`);
+    throw new SmartemDbError('BAD_HINT', `Cannot read the hints file ${path}: ${(error as Error).message}`, { cause: error });
   }
   const parsed = hintsFileSchema.safeParse(raw);
   if (!parsed.success) {

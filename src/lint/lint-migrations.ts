@@ -1,5 +1,5 @@
 import { loadModule, parseSync } from 'libpg-query';
-import type { HazardKind } from '../render/render-op.js';
+import type { HazardKind } from '../hazards/hazard.js';
 import type { Migration } from '../migrations/migration-folder.js';
 import { splitStatements } from '../sql/sql-split.js';
 import { transactionControlProblem } from '../migrations/script-statements.js';

@@ -1,4 +1,4 @@
-import type { HazardKind } from '../render/render-op.js';
+import type { HazardKind } from '../hazards/hazard.js';
 
 /** A hazard of one statement, with why it matters and what is safer. */
 export interface StatementHazard {

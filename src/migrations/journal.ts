@@ -40,6 +40,11 @@ export function journalName(ref: JournalRef): string {
   return `${quoteIdent(ref.schema)}.${quoteIdent(ref.table)}`;
 }
 
+/** The ids the journal records as applied (not a no-transaction migration that stopped midway). */
+export function appliedIds(rows: readonly JournalRow[]): Set<string> {
+  return new Set(rows.filter((r) => r.status === 'applied').map((r) => r.id));
+}
+
 /** The journal as `schema.table`, for messages. */
 export function journalLabel(ref: JournalRef): string {
   return qualifiedName(ref.schema, ref.table);

@@ -4,7 +4,7 @@ import { SmartemDbError } from '../errors.js';
 import { acquireMigrationLock, releaseMigrationLock } from './advisory-lock.js';
 import { assertMigratable, poolerError } from '../db/migration-target.js';
 import { withTransaction } from '../db/transaction.js';
-import { ensureJournal, readJournal, stampJournal, type JournalRef, type JournalRow } from './journal.js';
+import { appliedIds, ensureJournal, readJournal, stampJournal, type JournalRef, type JournalRow } from './journal.js';
 import type { Logger } from './logger.js';
 import { verifyFolderManifest, type Migration, type MigrationsFolder } from './migration-folder.js';
 import { runScript } from './run-script.js';
@@ -182,10 +182,6 @@ const backendPids = new WeakMap<RunnerContext, number | undefined>();
 
 function runOptions(ctx: RunnerContext) {
   return { session: ctx.session, journal: ctx.journal, lockTimeoutMs: ctx.lockTimeoutMs, logger: ctx.logger, backendPid: backendPids.get(ctx) };
-}
-
-export function appliedIds(rows: readonly JournalRow[]): Set<string> {
-  return new Set(rows.filter((r) => r.status === 'applied').map((r) => r.id));
 }
 
 export function appliedInOrder(migrations: readonly Migration[], rows: readonly JournalRow[]): Migration[] {

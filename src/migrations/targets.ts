@@ -32,8 +32,8 @@ export function resolveMigration(migrations: readonly Migration[], ref: string):
   );
 }
 
-/** Which migrations a rollback reverts: the last `steps`, or everything after `to` (`base` = all). */
-export type RollbackTarget = { steps: number } | { to: string };
+/** Which migrations a rollback reverts: the last `steps`, everything after `to` (kept), or all (`'base'`). */
+export type RollbackTarget = { steps: number } | { to: string } | 'base';
 
 /**
  * Reads a downgrade target as typed on the command line: `-N` (the last N), `base`, or a
@@ -43,11 +43,12 @@ export type RollbackTarget = { steps: number } | { to: string };
  */
 export function parseRollbackTarget(text: string): RollbackTarget {
   const steps = /^-(\d+)$/.exec(text);
-  return steps ? { steps: Number(steps[1]) } : { to: text };
+  return steps ? { steps: Number(steps[1]) } : text === 'base' ? 'base' : { to: text };
 }
 
 /** The applied migrations a rollback reverts, newest first. */
 export function pickRevert(migrations: readonly Migration[], applied: readonly Migration[], target: RollbackTarget): Migration[] {
+  if (target === 'base') return [...applied].reverse();
   if ('steps' in target) {
     if (!Number.isInteger(target.steps) || target.steps < 1) {
       throw new SmartemDbError('UNKNOWN_TARGET', `Cannot roll back ${target.steps} steps: give a whole number of 1 or more.`);

@@ -1,16 +1,9 @@
 import type { Column, Identity, Sequence, Table } from '../catalog/catalog.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
+import type { Hazard } from '../hazards/hazard.js';
 import type { CommentTarget, EnumUsage, Op } from '../ops/op.js';
 import { castExpression, typeChangeHazards } from './type-change.js';
 import { qualifiedName } from '../catalog/qualified-name.js';
-
-export type HazardKind = 'data-loss' | 'table-rewrite' | 'blocking-lock' | 'breaking-change';
-
-/** Something a reviewer must know about a statement; data-loss hazards need acknowledgement. */
-export interface Hazard {
-  kind: HazardKind;
-  message: string;
-}
 
 export interface Statement {
   sql: string;
@@ -28,8 +21,8 @@ export interface RenderOptions {
   online?: boolean;
 }
 
-const table = (schema: string, name: string) => quoteQualified(schema, name);
-const st = (sql: string, ...hazards: Hazard[]): Statement => ({ sql, hazards });
+/** A statement and what a reviewer must know about it. */
+const statement = (sql: string, ...hazards: Hazard[]): Statement => ({ sql, hazards });
 
 /**
  * The SQL statements of one op, each with its hazards. Identifiers are always quoted; types,
@@ -42,17 +35,17 @@ export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
   }
   switch (op.kind) {
     case 'createSchema':
-      return [st(`CREATE SCHEMA ${quoteIdent(op.schema)}`)];
+      return [statement(`CREATE SCHEMA ${quoteIdent(op.schema)}`)];
     case 'dropSchema':
-      return [st(`DROP SCHEMA ${quoteIdent(op.schema)}`)];
+      return [statement(`DROP SCHEMA ${quoteIdent(op.schema)}`)];
     case 'createEnum':
-      return [st(`CREATE TYPE ${table(op.type.schema, op.type.name)} AS ENUM (${op.type.values.map(quoteLiteral).join(', ')})`)];
+      return [statement(`CREATE TYPE ${quoteQualified(op.type.schema, op.type.name)} AS ENUM (${op.type.values.map(quoteLiteral).join(', ')})`)];
     case 'dropEnum':
-      return [st(`DROP TYPE ${table(op.type.schema, op.type.name)}`)];
+      return [statement(`DROP TYPE ${quoteQualified(op.type.schema, op.type.name)}`)];
     case 'addEnumValue':
       return [
-        st(
-          `ALTER TYPE ${table(op.type.schema, op.type.name)} ADD VALUE ${quoteLiteral(op.value)}${
+        statement(
+          `ALTER TYPE ${quoteQualified(op.type.schema, op.type.name)} ADD VALUE ${quoteLiteral(op.value)}${
             op.before === null ? '' : ` BEFORE ${quoteLiteral(op.before)}`
           }`,
         ),
@@ -60,25 +53,25 @@ export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
     case 'replaceEnum':
       return renderEnumSwap(op.from, op.to, op.usages);
     case 'createSequence':
-      return [st(`CREATE SEQUENCE ${table(op.sequence.schema, op.sequence.name)}${sequenceOptions(op.sequence)}`)];
+      return [statement(`CREATE SEQUENCE ${quoteQualified(op.sequence.schema, op.sequence.name)}${sequenceOptions(op.sequence)}`)];
     case 'dropSequence':
-      return [st(`DROP SEQUENCE ${table(op.sequence.schema, op.sequence.name)}`)];
+      return [statement(`DROP SEQUENCE ${quoteQualified(op.sequence.schema, op.sequence.name)}`)];
     case 'alterSequence':
       return renderAlterSequence(op.from, op.to);
     case 'createTable':
-      return [st(renderCreateTable(op.table))];
+      return [statement(renderCreateTable(op.table))];
     case 'dropTable':
       return [
-        st(`DROP TABLE ${table(op.table.schema, op.table.name)}`, {
+        statement(`DROP TABLE ${quoteQualified(op.table.schema, op.table.name)}`, {
           kind: 'data-loss',
-          message: `drops table ${table(op.table.schema, op.table.name)} and all its rows`,
+          message: `drops table ${quoteQualified(op.table.schema, op.table.name)} and all its rows`,
         }),
       ];
     case 'renameTable':
       return [
-        st(`ALTER TABLE ${table(op.schema, op.from)} RENAME TO ${quoteIdent(op.to)}`, {
+        statement(`ALTER TABLE ${quoteQualified(op.schema, op.from)} RENAME TO ${quoteIdent(op.to)}`, {
           kind: 'breaking-change',
-          message: `renames table ${table(op.schema, op.from)}: application code still using the old name fails`,
+          message: `renames table ${quoteQualified(op.schema, op.from)}: application code still using the old name fails`,
         }),
       ];
     case 'addColumn': {
@@ -89,17 +82,17 @@ export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
       if (op.column.generated || (op.column.default !== null && isVolatileDefault(op.column.default))) {
         hazards.push({ kind: 'table-rewrite', message: 'a volatile default or generated column rewrites the table' });
       }
-      return [st(`ALTER TABLE ${table(op.schema, op.table)} ADD COLUMN ${renderColumn(op.column)}`, ...hazards)];
+      return [statement(`ALTER TABLE ${quoteQualified(op.schema, op.table)} ADD COLUMN ${renderColumn(op.column)}`, ...hazards)];
     }
     case 'dropColumn': {
-      const sql = `ALTER TABLE ${table(op.schema, op.table)} DROP COLUMN ${quoteIdent(op.column.name)}`;
+      const sql = `ALTER TABLE ${quoteQualified(op.schema, op.table)} DROP COLUMN ${quoteIdent(op.column.name)}`;
       // A generated column's values are derived: dropping it loses nothing that cannot be recomputed.
-      if (op.column.generated) return [st(sql)];
-      return [st(sql, { kind: 'data-loss', message: `drops column ${table(op.schema, op.table)}.${quoteIdent(op.column.name)} and the data in it` })];
+      if (op.column.generated) return [statement(sql)];
+      return [statement(sql, { kind: 'data-loss', message: `drops column ${quoteQualified(op.schema, op.table)}.${quoteIdent(op.column.name)} and the data in it` })];
     }
     case 'renameColumn':
       return [
-        st(`ALTER TABLE ${table(op.schema, op.table)} RENAME COLUMN ${quoteIdent(op.from)} TO ${quoteIdent(op.to)}`, {
+        statement(`ALTER TABLE ${quoteQualified(op.schema, op.table)} RENAME COLUMN ${quoteIdent(op.from)} TO ${quoteIdent(op.to)}`, {
           kind: 'breaking-change',
           message: `renames column ${quoteIdent(op.from)}: application code still using the old name fails`,
         }),
@@ -107,28 +100,28 @@ export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
     case 'alterColumn':
       return renderAlterColumn(op.schema, op.table, op.from, op.to);
     case 'addConstraint': {
-      const sql = `ALTER TABLE ${table(op.schema, op.table)} ADD CONSTRAINT ${quoteIdent(op.constraint.name)} ${op.constraint.definition}`;
-      if (op.fresh) return [st(sql)];
+      const sql = `ALTER TABLE ${quoteQualified(op.schema, op.table)} ADD CONSTRAINT ${quoteIdent(op.constraint.name)} ${op.constraint.definition}`;
+      if (op.fresh) return [statement(sql)];
       const what = op.constraint.kind === 'foreign' || op.constraint.kind === 'check' ? 'validates every row' : 'builds an index';
-      return [st(sql, { kind: 'blocking-lock', message: `${what} while blocking writes to the table` })];
+      return [statement(sql, { kind: 'blocking-lock', message: `${what} while blocking writes to the table` })];
     }
     case 'dropConstraint':
-      return [st(`ALTER TABLE ${table(op.schema, op.table)} DROP CONSTRAINT ${quoteIdent(op.constraint.name)}`)];
+      return [statement(`ALTER TABLE ${quoteQualified(op.schema, op.table)} DROP CONSTRAINT ${quoteIdent(op.constraint.name)}`)];
     case 'createIndex':
-      if (op.fresh) return [st(op.index.definition)];
-      return [st(op.index.definition, { kind: 'blocking-lock', message: 'builds the index while blocking writes to the table' })];
+      if (op.fresh) return [statement(op.index.definition)];
+      return [statement(op.index.definition, { kind: 'blocking-lock', message: 'builds the index while blocking writes to the table' })];
     case 'dropIndex':
-      return [st(`DROP INDEX ${table(op.schema, op.index.name)}`)];
+      return [statement(`DROP INDEX ${quoteQualified(op.schema, op.index.name)}`)];
     case 'createView':
       return [
-        st(
-          `CREATE ${op.view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${table(op.view.schema, op.view.name)} AS\n${op.view.definition.replace(/;\s*$/, '')}`,
+        statement(
+          `CREATE ${op.view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${quoteQualified(op.view.schema, op.view.name)} AS\n${op.view.definition.replace(/;\s*$/, '')}`,
         ),
       ];
     case 'dropView':
-      return [st(`DROP ${op.view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${table(op.view.schema, op.view.name)}`)];
+      return [statement(`DROP ${op.view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${quoteQualified(op.view.schema, op.view.name)}`)];
     case 'setComment':
-      return [st(`COMMENT ON ${commentTarget(op.target)} IS ${op.to === null ? 'NULL' : quoteLiteral(op.to)}`)];
+      return [statement(`COMMENT ON ${commentTarget(op.target)} IS ${op.to === null ? 'NULL' : quoteLiteral(op.to)}`)];
   }
 }
 
@@ -138,11 +131,11 @@ function renderOnline(op: Op): Statement[] | undefined {
     return [{ sql: op.index.definition.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY '), hazards: [], transactional: false }];
   }
   if (op.kind === 'dropIndex' && !op.fresh) {
-    return [{ sql: `DROP INDEX CONCURRENTLY ${table(op.schema, op.index.name)}`, hazards: [], transactional: false }];
+    return [{ sql: `DROP INDEX CONCURRENTLY ${quoteQualified(op.schema, op.index.name)}`, hazards: [], transactional: false }];
   }
   const k = op.kind === 'addConstraint' && !op.fresh ? op.constraint : undefined;
   if (op.kind === 'addConstraint' && k && (k.kind === 'foreign' || k.kind === 'check') && !/ NOT VALID$/.test(k.definition)) {
-    const target = table(op.schema, op.table);
+    const target = quoteQualified(op.schema, op.table);
     return [
       { sql: `ALTER TABLE ${target} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition} NOT VALID`, hazards: [], transactional: false },
       { sql: `ALTER TABLE ${target} VALIDATE CONSTRAINT ${quoteIdent(k.name)}`, hazards: [], transactional: false },
@@ -166,7 +159,7 @@ export function renderCreateTable(t: Table): string {
     ...t.columns.map((c) => `  ${renderColumn(c)}`),
     ...t.constraints.map((k) => `  CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`),
   ];
-  return `CREATE TABLE ${table(t.schema, t.name)} (\n${lines.join(',\n')}\n)`;
+  return `CREATE TABLE ${quoteQualified(t.schema, t.name)} (\n${lines.join(',\n')}\n)`;
 }
 
 function identityOptions(i: Identity): string {
@@ -180,7 +173,7 @@ function sequenceOptions(s: Sequence): string {
 }
 
 function renderAlterSequence(from: Sequence, to: Sequence): Statement[] {
-  const name = table(to.schema, to.name);
+  const name = quoteQualified(to.schema, to.name);
   const changes: string[] = [];
   if (from.type !== to.type) changes.push(`AS ${to.type}`);
   if (from.increment !== to.increment) changes.push(`INCREMENT BY ${to.increment}`);
@@ -191,14 +184,14 @@ function renderAlterSequence(from: Sequence, to: Sequence): Statement[] {
   if (from.cycle !== to.cycle) changes.push(to.cycle ? 'CYCLE' : 'NO CYCLE');
   const owner = (s: Sequence) => (s.ownedBy ? qualifiedName(s.schema, s.ownedBy.table, s.ownedBy.column) : null);
   if (owner(from) !== owner(to)) {
-    changes.push(to.ownedBy ? `OWNED BY ${table(to.schema, to.ownedBy.table)}.${quoteIdent(to.ownedBy.column)}` : 'OWNED BY NONE');
+    changes.push(to.ownedBy ? `OWNED BY ${quoteQualified(to.schema, to.ownedBy.table)}.${quoteIdent(to.ownedBy.column)}` : 'OWNED BY NONE');
   }
-  return changes.length ? [st(`ALTER SEQUENCE ${name} ${changes.join(' ')}`)] : [];
+  return changes.length ? [statement(`ALTER SEQUENCE ${name} ${changes.join(' ')}`)] : [];
 }
 
 function renderAlterColumn(schema: string, tableName: string, from: Column, to: Column): Statement[] {
   const alter = (action: string, ...hazards: Hazard[]) =>
-    st(`ALTER TABLE ${table(schema, tableName)} ALTER COLUMN ${quoteIdent(to.name)} ${action}`, ...hazards);
+    statement(`ALTER TABLE ${quoteQualified(schema, tableName)} ALTER COLUMN ${quoteIdent(to.name)} ${action}`, ...hazards);
   const out: Statement[] = [];
   const typeChanged = from.type !== to.type || from.collation !== to.collation;
   if (from.identity && !to.identity) out.push(alter('DROP IDENTITY'));
@@ -206,7 +199,7 @@ function renderAlterColumn(schema: string, tableName: string, from: Column, to: 
   if (typeChanged) {
     const collate = to.collation ? ` COLLATE ${to.collation}` : '';
     const using = from.type !== to.type ? ` USING ${castExpression(quoteIdent(to.name), from.type, to.type)}` : '';
-    out.push(alter(`TYPE ${to.type}${collate}${using}`, ...typeChangeHazards(`${table(schema, tableName)}.${quoteIdent(to.name)}`, from, to)));
+    out.push(alter(`TYPE ${to.type}${collate}${using}`, ...typeChangeHazards(`${quoteQualified(schema, tableName)}.${quoteIdent(to.name)}`, from, to)));
   }
   if (to.default !== null && (to.default !== from.default || typeChanged)) out.push(alter(`SET DEFAULT ${to.default}`));
   if (!from.notNull && to.notNull && !(to.identity && !from.identity)) {
@@ -226,7 +219,7 @@ function renderAlterColumn(schema: string, tableName: string, from: Column, to: 
     if (a.cache !== b.cache) sets.push(`SET CACHE ${b.cache}`);
     if (a.cycle !== b.cycle) sets.push(b.cycle ? 'SET CYCLE' : 'SET NO CYCLE');
     if (sets.length) out.push(alter(sets.join(' ')));
-    if (a.sequence !== b.sequence) out.push(st(`ALTER SEQUENCE ${table(schema, a.sequence)} RENAME TO ${quoteIdent(b.sequence)}`));
+    if (a.sequence !== b.sequence) out.push(statement(`ALTER SEQUENCE ${quoteQualified(schema, a.sequence)} RENAME TO ${quoteIdent(b.sequence)}`));
   }
   return out;
 }
@@ -236,44 +229,44 @@ function renderEnumSwap(
   to: { schema: string; name: string; values: string[] },
   usages: EnumUsage[],
 ): Statement[] {
-  const name = table(to.schema, to.name);
+  const name = quoteQualified(to.schema, to.name);
   const old = `${to.name.slice(0, 50)}__smartem_old`;
   const removed = from.values.filter((v) => !to.values.includes(v));
   const out: Statement[] = [
-    st(`ALTER TYPE ${name} RENAME TO ${quoteIdent(old)}`, {
+    statement(`ALTER TYPE ${name} RENAME TO ${quoteIdent(old)}`, {
       kind: removed.length ? 'data-loss' : 'table-rewrite',
       message: removed.length
         ? `removes ${removed.map(quoteLiteral).join(', ')} from ${name}: rows holding ${removed.length === 1 ? 'it' : 'them'} make the conversion fail`
         : `reorders ${name} by swapping the type: every column using it is rewritten`,
     }),
-    st(`CREATE TYPE ${name} AS ENUM (${to.values.map(quoteLiteral).join(', ')})`),
+    statement(`CREATE TYPE ${name} AS ENUM (${to.values.map(quoteLiteral).join(', ')})`),
   ];
   for (const u of usages) {
-    const col = `ALTER TABLE ${table(u.schema, u.table)} ALTER COLUMN ${quoteIdent(u.column)}`;
-    if (u.default.from !== null) out.push(st(`${col} DROP DEFAULT`));
+    const col = `ALTER TABLE ${quoteQualified(u.schema, u.table)} ALTER COLUMN ${quoteIdent(u.column)}`;
+    if (u.default.from !== null) out.push(statement(`${col} DROP DEFAULT`));
     const target = u.array ? `${name}[]` : name;
     out.push(
-      st(`${col} TYPE ${target} USING ${quoteIdent(u.column)}::text${u.array ? '[]' : ''}::${target}`, {
+      statement(`${col} TYPE ${target} USING ${quoteIdent(u.column)}::text${u.array ? '[]' : ''}::${target}`, {
         kind: 'table-rewrite',
-        message: `rewrites ${table(u.schema, u.table)} to convert ${quoteIdent(u.column)}`,
+        message: `rewrites ${quoteQualified(u.schema, u.table)} to convert ${quoteIdent(u.column)}`,
       }),
     );
-    if (u.default.to !== null) out.push(st(`${col} SET DEFAULT ${u.default.to}`));
+    if (u.default.to !== null) out.push(statement(`${col} SET DEFAULT ${u.default.to}`));
   }
-  out.push(st(`DROP TYPE ${table(to.schema, old)}`));
+  out.push(statement(`DROP TYPE ${quoteQualified(to.schema, old)}`));
   return out;
 }
 
 function commentTarget(t: CommentTarget): string {
   switch (t.kind) {
     case 'column':
-      return `COLUMN ${table(t.schema, t.table)}.${quoteIdent(t.column)}`;
+      return `COLUMN ${quoteQualified(t.schema, t.table)}.${quoteIdent(t.column)}`;
     case 'constraint':
-      return `CONSTRAINT ${quoteIdent(t.name)} ON ${table(t.schema, t.table)}`;
+      return `CONSTRAINT ${quoteIdent(t.name)} ON ${quoteQualified(t.schema, t.table)}`;
     case 'index':
-      return `INDEX ${table(t.schema, t.name)}`;
+      return `INDEX ${quoteQualified(t.schema, t.name)}`;
     default:
-      return `${t.kind.toUpperCase()} ${table(t.schema, t.name)}`;
+      return `${t.kind.toUpperCase()} ${quoteQualified(t.schema, t.name)}`;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Op } from '../ops/op.js';
 import { quoteLiteral } from '../sql/quote.js';
-import { renderOp, type Hazard, type RenderOptions, type Statement } from './render-op.js';
+import { renderOp, type RenderOptions, type Statement } from './render-op.js';
+import type { Hazard } from '../hazards/hazard.js';
 
 export interface RenderedScript {
   statements: Statement[];

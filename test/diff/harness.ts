@@ -5,7 +5,7 @@ import type { DbSession } from '../../src/db/session.js';
 import { diffModels } from '../../src/diff/diff-models.js';
 import { catalogDifferences } from '../../src/catalog/catalog-differences.js';
 import { invertAll } from '../../src/ops/inverse.js';
-import type { HazardKind } from '../../src/render/render-op.js';
+import type { HazardKind } from '../../src/hazards/hazard.js';
 import { renderScript } from '../../src/render/render-script.js';
 import { createDatabase } from '../support/fresh-database.js';
 

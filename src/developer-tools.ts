@@ -1,5 +1,16 @@
 import { resolve } from 'node:path';
-import { configOf, journalOf, openMigrationsFolder, type CommonOptions } from './api.js';
+import {
+  configOf,
+  journalOf,
+  openMigrationsFolder,
+  type CheckOptions,
+  type CommonOptions,
+  type DiffOptions,
+  type DiffResult,
+  type GenerateOptions,
+  type LintOptions,
+  type VerifyOptions,
+} from './options.js';
 import type { SmartemDbConfig } from './config/config.js';
 import { openServerSession } from './db/postgres-session.js';
 import { diffModels } from './diff/diff-models.js';
@@ -9,45 +20,19 @@ import { generateMigration, type GenerateResult } from './generate/generate.js';
 import { mergeHints, noHints, parseColumnRename, parseTableRename, readHintsFile } from './generate/hints.js';
 import { invertAll } from './ops/inverse.js';
 import type { Op } from './ops/op.js';
-import type { Hazard } from './render/render-op.js';
+import type { Hazard } from './hazards/hazard.js';
 import { renderScript } from './render/render-script.js';
 import { runCheck, type CheckReport } from './check/check.js';
 import { runVerify, type VerifyReport } from './check/verify.js';
 import { lintMigrations, type LintReport } from './lint/lint-migrations.js';
-import { readJournal } from './migrations/journal.js';
+import { appliedIds, readJournal } from './migrations/journal.js';
 import { modelStatements as loadModelStatements } from './drizzle-model/model-statements.js';
 import type { ScratchTarget } from './scratch/scratch-databases.js';
 
 // generate() and diff(): the half of the API that needs drizzle-kit and scratch databases.
 // api.ts loads this module on first use.
 
-export interface GenerateOptions extends CommonOptions {
-  /** What the migration does, for its folder name (`-m` on the command line). */
-  name: string;
-  /** The Drizzle model module (default: the SmartEM model bundled with the package). */
-  schema?: string | undefined;
-  /** Diff against this live database (which must be at the head migration) instead of replaying the folder. */
-  fromDb?: string | undefined;
-  /** Column renames, `table.old=new`. */
-  renames?: string[] | undefined;
-  /** Table renames, `old=new`. */
-  renameTables?: string[] | undefined;
-  /** A JSON hints file with renames and acknowledged data loss (for CI). */
-  hintsFile?: string | undefined;
-  /** Acknowledge every data loss in this migration. */
-  allowDataLoss?: boolean | undefined;
-  /** Online rewrites on existing tables (CONCURRENTLY, NOT VALID + VALIDATE); the migration runs without a transaction. */
-  online?: boolean | undefined;
-  /** Write an empty up/down pair for a hand-written (data) migration, without diffing. */
-  empty?: boolean | undefined;
-  /** Where scratch databases are made (default: SHADOW_DATABASE_URL, else the configured server, else PGlite). */
-  shadowDatabaseUrl?: string | undefined;
-  /** Asked about likely renames; the CLI passes a prompt when on a terminal. */
-  confirmRename?: ((question: string) => Promise<boolean>) | undefined;
-  now?: Date | undefined;
-}
-
-/** See generate() in api.ts. */
+/** See generate() in api.ts (where each of these has its documentation and example). */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const config = configOf(options);
   const cwd = options.cwd ?? process.cwd();
@@ -80,18 +65,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   }
 }
 
-export interface DiffOptions extends CommonOptions {
-  /** `migrations` (the folder replayed), `schema` (the Drizzle model) or a postgres:// URL. */
-  from: string;
-  to: string;
-  /** The SQL back from `to` to `from` instead. */
-  down?: boolean | undefined;
-  schema?: string | undefined;
-  shadowDatabaseUrl?: string | undefined;
-}
-
 /** See diff() in api.ts. */
-export async function diff(options: DiffOptions): Promise<{ sql: string; ops: Op[]; hazards: Hazard[] }> {
+export async function diff(options: DiffOptions): Promise<DiffResult> {
   const config = configOf(options);
   const cwd = options.cwd ?? process.cwd();
   const [fromModel, toModel] = await modelsOf([parseDiffSource(options.from, 'from (--from)'), parseDiffSource(options.to, 'to (--to)')], {
@@ -117,15 +92,6 @@ function scratchTargetOf(options: CommonOptions & { shadowDatabaseUrl?: string }
 }
 
 
-export interface CheckOptions extends CommonOptions {
-  /** The live database for question 2 (default: the configured server, if any). */
-  db?: string | undefined;
-  /** Only question 1: the migrations against the Drizzle model. */
-  modelOnly?: boolean | undefined;
-  schema?: string | undefined;
-  shadowDatabaseUrl?: string | undefined;
-}
-
 /** See check() in api.ts. */
 export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   const config = configOf(options);
@@ -148,22 +114,9 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyReport>
   return runVerify({ folder, journal: journalOf(options), scratch: scratchTargetOf(options, config), withData: options.withData, logger: options.logger });
 }
 
-export interface VerifyOptions extends CommonOptions {
-  shadowDatabaseUrl?: string | undefined;
-  /** Insert sample rows before each step; a down that changes rows of a table its migration does not touch fails. */
-  withData?: boolean | undefined;
-}
-
 function serverUrlOf(config: () => SmartemDbConfig): string | undefined {
   const target = config().database;
   return target.kind === 'server' ? target.url : undefined;
-}
-
-export interface LintOptions extends CommonOptions {
-  /** Lint the migrations not yet applied to this database (default: the configured server's pending ones). */
-  db?: string | undefined;
-  /** Lint every migration in the folder. */
-  all?: boolean | undefined;
 }
 
 /** See lint() in api.ts. */
@@ -176,7 +129,7 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
     const session = await openServerSession(url, { source: options.db ? '--db' : 'the configured database' });
     try {
       const rows = (await readJournal(session, journalOf(options))) ?? [];
-      const applied = new Set(rows.filter((r) => r.status === 'applied').map((r) => r.id));
+      const applied = appliedIds(rows);
       migrations = migrations.filter((m) => !applied.has(m.id));
     } finally {
       await session.close();

@@ -1,0 +1,156 @@
+// Every option the API takes, and how an option left open is resolved (configuration, defaults).
+// Below both the runtime API (api.ts) and the developer tools (developer-tools.ts), which both
+// import it, so that neither imports the other.
+import { resolve } from 'node:path';
+import { loadConfig, type SmartemDbConfig } from './config/config.js';
+import type { ConnectionOptions } from './db/open-session.js';
+import { SmartemDbError } from './errors.js';
+import { DEFAULT_JOURNAL, type JournalRef } from './migrations/journal.js';
+import type { Logger } from './migrations/logger.js';
+import { readMigrationsFolder, type MigrationsFolder, type ReadFolderOptions } from './migrations/migration-folder.js';
+import type { RollbackSafety } from './migrations/runner.js';
+import type { RollbackTarget } from './migrations/targets.js';
+import type { Op } from './ops/op.js';
+import type { Hazard } from './hazards/hazard.js';
+
+export type { RollbackTarget };
+
+export interface CommonOptions extends ConnectionOptions {
+  /** The migrations folder (default: `SMARTEM_DB_MIGRATIONS` or `./drizzle`). */
+  migrationsFolder?: string | undefined;
+  /** Where the journal table lives (default `smartem_db.migrations`). */
+  journal?: Partial<JournalRef> | undefined;
+  /** lock_timeout for each migration's statements, in ms (default 10000; 0 = wait forever). */
+  lockTimeoutMs?: number | undefined;
+  /** Receives progress and notices; nothing is printed without one. */
+  logger?: Logger | undefined;
+  /** Where configuration (env files) is read from (default: the working directory). */
+  cwd?: string | undefined;
+  /** The environment to read configuration from (default: process.env). */
+  env?: NodeJS.ProcessEnv | undefined;
+}
+
+export interface MigrateOptions extends CommonOptions {
+  /** Apply up to and including this migration (id, number, unique prefix, or `+N`). */
+  to?: string | undefined;
+  /** Apply a pending migration even though a later one is already applied. */
+  allowOutOfOrder?: boolean | undefined;
+  /** Re-run a no-transaction migration that failed midway, from the failed statement. */
+  resume?: boolean | undefined;
+}
+
+export interface RollbackOptions extends CommonOptions, RollbackSafety {}
+
+
+export type OfflineSqlOptions = CommonOptions & {
+  /** Where the database is assumed to be (a migration ref or `base`), instead of reading its journal. */
+  from?: string | undefined;
+} & (
+    | { direction: 'up'; /** Last migration to include (ref or `+N`); all pending when omitted. */ to?: string | undefined }
+    | { direction: 'down'; target: RollbackTarget }
+  );
+
+export interface GenerateOptions extends CommonOptions {
+  /** What the migration does, for its folder name (`-m` on the command line). */
+  name: string;
+  /** The Drizzle model module (default: the SmartEM model bundled with the package). */
+  schema?: string | undefined;
+  /** Diff against this live database (which must be at the head migration) instead of replaying the folder. */
+  fromDb?: string | undefined;
+  /** Column renames, `table.old=new`. */
+  renames?: string[] | undefined;
+  /** Table renames, `old=new`. */
+  renameTables?: string[] | undefined;
+  /** A JSON hints file with renames and acknowledged data loss (for CI). */
+  hintsFile?: string | undefined;
+  /** Acknowledge every data loss in this migration. */
+  allowDataLoss?: boolean | undefined;
+  /** Online rewrites on existing tables (CONCURRENTLY, NOT VALID + VALIDATE); the migration runs without a transaction. */
+  online?: boolean | undefined;
+  /** Write an empty up/down pair for a hand-written (data) migration, without diffing. */
+  empty?: boolean | undefined;
+  /** Where scratch databases are made (default: SHADOW_DATABASE_URL, else the configured server, else PGlite). */
+  shadowDatabaseUrl?: string | undefined;
+  /** Asked about likely renames; the CLI passes a prompt when on a terminal. */
+  confirmRename?: ((question: string) => Promise<boolean>) | undefined;
+  now?: Date | undefined;
+}
+
+export interface DiffOptions extends CommonOptions {
+  /** `migrations` (the folder replayed), `schema` (the Drizzle model) or a postgres:// URL. */
+  from: string;
+  to: string;
+  /** The SQL back from `to` to `from` instead. */
+  down?: boolean | undefined;
+  schema?: string | undefined;
+  shadowDatabaseUrl?: string | undefined;
+}
+
+/** What diff() returns: the SQL, the ops it renders, and their hazards. */
+export interface DiffResult {
+  sql: string;
+  ops: Op[];
+  hazards: Hazard[];
+}
+
+export interface CheckOptions extends CommonOptions {
+  /** The live database for question 2 (default: the configured server, if any). */
+  db?: string | undefined;
+  /** Only question 1: the migrations against the Drizzle model. */
+  modelOnly?: boolean | undefined;
+  schema?: string | undefined;
+  shadowDatabaseUrl?: string | undefined;
+}
+
+export interface VerifyOptions extends CommonOptions {
+  shadowDatabaseUrl?: string | undefined;
+  /** Insert sample rows before each step; a down that changes rows of a table its migration does not touch fails. */
+  withData?: boolean | undefined;
+}
+
+export interface LintOptions extends CommonOptions {
+  /** Lint the migrations not yet applied to this database (default: the configured server's pending ones). */
+  db?: string | undefined;
+  /** Lint every migration in the folder. */
+  all?: boolean | undefined;
+}
+
+/** Configuration is read at most once per call, and only when an option leaves something open. */
+export function configOf(options: Pick<CommonOptions, 'cwd' | 'env'>): () => SmartemDbConfig {
+  let config: SmartemDbConfig | undefined;
+  return () => (config ??= loadConfig({ cwd: options.cwd, env: options.env }));
+}
+
+export function migrationsFolderOf(options: Pick<CommonOptions, 'migrationsFolder' | 'cwd'>, config: () => SmartemDbConfig): string {
+  return options.migrationsFolder ? resolve(options.cwd ?? process.cwd(), options.migrationsFolder) : config().migrationsFolder;
+}
+
+/** Where the migrations folder came from, for messages. */
+export function migrationsFolderSourceOf(options: Pick<CommonOptions, 'migrationsFolder'>, config: () => SmartemDbConfig): string {
+  return options.migrationsFolder ? 'the migrationsFolder option (--migrations)' : config().migrationsFolderSource;
+}
+
+/**
+ * Reads the migrations folder the options name; `requireMigrations` (the runner's commands) makes
+ * a folder without any migration an error that says where it looked.
+ */
+export function openMigrationsFolder(
+  options: Pick<CommonOptions, 'migrationsFolder' | 'cwd'>,
+  config: () => SmartemDbConfig,
+  read: ReadFolderOptions & { requireMigrations?: boolean } = {},
+): MigrationsFolder {
+  const source = migrationsFolderSourceOf(options, config);
+  const folder = readMigrationsFolder(migrationsFolderOf(options, config), { ...read, source });
+  if (read.requireMigrations && folder.migrations.length === 0) {
+    throw new SmartemDbError(
+      'CONFIG_INVALID',
+      `The migrations folder ${folder.folder} (from ${source}) has no migrations: nothing to apply, roll back or report. ` +
+        'Check the path; a migration is a folder YYYY_MM_DD_HHMM-NNN_description/ with up.sql (and down.sql).',
+    );
+  }
+  return folder;
+}
+
+export function journalOf(options: Pick<CommonOptions, 'journal'>): JournalRef {
+  return { ...DEFAULT_JOURNAL, ...options.journal };
+}
