@@ -12,6 +12,13 @@ function tableCore(t: Table): Table {
 }
 
 /** Column fields that an ALTER COLUMN changes (the comment is separate, position is not compared). */
+/** Whether an expression (as pg_get_expr prints it) names a column. */
+function readsColumn(expression: string, column: string): boolean {
+  const quoted = `"${column.replace(/"/g, '""')}"`;
+  if (expression.includes(quoted)) return true;
+  return /^[a-z_][a-z0-9_$]*$/.test(column) && new RegExp(`(^|[^\\w$."])${column.replace(/\$/g, '\\$')}($|[^\\w$"])`).test(expression);
+}
+
 function columnShape(c: Column): string {
   return JSON.stringify([c.type, c.notNull, c.default, c.identity, c.generated, c.collation]);
 }
@@ -62,7 +69,21 @@ export function diffTables(from: Catalog, to: Catalog): TableDiff {
       reshaped.add(keyOf(b));
     }
     for (const c of columns.added) out.push(placed(Phase.addColumn, { kind: 'addColumn', ...ref, column: bare(c) }));
+    // PostgreSQL will not change the type of a column a generated column reads: such a generated
+    // column is dropped first and added back after the change (its values are computed again).
+    const retyped = columns.both.filter(([x, y]) => x.type !== y.type).map(([x]) => x.name);
+    const rebuilt = new Set(
+      columns.both
+        .filter(([x, y]) => x.generated !== null && x.generated === y.generated && retyped.some((name) => readsColumn(x.generated!, name)))
+        .map(([x]) => x.name),
+    );
     for (const [x, y] of columns.both) {
+      if (rebuilt.has(x.name)) {
+        recreated.add(x.name);
+        out.push(placed(Phase.dropColumn, { kind: 'dropColumn', ...ref, column: bare(x) }));
+        out.push(placed(Phase.alterColumn, { kind: 'addColumn', ...ref, column: bare(y) }, 1));
+        continue;
+      }
       if (columnShape(x) === columnShape(y)) continue;
       reshaped.add(keyOf(b));
       if (x.generated !== y.generated) {

@@ -22,6 +22,10 @@ export interface DiffCase {
   hazards?: HazardKind[];
   /** Text the up script must contain (to pin the SQL chosen, e.g. ADD VALUE rather than a swap). */
   upContains?: string[];
+  /** `from` and `to` are the same schema written differently: the plan must be empty. */
+  expectEmptyPlan?: boolean;
+  /** Planning must refuse, with a message matching this. */
+  expectPlanError?: RegExp;
 }
 
 async function apply(session: DbSession, script: { statements: { sql: string }[]; transactional: boolean }, label: string): Promise<void> {
@@ -50,14 +54,23 @@ async function apply(session: DbSession, script: { statements: { sql: string }[]
  * Builds `from` and `to` on two new databases, diffs them, and checks that up gives `to` and down
  * gives `from` again (and that a second diff after up is empty). Returns the scripts.
  */
-export async function checkRoundTrip(fromDdl: string, toDdl: string, options: { online?: boolean } = {}) {
+export async function checkRoundTrip(fromDdl: string, toDdl: string, options: { online?: boolean; expectEmptyPlan?: boolean; expectPlanError?: RegExp } = {}) {
   const [a, b] = await Promise.all([createDatabase(), createDatabase()]);
   const [sa, sb] = await Promise.all([openServerSession(a.url), openServerSession(b.url)]);
   try {
     if (fromDdl.trim()) await sa.exec(fromDdl);
     if (toDdl.trim()) await sb.exec(toDdl);
     const [from, to] = await Promise.all([introspect(sa), introspect(sb)]);
+    if (options.expectPlanError) {
+      expect(() => diffModels(from, to)).toThrow(options.expectPlanError);
+      return undefined;
+    }
     const ops = diffModels(from, to);
+    if (options.expectEmptyPlan) {
+      expect(ops, 'the plan between two spellings of one schema').toEqual([]);
+      expect(catalogDifferences(from, to)).toEqual([]);
+      return undefined;
+    }
     const up = renderScript(ops, options);
     const down = renderScript(invertAll(ops), options);
 
@@ -79,7 +92,9 @@ export async function checkRoundTrip(fromDdl: string, toDdl: string, options: { 
 export function runDiffCases(kind: string, cases: DiffCase[], options: { online?: boolean } = {}): void {
   describe(`diff: ${kind}${options.online ? ' (online)' : ''}`, () => {
     it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-      const { up } = await checkRoundTrip(c.from, c.to, options);
+      const result = await checkRoundTrip(c.from, c.to, { ...options, expectEmptyPlan: c.expectEmptyPlan, expectPlanError: c.expectPlanError });
+      if (!result) return;
+      const { up } = result;
       // Online rewrites trade locks for steps: their hazards are the lint's business.
       if (options.online) return;
       expect([...new Set(up.hazards.map((h) => h.kind))].sort(), `hazards of:\n${up.sql}`).toEqual([...new Set(c.hazards ?? [])].sort());
