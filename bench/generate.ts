@@ -26,14 +26,34 @@ export async function benchGenerate(calls: number): Promise<void> {
     return dir;
   };
   // The compiled CLI imports schema/index.ts through tsx's loader; drizzle-kit bundles it with esbuild.
-  const ours = (dir: string, name: string) => runCommand(process.execPath, [cli, 'generate', '-m', name, '--migrations', join(dir, 'ours'), '--schema', schema, '--quiet', '--no-prompt'], { env });
-  const theirs = (dir: string, name: string) => runCommand(process.execPath, [kit, 'generate', `--config=${join(dir, 'drizzle.config.mjs')}`, `--name=${name}`], { env });
+  const ours = (dir: string, name: string) =>
+    runCommand(
+      process.execPath,
+      [cli, 'generate', '-m', name, '--migrations', join(dir, 'ours'), '--schema', schema, '--quiet', '--no-prompt'],
+      { env },
+    );
+  const theirs = (dir: string, name: string) =>
+    runCommand(process.execPath, [kit, 'generate', `--config=${join(dir, 'drizzle.config.mjs')}`, `--name=${name}`], {
+      env,
+    });
   try {
-    await compare('generate the SmartEM baseline vs drizzle-kit generate', async () => ours(fresh(), 'baseline'), async () => theirs(fresh(), 'baseline'), calls, 1);
+    await compare(
+      'generate the SmartEM baseline vs drizzle-kit generate',
+      async () => ours(fresh(), 'baseline'),
+      async () => theirs(fresh(), 'baseline'),
+      calls,
+      1,
+    );
     const atHead = fresh();
     ours(atHead, 'baseline');
     theirs(atHead, 'baseline');
-    await compare('generate with nothing to do vs drizzle-kit generate', async () => ours(atHead, 'nothing'), async () => theirs(atHead, 'nothing'), calls, 1);
+    await compare(
+      'generate with nothing to do vs drizzle-kit generate',
+      async () => ours(atHead, 'nothing'),
+      async () => theirs(atHead, 'nothing'),
+      calls,
+      1,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -6,7 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pushSchema } from 'drizzle-kit/api';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import { boolean, doublePrecision, index, integer, pgEnum, pgTable, timestamp, varchar, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  timestamp,
+  varchar,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { introspect } from '../src/catalog/introspect.js';
 import { openServerSession } from '../src/db/postgres-session.js';
@@ -72,7 +82,13 @@ export async function benchIntrospection(): Promise<void> {
       const orm = drizzle(client);
       const db = { execute: async (query: Parameters<typeof orm.execute>[0]) => ({ rows: await orm.execute(query) }) };
       try {
-        await compare(`read ${tables} tables, in process vs drizzle-kit pushSchema`, () => introspect(session), () => quietly(() => pushSchema(model, db as never)), calls, warmup);
+        await compare(
+          `read ${tables} tables, in process vs drizzle-kit pushSchema`,
+          () => introspect(session),
+          () => quietly(() => pushSchema(model, db as never)),
+          calls,
+          warmup,
+        );
       } finally {
         await session.close();
         await client.end();
@@ -82,9 +98,16 @@ export async function benchIntrospection(): Promise<void> {
       try {
         await compare(
           `read ${tables} tables, whole command vs drizzle-kit pull`,
-          async () => runCommand(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'inspect', '--json', '--url', url]),
           async () =>
-            runCommand(process.execPath, [join(ROOT, 'node_modules/drizzle-kit/bin.cjs'), 'pull', '--dialect=postgresql', `--url=${url}`, `--out=${out}`]),
+            runCommand(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'inspect', '--json', '--url', url]),
+          async () =>
+            runCommand(process.execPath, [
+              join(ROOT, 'node_modules/drizzle-kit/bin.cjs'),
+              'pull',
+              '--dialect=postgresql',
+              `--url=${url}`,
+              `--out=${out}`,
+            ]),
           calls,
           warmup,
         );

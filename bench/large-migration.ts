@@ -16,7 +16,9 @@ import { compare, withDatabase } from './support.js';
 
 /** INSERT statements of about 200 bytes each (quotes, semicolons in strings, comments) up to `mb` megabytes. */
 function dataMigration(mb: number): string[] {
-  const statements: string[] = ['create table seed (uuid varchar primary key, foilhole_uuid varchar, defocus double precision, note text);'];
+  const statements: string[] = [
+    'create table seed (uuid varchar primary key, foilhole_uuid varchar, defocus double precision, note text);',
+  ];
   let size = 0;
   for (let i = 0; size < mb * 1024 * 1024; i++) {
     const s = `-- row ${i}\ninsert into seed values ('mic-${i}-${'x'.repeat(40)}', 'fh-${i % 997}', ${(-(i % 30) / 10).toFixed(1)}, 'note; with ''quotes'' and $dollars$ ${i}');`;
@@ -31,12 +33,20 @@ export async function benchLargeMigration(calls: number): Promise<void> {
   // libpg-query's WebAssembly heap cannot hold a 50 MB parse tree, so the peer reads 5 MB.
   const five = dataMigration(5).join('\n');
   console.log(`split a 5 MB data migration (${splitStatements(five).length} statements):`);
-  await compare('  splitStatements vs libpg-query parseSync', async () => splitStatements(five), async () => parseSync(five), calls, 1);
+  await compare(
+    '  splitStatements vs libpg-query parseSync',
+    async () => splitStatements(five),
+    async () => parseSync(five),
+    calls,
+    1,
+  );
   const big = dataMigration(50).join('\n');
   const started = performance.now();
   const count = splitStatements(big).length;
   const seconds = (performance.now() - started) / 1000;
-  console.log(`  splitStatements alone on 50 MB (${count} statements): ${seconds.toFixed(2)} s, ${(50 / seconds).toFixed(0)} MB/s`);
+  console.log(
+    `  splitStatements alone on 50 MB (${count} statements): ${seconds.toFixed(2)} s, ${(50 / seconds).toFixed(0)} MB/s`,
+  );
 
   const work = mkdtempSync(join(tmpdir(), 'large-bench-'));
   try {

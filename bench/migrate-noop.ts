@@ -20,8 +20,14 @@ function ourFolder(extra: number): string {
   for (let i = 0; i < extra; i++) {
     const id = `2026_12_01_${String(1000 + i).slice(-4)}-${String(i + 2).padStart(3, '0')}_extra_${i}`;
     mkdirSync(join(dir, id));
-    writeFileSync(join(dir, id, 'up.sql'), `${renderHeader(id, parent, true, 'up')}ALTER TABLE "micrograph" ADD COLUMN "extra_${i}" integer;\n`);
-    writeFileSync(join(dir, id, 'down.sql'), `${renderHeader(id, parent, true, 'down')}ALTER TABLE "micrograph" DROP COLUMN "extra_${i}";\n`);
+    writeFileSync(
+      join(dir, id, 'up.sql'),
+      `${renderHeader(id, parent, true, 'up')}ALTER TABLE "micrograph" ADD COLUMN "extra_${i}" integer;\n`,
+    );
+    writeFileSync(
+      join(dir, id, 'down.sql'),
+      `${renderHeader(id, parent, true, 'down')}ALTER TABLE "micrograph" DROP COLUMN "extra_${i}";\n`,
+    );
     parent = id;
   }
   hash({ migrationsFolder: dir });
@@ -57,9 +63,13 @@ export async function benchMigrateNoOp(calls: number): Promise<void> {
           await drizzleMigrate(db, { migrationsFolder: theirs });
           await stamp('head', { url, migrationsFolder: ours });
           const n = `${extra + 1} migration${extra ? 's' : ''}`;
-          await compare(`migrate() no-op, ${n}, app's pool vs drizzle-orm`, () => migrate({ sql: client, migrationsFolder: ours }), () =>
-            drizzleMigrate(db, { migrationsFolder: theirs }),
-          calls, 20);
+          await compare(
+            `migrate() no-op, ${n}, app's pool vs drizzle-orm`,
+            () => migrate({ sql: client, migrationsFolder: ours }),
+            () => drizzleMigrate(db, { migrationsFolder: theirs }),
+            calls,
+            20,
+          );
           await compare(
             `migrate() no-op, ${n}, new connection vs drizzle-orm`,
             () => migrate({ url, migrationsFolder: ours }),

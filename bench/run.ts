@@ -10,7 +10,9 @@ const only = process.argv.slice(2);
 const calls = Number(process.env.BENCH_CALLS ?? 300);
 const want = (name: string) => only.length === 0 || only.includes(name);
 
-console.log(`smartem-db benchmarks on ${new URL(SERVER).host}; ratio = smartem-db / peer (below 1: smartem-db is faster).`);
+console.log(
+  `smartem-db benchmarks on ${new URL(SERVER).host}; ratio = smartem-db / peer (below 1: smartem-db is faster).`,
+);
 if (want('migrate')) await benchMigrateNoOp(calls);
 if (want('introspect')) await benchIntrospection();
 if (want('large')) await benchLargeMigration(Number(process.env.BENCH_COMMAND_CALLS ?? 5));

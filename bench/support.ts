@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import postgres from 'postgres';
 
-export const SERVER = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const SERVER =
+  process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface Stats {
   median: number;
@@ -33,7 +34,13 @@ export async function withDatabase<T>(work: (url: string) => Promise<T>): Promis
  * Times `ours` and `theirs` alternately, `calls` times each after `warmup` rounds, and prints both
  * medians and their ratio (ours / theirs: below 1 means smartem-db is faster).
  */
-export async function compare(label: string, ours: () => Promise<unknown>, theirs: () => Promise<unknown>, calls: number, warmup = 2): Promise<number> {
+export async function compare(
+  label: string,
+  ours: () => Promise<unknown>,
+  theirs: () => Promise<unknown>,
+  calls: number,
+  warmup = 2,
+): Promise<number> {
   for (let i = 0; i < warmup; i++) {
     await ours();
     await theirs();
@@ -61,9 +68,19 @@ function fmt(ms: number): string {
 }
 
 /** Runs a command to completion (for whole-process comparisons); throws if it fails. */
-export function runCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): void {
-  const result = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'ignore', 'pipe'] });
+export function runCommand(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): void {
+  const result = spawnSync(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr.toString().slice(0, 2000)}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.status}): ${result.stderr.toString().slice(0, 2000)}`,
+    );
   }
 }

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgSequence, pgTable, serial, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  serial,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 import { acquisition } from './core.js';
 import { fkey } from './foreign-key.js';
 
@@ -16,7 +27,9 @@ export const agentconnection_id_seq = pgSequence('agentconnection_id_seq');
 export const agentsession = pgTable(
   'agentsession',
   {
-    id: integer('id').primaryKey().default(sql`nextval('agentsession_id_seq'::regclass)`),
+    id: integer('id')
+      .primaryKey()
+      .default(sql`nextval('agentsession_id_seq'::regclass)`),
     sessionId: varchar('session_id').notNull(),
     agentId: varchar('agent_id').notNull(),
     acquisitionUuid: varchar('acquisition_uuid'),
@@ -44,7 +57,9 @@ export const agentsession = pgTable(
 export const agentinstruction = pgTable(
   'agentinstruction',
   {
-    id: integer('id').primaryKey().default(sql`nextval('agentinstruction_id_seq'::regclass)`),
+    id: integer('id')
+      .primaryKey()
+      .default(sql`nextval('agentinstruction_id_seq'::regclass)`),
     instructionId: uuid('instruction_id').notNull().defaultRandom(),
     sessionId: varchar('session_id').notNull(),
     agentId: varchar('agent_id').notNull(),
@@ -81,7 +96,9 @@ export const agentinstruction = pgTable(
 export const agentconnection = pgTable(
   'agentconnection',
   {
-    id: integer('id').primaryKey().default(sql`nextval('agentconnection_id_seq'::regclass)`),
+    id: integer('id')
+      .primaryKey()
+      .default(sql`nextval('agentconnection_id_seq'::regclass)`),
     connectionId: varchar('connection_id').notNull(),
     sessionId: varchar('session_id').notNull(),
     agentId: varchar('agent_id').notNull(),

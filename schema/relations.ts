@@ -123,7 +123,10 @@ export const qualitypredictionmodelparameterRelations = relations(qualitypredict
     fields: [qualitypredictionmodelparameter.predictionModelName],
     references: [qualitypredictionmodel.name],
   }),
-  metric: one(qualitymetric, { fields: [qualitypredictionmodelparameter.metricName], references: [qualitymetric.name] }),
+  metric: one(qualitymetric, {
+    fields: [qualitypredictionmodelparameter.metricName],
+    references: [qualitymetric.name],
+  }),
 }));
 
 export const qualitypredictionmodelweightRelations = relations(qualitypredictionmodelweight, ({ one }) => ({
@@ -136,17 +139,26 @@ export const qualitypredictionmodelweightRelations = relations(qualityprediction
   metric: one(qualitymetric, { fields: [qualitypredictionmodelweight.metricName], references: [qualitymetric.name] }),
 }));
 
-export const currentqualitypredictionmodelweightRelations = relations(currentqualitypredictionmodelweight, ({ one }) => ({
-  grid: one(grid, { fields: [currentqualitypredictionmodelweight.gridUuid], references: [grid.uuid] }),
-  model: one(qualitypredictionmodel, {
-    fields: [currentqualitypredictionmodelweight.predictionModelName],
-    references: [qualitypredictionmodel.name],
+export const currentqualitypredictionmodelweightRelations = relations(
+  currentqualitypredictionmodelweight,
+  ({ one }) => ({
+    grid: one(grid, { fields: [currentqualitypredictionmodelweight.gridUuid], references: [grid.uuid] }),
+    model: one(qualitypredictionmodel, {
+      fields: [currentqualitypredictionmodelweight.predictionModelName],
+      references: [qualitypredictionmodel.name],
+    }),
+    metric: one(qualitymetric, {
+      fields: [currentqualitypredictionmodelweight.metricName],
+      references: [qualitymetric.name],
+    }),
   }),
-  metric: one(qualitymetric, { fields: [currentqualitypredictionmodelweight.metricName], references: [qualitymetric.name] }),
-}));
+);
 
 export const qualitypredictionRelations = relations(qualityprediction, ({ one }) => ({
-  model: one(qualitypredictionmodel, { fields: [qualityprediction.predictionModelName], references: [qualitypredictionmodel.name] }),
+  model: one(qualitypredictionmodel, {
+    fields: [qualityprediction.predictionModelName],
+    references: [qualitypredictionmodel.name],
+  }),
   foilhole: one(foilhole, { fields: [qualityprediction.foilholeUuid], references: [foilhole.uuid] }),
   gridsquare: one(gridsquare, { fields: [qualityprediction.gridsquareUuid], references: [gridsquare.uuid] }),
   metric: one(qualitymetric, { fields: [qualityprediction.metricName], references: [qualitymetric.name] }),

@@ -1,4 +1,10 @@
-import type { agentconnection, agentinstruction, agentinstructionacknowledgement, agentlog, agentsession } from './agent.js';
+import type {
+  agentconnection,
+  agentinstruction,
+  agentinstructionacknowledgement,
+  agentlog,
+  agentsession,
+} from './agent.js';
 import type { atlas, atlastile, atlastilegridsquareposition } from './atlas.js';
 import type { acquisition, foilhole, grid, gridsquare, micrograph } from './core.js';
 import type { foilholegroup, foilholegroupmembership } from './foilhole-groups.js';

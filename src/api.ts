@@ -7,7 +7,14 @@ import { appliedIds, readJournal, type JournalRef, type JournalRow } from './mig
 import { rehashMigrationsFolder, type MigrationsFolder } from './migrations/migration-folder.js';
 import { DEVELOPER_TOOLS, importOptional } from './optional-dependency.js';
 import { renderOfflineSql } from './migrations/offline-sql.js';
-import { appliedInOrder, downgrade, stamp as stampJournal, upgrade, type RunResult, type RunnerContext } from './migrations/runner.js';
+import {
+  appliedInOrder,
+  downgrade,
+  stamp as stampJournal,
+  upgrade,
+  type RunResult,
+  type RunnerContext,
+} from './migrations/runner.js';
 import { readStatus, type StatusReport } from './migrations/status.js';
 import { pickRevert, resolveMigration, resolveUpgradeTarget } from './migrations/targets.js';
 import {
@@ -88,7 +95,8 @@ export async function offlineSql(options: OfflineSqlOptions): Promise<string> {
   const config = configOf(options);
   const folder = openMigrationsFolder(options, config, { requireMigrations: true });
   const ref = journalOf(options);
-  const rows = options.from !== undefined ? assumedJournal(folder, options.from) : await readJournalOnce(options, config, ref);
+  const rows =
+    options.from !== undefined ? assumedJournal(folder, options.from) : await readJournalOnce(options, config, ref);
   const lockTimeoutMs = options.lockTimeoutMs ?? config().lockTimeoutMs;
   if (options.direction === 'up') {
     const to = resolveUpgradeTarget(folder.migrations, appliedIds(rows), options.to);
@@ -125,7 +133,11 @@ function assumedJournal(folder: MigrationsFolder, from: string): JournalRow[] {
     }));
 }
 
-async function readJournalOnce(options: ConnectionOptions, config: () => SmartemDbConfig, ref: JournalRef): Promise<JournalRow[]> {
+async function readJournalOnce(
+  options: ConnectionOptions,
+  config: () => SmartemDbConfig,
+  ref: JournalRef,
+): Promise<JournalRow[]> {
   const session = await openSession(options, () => config().database);
   try {
     return (await readJournal(session, ref)) ?? [];
@@ -226,10 +238,11 @@ async function withRunner<T>(options: CommonOptions, work: (ctx: RunnerContext) 
   const config = configOf(options);
   // The manifest is checked by the runner before anything runs, not on the no-op path.
   const folder: MigrationsFolder = openMigrationsFolder(options, config, { verify: false, requireMigrations: true });
-  const session: DbSession = await openSession(options, () => config().database, (embedded) =>
-    options.logger?.info(
-      `No database configured (DATABASE_URL or POSTGRES_*): using the ${embedded.label}.`,
-    ),
+  const session: DbSession = await openSession(
+    options,
+    () => config().database,
+    (embedded) =>
+      options.logger?.info(`No database configured (DATABASE_URL or POSTGRES_*): using the ${embedded.label}.`),
   );
   try {
     return await work({

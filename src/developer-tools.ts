@@ -40,7 +40,11 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (options.empty) return writeEmptyMigration(folder, options.name, options.now ?? new Date());
   const hints = mergeHints(
     noHints(),
-    { tables: (options.renameTables ?? []).map(parseTableRename), columns: (options.renames ?? []).map(parseColumnRename), allowDataLoss: [] },
+    {
+      tables: (options.renameTables ?? []).map(parseTableRename),
+      columns: (options.renames ?? []).map(parseColumnRename),
+      allowDataLoss: [],
+    },
     options.hintsFile ? readHintsFile(resolve(cwd, options.hintsFile)) : noHints(),
   );
   const modelStatements = await loadModelStatements(cwd, options.schema);
@@ -69,12 +73,15 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 export async function diff(options: DiffOptions): Promise<DiffResult> {
   const config = configOf(options);
   const cwd = options.cwd ?? process.cwd();
-  const [fromModel, toModel] = await modelsOf([parseDiffSource(options.from, 'from (--from)'), parseDiffSource(options.to, 'to (--to)')], {
-    folder: () => openMigrationsFolder(options, config),
-    modelStatements: () => loadModelStatements(cwd, options.schema),
-    journal: journalOf(options),
-    scratch: scratchTargetOf(options, config),
-  });
+  const [fromModel, toModel] = await modelsOf(
+    [parseDiffSource(options.from, 'from (--from)'), parseDiffSource(options.to, 'to (--to)')],
+    {
+      folder: () => openMigrationsFolder(options, config),
+      modelStatements: () => loadModelStatements(cwd, options.schema),
+      journal: journalOf(options),
+      scratch: scratchTargetOf(options, config),
+    },
+  );
   const up = diffModels(fromModel!, toModel!);
   const ops = options.down ? invertAll(up) : up;
   const script = renderScript(ops);
@@ -82,7 +89,10 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
 }
 
 /** Scratch databases: the given shadow URL, SHADOW_DATABASE_URL, the target server, else PGlite. */
-function scratchTargetOf(options: CommonOptions & { shadowDatabaseUrl?: string }, config: () => SmartemDbConfig): ScratchTarget {
+function scratchTargetOf(
+  options: CommonOptions & { shadowDatabaseUrl?: string },
+  config: () => SmartemDbConfig,
+): ScratchTarget {
   if (options.shadowDatabaseUrl) return { kind: 'server', url: options.shadowDatabaseUrl, source: 'the shadow option' };
   const shadow = config().shadowDatabaseUrl;
   if (shadow) return { kind: 'server', url: shadow, source: 'SHADOW_DATABASE_URL' };
@@ -91,7 +101,6 @@ function scratchTargetOf(options: CommonOptions & { shadowDatabaseUrl?: string }
   return target.kind === 'server' ? { kind: 'server', url: target.url, source: target.source } : { kind: 'embedded' };
 }
 
-
 /** See check() in api.ts. */
 export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   const config = configOf(options);
@@ -99,9 +108,18 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   const folder = openMigrationsFolder(options, config, { verify: false });
   const modelStatements = await loadModelStatements(cwd, options.schema);
   const liveUrl = options.modelOnly ? undefined : (options.db ?? options.url ?? serverUrlOf(config));
-  const live = liveUrl ? await openServerSession(liveUrl, { source: options.db ? '--db' : 'the configured database' }) : undefined;
+  const live = liveUrl
+    ? await openServerSession(liveUrl, { source: options.db ? '--db' : 'the configured database' })
+    : undefined;
   try {
-    return await runCheck({ folder, journal: journalOf(options), modelStatements, scratch: scratchTargetOf(options, config), live, logger: options.logger });
+    return await runCheck({
+      folder,
+      journal: journalOf(options),
+      modelStatements,
+      scratch: scratchTargetOf(options, config),
+      live,
+      logger: options.logger,
+    });
   } finally {
     await live?.close();
   }
@@ -111,7 +129,13 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
 export async function verify(options: VerifyOptions = {}): Promise<VerifyReport> {
   const config = configOf(options);
   const folder = openMigrationsFolder(options, config, { verify: false });
-  return runVerify({ folder, journal: journalOf(options), scratch: scratchTargetOf(options, config), withData: options.withData, logger: options.logger });
+  return runVerify({
+    folder,
+    journal: journalOf(options),
+    scratch: scratchTargetOf(options, config),
+    withData: options.withData,
+    logger: options.logger,
+  });
 }
 
 function serverUrlOf(config: () => SmartemDbConfig): string | undefined {

@@ -1,7 +1,20 @@
 // smartem-db's public API: what README shows and nothing more (the CLI in src/cli is a thin layer
 // over the same functions). Internals (the migrations folder reader, the differ, the renderer) stay
 // internal so that they can change.
-export { migrate, rollback, stamp, status, offlineSql, hash, inspect, generate, diff, check, verify, lint } from './api.js';
+export {
+  migrate,
+  rollback,
+  stamp,
+  status,
+  offlineSql,
+  hash,
+  inspect,
+  generate,
+  diff,
+  check,
+  verify,
+  lint,
+} from './api.js';
 export type {
   CommonOptions,
   MigrateOptions,

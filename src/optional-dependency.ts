@@ -11,7 +11,9 @@ export const DEVELOPER_TOOLS = ['drizzle-kit', 'tsx', 'libpg-query'] as const;
 export function missingPackage(error: unknown, names: readonly string[]): string | undefined {
   const e = error as { code?: string; message?: string };
   if (e?.code !== 'ERR_MODULE_NOT_FOUND' && e?.code !== 'MODULE_NOT_FOUND') return undefined;
-  return names.find((name) => e.message?.includes(`'${name}'`) || e.message?.includes(`"${name}"`) || e.message?.includes(`/${name}/`));
+  return names.find(
+    (name) => e.message?.includes(`'${name}'`) || e.message?.includes(`"${name}"`) || e.message?.includes(`/${name}/`),
+  );
 }
 
 /**

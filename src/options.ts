@@ -41,12 +41,14 @@ export interface MigrateOptions extends CommonOptions {
 
 export interface RollbackOptions extends CommonOptions, RollbackSafety {}
 
-
 export type OfflineSqlOptions = CommonOptions & {
   /** Where the database is assumed to be (a migration ref or `base`), instead of reading its journal. */
   from?: string | undefined;
 } & (
-    | { direction: 'up'; /** Last migration to include (ref or `+N`); all pending when omitted. */ to?: string | undefined }
+    | {
+        direction: 'up';
+        /** Last migration to include (ref or `+N`); all pending when omitted. */ to?: string | undefined;
+      }
     | { direction: 'down'; target: RollbackTarget }
   );
 
@@ -121,12 +123,20 @@ export function configOf(options: Pick<CommonOptions, 'cwd' | 'env'>): () => Sma
   return () => (config ??= loadConfig({ cwd: options.cwd, env: options.env }));
 }
 
-export function migrationsFolderOf(options: Pick<CommonOptions, 'migrationsFolder' | 'cwd'>, config: () => SmartemDbConfig): string {
-  return options.migrationsFolder ? resolve(options.cwd ?? process.cwd(), options.migrationsFolder) : config().migrationsFolder;
+export function migrationsFolderOf(
+  options: Pick<CommonOptions, 'migrationsFolder' | 'cwd'>,
+  config: () => SmartemDbConfig,
+): string {
+  return options.migrationsFolder
+    ? resolve(options.cwd ?? process.cwd(), options.migrationsFolder)
+    : config().migrationsFolder;
 }
 
 /** Where the migrations folder came from, for messages. */
-export function migrationsFolderSourceOf(options: Pick<CommonOptions, 'migrationsFolder'>, config: () => SmartemDbConfig): string {
+export function migrationsFolderSourceOf(
+  options: Pick<CommonOptions, 'migrationsFolder'>,
+  config: () => SmartemDbConfig,
+): string {
   return options.migrationsFolder ? 'the migrationsFolder option (--migrations)' : config().migrationsFolderSource;
 }
 

@@ -12,7 +12,13 @@ import { keyOf } from './qualified-name.js';
 export function catalogDifferences(actual: Catalog, expected: Catalog): string[] {
   const out: string[] = [];
   const keyed = <T>(items: readonly T[], key: (x: T) => string) => new Map(items.map((x) => [key(x), x]));
-  const compare = <T extends object>(label: string, a: readonly T[], b: readonly T[], key: (x: T) => string, inner: (name: string, x: T, y: T) => void) => {
+  const compare = <T extends object>(
+    label: string,
+    a: readonly T[],
+    b: readonly T[],
+    key: (x: T) => string,
+    inner: (name: string, x: T, y: T) => void,
+  ) => {
     const ka = keyed(a, key);
     const kb = keyed(b, key);
     for (const [k] of ka) if (!kb.has(k)) out.push(`${label} ${k}: present, expected absent`);
@@ -25,26 +31,57 @@ export function catalogDifferences(actual: Catalog, expected: Catalog): string[]
   const fields = (label: string, x: object, y: object, skip: string[] = []) => {
     for (const f of Object.keys({ ...x, ...y })) {
       if (skip.includes(f)) continue;
-      const [vx, vy] = [JSON.stringify((x as Record<string, unknown>)[f]), JSON.stringify((y as Record<string, unknown>)[f])];
+      const [vx, vy] = [
+        JSON.stringify((x as Record<string, unknown>)[f]),
+        JSON.stringify((y as Record<string, unknown>)[f]),
+      ];
       if (vx !== vy) out.push(`${label}: ${f} ${vx}, expected ${vy}`);
     }
   };
   const qualified = (x: { schema: string; name: string }) => keyOf(x);
 
-  compare('schema', actual.schemas.map((name) => ({ name })), expected.schemas.map((name) => ({ name })), (s) => s.name, () => {});
+  compare(
+    'schema',
+    actual.schemas.map((name) => ({ name })),
+    expected.schemas.map((name) => ({ name })),
+    (s) => s.name,
+    () => {},
+  );
   compare('enum', actual.enums, expected.enums, qualified, (k, x, y) => fields(`enum ${k}`, x, y));
   compare('sequence', actual.sequences, expected.sequences, qualified, (k, x, y) => fields(`sequence ${k}`, x, y));
   compare('table', actual.tables, expected.tables, qualified, (k, x, y) => {
     fields(`table ${k}`, x, y, ['columns', 'constraints', 'foreignKeys', 'indexes']);
-    compare('column', x.columns, y.columns, (c) => `${k}.${c.name}`, (ck, cx, cy) => fields(`column ${ck}`, cx, cy));
-    compare('constraint', [...x.constraints, ...x.foreignKeys], [...y.constraints, ...y.foreignKeys], (c) => `${c.name} on ${k}`, (ck, cx, cy) =>
-      fields(`constraint ${ck}`, cx, cy),
+    compare(
+      'column',
+      x.columns,
+      y.columns,
+      (c) => `${k}.${c.name}`,
+      (ck, cx, cy) => fields(`column ${ck}`, cx, cy),
     );
-    compare('index', x.indexes, y.indexes, (i) => `${i.name} on ${k}`, (ik, ix, iy) => fields(`index ${ik}`, ix, iy));
+    compare(
+      'constraint',
+      [...x.constraints, ...x.foreignKeys],
+      [...y.constraints, ...y.foreignKeys],
+      (c) => `${c.name} on ${k}`,
+      (ck, cx, cy) => fields(`constraint ${ck}`, cx, cy),
+    );
+    compare(
+      'index',
+      x.indexes,
+      y.indexes,
+      (i) => `${i.name} on ${k}`,
+      (ik, ix, iy) => fields(`index ${ik}`, ix, iy),
+    );
   });
   compare('view', actual.views, expected.views, qualified, (k, x, y) => {
     fields(`view ${k}`, x, y, ['indexes', 'dependsOn']);
-    compare('index', x.indexes, y.indexes, (i) => `${i.name} on ${k}`, (ik, ix, iy) => fields(`index ${ik}`, ix, iy));
+    compare(
+      'index',
+      x.indexes,
+      y.indexes,
+      (i) => `${i.name} on ${k}`,
+      (ik, ix, iy) => fields(`index ${ik}`, ix, iy),
+    );
   });
   return out;
 }

@@ -1,6 +1,14 @@
 import type { DbSession } from '../db/session.js';
 import type { Column, Constraint, Identity, Index, Catalog, Table, View } from './catalog.js';
-import { COLUMNS_SQL, CONSTRAINTS_SQL, ENUMS_SQL, INDEXES_SQL, SCHEMAS_SQL, SEQUENCES_SQL, VIEWS_SQL } from './catalog-queries.js';
+import {
+  COLUMNS_SQL,
+  CONSTRAINTS_SQL,
+  ENUMS_SQL,
+  INDEXES_SQL,
+  SCHEMAS_SQL,
+  SEQUENCES_SQL,
+  VIEWS_SQL,
+} from './catalog-queries.js';
 import { keyOf, qualifiedName } from './qualified-name.js';
 
 export interface IntrospectOptions {
@@ -12,7 +20,13 @@ type Row = Record<string, unknown>;
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const list = (v: unknown): string[] => JSON.parse(String(v)) as string[];
 
-const CONSTRAINT_KINDS: Record<string, Constraint['kind']> = { p: 'primary', u: 'unique', c: 'check', x: 'exclude', f: 'foreign' };
+const CONSTRAINT_KINDS: Record<string, Constraint['kind']> = {
+  p: 'primary',
+  u: 'unique',
+  c: 'check',
+  x: 'exclude',
+  f: 'foreign',
+};
 
 /**
  * Reads a live database into a Catalog with seven catalog queries, however many tables it has
@@ -59,7 +73,9 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
       name: String(r.name),
       kind: CONSTRAINT_KINDS[String(r.kind)]!,
       definition: withIndexOptions(String(r.definition), str(r.index_options)),
-      references: r.ref_table ? { schema: String(r.ref_schema), table: String(r.ref_table), columns: list(r.ref_columns) } : null,
+      references: r.ref_table
+        ? { schema: String(r.ref_schema), table: String(r.ref_table), columns: list(r.ref_columns) }
+        : null,
       columns: list(r.columns),
       comment: str(r.comment),
     };
@@ -90,7 +106,12 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
 
   return {
     schemas: schemas.map((r) => String(r.name)),
-    enums: enums.map((r) => ({ schema: String(r.schema), name: String(r.name), values: list(r.values), comment: str(r.comment) })),
+    enums: enums.map((r) => ({
+      schema: String(r.schema),
+      name: String(r.name),
+      values: list(r.values),
+      comment: str(r.comment),
+    })),
     sequences: sequences.map((r) => ({
       schema: String(r.schema),
       name: String(r.name),

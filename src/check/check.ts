@@ -54,7 +54,11 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
   } catch (error) {
     // The folder cannot be replayed as reviewed: that answers question 1 already.
     const folder = [{ file: join(input.folder.shown, MANIFEST_FILE), message: (error as Error).message }];
-    return { folder, model: { ok: false, differences: [], hint: 'Fix the migrations folder first (see above).' }, database: null };
+    return {
+      folder,
+      model: { ok: false, differences: [], hint: 'Fix the migrations folder first (see above).' },
+      database: null,
+    };
   }
   const liveRows = input.live ? ((await readJournal(input.live, input.journal)) ?? []) : [];
   const applied = appliedIds(liveRows);
@@ -74,7 +78,9 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
       model: {
         ok: differences.length === 0,
         differences,
-        hint: differences.length ? 'The Drizzle model has changes that no migration makes: run npm run db:generate.' : null,
+        hint: differences.length
+          ? 'The Drizzle model has changes that no migration makes: run npm run db:generate.'
+          : null,
       },
       database: null,
     };
@@ -90,7 +96,10 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     const pendingProblems = status.pending > 0 ? [`${status.pending} migration(s) pending`] : [];
     const editedFiles = status.migrations
       .filter((m) => m.checksumMatches === false)
-      .map((m) => ({ file: join(input.folder.shown, m.id, 'up.sql'), message: `${m.id}/up.sql was edited after it was applied to ${input.live!.label}.` }));
+      .map((m) => ({
+        file: join(input.folder.shown, m.id, 'up.sql'),
+        message: `${m.id}/up.sql was edited after it was applied to ${input.live!.label}.`,
+      }));
     report.database = {
       ok: status.problems.length === 0 && pendingProblems.length === 0 && drift.length === 0,
       label: input.live.label,

@@ -11,11 +11,18 @@ import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
  *
  * @example await insertSampleRows(session, await introspect(session), 0);
  */
-export async function insertSampleRows(session: DbSession, model: Catalog, round: number, count = 3): Promise<string[]> {
+export async function insertSampleRows(
+  session: DbSession,
+  model: Catalog,
+  round: number,
+  count = 3,
+): Promise<string[]> {
   const skipped: string[] = [];
   const from = round * count + 1;
   for (const table of parentsFirst(model.tables)) {
-    const columns = table.columns.filter((c) => c.generated === null && !(c.identity?.always ?? false) && (c.default === null || foreignKeyOf(table, c)));
+    const columns = table.columns.filter(
+      (c) => c.generated === null && !(c.identity?.always ?? false) && (c.default === null || foreignKeyOf(table, c)),
+    );
     const values = columns.map((c) => valueOf(model, table, c));
     if (values.some((v) => v === null)) {
       skipped.push(`${keyOf(table)}: no sample value for a NOT NULL column of an unsupported type`);
@@ -61,7 +68,8 @@ function valueOf(model: Catalog, table: Table, column: Column): string | null {
   const type = column.type;
   const enumType = model.enums.find((e) => e.schema === column.typeRef.schema && e.name === column.typeRef.name);
   if (type.endsWith('[]')) return `'{}'::${type}`;
-  if (enumType) return `(enum_range(NULL::${quoteQualified(enumType.schema, enumType.name)}))[1 + (g % ${enumType.values.length})]`;
+  if (enumType)
+    return `(enum_range(NULL::${quoteQualified(enumType.schema, enumType.name)}))[1 + (g % ${enumType.values.length})]`;
   const base = type.replace(/\(.*\)$/, '');
   const expression = SAMPLES[base];
   if (expression) return `(${expression})::${type}`;

@@ -28,7 +28,14 @@ export interface VerifyReport {
   /** The hazard lint of every migration (acknowledged hazards pass). */
   lint: LintReport;
   /** The round trip of each migration on a scratch database; null when the checks above failed. */
-  stairway: null | { ok: boolean; checked: number; failedAt: string | null; file: string | null; step: string | null; details: string[] };
+  stairway: null | {
+    ok: boolean;
+    checked: number;
+    failedAt: string | null;
+    file: string | null;
+    step: string | null;
+    details: string[];
+  };
 }
 
 /**
@@ -61,7 +68,14 @@ export async function runVerify(input: {
     let checked = 0;
     let round = 0;
     for (const m of input.folder.migrations) {
-      const fail = (step: string, details: string[]) => ({ ok: false, checked, failedAt: m.id, file: m.up.file, step, details });
+      const fail = (step: string, details: string[]) => ({
+        ok: false,
+        checked,
+        failedAt: m.id,
+        file: m.up.file,
+        step,
+        details,
+      });
       input.logger?.info(`[${checked + 1}/${input.folder.migrations.length}] ${m.id}: up, down, up ...`);
       const attempt = async (step: string, run: () => Promise<unknown>) => {
         try {
@@ -88,7 +102,9 @@ export async function runVerify(input: {
         if (changed.length) {
           return fail(
             'down (it changes the rows of tables the migration does not touch)',
-            changed.map((t) => `table ${keyOf(t)}: its rows differ after up and down, though the migration does not change it`),
+            changed.map(
+              (t) => `table ${keyOf(t)}: its rows differ after up and down, though the migration does not change it`,
+            ),
           );
         }
       }
@@ -104,7 +120,12 @@ export async function runVerify(input: {
   return { ok: stairway.ok && lint.ok, problems, lint, stairway };
 }
 
-async function untouchedTables(session: DbSession, before: Catalog, after: Catalog, rowsBefore: Map<string, string>): Promise<Table[]> {
+async function untouchedTables(
+  session: DbSession,
+  before: Catalog,
+  after: Catalog,
+  rowsBefore: Map<string, string>,
+): Promise<Table[]> {
   const same = before.tables.filter((t) => {
     const other = after.tables.find((x) => x.schema === t.schema && x.name === t.name);
     return other !== undefined && JSON.stringify(other) === JSON.stringify(t);
@@ -121,7 +142,10 @@ function historyProblems(folder: MigrationsFolder): FileProblem[] {
   folder.migrations.forEach((m, i) => {
     const expected = i === 0 ? null : folder.migrations[i - 1]!.id;
     if (m.parent === undefined) {
-      out.push({ file: m.up.file, message: `${m.id} has no "-- parent:" header line; it should be "-- parent: ${expected ?? 'none'}".` });
+      out.push({
+        file: m.up.file,
+        message: `${m.id} has no "-- parent:" header line; it should be "-- parent: ${expected ?? 'none'}".`,
+      });
       return;
     }
     if (m.parent !== null && !ids.has(m.parent)) {
@@ -148,9 +172,17 @@ function historyProblems(folder: MigrationsFolder): FileProblem[] {
 
 function downProblems(folder: MigrationsFolder): FileProblem[] {
   return folder.migrations.flatMap((m): FileProblem[] => {
-    if (!m.down) return [{ file: join(folder.shown, m.id, 'down.sql'), message: `${m.id} has no down.sql, so it cannot be rolled back.` }];
+    if (!m.down)
+      return [
+        {
+          file: join(folder.shown, m.id, 'down.sql'),
+          message: `${m.id} has no down.sql, so it cannot be rolled back.`,
+        },
+      ];
     if (splitStatements(m.down.text).length === 0 && splitStatements(m.up.text).length > 0) {
-      return [{ file: m.down.file, message: `${m.id}'s down.sql has no statements, so rolling it back would undo nothing.` }];
+      return [
+        { file: m.down.file, message: `${m.id}'s down.sql has no statements, so rolling it back would undo nothing.` },
+      ];
     }
     return [];
   });

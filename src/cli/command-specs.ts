@@ -2,7 +2,6 @@ import type { OptionName } from './options.js';
 
 export { closest } from '../text/edit-distance.js';
 
-
 /** What a command is, takes and says in its --help. */
 export interface CommandSpec {
   usage: string;
@@ -14,7 +13,20 @@ export interface CommandSpec {
 }
 
 /** Options every command takes. */
-export const GLOBAL_OPTIONS: OptionName[] = ['url', 'direct-url', 'migrations', 'journal-schema', 'journal-table', 'lock-timeout', 'config', 'embedded', 'json', 'quiet', 'help', 'version'];
+export const GLOBAL_OPTIONS: OptionName[] = [
+  'url',
+  'direct-url',
+  'migrations',
+  'journal-schema',
+  'journal-table',
+  'lock-timeout',
+  'config',
+  'embedded',
+  'json',
+  'quiet',
+  'help',
+  'version',
+];
 
 export const COMMAND_SPECS: Record<string, CommandSpec> = {
   upgrade: {
@@ -30,15 +42,42 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     options: ['sql', 'from', 'yes'],
   },
   current: { usage: 'current', summary: "Print the database's current migration", maxArgs: 0, options: [] },
-  history: { usage: 'history [--verbose]', summary: 'List the migrations in the folder, newest first', maxArgs: 0, options: ['verbose'] },
-  status: { usage: 'status', summary: 'Applied, pending and failed migrations with times, and problems', maxArgs: 0, options: [] },
-  stamp: { usage: 'stamp <id | head | base>', summary: 'Record the database as at a migration without running SQL', maxArgs: 1, options: [] },
+  history: {
+    usage: 'history [--verbose]',
+    summary: 'List the migrations in the folder, newest first',
+    maxArgs: 0,
+    options: ['verbose'],
+  },
+  status: {
+    usage: 'status',
+    summary: 'Applied, pending and failed migrations with times, and problems',
+    maxArgs: 0,
+    options: [],
+  },
+  stamp: {
+    usage: 'stamp <id | head | base>',
+    summary: 'Record the database as at a migration without running SQL',
+    maxArgs: 1,
+    options: [],
+  },
   hash: { usage: 'hash', summary: "Rewrite the folder's checksum manifest (smartem.sum)", maxArgs: 0, options: [] },
   generate: {
     usage: 'generate -m <text>',
     summary: 'Write the next migration (up.sql and down.sql) from the Drizzle model, proved',
     maxArgs: 0,
-    options: ['message', 'schema', 'from-db', 'rename', 'rename-table', 'hints', 'allow-data-loss', 'empty', 'online', 'no-prompt', 'shadow-url'],
+    options: [
+      'message',
+      'schema',
+      'from-db',
+      'rename',
+      'rename-table',
+      'hints',
+      'allow-data-loss',
+      'empty',
+      'online',
+      'no-prompt',
+      'shadow-url',
+    ],
   },
   diff: {
     usage: 'diff --from <s> --to <s>',
@@ -46,7 +85,12 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     maxArgs: 0,
     options: ['from', 'to', 'down', 'schema', 'shadow-url'],
   },
-  inspect: { usage: 'inspect', summary: "Print the database's schema as smartem-db reads it (a summary, or --json)", maxArgs: 0, options: [] },
+  inspect: {
+    usage: 'inspect',
+    summary: "Print the database's schema as smartem-db reads it (a summary, or --json)",
+    maxArgs: 0,
+    options: [],
+  },
   check: {
     usage: 'check [--db <url>] [--model-only]',
     summary: 'CI drift check: migrations vs the Drizzle model; a database vs its migrations',
@@ -59,7 +103,12 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     maxArgs: 0,
     options: ['shadow-url', 'with-data'],
   },
-  lint: { usage: 'lint [--db <url> | --all]', summary: 'Hazards in migrations not yet applied (data loss, rewrites, locks, renames)', maxArgs: 0, options: ['db', 'all'] },
+  lint: {
+    usage: 'lint [--db <url> | --all]',
+    summary: 'Hazards in migrations not yet applied (data loss, rewrites, locks, renames)',
+    maxArgs: 0,
+    options: ['db', 'all'],
+  },
 };
 
 /** drizzle-kit's command names that mean one of ours. */
@@ -73,5 +122,6 @@ export const ANSWERS: Record<string, string> = {
   drop: 'To undo migrations, roll them back: `smartem-db downgrade -1` (or an id, or base).',
   up: "drizzle-kit's up upgrades its snapshots; smartem-db keeps no snapshots, so there is nothing to upgrade.",
   studio: 'smartem-db has no studio; drizzle-kit studio works on the same database and model.',
-  export: 'To print the SQL of the model: `smartem-db diff --from migrations --to schema` (what the next migration would do).',
+  export:
+    'To print the SQL of the model: `smartem-db diff --from migrations --to schema` (what the next migration would do).',
 };

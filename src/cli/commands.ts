@@ -1,9 +1,30 @@
 import { createInterface } from 'node:readline/promises';
-import { check, diff, generate, hash, inspect, lint, migrate, offlineSql, rollback, stamp, status, verify } from '../api.js';
+import {
+  check,
+  diff,
+  generate,
+  hash,
+  inspect,
+  lint,
+  migrate,
+  offlineSql,
+  rollback,
+  stamp,
+  status,
+  verify,
+} from '../api.js';
 import { configOf, openMigrationsFolder, type CommonOptions } from '../options.js';
 import { parseRollbackTarget } from '../migrations/targets.js';
 import { EXIT } from './exit-codes.js';
-import { formatCheck, formatLint, formatRun, formatStatus, formatVerify, githubAnnotations, lintProblems } from './format.js';
+import {
+  formatCheck,
+  formatLint,
+  formatRun,
+  formatStatus,
+  formatVerify,
+  githubAnnotations,
+  lintProblems,
+} from './format.js';
 import type { CliValues } from './options.js';
 import { keyOf } from '../catalog/qualified-name.js';
 
@@ -28,7 +49,12 @@ async function upgradeCommand({ args, values, common, print, usage }: CommandCon
     process.stdout.write(await offlineSql({ ...common, direction: 'up', to: args[0], from: values.from }));
     return EXIT.ok;
   }
-  const result = await migrate({ ...common, to: args[0], allowOutOfOrder: values['allow-out-of-order'], resume: values.resume });
+  const result = await migrate({
+    ...common,
+    to: args[0],
+    allowOutOfOrder: values['allow-out-of-order'],
+    resume: values.resume,
+  });
   print(formatRun(result, 'upgrade'), result);
   return EXIT.ok;
 }
@@ -46,7 +72,10 @@ async function downgradeCommand({ args, values, common, print, usage }: CommandC
     ...common,
     allowDataLoss: values.yes,
     confirmDataLoss: interactive
-      ? (tables) => askOnTerminal(`Rolling back drops ${tables.join(', ')}, which hold${tables.length === 1 ? 's' : ''} rows. Roll back anyway?`)
+      ? (tables) =>
+          askOnTerminal(
+            `Rolling back drops ${tables.join(', ')}, which hold${tables.length === 1 ? 's' : ''} rows. Roll back anyway?`,
+          )
       : undefined,
   });
   print(formatRun(result, 'downgrade'), result);
@@ -77,7 +106,13 @@ async function historyCommand({ values, common, print }: CommandContext): Promis
     .join('\n');
   print(
     text || 'No migrations.',
-    list.map((m) => ({ id: m.id, parent: m.parent ?? null, transactional: m.up.transactional, hasDown: !!m.down, checksum: m.checksum })),
+    list.map((m) => ({
+      id: m.id,
+      parent: m.parent ?? null,
+      transactional: m.up.transactional,
+      hasDown: !!m.down,
+      checksum: m.checksum,
+    })),
   );
   return EXIT.ok;
 }
@@ -121,20 +156,41 @@ async function generateCommand({ values, common, json, print, usage }: CommandCo
         'Review both files, then commit them with smartem.sum.',
       ].join('\n')
     : 'No changes: the migrations already produce the Drizzle model. Nothing was written.';
-  print(text, { id: result.id, changes: result.ops.length, proved: result.proved, hazards: result.hazards, up: result.up, down: result.down });
+  print(text, {
+    id: result.id,
+    changes: result.ops.length,
+    proved: result.proved,
+    hazards: result.hazards,
+    up: result.up,
+    down: result.down,
+  });
   return EXIT.ok;
 }
 
 async function diffCommand({ values, common, json, print, usage }: CommandContext): Promise<number> {
-  if (!values.from || !values.to) return usage('diff needs --from and --to (migrations, schema, or a postgres:// URL).');
-  const result = await diff({ ...common, from: values.from, to: values.to, down: values.down, schema: values.schema, shadowDatabaseUrl: values['shadow-url'] });
+  if (!values.from || !values.to)
+    return usage('diff needs --from and --to (migrations, schema, or a postgres:// URL).');
+  const result = await diff({
+    ...common,
+    from: values.from,
+    to: values.to,
+    down: values.down,
+    schema: values.schema,
+    shadowDatabaseUrl: values['shadow-url'],
+  });
   if (json) print('', { sql: result.sql, hazards: result.hazards });
   else process.stdout.write(result.sql || '-- No differences.\n');
   return EXIT.ok;
 }
 
 async function checkCommand({ values, common, print }: CommandContext): Promise<number> {
-  const report = await check({ ...common, db: values.db, modelOnly: values['model-only'], schema: values.schema, shadowDatabaseUrl: values['shadow-url'] });
+  const report = await check({
+    ...common,
+    db: values.db,
+    modelOnly: values['model-only'],
+    schema: values.schema,
+    shadowDatabaseUrl: values['shadow-url'],
+  });
   print(formatCheck(report), report);
   const files = [...report.folder, ...(report.database?.editedFiles ?? [])];
   if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(files));
@@ -148,7 +204,9 @@ async function verifyCommand({ values, common, print }: CommandContext): Promise
   const files = [
     ...report.problems,
     ...lintProblems(report.lint),
-    ...(stair && !stair.ok && stair.file ? [{ file: stair.file, message: `${stair.step}: ${stair.details.join('; ')}` }] : []),
+    ...(stair && !stair.ok && stair.file
+      ? [{ file: stair.file, message: `${stair.step}: ${stair.details.join('; ')}` }]
+      : []),
   ];
   if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(files));
   return report.ok ? EXIT.ok : EXIT.verifyFailed;
@@ -167,7 +225,10 @@ async function inspectCommand({ common, print }: CommandContext): Promise<number
   const text = [
     `schemas ${model.schemas.join(', ') || '(none)'}`,
     `${model.tables.length} tables, ${columns} columns, ${model.enums.length} enums, ${model.sequences.length} sequences, ${model.views.length} views`,
-    ...model.tables.map((t) => `  ${keyOf(t)} (${t.columns.length} columns, ${t.indexes.length} indexes, ${t.foreignKeys.length} foreign keys)`),
+    ...model.tables.map(
+      (t) =>
+        `  ${keyOf(t)} (${t.columns.length} columns, ${t.indexes.length} indexes, ${t.foreignKeys.length} foreign keys)`,
+    ),
   ].join('\n');
   print(text, model);
   return EXIT.ok;

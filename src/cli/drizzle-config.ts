@@ -40,12 +40,23 @@ export async function readDrizzleConfig(file: string, cwd: string): Promise<Driz
     if (error instanceof SmartemDbError) throw error;
     throw new SmartemDbError('CONFIG_INVALID', `--config: cannot load ${path}: ${(error as Error).message}`);
   }
-  const config = (loaded.default ?? loaded) as { schema?: string | string[]; out?: string; dbCredentials?: Credentials; dialect?: string };
+  const config = (loaded.default ?? loaded) as {
+    schema?: string | string[];
+    out?: string;
+    dbCredentials?: Credentials;
+    dialect?: string;
+  };
   if (config.dialect && config.dialect !== 'postgresql') {
-    throw new SmartemDbError('CONFIG_INVALID', `--config: ${path} is for dialect "${config.dialect}"; smartem-db works with PostgreSQL only.`);
+    throw new SmartemDbError(
+      'CONFIG_INVALID',
+      `--config: ${path} is for dialect "${config.dialect}"; smartem-db works with PostgreSQL only.`,
+    );
   }
   if (Array.isArray(config.schema) && config.schema.length > 1) {
-    throw new SmartemDbError('CONFIG_INVALID', `--config: ${path} lists ${config.schema.length} schema files; point schema at one module that exports them all.`);
+    throw new SmartemDbError(
+      'CONFIG_INVALID',
+      `--config: ${path} lists ${config.schema.length} schema files; point schema at one module that exports them all.`,
+    );
   }
   const schema = Array.isArray(config.schema) ? config.schema[0] : config.schema;
   return {
@@ -58,7 +69,10 @@ export async function readDrizzleConfig(file: string, cwd: string): Promise<Driz
 function credentialsUrl(credentials: Credentials, path: string): string {
   if (credentials.url) return credentials.url;
   if (!credentials.host || !credentials.database) {
-    throw new SmartemDbError('CONFIG_INVALID', `--config: dbCredentials in ${dirname(path)} needs url, or host and database.`);
+    throw new SmartemDbError(
+      'CONFIG_INVALID',
+      `--config: dbCredentials in ${dirname(path)} needs url, or host and database.`,
+    );
   }
   const url = new URL('postgres://localhost');
   url.hostname = credentials.host;

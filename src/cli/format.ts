@@ -9,8 +9,14 @@ export function formatRun(result: RunResult, verb: 'upgrade' | 'downgrade'): str
     return `Nothing to ${verb}: ${result.database} is at ${result.head ?? 'base'}.`;
   }
   const total = result.ran.reduce((sum, r) => sum + r.durationMs, 0);
-  const lines = result.ran.map((r) => `  ${r.direction === 'up' ? 'applied    ' : 'rolled back'} ${r.id}  (${r.durationMs} ms)`);
-  return [`${verb === 'upgrade' ? 'Upgraded' : 'Downgraded'} ${result.database}:`, ...lines, `Now at ${result.head ?? 'base'} (${total} ms in all).`].join('\n');
+  const lines = result.ran.map(
+    (r) => `  ${r.direction === 'up' ? 'applied    ' : 'rolled back'} ${r.id}  (${r.durationMs} ms)`,
+  );
+  return [
+    `${verb === 'upgrade' ? 'Upgraded' : 'Downgraded'} ${result.database}:`,
+    ...lines,
+    `Now at ${result.head ?? 'base'} (${total} ms in all).`,
+  ].join('\n');
 }
 
 export function formatStatus(report: StatusReport): string {
@@ -28,7 +34,9 @@ export function formatStatus(report: StatusReport): string {
   const head = `Database: ${report.database}\nJournal:  ${report.journal}\nHead:     ${report.head ?? 'base'}${
     report.head === report.latest ? ' (latest)' : ''
   }\nPending:  ${report.pending}${report.runningNow ? `\nRunning:  ${report.runningNow}` : ''}`;
-  const table = cells.length ? ['', ...alignColumns([['state', 'migration', 'applied at (UTC)', 'took', ''], ...cells])] : ['', 'No migrations.'];
+  const table = cells.length
+    ? ['', ...alignColumns([['state', 'migration', 'applied at (UTC)', 'took', ''], ...cells])]
+    : ['', 'No migrations.'];
   const problems = report.problems.length ? ['', 'Problems:', ...report.problems.map((p) => `  - ${p}`)] : [];
   return [head, ...table, ...problems].join('\n');
 }
@@ -37,7 +45,12 @@ export function formatStatus(report: StatusReport): string {
 export function alignColumns(rows: readonly string[][]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 export function formatCheck(report: CheckReport): string {
@@ -45,16 +58,26 @@ export function formatCheck(report: CheckReport): string {
   for (const p of report.folder) lines.push(`x ${p.file}: ${p.message}`);
   if (report.model.ok) lines.push('ok  The migrations produce the Drizzle model.');
   else if (report.model.differences.length) {
-    lines.push('x   The migrations do not produce the Drizzle model:', ...report.model.differences.map((d) => `      - ${d}`));
+    lines.push(
+      'x   The migrations do not produce the Drizzle model:',
+      ...report.model.differences.map((d) => `      - ${d}`),
+    );
   }
   if (report.model.hint) lines.push(`    ${report.model.hint}`);
   const db = report.database;
   if (!db) lines.push('--  No database checked (give --db <url> or configure DATABASE_URL).');
-  else if (db.ok) lines.push(`ok  ${db.label} is at ${db.status.head ?? 'base'}, its migrations are intact, and its schema has not drifted.`);
+  else if (db.ok)
+    lines.push(
+      `ok  ${db.label} is at ${db.status.head ?? 'base'}, its migrations are intact, and its schema has not drifted.`,
+    );
   else {
     lines.push(`x   ${db.label}:`);
     for (const p of db.status.problems) lines.push(`      - ${p}`);
-    if (db.drift.length) lines.push('      Its schema differs from what its applied migrations produce:', ...db.drift.map((d) => `        - ${d}`));
+    if (db.drift.length)
+      lines.push(
+        '      Its schema differs from what its applied migrations produce:',
+        ...db.drift.map((d) => `        - ${d}`),
+      );
   }
   return lines.join('\n');
 }
@@ -63,7 +86,10 @@ export function formatVerify(report: VerifyReport): string {
   const lines = report.problems.map((p) => `x ${p.file}: ${p.message}`);
   if (!report.lint.ok) lines.push(formatLint(report.lint));
   const s = report.stairway;
-  if (s?.ok) lines.push(`ok  ${s.checked} migration(s): one linear history, a down for each, and each goes up, down and up again cleanly.`);
+  if (s?.ok)
+    lines.push(
+      `ok  ${s.checked} migration(s): one linear history, a down for each, and each goes up, down and up again cleanly.`,
+    );
   else if (s) {
     lines.push(`x   ${s.failedAt} fails its round trip at: ${s.step}`, ...s.details.map((d) => `      - ${d}`));
     lines.push(`    (${s.checked} migration(s) before it passed.)`);
@@ -74,7 +100,9 @@ export function formatVerify(report: VerifyReport): string {
 /** GitHub Actions shows `::error file=...::` lines as annotations on the file in the pull request. */
 export function githubAnnotations(problems: (FileProblem & { line?: number })[]): string {
   const escape = (text: string) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  return problems.map((p) => `::error file=${p.file},line=${p.line ?? 1},title=smartem-db::${escape(p.message)}\n`).join('');
+  return problems
+    .map((p) => `::error file=${p.file},line=${p.line ?? 1},title=smartem-db::${escape(p.message)}\n`)
+    .join('');
 }
 
 export function formatLint(report: LintReport): string {
@@ -83,17 +111,26 @@ export function formatLint(report: LintReport): string {
     const mark = f.acknowledged === null ? 'x' : 'ok';
     lines.push(`${mark.padEnd(2)} ${f.file}:${f.line} ${f.kind}: ${f.message}`);
     if (f.acknowledged === null) {
-      lines.push(`     safer: ${f.alternative}`, `     or acknowledge above the statement: -- smartem-db:allow ${f.kind}: <why this is safe here>`);
+      lines.push(
+        `     safer: ${f.alternative}`,
+        `     or acknowledge above the statement: -- smartem-db:allow ${f.kind}: <why this is safe here>`,
+      );
     } else lines.push(`     acknowledged: ${f.acknowledged}`);
   }
   const open = report.findings.filter((f) => f.acknowledged === null).length;
-  lines.push(report.ok ? `ok  No unacknowledged hazards (${report.findings.length} acknowledged).` : `x   ${open} unacknowledged hazard(s), ${report.errors.length} error(s).`);
+  lines.push(
+    report.ok
+      ? `ok  No unacknowledged hazards (${report.findings.length} acknowledged).`
+      : `x   ${open} unacknowledged hazard(s), ${report.errors.length} error(s).`,
+  );
   return lines.join('\n');
 }
 
 export function lintProblems(report: LintReport): FileProblem[] {
   return [
     ...report.errors.map((e) => ({ file: e.file, line: e.line, message: e.message })),
-    ...report.findings.filter((f) => f.acknowledged === null).map((f) => ({ file: f.file, line: f.line, message: `${f.kind}: ${f.message} Safer: ${f.alternative}` })),
+    ...report.findings
+      .filter((f) => f.acknowledged === null)
+      .map((f) => ({ file: f.file, line: f.line, message: `${f.kind}: ${f.message} Safer: ${f.alternative}` })),
   ];
 }

@@ -24,7 +24,9 @@ export function globalHelp(): string {
     'Commands:',
     ...Object.values(COMMAND_SPECS).map((c) => `  ${c.usage.padEnd(width)}${c.summary}`),
     '',
-    `drizzle-kit's names work too: ${Object.entries(ALIASES).map(([from, to]) => `${from} (= ${to})`).join(', ')}.`,
+    `drizzle-kit's names work too: ${Object.entries(ALIASES)
+      .map(([from, to]) => `${from} (= ${to})`)
+      .join(', ')}.`,
     '',
     'Options for every command:',
     ...optionLines(GLOBAL_OPTIONS),

@@ -32,7 +32,9 @@ export async function run(argv: string[]): Promise<number> {
   const values = parsed.values as CliValues;
   const [given, ...args] = parsed.positionals.map((p) => (p.startsWith(STEPS) ? p.slice(STEPS.length) : p));
   if (values.version) {
-    process.stdout.write(json ? `${JSON.stringify({ version: packageVersion() })}\n` : `smartem-db ${packageVersion()}\n`);
+    process.stdout.write(
+      json ? `${JSON.stringify({ version: packageVersion() })}\n` : `smartem-db ${packageVersion()}\n`,
+    );
     return EXIT.ok;
   }
   if (!given || given === 'help') {
@@ -51,12 +53,16 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (args.length > spec.maxArgs) {
-    return usage(`${command} takes ${spec.maxArgs === 0 ? 'no arguments' : `at most ${spec.maxArgs} argument`}, but was given "${args.slice(spec.maxArgs).join('" "')}". Usage: smartem-db ${spec.usage}`);
+    return usage(
+      `${command} takes ${spec.maxArgs === 0 ? 'no arguments' : `at most ${spec.maxArgs} argument`}, but was given "${args.slice(spec.maxArgs).join('" "')}". Usage: smartem-db ${spec.usage}`,
+    );
   }
   const allowed = new Set<string>([...GLOBAL_OPTIONS, ...spec.options]);
   const stray = Object.keys(values).filter((name) => !allowed.has(name));
   if (stray.length > 0) {
-    return usage(`--${stray[0]} does not apply to ${command}. Its options: ${spec.options.map((o) => `--${o}`).join(', ') || 'only the common ones'} (smartem-db ${command} --help).`);
+    return usage(
+      `--${stray[0]} does not apply to ${command}. Its options: ${spec.options.map((o) => `--${o}`).join(', ') || 'only the common ones'} (smartem-db ${command} --help).`,
+    );
   }
 
   const started = performance.now();
@@ -66,12 +72,14 @@ export async function run(argv: string[]): Promise<number> {
     ? undefined
     : {
         info: (m) => process.stderr.write(`${heartbeat ? CLEAR_LINE : ''}${stamp()} ${m}\n`),
-        warn: (m) => process.stderr.write(`${heartbeat ? CLEAR_LINE : ''}${paint('warning:', 'yellow', colour)} ${m}\n`),
+        warn: (m) =>
+          process.stderr.write(`${heartbeat ? CLEAR_LINE : ''}${paint('warning:', 'yellow', colour)} ${m}\n`),
         // On a terminal only: a line that rewrites itself while a long statement runs.
         ...(heartbeat ? { heartbeat: (m: string) => process.stderr.write(`${CLEAR_LINE}${stamp()} ${m}`) } : {}),
       };
   const lockTimeout = values['lock-timeout'];
-  if (lockTimeout !== undefined && !/^\d+$/.test(lockTimeout)) return usage(`--lock-timeout takes milliseconds, not "${lockTimeout}".`);
+  if (lockTimeout !== undefined && !/^\d+$/.test(lockTimeout))
+    return usage(`--lock-timeout takes milliseconds, not "${lockTimeout}".`);
   try {
     const fromConfig = values.config ? await readDrizzleConfig(values.config, process.cwd()) : {};
     const common: CommonOptions = {
@@ -88,14 +96,21 @@ export async function run(argv: string[]): Promise<number> {
       embedded: values.embedded ? true : 'unless-production',
     };
     if (values.schema === undefined && fromConfig.schema) values.schema = fromConfig.schema;
-    const print = (text: string, data: unknown) => process.stdout.write(`${json ? JSON.stringify(data, null, 2) : text}\n`);
+    const print = (text: string, data: unknown) =>
+      process.stdout.write(`${json ? JSON.stringify(data, null, 2) : text}\n`);
     return await verb({ args, values, common, json, print, usage, colour });
   } catch (error) {
     if (error instanceof SmartemDbError) return fail(json, colour, error.code, error.message, exitCodeFor(error.code));
     // Not one of ours: a bug, or something the code did not foresee. Still one JSON document,
     // still no password, and an exit code of its own.
     const message = redactCredentials(error instanceof Error ? error.message : String(error));
-    return fail(json, colour, 'UNEXPECTED', `${message}\n(This is unexpected: please report it with the command you ran.)`, EXIT.unexpected);
+    return fail(
+      json,
+      colour,
+      'UNEXPECTED',
+      `${message}\n(This is unexpected: please report it with the command you ran.)`,
+      EXIT.unexpected,
+    );
   }
 }
 
@@ -117,7 +132,9 @@ function unknownCommand(given: string): string {
 /** Reports a failure: one JSON document on stdout with --json, and the message on stderr. */
 function fail(json: boolean, colour: boolean, code: string, message: string, exit: number): number {
   if (json) process.stdout.write(`${JSON.stringify({ error: { code, message, exitCode: exit } }, null, 2)}\n`);
-  process.stderr.write(`${paint('error:', 'red', colour)} ${message}\n${code === 'USAGE' ? 'Run smartem-db --help for usage.\n' : ''}`);
+  process.stderr.write(
+    `${paint('error:', 'red', colour)} ${message}\n${code === 'USAGE' ? 'Run smartem-db --help for usage.\n' : ''}`,
+  );
   return exit;
 }
 

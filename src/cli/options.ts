@@ -39,21 +39,32 @@ export const CLI_OPTIONS = {
   version: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
-type Parsed<T> = { [K in keyof T]?: T[K] extends { type: 'boolean' } ? boolean : T[K] extends { multiple: true } ? string[] : string };
+type Parsed<T> = {
+  [K in keyof T]?: T[K] extends { type: 'boolean' } ? boolean : T[K] extends { multiple: true } ? string[] : string;
+};
 export type CliValues = Parsed<typeof CLI_OPTIONS>;
 export type OptionName = keyof typeof CLI_OPTIONS;
 
 /** How each option is shown in --help. */
 export const OPTION_HELP: Record<OptionName, [string, string]> = {
   url: ['--url <url>', 'Database URL (default: DATABASE_URL, POSTGRES_*, else the embedded PGlite database)'],
-  'direct-url': ['--direct-url <url>', 'Where migrations run when --url goes through a transaction-mode pooler (default: DIRECT_DATABASE_URL)'],
-  migrations: ['--migrations <dir>', 'Migrations folder (default: SMARTEM_DB_MIGRATIONS, else the SmartEM migrations in the package)'],
+  'direct-url': [
+    '--direct-url <url>',
+    'Where migrations run when --url goes through a transaction-mode pooler (default: DIRECT_DATABASE_URL)',
+  ],
+  migrations: [
+    '--migrations <dir>',
+    'Migrations folder (default: SMARTEM_DB_MIGRATIONS, else the SmartEM migrations in the package)',
+  ],
   'journal-schema': ['--journal-schema <s>', 'Schema of the journal table (default smartem_db)'],
   'journal-table': ['--journal-table <t>', 'Name of the journal table (default migrations)'],
   'lock-timeout': ['--lock-timeout <ms>', 'lock_timeout for migration statements (default 10000)'],
-  config: ['--config <file>', "A drizzle.config.ts: its schema, out (the migrations folder) and dbCredentials"],
+  config: ['--config <file>', 'A drizzle.config.ts: its schema, out (the migrations folder) and dbCredentials'],
   sql: ['--sql', 'Print the SQL instead of running it'],
-  from: ['--from <s>', 'upgrade/downgrade --sql: assume the database is at this migration; diff: the state to start from'],
+  from: [
+    '--from <s>',
+    'upgrade/downgrade --sql: assume the database is at this migration; diff: the state to start from',
+  ],
   'allow-out-of-order': ['--allow-out-of-order', 'Apply a migration that sorts before an applied one'],
   resume: ['--resume', 'Re-run a failed no-transaction migration from where it stopped'],
   yes: ['-y, --yes', 'Roll back even though tables it drops hold rows (asked on a terminal otherwise)'],
@@ -75,7 +86,10 @@ export const OPTION_HELP: Record<OptionName, [string, string]> = {
   all: ['--all', 'Every migration, not only those a database has not applied'],
   'with-data': ['--with-data', "Sample rows in every table; a down that changes untouched tables' rows fails"],
   verbose: ['-v, --verbose', 'Show files and checksums too'],
-  embedded: ['--embedded', 'With no database configured, use the embedded PGlite database even under NODE_ENV=production'],
+  embedded: [
+    '--embedded',
+    'With no database configured, use the embedded PGlite database even under NODE_ENV=production',
+  ],
   json: ['--json', 'Print one JSON document on stdout (errors too)'],
   quiet: ['-q, --quiet', 'No progress on stderr'],
   help: ['-h, --help', 'Help (for a command: smartem-db <command> --help)'],

@@ -15,7 +15,11 @@ export type DatabaseTarget =
       /** DIRECT_DATABASE_URL: where migrations run when `url` goes through a transaction-mode pooler. */
       direct?: { url: string; source: string };
     }
-  | { kind: 'embedded'; dataDir: string; /** NODE_ENV is production: never fall back to it unasked. */ production: boolean };
+  | {
+      kind: 'embedded';
+      dataDir: string;
+      /** NODE_ENV is production: never fall back to it unasked. */ production: boolean;
+    };
 
 export interface SmartemDbConfig {
   database: DatabaseTarget;
@@ -85,7 +89,10 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv } = 
 
   const database = databaseTarget(env, sourced, cwd);
   if (env.DIRECT_DATABASE_URL && database.kind === 'server') {
-    database.direct = { url: env.DIRECT_DATABASE_URL, source: `DIRECT_DATABASE_URL (${sourced.get('DIRECT_DATABASE_URL')?.source})` };
+    database.direct = {
+      url: env.DIRECT_DATABASE_URL,
+      source: `DIRECT_DATABASE_URL (${sourced.get('DIRECT_DATABASE_URL')?.source})`,
+    };
   }
   return {
     database,
@@ -93,7 +100,7 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv } = 
     migrationsFolder: env.SMARTEM_DB_MIGRATIONS ? resolve(cwd, env.SMARTEM_DB_MIGRATIONS) : bundledMigrationsFolder(),
     migrationsFolderSource: env.SMARTEM_DB_MIGRATIONS
       ? `SMARTEM_DB_MIGRATIONS (${sourced.get('SMARTEM_DB_MIGRATIONS')?.source})`
-      : "the SmartEM migrations bundled with smartem-db (set SMARTEM_DB_MIGRATIONS or --migrations for another folder)",
+      : 'the SmartEM migrations bundled with smartem-db (set SMARTEM_DB_MIGRATIONS or --migrations for another folder)',
     lockTimeoutMs: env.SMARTEM_DB_LOCK_TIMEOUT_MS ?? 10_000,
   };
 }
@@ -126,7 +133,11 @@ function databaseTarget(env: z.infer<typeof envSchema>, sourced: SourcedEnv, cwd
     const sources = [...new Set(parts.map((p) => sourced.get(p)?.source))].join(', ');
     return { kind: 'server', url: url.toString(), source: `POSTGRES_* variables (${sources})` };
   }
-  return { kind: 'embedded', dataDir: resolve(cwd, EMBEDDED_DATA_DIR), production: sourced.get('NODE_ENV')?.value === 'production' };
+  return {
+    kind: 'embedded',
+    dataDir: resolve(cwd, EMBEDDED_DATA_DIR),
+    production: sourced.get('NODE_ENV')?.value === 'production',
+  };
 }
 
 function configError(error: z.ZodError, sourced: SourcedEnv): SmartemDbError {

@@ -18,7 +18,8 @@ export function connectionUrlProblem(url: string): string | undefined {
   if (port !== undefined && port !== '' && !(/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
     return 'the port must be a number from 1 to 65535';
   }
-  if (!URL.canParse(url)) return `it is not a valid URL (${URL_FORM}; percent-encode special characters in the password)`;
+  if (!URL.canParse(url))
+    return `it is not a valid URL (${URL_FORM}; percent-encode special characters in the password)`;
   return undefined;
 }
 
@@ -26,6 +27,9 @@ export function connectionUrlProblem(url: string): string | undefined {
 export function assertConnectionUrl(url: string, source: string): void {
   const problem = connectionUrlProblem(url);
   if (problem) {
-    throw new SmartemDbError('CONFIG_INVALID', `${source}: "${redactUrl(url)}" is not a PostgreSQL connection URL: ${problem}.`);
+    throw new SmartemDbError(
+      'CONFIG_INVALID',
+      `${source}: "${redactUrl(url)}" is not a PostgreSQL connection URL: ${problem}.`,
+    );
   }
 }

@@ -10,7 +10,9 @@ import type { DbSession } from './session.js';
  */
 export async function assertMigratable(session: DbSession): Promise<number | undefined> {
   if (session.embedded) return undefined;
-  const [row] = await session.query<{ pid: number; standby: boolean }>('SELECT pg_backend_pid() AS pid, pg_is_in_recovery() AS standby');
+  const [row] = await session.query<{ pid: number; standby: boolean }>(
+    'SELECT pg_backend_pid() AS pid, pg_is_in_recovery() AS standby',
+  );
   if (!row) return undefined;
   if (row.standby) {
     throw new SmartemDbError(
@@ -30,7 +32,7 @@ export function poolerError(label: string): SmartemDbError {
       'or the like): consecutive statements land on different server connections, so the migration lock, SET lock_timeout ' +
       'and a no-transaction migration could not hold, and smartem-db will not migrate through it. Nothing was changed. ' +
       'Give a connection that reaches PostgreSQL itself (or a session-mode pool): DIRECT_DATABASE_URL, the directUrl option ' +
-      'or --direct-url, as Prisma\'s directUrl. Reads (status, check) may keep using the pooler.',
+      "or --direct-url, as Prisma's directUrl. Reads (status, check) may keep using the pooler.",
   );
 }
 

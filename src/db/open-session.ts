@@ -34,9 +34,11 @@ export async function openSession(
   onEmbedded?: (session: DbSession) => void,
 ): Promise<DbSession> {
   const connectTimeoutSeconds = options.connectTimeoutSeconds;
-  if (options.directUrl) return openServerSession(options.directUrl, { connectTimeoutSeconds, source: 'directUrl (--direct-url)' });
+  if (options.directUrl)
+    return openServerSession(options.directUrl, { connectTimeoutSeconds, source: 'directUrl (--direct-url)' });
   if (options.sql) return borrowSession(options.sql);
-  if (options.url) return openServerSession(options.url, { connectTimeoutSeconds, source: 'url (--url, or the url option)' });
+  if (options.url)
+    return openServerSession(options.url, { connectTimeoutSeconds, source: 'url (--url, or the url option)' });
   const target = configured();
   if (target.kind === 'server') {
     const { url, source } = target.direct ?? target;

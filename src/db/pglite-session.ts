@@ -15,12 +15,16 @@ export async function openEmbeddedSession(dataDir: string | undefined): Promise<
   const { PGlite } = await importOptional(
     () => import('@electric-sql/pglite'),
     ['@electric-sql/pglite'],
-    dataDir ? 'The embedded database (no DATABASE_URL or POSTGRES_* configured)' : 'A scratch database without a server (no SHADOW_DATABASE_URL or configured server)',
+    dataDir
+      ? 'The embedded database (no DATABASE_URL or POSTGRES_* configured)'
+      : 'A scratch database without a server (no SHADOW_DATABASE_URL or configured server)',
   );
   const db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
   const shown = dataDir ? relative(process.cwd(), dataDir) || dataDir : '';
   return {
-    label: dataDir ? `embedded PGlite database in ${shown.startsWith('..') ? dataDir : shown}` : 'in-memory PGlite database',
+    label: dataDir
+      ? `embedded PGlite database in ${shown.startsWith('..') ? dataDir : shown}`
+      : 'in-memory PGlite database',
     embedded: true,
     async query<T extends object>(text: string, params: readonly unknown[] = []) {
       return (await db.query<T>(text, params as unknown[])).rows;

@@ -43,11 +43,16 @@ export async function openServerSession(url: string, options: ServerSessionOptio
   const guard = <T>(work: Promise<T>): Promise<T> => {
     if (handshakeDone) return work;
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (handshakeDone) return;
-        void sql.end({ timeout: 0 });
-        reject(Object.assign(new Error(`no PostgreSQL handshake within ${seconds} s`), { code: 'NOT_POSTGRES', seconds }));
-      }, seconds * 1000 + 1000);
+      const timer = setTimeout(
+        () => {
+          if (handshakeDone) return;
+          void sql.end({ timeout: 0 });
+          reject(
+            Object.assign(new Error(`no PostgreSQL handshake within ${seconds} s`), { code: 'NOT_POSTGRES', seconds }),
+          );
+        },
+        seconds * 1000 + 1000,
+      );
       work.then(
         (value) => (clearTimeout(timer), resolve(value)),
         (error: unknown) => (clearTimeout(timer), reject(error)),
@@ -71,17 +76,39 @@ export async function borrowSession(pool: postgres.Sql): Promise<DbSession> {
   } catch (error) {
     throw connectionError(error, label, 'the given postgres.js client', []);
   }
-  return wrap(reserved, label, [], async () => reserved.release(), 'the given postgres.js client', (work) => work);
+  return wrap(
+    reserved,
+    label,
+    [],
+    async () => reserved.release(),
+    'the given postgres.js client',
+    (work) => work,
+  );
 }
 
 const PIPELINE_BATCH = 2000;
 
 /** Errors that mean "no usable connection", as opposed to a statement that failed. */
 const CONNECTION_ERRORS = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-  'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
-  'SASL_SIGNATURE_MISMATCH', 'AUTH_TYPE_NOT_IMPLEMENTED', 'NOT_POSTGRES',
-  '28000', '28P01', '3D000', '53300', '57P03',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'SASL_SIGNATURE_MISMATCH',
+  'AUTH_TYPE_NOT_IMPLEMENTED',
+  'NOT_POSTGRES',
+  '28000',
+  '28P01',
+  '3D000',
+  '53300',
+  '57P03',
 ]);
 
 function wrap(
@@ -103,7 +130,9 @@ function wrap(
     embedded: false,
     async query<T extends object>(text: string, params: readonly unknown[] = []) {
       try {
-        return (await guard(sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: false }).execute())) as unknown as T[];
+        return (await guard(
+          sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: false }).execute(),
+        )) as unknown as T[];
       } catch (error) {
         throw scrub(error);
       }
@@ -123,13 +152,18 @@ function wrap(
         let settled: PromiseSettledResult<unknown>[];
         try {
           settled = await guard(
-            Promise.allSettled(batch.map((q) => sql.unsafe(q.text, (q.params ?? []) as postgres.ParameterOrJSON<never>[], { prepare: false }))),
+            Promise.allSettled(
+              batch.map((q) =>
+                sql.unsafe(q.text, (q.params ?? []) as postgres.ParameterOrJSON<never>[], { prepare: false }),
+              ),
+            ),
           );
         } catch (error) {
           throw scrub(error);
         }
         const failed = settled.findIndex((r) => r.status === 'rejected');
-        if (failed >= 0) return { index: start + failed, error: scrub((settled[failed] as PromiseRejectedResult).reason) };
+        if (failed >= 0)
+          return { index: start + failed, error: scrub((settled[failed] as PromiseRejectedResult).reason) };
       }
       return undefined;
     },
@@ -146,19 +180,23 @@ function connectionError(error: unknown, label: string, source: string | undefin
       : code === 'NOT_POSTGRES'
         ? `nothing answered as PostgreSQL within the connect timeout (${(error as { seconds?: number }).seconds} s): something accepts connections ` +
           'there but does not complete a PostgreSQL handshake. Is the host or port that of another service?'
-      : code === 'CONNECT_TIMEOUT'
-        ? 'no answer before the connect timeout (is the host reachable?)'
-        : code === 'ENOTFOUND'
-          ? 'the host name does not resolve'
-          : code === '28P01'
-            ? 'password authentication failed (check the user and password)'
-            : code === '3D000'
-              ? `${pg.message} (create it, or point the URL at an existing database)`
-              : pg.message;
+        : code === 'CONNECT_TIMEOUT'
+          ? 'no answer before the connect timeout (is the host reachable?)'
+          : code === 'ENOTFOUND'
+            ? 'the host name does not resolve'
+            : code === '28P01'
+              ? 'password authentication failed (check the user and password)'
+              : code === '3D000'
+                ? `${pg.message} (create it, or point the URL at an existing database)`
+                : pg.message;
   const from = source ? ` (from ${source})` : '';
-  return new SmartemDbError('CONNECTION_FAILED', redactSecrets(`Cannot connect to ${label}${from}: ${reason}`, secrets), {
-    cause: scrubbedCopy(error, secrets),
-  });
+  return new SmartemDbError(
+    'CONNECTION_FAILED',
+    redactSecrets(`Cannot connect to ${label}${from}: ${reason}`, secrets),
+    {
+      cause: scrubbedCopy(error, secrets),
+    },
+  );
 }
 
 /**

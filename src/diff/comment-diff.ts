@@ -16,7 +16,8 @@ export function diffComments(from: Catalog, to: Catalog): PlacedOp[] {
   }
   for (const [key, { target, comment }] of b) {
     const before = a.get(key)?.comment ?? null;
-    if (before !== comment) out.push(placed(Phase.setComment, { kind: 'setComment', target, from: before, to: comment }));
+    if (before !== comment)
+      out.push(placed(Phase.setComment, { kind: 'setComment', target, from: before, to: comment }));
   }
   return out;
 }
@@ -32,7 +33,8 @@ function commentsOf(model: Catalog): Map<string, { target: CommentTarget; commen
   for (const t of model.tables) {
     add({ kind: 'table', schema: t.schema, name: t.name }, t.comment);
     for (const c of t.columns) add({ kind: 'column', schema: t.schema, table: t.name, column: c.name }, c.comment);
-    for (const k of [...t.constraints, ...t.foreignKeys]) add({ kind: 'constraint', schema: t.schema, table: t.name, name: k.name }, k.comment);
+    for (const k of [...t.constraints, ...t.foreignKeys])
+      add({ kind: 'constraint', schema: t.schema, table: t.name, name: k.name }, k.comment);
     for (const i of t.indexes) add({ kind: 'index', schema: t.schema, name: i.name }, i.comment);
   }
   for (const v of model.views) {

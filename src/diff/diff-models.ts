@@ -22,7 +22,9 @@ export function diffModels(from: Catalog, to: Catalog): Op[] {
   const swaps = enums.flatMap(({ op }) => (op.kind === 'replaceEnum' ? [op] : []));
   // A type swap (or the one that undoes ADD VALUE in the down migration) converts columns in
   // place: views reading them are rebuilt around it.
-  const converted = enums.flatMap(({ op }) => (op.kind === 'replaceEnum' || op.kind === 'addEnumValue' ? op.usages : []));
+  const converted = enums.flatMap(({ op }) =>
+    op.kind === 'replaceEnum' || op.kind === 'addEnumValue' ? op.usages : [],
+  );
   const reshaped = new Set([...tables.reshaped, ...converted.map((u) => qualifiedName(u.schema, u.table))]);
   return orderOps([
     ...diffNamespaces(from, to),
@@ -57,7 +59,9 @@ function leavingSwappedEnumsFirst(ops: PlacedOp[], swaps: Extract<Op, { kind: 'r
  */
 function withoutSwappedDefaults(ops: PlacedOp[], enums: PlacedOp[]): PlacedOp[] {
   const swapped = new Set(
-    enums.flatMap(({ op }) => (op.kind === 'replaceEnum' ? op.usages.map((u) => qualifiedName(u.schema, u.table, u.column)) : [])),
+    enums.flatMap(({ op }) =>
+      op.kind === 'replaceEnum' ? op.usages.map((u) => qualifiedName(u.schema, u.table, u.column)) : [],
+    ),
   );
   if (swapped.size === 0) return ops;
   return ops.flatMap((placedOp) => {

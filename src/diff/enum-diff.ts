@@ -23,11 +23,26 @@ export function diffEnums(from: Catalog, to: Catalog): PlacedOp[] {
       for (const [i, value] of b.values.entries()) {
         if (current.values.includes(value)) continue;
         const before = b.values.slice(i + 1).find((v) => current.values.includes(v)) ?? null;
-        out.push(placed(Phase.enumChange, { kind: 'addEnumValue', type: current, value, before, usages: enumUsages(from, to, a, 'add') }));
+        out.push(
+          placed(Phase.enumChange, {
+            kind: 'addEnumValue',
+            type: current,
+            value,
+            before,
+            usages: enumUsages(from, to, a, 'add'),
+          }),
+        );
         current = { ...current, values: insertValue(current.values, value, before) };
       }
     } else {
-      out.push(placed(Phase.enumChange, { kind: 'replaceEnum', from: a, to: { ...a, values: b.values }, usages: enumUsages(from, to, a, 'swap') }));
+      out.push(
+        placed(Phase.enumChange, {
+          kind: 'replaceEnum',
+          from: a,
+          to: { ...a, values: b.values },
+          usages: enumUsages(from, to, a, 'swap'),
+        }),
+      );
     }
   }
   return out;

@@ -26,7 +26,13 @@ export function diffSequences(from: Catalog, to: Catalog): PlacedOp[] {
     // Options change between disowning (if the owner changes) and owning again: say who owns it then.
     const ownerBetween = owner(a) === owner(b) ? a.ownedBy : null;
     if (options(a) !== options(b)) {
-      out.push(placed(Phase.alterSequence, { kind: 'alterSequence', from: { ...a, ownedBy: ownerBetween }, to: { ...b, ownedBy: ownerBetween } }));
+      out.push(
+        placed(Phase.alterSequence, {
+          kind: 'alterSequence',
+          from: { ...a, ownedBy: ownerBetween },
+          to: { ...b, ownedBy: ownerBetween },
+        }),
+      );
     }
     if (owner(a) !== owner(b)) {
       if (a.ownedBy) out.push(placed(Phase.disownSequence, { kind: 'alterSequence', from: a, to: unowned(a) }));

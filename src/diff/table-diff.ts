@@ -8,7 +8,14 @@ const bare = <T extends { comment: string | null }>(x: T): T => ({ ...x, comment
 
 /** A table's columns and non-FK constraints: what CREATE TABLE makes. */
 function tableCore(t: Table): Table {
-  return { ...t, columns: t.columns.map(bare), constraints: t.constraints.map(bare), foreignKeys: [], indexes: [], comment: null };
+  return {
+    ...t,
+    columns: t.columns.map(bare),
+    constraints: t.constraints.map(bare),
+    foreignKeys: [],
+    indexes: [],
+    comment: null,
+  };
 }
 
 /** Column fields that an ALTER COLUMN changes (the comment is separate, position is not compared). */
@@ -16,7 +23,10 @@ function tableCore(t: Table): Table {
 function readsColumn(expression: string, column: string): boolean {
   const quoted = `"${column.replace(/"/g, '""')}"`;
   if (expression.includes(quoted)) return true;
-  return /^[a-z_][a-z0-9_$]*$/.test(column) && new RegExp(`(^|[^\\w$."])${column.replace(/\$/g, '\\$')}($|[^\\w$"])`).test(expression);
+  return (
+    /^[a-z_][a-z0-9_$]*$/.test(column) &&
+    new RegExp(`(^|[^\\w$."])${column.replace(/\$/g, '\\$')}($|[^\\w$"])`).test(expression)
+  );
 }
 
 function columnShape(c: Column): string {
@@ -43,21 +53,25 @@ export function diffTables(from: Catalog, to: Catalog): TableDiff {
   for (const t of added) {
     const ref = { schema: t.schema, table: t.name };
     out.push(placed(Phase.createTable, { kind: 'createTable', table: tableCore(t) }));
-    for (const index of t.indexes) out.push(placed(Phase.createIndex, { kind: 'createIndex', ...ref, index: bare(index), fresh: true }));
+    for (const index of t.indexes)
+      out.push(placed(Phase.createIndex, { kind: 'createIndex', ...ref, index: bare(index), fresh: true }));
     for (const fk of t.foreignKeys) {
       out.push(placed(Phase.addForeignKey, { kind: 'addConstraint', ...ref, constraint: bare(fk), fresh: true }));
     }
   }
   for (const t of removed) {
     const ref = { schema: t.schema, table: t.name };
-    for (const fk of t.foreignKeys) out.push(placed(Phase.dropForeignKey, { kind: 'dropConstraint', ...ref, constraint: bare(fk), fresh: true }));
-    for (const index of t.indexes) out.push(placed(Phase.dropIndex, { kind: 'dropIndex', ...ref, index: bare(index), fresh: true }));
+    for (const fk of t.foreignKeys)
+      out.push(placed(Phase.dropForeignKey, { kind: 'dropConstraint', ...ref, constraint: bare(fk), fresh: true }));
+    for (const index of t.indexes)
+      out.push(placed(Phase.dropIndex, { kind: 'dropIndex', ...ref, index: bare(index), fresh: true }));
     out.push(placed(Phase.dropTable, { kind: 'dropTable', table: tableCore(t) }));
   }
 
   // Unique keys that are dropped or rebuilt, as `schema.table(columns)`: foreign keys on them must step aside.
   const rebuiltKeys = new Set<string>();
-  const uniqueKeyOf = (schema: string, table: string, columns: readonly string[]) => `${qualifiedName(schema, table)}(${[...columns].sort().join(',')})`;
+  const uniqueKeyOf = (schema: string, table: string, columns: readonly string[]) =>
+    `${qualifiedName(schema, table)}(${[...columns].sort().join(',')})`;
   const handledForeignKeys = new Set<string>();
 
   for (const [a, b] of both) {
@@ -74,7 +88,12 @@ export function diffTables(from: Catalog, to: Catalog): TableDiff {
     const retyped = columns.both.filter(([x, y]) => x.type !== y.type).map(([x]) => x.name);
     const rebuilt = new Set(
       columns.both
-        .filter(([x, y]) => x.generated !== null && x.generated === y.generated && retyped.some((name) => readsColumn(x.generated!, name)))
+        .filter(
+          ([x, y]) =>
+            x.generated !== null &&
+            x.generated === y.generated &&
+            retyped.some((name) => readsColumn(x.generated!, name)),
+        )
         .map(([x]) => x.name),
     );
     for (const [x, y] of columns.both) {
@@ -153,4 +172,3 @@ export function diffTables(from: Catalog, to: Catalog): TableDiff {
   }
   return { ops: out, reshaped };
 }
-

@@ -39,7 +39,13 @@ export function diffViews(from: Catalog, to: Catalog, reshapedTables: ReadonlySe
     // Dependents first: the higher the rank, the earlier it goes.
     const rank = -(fromRank.get(keyOf(v)) ?? 0);
     for (const index of v.indexes) {
-      out.push(placed(Phase.dropViewIndex, { kind: 'dropIndex', schema: v.schema, table: v.name, index: { ...index, comment: null }, fresh: true }, rank));
+      out.push(
+        placed(
+          Phase.dropViewIndex,
+          { kind: 'dropIndex', schema: v.schema, table: v.name, index: { ...index, comment: null }, fresh: true },
+          rank,
+        ),
+      );
     }
     out.push(placed(Phase.dropView, { kind: 'dropView', view: bareView(v) }, rank));
   }
@@ -49,7 +55,11 @@ export function diffViews(from: Catalog, to: Catalog, reshapedTables: ReadonlySe
     out.push(placed(Phase.createView, { kind: 'createView', view: bareView(v) }, rank));
     for (const index of v.indexes) {
       out.push(
-        placed(Phase.createViewIndex, { kind: 'createIndex', schema: v.schema, table: v.name, index: { ...index, comment: null }, fresh: true }, rank),
+        placed(
+          Phase.createViewIndex,
+          { kind: 'createIndex', schema: v.schema, table: v.name, index: { ...index, comment: null }, fresh: true },
+          rank,
+        ),
       );
     }
   }

@@ -21,12 +21,19 @@ export async function resolveSchemaPath(cwd: string, given: string | undefined):
  */
 export async function loadSchemaModule(path: string): Promise<Record<string, unknown>> {
   if (!existsSync(path)) {
-    throw new SmartemDbError('SCHEMA_LOAD_FAILED', `The Drizzle model ${path} does not exist. Pass --schema (or a --config whose schema names the model).`);
+    throw new SmartemDbError(
+      'SCHEMA_LOAD_FAILED',
+      `The Drizzle model ${path} does not exist. Pass --schema (or a --config whose schema names the model).`,
+    );
   }
   try {
     return await importModule(path);
   } catch (error) {
-    throw new SmartemDbError('SCHEMA_LOAD_FAILED', `Cannot load the Drizzle model ${path}: ${(error as Error).message}`, { cause: error });
+    throw new SmartemDbError(
+      'SCHEMA_LOAD_FAILED',
+      `Cannot load the Drizzle model ${path}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 

@@ -69,7 +69,9 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     await applyModel(desired!, input.modelStatements);
     const want = await introspect(desired!, exclude);
 
-    log?.info(`Replaying ${input.folder.migrations.length} migration(s) from ${input.folder.shown} on a scratch database ...`);
+    log?.info(
+      `Replaying ${input.folder.migrations.length} migration(s) from ${input.folder.shown} on a scratch database ...`,
+    );
     const have = await replayMigrations(current!, input.folder, input.journal);
     if (input.fromDb) await checkLiveMatches(input.fromDb, input, have);
 
@@ -89,7 +91,8 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
       acknowledge: (op, hazard) => {
         if (hazard.kind !== 'data-loss') return null;
         const object = dataLossObject(op);
-        if (object && acknowledged(hints, object)) return `acknowledged by the hint "${object}" when this migration was generated`;
+        if (object && acknowledged(hints, object))
+          return `acknowledged by the hint "${object}" when this migration was generated`;
         return input.allowDataLoss ? 'acknowledged with --allow-data-loss when this migration was generated' : null;
       },
     });
@@ -98,12 +101,26 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     const last = input.folder.migrations.at(-1);
     const id = formatMigrationName(input.now ?? new Date(), (last?.number ?? 0) + 1, input.name);
     const files = {
-      up: renderHeader(id, last?.id ?? null, up.transactional, 'up') + summary(ops) + transactionNote(up.transactional) + up.sql,
-      down: renderHeader(id, last?.id ?? null, down.transactional, 'down') + transactionNote(down.transactional) + down.sql,
+      up:
+        renderHeader(id, last?.id ?? null, up.transactional, 'up') +
+        summary(ops) +
+        transactionNote(up.transactional) +
+        up.sql,
+      down:
+        renderHeader(id, last?.id ?? null, down.transactional, 'down') + transactionNote(down.transactional) + down.sql,
     };
 
     log?.info(`Proving ${id}: up must give the model, down the state before ...`);
-    await proveMigration({ session: current!, folder: input.folder, journal: input.journal, id, files, want, have, exclude });
+    await proveMigration({
+      session: current!,
+      folder: input.folder,
+      journal: input.journal,
+      id,
+      files,
+      want,
+      have,
+      exclude,
+    });
 
     const dir = join(input.folder.folder, id);
     mkdirSync(dir, { recursive: true });
@@ -115,7 +132,13 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
 }
 
 /** With renames, the rest of the diff is taken against the renamed state (applied and rolled back). */
-async function diffWithRenames(session: DbSession, have: Catalog, want: Catalog, hints: Hints, exclude: { excludeSchemas: string[] }): Promise<Op[]> {
+async function diffWithRenames(
+  session: DbSession,
+  have: Catalog,
+  want: Catalog,
+  hints: Hints,
+  exclude: { excludeSchemas: string[] },
+): Promise<Op[]> {
   const renames = renameOps(hints);
   if (renames.length === 0) return diffModels(have, want);
   await session.exec('BEGIN');
@@ -124,9 +147,13 @@ async function diffWithRenames(session: DbSession, have: Catalog, want: Catalog,
       try {
         await session.exec(statement.sql);
       } catch (error) {
-        throw new SmartemDbError('BAD_HINT', `The rename hint "${statement.sql}" does not apply to the current schema: ${(error as Error).message}`, {
-          cause: error,
-        });
+        throw new SmartemDbError(
+          'BAD_HINT',
+          `The rename hint "${statement.sql}" does not apply to the current schema: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
       }
     }
     const renamed = await introspect(session, exclude);
@@ -156,7 +183,11 @@ async function askRenames(ops: Op[], hints: Hints, confirm: (q: string) => Promi
     for (const a of added) {
       if (a.schema !== d.schema || a.table !== d.table || a.column.type !== d.column.type) continue;
       if (next.columns.some((c) => c.table === a.table && c.to === a.column.name)) continue;
-      if (await confirm(`Is column ${qualifiedName(a.schema, a.table, a.column.name)} the column ${d.column.name} renamed?`)) {
+      if (
+        await confirm(
+          `Is column ${qualifiedName(a.schema, a.table, a.column.name)} the column ${d.column.name} renamed?`,
+        )
+      ) {
         next.columns.push({ schema: a.schema, table: a.table, from: d.column.name, to: a.column.name });
         break;
       }
@@ -194,7 +225,8 @@ function renameCandidates(ops: Op[]): string[] {
   }
   const dropped = ops.flatMap((o) => (o.kind === 'dropTable' ? [o.table] : []));
   const created = ops.flatMap((o) => (o.kind === 'createTable' ? [o.table] : []));
-  for (const d of dropped) for (const c of created) if (c.schema === d.schema) out.push(`--rename-table ${d.name}=${c.name}`);
+  for (const d of dropped)
+    for (const c of created) if (c.schema === d.schema) out.push(`--rename-table ${d.name}=${c.name}`);
   return out;
 }
 
@@ -217,7 +249,16 @@ export interface ProofInput {
  * state, and compares catalogs: after up it must equal the model, after down the state before.
  * Throws PROOF_FAILED saying which step failed and what differs.
  */
-export async function proveMigration({ session, folder, journal, id, files, want, have, exclude }: ProofInput): Promise<void> {
+export async function proveMigration({
+  session,
+  folder,
+  journal,
+  id,
+  files,
+  want,
+  have,
+  exclude,
+}: ProofInput): Promise<void> {
   const temp = mkdtempSync(join(tmpdir(), 'smartem-db-proof-'));
   try {
     if (folder.migrations.length > 0) cpSync(folder.folder, temp, { recursive: true });
@@ -235,17 +276,30 @@ export async function proveMigration({ session, folder, journal, id, files, want
     try {
       await upgrade(ctx);
     } catch (error) {
-      throw failed('applying up.sql failed', error instanceof MigrationFailedError ? error.message : String(error), error);
+      throw failed(
+        'applying up.sql failed',
+        error instanceof MigrationFailedError ? error.message : String(error),
+        error,
+      );
     }
     const afterUp = catalogDifferences(await introspect(session, exclude), want);
-    if (afterUp.length) throw failed('after up.sql the database differs from the Drizzle model', afterUp.map((d) => `  - ${d}`).join('\n'));
+    if (afterUp.length)
+      throw failed(
+        'after up.sql the database differs from the Drizzle model',
+        afterUp.map((d) => `  - ${d}`).join('\n'),
+      );
     try {
       await downgrade(ctx, { steps: 1 });
     } catch (error) {
-      throw failed('applying down.sql failed', error instanceof MigrationFailedError ? error.message : String(error), error);
+      throw failed(
+        'applying down.sql failed',
+        error instanceof MigrationFailedError ? error.message : String(error),
+        error,
+      );
     }
     const afterDown = catalogDifferences(await introspect(session, exclude), have);
-    if (afterDown.length) throw failed('after down.sql the database differs from before', afterDown.map((d) => `  - ${d}`).join('\n'));
+    if (afterDown.length)
+      throw failed('after down.sql the database differs from before', afterDown.map((d) => `  - ${d}`).join('\n'));
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }

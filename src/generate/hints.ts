@@ -23,13 +23,18 @@ export const noHints = (): Hints => ({ tables: [], columns: [], allowDataLoss: [
  */
 export function parseColumnRename(text: string): Hints['columns'][number] {
   const m = /^(?:([^.=]+)\.)?([^.=]+)\.([^.=]+)=([^.=]+)$/.exec(text.trim());
-  if (!m) throw new SmartemDbError('BAD_HINT', `--rename "${text}": expected table.old_column=new_column (or schema.table.old=new).`);
+  if (!m)
+    throw new SmartemDbError(
+      'BAD_HINT',
+      `--rename "${text}": expected table.old_column=new_column (or schema.table.old=new).`,
+    );
   return { schema: m[1] ?? 'public', table: m[2]!, from: m[3]!, to: m[4]! };
 }
 
 export function parseTableRename(text: string): Hints['tables'][number] {
   const m = /^(?:([^.=]+)\.)?([^.=]+)=([^.=]+)$/.exec(text.trim());
-  if (!m) throw new SmartemDbError('BAD_HINT', `--rename-table "${text}": expected old_table=new_table (or schema.old=new).`);
+  if (!m)
+    throw new SmartemDbError('BAD_HINT', `--rename-table "${text}": expected old_table=new_table (or schema.old=new).`);
   return { schema: m[1] ?? 'public', from: m[2]!, to: m[3]! };
 }
 
@@ -50,11 +55,16 @@ export function readHintsFile(path: string): Hints {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new SmartemDbError('BAD_HINT', `Cannot read the hints file ${path}: ${(error as Error).message}`, { cause: error });
+    throw new SmartemDbError('BAD_HINT', `Cannot read the hints file ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const parsed = hintsFileSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new SmartemDbError('BAD_HINT', `The hints file ${path} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+    throw new SmartemDbError(
+      'BAD_HINT',
+      `The hints file ${path} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
+    );
   }
   return {
     tables: Object.entries(parsed.data.renameTables).map(([from, to]) => parseTableRename(`${from}=${to}`)),
@@ -75,7 +85,13 @@ export function mergeHints(...all: Hints[]): Hints {
 export function renameOps(hints: Hints): Op[] {
   return [
     ...hints.tables.map((t): Op => ({ kind: 'renameTable', schema: t.schema, from: t.from, to: t.to })),
-    ...hints.columns.map((c): Op => ({ kind: 'renameColumn', schema: c.schema, table: c.table, from: c.from, to: c.to })),
+    ...hints.columns.map((c): Op => ({
+      kind: 'renameColumn',
+      schema: c.schema,
+      table: c.table,
+      from: c.from,
+      to: c.to,
+    })),
   ];
 }
 

@@ -50,14 +50,26 @@ export async function lintMigrations(migrations: readonly Migration[]): Promise<
       try {
         parsed = parseSync(statement.sql);
       } catch (error) {
-        errors.push({ migration: m.id, file: m.up.file, line: statement.line, message: `PostgreSQL's parser rejects this statement: ${(error as Error).message}` });
+        errors.push({
+          migration: m.id,
+          file: m.up.file,
+          line: statement.line,
+          message: `PostgreSQL's parser rejects this statement: ${(error as Error).message}`,
+        });
         continue;
       }
       const { allowed, problems } = directives(statement.leading);
       for (const message of problems) errors.push({ migration: m.id, file: m.up.file, line: statement.line, message });
       for (const { stmt } of parsed.stmts ?? []) {
         for (const h of statementHazards(stmt, ctx)) {
-          findings.push({ ...h, migration: m.id, file: m.up.file, line: statement.line, statement: statement.sql.split('\n')[0]!.slice(0, 120), acknowledged: allowed.get(h.kind) ?? null });
+          findings.push({
+            ...h,
+            migration: m.id,
+            file: m.up.file,
+            line: statement.line,
+            statement: statement.sql.split('\n')[0]!.slice(0, 120),
+            acknowledged: allowed.get(h.kind) ?? null,
+          });
         }
         const create = (stmt as { CreateStmt?: { relation?: Record<string, unknown> } }).CreateStmt;
         if (create) ctx.fresh.add(relationKey(create.relation));
@@ -81,7 +93,8 @@ function directives(leading: string): { allowed: Map<HazardKind, string>; proble
       continue;
     }
     for (const kind of m[1]!.split(',').map((k) => k.trim())) {
-      if (!KINDS.includes(kind as HazardKind)) problems.push(`"${kind}" is not a hazard kind; use one of ${KINDS.join(', ')}`);
+      if (!KINDS.includes(kind as HazardKind))
+        problems.push(`"${kind}" is not a hazard kind; use one of ${KINDS.join(', ')}`);
       else allowed.set(kind as HazardKind, reason);
     }
   }

@@ -10,7 +10,15 @@ export interface StatementHazard {
 // libpg-query's AST is plain JSON; only the fields read here are typed.
 type Node = Record<string, any>;
 
-const VOLATILE = new Set(['random', 'clock_timestamp', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v4', 'timeofday', 'nextval']);
+const VOLATILE = new Set([
+  'random',
+  'clock_timestamp',
+  'gen_random_uuid',
+  'uuid_generate_v1',
+  'uuid_generate_v4',
+  'timeofday',
+  'nextval',
+]);
 
 /** `schema.table` as written (unqualified names count as public). */
 export function relationKey(relation: Node | undefined): string {
@@ -27,7 +35,11 @@ export interface MigrationContext {
   pendingNotNull: Map<string, string>;
 }
 
-export const newContext = (): MigrationContext => ({ fresh: new Set(), provenNotNull: new Set(), pendingNotNull: new Map() });
+export const newContext = (): MigrationContext => ({
+  fresh: new Set(),
+  provenNotNull: new Set(),
+  pendingNotNull: new Map(),
+});
 
 /**
  * The hazards of one parsed statement, given what earlier statements of its migration did: locks
@@ -40,16 +52,42 @@ export function statementHazards(stmt: Node, ctx: MigrationContext): StatementHa
   switch (type) {
     case 'DropStmt':
       if (body.removeType === 'OBJECT_TABLE') {
-        return [hazard('data-loss', `drops table ${names(body)} and all its rows`, 'Stop using the table in the application first, keep a backup, and drop it in a later release.')];
+        return [
+          hazard(
+            'data-loss',
+            `drops table ${names(body)} and all its rows`,
+            'Stop using the table in the application first, keep a backup, and drop it in a later release.',
+          ),
+        ];
       }
       if (body.removeType === 'OBJECT_SCHEMA' && body.behavior === 'DROP_CASCADE') {
-        return [hazard('data-loss', `drops schema ${names(body)} with everything in it`, 'Drop the objects in it one by one, each acknowledged.')];
+        return [
+          hazard(
+            'data-loss',
+            `drops schema ${names(body)} with everything in it`,
+            'Drop the objects in it one by one, each acknowledged.',
+          ),
+        ];
       }
       return [];
     case 'TruncateStmt':
-      return [hazard('data-loss', 'empties tables (TRUNCATE)', 'Delete the rows that must go with a WHERE clause, or keep a backup.')];
+      return [
+        hazard(
+          'data-loss',
+          'empties tables (TRUNCATE)',
+          'Delete the rows that must go with a WHERE clause, or keep a backup.',
+        ),
+      ];
     case 'DeleteStmt':
-      return body.whereClause ? [] : [hazard('data-loss', `deletes every row of ${relationKey(body.relation)}`, 'Add a WHERE clause that says which rows go.')];
+      return body.whereClause
+        ? []
+        : [
+            hazard(
+              'data-loss',
+              `deletes every row of ${relationKey(body.relation)}`,
+              'Add a WHERE clause that says which rows go.',
+            ),
+          ];
     case 'RenameStmt':
       return renameHazards(body);
     case 'IndexStmt': {
@@ -64,7 +102,9 @@ export function statementHazards(stmt: Node, ctx: MigrationContext): StatementHa
       ];
     }
     case 'AlterTableStmt':
-      return (body.cmds ?? []).flatMap((cmd: Node) => alterTableHazards(relationKey(body.relation), cmd.AlterTableCmd ?? {}, ctx));
+      return (body.cmds ?? []).flatMap((cmd: Node) =>
+        alterTableHazards(relationKey(body.relation), cmd.AlterTableCmd ?? {}, ctx),
+      );
     default:
       return [];
   }
@@ -75,7 +115,13 @@ function alterTableHazards(table: string, cmd: Node, ctx: MigrationContext): Sta
   noteNotNullProofs(table, cmd, ctx);
   switch (cmd.subtype) {
     case 'AT_DropColumn':
-      return [hazard('data-loss', `drops column ${table}.${cmd.name} and the data in it`, 'Stop using the column first, keep a backup, and drop it in a later release.')];
+      return [
+        hazard(
+          'data-loss',
+          `drops column ${table}.${cmd.name} and the data in it`,
+          'Stop using the column first, keep a backup, and drop it in a later release.',
+        ),
+      ];
     case 'AT_AlterColumnType':
       if (isFresh) return [];
       return [
@@ -102,11 +148,25 @@ function alterTableHazards(table: string, cmd: Node, ctx: MigrationContext): Sta
       const out: StatementHazard[] = [];
       if (constraints.some((c) => c.contype === 'CONSTR_GENERATED') || (defaultExpr && callsVolatile(defaultExpr))) {
         out.push(
-          hazard('table-rewrite', `adds ${table}.${def.colname} with a volatile default or a generated value: rewrites the table`, 'Add the column without a default, backfill it in batches, then set the default.'),
+          hazard(
+            'table-rewrite',
+            `adds ${table}.${def.colname} with a volatile default or a generated value: rewrites the table`,
+            'Add the column without a default, backfill it in batches, then set the default.',
+          ),
         );
       }
-      if (constraints.some((c) => c.contype === 'CONSTR_NOTNULL') && !defaultExpr && !constraints.some((c) => c.contype === 'CONSTR_IDENTITY')) {
-        out.push(hazard('breaking-change', `adds NOT NULL column ${table}.${def.colname} without a default: fails if the table has rows`, 'Give it a default, or add it nullable, backfill, then set NOT NULL.'));
+      if (
+        constraints.some((c) => c.contype === 'CONSTR_NOTNULL') &&
+        !defaultExpr &&
+        !constraints.some((c) => c.contype === 'CONSTR_IDENTITY')
+      ) {
+        out.push(
+          hazard(
+            'breaking-change',
+            `adds NOT NULL column ${table}.${def.colname} without a default: fails if the table has rows`,
+            'Give it a default, or add it nullable, backfill, then set NOT NULL.',
+          ),
+        );
       }
       return out;
     }
@@ -143,7 +203,8 @@ function noteNotNullProofs(table: string, cmd: Node, ctx: MigrationContext): voi
   if (cmd.subtype === 'AT_AddConstraint') {
     const c: Node = cmd.def?.Constraint ?? {};
     const test: Node | undefined = c.contype === 'CONSTR_CHECK' ? c.raw_expr?.NullTest : undefined;
-    const column: string | undefined = test?.nulltesttype === 'IS_NOT_NULL' ? test.arg?.ColumnRef?.fields?.[0]?.String?.sval : undefined;
+    const column: string | undefined =
+      test?.nulltesttype === 'IS_NOT_NULL' ? test.arg?.ColumnRef?.fields?.[0]?.String?.sval : undefined;
     if (!column) return;
     if (c.skip_validation) ctx.pendingNotNull.set(`${table}.${c.conname}`, column);
     else ctx.provenNotNull.add(`${table}.${column}`);
@@ -155,12 +216,25 @@ function noteNotNullProofs(table: string, cmd: Node, ctx: MigrationContext): voi
 }
 
 function renameHazards(body: Node): StatementHazard[] {
-  const expandContract = 'Expand and contract: add the new name alongside the old, move the application over, then remove the old.';
+  const expandContract =
+    'Expand and contract: add the new name alongside the old, move the application over, then remove the old.';
   switch (body.renameType) {
     case 'OBJECT_TABLE':
-      return [hazard('breaking-change', `renames table ${relationKey(body.relation)} to ${body.newname}: running application code still uses the old name`, expandContract)];
+      return [
+        hazard(
+          'breaking-change',
+          `renames table ${relationKey(body.relation)} to ${body.newname}: running application code still uses the old name`,
+          expandContract,
+        ),
+      ];
     case 'OBJECT_COLUMN':
-      return [hazard('breaking-change', `renames column ${relationKey(body.relation)}.${body.subname} to ${body.newname}: running application code still uses the old name`, expandContract)];
+      return [
+        hazard(
+          'breaking-change',
+          `renames column ${relationKey(body.relation)}.${body.subname} to ${body.newname}: running application code still uses the old name`,
+          expandContract,
+        ),
+      ];
     case 'OBJECT_TYPE':
       return [
         hazard(
@@ -176,13 +250,19 @@ function renameHazards(body: Node): StatementHazard[] {
 
 function callsVolatile(expr: Node): boolean {
   const text = JSON.stringify(expr);
-  return [...text.matchAll(/"funcname":\[(?:\{"String":\{"sval":"[^"]*"\}\},)*\{"String":\{"sval":"([^"]+)"\}\}\]/g)].some((m) => VOLATILE.has(m[1]!));
+  return [
+    ...text.matchAll(/"funcname":\[(?:\{"String":\{"sval":"[^"]*"\}\},)*\{"String":\{"sval":"([^"]+)"\}\}\]/g),
+  ].some((m) => VOLATILE.has(m[1]!));
 }
 
 function names(body: Node): string {
   const objects: Node[] = body.objects ?? [];
   return objects
-    .map((o) => (o.List?.items ?? [o]).map((i: Node) => i.String?.sval ?? i.TypeName?.names?.map((n: Node) => n.String?.sval).join('.') ?? '?').join('.'))
+    .map((o) =>
+      (o.List?.items ?? [o])
+        .map((i: Node) => i.String?.sval ?? i.TypeName?.names?.map((n: Node) => n.String?.sval).join('.') ?? '?')
+        .join('.'),
+    )
     .join(', ');
 }
 

@@ -9,7 +9,9 @@ import { excerpt } from '../db/redact.js';
  * database (two applications) do not block each other, and stable across versions.
  */
 export function lockKey(ref: JournalRef): bigint {
-  const digest = createHash('sha256').update(`smartem-db:${journalName(ref)}`).digest();
+  const digest = createHash('sha256')
+    .update(`smartem-db:${journalName(ref)}`)
+    .digest();
   return digest.readBigInt64BE(0);
 }
 
@@ -34,7 +36,10 @@ export async function acquireMigrationLock(
   const first = await tryLock(session, key);
   if (first.locked) return first.pid;
   const started = Date.now();
-  if (logger) logger.info(`Waiting for the migration lock on ${journalName(ref)}, held by ${await describeHolder(session, key)}.`);
+  if (logger)
+    logger.info(
+      `Waiting for the migration lock on ${journalName(ref)}, held by ${await describeHolder(session, key)}.`,
+    );
   let delay = poll.initialMs;
   let nextReport = started + poll.reportEveryMs;
   for (;;) {
@@ -48,7 +53,9 @@ export async function acquireMigrationLock(
     delay = Math.min(poll.maxMs, delay * 1.5);
     if (logger && Date.now() >= nextReport) {
       nextReport = Date.now() + poll.reportEveryMs;
-      logger.info(`Still waiting for the migration lock (${Math.round((Date.now() - started) / 1000)} s), held by ${await describeHolder(session, key)}.`);
+      logger.info(
+        `Still waiting for the migration lock (${Math.round((Date.now() - started) / 1000)} s), held by ${await describeHolder(session, key)}.`,
+      );
     }
   }
 }
@@ -65,7 +72,10 @@ const DEFAULT_POLLING: LockPolling = { initialMs: 20, maxMs: 500, reportEveryMs:
 
 /** Tries the lock once; says which backend took it (a pooler may have moved the session). */
 async function tryLock(session: DbSession, key: string): Promise<{ locked: boolean; pid: number | undefined }> {
-  const [tried] = await session.query<{ locked: boolean; pid: number }>('SELECT pg_try_advisory_lock($1::bigint) AS locked, pg_backend_pid() AS pid', [key]);
+  const [tried] = await session.query<{ locked: boolean; pid: number }>(
+    'SELECT pg_try_advisory_lock($1::bigint) AS locked, pg_backend_pid() AS pid',
+    [key],
+  );
   return { locked: tried?.locked === true, pid: tried?.pid };
 }
 

@@ -51,7 +51,18 @@ export function journalLabel(ref: JournalRef): string {
 }
 
 // Columns a journal has had since the first version, and columns added since (added in place).
-const CORE_COLUMNS = ['id', 'checksum', 'status', 'applied_at', 'execution_ms', 'statements_done', 'statements_total', 'error', 'stamped', 'direction'];
+const CORE_COLUMNS = [
+  'id',
+  'checksum',
+  'status',
+  'applied_at',
+  'execution_ms',
+  'statements_done',
+  'statements_total',
+  'error',
+  'stamped',
+  'direction',
+];
 const ADDED_COLUMNS: Record<string, string> = { done_checksum: 'text', note: 'text' };
 
 /** The journal's DDL: idempotent, and it brings a journal of an older version up to date. */
@@ -70,7 +81,9 @@ export function journalDdl(ref: JournalRef): string {
     '  stamped boolean NOT NULL DEFAULT false,',
     "  direction text NOT NULL DEFAULT 'up' CHECK (direction IN ('up', 'down'))",
     ');',
-    ...Object.entries(ADDED_COLUMNS).map(([name, type]) => `ALTER TABLE ${journalName(ref)} ADD COLUMN IF NOT EXISTS ${quoteIdent(name)} ${type};`),
+    ...Object.entries(ADDED_COLUMNS).map(
+      ([name, type]) => `ALTER TABLE ${journalName(ref)} ADD COLUMN IF NOT EXISTS ${quoteIdent(name)} ${type};`,
+    ),
   ].join('\n');
 }
 
@@ -192,7 +205,13 @@ export function recordProgressSql(ref: JournalRef, id: string, done: number, don
   return `UPDATE ${journalName(ref)} SET statements_done = ${done}, done_checksum = ${quoteLiteral(doneChecksum)} WHERE id = ${quoteLiteral(id)}`;
 }
 
-export async function recordProgress(session: DbSession, ref: JournalRef, id: string, done: number, doneChecksum: string): Promise<void> {
+export async function recordProgress(
+  session: DbSession,
+  ref: JournalRef,
+  id: string,
+  done: number,
+  doneChecksum: string,
+): Promise<void> {
   await session.exec(recordProgressSql(ref, id, done, doneChecksum));
 }
 
@@ -201,7 +220,13 @@ export async function recordFailed(session: DbSession, ref: JournalRef, id: stri
 }
 
 /** A no-transaction script finished: up makes the row applied, down removes it. */
-export async function recordFinished(session: DbSession, ref: JournalRef, id: string, direction: 'up' | 'down', executionMs: number): Promise<void> {
+export async function recordFinished(
+  session: DbSession,
+  ref: JournalRef,
+  id: string,
+  direction: 'up' | 'down',
+  executionMs: number,
+): Promise<void> {
   if (direction === 'down') return forget(session, ref, id);
   await session.query(
     `UPDATE ${journalName(ref)} SET status = 'applied', direction = 'up', applied_at = now(), execution_ms = $2, done_checksum = NULL WHERE id = $1`,

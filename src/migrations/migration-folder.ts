@@ -96,7 +96,10 @@ export function readMigrationsFolder(folder: string, options: ReadFolderOptions 
     }
   }
   if (migrations.length === 0) {
-    const foreign = foreignMigrations(folder, dirents.map((d) => d.name));
+    const foreign = foreignMigrations(
+      folder,
+      dirents.map((d) => d.name),
+    );
     if (foreign) throw new SmartemDbError('CONFIG_INVALID', `${shown}${from}: ${foreign}`);
   }
   const result = { folder, shown, migrations };
@@ -117,9 +120,9 @@ function foreignMigrations(folder: string, names: readonly string[]): string | u
     : `holds .sql files (${sql.slice(0, 3).join(', ')}${sql.length > 3 ? ', ...' : ''}) but no smartem-db migration folders`;
   return (
     `${what}. smartem-db keeps each migration as a folder YYYY_MM_DD_HHMM-NNN_description/ with up.sql and down.sql, ` +
-    'so it has nothing to run here. Point --migrations at smartem-db\'s folder (by default the SmartEM migrations ' +
-    'bundled with the package). To bring a schema that drizzle-kit built over, keep drizzle-kit\'s folder where it is, ' +
-    'write the current schema as smartem-db\'s first migration (`smartem-db generate -m baseline` from the Drizzle model) and ' +
+    "so it has nothing to run here. Point --migrations at smartem-db's folder (by default the SmartEM migrations " +
+    "bundled with the package). To bring a schema that drizzle-kit built over, keep drizzle-kit's folder where it is, " +
+    "write the current schema as smartem-db's first migration (`smartem-db generate -m baseline` from the Drizzle model) and " +
     '`smartem-db stamp` it on databases that already have it.'
   );
 }
@@ -151,7 +154,10 @@ function readMigration(folder: string, shown: string, id: string, number: number
     get down() {
       if (down === null) {
         const text = readIfExists(join(dir, 'down.sql'), join(shown, id, 'down.sql'));
-        down = text === undefined ? undefined : { file: join(shown, id, 'down.sql'), text, transactional: header('down.sql', text).transactional };
+        down =
+          text === undefined
+            ? undefined
+            : { file: join(shown, id, 'down.sql'), text, transactional: header('down.sql', text).transactional };
       }
       return down;
     },
@@ -215,14 +221,21 @@ export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i]!;
-    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    const length =
+      b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
     if (length === 0) return i;
     for (let k = 1; k < length; k++) {
       const c = bytes[i + k];
       if (c === undefined || (c & 0xc0) !== 0x80) return i;
     }
     const second = bytes[i + 1] ?? 0;
-    if ((b === 0xe0 && second < 0xa0) || (b === 0xed && second > 0x9f) || (b === 0xf0 && second < 0x90) || (b === 0xf4 && second > 0x8f)) return i;
+    if (
+      (b === 0xe0 && second < 0xa0) ||
+      (b === 0xed && second > 0x9f) ||
+      (b === 0xf0 && second < 0x90) ||
+      (b === 0xf4 && second > 0x8f)
+    )
+      return i;
     i += length;
   }
   return bytes.length;

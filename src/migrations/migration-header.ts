@@ -36,7 +36,10 @@ export function parseHeader(text: string): MigrationHeader {
     if (!match || !KEYS.includes(key as (typeof KEYS)[number])) {
       // A header line without its colon has exactly a key and a value ("-- transaction no").
       const word = (match ? match[1] : /^--\s*([A-Za-z][\w-]*)\s*=?\s*\S+$/.exec(trimmed)?.[1])?.toLowerCase();
-      const meant = word === undefined ? undefined : KEYS.find((k) => k === word || (word.length >= 4 && editDistance(word, k) <= 2));
+      const meant =
+        word === undefined
+          ? undefined
+          : KEYS.find((k) => k === word || (word.length >= 4 && editDistance(word, k) <= 2));
       if (meant && !(match && word === meant)) {
         throw new HeaderError(
           `${at}: "${trimmed}" is not a header line smartem-db understands; did you mean "-- ${meant}: ${meant === 'transaction' ? 'yes|no' : '<id>|none'}"?`,
@@ -57,7 +60,12 @@ export function parseHeader(text: string): MigrationHeader {
 }
 
 /** The header smartem-db writes at the top of a new up.sql (and down.sql). */
-export function renderHeader(id: string, parent: string | null, transactional: boolean, direction: 'up' | 'down'): string {
+export function renderHeader(
+  id: string,
+  parent: string | null,
+  transactional: boolean,
+  direction: 'up' | 'down',
+): string {
   return [
     `-- smartem-db migration ${id} (${direction})`,
     `-- parent: ${parent ?? 'none'}`,

@@ -33,4 +33,5 @@ export function formatMigrationName(date: Date, number: number, description: str
   return `${stamp}-${p(number, 3)}_${slug || 'migration'}`;
 }
 
-export const MIGRATION_NAME_FORMAT = 'YYYY_MM_DD_HHMM-NNN_description (e.g. 2026_11_22_0930-002_add_gridsquare_registered)';
+export const MIGRATION_NAME_FORMAT =
+  'YYYY_MM_DD_HHMM-NNN_description (e.g. 2026_11_22_0930-002_add_gridsquare_registered)';

@@ -28,9 +28,17 @@ export function renderOfflineSql(
       continue;
     }
     const statements = scriptStatements(script);
-    const record = direction === 'up' ? recordAppliedSql(ref, m.id, m.checksum, statements.length) : forgetSql(ref, m.id);
+    const record =
+      direction === 'up' ? recordAppliedSql(ref, m.id, m.checksum, statements.length) : forgetSql(ref, m.id);
     if (script.transactional) {
-      out.push('BEGIN;', `SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)};`, ...statements.map((s) => terminate(s.sql)), record, 'COMMIT;', '');
+      out.push(
+        'BEGIN;',
+        `SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)};`,
+        ...statements.map((s) => terminate(s.sql)),
+        record,
+        'COMMIT;',
+        '',
+      );
     } else {
       out.push(
         '-- transaction: no (each statement commits on its own)',
@@ -44,4 +52,3 @@ export function renderOfflineSql(
   }
   return out.join('\n');
 }
-

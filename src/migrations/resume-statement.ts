@@ -26,10 +26,14 @@ export async function recoverInterruptedStatement(
     );
     if (!index) return 'run';
     if (index.valid) {
-      logger?.info(`Statement ${k + 1} built index ${index.qualified} completely before it stopped; it is kept and not built again.`);
+      logger?.info(
+        `Statement ${k + 1} built index ${index.qualified} completely before it stopped; it is kept and not built again.`,
+      );
       return 'done';
     }
-    logger?.info(`Statement ${k + 1} left index ${index.qualified} INVALID (its concurrent build stopped midway); dropping it to build it again.`);
+    logger?.info(
+      `Statement ${k + 1} left index ${index.qualified} INVALID (its concurrent build stopped midway); dropping it to build it again.`,
+    );
     await session.exec(`DROP INDEX CONCURRENTLY IF EXISTS ${index.qualified}`);
     return 'run';
   }

@@ -86,7 +86,12 @@ async function runInTransaction(run: ScriptRun, script: MigrationScript): Promis
   const k = failed.index - 3;
   if (k >= 0 && k < statements.length) throw failure(run, script, k, failed.error, consequence);
   const pg = asPgError(failed.error);
-  const what = k < 0 ? 'starting its transaction' : k === statements.length ? `recording it in ${journalLabel(run.journal)}` : 'committing';
+  const what =
+    k < 0
+      ? 'starting its transaction'
+      : k === statements.length
+        ? `recording it in ${journalLabel(run.journal)}`
+        : 'committing';
   throw new MigrationFailedError(
     `Migration ${migration.id} failed while ${what}: ${pg.message}${stateSuffix(failed.error)}\n${consequence}`,
     migration.id,
@@ -122,7 +127,11 @@ async function runStatementByStatement(run: ScriptRun, script: MigrationScript, 
       checksum.add(statement.sql);
       const progress = recordProgressSql(journal, migration.id, k + 1, checksum.value());
       try {
-        if (k === from && run.resuming && (await recoverInterruptedStatement(session, statement.sql, k, run.logger)) === 'done') {
+        if (
+          k === from &&
+          run.resuming &&
+          (await recoverInterruptedStatement(session, statement.sql, k, run.logger)) === 'done'
+        ) {
           await recordProgress(session, journal, migration.id, k + 1, checksum.value());
           committed = k + 1;
           continue;
@@ -149,7 +158,12 @@ async function runStatementByStatement(run: ScriptRun, script: MigrationScript, 
           `This migration runs without a transaction: of ${run.direction}.sql, ${doneStatements(committed)} and stays so; ` +
           `and ${journalLabel(journal)} marks ${migration.id} failed at statement ${committed + 1}. Run \`smartem-db status\` for how to recover.`;
         const err = failure(run, script, k, error, note);
-        await recordFailed(session, journal, migration.id, `${script.file}:${err.line}: ${excerpt(asPgError(error).message, 500)}`);
+        await recordFailed(
+          session,
+          journal,
+          migration.id,
+          `${script.file}:${err.line}: ${excerpt(asPgError(error).message, 500)}`,
+        );
         throw err;
       }
     }
@@ -172,7 +186,13 @@ async function runStatementByStatement(run: ScriptRun, script: MigrationScript, 
  * its own (its first attempt was rolled back).
  */
 async function runWithProgress(session: DbSession, sql: string, progress: string, guard: string): Promise<void> {
-  const failed = await session.pipeline([{ text: 'BEGIN' }, { text: guard }, { text: sql }, { text: progress }, { text: 'COMMIT' }]);
+  const failed = await session.pipeline([
+    { text: 'BEGIN' },
+    { text: guard },
+    { text: sql },
+    { text: progress },
+    { text: 'COMMIT' },
+  ]);
   if (!failed) return;
   await session.exec('ROLLBACK').catch(() => {});
   if (failed.index === 1) throw poolerError(session.label);
@@ -200,7 +220,13 @@ function stateSuffix(error: unknown): string {
   return state ? ` [SQLSTATE ${state}]` : '';
 }
 
-function failure(run: ScriptRun, script: MigrationScript, k: number, error: unknown, consequence: string): MigrationFailedError {
+function failure(
+  run: ScriptRun,
+  script: MigrationScript,
+  k: number,
+  error: unknown,
+  consequence: string,
+): MigrationFailedError {
   const statements = run.statements;
   const statement = statements[k]!;
   const pg = asPgError(error);

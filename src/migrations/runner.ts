@@ -77,7 +77,14 @@ export async function upgrade(ctx: RunnerContext, target: UpgradeTarget = {}): P
       const resumed = resuming ? ` (resuming at statement ${resumeAfterStatement + 1})` : '';
       ctx.logger?.info(`[${i + 1}/${total}] Applying ${migration.id}${resumed} ...`);
       const result = await withHeartbeat(ctx.logger, `[${i + 1}/${total}] Applying ${migration.id}`, () =>
-        runScript({ ...runOptions(ctx), migration, direction: 'up', statements: scripts[i]!, resumeAfterStatement, resuming }),
+        runScript({
+          ...runOptions(ctx),
+          migration,
+          direction: 'up',
+          statements: scripts[i]!,
+          resumeAfterStatement,
+          resuming,
+        }),
       );
       ran.push({ id: migration.id, direction: 'up', ...result });
       ctx.logger?.info(
@@ -103,7 +110,11 @@ export interface RollbackSafety {
  * Runs down.sql of applied migrations, newest first, each in its own transaction. A rollback
  * whose down scripts drop tables that hold rows is refused unless allowed or confirmed.
  */
-export async function downgrade(ctx: RunnerContext, target: RollbackTarget, safety: RollbackSafety = {}): Promise<RunResult> {
+export async function downgrade(
+  ctx: RunnerContext,
+  target: RollbackTarget,
+  safety: RollbackSafety = {},
+): Promise<RunResult> {
   const { session, folder, journal: ref } = ctx;
   return withLock(ctx, async () => {
     const rows = (await readJournal(session, ref)) ?? [];
@@ -131,7 +142,9 @@ export async function downgrade(ctx: RunnerContext, target: RollbackTarget, safe
         runScript({ ...runOptions(ctx), migration: m, direction: 'down', statements: scripts[i]! }),
       );
       ran.push({ id: m.id, direction: 'down', ...result });
-      ctx.logger?.info(`[${i + 1}/${revert.length}] Rolled back ${m.id} in ${result.durationMs} ms (${elapsed(started)} elapsed).`);
+      ctx.logger?.info(
+        `[${i + 1}/${revert.length}] Rolled back ${m.id} in ${result.durationMs} ms (${elapsed(started)} elapsed).`,
+      );
     }
     const remaining = applied.slice(0, applied.length - revert.length);
     return { ran, head: remaining.at(-1)?.id ?? null, database: session.label };
@@ -181,7 +194,13 @@ async function withLock<T>(ctx: RunnerContext, work: () => Promise<T>): Promise<
 const backendPids = new WeakMap<RunnerContext, number | undefined>();
 
 function runOptions(ctx: RunnerContext) {
-  return { session: ctx.session, journal: ctx.journal, lockTimeoutMs: ctx.lockTimeoutMs, logger: ctx.logger, backendPid: backendPids.get(ctx) };
+  return {
+    session: ctx.session,
+    journal: ctx.journal,
+    lockTimeoutMs: ctx.lockTimeoutMs,
+    logger: ctx.logger,
+    backendPid: backendPids.get(ctx),
+  };
 }
 
 export function appliedInOrder(migrations: readonly Migration[], rows: readonly JournalRow[]): Migration[] {
@@ -205,7 +224,11 @@ async function withHeartbeat<T>(logger: Logger | undefined, label: string, work:
  * Refuses a rollback whose down scripts drop tables that hold rows, naming them, unless it is
  * allowed (--yes) or confirmed (asked on a terminal).
  */
-async function refuseDroppingRows(session: DbSession, statements: readonly SqlStatement[], safety: RollbackSafety): Promise<void> {
+async function refuseDroppingRows(
+  session: DbSession,
+  statements: readonly SqlStatement[],
+  safety: RollbackSafety,
+): Promise<void> {
   if (safety.allowDataLoss) return;
   const dropped = [...new Set(statements.flatMap((s) => droppedTables(s.sql)))];
   const holding: string[] = [];

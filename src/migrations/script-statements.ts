@@ -18,7 +18,10 @@ export function scriptStatements(script: MigrationScript): SqlStatement[] {
 }
 
 /** The message for the first transaction-control statement of a transactional script, if any. */
-export function transactionControlProblem(script: MigrationScript, statements: readonly SqlStatement[]): string | undefined {
+export function transactionControlProblem(
+  script: MigrationScript,
+  statements: readonly SqlStatement[],
+): string | undefined {
   if (!script.transactional) return undefined;
   for (const [k, s] of statements.entries()) {
     const control = transactionControl(s.sql);

@@ -80,7 +80,10 @@ const CREATE_CONCURRENTLY = new RegExp(
   String.raw`^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?(${IDENT})\s+ON\s+(?:ONLY\s+)?(${IDENT}(?:\s*\.\s*${IDENT})?)`,
   'i',
 );
-const DROP_CONCURRENTLY = new RegExp(String.raw`^DROP\s+INDEX\s+CONCURRENTLY\s+(?:IF\s+EXISTS\s+)?(${IDENT}(?:\s*\.\s*${IDENT})?)\s*(?:CASCADE|RESTRICT)?\s*;?\s*$`, 'i');
+const DROP_CONCURRENTLY = new RegExp(
+  String.raw`^DROP\s+INDEX\s+CONCURRENTLY\s+(?:IF\s+EXISTS\s+)?(${IDENT}(?:\s*\.\s*${IDENT})?)\s*(?:CASCADE|RESTRICT)?\s*;?\s*$`,
+  'i',
+);
 
 /** The index a `CREATE INDEX CONCURRENTLY <name> ON <table>` builds, or undefined (unnamed, or another statement). */
 export function concurrentIndexBuild(sql: string): ConcurrentIndexBuild | undefined {
@@ -98,7 +101,10 @@ function identifierValue(text: string): string {
   return text.startsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text.toLowerCase();
 }
 
-const DROP_TABLE = new RegExp(String.raw`^DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?((?:${IDENT}(?:\s*\.\s*${IDENT})?)(?:\s*,\s*${IDENT}(?:\s*\.\s*${IDENT})?)*)`, 'i');
+const DROP_TABLE = new RegExp(
+  String.raw`^DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?((?:${IDENT}(?:\s*\.\s*${IDENT})?)(?:\s*,\s*${IDENT}(?:\s*\.\s*${IDENT})?)*)`,
+  'i',
+);
 
 /** The tables a `DROP TABLE a, b.c` drops, as written (for to_regclass), or none for another statement. */
 export function droppedTables(sql: string): string[] {

@@ -103,8 +103,16 @@ export function describeStatus(
   });
   for (const row of rows) {
     if (onDisk.has(row.id)) continue;
-    migrations.push({ id: row.id, state: 'missing', appliedAt: row.appliedAt, executionMs: row.executionMs, stamped: row.stamped });
-    problems.push(`${row.id} is applied but ${join(folder.shown, row.id)}/ is missing; restore it from version control.`);
+    migrations.push({
+      id: row.id,
+      state: 'missing',
+      appliedAt: row.appliedAt,
+      executionMs: row.executionMs,
+      stamped: row.stamped,
+    });
+    problems.push(
+      `${row.id} is applied but ${join(folder.shown, row.id)}/ is missing; restore it from version control.`,
+    );
   }
   const applied = folder.migrations.filter((m) => byId.get(m.id)?.status === 'applied');
   const last = applied.at(-1);

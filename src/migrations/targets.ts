@@ -47,11 +47,18 @@ export function parseRollbackTarget(text: string): RollbackTarget {
 }
 
 /** The applied migrations a rollback reverts, newest first. */
-export function pickRevert(migrations: readonly Migration[], applied: readonly Migration[], target: RollbackTarget): Migration[] {
+export function pickRevert(
+  migrations: readonly Migration[],
+  applied: readonly Migration[],
+  target: RollbackTarget,
+): Migration[] {
   if (target === 'base') return [...applied].reverse();
   if ('steps' in target) {
     if (!Number.isInteger(target.steps) || target.steps < 1) {
-      throw new SmartemDbError('UNKNOWN_TARGET', `Cannot roll back ${target.steps} steps: give a whole number of 1 or more.`);
+      throw new SmartemDbError(
+        'UNKNOWN_TARGET',
+        `Cannot roll back ${target.steps} steps: give a whole number of 1 or more.`,
+      );
     }
     if (target.steps > applied.length) {
       throw new SmartemDbError(

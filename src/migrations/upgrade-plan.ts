@@ -63,7 +63,7 @@ export function planUpgrade(
         'OUT_OF_ORDER',
         `${early.map((p) => join(folder, p.migration.id)).join(', ')} ${early.length === 1 ? 'is' : 'are'} not applied, ` +
           `but ${lastApplied.id}, which sorts after, already is. This happens when a branch that added a migration ` +
-          'is merged after another branch\'s migration was applied. Renumber the late migration to come last ' +
+          "is merged after another branch's migration was applied. Renumber the late migration to come last " +
           '(set its parent to the current head, then run `smartem-db hash`), or, if it is independent of the ' +
           'later ones, apply it out of order with --allow-out-of-order.',
       );
@@ -78,7 +78,12 @@ export function planUpgrade(
  * no-transaction migration that stopped midway may be fixed, as long as the statements it
  * already ran stay as they were.
  */
-export function verifyApplied(migrations: readonly Migration[], journal: readonly JournalRow[], ref: JournalRef, folder: string): void {
+export function verifyApplied(
+  migrations: readonly Migration[],
+  journal: readonly JournalRow[],
+  ref: JournalRef,
+  folder: string,
+): void {
   const byId = new Map(migrations.map((m) => [m.id, m]));
   for (const row of journal) {
     const migration = byId.get(row.id);
@@ -143,7 +148,10 @@ export function unfinishedError(row: JournalRow, ref: JournalRef): SmartemDbErro
         `undo the rollback by hand, then run \`smartem-db stamp ${row.id}\` (undone) or \`smartem-db stamp <previous id>\` (finished).`,
     );
   }
-  const keep = row.statementsDone === 0 ? '' : ` (${row.statementsDone === 1 ? 'statement 1 stays' : `statements 1-${row.statementsDone} stay`} as it ran)`;
+  const keep =
+    row.statementsDone === 0
+      ? ''
+      : ` (${row.statementsDone === 1 ? 'statement 1 stays' : `statements 1-${row.statementsDone} stay`} as it ran)`;
   return new SmartemDbError(
     'PREVIOUS_MIGRATION_FAILED',
     `Migration ${row.id} (no transaction) ${how} at statement ${at} of ${row.statementsTotal}` +

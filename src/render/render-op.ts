@@ -39,7 +39,11 @@ export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
     case 'dropSchema':
       return [statement(`DROP SCHEMA ${quoteIdent(op.schema)}`)];
     case 'createEnum':
-      return [statement(`CREATE TYPE ${quoteQualified(op.type.schema, op.type.name)} AS ENUM (${op.type.values.map(quoteLiteral).join(', ')})`)];
+      return [
+        statement(
+          `CREATE TYPE ${quoteQualified(op.type.schema, op.type.name)} AS ENUM (${op.type.values.map(quoteLiteral).join(', ')})`,
+        ),
+      ];
     case 'dropEnum':
       return [statement(`DROP TYPE ${quoteQualified(op.type.schema, op.type.name)}`)];
     case 'addEnumValue':
@@ -53,7 +57,11 @@ export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
     case 'replaceEnum':
       return renderEnumSwap(op.from, op.to, op.usages);
     case 'createSequence':
-      return [statement(`CREATE SEQUENCE ${quoteQualified(op.sequence.schema, op.sequence.name)}${sequenceOptions(op.sequence)}`)];
+      return [
+        statement(
+          `CREATE SEQUENCE ${quoteQualified(op.sequence.schema, op.sequence.name)}${sequenceOptions(op.sequence)}`,
+        ),
+      ];
     case 'dropSequence':
       return [statement(`DROP SEQUENCE ${quoteQualified(op.sequence.schema, op.sequence.name)}`)];
     case 'alterSequence':
@@ -77,39 +85,65 @@ export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
     case 'addColumn': {
       const hazards: Hazard[] = [];
       if (op.column.notNull && op.column.default === null && !op.column.identity && !op.column.generated) {
-        hazards.push({ kind: 'breaking-change', message: 'adds a NOT NULL column without a default: fails if the table has rows' });
+        hazards.push({
+          kind: 'breaking-change',
+          message: 'adds a NOT NULL column without a default: fails if the table has rows',
+        });
       }
       if (op.column.generated || (op.column.default !== null && isVolatileDefault(op.column.default))) {
         hazards.push({ kind: 'table-rewrite', message: 'a volatile default or generated column rewrites the table' });
       }
-      return [statement(`ALTER TABLE ${quoteQualified(op.schema, op.table)} ADD COLUMN ${renderColumn(op.column)}`, ...hazards)];
+      return [
+        statement(
+          `ALTER TABLE ${quoteQualified(op.schema, op.table)} ADD COLUMN ${renderColumn(op.column)}`,
+          ...hazards,
+        ),
+      ];
     }
     case 'dropColumn': {
       const sql = `ALTER TABLE ${quoteQualified(op.schema, op.table)} DROP COLUMN ${quoteIdent(op.column.name)}`;
       // A generated column's values are derived: dropping it loses nothing that cannot be recomputed.
       if (op.column.generated) return [statement(sql)];
-      return [statement(sql, { kind: 'data-loss', message: `drops column ${quoteQualified(op.schema, op.table)}.${quoteIdent(op.column.name)} and the data in it` })];
+      return [
+        statement(sql, {
+          kind: 'data-loss',
+          message: `drops column ${quoteQualified(op.schema, op.table)}.${quoteIdent(op.column.name)} and the data in it`,
+        }),
+      ];
     }
     case 'renameColumn':
       return [
-        statement(`ALTER TABLE ${quoteQualified(op.schema, op.table)} RENAME COLUMN ${quoteIdent(op.from)} TO ${quoteIdent(op.to)}`, {
-          kind: 'breaking-change',
-          message: `renames column ${quoteIdent(op.from)}: application code still using the old name fails`,
-        }),
+        statement(
+          `ALTER TABLE ${quoteQualified(op.schema, op.table)} RENAME COLUMN ${quoteIdent(op.from)} TO ${quoteIdent(op.to)}`,
+          {
+            kind: 'breaking-change',
+            message: `renames column ${quoteIdent(op.from)}: application code still using the old name fails`,
+          },
+        ),
       ];
     case 'alterColumn':
       return renderAlterColumn(op.schema, op.table, op.from, op.to);
     case 'addConstraint': {
       const sql = `ALTER TABLE ${quoteQualified(op.schema, op.table)} ADD CONSTRAINT ${quoteIdent(op.constraint.name)} ${op.constraint.definition}`;
       if (op.fresh) return [statement(sql)];
-      const what = op.constraint.kind === 'foreign' || op.constraint.kind === 'check' ? 'validates every row' : 'builds an index';
+      const what =
+        op.constraint.kind === 'foreign' || op.constraint.kind === 'check' ? 'validates every row' : 'builds an index';
       return [statement(sql, { kind: 'blocking-lock', message: `${what} while blocking writes to the table` })];
     }
     case 'dropConstraint':
-      return [statement(`ALTER TABLE ${quoteQualified(op.schema, op.table)} DROP CONSTRAINT ${quoteIdent(op.constraint.name)}`)];
+      return [
+        statement(
+          `ALTER TABLE ${quoteQualified(op.schema, op.table)} DROP CONSTRAINT ${quoteIdent(op.constraint.name)}`,
+        ),
+      ];
     case 'createIndex':
       if (op.fresh) return [statement(op.index.definition)];
-      return [statement(op.index.definition, { kind: 'blocking-lock', message: 'builds the index while blocking writes to the table' })];
+      return [
+        statement(op.index.definition, {
+          kind: 'blocking-lock',
+          message: 'builds the index while blocking writes to the table',
+        }),
+      ];
     case 'dropIndex':
       return [statement(`DROP INDEX ${quoteQualified(op.schema, op.index.name)}`)];
     case 'createView':
@@ -119,7 +153,11 @@ export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
         ),
       ];
     case 'dropView':
-      return [statement(`DROP ${op.view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${quoteQualified(op.view.schema, op.view.name)}`)];
+      return [
+        statement(
+          `DROP ${op.view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${quoteQualified(op.view.schema, op.view.name)}`,
+        ),
+      ];
     case 'setComment':
       return [statement(`COMMENT ON ${commentTarget(op.target)} IS ${op.to === null ? 'NULL' : quoteLiteral(op.to)}`)];
   }
@@ -128,16 +166,33 @@ export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
 /** The online form of an op on an existing table, or undefined when it has none. */
 function renderOnline(op: Op): Statement[] | undefined {
   if (op.kind === 'createIndex' && !op.fresh) {
-    return [{ sql: op.index.definition.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY '), hazards: [], transactional: false }];
+    return [
+      {
+        sql: op.index.definition.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY '),
+        hazards: [],
+        transactional: false,
+      },
+    ];
   }
   if (op.kind === 'dropIndex' && !op.fresh) {
-    return [{ sql: `DROP INDEX CONCURRENTLY ${quoteQualified(op.schema, op.index.name)}`, hazards: [], transactional: false }];
+    return [
+      { sql: `DROP INDEX CONCURRENTLY ${quoteQualified(op.schema, op.index.name)}`, hazards: [], transactional: false },
+    ];
   }
   const k = op.kind === 'addConstraint' && !op.fresh ? op.constraint : undefined;
-  if (op.kind === 'addConstraint' && k && (k.kind === 'foreign' || k.kind === 'check') && !/ NOT VALID$/.test(k.definition)) {
+  if (
+    op.kind === 'addConstraint' &&
+    k &&
+    (k.kind === 'foreign' || k.kind === 'check') &&
+    !/ NOT VALID$/.test(k.definition)
+  ) {
     const target = quoteQualified(op.schema, op.table);
     return [
-      { sql: `ALTER TABLE ${target} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition} NOT VALID`, hazards: [], transactional: false },
+      {
+        sql: `ALTER TABLE ${target} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition} NOT VALID`,
+        hazards: [],
+        transactional: false,
+      },
       { sql: `ALTER TABLE ${target} VALIDATE CONSTRAINT ${quoteIdent(k.name)}`, hazards: [], transactional: false },
     ];
   }
@@ -148,7 +203,10 @@ export function renderColumn(column: Column): string {
   const parts = [quoteIdent(column.name), column.type];
   if (column.collation) parts.push(`COLLATE ${column.collation}`);
   if (column.generated) parts.push(`GENERATED ALWAYS AS (${column.generated}) STORED`);
-  if (column.identity) parts.push(`GENERATED ${column.identity.always ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (${identityOptions(column.identity)})`);
+  if (column.identity)
+    parts.push(
+      `GENERATED ${column.identity.always ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (${identityOptions(column.identity)})`,
+    );
   if (column.default !== null) parts.push(`DEFAULT ${column.default}`);
   if (column.notNull) parts.push('NOT NULL');
   return parts.join(' ');
@@ -184,14 +242,21 @@ function renderAlterSequence(from: Sequence, to: Sequence): Statement[] {
   if (from.cycle !== to.cycle) changes.push(to.cycle ? 'CYCLE' : 'NO CYCLE');
   const owner = (s: Sequence) => (s.ownedBy ? qualifiedName(s.schema, s.ownedBy.table, s.ownedBy.column) : null);
   if (owner(from) !== owner(to)) {
-    changes.push(to.ownedBy ? `OWNED BY ${quoteQualified(to.schema, to.ownedBy.table)}.${quoteIdent(to.ownedBy.column)}` : 'OWNED BY NONE');
+    changes.push(
+      to.ownedBy
+        ? `OWNED BY ${quoteQualified(to.schema, to.ownedBy.table)}.${quoteIdent(to.ownedBy.column)}`
+        : 'OWNED BY NONE',
+    );
   }
   return changes.length ? [statement(`ALTER SEQUENCE ${name} ${changes.join(' ')}`)] : [];
 }
 
 function renderAlterColumn(schema: string, tableName: string, from: Column, to: Column): Statement[] {
   const alter = (action: string, ...hazards: Hazard[]) =>
-    statement(`ALTER TABLE ${quoteQualified(schema, tableName)} ALTER COLUMN ${quoteIdent(to.name)} ${action}`, ...hazards);
+    statement(
+      `ALTER TABLE ${quoteQualified(schema, tableName)} ALTER COLUMN ${quoteIdent(to.name)} ${action}`,
+      ...hazards,
+    );
   const out: Statement[] = [];
   const typeChanged = from.type !== to.type || from.collation !== to.collation;
   if (from.identity && !to.identity) out.push(alter('DROP IDENTITY'));
@@ -199,15 +264,29 @@ function renderAlterColumn(schema: string, tableName: string, from: Column, to: 
   if (typeChanged) {
     const collate = to.collation ? ` COLLATE ${to.collation}` : '';
     const using = from.type !== to.type ? ` USING ${castExpression(quoteIdent(to.name), from.type, to.type)}` : '';
-    out.push(alter(`TYPE ${to.type}${collate}${using}`, ...typeChangeHazards(`${quoteQualified(schema, tableName)}.${quoteIdent(to.name)}`, from, to)));
+    out.push(
+      alter(
+        `TYPE ${to.type}${collate}${using}`,
+        ...typeChangeHazards(`${quoteQualified(schema, tableName)}.${quoteIdent(to.name)}`, from, to),
+      ),
+    );
   }
   if (to.default !== null && (to.default !== from.default || typeChanged)) out.push(alter(`SET DEFAULT ${to.default}`));
   if (!from.notNull && to.notNull && !(to.identity && !from.identity)) {
-    out.push(alter('SET NOT NULL', { kind: 'blocking-lock', message: 'scans the whole table while blocking reads and writes' }));
+    out.push(
+      alter('SET NOT NULL', {
+        kind: 'blocking-lock',
+        message: 'scans the whole table while blocking reads and writes',
+      }),
+    );
   }
   if (from.notNull && !to.notNull) out.push(alter('DROP NOT NULL'));
   if (!from.identity && to.identity) {
-    out.push(alter(`ADD GENERATED ${to.identity.always ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (${identityOptions(to.identity)})`));
+    out.push(
+      alter(
+        `ADD GENERATED ${to.identity.always ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (${identityOptions(to.identity)})`,
+      ),
+    );
   } else if (from.identity && to.identity) {
     const [a, b] = [from.identity, to.identity];
     const sets: string[] = [];
@@ -219,7 +298,8 @@ function renderAlterColumn(schema: string, tableName: string, from: Column, to: 
     if (a.cache !== b.cache) sets.push(`SET CACHE ${b.cache}`);
     if (a.cycle !== b.cycle) sets.push(b.cycle ? 'SET CYCLE' : 'SET NO CYCLE');
     if (sets.length) out.push(alter(sets.join(' ')));
-    if (a.sequence !== b.sequence) out.push(statement(`ALTER SEQUENCE ${quoteQualified(schema, a.sequence)} RENAME TO ${quoteIdent(b.sequence)}`));
+    if (a.sequence !== b.sequence)
+      out.push(statement(`ALTER SEQUENCE ${quoteQualified(schema, a.sequence)} RENAME TO ${quoteIdent(b.sequence)}`));
   }
   return out;
 }

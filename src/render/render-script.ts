@@ -49,7 +49,13 @@ export function renderScript(ops: readonly Op[], options: ScriptOptions = {}): R
     })
     .join('\n');
   const transactional = !usesNewEnumValue(rendered) && statements.every((s) => s.transactional !== false);
-  return { statements, entries: rendered, sql: sql ? `${sql}\n` : '', hazards: statements.flatMap((s) => s.hazards), transactional };
+  return {
+    statements,
+    entries: rendered,
+    sql: sql ? `${sql}\n` : '',
+    hazards: statements.flatMap((s) => s.hazards),
+    transactional,
+  };
 }
 
 function usesNewEnumValue(rendered: readonly { op: Op; statement: Statement }[]): boolean {

@@ -13,7 +13,10 @@ export function typeChangeHazards(column: string, from: Column, to: Column): Haz
   if (from.type === to.type) return [];
   const a = parseType(from.type);
   const b = parseType(to.type);
-  const rewrite: Hazard = { kind: 'table-rewrite', message: `rewrites the table to change ${column} from ${from.type} to ${to.type}` };
+  const rewrite: Hazard = {
+    kind: 'table-rewrite',
+    message: `rewrites the table to change ${column} from ${from.type} to ${to.type}`,
+  };
   if (a.array !== b.array) return [lossy(column, from, to), rewrite];
   // Every value has a text form: unbounded text keeps it all (element by element for arrays).
   if ((b.base === 'text' || (b.base === 'character varying' && b.length === null)) && !isText(a.base)) return [rewrite];
@@ -56,7 +59,12 @@ function parseType(type: string): { base: string; length: number | null; args: n
   const m = /^([^(]+?)(?:\((\d+)(?:,(\d+))?\))?$/.exec(bare);
   const base = (m?.[1] ?? bare).trim();
   const args = m?.[2] ? [Number(m[2]), ...(m[3] ? [Number(m[3])] : [])] : null;
-  const length = base === 'text' ? null : base === 'character varying' || base === 'character' ? (args?.[0] ?? (base === 'character' ? 1 : null)) : null;
+  const length =
+    base === 'text'
+      ? null
+      : base === 'character varying' || base === 'character'
+        ? (args?.[0] ?? (base === 'character' ? 1 : null))
+        : null;
   return { base, length, args, array };
 }
 

@@ -18,9 +18,13 @@ export async function applyModel(session: DbSession, statements: readonly string
     try {
       await session.exec(sql);
     } catch (error) {
-      throw new SmartemDbError('SCHEMA_LOAD_FAILED', `The Drizzle model's DDL failed on the scratch database at:\n  ${sql}\n${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new SmartemDbError(
+        'SCHEMA_LOAD_FAILED',
+        `The Drizzle model's DDL failed on the scratch database at:\n  ${sql}\n${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 }

@@ -19,7 +19,12 @@ export function scratchRunner(session: DbSession, folder: MigrationsFolder, jour
  *
  * @example const expected = await replayMigrations(scratch, folder, journal);
  */
-export async function replayMigrations(session: DbSession, folder: MigrationsFolder, journal: JournalRef, to?: string): Promise<Catalog> {
+export async function replayMigrations(
+  session: DbSession,
+  folder: MigrationsFolder,
+  journal: JournalRef,
+  to?: string,
+): Promise<Catalog> {
   await upgrade(scratchRunner(session, folder, journal), to === undefined ? {} : { to });
   return introspect(session, { excludeSchemas: [journal.schema] });
 }

@@ -16,7 +16,11 @@ export type ScratchTarget = { kind: 'server'; url: string; source: string } | { 
  *
  * @example await withScratchDatabases({ kind: 'embedded' }, 2, async ([a, b]) => { ... });
  */
-export async function withScratchDatabases<T>(target: ScratchTarget, count: number, work: (sessions: DbSession[]) => Promise<T>): Promise<T> {
+export async function withScratchDatabases<T>(
+  target: ScratchTarget,
+  count: number,
+  work: (sessions: DbSession[]) => Promise<T>,
+): Promise<T> {
   if (target.kind === 'embedded') {
     const sessions: DbSession[] = [];
     try {

@@ -34,7 +34,11 @@ export function splitStatements(script: string): SqlStatement[] {
   // header) are not part of it and an error's position maps to the right line.
   const flush = (end: number) => {
     if (codeStart >= 0) {
-      statements.push({ sql: script.slice(codeStart, end).trimEnd(), line: lineOf(codeStart), leading: script.slice(previousEnd, codeStart) });
+      statements.push({
+        sql: script.slice(codeStart, end).trimEnd(),
+        line: lineOf(codeStart),
+        leading: script.slice(previousEnd, codeStart),
+      });
       previousEnd = end;
     }
     codeStart = -1;
@@ -136,7 +140,6 @@ function skipBlockComment(s: string, i: number): number {
   }
   return s.length;
 }
-
 
 /** A statement closed with `;`, on a new line if it lacks one (it may end in a -- comment). */
 export function terminate(sql: string): string {

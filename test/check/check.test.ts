@@ -29,7 +29,12 @@ describe('check()', () => {
 
   it('names what a model edit without a migration changes, and says to run db:generate', async () => {
     const { p, options } = await projectAtHead();
-    p.setSchema(model.replace("name: varchar('name').notNull() }", "name: varchar('name').notNull(), defocus: doublePrecision('defocus') }"));
+    p.setSchema(
+      model.replace(
+        "name: varchar('name').notNull() }",
+        "name: varchar('name').notNull(), defocus: doublePrecision('defocus') }",
+      ),
+    );
     const report = await check({ ...options(), modelOnly: true });
     expect(report.model.ok).toBe(false);
     expect(report.model.differences).toEqual(['column public.grid.defocus: absent, expected present']);
@@ -55,12 +60,17 @@ describe('check()', () => {
     const { p, options, first } = await projectAtHead();
     appendFileSync(join(p.migrations, first, 'up.sql'), '-- reformatted\n');
     hash({ migrationsFolder: p.migrations });
-    p.setSchema(model.replace("name: varchar('name').notNull() }", "name: varchar('name').notNull(), code: varchar('code') }"));
+    p.setSchema(
+      model.replace("name: varchar('name').notNull() }", "name: varchar('name').notNull(), code: varchar('code') }"),
+    );
     await generate({ ...options(), name: 'code' });
     const report = await check(options());
     expect(report.database!.ok).toBe(false);
     expect(report.database!.editedFiles).toEqual([
-      { file: relative(process.cwd(), join(p.migrations, first, 'up.sql')), message: expect.stringContaining(`${first}/up.sql was edited after it was applied`) },
+      {
+        file: relative(process.cwd(), join(p.migrations, first, 'up.sql')),
+        message: expect.stringContaining(`${first}/up.sql was edited after it was applied`),
+      },
     ]);
     expect(report.database!.status.problems).toContain('1 migration(s) pending');
     // Behind by one but otherwise as its migrations made it: no drift.

@@ -7,23 +7,30 @@ import { HEADER, tempProject } from '../support/temp-project.js';
 const db = useFreshDatabase();
 
 const flagged: [string, string, string][] = [
-    ['data-loss', 'drop table acquisition;', 'drops table acquisition'],
-    ['data-loss', 'alter table grid drop column notes;', 'drops column public.grid.notes'],
-    ['data-loss', 'truncate grid;', 'empties tables'],
-    ['data-loss', 'delete from grid;', 'deletes every row of public.grid'],
-    ['data-loss', "alter type status rename to status__old;", 'enum swap'],
-    ['table-rewrite', 'alter table grid alter column n type bigint;', 'rewrites the table'],
-    ['table-rewrite', 'alter table grid add column made timestamptz default clock_timestamp();', 'volatile default'],
-    ['blocking-lock', 'alter table grid alter column name set not null;', 'scans the whole table'],
-    ['blocking-lock', 'create index ix_grid_name on grid (name);', 'builds index ix_grid_name'],
-    ['blocking-lock', 'alter table grid add constraint g_a foreign key (name) references acquisition (uuid);', 'validating every row'],
-    ['blocking-lock', 'alter table grid add constraint n_pos check (n > 0);', 'adds check n_pos'],
-    ['blocking-lock', 'alter table grid add constraint name_key unique (name);', 'building its index'],
-    ['breaking-change', 'alter table grid rename column notes to remarks;', 'renames column public.grid.notes'],
-    ['breaking-change', 'alter table grid rename to grids;', 'renames table public.grid'],
-    ['breaking-change', 'alter table grid add column code varchar not null;', 'fails if the table has rows'],
+  ['data-loss', 'drop table acquisition;', 'drops table acquisition'],
+  ['data-loss', 'alter table grid drop column notes;', 'drops column public.grid.notes'],
+  ['data-loss', 'truncate grid;', 'empties tables'],
+  ['data-loss', 'delete from grid;', 'deletes every row of public.grid'],
+  ['data-loss', 'alter type status rename to status__old;', 'enum swap'],
+  ['table-rewrite', 'alter table grid alter column n type bigint;', 'rewrites the table'],
+  ['table-rewrite', 'alter table grid add column made timestamptz default clock_timestamp();', 'volatile default'],
+  ['blocking-lock', 'alter table grid alter column name set not null;', 'scans the whole table'],
+  ['blocking-lock', 'create index ix_grid_name on grid (name);', 'builds index ix_grid_name'],
+  [
+    'blocking-lock',
+    'alter table grid add constraint g_a foreign key (name) references acquisition (uuid);',
+    'validating every row',
+  ],
+  ['blocking-lock', 'alter table grid add constraint n_pos check (n > 0);', 'adds check n_pos'],
+  ['blocking-lock', 'alter table grid add constraint name_key unique (name);', 'building its index'],
+  ['breaking-change', 'alter table grid rename column notes to remarks;', 'renames column public.grid.notes'],
+  ['breaking-change', 'alter table grid rename to grids;', 'renames table public.grid'],
+  ['breaking-change', 'alter table grid add column code varchar not null;', 'fails if the table has rows'],
 ];
-const base = { name: 'base', up: 'create table grid (uuid varchar primary key, name varchar, notes text, n int);\ncreate table acquisition (uuid varchar primary key);' };
+const base = {
+  name: 'base',
+  up: 'create table grid (uuid varchar primary key, name varchar, notes text, n int);\ncreate table acquisition (uuid varchar primary key);',
+};
 
 /** Lints one migration that follows `base` (so its tables already exist) and returns its findings. */
 async function lintOne(up: string) {
@@ -37,9 +44,16 @@ describe('the hazard lint', () => {
     const { report } = await lintOne('create table b (id int);\ncommit;');
     expect(report.ok).toBe(false);
     expect(report.errors).toEqual([
-      expect.objectContaining({ migration: migrationId(2, 'change'), line: 5, message: expect.stringMatching(/^statement 2 is COMMIT, but this script runs in a transaction/) }),
+      expect.objectContaining({
+        migration: migrationId(2, 'change'),
+        line: 5,
+        message: expect.stringMatching(/^statement 2 is COMMIT, but this script runs in a transaction/),
+      }),
     ]);
-    const folder = writeMigrations([base, { name: 'change', transaction: false, up: 'begin;\ncreate table b (id int);\ncommit;' }]);
+    const folder = writeMigrations([
+      base,
+      { name: 'change', transaction: false, up: 'begin;\ncreate table b (id int);\ncommit;' },
+    ]);
     const free = await lint({ migrationsFolder: folder, all: true, env: {} });
     expect(free.errors.map((e) => e.message)).toEqual([]);
   });
@@ -60,11 +74,20 @@ describe('the hazard lint', () => {
   });
 
   it.each([
-    ['SET NOT NULL after a validated IS NOT NULL check', 'alter table grid add constraint name_nn check (name is not null) not valid;\nalter table grid validate constraint name_nn;\nalter table grid alter column name set not null;'],
+    [
+      'SET NOT NULL after a validated IS NOT NULL check',
+      'alter table grid add constraint name_nn check (name is not null) not valid;\nalter table grid validate constraint name_nn;\nalter table grid alter column name set not null;',
+    ],
     ['an index built concurrently', 'create index concurrently ix on grid (name);'],
-    ['a foreign key added NOT VALID, validated later', 'alter table grid add constraint g_a foreign key (name) references acquisition (uuid) not valid;\nalter table grid validate constraint g_a;'],
-    ['a stable default', "alter table grid add column made timestamp default now();"],
-    ['work on a table created in the same migration', 'create table t (a int);\ncreate index on t (a);\nalter table t alter column a set not null;\nalter table t add constraint t_a check (a > 0);'],
+    [
+      'a foreign key added NOT VALID, validated later',
+      'alter table grid add constraint g_a foreign key (name) references acquisition (uuid) not valid;\nalter table grid validate constraint g_a;',
+    ],
+    ['a stable default', 'alter table grid add column made timestamp default now();'],
+    [
+      'work on a table created in the same migration',
+      'create table t (a int);\ncreate index on t (a);\nalter table t alter column a set not null;\nalter table t add constraint t_a check (a > 0);',
+    ],
     ['a delete with a WHERE', "delete from grid where name = 'x';"],
   ])('passes %s', async (_name, up) => {
     const { change } = await lintOne(up);
@@ -83,7 +106,9 @@ describe('the hazard lint', () => {
   });
 
   it('rejects a directive without a reason, and SQL the parser rejects', async () => {
-    const { report } = await lintOne('-- smartem-db:allow data-loss\nalter table grid drop column notes;\nalter tabel grid add column x int;');
+    const { report } = await lintOne(
+      '-- smartem-db:allow data-loss\nalter table grid drop column notes;\nalter tabel grid add column x int;',
+    );
     expect(report.errors.map((e) => e.message)).toEqual([
       '"-- smartem-db:allow data-loss" needs a reason: -- smartem-db:allow <kind>: <why this is safe here>',
       expect.stringContaining("PostgreSQL's parser rejects this statement: syntax error"),
@@ -91,15 +116,21 @@ describe('the hazard lint', () => {
   });
 
   it('lints only what a database has not applied yet, and what generate acknowledged passes', async () => {
-    const p = tempProject(`${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey(), notes: varchar('notes') });\n`);
+    const p = tempProject(
+      `${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey(), notes: varchar('notes') });\n`,
+    );
     const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} });
     await generate({ ...options(), name: 'baseline' });
     await migrate(options());
     p.setSchema(`${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey() });\n`);
     const dropped = await generate({ ...options(), name: 'drop notes', allowDataLoss: true });
-    expect(dropped.up).toContain('-- smartem-db:allow data-loss: acknowledged with --allow-data-loss when this migration was generated');
+    expect(dropped.up).toContain(
+      '-- smartem-db:allow data-loss: acknowledged with --allow-data-loss when this migration was generated',
+    );
     const report = await lint({ ...options(), db: db.url });
-    expect(report.findings.map((f) => [f.migration, f.kind, f.acknowledged !== null])).toEqual([[dropped.id, 'data-loss', true]]);
+    expect(report.findings.map((f) => [f.migration, f.kind, f.acknowledged !== null])).toEqual([
+      [dropped.id, 'data-loss', true],
+    ]);
     expect(report.ok).toBe(true);
   });
 });

@@ -15,7 +15,11 @@ const chain = [
     up: '-- smartem-db:allow blocking-lock: grid is still empty when this runs\ncreate index ix_grid_name on grid (name);',
     down: 'drop index ix_grid_name;',
   },
-  { name: 'square', up: 'create table square (uuid varchar primary key, grid_uuid varchar references grid);', down: 'drop table square;' },
+  {
+    name: 'square',
+    up: 'create table square (uuid varchar primary key, grid_uuid varchar references grid);',
+    down: 'drop table square;',
+  },
 ];
 
 const run = (migrationsFolder: string) => verify({ migrationsFolder, url: db.url, env: {} });
@@ -23,15 +27,27 @@ const run = (migrationsFolder: string) => verify({ migrationsFolder, url: db.url
 describe('verify()', () => {
   it('passes a linear history whose every migration goes up, down and up again', async () => {
     const report = await run(writeMigrations(chain));
-    expect(report).toMatchObject({ ok: true, problems: [], stairway: { ok: true, checked: 3, failedAt: null, file: null, step: null, details: [] } });
-    expect(report.lint).toMatchObject({ ok: true, errors: [], findings: [{ kind: 'blocking-lock', acknowledged: 'grid is still empty when this runs' }] });
+    expect(report).toMatchObject({
+      ok: true,
+      problems: [],
+      stairway: { ok: true, checked: 3, failedAt: null, file: null, step: null, details: [] },
+    });
+    expect(report.lint).toMatchObject({
+      ok: true,
+      errors: [],
+      findings: [{ kind: 'blocking-lock', acknowledged: 'grid is still empty when this runs' }],
+    });
   });
 
   it('fails on an unacknowledged hazard even when every round trip works', async () => {
-    const report = await run(writeMigrations([chain[0]!, { name: 'index', up: 'create index ix on grid (name);', down: 'drop index ix;' }]));
+    const report = await run(
+      writeMigrations([chain[0]!, { name: 'index', up: 'create index ix on grid (name);', down: 'drop index ix;' }]),
+    );
     expect(report.stairway?.ok).toBe(true);
     expect(report.ok).toBe(false);
-    expect(report.lint.findings).toMatchObject([{ kind: 'blocking-lock', migration: migrationId(2, 'index'), acknowledged: null }]);
+    expect(report.lint.findings).toMatchObject([
+      { kind: 'blocking-lock', migration: migrationId(2, 'index'), acknowledged: null },
+    ]);
   });
 
   it('finds the first down that does not restore the state before, and says what differs', async () => {
@@ -51,7 +67,11 @@ describe('verify()', () => {
 
   it('with data, fails a down that destroys rows of a table its migration does not touch, which the catalog cannot see', async () => {
     const sneaky = [
-      { name: 'tables', up: 'create table grid (uuid varchar primary key, name varchar);\ncreate table notes (id int primary key, body text);', down: 'drop table notes;\ndrop table grid;' },
+      {
+        name: 'tables',
+        up: 'create table grid (uuid varchar primary key, name varchar);\ncreate table notes (id int primary key, body text);',
+        down: 'drop table notes;\ndrop table grid;',
+      },
       {
         name: 'grid_code',
         up: 'alter table grid add column code varchar;',
@@ -65,13 +85,15 @@ describe('verify()', () => {
     expect(report.ok).toBe(false);
     expect(report.stairway).toMatchObject({ failedAt: migrationId(2, 'grid_code'), checked: 1 });
     expect(report.stairway!.step).toContain('changes the rows of tables the migration does not touch');
-    expect(report.stairway!.details).toEqual(['table public.notes: its rows differ after up and down, though the migration does not change it']);
+    expect(report.stairway!.details).toEqual([
+      'table public.notes: its rows differ after up and down, though the migration does not change it',
+    ]);
   });
 
   it('with data, passes migrations that change the rows of the tables they touch', async () => {
     const folder = writeMigrations([
       chain[0]!,
-      { name: 'backfill', up: "update grid set name = upper(name);", down: 'update grid set name = lower(name);' },
+      { name: 'backfill', up: 'update grid set name = upper(name);', down: 'update grid set name = lower(name);' },
       chain[2]!,
     ]);
     const report = await verify({ migrationsFolder: folder, url: db.url, env: {}, withData: true });
@@ -82,7 +104,10 @@ describe('verify()', () => {
     const folder = writeMigrations([chain[0]!, { name: 'no_down', up: 'select 1;' }]);
     const report = await run(folder);
     expect(report.problems).toEqual([
-      { file: relative(process.cwd(), join(folder, migrationId(2, 'no_down'), 'down.sql')), message: `${migrationId(2, 'no_down')} has no down.sql, so it cannot be rolled back.` },
+      {
+        file: relative(process.cwd(), join(folder, migrationId(2, 'no_down'), 'down.sql')),
+        message: `${migrationId(2, 'no_down')} has no down.sql, so it cannot be rolled back.`,
+      },
     ]);
     expect(report.stairway).toBeNull();
   });
@@ -95,8 +120,12 @@ describe('verify()', () => {
     writeFileSync(join(folder, id, 'down.sql'), `${renderHeader(id, migrationId(1, 'grid'), true, 'down')}select 1;\n`);
     hash({ migrationsFolder: folder });
     const messages = (await run(folder)).problems.map((p) => p.message);
-    expect(messages).toContain(`${id} names parent ${migrationId(1, 'grid')}, but the migration before it is ${migrationId(2, 'grid_name')}.`);
-    expect(messages).toContain(`${migrationId(2, 'grid_name')} and ${id} all name ${migrationId(1, 'grid')} as parent: two branches each added a migration. Renumber the later one to follow the other.`);
+    expect(messages).toContain(
+      `${id} names parent ${migrationId(1, 'grid')}, but the migration before it is ${migrationId(2, 'grid_name')}.`,
+    );
+    expect(messages).toContain(
+      `${migrationId(2, 'grid_name')} and ${id} all name ${migrationId(1, 'grid')} as parent: two branches each added a migration. Renumber the later one to follow the other.`,
+    );
   });
 
   it('reports a manifest that does not match', async () => {

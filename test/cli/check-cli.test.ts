@@ -16,7 +16,11 @@ describe('smartem-db check and verify on the command line', () => {
     await generate({ ...options(), name: 'baseline' });
     await migrate(options());
     const run = (env: NodeJS.ProcessEnv = {}) =>
-      spawnTs(CLI, ['check', '--db', db.url, '--shadow-url', serverUrl(), '--migrations', p.migrations, '--schema', p.schema], { env: { ...process.env, ...env }, cwd: p.dir }).done;
+      spawnTs(
+        CLI,
+        ['check', '--db', db.url, '--shadow-url', serverUrl(), '--migrations', p.migrations, '--schema', p.schema],
+        { env: { ...process.env, ...env }, cwd: p.dir },
+      ).done;
 
     const clean = await run();
     expect(clean.code, clean.stderr).toBe(0);
@@ -27,18 +31,38 @@ describe('smartem-db check and verify on the command line', () => {
     expect(drifted.code).toBe(7);
     expect(drifted.stdout).toContain('index by_hand on public.grid: present, expected absent');
 
-    p.setSchema(`${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey(), name: varchar('name') });\n`);
-    const modelEdited = await spawnTs(CLI, ['check', '--model-only', '--json', '--shadow-url', serverUrl(), '--migrations', p.migrations, '--schema', p.schema], {
-      env: process.env,
-      cwd: p.dir,
-    }).done;
+    p.setSchema(
+      `${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey(), name: varchar('name') });\n`,
+    );
+    const modelEdited = await spawnTs(
+      CLI,
+      [
+        'check',
+        '--model-only',
+        '--json',
+        '--shadow-url',
+        serverUrl(),
+        '--migrations',
+        p.migrations,
+        '--schema',
+        p.schema,
+      ],
+      {
+        env: process.env,
+        cwd: p.dir,
+      },
+    ).done;
     expect(modelEdited.code).toBe(6);
-    expect(JSON.parse(modelEdited.stdout).model.differences).toEqual(['column public.grid.name: absent, expected present']);
+    expect(JSON.parse(modelEdited.stdout).model.differences).toEqual([
+      'column public.grid.name: absent, expected present',
+    ]);
   });
 
   it('verify exits 8 for a broken down and annotates its file in GitHub Actions', async () => {
     const folder = writeMigrations([{ name: 'grid', up: 'create table grid (id int);', down: 'select 1;' }]);
-    const result = await spawnTs(CLI, ['verify', '--migrations', folder, '--url', db.url], { env: { ...process.env, GITHUB_ACTIONS: 'true' } }).done;
+    const result = await spawnTs(CLI, ['verify', '--migrations', folder, '--url', db.url], {
+      env: { ...process.env, GITHUB_ACTIONS: 'true' },
+    }).done;
     expect(result.code).toBe(8);
     expect(result.stdout).toContain(`x   ${migrationId(1, 'grid')} fails its round trip at: down`);
     const file = relative(ROOT, join(folder, migrationId(1, 'grid'), 'up.sql'));

@@ -46,7 +46,11 @@ describe('smartem-db CLI', () => {
       expect(migrated.code).toBe(0);
       expect(await catalogFingerprint(byHand.url)).toEqual(await catalogFingerprint(db.url));
       const status = await cli(['status', '--json', '--migrations', folder, '--url', byHand.url]);
-      expect(JSON.parse(status.stdout).migrations.map((m: { state: string }) => m.state)).toEqual(['applied', 'applied', 'applied']);
+      expect(JSON.parse(status.stdout).migrations.map((m: { state: string }) => m.state)).toEqual([
+        'applied',
+        'applied',
+        'applied',
+      ]);
     } finally {
       await byHand.drop();
     }
@@ -60,9 +64,13 @@ describe('smartem-db CLI', () => {
     expect(printed.stdout).toContain(`-- Rolling back ${migrationId(3, 'grid_index')}`);
     expect(printed.stdout).toContain('drop index concurrently ix_grid_acquisition_uuid;');
     expect(printed.stdout).not.toContain('drop table');
-    expect(printed.stdout).toContain(`DELETE FROM "smartem_db"."migrations" WHERE id = '${migrationId(3, 'grid_index')}';`);
+    expect(printed.stdout).toContain(
+      `DELETE FROM "smartem_db"."migrations" WHERE id = '${migrationId(3, 'grid_index')}';`,
+    );
     // Printing ran nothing.
-    expect(await query(db.url, "select 1 from pg_indexes where indexname = 'ix_grid_acquisition_uuid'")).toHaveLength(1);
+    expect(await query(db.url, "select 1 from pg_indexes where indexname = 'ix_grid_acquisition_uuid'")).toHaveLength(
+      1,
+    );
   });
 
   it('upgrade, current, history, downgrade and stamp, with progress on stderr and results on stdout', async () => {
@@ -82,7 +90,10 @@ describe('smartem-db CLI', () => {
     ]);
 
     const down = await cli(['downgrade', '001', '--migrations', folder, '--url', db.url, '--json']);
-    expect(JSON.parse(down.stdout)).toMatchObject({ head: migrationId(1, 'acquisition'), ran: [{ direction: 'down' }, { direction: 'down' }] });
+    expect(JSON.parse(down.stdout)).toMatchObject({
+      head: migrationId(1, 'acquisition'),
+      ran: [{ direction: 'down' }, { direction: 'down' }],
+    });
 
     const stamp = await cli(['stamp', 'head', '--migrations', folder, '--url', db.url]);
     expect(stamp.stdout).toContain(`Stamped`);

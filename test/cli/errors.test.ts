@@ -11,7 +11,10 @@ const SECRET = 'Hunter2Secret';
 const MALFORMED = `postgres:/postgres:${SECRET}@127.0.0.1/x`;
 
 /** Runs the CLI in this process and captures what it prints. */
-async function cli(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  argv: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
@@ -41,7 +44,11 @@ describe('a malformed connection string', () => {
       ['--db', ['check', '--db', MALFORMED, '--migrations', folder, '--schema', schema], {}],
       ['--from-db', ['generate', '-m', 'x', '--from-db', MALFORMED, '--migrations', folder, '--schema', schema], {}],
       ['diff --to', ['diff', '--from', 'migrations', '--to', MALFORMED, '--migrations', folder], {}],
-      ['a port out of range', ['status', '--url', `postgres://u:${SECRET}@127.0.0.1:99999/x`, '--migrations', folder], {}],
+      [
+        'a port out of range',
+        ['status', '--url', `postgres://u:${SECRET}@127.0.0.1:99999/x`, '--migrations', folder],
+        {},
+      ],
       ['not a URL at all', ['status', '--url', `u:${SECRET}@h/x`, '--migrations', folder], {}],
     ];
     for (const [source, argv, env] of cases) {
@@ -74,7 +81,9 @@ describe('--json', () => {
   it('prints one JSON document for every failure: usage, configuration, and the unexpected', async () => {
     const usage = await cli(['frobnicate', '--json']);
     expect(usage.code).toBe(2);
-    expect(JSON.parse(usage.stdout)).toMatchObject({ error: { code: 'USAGE', message: expect.stringContaining('Unknown command "frobnicate". Commands: upgrade,') } });
+    expect(JSON.parse(usage.stdout)).toMatchObject({
+      error: { code: 'USAGE', message: expect.stringContaining('Unknown command "frobnicate". Commands: upgrade,') },
+    });
 
     const badOption = await cli(['status', '--no-such-option', '--json']);
     expect(badOption.code).toBe(2);
@@ -82,7 +91,9 @@ describe('--json', () => {
 
     const missing = await cli(['status', '--migrations', '/nonexistent/smartem', '--json']);
     expect(missing.code).toBe(2);
-    expect(JSON.parse(missing.stdout).error.message).toContain('The migrations folder /nonexistent/smartem (from the migrationsFolder option (--migrations)) does not exist');
+    expect(JSON.parse(missing.stdout).error.message).toContain(
+      'The migrations folder /nonexistent/smartem (from the migrationsFolder option (--migrations)) does not exist',
+    );
   });
 });
 

@@ -11,13 +11,28 @@ const env = () => ({ ...process.env, DATABASE_URL: db.url });
 
 describe('smartem-db generate and diff', () => {
   it('generates with -m, exits 5 on unacknowledged data loss, and diff prints SQL both ways', async () => {
-    const p = tempProject(`${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey(), notes: varchar('notes') });\n`);
+    const p = tempProject(
+      `${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey(), notes: varchar('notes') });\n`,
+    );
     const run = (...args: string[]) =>
-      spawnTs(CLI, [...args, '--migrations', p.migrations, '--schema', p.schema, ...(args[0] === 'generate' ? ['--no-prompt'] : [])], { env: env(), cwd: p.dir }).done;
+      spawnTs(
+        CLI,
+        [
+          ...args,
+          '--migrations',
+          p.migrations,
+          '--schema',
+          p.schema,
+          ...(args[0] === 'generate' ? ['--no-prompt'] : []),
+        ],
+        { env: env(), cwd: p.dir },
+      ).done;
 
     const first = await run('generate', '-m', 'baseline');
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/Wrote \S+-001_baseline\/up.sql and down.sql \(1 change, proved on a scratch database\)/);
+    expect(first.stdout).toMatch(
+      /Wrote \S+-001_baseline\/up.sql and down.sql \(1 change, proved on a scratch database\)/,
+    );
 
     p.setSchema(`${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey() });\n`);
     const refused = await run('generate', '-m', 'drop notes');

@@ -4,15 +4,39 @@ const t = "create table grid (uuid varchar primary key, name varchar constraint 
 
 runDiffCases('comments', [
   { name: 'comment on a table', from: t, to: `${t}; comment on table grid is 'A grid of the acquisition'` },
-  { name: 'change a comment', from: `${t}; comment on table grid is 'old'`, to: `${t}; comment on table grid is 'new'` },
+  {
+    name: 'change a comment',
+    from: `${t}; comment on table grid is 'old'`,
+    to: `${t}; comment on table grid is 'new'`,
+  },
   { name: 'remove a comment', from: `${t}; comment on table grid is 'old'`, to: t },
   { name: 'comment on a column', from: t, to: `${t}; comment on column grid.name is 'Shown in the UI'` },
-  { name: 'comment on a constraint', from: t, to: `${t}; comment on constraint grid_name_check on grid is 'no empty names'` },
-  { name: 'comment on an index', from: `${t}; create index ix on grid (name)`, to: `${t}; create index ix on grid (name); comment on index ix is 'for search'` },
-  { name: 'comment on an enum', from: "create type s as enum ('A')", to: "create type s as enum ('A'); comment on type s is 'status'" },
+  {
+    name: 'comment on a constraint',
+    from: t,
+    to: `${t}; comment on constraint grid_name_check on grid is 'no empty names'`,
+  },
+  {
+    name: 'comment on an index',
+    from: `${t}; create index ix on grid (name)`,
+    to: `${t}; create index ix on grid (name); comment on index ix is 'for search'`,
+  },
+  {
+    name: 'comment on an enum',
+    from: "create type s as enum ('A')",
+    to: "create type s as enum ('A'); comment on type s is 'status'",
+  },
   { name: 'comment on a sequence', from: 'create sequence q', to: "create sequence q; comment on sequence q is 'ids'" },
-  { name: 'comment on a view', from: `${t}; create view v as select uuid from grid`, to: `${t}; create view v as select uuid from grid; comment on view v is 'ids only'` },
-  { name: 'a comment with quotes and newlines', from: t, to: `${t}; comment on table grid is 'it''s\nmulti-line; "quoted"'` },
+  {
+    name: 'comment on a view',
+    from: `${t}; create view v as select uuid from grid`,
+    to: `${t}; create view v as select uuid from grid; comment on view v is 'ids only'`,
+  },
+  {
+    name: 'a comment with quotes and newlines',
+    from: t,
+    to: `${t}; comment on table grid is 'it''s\nmulti-line; "quoted"'`,
+  },
   {
     name: 'a new table with comments everywhere',
     from: '',

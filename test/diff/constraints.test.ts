@@ -1,7 +1,12 @@
 import { runDiffCases, type DiffCase } from './harness.js';
 
 const cases: DiffCase[] = [
-  { name: 'add a primary key', from: 'create table t (id int not null)', to: 'create table t (id int primary key)', hazards: ['blocking-lock'] },
+  {
+    name: 'add a primary key',
+    from: 'create table t (id int not null)',
+    to: 'create table t (id int primary key)',
+    hazards: ['blocking-lock'],
+  },
   { name: 'drop a primary key', from: 'create table t (id int primary key)', to: 'create table t (id int not null)' },
   {
     name: 'composite primary key with a chosen name',
@@ -20,7 +25,12 @@ const cases: DiffCase[] = [
     to: 'create table t (a int, constraint t_a_unique unique (a))',
     hazards: ['blocking-lock'],
   },
-  { name: 'add a unique constraint', from: 'create table t (a int)', to: 'create table t (a int unique)', hazards: ['blocking-lock'] },
+  {
+    name: 'add a unique constraint',
+    from: 'create table t (a int)',
+    to: 'create table t (a int unique)',
+    hazards: ['blocking-lock'],
+  },
   { name: 'drop a unique constraint', from: 'create table t (a int unique)', to: 'create table t (a int)' },
   {
     name: 'unique NULLS NOT DISTINCT',
@@ -28,7 +38,12 @@ const cases: DiffCase[] = [
     to: 'create table t (a int, b int, unique nulls not distinct (a, b))',
     hazards: ['blocking-lock'],
   },
-  { name: 'add a check', from: 'create table t (n int)', to: 'create table t (n int check (n > 0))', hazards: ['blocking-lock'] },
+  {
+    name: 'add a check',
+    from: 'create table t (n int)',
+    to: 'create table t (n int check (n > 0))',
+    hazards: ['blocking-lock'],
+  },
   { name: 'drop a check', from: 'create table t (n int check (n > 0))', to: 'create table t (n int)' },
   {
     name: 'change a check',

@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { boolean, doublePrecision, index, integer, pgEnum, pgSchema, pgTable, serial, text, timestamp, uniqueIndex, varchar } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  pgEnum,
+  pgSchema,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import * as smartem from '../../schema/index.js';
 import { introspect } from '../../src/catalog/introspect.js';
@@ -46,14 +59,26 @@ const job = ops.table('job', {
 const agentLog = pgTable(
   'agentlog',
   { id: serial('id').primaryKey(), agentId: varchar('agent_id').notNull(), level: varchar('level').notNull() },
-  (t) => [index('ix_agentlog_agent_id_id').on(t.agentId, t.id), uniqueIndex('ux_agentlog_level').on(t.level).where(sql`level <> 'DEBUG'`)],
+  (t) => [
+    index('ix_agentlog_agent_id_id').on(t.agentId, t.id),
+    uniqueIndex('ux_agentlog_level')
+      .on(t.level)
+      .where(sql`level <> 'DEBUG'`),
+  ],
 );
-const gridSquareStatusRegistered = pgEnum('gridsquarestatus', ['NONE', 'FOIL_HOLES_DECISION_STARTED', 'FOIL_HOLES_DECISION_COMPLETED', 'REGISTERED']);
+const gridSquareStatusRegistered = pgEnum('gridsquarestatus', [
+  'NONE',
+  'FOIL_HOLES_DECISION_STARTED',
+  'FOIL_HOLES_DECISION_COMPLETED',
+  'REGISTERED',
+]);
 const processingJob = pgTable(
   'processingjob',
   {
     id: serial('id').primaryKey(),
-    micrographUuid: varchar('micrograph_uuid').notNull().references(() => smartem.micrograph.uuid, { onDelete: 'cascade' }),
+    micrographUuid: varchar('micrograph_uuid')
+      .notNull()
+      .references(() => smartem.micrograph.uuid, { onDelete: 'cascade' }),
     startedAt: timestamp('started_at').notNull().defaultNow(),
   },
   (t) => [index('ix_processingjob_micrograph_uuid').on(t.micrographUuid)],
@@ -67,7 +92,11 @@ const pairs: [string, Record<string, unknown>, Record<string, unknown>][] = [
   ['add enum values in the middle and at the end', { status, gridV2 }, { statusMore, gridV2 }],
   ['a new schema with an identity table', { gridV1 }, { gridV1, ops, job }],
   ['serial ids, a multi-column and a partial unique index', {}, { agentLog }],
-  ['the SmartEM improvements: REGISTERED and a new indexed table', smartem, { ...smartem, gridsquarestatus: gridSquareStatusRegistered, processingJob }],
+  [
+    'the SmartEM improvements: REGISTERED and a new indexed table',
+    smartem,
+    { ...smartem, gridsquarestatus: gridSquareStatusRegistered, processingJob },
+  ],
   ['SmartEM from nothing', {}, smartem],
   ['SmartEM to nothing', smartem, {}],
 ];
@@ -84,7 +113,9 @@ describe('differential: our migrations against drizzle-kit renderings', () => {
       for (const statement of script.statements) await sa.exec(statement.sql);
       await sa.exec('COMMIT');
       const schemas = ['public', 'ops'];
-      expect(await catalogFingerprint(dbA.url, schemas), script.sql).toEqual(await catalogFingerprint(dbB.url, schemas));
+      expect(await catalogFingerprint(dbA.url, schemas), script.sql).toEqual(
+        await catalogFingerprint(dbB.url, schemas),
+      );
     } finally {
       await Promise.all([sa.close(), sb.close()]);
       await Promise.all([dbA.drop(), dbB.drop()]);

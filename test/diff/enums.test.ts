@@ -32,8 +32,18 @@ runDiffCases('enums', [
     hazards: ['data-loss', 'table-rewrite'],
     upContains: ['RENAME TO "gridsquarestatus__smartem_old"'],
   },
-  { name: 'reorder values (type swap)', from: used("'NONE', 'A', 'B'"), to: used("'NONE', 'B', 'A'"), hazards: ['table-rewrite'] },
-  { name: 'rename a value looks like remove + add', from: used("'NONE', 'A'"), to: used("'NONE', 'B'"), hazards: ['data-loss', 'table-rewrite'] },
+  {
+    name: 'reorder values (type swap)',
+    from: used("'NONE', 'A', 'B'"),
+    to: used("'NONE', 'B', 'A'"),
+    hazards: ['table-rewrite'],
+  },
+  {
+    name: 'rename a value looks like remove + add',
+    from: used("'NONE', 'A'"),
+    to: used("'NONE', 'B'"),
+    hazards: ['data-loss', 'table-rewrite'],
+  },
   {
     name: 'remove the value a column default used, with the new default',
     from: "create type s as enum ('NONE', 'REGISTERED'); create table g (status s default 'REGISTERED')",
@@ -62,7 +72,11 @@ runDiffCases('enums', [
     to: "create type mood as enum ('ok', 'happy'); create table g (a varchar(20) not null, b date); create view v as select a from g",
     hazards: ['data-loss', 'table-rewrite'],
   },
-  { name: 'an enum in another schema', from: 'create schema ops', to: "create schema ops; create type ops.level as enum ('LOW', 'HIGH')" },
+  {
+    name: 'an enum in another schema',
+    from: 'create schema ops',
+    to: "create schema ops; create type ops.level as enum ('LOW', 'HIGH')",
+  },
   {
     name: 'an enum with values that need quoting',
     from: '',

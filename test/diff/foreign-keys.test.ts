@@ -6,9 +6,24 @@ const child = (fk = '') => `${parent}; create table grid (uuid varchar primary k
 const cases: DiffCase[] = [
   { name: 'add a foreign key', from: child(), to: child(' references acquisition'), hazards: ['blocking-lock'] },
   { name: 'drop a foreign key', from: child(' references acquisition'), to: child() },
-  { name: 'add ON DELETE CASCADE', from: child(' references acquisition'), to: child(' references acquisition on delete cascade'), hazards: ['blocking-lock'] },
-  { name: 'ON UPDATE SET NULL', from: child(), to: child(' references acquisition on update set null'), hazards: ['blocking-lock'] },
-  { name: 'ON DELETE SET DEFAULT', from: child(), to: child(' default \'x\' references acquisition on delete set default'), hazards: ['blocking-lock'] },
+  {
+    name: 'add ON DELETE CASCADE',
+    from: child(' references acquisition'),
+    to: child(' references acquisition on delete cascade'),
+    hazards: ['blocking-lock'],
+  },
+  {
+    name: 'ON UPDATE SET NULL',
+    from: child(),
+    to: child(' references acquisition on update set null'),
+    hazards: ['blocking-lock'],
+  },
+  {
+    name: 'ON DELETE SET DEFAULT',
+    from: child(),
+    to: child(" default 'x' references acquisition on delete set default"),
+    hazards: ['blocking-lock'],
+  },
   { name: 'MATCH FULL', from: child(), to: child(' references acquisition match full'), hazards: ['blocking-lock'] },
   {
     name: 'deferrable initially deferred',

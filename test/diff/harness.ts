@@ -28,10 +28,17 @@ export interface DiffCase {
   expectPlanError?: RegExp;
 }
 
-async function apply(session: DbSession, script: { statements: { sql: string }[]; transactional: boolean }, label: string): Promise<void> {
+async function apply(
+  session: DbSession,
+  script: { statements: { sql: string }[]; transactional: boolean },
+  label: string,
+): Promise<void> {
   const { statements } = script;
   if (!script.transactional) {
-    for (const s of statements) await session.exec(s.sql).catch((error: Error) => Promise.reject(new Error(`${label} failed at: ${s.sql}\n${error.message}`)));
+    for (const s of statements)
+      await session
+        .exec(s.sql)
+        .catch((error: Error) => Promise.reject(new Error(`${label} failed at: ${s.sql}\n${error.message}`)));
     return;
   }
   await session.exec('BEGIN');
@@ -54,7 +61,11 @@ async function apply(session: DbSession, script: { statements: { sql: string }[]
  * Builds `from` and `to` on two new databases, diffs them, and checks that up gives `to` and down
  * gives `from` again (and that a second diff after up is empty). Returns the scripts.
  */
-export async function checkRoundTrip(fromDdl: string, toDdl: string, options: { online?: boolean; expectEmptyPlan?: boolean; expectPlanError?: RegExp } = {}) {
+export async function checkRoundTrip(
+  fromDdl: string,
+  toDdl: string,
+  options: { online?: boolean; expectEmptyPlan?: boolean; expectPlanError?: RegExp } = {},
+) {
   const [a, b] = await Promise.all([createDatabase(), createDatabase()]);
   const [sa, sb] = await Promise.all([openServerSession(a.url), openServerSession(b.url)]);
   try {
@@ -92,12 +103,18 @@ export async function checkRoundTrip(fromDdl: string, toDdl: string, options: { 
 export function runDiffCases(kind: string, cases: DiffCase[], options: { online?: boolean } = {}): void {
   describe(`diff: ${kind}${options.online ? ' (online)' : ''}`, () => {
     it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-      const result = await checkRoundTrip(c.from, c.to, { ...options, expectEmptyPlan: c.expectEmptyPlan, expectPlanError: c.expectPlanError });
+      const result = await checkRoundTrip(c.from, c.to, {
+        ...options,
+        expectEmptyPlan: c.expectEmptyPlan,
+        expectPlanError: c.expectPlanError,
+      });
       if (!result) return;
       const { up } = result;
       // Online rewrites trade locks for steps: their hazards are the lint's business.
       if (options.online) return;
-      expect([...new Set(up.hazards.map((h) => h.kind))].sort(), `hazards of:\n${up.sql}`).toEqual([...new Set(c.hazards ?? [])].sort());
+      expect([...new Set(up.hazards.map((h) => h.kind))].sort(), `hazards of:\n${up.sql}`).toEqual(
+        [...new Set(c.hazards ?? [])].sort(),
+      );
       for (const text of c.upContains ?? []) expect(up.sql).toContain(text);
     });
   });

@@ -1,8 +1,16 @@
 import { runDiffCases } from './harness.js';
 
 runDiffCases('identifiers', [
-  { name: 'mixed-case table and columns', from: '', to: 'create table "GridSquare" ("Uuid" varchar primary key, "imagePath" varchar)' },
-  { name: 'reserved words as names', from: '', to: 'create table "user" ("group" varchar, "order" int, "select" text, "timestamp" timestamp not null)' },
+  {
+    name: 'mixed-case table and columns',
+    from: '',
+    to: 'create table "GridSquare" ("Uuid" varchar primary key, "imagePath" varchar)',
+  },
+  {
+    name: 'reserved words as names',
+    from: '',
+    to: 'create table "user" ("group" varchar, "order" int, "select" text, "timestamp" timestamp not null)',
+  },
   {
     name: 'the SmartEM "timestamp" and "group" columns',
     from: 'create table qualitypredictionmodelparameter (id serial primary key)',
@@ -10,9 +18,17 @@ runDiffCases('identifiers', [
     hazards: ['breaking-change'],
   },
   { name: 'names with double quotes', from: '', to: 'create table "we""ird" ("col""umn" int primary key)' },
-  { name: 'names with spaces, dots and semicolons', from: '', to: 'create table "my table.v2;" ("a b" int, "c.d" int)' },
+  {
+    name: 'names with spaces, dots and semicolons',
+    from: '',
+    to: 'create table "my table.v2;" ("a b" int, "c.d" int)',
+  },
   { name: 'unicode names', from: '', to: 'create table "défocus_µm" ("größe" int, "名前" text)' },
-  { name: 'a schema that needs quoting', from: '', to: 'create schema "Ops-Schema"; create table "Ops-Schema"."Job" (id int primary key)' },
+  {
+    name: 'a schema that needs quoting',
+    from: '',
+    to: 'create schema "Ops-Schema"; create table "Ops-Schema"."Job" (id int primary key)',
+  },
   {
     name: 'an enum and a view with quoted names',
     from: '',

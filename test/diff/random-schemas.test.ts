@@ -63,16 +63,21 @@ function ddl(s: Schema): string {
     });
     const keys = [
       ...(t.primaryKey ? [`constraint ${ident(`${t.name}_pkey`)} primary key (${ident(t.columns[0]!.name)})`] : []),
-      ...(t.unique && t.columns.length > 1 ? [`constraint ${ident(`${t.name}_uq`)} unique (${ident(t.columns.at(-1)!.name)})`] : []),
+      ...(t.unique && t.columns.length > 1
+        ? [`constraint ${ident(`${t.name}_uq`)} unique (${ident(t.columns.at(-1)!.name)})`]
+        : []),
     ];
     out.push(`create table ${ident(t.name)} (${[...cols, ...keys].join(', ')})`);
     for (const c of t.columns) {
-      if (c.indexed && c.type !== 'jsonb') out.push(`create index ${ident(`ix_${t.name}_${c.name}`)} on ${ident(t.name)} (${ident(c.name)})`);
-      if (c.comment) out.push(`comment on column ${ident(t.name)}.${ident(c.name)} is '${c.comment.replace(/'/g, "''")}'`);
+      if (c.indexed && c.type !== 'jsonb')
+        out.push(`create index ${ident(`ix_${t.name}_${c.name}`)} on ${ident(t.name)} (${ident(c.name)})`);
+      if (c.comment)
+        out.push(`comment on column ${ident(t.name)}.${ident(c.name)} is '${c.comment.replace(/'/g, "''")}'`);
     }
   }
   const first = s.tables[0];
-  if (s.view && first) out.push(`create view summary as select ${ident(first.columns[0]!.name)} from ${ident(first.name)}`);
+  if (s.view && first)
+    out.push(`create view summary as select ${ident(first.columns[0]!.name)} from ${ident(first.name)}`);
   return out.map((x) => `${x};`).join('\n');
 }
 
@@ -80,12 +85,16 @@ function ddl(s: Schema): string {
 const runs = Number(process.env.PROPERTY_RUNS ?? 40);
 
 describe('random pairs of schemas', () => {
-  it('round-trip: up gives the target, down gives the start again', { timeout: Math.max(60_000, runs * 1_000) }, async () => {
-    await fc.assert(
-      fc.asyncProperty(schema, schema, async (a, b) => {
-        await checkRoundTrip(ddl(a), ddl(b));
-      }),
-      { numRuns: runs, endOnFailure: true },
-    );
-  });
+  it(
+    'round-trip: up gives the target, down gives the start again',
+    { timeout: Math.max(60_000, runs * 1_000) },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(schema, schema, async (a, b) => {
+          await checkRoundTrip(ddl(a), ddl(b));
+        }),
+        { numRuns: runs, endOnFailure: true },
+      );
+    },
+  );
 });

@@ -3,7 +3,11 @@ import { runDiffCases } from './harness.js';
 runDiffCases('sequences', [
   { name: 'create a sequence', from: '', to: 'create sequence agentsession_id_seq' },
   { name: 'drop a sequence', from: 'create sequence s', to: '' },
-  { name: 'create an integer sequence with options', from: '', to: 'create sequence s as integer start with 100 increment by 10 minvalue 50 maxvalue 100000 cache 20 cycle' },
+  {
+    name: 'create an integer sequence with options',
+    from: '',
+    to: 'create sequence s as integer start with 100 increment by 10 minvalue 50 maxvalue 100000 cache 20 cycle',
+  },
   { name: 'change increment and cache', from: 'create sequence s', to: 'create sequence s increment by 5 cache 10' },
   { name: 'bigint to integer', from: 'create sequence s', to: 'create sequence s as integer' },
   { name: 'make it cycle', from: 'create sequence s', to: 'create sequence s cycle' },
@@ -24,8 +28,8 @@ runDiffCases('sequences', [
   },
   {
     name: 'move ownership to another column',
-    from: "create sequence s; create table t (a integer, b integer); alter sequence s owned by t.a",
-    to: "create sequence s; create table t (a integer, b integer); alter sequence s owned by t.b",
+    from: 'create sequence s; create table t (a integer, b integer); alter sequence s owned by t.a',
+    to: 'create sequence s; create table t (a integer, b integer); alter sequence s owned by t.b',
   },
   {
     name: 'a sequence outlives the table that owned it',
@@ -33,5 +37,9 @@ runDiffCases('sequences', [
     to: 'create sequence t_id_seq as integer',
     hazards: ['data-loss'],
   },
-  { name: 'a sequence in another schema', from: 'create schema ops', to: 'create schema ops; create sequence ops.job_seq' },
+  {
+    name: 'a sequence in another schema',
+    from: 'create schema ops',
+    to: 'create schema ops; create sequence ops.job_seq',
+  },
 ]);

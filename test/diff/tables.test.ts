@@ -2,7 +2,12 @@ import { runDiffCases } from './harness.js';
 
 runDiffCases('tables', [
   { name: 'create a table', from: '', to: 'create table grid (uuid varchar primary key, name varchar not null)' },
-  { name: 'drop a table', from: 'create table grid (uuid varchar primary key, name varchar not null)', to: '', hazards: ['data-loss'] },
+  {
+    name: 'drop a table',
+    from: 'create table grid (uuid varchar primary key, name varchar not null)',
+    to: '',
+    hazards: ['data-loss'],
+  },
   {
     name: 'create a table with every column option',
     from: '',
@@ -16,9 +21,22 @@ runDiffCases('tables', [
       primary key (id)
     )`,
   },
-  { name: 'create a table in another schema', from: 'create schema ops', to: 'create schema ops; create table ops.job (id int primary key)' },
-  { name: 'create a schema and a table in it', from: '', to: 'create schema ops; create table ops.job (id int primary key)' },
-  { name: 'drop a schema and its table', from: 'create schema ops; create table ops.job (id int)', to: '', hazards: ['data-loss'] },
+  {
+    name: 'create a table in another schema',
+    from: 'create schema ops',
+    to: 'create schema ops; create table ops.job (id int primary key)',
+  },
+  {
+    name: 'create a schema and a table in it',
+    from: '',
+    to: 'create schema ops; create table ops.job (id int primary key)',
+  },
+  {
+    name: 'drop a schema and its table',
+    from: 'create schema ops; create table ops.job (id int)',
+    to: '',
+    hazards: ['data-loss'],
+  },
   {
     name: 'create two tables that reference each other',
     from: '',
@@ -42,7 +60,12 @@ runDiffCases('tables', [
   },
   { name: 'create a table without columns', from: '', to: 'create table empty ()' },
   { name: 'create a serial table', from: '', to: 'create table job (id serial primary key, big bigserial)' },
-  { name: 'drop a serial table (its sequences too)', from: 'create table job (id serial primary key, big bigserial)', to: '', hazards: ['data-loss'] },
+  {
+    name: 'drop a serial table (its sequences too)',
+    from: 'create table job (id serial primary key, big bigserial)',
+    to: '',
+    hazards: ['data-loss'],
+  },
   {
     name: 'replace one table with another (no rename guessed)',
     from: 'create table old_name (id int primary key)',

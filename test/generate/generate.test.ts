@@ -44,7 +44,10 @@ async function failureOf(run: Promise<unknown>): Promise<Error & { code: string 
   throw new Error('expected the call to fail');
 }
 
-const folders = (dir: string) => readdirSync(dir).filter((f) => f !== 'smartem.sum').sort();
+const folders = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f !== 'smartem.sum')
+    .sort();
 
 describe('generate()', () => {
   it('writes a proved baseline, then only the change, and migrate() gives the model', async () => {
@@ -53,7 +56,11 @@ describe('generate()', () => {
     expect(first.id).toMatch(/^\d{4}_\d\d_\d\d_\d{4}-001_baseline$/);
     expect(folders(p.migrations)).toEqual([first.id]);
 
-    p.setSchema(v1.replace("'FOIL_HOLES_DECISION_STARTED']", "'FOIL_HOLES_DECISION_STARTED', 'REGISTERED']").replace("notes: varchar('notes'),", "notes: varchar('notes'),\n  defocus: doublePrecision('defocus'),"));
+    p.setSchema(
+      v1
+        .replace("'FOIL_HOLES_DECISION_STARTED']", "'FOIL_HOLES_DECISION_STARTED', 'REGISTERED']")
+        .replace("notes: varchar('notes'),", "notes: varchar('notes'),\n  defocus: doublePrecision('defocus'),"),
+    );
     const second = await generate({ ...p.options, name: 'registered status and defocus' });
     expect(second.id).toMatch(/-002_registered_status_and_defocus$/);
     expect(second.up).toContain(`-- parent: ${first.id}`);
@@ -93,13 +100,21 @@ describe('generate()', () => {
     await migrate(p.options);
     p.setSchema(
       v1
-        .replace("  notes: varchar('notes'),\n});", "  notes: varchar('notes'),\n}, (t) => [index('ix_grid_name').on(t.name)]);")
-        .replace("gridUuid: varchar('grid_uuid').references(() => grid.uuid),", "gridUuid: varchar('grid_uuid'),\n  otherGrid: varchar('other_grid').references(() => grid.uuid),"),
+        .replace(
+          "  notes: varchar('notes'),\n});",
+          "  notes: varchar('notes'),\n}, (t) => [index('ix_grid_name').on(t.name)]);",
+        )
+        .replace(
+          "gridUuid: varchar('grid_uuid').references(() => grid.uuid),",
+          "gridUuid: varchar('grid_uuid'),\n  otherGrid: varchar('other_grid').references(() => grid.uuid),",
+        ),
     );
     const result = await generate({ ...p.options, name: 'online', online: true });
     expect(result.up).toContain('-- transaction: no');
     expect(result.up).toContain('CREATE INDEX CONCURRENTLY ix_grid_name ON public.grid USING btree (name);');
-    expect(result.up).toMatch(/ADD CONSTRAINT "gridsquare_other_grid_grid_uuid_fk" FOREIGN KEY .* NOT VALID;\nALTER TABLE "public"."gridsquare" VALIDATE CONSTRAINT "gridsquare_other_grid_grid_uuid_fk";/);
+    expect(result.up).toMatch(
+      /ADD CONSTRAINT "gridsquare_other_grid_grid_uuid_fk" FOREIGN KEY .* NOT VALID;\nALTER TABLE "public"."gridsquare" VALIDATE CONSTRAINT "gridsquare_other_grid_grid_uuid_fk";/,
+    );
     expect(result.down).toContain('DROP INDEX CONCURRENTLY "public"."ix_grid_name";');
     const report = await lint({ ...p.options, db: db.url });
     expect(report.findings.filter((f) => f.acknowledged === null)).toEqual([]);
@@ -200,7 +215,9 @@ describe('generate()', () => {
     expect(failed.message).toContain('cannot alter type of a column used by a generated column');
     expect(failed.message).toContain('ALTER COLUMN "w" TYPE bigint');
     expect(folders(p.migrations)).toHaveLength(1);
-    const leftovers = await query(serverUrl(), 'select datname from pg_database where datname like $1', [`smartem\\_scratch\\_${process.pid}\\_%`]);
+    const leftovers = await query(serverUrl(), 'select datname from pg_database where datname like $1', [
+      `smartem\\_scratch\\_${process.pid}\\_%`,
+    ]);
     expect(leftovers).toEqual([]);
   });
 
@@ -208,12 +225,17 @@ describe('generate()', () => {
     const p = project();
     await generate({ ...p.options, name: 'baseline' });
     await migrate(p.options);
-    p.setSchema(v1.replace("notes: varchar('notes'),", "notes: varchar('notes'),\n  code: varchar('code', { length: 12 }),"));
+    p.setSchema(
+      v1.replace("notes: varchar('notes'),", "notes: varchar('notes'),\n  code: varchar('code', { length: 12 }),"),
+    );
     const fromLive = await generate({ ...p.options, name: 'code', fromDb: db.url });
     expect(fromLive.up).toContain('ADD COLUMN "code" character varying(12)');
 
     const behind = await failureOf(generate({ ...p.options, name: 'x', fromDb: db.url }));
-    expect(behind).toMatchObject({ code: 'NOT_AT_HEAD', message: expect.stringContaining(`${fromLive.id} is not applied`) });
+    expect(behind).toMatchObject({
+      code: 'NOT_AT_HEAD',
+      message: expect.stringContaining(`${fromLive.id} is not applied`),
+    });
 
     await migrate(p.options);
     await query(db.url, 'create index by_hand on grid (name)');
@@ -235,9 +257,18 @@ describe('generate()', () => {
 
   it('refuses names drizzle-kit cannot render (a double quote, a semicolon), naming the object, and writes nothing', async () => {
     for (const [source, named] of [
-      [`${HEADER}export const t = pgTable('t', { c: integer('col"quote') });`, 'column "col"quote" (of table "t") has a double quote (")'],
-      [`${HEADER}export const t = pgTable('t', { d: varchar('d') }, (t) => [index('ix "weird" ;').on(t.d)]);`, 'index "ix "weird" ;" (of table "t") has a double quote (")'],
-      [`${HEADER}export const t = pgTable('t', { d: varchar('d') }, (t) => [index('ix;weird').on(t.d)]);`, 'index "ix;weird" (of table "t") has a semicolon (;)'],
+      [
+        `${HEADER}export const t = pgTable('t', { c: integer('col"quote') });`,
+        'column "col"quote" (of table "t") has a double quote (")',
+      ],
+      [
+        `${HEADER}export const t = pgTable('t', { d: varchar('d') }, (t) => [index('ix "weird" ;').on(t.d)]);`,
+        'index "ix "weird" ;" (of table "t") has a double quote (")',
+      ],
+      [
+        `${HEADER}export const t = pgTable('t', { d: varchar('d') }, (t) => [index('ix;weird').on(t.d)]);`,
+        'index "ix;weird" (of table "t") has a semicolon (;)',
+      ],
     ]) {
       const p = project(source);
       const error = await failureOf(generate({ ...p.options, name: 'weird' }));

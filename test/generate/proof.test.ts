@@ -35,7 +35,16 @@ describe('the proof of a generated migration', () => {
         up: `${renderHeader(id, null, true, 'up')}create table grid (uuid varchar primary key, name text);\n`,
         down: `${renderHeader(id, null, true, 'down')}drop table grid;\n`,
       };
-      const proof = proveMigration({ session, folder: readMigrationsFolder(tempDir()), journal: DEFAULT_JOURNAL, id, files, want, have, exclude });
+      const proof = proveMigration({
+        session,
+        folder: readMigrationsFolder(tempDir()),
+        journal: DEFAULT_JOURNAL,
+        id,
+        files,
+        want,
+        have,
+        exclude,
+      });
       await expect(proof).rejects.toMatchObject({
         code: 'PROOF_FAILED',
         message: expect.stringContaining('after up.sql the database differs from the Drizzle model'),
@@ -57,7 +66,16 @@ describe('the proof of a generated migration', () => {
         up: `${renderHeader(id, null, true, 'up')}create table grid (uuid varchar primary key);\n`,
         down: `${renderHeader(id, null, true, 'down')}alter table grid rename to grid_old;\n`,
       };
-      const message = await proveMigration({ session, folder: readMigrationsFolder(tempDir()), journal: DEFAULT_JOURNAL, id, files, want, have, exclude }).then(
+      const message = await proveMigration({
+        session,
+        folder: readMigrationsFolder(tempDir()),
+        journal: DEFAULT_JOURNAL,
+        id,
+        files,
+        want,
+        have,
+        exclude,
+      }).then(
         () => 'passed',
         (e: Error) => e.message,
       );

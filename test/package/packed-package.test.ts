@@ -11,11 +11,23 @@ import { tempDir } from '../support/migrations-dir.js';
 import { ROOT } from '../support/spawn.js';
 
 const db = useFreshDatabase();
-const ours = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+const ours = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  devDependencies: Record<string, string>;
+};
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } {
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): { code: number; stdout: string; stderr: string } {
   try {
-    const stdout = execFileSync(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 }).toString();
+    const stdout = execFileSync(command, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    }).toString();
     return { code: 0, stdout, stderr: '' };
   } catch (error) {
     const e = error as { status: number; stdout: Buffer; stderr: Buffer };
@@ -54,8 +66,15 @@ migrate({ url: process.env.DATABASE_URL }).then((r) => console.log(JSON.stringif
 
 const TSCONFIG = {
   compilerOptions: {
-    target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, exactOptionalPropertyTypes: true,
-    noUncheckedIndexedAccess: true, noEmit: true, skipLibCheck: true, types: ['node'],
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: ['node'],
   },
   include: ['app.ts'],
 };
@@ -65,7 +84,10 @@ describe('the packed package in a new application', () => {
     const work = tempDir();
     const packed = run('npm', ['pack', '--pack-destination', work, '--silent'], ROOT);
     expect(packed.code, packed.stderr).toBe(0);
-    const tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
+    const tarball = join(
+      work,
+      readdirSync(work).find((f) => f.endsWith('.tgz'))!,
+    );
     const files = run('tar', ['-tzf', tarball], work).stdout.split('\n');
     expect(files).toContain('package/dist/schema/model-extras.sql');
     expect(files).toContain('package/drizzle/smartem.sum');
@@ -76,11 +98,20 @@ describe('the packed package in a new application', () => {
     writeFileSync(
       join(app, 'package.json'),
       JSON.stringify({
-        name: 'smartem-app', private: true, type: 'module',
-        dependencies: { 'smartem-db': `file:${tarball}`, 'drizzle-orm': '0.44.7', postgres: ours.devDependencies.postgres },
+        name: 'smartem-app',
+        private: true,
+        type: 'module',
+        dependencies: {
+          'smartem-db': `file:${tarball}`,
+          'drizzle-orm': '0.44.7',
+          postgres: ours.devDependencies.postgres,
+        },
         devDependencies: {
-          typescript: ours.devDependencies.typescript, '@types/node': ours.devDependencies['@types/node'],
-          'drizzle-kit': ours.devDependencies['drizzle-kit'], tsx: ours.devDependencies.tsx, 'libpg-query': ours.devDependencies['libpg-query'],
+          typescript: ours.devDependencies.typescript,
+          '@types/node': ours.devDependencies['@types/node'],
+          'drizzle-kit': ours.devDependencies['drizzle-kit'],
+          tsx: ours.devDependencies.tsx,
+          'libpg-query': ours.devDependencies['libpg-query'],
         },
       }),
     );
@@ -107,7 +138,11 @@ describe('the packed package in a new application', () => {
     writeFileSync(join(app, 'start.cjs'), CJS);
     const cjs = run(process.execPath, ['start.cjs'], app, env);
     expect(cjs.code, cjs.stderr).toBe(0);
-    expect(JSON.parse(cjs.stdout)).toMatchObject({ ran: 0, head: result.head, folder: join(app, 'node_modules/smartem-db/drizzle') });
+    expect(JSON.parse(cjs.stdout)).toMatchObject({
+      ran: 0,
+      head: result.head,
+      folder: join(app, 'node_modules/smartem-db/drizzle'),
+    });
 
     const npx = (...args: string[]) => run('npx', ['--no-install', 'smartem-db', ...args], app, env);
     expect(npx('--version').stdout.trim()).toMatch(/^smartem-db \d+\.\d+\.\d+/);

@@ -34,7 +34,9 @@ describe('16 replicas starting at once', () => {
     const names = ['log', 'two', 'three', 'online'];
     const runs = Array.from({ length: 16 }, () => spawnTs(worker, [db.url, migrationsFolder]).done);
     const results = await Promise.all(runs);
-    const outputs = results.map((r) => JSON.parse(r.stdout) as { ok: boolean; head: string; ran: { id: string }[]; message?: string });
+    const outputs = results.map(
+      (r) => JSON.parse(r.stdout) as { ok: boolean; head: string; ran: { id: string }[]; message?: string },
+    );
 
     expect(outputs.filter((o) => !o.ok).map((o) => o.message)).toEqual([]);
     expect(results.map((r) => r.code)).toEqual(Array(16).fill(0));
@@ -44,13 +46,19 @@ describe('16 replicas starting at once', () => {
       'select migration, count(*)::int as n from runs group by migration order by migration',
     );
     expect(executions).toEqual(['001', '002', '003', '004'].map((migration) => ({ migration, n: 1 })));
-    expect(outputs.flatMap((o) => o.ran.map((r) => r.id)).sort()).toEqual(names.map((name, i) => migrationId(i + 1, name)));
+    expect(outputs.flatMap((o) => o.ran.map((r) => r.id)).sort()).toEqual(
+      names.map((name, i) => migrationId(i + 1, name)),
+    );
     const indexes = await query<{ name: string; valid: boolean }>(
       db.url,
       "select c.relname as name, i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = 'big'::regclass order by 1",
     );
     expect(indexes).toEqual(['ix_big_id', 'ix_big_id_v', 'ix_big_v'].map((name) => ({ name, valid: true })));
     // Those that waited said who held the lock.
-    expect(results.some((r) => /Waiting for the migration lock on "smartem_db"."migrations", held by pid \d+ "smartem-db"/.test(r.stderr))).toBe(true);
+    expect(
+      results.some((r) =>
+        /Waiting for the migration lock on "smartem_db"."migrations", held by pid \d+ "smartem-db"/.test(r.stderr),
+      ),
+    ).toBe(true);
   });
 });

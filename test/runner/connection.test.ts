@@ -28,8 +28,12 @@ describe('no database configured', () => {
       code: 'CONFIG_INVALID',
       message: expect.stringContaining('from code, pass embedded: true to use it'),
     });
-    await expect(migrate({ migrationsFolder, cwd, env: { NODE_ENV: 'production' }, embedded: 'unless-production' })).rejects.toMatchObject({
-      message: expect.stringContaining('NODE_ENV is production, where smartem-db never falls back to the embedded PGlite database unless asked'),
+    await expect(
+      migrate({ migrationsFolder, cwd, env: { NODE_ENV: 'production' }, embedded: 'unless-production' }),
+    ).rejects.toMatchObject({
+      message: expect.stringContaining(
+        'NODE_ENV is production, where smartem-db never falls back to the embedded PGlite database unless asked',
+      ),
     });
     expect(existsSync(join(cwd, '.smartem-db'))).toBe(false);
     expect((await migrate({ migrationsFolder, cwd, env: {}, embedded: true })).ran).toHaveLength(1);
@@ -49,7 +53,9 @@ describe('a database that cannot be reached', () => {
     const port = (http.address() as { port: number }).port;
     try {
       const url = `postgres://smartem:${PASSWORD}@127.0.0.1:${port}/smartem_db`;
-      const { error } = await timedFailure(() => migrate({ url, connectTimeoutSeconds: 1, migrationsFolder: writeMigrations([{ name: 'a', up: 'select 1;' }]) }));
+      const { error } = await timedFailure(() =>
+        migrate({ url, connectTimeoutSeconds: 1, migrationsFolder: writeMigrations([{ name: 'a', up: 'select 1;' }]) }),
+      );
       expect(error.code).toBe('CONNECTION_FAILED');
       expect(error.message).toContain('nothing answered as PostgreSQL within the connect timeout (1 s)');
       expect(error.message).not.toContain(PASSWORD);
@@ -66,7 +72,9 @@ describe('a database that cannot be reached', () => {
   it('fails at once with a clear error when nothing listens, without printing the password', async () => {
     const port = await freePort();
     const url = `postgres://smartem:${PASSWORD}@127.0.0.1:${port}/smartem_db`;
-    const { error, ms } = await timedFailure(() => migrate({ url, migrationsFolder: writeMigrations([{ name: 'a', up: 'select 1;' }]) }));
+    const { error, ms } = await timedFailure(() =>
+      migrate({ url, migrationsFolder: writeMigrations([{ name: 'a', up: 'select 1;' }]) }),
+    );
     expect(error.code).toBe('CONNECTION_FAILED');
     expect(error.message).toContain(`Cannot connect to postgres://smartem:***@127.0.0.1:${port}/smartem_db`);
     expect(error.message).toContain('refused the connection');
@@ -81,7 +89,9 @@ describe('a database that cannot be reached', () => {
     const port = (silent.address() as { port: number }).port;
     try {
       const url = `postgres://smartem:${PASSWORD}@127.0.0.1:${port}/smartem_db`;
-      const { error, ms } = await timedFailure(() => status({ url, connectTimeoutSeconds: 1, migrationsFolder: writeMigrations([{ name: 'a', up: 'select 1;' }]) }));
+      const { error, ms } = await timedFailure(() =>
+        status({ url, connectTimeoutSeconds: 1, migrationsFolder: writeMigrations([{ name: 'a', up: 'select 1;' }]) }),
+      );
       expect(error.code).toBe('CONNECTION_FAILED');
       expect(error.message).toContain('no answer before the connect timeout');
       expect(error.message).not.toContain(PASSWORD);
@@ -102,7 +112,9 @@ describe.skipIf(!postgresBinDir())('a wrong password', () => {
 
   it('is reported as such within seconds, and no password appears in the error', async () => {
     const url = `postgres://smartem:${encodeURIComponent(WRONG)}@127.0.0.1:${cluster.port}/postgres`;
-    const { error, ms } = await timedFailure(() => migrate({ url, migrationsFolder: writeMigrations([{ name: 'a', up: 'select 1;' }]) }));
+    const { error, ms } = await timedFailure(() =>
+      migrate({ url, migrationsFolder: writeMigrations([{ name: 'a', up: 'select 1;' }]) }),
+    );
     expect(error.code).toBe('CONNECTION_FAILED');
     expect(error.message).toContain('password authentication failed');
     expect(error.message).toContain('postgres://smartem:***@127.0.0.1');
@@ -113,7 +125,10 @@ describe.skipIf(!postgresBinDir())('a wrong password', () => {
 
   it('and the right one works against the same server', async () => {
     const url = `postgres://smartem:${encodeURIComponent(PASSWORD)}@127.0.0.1:${cluster.port}/postgres`;
-    const result = await migrate({ url, migrationsFolder: writeMigrations([{ name: 'a', up: 'create table a (id int);' }]) });
+    const result = await migrate({
+      url,
+      migrationsFolder: writeMigrations([{ name: 'a', up: 'create table a (id int);' }]),
+    });
     expect(result.ran).toHaveLength(1);
     expect(result.database).not.toContain(PASSWORD);
   });

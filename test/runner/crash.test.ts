@@ -23,7 +23,10 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, ms 
 
 /** smartem-db's sessions on this test's database only: other tests share the server. */
 async function smartemSessions(where = 'true'): Promise<{ pid: number }[]> {
-  return query(db.url, `select pid from pg_stat_activity where datname = current_database() and application_name = 'smartem-db' and ${where}`);
+  return query(
+    db.url,
+    `select pid from pg_stat_activity where datname = current_database() and application_name = 'smartem-db' and ${where}`,
+  );
 }
 
 async function waitForSessionsToEnd(): Promise<void> {
@@ -39,7 +42,7 @@ describe('a process killed with SIGKILL in the middle of a slow migration', () =
         name: 'slow',
         up: [
           'create table half_done (id int);',
-          "insert into first values (1);",
+          'insert into first values (1);',
           "select pg_sleep(case when to_regclass('public.slow_down') is null then 0 else 60 end);",
           'create table done (id int);',
         ].join('\n'),
@@ -73,7 +76,10 @@ describe('a process killed with SIGKILL in the middle of a slow migration', () =
 
 describe('a process killed during CREATE INDEX CONCURRENTLY', () => {
   const specs = [
-    { name: 'big', up: 'create table big (id int, v int);\ninsert into big select g, g % 13 from generate_series(1, 5000) g;' },
+    {
+      name: 'big',
+      up: 'create table big (id int, v int);\ninsert into big select g, g % 13 from generate_series(1, 5000) g;',
+    },
     {
       name: 'online',
       transaction: false,
@@ -109,20 +115,33 @@ describe('a process killed during CREATE INDEX CONCURRENTLY', () => {
       reserved.release();
       await holder.end();
     }
-    expect(await query(db.url, "select indisvalid from pg_index where indexrelid = 'ix_big_v'::regclass")).toEqual([{ indisvalid: false }]);
+    expect(await query(db.url, "select indisvalid from pg_index where indexrelid = 'ix_big_v'::regclass")).toEqual([
+      { indisvalid: false },
+    ]);
 
     const interrupted = await status({ url: db.url, migrationsFolder });
     expect(interrupted.migrations[1]).toMatchObject({ state: 'interrupted' });
     expect(interrupted.runningNow).toBeNull();
     expect(interrupted.problems.join('\n')).toContain('was interrupted at statement 1 of 2');
     expect(interrupted.problems.join('\n')).toContain('index public.ix_big_v on public.big is INVALID');
-    await expect(migrate({ url: db.url, migrationsFolder })).rejects.toMatchObject({ code: 'PREVIOUS_MIGRATION_FAILED' });
+    await expect(migrate({ url: db.url, migrationsFolder })).rejects.toMatchObject({
+      code: 'PREVIOUS_MIGRATION_FAILED',
+    });
 
     const lines: string[] = [];
-    const resumed = await migrate({ url: db.url, migrationsFolder, resume: true, logger: { info: (m) => lines.push(m), warn: (m) => lines.push(m) } });
+    const resumed = await migrate({
+      url: db.url,
+      migrationsFolder,
+      resume: true,
+      logger: { info: (m) => lines.push(m), warn: (m) => lines.push(m) },
+    });
     expect(resumed.ran.map((r) => r.id)).toEqual([migrationId(2, 'online')]);
-    expect(lines.join('\n')).toContain('left index public.ix_big_v INVALID (its concurrent build stopped midway); dropping it to build it again');
-    expect(await query(db.url, "select indisvalid from pg_index where indexrelid = 'ix_big_v'::regclass")).toEqual([{ indisvalid: true }]);
+    expect(lines.join('\n')).toContain(
+      'left index public.ix_big_v INVALID (its concurrent build stopped midway); dropping it to build it again',
+    );
+    expect(await query(db.url, "select indisvalid from pg_index where indexrelid = 'ix_big_v'::regclass")).toEqual([
+      { indisvalid: true },
+    ]);
     expect(await query(db.url, "select to_regclass('after_index')::text as t")).toEqual([{ t: 'after_index' }]);
     expect((await status({ url: db.url, migrationsFolder })).problems).toEqual([]);
   });
@@ -139,9 +158,19 @@ describe('a process killed during CREATE INDEX CONCURRENTLY', () => {
       [online.id, online.checksum],
     );
     const lines: string[] = [];
-    await migrate({ url: db.url, migrationsFolder, resume: true, logger: { info: (m) => lines.push(m), warn: (m) => lines.push(m) } });
-    expect(lines.join('\n')).toContain('built index public.ix_big_v completely before it stopped; it is kept and not built again');
+    await migrate({
+      url: db.url,
+      migrationsFolder,
+      resume: true,
+      logger: { info: (m) => lines.push(m), warn: (m) => lines.push(m) },
+    });
+    expect(lines.join('\n')).toContain(
+      'built index public.ix_big_v completely before it stopped; it is kept and not built again',
+    );
     expect(await query(db.url, "select to_regclass('after_index')::text as t")).toEqual([{ t: 'after_index' }]);
-    expect((await status({ url: db.url, migrationsFolder })).migrations.map((m) => m.state)).toEqual(['applied', 'applied']);
+    expect((await status({ url: db.url, migrationsFolder })).migrations.map((m) => m.state)).toEqual([
+      'applied',
+      'applied',
+    ]);
   });
 });

@@ -50,8 +50,15 @@ describe('a failing migration', () => {
   });
 
   it('does not show a password literal of the failing statement, in any quoting, however long', async () => {
-    for (const literal of ["'Sup3r-secret'", '$$Sup3r-secret$$', "$pw$Sup3r-secret$pw$", `'Sup3r-secret${'x'.repeat(300)}'`]) {
-      const migrationsFolder = writeMigrations([{ name: 'role', up: `alter role no_such_role_here with password ${literal};` }]);
+    for (const literal of [
+      "'Sup3r-secret'",
+      '$$Sup3r-secret$$',
+      '$pw$Sup3r-secret$pw$',
+      `'Sup3r-secret${'x'.repeat(300)}'`,
+    ]) {
+      const migrationsFolder = writeMigrations([
+        { name: 'role', up: `alter role no_such_role_here with password ${literal};` },
+      ]);
       const error = await failure(migrate({ url: db.url, migrationsFolder }));
       expect(error.message).toContain(`role "no_such_role_here" does not exist`);
       expect(error.message).toContain("password '***'");
@@ -67,7 +74,11 @@ describe('a failing migration', () => {
     try {
       await reserved.unsafe('select pg_advisory_lock($1::bigint)', [lockKey(DEFAULT_JOURNAL).toString()]);
       await reserved.unsafe("select 1 /* alter role app password 'Sup3r-secret' */");
-      const waiting = migrate({ url: db.url, migrationsFolder, logger: { info: (m) => lines.push(m), warn: (m) => lines.push(m) } });
+      const waiting = migrate({
+        url: db.url,
+        migrationsFolder,
+        logger: { info: (m) => lines.push(m), warn: (m) => lines.push(m) },
+      });
       while (!lines.some((l) => l.startsWith('Waiting'))) await new Promise((r) => setTimeout(r, 20));
       await reserved.unsafe('select pg_advisory_unlock_all()');
       expect((await waiting).ran).toHaveLength(1);
@@ -76,7 +87,9 @@ describe('a failing migration', () => {
       await holder.end();
     }
     const waited = lines.find((l) => l.startsWith('Waiting'))!;
-    expect(waited).toMatch(/held by pid \d+ "other-deploy" .*running: select 1 \/\* alter role app password '\*\*\*' \*\//);
+    expect(waited).toMatch(
+      /held by pid \d+ "other-deploy" .*running: select 1 \/\* alter role app password '\*\*\*' \*\//,
+    );
     expect(lines.join('\n')).not.toContain('Sup3r');
   });
 
@@ -146,10 +159,14 @@ describe('a transactional migration', () => {
     ]);
     await expect(migrate({ url: db.url, migrationsFolder })).rejects.toMatchObject({
       code: 'MIGRATIONS_FOLDER_INVALID',
-      message: expect.stringMatching(/002_commits\/up\.sql:5: statement 2 is COMMIT, but this script runs in a transaction .* "-- transaction: no"/),
+      message: expect.stringMatching(
+        /002_commits\/up\.sql:5: statement 2 is COMMIT, but this script runs in a transaction .* "-- transaction: no"/,
+      ),
     });
     // Checked before the first pending migration ran.
-    expect(await query(db.url, "select to_regclass('a')::text as a, to_regclass('b')::text as b")).toEqual([{ a: null, b: null }]);
+    expect(await query(db.url, "select to_regclass('a')::text as a, to_regclass('b')::text as b")).toEqual([
+      { a: null, b: null },
+    ]);
   });
 });
 
@@ -174,8 +191,12 @@ describe('a no-transaction migration failing midway', () => {
     expect(report.problems[0]).toContain('failed at statement 2 of 3');
     expect(report.problems[0]).toContain('smartem-db upgrade --resume');
 
-    await expect(migrate({ url: db.url, migrationsFolder })).rejects.toMatchObject({ code: 'PREVIOUS_MIGRATION_FAILED' });
-    await expect(rollback({ steps: 1 }, { url: db.url, migrationsFolder })).rejects.toMatchObject({ code: 'PREVIOUS_MIGRATION_FAILED' });
+    await expect(migrate({ url: db.url, migrationsFolder })).rejects.toMatchObject({
+      code: 'PREVIOUS_MIGRATION_FAILED',
+    });
+    await expect(rollback({ steps: 1 }, { url: db.url, migrationsFolder })).rejects.toMatchObject({
+      code: 'PREVIOUS_MIGRATION_FAILED',
+    });
 
     // The fix: remove the duplicate. The INVALID index the failed build left is resume's to drop.
     await query(db.url, 'delete from t where v = 2');
@@ -189,7 +210,11 @@ describe('a no-transaction migration failing midway', () => {
   it('may be fixed in its file from the failed statement on, then resumed; the statements that ran may not change', async () => {
     const typo = [
       specs[0]!,
-      { name: 'indexes', transaction: false, up: 'create index concurrently t_v on t (v);\ncreate index concurently t_id on t (id);\ncreate table after (id int);' },
+      {
+        name: 'indexes',
+        transaction: false,
+        up: 'create index concurrently t_v on t (v);\ncreate index concurently t_id on t (id);\ncreate table after (id int);',
+      },
     ];
     const migrationsFolder = writeMigrations(typo);
     const error = await failure(migrate({ url: db.url, migrationsFolder }));
@@ -211,7 +236,10 @@ describe('a no-transaction migration failing midway', () => {
     expect((await status({ url: db.url, migrationsFolder })).problems.join('\n')).not.toContain('edited');
     const resumed = await migrate({ url: db.url, migrationsFolder, resume: true });
     expect(resumed.ran.map((r) => r.id)).toEqual([migrationId(2, 'indexes')]);
-    expect(await query(db.url, "select indexname from pg_indexes where tablename = 't' order by 1")).toEqual([{ indexname: 't_id' }, { indexname: 't_v' }]);
+    expect(await query(db.url, "select indexname from pg_indexes where tablename = 't' order by 1")).toEqual([
+      { indexname: 't_id' },
+      { indexname: 't_v' },
+    ]);
     const report = await status({ url: db.url, migrationsFolder });
     expect(report.problems).toEqual([]);
     expect(report.migrations[1]).toMatchObject({ state: 'applied', checksumMatches: true });
@@ -221,7 +249,9 @@ describe('a no-transaction migration failing midway', () => {
     const migrationsFolder = writeMigrations(specs);
     await failure(migrate({ url: db.url, migrationsFolder }));
     // The failed concurrent build left its index INVALID: status names it.
-    expect((await status({ url: db.url, migrationsFolder })).problems.join('\n')).toContain('index public.t_id on public.t is INVALID');
+    expect((await status({ url: db.url, migrationsFolder })).problems.join('\n')).toContain(
+      'index public.t_id on public.t is INVALID',
+    );
     // Finished by hand: the duplicate goes, the index is built, the rest of the migration run.
     await query(db.url, 'delete from t where v = 2');
     await query(db.url, 'drop index t_id');

@@ -53,7 +53,9 @@ describe('before applying anything, migrate() checks the folder against the jour
     hash({ migrationsFolder });
     await expect(migrate({ url: db.url, migrationsFolder })).rejects.toMatchObject({
       code: 'APPLIED_MIGRATION_MISSING',
-      message: expect.stringContaining(`Migration ${migrationId(2, 'b')} is recorded in smartem_db.migrations as applied`),
+      message: expect.stringContaining(
+        `Migration ${migrationId(2, 'b')} is recorded in smartem_db.migrations as applied`,
+      ),
     });
     const report = await status({ url: db.url, migrationsFolder });
     expect(report.migrations.at(-1)).toMatchObject({ id: migrationId(2, 'b'), state: 'missing' });
@@ -67,7 +69,9 @@ describe('before applying anything, migrate() checks the folder against the jour
     addMigration(migrationsFolder, 2, two[1]!, migrationId(1, 'a'), true);
     const error = (await migrate({ url: db.url, migrationsFolder }).catch((e: unknown) => e)) as Error;
     expect(error).toMatchObject({ code: 'OUT_OF_ORDER' });
-    expect(error.message).toContain(`${migrationId(2, 'b')} is not applied, but ${migrationId(3, 'c')}, which sorts after, already is`);
+    expect(error.message).toContain(
+      `${migrationId(2, 'b')} is not applied, but ${migrationId(3, 'c')}, which sorts after, already is`,
+    );
     expect(error.message).toContain('--allow-out-of-order');
     const result = await migrate({ url: db.url, migrationsFolder, allowOutOfOrder: true });
     expect(result.ran.map((r) => r.id)).toEqual([migrationId(2, 'b')]);

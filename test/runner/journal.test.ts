@@ -29,7 +29,10 @@ describe('the journal table', () => {
     ]);
     await migrate({ url: db.url, migrationsFolder, to: '001' });
     await query(db.url, 'alter table smartem_db.migrations drop column done_checksum, drop column note');
-    expect((await status({ url: db.url, migrationsFolder })).migrations.map((m) => m.state)).toEqual(['applied', 'pending']);
+    expect((await status({ url: db.url, migrationsFolder })).migrations.map((m) => m.state)).toEqual([
+      'applied',
+      'pending',
+    ]);
     expect((await migrate({ url: db.url, migrationsFolder })).ran).toHaveLength(1);
     const columns = await query<{ n: number }>(
       db.url,
@@ -40,11 +43,19 @@ describe('the journal table', () => {
 
   it("says so when the journal's name is taken by a table that is not a journal", async () => {
     const migrationsFolder = writeMigrations([{ name: 'a', up: 'create table a (id int);' }]);
-    await query(db.url, "create schema smartem_db; create table smartem_db.migrations (id text primary key, version text); insert into smartem_db.migrations values ('x', '1')");
-    for (const run of [() => status({ url: db.url, migrationsFolder }), () => migrate({ url: db.url, migrationsFolder })]) {
+    await query(
+      db.url,
+      "create schema smartem_db; create table smartem_db.migrations (id text primary key, version text); insert into smartem_db.migrations values ('x', '1')",
+    );
+    for (const run of [
+      () => status({ url: db.url, migrationsFolder }),
+      () => migrate({ url: db.url, migrationsFolder }),
+    ]) {
       await expect(run()).rejects.toMatchObject({
         code: 'JOURNAL_INVALID',
-        message: expect.stringContaining('smartem_db.migrations exists but is not a smartem-db journal: it has no columns "checksum", "status"'),
+        message: expect.stringContaining(
+          'smartem_db.migrations exists but is not a smartem-db journal: it has no columns "checksum", "status"',
+        ),
       });
     }
     // And with no rows to read, the run that would write to it says the same before it writes.

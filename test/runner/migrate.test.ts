@@ -86,7 +86,11 @@ describe('migrate()', () => {
     await migrate({ url: db.url, migrationsFolder });
     const toFirst = await rollback({ to: migrationId(1, 'acquisition') }, { url: db.url, migrationsFolder });
     expect(toFirst.ran).toHaveLength(2);
-    expect((await status({ url: db.url, migrationsFolder })).migrations.map((m) => m.state)).toEqual(['applied', 'pending', 'pending']);
+    expect((await status({ url: db.url, migrationsFolder })).migrations.map((m) => m.state)).toEqual([
+      'applied',
+      'pending',
+      'pending',
+    ]);
   });
 
   it('refuses to roll back more steps than are applied, or none', async () => {
@@ -96,7 +100,9 @@ describe('migrate()', () => {
       code: 'UNKNOWN_TARGET',
       message: expect.stringContaining('Cannot roll back 3 migrations: only 2 are applied. Nothing was rolled back.'),
     });
-    await expect(rollback({ steps: 0 }, { url: db.url, migrationsFolder })).rejects.toMatchObject({ code: 'UNKNOWN_TARGET' });
+    await expect(rollback({ steps: 0 }, { url: db.url, migrationsFolder })).rejects.toMatchObject({
+      code: 'UNKNOWN_TARGET',
+    });
     expect((await status({ url: db.url, migrationsFolder })).head).toBe(migrationId(2, 'grid'));
   });
 
@@ -106,10 +112,14 @@ describe('migrate()', () => {
     await query(db.url, "insert into acquisition (uuid) values ('a1')");
     await expect(rollback('base', { url: db.url, migrationsFolder })).rejects.toMatchObject({
       code: 'DATA_LOSS_REFUSED',
-      message: expect.stringContaining('Rolling back would drop a table that holds rows: acquisition. Nothing was rolled back.'),
+      message: expect.stringContaining(
+        'Rolling back would drop a table that holds rows: acquisition. Nothing was rolled back.',
+      ),
     });
     const asked: string[][] = [];
-    await expect(rollback('base', { url: db.url, migrationsFolder, confirmDataLoss: async (t) => (asked.push(t), false) })).rejects.toMatchObject({
+    await expect(
+      rollback('base', { url: db.url, migrationsFolder, confirmDataLoss: async (t) => (asked.push(t), false) }),
+    ).rejects.toMatchObject({
       code: 'DATA_LOSS_REFUSED',
     });
     expect(asked).toEqual([['acquisition']]);
@@ -149,7 +159,11 @@ describe('migrate()', () => {
   it('reports through the logger what it does, and prints nothing without one', async () => {
     const migrationsFolder = writeMigrations(chain);
     const lines: string[] = [];
-    await migrate({ url: db.url, migrationsFolder, logger: { info: (m) => lines.push(m), warn: (m) => lines.push(m) } });
+    await migrate({
+      url: db.url,
+      migrationsFolder,
+      logger: { info: (m) => lines.push(m), warn: (m) => lines.push(m) },
+    });
     expect(lines.filter((l) => l.startsWith('[3/3] Applied'))).toHaveLength(1);
     expect(lines.join('\n')).toMatch(/\[1\/3\] Applying .*acquisition/);
   });
@@ -157,7 +171,11 @@ describe('migrate()', () => {
   it('gives a logger that shows one a heartbeat while a long statement runs', async () => {
     const migrationsFolder = writeMigrations([{ name: 'slow', up: 'select pg_sleep(1.3);' }]);
     const beats: string[] = [];
-    await migrate({ url: db.url, migrationsFolder, logger: { info: () => {}, warn: () => {}, heartbeat: (m) => beats.push(m) } });
+    await migrate({
+      url: db.url,
+      migrationsFolder,
+      logger: { info: () => {}, warn: () => {}, heartbeat: (m) => beats.push(m) },
+    });
     expect(beats[0]).toMatch(/^\[1\/1\] Applying \S+-001_slow \.\.\. 1\.\d s$/);
   });
 
@@ -181,7 +199,8 @@ describe('migrate() on an application pool', () => {
       // With max: 1 the app gets the very connection back: unchanged, and usable.
       const [setting] = await pool`show client_connection_check_interval`;
       expect(setting!.client_connection_check_interval).toBe('0');
-      const [held] = await pool`select count(*)::int as locks from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()`;
+      const [held] =
+        await pool`select count(*)::int as locks from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()`;
       expect(held!.locks).toBe(0);
     } finally {
       await pool.end();

@@ -26,9 +26,16 @@ describe.skipIf(!hasPgBouncer)('through PgBouncer', () => {
       code: 'TRANSACTION_POOLER',
       message: expect.stringContaining('through a connection pooler in transaction mode'),
     });
-    expect(await query(db.url, "select to_regclass('a')::text as a, to_regclass('smartem_db.migrations')::text as journal")).toEqual([{ a: null, journal: null }]);
+    expect(
+      await query(db.url, "select to_regclass('a')::text as a, to_regclass('smartem_db.migrations')::text as journal"),
+    ).toEqual([{ a: null, journal: null }]);
     // No migration lock was left behind on a pooled server connection.
-    expect(await query(db.url, "select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())")).toEqual([{ n: 0 }]);
+    expect(
+      await query(
+        db.url,
+        "select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())",
+      ),
+    ).toEqual([{ n: 0 }]);
 
     // With a direct URL beside it (Prisma's directUrl), the same call migrates.
     const done = await migrate({ url: bouncer.url('pooled'), directUrl: db.url, migrationsFolder });
@@ -41,7 +48,10 @@ describe.skipIf(!hasPgBouncer)('through PgBouncer', () => {
   it('takes DIRECT_DATABASE_URL from the environment, beside DATABASE_URL', async () => {
     const bouncer = await startPgBouncer(serverUrl(), { pooled: { database: db.name, mode: 'transaction' } });
     stop = bouncer.stop;
-    const result = await migrate({ migrationsFolder: folder(), env: { DATABASE_URL: bouncer.url('pooled'), DIRECT_DATABASE_URL: db.url } });
+    const result = await migrate({
+      migrationsFolder: folder(),
+      env: { DATABASE_URL: bouncer.url('pooled'), DIRECT_DATABASE_URL: db.url },
+    });
     expect(result.ran).toHaveLength(2);
     expect(result.database).toContain(db.name);
   });

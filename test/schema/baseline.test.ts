@@ -95,7 +95,10 @@ describe('the SmartEM baseline migration', () => {
       { typname: 'acquisitionstatus', labels: 'PLANNED,STARTED,COMPLETED,PAUSED,ABANDONED' },
       { typname: 'foilholestatus', labels: 'NONE,MICROGRAPHS_DETECTED' },
       { typname: 'gridsquarestatus', labels: 'NONE,FOIL_HOLES_DECISION_STARTED,FOIL_HOLES_DECISION_COMPLETED' },
-      { typname: 'gridstatus', labels: 'NONE,SCAN_STARTED,SCAN_COMPLETED,GRID_SQUARES_DECISION_STARTED,GRID_SQUARES_DECISION_COMPLETED' },
+      {
+        typname: 'gridstatus',
+        labels: 'NONE,SCAN_STARTED,SCAN_COMPLETED,GRID_SQUARES_DECISION_STARTED,GRID_SQUARES_DECISION_COMPLETED',
+      },
       {
         typname: 'micrographstatus',
         labels:
@@ -109,7 +112,10 @@ describe('the SmartEM baseline migration', () => {
     const alembic = await createDatabase();
     try {
       // What SmartEM's baseline (BIGSERIAL) and 87f8c5e11906 (ALTER ... TYPE INTEGER) did.
-      await query(alembic.url, 'create table agentsession (id bigserial primary key); alter table agentsession alter column id type integer');
+      await query(
+        alembic.url,
+        'create table agentsession (id bigserial primary key); alter table agentsession alter column id type integer',
+      );
       const fingerprint = async (url: string) =>
         (await catalogFingerprint(url)).filter((line) => /agentsession_id_seq|column agentsession\.id /.test(line));
       const ours = await fingerprint(db.url);
@@ -149,17 +155,27 @@ describe('the SmartEM baseline migration', () => {
 
       const tree = await orm.query.acquisition.findFirst({
         where: eq(schema.acquisition.uuid, 'acq-1'),
-        with: { grids: { with: { gridsquares: { with: { foilholes: { with: { micrographs: true } } } } } }, agentSessions: true },
+        with: {
+          grids: { with: { gridsquares: { with: { foilholes: { with: { micrographs: true } } } } } },
+          agentSessions: true,
+        },
       });
       expect(tree).toMatchObject({
         name: 'Unknown',
         status: 'PLANNED',
-        grids: [{ status: 'NONE', gridsquares: [{ foilholes: [{ isNearGridBar: false, micrographs: [{ uuid: 'mg-1', status: 'NONE' }] }] }] }],
+        grids: [
+          {
+            status: 'NONE',
+            gridsquares: [{ foilholes: [{ isNearGridBar: false, micrographs: [{ uuid: 'mg-1', status: 'NONE' }] }] }],
+          },
+        ],
         agentSessions: [{ sessionId: 's-1', status: 'active' }],
       });
       expect(tree!.grids[0]!.predictionUpdatedTime).toBeInstanceOf(Date);
       // The database enforces the references that the relations describe.
-      await expect(orm.insert(schema.grid).values({ uuid: 'grid-2', acquisitionUuid: 'missing', name: 'x' })).rejects.toMatchObject({
+      await expect(
+        orm.insert(schema.grid).values({ uuid: 'grid-2', acquisitionUuid: 'missing', name: 'x' }),
+      ).rejects.toMatchObject({
         cause: { constraint_name: 'grid_acquisition_uuid_fkey' },
       });
     } finally {

@@ -62,7 +62,11 @@ export function useFreshDatabase(): { readonly url: string; readonly name: strin
 }
 
 /** Runs one query on a database and closes the connection. */
-export async function query<T extends object = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+export async function query<T extends object = Record<string, unknown>>(
+  url: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     return (await sql.unsafe(text, params as never[])) as unknown as T[];

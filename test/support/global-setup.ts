@@ -44,7 +44,7 @@ export default async function setup(project: TestProject) {
   } catch (error) {
     throw new Error(
       `Tests need PostgreSQL (${source}) and could not connect: ${(error as Error).message}. ` +
-        "Start the local server with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
+        'Start the local server with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
     );
   } finally {
     await sql.end();

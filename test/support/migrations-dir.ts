@@ -29,12 +29,21 @@ export function writeMigrations(specs: MigrationSpec[], folder = tempDir()): str
   return folder;
 }
 
-export function addMigration(folder: string, n: number, spec: MigrationSpec, parent: string | null, rehash = false): string {
+export function addMigration(
+  folder: string,
+  n: number,
+  spec: MigrationSpec,
+  parent: string | null,
+  rehash = false,
+): string {
   const id = migrationId(n, spec.name);
   mkdirSync(join(folder, id), { recursive: true });
   writeFileSync(join(folder, id, 'up.sql'), renderHeader(id, parent, spec.transaction ?? true, 'up') + spec.up + '\n');
   if (spec.down !== undefined) {
-    writeFileSync(join(folder, id, 'down.sql'), renderHeader(id, parent, spec.downTransaction ?? true, 'down') + spec.down + '\n');
+    writeFileSync(
+      join(folder, id, 'down.sql'),
+      renderHeader(id, parent, spec.downTransaction ?? true, 'down') + spec.down + '\n',
+    );
   }
   if (rehash) hash({ migrationsFolder: folder });
   return id;

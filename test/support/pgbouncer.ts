@@ -24,7 +24,8 @@ export async function startPgBouncer(
   const port = await freePort();
   const user = decodeURIComponent(target.username || 'postgres');
   const databases = Object.entries(pools).map(
-    ([name, p]) => `${name} = host=${target.hostname} port=${target.port || 5432} dbname=${p.database} pool_mode=${p.mode}`,
+    ([name, p]) =>
+      `${name} = host=${target.hostname} port=${target.port || 5432} dbname=${p.database} pool_mode=${p.mode}`,
   );
   const ini = join(dir, 'pgbouncer.ini');
   writeFileSync(

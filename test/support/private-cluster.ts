@@ -38,10 +38,21 @@ export async function startPasswordCluster(password: string): Promise<{ port: nu
   writeFileSync(pwfile, `${password}\n`, { mode: 0o644 });
   const asPostgres = process.getuid?.() === 0;
   const run = (cmd: string, args: string[]) =>
-    asPostgres ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' }) : execFileSync(cmd, args, { stdio: 'pipe' });
+    asPostgres
+      ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' })
+      : execFileSync(cmd, args, { stdio: 'pipe' });
   run(join(bin, 'initdb'), ['-D', data, '-U', 'smartem', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-N']);
   const port = await freePort();
-  run(join(bin, 'pg_ctl'), ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  run(join(bin, 'pg_ctl'), [
+    '-D',
+    data,
+    '-w',
+    '-l',
+    join(dir, 'log'),
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    'start',
+  ]);
   return {
     port,
     stop: () => {
@@ -65,12 +76,23 @@ export async function startStandbyPair(): Promise<{ primary: string; standby: st
   chmodSync(dir, 0o777);
   const asPostgres = process.getuid?.() === 0;
   const run = (cmd: string, args: string[]) =>
-    asPostgres ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' }) : execFileSync(cmd, args, { stdio: 'pipe' });
+    asPostgres
+      ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' })
+      : execFileSync(cmd, args, { stdio: 'pipe' });
   const [primaryData, standbyData] = [join(dir, 'primary'), join(dir, 'standby')];
   run(join(bin, 'initdb'), ['-D', primaryData, '-U', 'postgres', '--auth=trust', '-N']);
   const [primaryPort, standbyPort] = [await freePort(), await freePort()];
   const start = (data: string, port: number, log: string) =>
-    run(join(bin, 'pg_ctl'), ['-D', data, '-w', '-l', join(dir, log), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+    run(join(bin, 'pg_ctl'), [
+      '-D',
+      data,
+      '-w',
+      '-l',
+      join(dir, log),
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      'start',
+    ]);
   const stopOne = (data: string) => {
     try {
       run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']);
@@ -80,7 +102,19 @@ export async function startStandbyPair(): Promise<{ primary: string; standby: st
   };
   try {
     start(primaryData, primaryPort, 'primary.log');
-    run(join(bin, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', standbyData, '-R', '-X', 'stream']);
+    run(join(bin, 'pg_basebackup'), [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(primaryPort),
+      '-U',
+      'postgres',
+      '-D',
+      standbyData,
+      '-R',
+      '-X',
+      'stream',
+    ]);
     start(standbyData, standbyPort, 'standby.log');
   } catch (error) {
     stopOne(standbyData);

@@ -7,7 +7,12 @@ import { ROOT } from './spawn.js';
  * A throwaway project with a Drizzle model file and an empty drizzle/ folder; node_modules is
  * linked to this repository's so the model can import drizzle-orm.
  */
-export function tempProject(schemaSource: string): { dir: string; readonly schema: string; migrations: string; setSchema: (source: string) => void } {
+export function tempProject(schemaSource: string): {
+  dir: string;
+  readonly schema: string;
+  migrations: string;
+  setSchema: (source: string) => void;
+} {
   const dir = tempDir();
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   mkdirSync(join(dir, 'drizzle'));
@@ -28,4 +33,5 @@ export function tempProject(schemaSource: string): { dir: string; readonly schem
   };
 }
 
-export const HEADER = "import { pgTable, varchar, integer, pgEnum, timestamp, doublePrecision, index } from 'drizzle-orm/pg-core';\n";
+export const HEADER =
+  "import { pgTable, varchar, integer, pgEnum, timestamp, doublePrecision, index } from 'drizzle-orm/pg-core';\n";

@@ -29,11 +29,16 @@ describe('catalogDifferences', () => {
 
   it('names each differing field with both values', () => {
     const diffs = catalogDifferences(model([column('a', { notNull: true, collation: '"C"' })]), model([column('a')]));
-    expect(diffs).toEqual(['column public.grid.a: notNull true, expected false', 'column public.grid.a: collation "\\"C\\"", expected null']);
+    expect(diffs).toEqual([
+      'column public.grid.a: notNull true, expected false',
+      'column public.grid.a: collation "\\"C\\"", expected null',
+    ]);
   });
 
   it('names objects present on one side only', () => {
-    const withEnum = model([column('a')], { enums: [{ schema: 'public', name: 'status', values: ['NONE'], comment: null }] });
+    const withEnum = model([column('a')], {
+      enums: [{ schema: 'public', name: 'status', values: ['NONE'], comment: null }],
+    });
     expect(catalogDifferences(model([column('a'), column('b')]), withEnum)).toEqual([
       'enum public.status: absent, expected present',
       'column public.grid.b: present, expected absent',

@@ -49,9 +49,14 @@ describe('loadConfig', () => {
   });
 
   it("builds the URL from the SmartEM backend's POSTGRES_* variables, escaping special characters", () => {
-    const cwd = dirWith({ '.env': 'POSTGRES_HOST=db.example\nPOSTGRES_PORT=30432\nPOSTGRES_USER=smartem\nPOSTGRES_DB=smartem_db\n' });
+    const cwd = dirWith({
+      '.env': 'POSTGRES_HOST=db.example\nPOSTGRES_PORT=30432\nPOSTGRES_USER=smartem\nPOSTGRES_DB=smartem_db\n',
+    });
     const config = loadConfig({ cwd, env: { POSTGRES_PASSWORD: 'p@ss:w/rd' } });
-    expect(config.database).toMatchObject({ kind: 'server', url: 'postgres://smartem:p%40ss%3Aw%2Frd@db.example:30432/smartem_db' });
+    expect(config.database).toMatchObject({
+      kind: 'server',
+      url: 'postgres://smartem:p%40ss%3Aw%2Frd@db.example:30432/smartem_db',
+    });
     expect(decodeURIComponent(new URL((config.database as { url: string }).url).password)).toBe('p@ss:w/rd');
   });
 
@@ -71,7 +76,9 @@ describe('loadConfig', () => {
   });
 
   it('says which POSTGRES_* variables are missing when only some are set', () => {
-    const error = configError(() => loadConfig({ cwd: dirWith({}), env: { POSTGRES_HOST: 'db', POSTGRES_PASSWORD: 'hunter2' } }));
+    const error = configError(() =>
+      loadConfig({ cwd: dirWith({}), env: { POSTGRES_HOST: 'db', POSTGRES_PASSWORD: 'hunter2' } }),
+    );
     expect(error.message).toMatch(/POSTGRES_USER, POSTGRES_DB are not/);
     expect(error.message).not.toContain('hunter2');
   });

@@ -20,7 +20,11 @@ describe('migration names', () => {
   it("round-trips the SmartEM team's YYYY_MM_DD_HHMM-NNN_description format", () => {
     const name = formatMigrationName(new Date(Date.UTC(2026, 10, 22, 9, 5)), 2, 'Add REGISTERED to gridsquarestatus!');
     expect(name).toBe('2026_11_22_0905-002_add_registered_to_gridsquarestatus');
-    expect(parseMigrationName(name)).toMatchObject({ number: 2, createdAt: '2026-11-22T09:05', description: 'add_registered_to_gridsquarestatus' });
+    expect(parseMigrationName(name)).toMatchObject({
+      number: 2,
+      createdAt: '2026-11-22T09:05',
+      description: 'add_registered_to_gridsquarestatus',
+    });
     expect(parseMigrationName('2026_01_30_1200-add_suggested_acquisition_index')).toBeUndefined();
   });
 });
@@ -80,7 +84,10 @@ describe('readMigrationsFolder', () => {
   it('makes two branches that each add a migration conflict in git', () => {
     const repo = tempDir();
     const git = (...args: string[]) =>
-      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: repo, stdio: 'pipe' }).toString();
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
+        cwd: repo,
+        stdio: 'pipe',
+      }).toString();
     git('init', '-q', '-b', 'main');
     writeMigrations([{ name: 'base', up: 'create table a (x int);' }], repo);
     git('add', '-A');
@@ -94,7 +101,9 @@ describe('readMigrationsFolder', () => {
     git('add', '-A');
     git('commit', '-qm', 'hotfix');
     const merge = errorOf(() => git('merge', 'feature'));
-    expect(String((merge as { stdout?: Buffer }).stdout ?? '')).toContain('CONFLICT (content): Merge conflict in smartem.sum');
+    expect(String((merge as { stdout?: Buffer }).stdout ?? '')).toContain(
+      'CONFLICT (content): Merge conflict in smartem.sum',
+    );
   });
 
   it('refuses a misspelt or malformed header line, naming the file and the line', () => {
@@ -105,7 +114,10 @@ describe('readMigrationsFolder', () => {
     ]) {
       const folder = tempDir();
       mkdirSync(join(folder, migrationId(1, 'a')));
-      writeFileSync(join(folder, migrationId(1, 'a'), 'up.sql'), `-- parent: none\n${line}\ncreate index concurrently on t (x);\n`);
+      writeFileSync(
+        join(folder, migrationId(1, 'a'), 'up.sql'),
+        `-- parent: none\n${line}\ncreate index concurrently on t (x);\n`,
+      );
       const error = errorOf(() => readMigrationsFolder(folder, { verify: false }));
       expect(error.code).toBe('MIGRATIONS_FOLDER_INVALID');
       expect(error.message).toContain(`${migrationId(1, 'a')}/up.sql: line 2: "${line}"`);
@@ -116,7 +128,10 @@ describe('readMigrationsFolder', () => {
   it('keeps free comments at the top free', () => {
     const folder = tempDir();
     mkdirSync(join(folder, migrationId(1, 'a')));
-    writeFileSync(join(folder, migrationId(1, 'a'), 'up.sql'), '-- Note: backfills run in batches\n-- Transactions are short here\n-- transaction: no\nselect 1;\n');
+    writeFileSync(
+      join(folder, migrationId(1, 'a'), 'up.sql'),
+      '-- Note: backfills run in batches\n-- Transactions are short here\n-- transaction: no\nselect 1;\n',
+    );
     expect(readMigrationsFolder(folder, { verify: false }).migrations[0]!.up.transactional).toBe(false);
   });
 
@@ -134,7 +149,13 @@ describe('readMigrationsFolder', () => {
 
   it('finds the first byte that breaks UTF-8, and accepts every well-formed sequence', () => {
     expect(firstInvalidUtf8Byte(Buffer.from('a\u00e9\u20ac\u{1f52c}', 'utf8'))).toBe(10);
-    for (const bad of [[0x61, 0xc0, 0x80], [0x61, 0xed, 0xa0, 0x80], [0x61, 0xe2, 0x82], [0x61, 0xf5, 0x80, 0x80, 0x80], [0x61, 0x80]]) {
+    for (const bad of [
+      [0x61, 0xc0, 0x80],
+      [0x61, 0xed, 0xa0, 0x80],
+      [0x61, 0xe2, 0x82],
+      [0x61, 0xf5, 0x80, 0x80, 0x80],
+      [0x61, 0x80],
+    ]) {
       expect(firstInvalidUtf8Byte(Uint8Array.from(bad))).toBe(1);
     }
   });

@@ -11,18 +11,24 @@ describe('offlineSql() without a database (--sql --from)', () => {
   it('plans an upgrade like migrate(): from a migration, up to +N', async () => {
     const migrationsFolder = writeMigrations(acquisitionChain);
     expect(order(await offlineSql({ migrationsFolder, direction: 'up', from: 'base' }), 'Applying')).toEqual(ids);
-    expect(order(await offlineSql({ migrationsFolder, direction: 'up', from: '001', to: '+1' }), 'Applying')).toEqual([ids[1]]);
+    expect(order(await offlineSql({ migrationsFolder, direction: 'up', from: '001', to: '+1' }), 'Applying')).toEqual([
+      ids[1],
+    ]);
   });
 
   it('plans a downgrade like rollback(): newest first, keeping the target', async () => {
     const migrationsFolder = writeMigrations(acquisitionChain);
     const sql = await offlineSql({ migrationsFolder, direction: 'down', from: 'head', target: { to: '001' } });
     expect(order(sql, 'Rolling back')).toEqual([ids[2], ids[1]]);
-    expect(sql).toContain('-- transaction: no (each statement commits on its own)\nSET lock_timeout = 10000;\ndrop index concurrently');
-    expect(order(await offlineSql({ migrationsFolder, direction: 'down', from: 'head', target: 'base' }), 'Rolling back')).toEqual(
-      [...ids].reverse(),
+    expect(sql).toContain(
+      '-- transaction: no (each statement commits on its own)\nSET lock_timeout = 10000;\ndrop index concurrently',
     );
-    await expect(offlineSql({ migrationsFolder, direction: 'down', from: '001', target: { to: '002' } })).rejects.toMatchObject({
+    expect(
+      order(await offlineSql({ migrationsFolder, direction: 'down', from: 'head', target: 'base' }), 'Rolling back'),
+    ).toEqual([...ids].reverse());
+    await expect(
+      offlineSql({ migrationsFolder, direction: 'down', from: '001', target: { to: '002' } }),
+    ).rejects.toMatchObject({
       code: 'UNKNOWN_TARGET',
     });
   });

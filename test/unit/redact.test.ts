@@ -12,7 +12,11 @@ describe('redactUrl', () => {
     ['no scheme', `u:${SECRET}@h/x`, 'u:***@h/x'],
     ['a bad port', `postgres://app:${SECRET}@db:99999/x`, 'postgres://app:***@db:99999/x'],
     ['an encoded @ in the password', 'postgres://app:p%40ss@db/x', 'postgres://app:***@db/x'],
-    ['a password parameter', `postgresql:///x?password=${SECRET}&host=/tmp`, 'postgresql:///x?password=***&host=%2Ftmp'],
+    [
+      'a password parameter',
+      `postgresql:///x?password=${SECRET}&host=/tmp`,
+      'postgresql:///x?password=***&host=%2Ftmp',
+    ],
     ['keyword/value form', `host=h password=${SECRET} dbname=x`, 'host=h password=*** dbname=x'],
     ['quoted keyword/value', `host=h password='Hun ter2' dbname=x`, 'host=h password=*** dbname=x'],
   ])('masks the password of %s', (_what, url, shown) => {
@@ -27,7 +31,9 @@ describe('redactUrl', () => {
   });
 
   it('masks credentials inside longer text', () => {
-    expect(redactCredentials(`Cannot connect to postgres:/app:${SECRET}@db/x (from --url): Invalid URL`)).not.toContain(SECRET);
+    expect(redactCredentials(`Cannot connect to postgres:/app:${SECRET}@db/x (from --url): Invalid URL`)).not.toContain(
+      SECRET,
+    );
   });
 });
 
@@ -67,7 +73,12 @@ describe('connectionUrlProblem', () => {
   });
 
   it('accepts PostgreSQL URLs, with or without password, port and host', () => {
-    for (const url of ['postgres://app:pw@db:5432/x', 'postgresql://db/x', 'postgres:///x?host=/var/run/postgresql', 'postgres://[::1]:5432/x']) {
+    for (const url of [
+      'postgres://app:pw@db:5432/x',
+      'postgresql://db/x',
+      'postgres:///x?host=/var/run/postgresql',
+      'postgres://[::1]:5432/x',
+    ]) {
       expect(connectionUrlProblem(url)).toBeUndefined();
     }
   });

@@ -17,7 +17,11 @@ describe('splitStatements', () => {
     ['E-strings with backslash-escaped quotes', "select E'a\\';b';select 2;", 2],
     ['quoted identifiers', 'create table "we;ird" ("x;y" int);select 2;', 2],
     ['dollar quotes', 'do $$ begin perform 1; perform 2; end $$;select 2;', 2],
-    ['tagged dollar quotes containing $$', 'create function f() returns int as $body$ select 1; $$ $body$ language sql;select 2;', 2],
+    [
+      'tagged dollar quotes containing $$',
+      'create function f() returns int as $body$ select 1; $$ $body$ language sql;select 2;',
+      2,
+    ],
     ['line comments', 'select 1; -- a; b\nselect 2;', 2],
     ['nested block comments', 'select /* a; /* b; */ c; */ 1;select 2;', 2],
     ['a final statement without semicolon', 'select 1;\nselect 2', 2],
@@ -47,7 +51,9 @@ describe('splitStatements', () => {
   });
 
   it('counts lines right through a long script, in one pass', () => {
-    const lines = Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? `insert into t values (${i}, 'a;b');` : i % 3 === 1 ? '-- a comment;' : ''));
+    const lines = Array.from({ length: 20_000 }, (_, i) =>
+      i % 3 === 0 ? `insert into t values (${i}, 'a;b');` : i % 3 === 1 ? '-- a comment;' : '',
+    );
     const statements = splitStatements(lines.join('\n'));
     expect(statements).toHaveLength(Math.ceil(20_000 / 3));
     expect(statements.at(-1)).toMatchObject({ line: 19_999, sql: "insert into t values (19998, 'a;b');" });

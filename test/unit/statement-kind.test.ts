@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { concurrentIndexBuild, concurrentIndexDrop, runsAlone, transactionControl } from '../../src/migrations/statement-kind.js';
+import {
+  concurrentIndexBuild,
+  concurrentIndexDrop,
+  runsAlone,
+  transactionControl,
+} from '../../src/migrations/statement-kind.js';
 
 describe('transactionControl', () => {
   it.each([
@@ -11,19 +16,25 @@ describe('transactionControl', () => {
     ['start transaction;', 'START TRANSACTION'],
     ['rollback;', 'ROLLBACK'],
     ['abort;', 'ABORT'],
-    ['prepare transaction \'x\';', 'PREPARE TRANSACTION'],
+    ["prepare transaction 'x';", 'PREPARE TRANSACTION'],
     ["commit prepared 'x';", 'COMMIT PREPARED'],
     ['commit /* done */ ;', 'COMMIT'],
   ])('finds %s', (sql, control) => {
     expect(transactionControl(sql)).toBe(control);
   });
 
-  it.each(['savepoint a;', 'release savepoint a;', 'rollback to savepoint a;', 'rollback to a;', 'do $$ begin perform 1; end $$;', 'prepare p as select 1;', 'select 1;', '"commit";'])(
-    'leaves %s alone',
-    (sql) => {
-      expect(transactionControl(sql)).toBeUndefined();
-    },
-  );
+  it.each([
+    'savepoint a;',
+    'release savepoint a;',
+    'rollback to savepoint a;',
+    'rollback to a;',
+    'do $$ begin perform 1; end $$;',
+    'prepare p as select 1;',
+    'select 1;',
+    '"commit";',
+  ])('leaves %s alone', (sql) => {
+    expect(transactionControl(sql)).toBeUndefined();
+  });
 });
 
 describe('runsAlone', () => {
@@ -41,15 +52,27 @@ describe('runsAlone', () => {
     expect(runsAlone(sql)).toBe(true);
   });
 
-  it.each(['create index ix on t (c);', 'alter table t add column c int;', "alter type e add value 'x';", 'update t set c = 1;'])('not %s', (sql) => {
+  it.each([
+    'create index ix on t (c);',
+    'alter table t add column c int;',
+    "alter type e add value 'x';",
+    'update t set c = 1;',
+  ])('not %s', (sql) => {
     expect(runsAlone(sql)).toBe(false);
   });
 });
 
 describe('concurrent index statements', () => {
   it('reads the index name (folded as PostgreSQL folds it) and the table as written', () => {
-    expect(concurrentIndexBuild('create index concurrently IX_Big on public.big (v);')).toEqual({ index: 'ix_big', table: 'public.big' });
-    expect(concurrentIndexBuild('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Ix ""q""" ON ONLY "S"."T" USING btree (v);')).toEqual({
+    expect(concurrentIndexBuild('create index concurrently IX_Big on public.big (v);')).toEqual({
+      index: 'ix_big',
+      table: 'public.big',
+    });
+    expect(
+      concurrentIndexBuild(
+        'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Ix ""q""" ON ONLY "S"."T" USING btree (v);',
+      ),
+    ).toEqual({
       index: 'Ix "q"',
       table: '"S"."T"',
     });
