@@ -1,5 +1,6 @@
 import { SmartemDbError } from '../errors.js';
 import type { DbSession } from './session.js';
+import { withTransaction } from './transaction.js';
 
 /**
  * Before the migration lock is taken: the database must accept writes (not a hot standby), and the
@@ -45,11 +46,11 @@ export function poolerError(label: string): SmartemDbError {
 async function behindTransactionPooler(session: DbSession, pid: number): Promise<boolean> {
   const other = await session.openSibling!();
   try {
-    await other.exec('BEGIN');
-    const [theirs] = await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    const [again] = await session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    await other.exec('COMMIT');
-    return theirs?.pid === pid || again?.pid !== pid;
+    return await withTransaction(other, async () => {
+      const [theirs] = await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const [again] = await session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      return theirs?.pid === pid || again?.pid !== pid;
+    });
   } finally {
     await other.close();
   }

@@ -18,3 +18,18 @@ export async function withTransaction<T>(session: DbSession, work: () => Promise
   await session.exec('COMMIT');
   return result;
 }
+
+/**
+ * Runs `work` in a transaction that is always rolled back: to look at what some statements would
+ * do (the catalog after rename hints) without keeping it.
+ *
+ * @example const after = await inRolledBackTransaction(session, async () => { await session.exec(ddl); return introspect(session); });
+ */
+export async function inRolledBackTransaction<T>(session: DbSession, work: () => Promise<T>): Promise<T> {
+  await session.exec('BEGIN');
+  try {
+    return await work();
+  } finally {
+    await session.exec('ROLLBACK');
+  }
+}

@@ -19,6 +19,7 @@ import { downgrade, upgrade } from '../migrations/runner.js';
 import type { Hazard } from '../hazards/hazard.js';
 import { renderScript, type RenderedScript } from '../render/render-script.js';
 import { replayMigrations, scratchRunner } from '../scratch/replay.js';
+import { inRolledBackTransaction } from '../db/transaction.js';
 import { applyModel } from '../scratch/apply-model.js';
 import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { acknowledged, dataLossObject, noHints, renameOps, type Hints } from './hints.js';
@@ -141,8 +142,7 @@ async function diffWithRenames(
 ): Promise<Op[]> {
   const renames = renameOps(hints);
   if (renames.length === 0) return diffModels(have, want);
-  await session.exec('BEGIN');
-  try {
+  return inRolledBackTransaction(session, async () => {
     for (const statement of renderScript(renames).statements) {
       try {
         await session.exec(statement.sql);
@@ -158,9 +158,7 @@ async function diffWithRenames(
     }
     const renamed = await introspect(session, exclude);
     return [...renames, ...diffModels(renamed, want)];
-  } finally {
-    await session.exec('ROLLBACK');
-  }
+  });
 }
 
 /** Likely renames: in one table, a column dropped and one of the same type added; or a table dropped while one is created. */

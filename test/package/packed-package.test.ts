@@ -37,7 +37,9 @@ function run(
 
 const APP = `import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import { migrate } from 'smartem-db';
+import * as api from 'smartem-db';
+import { migrate, SmartemDbError } from 'smartem-db';
+import type { CheckOptions, CommonOptions, DiffResult, Logger, MigrateOptions, RollbackTarget, RunResult, StatusReport } from 'smartem-db';
 import * as schema from 'smartem-db/schema';
 import type { Micrograph, NewMicrograph } from 'smartem-db/schema';
 
@@ -56,7 +58,14 @@ const tree = await db.query.acquisition.findMany({
   with: { grids: { with: { gridsquares: { with: { foilholes: { with: { micrographs: true } } } } } } },
 });
 const micrograph: Micrograph = tree[0]!.grids[0]!.gridsquares[0]!.foilholes[0]!.micrographs[0]!;
-console.log(JSON.stringify({ ran: ran.map((r) => r.id), head, defocus: micrograph.defocus }));
+// Everything README shows, from the package as installed.
+const shown = ['migrate', 'rollback', 'stamp', 'status', 'offlineSql', 'hash', 'generate', 'diff', 'inspect', 'check', 'verify', 'lint', 'bundledMigrationsFolder'] as const;
+const missing = shown.filter((name) => typeof api[name] !== 'function');
+const target: RollbackTarget = { steps: 1 };
+const logger: Logger = { info: () => {}, warn: () => {} };
+const options: MigrateOptions & CommonOptions & CheckOptions = { url: process.env.DATABASE_URL, logger };
+const typed: [RunResult | null, StatusReport | null, DiffResult | null] = [null, null, null];
+console.log(JSON.stringify({ ran: ran.map((r) => r.id), head, defocus: micrograph.defocus, missing, target, error: new SmartemDbError('CONFIG_INVALID', 'x').code, typed: typed.length, hasUrl: 'url' in options }));
 await sql.end();
 `;
 
@@ -130,10 +139,11 @@ describe('the packed package in a new application', () => {
     const env = { DATABASE_URL: db.url };
     const started = run(process.execPath, ['--import', 'tsx', 'app.ts'], app, env);
     expect(started.code, started.stderr).toBe(0);
-    const result = JSON.parse(started.stdout) as { ran: string[]; head: string; defocus: number };
+    const result = JSON.parse(started.stdout) as { ran: string[]; head: string; defocus: number; missing: string[] };
     expect(result.ran).toEqual([expect.stringMatching(/-001_smartem_baseline$/)]);
     expect(result.head).toBe(result.ran[0]);
     expect(result.defocus).toBe(-1.5);
+    expect(result).toMatchObject({ missing: [], error: 'CONFIG_INVALID' });
 
     writeFileSync(join(app, 'start.cjs'), CJS);
     const cjs = run(process.execPath, ['start.cjs'], app, env);
