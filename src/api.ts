@@ -17,8 +17,11 @@ import {
 } from './migrations/runner.js';
 import { readStatus, type StatusReport } from './migrations/status.js';
 import { pickRevert, resolveMigration, resolveUpgradeTarget } from './migrations/targets.js';
+import type { AdoptReport } from './adopt/adopt.js';
 import {
   configOf,
+  scratchTargetOf,
+  type AdoptOptions,
   journalOf,
   migrationsFolderOf,
   openMigrationsFolder,
@@ -73,6 +76,28 @@ export async function rollback(target: RollbackTarget, options: RollbackOptions 
  */
 export async function stamp(to: string, options: CommonOptions = {}): Promise<RunResult> {
   return withRunner(options, (ctx) => stampJournal(ctx, to));
+}
+
+/**
+ * Moves a database built by SmartEM's Alembic chain over to smartem-db: where Alembic left it, and
+ * whether its schema is exactly the baseline's. Identical: the baseline is recorded as applied and
+ * alembic_version dropped, in one transaction. Otherwise every difference is named with the SQL
+ * that catches it up, which `apply: true` runs after proving it on a scratch copy (refusing data
+ * loss unless `allowDataLoss`). Run twice, or on a database without alembic_version, it changes nothing.
+ *
+ * @example const report = await adopt({ url: process.env.DATABASE_URL }); console.log(report.message);
+ */
+export async function adopt(options: AdoptOptions = {}): Promise<AdoptReport> {
+  const config = configOf(options);
+  const { adoptFromAlembic } = await import('./adopt/adopt.js');
+  return withRunner(options, (ctx) =>
+    adoptFromAlembic({
+      ctx,
+      scratch: scratchTargetOf(options, config),
+      apply: options.apply,
+      allowDataLoss: options.allowDataLoss,
+    }),
+  );
 }
 
 /**
@@ -261,6 +286,7 @@ async function withRunner<T>(options: CommonOptions, work: (ctx: RunnerContext) 
 }
 
 export type {
+  AdoptOptions,
   CheckOptions,
   CommonOptions,
   DiffOptions,

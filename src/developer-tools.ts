@@ -3,6 +3,7 @@ import {
   configOf,
   journalOf,
   openMigrationsFolder,
+  scratchTargetOf,
   type CheckOptions,
   type CommonOptions,
   type DiffOptions,
@@ -86,19 +87,6 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
   const ops = options.down ? invertAll(up) : up;
   const script = renderScript(ops);
   return { sql: script.sql, ops, hazards: script.hazards };
-}
-
-/** Scratch databases: the given shadow URL, SHADOW_DATABASE_URL, the target server, else PGlite. */
-function scratchTargetOf(
-  options: CommonOptions & { shadowDatabaseUrl?: string },
-  config: () => SmartemDbConfig,
-): ScratchTarget {
-  if (options.shadowDatabaseUrl) return { kind: 'server', url: options.shadowDatabaseUrl, source: 'the shadow option' };
-  const shadow = config().shadowDatabaseUrl;
-  if (shadow) return { kind: 'server', url: shadow, source: 'SHADOW_DATABASE_URL' };
-  if (options.url) return { kind: 'server', url: options.url, source: 'the url option' };
-  const target = config().database;
-  return target.kind === 'server' ? { kind: 'server', url: target.url, source: target.source } : { kind: 'embedded' };
 }
 
 /** See check() in api.ts. */

@@ -16,6 +16,7 @@ export {
   lint,
 } from './api.js';
 export type {
+  AdoptOptions,
   CommonOptions,
   MigrateOptions,
   RollbackOptions,
@@ -34,6 +35,7 @@ export type { StatusReport, MigrationStatus, MigrationState } from './migrations
 export type { Logger } from './migrations/logger.js';
 export type { JournalRef } from './migrations/journal.js';
 export type { GenerateResult } from './generate/generate.js';
+export type { AdoptReport } from './adopt/adopt.js';
 export type { CheckReport } from './check/check.js';
 export type { VerifyReport, FileProblem } from './check/verify.js';
 export type { LintReport, LintFinding } from './lint/lint-migrations.js';

@@ -12,6 +12,7 @@ import type { RollbackSafety } from './migrations/runner.js';
 import type { RollbackTarget } from './migrations/targets.js';
 import type { Op } from './ops/op.js';
 import type { Hazard } from './hazards/hazard.js';
+import type { ScratchTarget } from './scratch/scratch-databases.js';
 
 export type { RollbackTarget };
 
@@ -85,6 +86,15 @@ export interface DiffOptions extends CommonOptions {
   /** The SQL back from `to` to `from` instead. */
   down?: boolean | undefined;
   schema?: string | undefined;
+  shadowDatabaseUrl?: string | undefined;
+}
+
+export interface AdoptOptions extends CommonOptions {
+  /** Run the catch-up SQL when the database differs from the baseline (proved on a scratch copy first). */
+  apply?: boolean | undefined;
+  /** Let the catch-up drop tables or columns that hold rows. */
+  allowDataLoss?: boolean | undefined;
+  /** Where scratch databases are made (default: SHADOW_DATABASE_URL, else the database's server, else PGlite). */
   shadowDatabaseUrl?: string | undefined;
 }
 
@@ -163,4 +173,17 @@ export function openMigrationsFolder(
 
 export function journalOf(options: Pick<CommonOptions, 'journal'>): JournalRef {
   return { ...DEFAULT_JOURNAL, ...options.journal };
+}
+
+/** Scratch databases: the given shadow URL, SHADOW_DATABASE_URL, the target server, else PGlite. */
+export function scratchTargetOf(
+  options: CommonOptions & { shadowDatabaseUrl?: string | undefined },
+  config: () => SmartemDbConfig,
+): ScratchTarget {
+  if (options.shadowDatabaseUrl) return { kind: 'server', url: options.shadowDatabaseUrl, source: 'the shadow option' };
+  const shadow = config().shadowDatabaseUrl;
+  if (shadow) return { kind: 'server', url: shadow, source: 'SHADOW_DATABASE_URL' };
+  if (options.url) return { kind: 'server', url: options.url, source: 'the url option' };
+  const target = config().database;
+  return target.kind === 'server' ? { kind: 'server', url: target.url, source: target.source } : { kind: 'embedded' };
 }

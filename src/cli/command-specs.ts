@@ -60,6 +60,12 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     maxArgs: 1,
     options: [],
   },
+  adopt: {
+    usage: 'adopt [--apply]',
+    summary: "Move a database built by SmartEM's Alembic chain over: stamp the baseline, or catch it up first",
+    maxArgs: 0,
+    options: ['apply', 'allow-data-loss', 'shadow-url'],
+  },
   hash: { usage: 'hash', summary: "Rewrite the folder's checksum manifest (smartem.sum)", maxArgs: 0, options: [] },
   generate: {
     usage: 'generate -m <text>',

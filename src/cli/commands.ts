@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import {
+  adopt,
   check,
   diff,
   generate,
@@ -234,6 +235,22 @@ async function inspectCommand({ common, print }: CommandContext): Promise<number
   return EXIT.ok;
 }
 
+async function adoptCommand({ values, common, print }: CommandContext): Promise<number> {
+  const report = await adopt({
+    ...common,
+    apply: values.apply,
+    allowDataLoss: values['allow-data-loss'],
+    shadowDatabaseUrl: values['shadow-url'],
+  });
+  const lines = [report.message];
+  if (report.differences.length)
+    lines.push('', 'Differences from the baseline:', ...report.differences.map((d) => `  - ${d}`));
+  if (report.catchUp && report.state === 'differs')
+    lines.push('', '-- The SQL that catches it up (review it, then run adopt --apply):', report.catchUp.sql);
+  print(lines.join('\n'), report);
+  return report.state === 'differs' ? EXIT.databaseDrift : EXIT.ok;
+}
+
 async function hashCommand({ common, print }: CommandContext): Promise<number> {
   const file = hash(common);
   print(`Wrote ${file}.`, { manifest: file });
@@ -264,4 +281,5 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
   lint: lintCommand,
   inspect: inspectCommand,
   hash: hashCommand,
+  adopt: adoptCommand,
 };

@@ -166,7 +166,11 @@ export async function stamp(ctx: RunnerContext, to: string): Promise<RunResult> 
   });
 }
 
-async function withLock<T>(ctx: RunnerContext, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work` holding the migration lock, with the journal in place: every change to the schema
+ * and the journal (upgrade, downgrade, stamp, adopt) goes through here.
+ */
+export async function withLock<T>(ctx: RunnerContext, work: () => Promise<T>): Promise<T> {
   // Nothing runs from a folder whose files differ from what was reviewed and hashed.
   verifyFolderManifest(ctx.folder);
   const pid = await assertMigratable(ctx.session);
