@@ -1,7 +1,10 @@
 // The runtime API: what an application calls (migrate at startup) and the runner's verbs. The
 // developer tools (generate, diff, check, verify, lint) load on first use from developer-tools.ts.
 import type { SmartemDbConfig } from './config/config.js';
-import { openSession, type ConnectionOptions } from './db/open-session.js';
+import { openSession, sessionTarget, type ConnectionOptions } from './db/open-session.js';
+import type { Backup } from './backup/backup.js';
+import type { Restored } from './backup/restore.js';
+import { resolve } from 'node:path';
 import type { DbSession } from './db/session.js';
 import { appliedIds, readJournal, type JournalRef, type JournalRow } from './migrations/journal.js';
 import { rehashMigrationsFolder, type MigrationsFolder } from './migrations/migration-folder.js';
@@ -54,8 +57,50 @@ import { planUpgrade } from './migrations/upgrade-plan.js';
  * const { ran, head } = await migrate({ url: process.env.DATABASE_URL });
  */
 export async function migrate(options: MigrateOptions = {}): Promise<RunResult> {
-  return withRunner(options, (ctx) =>
-    upgrade(ctx, { to: options.to, allowOutOfOrder: options.allowOutOfOrder, resume: options.resume }),
+  const config = configOf(options);
+  let backup: Backup | undefined;
+  const wanted = options.backup === true ? {} : options.backup || undefined;
+  const beforeChanges: RunnerContext['beforeChanges'] = wanted
+    ? async ({ head }) => {
+        const { writeBackup, DEFAULT_BACKUP_DIR } = await import('./backup/backup.js');
+        const dir = resolve(options.cwd ?? process.cwd(), wanted.dir ?? DEFAULT_BACKUP_DIR);
+        options.logger?.info(`Backing up before migrating (to ${dir}) ...`);
+        backup = await writeBackup(
+          session!,
+          sessionTarget(options, () => config().database),
+          head,
+          dir,
+        );
+        options.logger?.info(
+          `Backed up to ${backup.file} (${(backup.bytes / 1e6).toFixed(1)} MB in ${backup.durationMs} ms). To restore it: ${backup.restore}`,
+        );
+      }
+    : undefined;
+  let session: DbSession | undefined;
+  const result = await withRunner(
+    options,
+    (ctx) => {
+      session = ctx.session;
+      return upgrade(ctx, { to: options.to, allowOutOfOrder: options.allowOutOfOrder, resume: options.resume });
+    },
+    beforeChanges,
+  );
+  return backup ? { ...result, backup } : result;
+}
+
+/**
+ * Puts a database back as a backup (`migrate({ backup: true })`, `upgrade --backup`) found it: a
+ * server's every schema is dropped and the pg_dump archive restored with pg_restore in one
+ * transaction; the embedded database's data directory is replaced (the old one moved aside).
+ *
+ * @example await restore('.smartem-db/backups/smartem-001_baseline-20261122T101500Z.dump', { url: process.env.DATABASE_URL });
+ */
+export async function restore(file: string, options: CommonOptions = {}): Promise<Restored> {
+  const config = configOf(options);
+  const { restoreBackup } = await import('./backup/restore.js');
+  const target = sessionTarget(options, () => config().database);
+  return restoreBackup(target, resolve(options.cwd ?? process.cwd(), file), () =>
+    openSession(options, () => config().database),
   );
 }
 
@@ -259,7 +304,11 @@ function developerTools(verb: string) {
   return importOptional(() => import('./developer-tools.js'), DEVELOPER_TOOLS, `smartem-db ${verb}`);
 }
 
-async function withRunner<T>(options: CommonOptions, work: (ctx: RunnerContext) => Promise<T>): Promise<T> {
+async function withRunner<T>(
+  options: CommonOptions,
+  work: (ctx: RunnerContext) => Promise<T>,
+  beforeChanges?: RunnerContext['beforeChanges'],
+): Promise<T> {
   const config = configOf(options);
   // The manifest is checked by the runner before anything runs, not on the no-op path.
   const folder: MigrationsFolder = openMigrationsFolder(options, config, { verify: false, requireMigrations: true });
@@ -279,6 +328,7 @@ async function withRunner<T>(options: CommonOptions, work: (ctx: RunnerContext) 
         return options.lockTimeoutMs ?? config().lockTimeoutMs;
       },
       logger: options.logger,
+      beforeChanges,
     });
   } finally {
     await session.close();

@@ -38,6 +38,11 @@ export interface MigrateOptions extends CommonOptions {
   allowOutOfOrder?: boolean | undefined;
   /** Re-run a no-transaction migration that failed midway, from the failed statement. */
   resume?: boolean | undefined;
+  /**
+   * Before anything runs, and only when something will: pg_dump the database (custom format), or
+   * copy the embedded one's data directory, into `dir` (default `.smartem-db/backups`).
+   */
+  backup?: boolean | { dir?: string | undefined } | undefined;
 }
 
 export interface RollbackOptions extends CommonOptions, RollbackSafety {}

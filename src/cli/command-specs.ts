@@ -33,7 +33,7 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     usage: 'upgrade [target]',
     summary: 'Apply pending migrations (target: id, number, prefix, head, +N)',
     maxArgs: 1,
-    options: ['sql', 'from', 'allow-out-of-order', 'resume'],
+    options: ['sql', 'from', 'allow-out-of-order', 'resume', 'backup', 'backup-dir'],
   },
   downgrade: {
     usage: 'downgrade <-N | id | base>',
@@ -65,6 +65,12 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     summary: "Move a database built by SmartEM's Alembic chain over: stamp the baseline, or catch it up first",
     maxArgs: 0,
     options: ['apply', 'allow-data-loss', 'shadow-url'],
+  },
+  restore: {
+    usage: 'restore <file>',
+    summary: 'Put the database back as a backup (upgrade --backup) found it; replaces all of it (--yes)',
+    maxArgs: 1,
+    options: ['yes'],
   },
   hash: { usage: 'hash', summary: "Rewrite the folder's checksum manifest (smartem.sum)", maxArgs: 0, options: [] },
   generate: {

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import {
   adopt,
   check,
+  restore,
   diff,
   generate,
   hash,
@@ -55,6 +56,7 @@ async function upgradeCommand({ args, values, common, print, usage }: CommandCon
     to: args[0],
     allowOutOfOrder: values['allow-out-of-order'],
     resume: values.resume,
+    backup: values.backup || values['backup-dir'] ? { dir: values['backup-dir'] } : undefined,
   });
   print(formatRun(result, 'upgrade'), result);
   return EXIT.ok;
@@ -251,6 +253,26 @@ async function adoptCommand({ values, common, print }: CommandContext): Promise<
   return report.state === 'differs' ? EXIT.databaseDrift : EXIT.ok;
 }
 
+async function restoreCommand({ args, values, common, print, usage }: CommandContext): Promise<number> {
+  const file = args[0];
+  if (!file) return usage('restore takes the backup file: smartem-db restore <file> --yes');
+  const interactive = process.stdin.isTTY && process.stderr.isTTY;
+  const sure =
+    values.yes ||
+    (interactive &&
+      (await askOnTerminal(
+        `Replace everything in the database with the backup ${file}? Its current contents are lost.`,
+      )));
+  if (!sure) return usage(`restore replaces everything in the database with ${file}: confirm with --yes.`);
+  const restored = await restore(file, common);
+  print(
+    `Restored ${restored.database} from ${restored.file} in ${restored.durationMs} ms.` +
+      (restored.previous ? ` Its data directory as it was is in ${restored.previous}.` : ''),
+    restored,
+  );
+  return EXIT.ok;
+}
+
 async function hashCommand({ common, print }: CommandContext): Promise<number> {
   const file = hash(common);
   print(`Wrote ${file}.`, { manifest: file });
@@ -282,4 +304,5 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
   inspect: inspectCommand,
   hash: hashCommand,
   adopt: adoptCommand,
+  restore: restoreCommand,
 };

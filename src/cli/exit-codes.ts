@@ -29,6 +29,7 @@ export function exitCodeFor(code: ErrorCode): number {
   switch (code) {
     case 'MIGRATION_FAILED':
     case 'PREVIOUS_MIGRATION_FAILED':
+    case 'BACKUP_FAILED':
       return EXIT.migrationFailed;
     case 'CONFIG_INVALID':
     case 'UNKNOWN_TARGET':

@@ -13,6 +13,7 @@ export function formatRun(result: RunResult, verb: 'upgrade' | 'downgrade'): str
     (r) => `  ${r.direction === 'up' ? 'applied    ' : 'rolled back'} ${r.id}  (${r.durationMs} ms)`,
   );
   return [
+    ...(result.backup ? [`Backed up first to ${result.backup.file}; to restore it: ${result.backup.restore}`] : []),
     `${verb === 'upgrade' ? 'Upgraded' : 'Downgraded'} ${result.database}:`,
     ...lines,
     `Now at ${result.head ?? 'base'} (${total} ms in all).`,

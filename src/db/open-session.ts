@@ -28,24 +28,43 @@ export interface ConnectionOptions {
   embedded?: boolean | 'unless-production' | undefined;
 }
 
+/** Where a session goes, resolved from the options and the configuration (no connection yet). */
+export type SessionTarget =
+  | { kind: 'url'; url: string; source: string }
+  | { kind: 'pool'; sql: postgres.Sql }
+  | { kind: 'embedded'; dataDir: string };
+
+/**
+ * Resolves where the options point: a direct URL first (migrations behind a pooler), then the
+ * application's pool, a URL, the configuration, and the embedded database when allowed.
+ */
+export function sessionTarget(options: ConnectionOptions, configured: () => DatabaseTarget): SessionTarget {
+  if (options.directUrl) return { kind: 'url', url: options.directUrl, source: 'directUrl (--direct-url)' };
+  if (options.sql) return { kind: 'pool', sql: options.sql };
+  if (options.url) return { kind: 'url', url: options.url, source: 'url (--url, or the url option)' };
+  const target = configured();
+  if (target.kind === 'server') {
+    const { url, source } = target.direct ?? target;
+    return { kind: 'url', url, source };
+  }
+  const allowed = options.embedded === true || (options.embedded === 'unless-production' && !target.production);
+  if (!allowed) throw noDatabaseError(target.production);
+  return { kind: 'embedded', dataDir: target.dataDir };
+}
+
 export async function openSession(
   options: ConnectionOptions,
   configured: () => DatabaseTarget,
   onEmbedded?: (session: DbSession) => void,
 ): Promise<DbSession> {
-  const connectTimeoutSeconds = options.connectTimeoutSeconds;
-  if (options.directUrl)
-    return openServerSession(options.directUrl, { connectTimeoutSeconds, source: 'directUrl (--direct-url)' });
-  if (options.sql) return borrowSession(options.sql);
-  if (options.url)
-    return openServerSession(options.url, { connectTimeoutSeconds, source: 'url (--url, or the url option)' });
-  const target = configured();
-  if (target.kind === 'server') {
-    const { url, source } = target.direct ?? target;
-    return openServerSession(url, { connectTimeoutSeconds, source });
+  const target = sessionTarget(options, configured);
+  if (target.kind === 'url') {
+    return openServerSession(target.url, {
+      connectTimeoutSeconds: options.connectTimeoutSeconds,
+      source: target.source,
+    });
   }
-  const allowed = options.embedded === true || (options.embedded === 'unless-production' && !target.production);
-  if (!allowed) throw noDatabaseError(target.production);
+  if (target.kind === 'pool') return borrowSession(target.sql);
   const session = await openEmbeddedSession(target.dataDir);
   onEmbedded?.(session);
   return session;

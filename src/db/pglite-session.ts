@@ -44,5 +44,9 @@ export async function openEmbeddedSession(dataDir: string | undefined): Promise<
       return undefined;
     },
     close: () => db.close(),
+    async dumpDataDir() {
+      const blob = await db.dumpDataDir('gzip');
+      return new Uint8Array(await blob.arrayBuffer());
+    },
   };
 }

@@ -20,6 +20,8 @@ export interface DbSession {
   close(): Promise<void>;
   /** Another connection to the same database (to probe for a pooler); absent where there is none to open. */
   openSibling?(): Promise<DbSession>;
+  /** The embedded database's whole data directory as a gzipped tarball (its backup). */
+  dumpDataDir?(): Promise<Uint8Array>;
 }
 
 export interface PipelinedQuery {

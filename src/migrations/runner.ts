@@ -4,6 +4,7 @@ import { SmartemDbError } from '../errors.js';
 import { acquireMigrationLock, releaseMigrationLock } from './advisory-lock.js';
 import { assertMigratable, poolerError } from '../db/migration-target.js';
 import { withTransaction } from '../db/transaction.js';
+import type { Backup } from '../backup/backup.js';
 import { appliedIds, ensureJournal, readJournal, stampJournal, type JournalRef, type JournalRow } from './journal.js';
 import type { Logger } from './logger.js';
 import { verifyFolderManifest, type Migration, type MigrationsFolder } from './migration-folder.js';
@@ -19,7 +20,9 @@ export interface RunnerContext {
   folder: MigrationsFolder;
   journal: JournalRef;
   lockTimeoutMs: number;
-  logger?: Logger;
+  logger?: Logger | undefined;
+  /** Called under the lock once it is certain that migrations will run (a backup, say). */
+  beforeChanges?: ((plan: { head: string | null; pending: readonly Migration[] }) => Promise<void>) | undefined;
 }
 
 export interface AppliedMigration {
@@ -36,6 +39,8 @@ export interface RunResult {
   head: string | null;
   /** Where: a redacted URL or the embedded database's folder. */
   database: string;
+  /** The backup written before anything ran (when asked for and something was pending). */
+  backup?: Backup;
 }
 
 export interface UpgradeTarget {
@@ -73,6 +78,8 @@ export async function upgrade(ctx: RunnerContext, target: UpgradeTarget = {}): P
     const started = performance.now();
     // Every script is split and checked before the first one runs.
     const scripts = plan.pending.map((p) => scriptStatements(p.migration.up));
+    if (plan.pending.length > 0)
+      await ctx.beforeChanges?.({ head: plan.head, pending: plan.pending.map((p) => p.migration) });
     for (const [i, { migration, resumeAfterStatement, resuming }] of plan.pending.entries()) {
       const resumed = resuming ? ` (resuming at statement ${resumeAfterStatement + 1})` : '';
       ctx.logger?.info(`[${i + 1}/${total}] Applying ${migration.id}${resumed} ...`);
