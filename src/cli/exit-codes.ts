@@ -41,6 +41,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'TRANSACTION_POOLER':
       return EXIT.usage;
     case 'CONNECTION_FAILED':
+    case 'DATABASE_BUSY':
     case 'SCRATCH_FAILED':
       return EXIT.connection;
     case 'DATA_LOSS_REFUSED':

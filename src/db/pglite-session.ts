@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';
 import { importOptional } from '../optional-dependency.js';
+import { lockDirectory } from './directory-lock.js';
 import type { DbSession, PipelinedQuery } from './session.js';
 
 /**
@@ -12,6 +13,20 @@ import type { DbSession, PipelinedQuery } from './session.js';
  */
 export async function openEmbeddedSession(dataDir: string | undefined): Promise<DbSession> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const shown = dataDir ? relative(process.cwd(), dataDir) || dataDir : '';
+  const label = dataDir
+    ? `embedded PGlite database in ${shown.startsWith('..') ? dataDir : shown}`
+    : 'in-memory PGlite database';
+  const release = dataDir ? lockDirectory(dataDir, `The ${label}`) : () => {};
+  try {
+    return await open(dataDir, label, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+async function open(dataDir: string | undefined, label: string, release: () => void): Promise<DbSession> {
   const { PGlite } = await importOptional(
     () => import('@electric-sql/pglite'),
     ['@electric-sql/pglite'],
@@ -20,11 +35,8 @@ export async function openEmbeddedSession(dataDir: string | undefined): Promise<
       : 'A scratch database without a server (no SHADOW_DATABASE_URL or configured server)',
   );
   const db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
-  const shown = dataDir ? relative(process.cwd(), dataDir) || dataDir : '';
   return {
-    label: dataDir
-      ? `embedded PGlite database in ${shown.startsWith('..') ? dataDir : shown}`
-      : 'in-memory PGlite database',
+    label,
     embedded: true,
     async query<T extends object>(text: string, params: readonly unknown[] = []) {
       return (await db.query<T>(text, params as unknown[])).rows;
@@ -43,7 +55,13 @@ export async function openEmbeddedSession(dataDir: string | undefined): Promise<
       }
       return undefined;
     },
-    close: () => db.close(),
+    async close() {
+      try {
+        await db.close();
+      } finally {
+        release();
+      }
+    },
     async dumpDataDir() {
       const blob = await db.dumpDataDir('gzip');
       return new Uint8Array(await blob.arrayBuffer());
