@@ -21,10 +21,13 @@ import {
 import { readStatus, type StatusReport } from './migrations/status.js';
 import { pickRevert, resolveMigration, resolveUpgradeTarget } from './migrations/targets.js';
 import type { AdoptReport } from './adopt/adopt.js';
+import type { RebaseReport } from './rebase/rebase.js';
+import { existsSync } from 'node:fs';
 import {
   configOf,
   scratchTargetOf,
   type AdoptOptions,
+  type RebaseOptions,
   journalOf,
   migrationsFolderOf,
   openMigrationsFolder,
@@ -143,6 +146,43 @@ export async function adopt(options: AdoptOptions = {}): Promise<AdoptReport> {
       allowDataLoss: options.allowDataLoss,
     }),
   );
+}
+
+/**
+ * After merging a branch that also added migrations: numbers this branch's migrations after the
+ * other's, rewrites their parents and the manifest, and proves each moved one on top of the new
+ * history (Alembic's merge, kept linear). Refuses to move a migration the configured database has
+ * applied.
+ *
+ * @example const { moved } = await rebase({ onto: 'origin/main' });
+ */
+export async function rebase(options: RebaseOptions = {}): Promise<RebaseReport> {
+  const config = configOf(options);
+  const { rebaseMigrations } = await import('./rebase/rebase.js');
+  return rebaseMigrations({
+    folder: migrationsFolderOf(options, config),
+    onto: options.onto,
+    journal: journalOf(options),
+    scratch: scratchTargetOf(options, config),
+    logger: options.logger,
+    appliedSomewhere: async (ids) => {
+      let target;
+      try {
+        target = sessionTarget(options, () => config().database);
+      } catch {
+        return undefined; // no database configured: nothing to ask
+      }
+      if (target.kind === 'embedded' && !existsSync(target.dataDir)) return undefined;
+      const session = await openSession(options, () => config().database);
+      try {
+        const rows = (await readJournal(session, journalOf(options))) ?? [];
+        const hit = ids.filter((id) => rows.some((r) => r.id === id));
+        return hit.length > 0 ? { database: session.label, ids: hit } : undefined;
+      } finally {
+        await session.close();
+      }
+    },
+  });
 }
 
 /**
@@ -337,6 +377,7 @@ async function withRunner<T>(
 
 export type {
   AdoptOptions,
+  RebaseOptions,
   CheckOptions,
   CommonOptions,
   DiffOptions,

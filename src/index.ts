@@ -17,6 +17,7 @@ export {
 } from './api.js';
 export type {
   AdoptOptions,
+  RebaseOptions,
   CommonOptions,
   MigrateOptions,
   RollbackOptions,
@@ -36,6 +37,9 @@ export type { Logger } from './migrations/logger.js';
 export type { JournalRef } from './migrations/journal.js';
 export type { GenerateResult } from './generate/generate.js';
 export type { AdoptReport } from './adopt/adopt.js';
+export type { RebaseReport } from './rebase/rebase.js';
+export type { Backup } from './backup/backup.js';
+export type { Restored } from './backup/restore.js';
 export type { CheckReport } from './check/check.js';
 export type { VerifyReport, FileProblem } from './check/verify.js';
 export type { LintReport, LintFinding } from './lint/lint-migrations.js';

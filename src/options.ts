@@ -103,6 +103,13 @@ export interface AdoptOptions extends CommonOptions {
   shadowDatabaseUrl?: string | undefined;
 }
 
+export interface RebaseOptions extends CommonOptions {
+  /** The branch whose migrations stay as they are (default: the current branch's upstream, else main). */
+  onto?: string | undefined;
+  /** Where scratch databases are made for the proof (default: SHADOW_DATABASE_URL, the server, else PGlite). */
+  shadowDatabaseUrl?: string | undefined;
+}
+
 /** What diff() returns: the SQL, the ops it renders, and their hazards. */
 export interface DiffResult {
   sql: string;

@@ -72,6 +72,12 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     maxArgs: 1,
     options: ['yes'],
   },
+  rebase: {
+    usage: 'rebase [--onto <branch>]',
+    summary: "After merging another branch's migrations: number this branch's after them, proved",
+    maxArgs: 0,
+    options: ['onto', 'shadow-url'],
+  },
   hash: { usage: 'hash', summary: "Rewrite the folder's checksum manifest (smartem.sum)", maxArgs: 0, options: [] },
   generate: {
     usage: 'generate -m <text>',

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import {
   adopt,
   check,
+  rebase,
   restore,
   diff,
   generate,
@@ -273,6 +274,12 @@ async function restoreCommand({ args, values, common, print, usage }: CommandCon
   return EXIT.ok;
 }
 
+async function rebaseCommand({ values, common, print }: CommandContext): Promise<number> {
+  const report = await rebase({ ...common, onto: values.onto, shadowDatabaseUrl: values['shadow-url'] });
+  print(report.message, report);
+  return EXIT.ok;
+}
+
 async function hashCommand({ common, print }: CommandContext): Promise<number> {
   const file = hash(common);
   print(`Wrote ${file}.`, { manifest: file });
@@ -305,4 +312,5 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
   hash: hashCommand,
   adopt: adoptCommand,
   restore: restoreCommand,
+  rebase: rebaseCommand,
 };

@@ -14,6 +14,7 @@ export const CLI_OPTIONS = {
   'allow-out-of-order': { type: 'boolean' },
   resume: { type: 'boolean' },
   apply: { type: 'boolean' },
+  onto: { type: 'string' },
   backup: { type: 'boolean' },
   'backup-dir': { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
@@ -74,6 +75,7 @@ export const OPTION_HELP: Record<OptionName, [string, string]> = {
     'upgrade: back the database up first (pg_dump, or the embedded data directory), when anything is pending',
   ],
   'backup-dir': ['--backup-dir <dir>', 'upgrade --backup: where (default .smartem-db/backups)'],
+  onto: ['--onto <branch>', 'rebase: the branch whose migrations stay (default: the upstream branch, else main)'],
   apply: ['--apply', 'adopt: run the catch-up SQL (proved on a scratch copy of the database first)'],
   resume: ['--resume', 'Re-run a failed no-transaction migration from where it stopped'],
   yes: [

@@ -44,6 +44,8 @@ export interface ReadFolderOptions {
   allowMissing?: boolean;
   /** Where the folder's path came from, for messages ("--migrations", "SMARTEM_DB_MIGRATIONS (.env)"). */
   source?: string;
+  /** Read two migrations with one number without refusing (rebase, which is how they are told apart). */
+  allowDuplicateNumbers?: boolean;
 }
 
 /**
@@ -85,13 +87,13 @@ export function readMigrationsFolder(folder: string, options: ReadFolderOptions 
     migrations.push(readMigration(folder, shown, name.id, name.number, name.description));
   }
   migrations.sort((a, b) => a.number - b.number || (a.id < b.id ? -1 : 1));
-  for (let k = 1; k < migrations.length; k++) {
+  for (let k = 1; k < migrations.length && !options.allowDuplicateNumbers; k++) {
     const [a, b] = [migrations[k - 1]!, migrations[k]!];
     if (a.number === b.number) {
       throw new SmartemDbError(
         'MIGRATIONS_FOLDER_INVALID',
         `Two migrations are numbered ${String(a.number).padStart(3, '0')}: ${join(shown, a.id)}/ and ${join(shown, b.id)}/. ` +
-          'Two branches each added a migration; renumber the one that was merged last (and set its parent), then run `smartem-db hash`.',
+          "Two branches each added a migration: run `smartem-db rebase` to number this branch's after the other's (or renumber by hand, set its parent, and run `smartem-db hash`).",
       );
     }
   }
