@@ -28,18 +28,31 @@ async function alembicDatabase(revision = 'c4d5e6f7a8b9', afterwards = ''): Prom
   );
 }
 
-const rows = () => query(db.url, 'select (select count(*)::int from acquisition) as acquisitions, (select count(*)::int from grid) as grids, (select name from grid) as grid');
+const rows = () =>
+  query(
+    db.url,
+    'select (select count(*)::int from acquisition) as acquisitions, (select count(*)::int from grid) as grids, (select name from grid) as grid',
+  );
 
 describe('adopt', () => {
   it('stamps a database at the Alembic head as the baseline, retires alembic_version, and check then reports nothing', async () => {
     await alembicDatabase();
     const before = await rows();
     const report = await adopt(options());
-    expect(report).toMatchObject({ state: 'adopted', alembic: { kind: 'head', revision: 'c4d5e6f7a8b9' }, differences: [] });
+    expect(report).toMatchObject({
+      state: 'adopted',
+      alembic: { kind: 'head', revision: 'c4d5e6f7a8b9' },
+      differences: [],
+    });
     expect(await rows()).toEqual(before);
     expect(await query(db.url, "select to_regclass('public.alembic_version')::text as t")).toEqual([{ t: null }]);
-    const journal = await query<{ stamped: boolean; note: string }>(db.url, 'select stamped, note from smartem_db.migrations');
-    expect(journal).toEqual([{ stamped: true, note: expect.stringMatching(/^adopted from Alembic revision c4d5e6f7a8b9 at \d{4}-/) }]);
+    const journal = await query<{ stamped: boolean; note: string }>(
+      db.url,
+      'select stamped, note from smartem_db.migrations',
+    );
+    expect(journal).toEqual([
+      { stamped: true, note: expect.stringMatching(/^adopted from Alembic revision c4d5e6f7a8b9 at \d{4}-/) },
+    ]);
 
     const checked = await check({ ...options(), db: db.url, schema });
     expect(checked.model.ok).toBe(true);
@@ -50,7 +63,10 @@ describe('adopt', () => {
   });
 
   it('names every difference of an older or drifted database, with the SQL; --apply proves it and catches up with rows intact', async () => {
-    await alembicDatabase('87f8c5e11906', 'drop index ix_micrograph_updated_at; alter table grid alter column name type varchar(40);');
+    await alembicDatabase(
+      '87f8c5e11906',
+      'drop index ix_micrograph_updated_at; alter table grid alter column name type varchar(40);',
+    );
     const before = await rows();
     const report = await adopt(options());
     expect(report.state).toBe('differs');
@@ -61,7 +77,9 @@ describe('adopt', () => {
     expect(report.catchUp!.sql).toContain('CREATE INDEX ix_micrograph_updated_at ON public.micrograph');
     expect(report.catchUp!.sql).toContain('ALTER COLUMN "name" TYPE character varying');
     // Nothing changed yet.
-    expect(await query(db.url, "select to_regclass('public.alembic_version')::text as t")).toEqual([{ t: 'alembic_version' }]);
+    expect(await query(db.url, "select to_regclass('public.alembic_version')::text as t")).toEqual([
+      { t: 'alembic_version' },
+    ]);
 
     const applied = await adopt({ ...options(), apply: true });
     expect(applied.state).toBe('caught-up');
@@ -83,7 +101,10 @@ describe('adopt', () => {
 
   it('says so, and changes nothing, on a database that Alembic did not build', async () => {
     const report = await adopt(options());
-    expect(report).toMatchObject({ state: 'no-alembic', message: expect.stringContaining('has no alembic_version table') });
+    expect(report).toMatchObject({
+      state: 'no-alembic',
+      message: expect.stringContaining('has no alembic_version table'),
+    });
     expect(await query(db.url, "select to_regclass('smartem_db.migrations')::text as t")).toEqual([{ t: null }]);
   });
 });

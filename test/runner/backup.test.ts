@@ -19,11 +19,21 @@ describe('upgrade --backup', () => {
     await query(db.url, "insert into grid values ('g1', 'kept note'), ('g2', 'another')");
     const dir = tempDir();
     const lines: string[] = [];
-    const result = await migrate({ url: db.url, migrationsFolder, backup: { dir }, logger: { info: (m) => lines.push(m), warn: () => {} } });
+    const result = await migrate({
+      url: db.url,
+      migrationsFolder,
+      backup: { dir },
+      logger: { info: (m) => lines.push(m), warn: () => {} },
+    });
     expect(result.ran).toHaveLength(1);
     expect(result.backup!.file).toMatch(new RegExp(`${db.name}-2026_01_01_1200-001_grid-\\d{8}T\\d{6}Z\\.dump$`));
     expect(lines.join('\n')).toContain(`To restore it: smartem-db restore`);
-    expect(await query(db.url, "select column_name from information_schema.columns where table_name = 'grid' and column_name = 'notes'")).toEqual([]);
+    expect(
+      await query(
+        db.url,
+        "select column_name from information_schema.columns where table_name = 'grid' and column_name = 'notes'",
+      ),
+    ).toEqual([]);
 
     const restored = await restore(result.backup!.file, { url: db.url, migrationsFolder });
     expect(restored.database).toContain(db.name);
@@ -65,7 +75,9 @@ describe('upgrade --backup', () => {
     const embedded = { migrationsFolder, cwd, env: {}, embedded: true as const };
     await migrate({ ...embedded, to: '001' });
     const result = await migrate({ ...embedded, backup: true });
-    expect(result.backup!.file).toMatch(/\.smartem-db\/backups\/embedded-2026_01_01_1200-001_grid-\d{8}T\d{6}Z\.tar\.gz$/);
+    expect(result.backup!.file).toMatch(
+      /\.smartem-db\/backups\/embedded-2026_01_01_1200-001_grid-\d{8}T\d{6}Z\.tar\.gz$/,
+    );
     await rollback({ steps: 2 }, { ...embedded, allowDataLoss: true });
     const restored = await restore(result.backup!.file, embedded);
     expect(existsSync(restored.previous!)).toBe(true);
