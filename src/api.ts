@@ -22,11 +22,13 @@ import { readStatus, type StatusReport } from './migrations/status.js';
 import { pickRevert, resolveMigration, resolveUpgradeTarget } from './migrations/targets.js';
 import type { AdoptReport } from './adopt/adopt.js';
 import type { RebaseReport } from './rebase/rebase.js';
+import type { DoctorReport } from './doctor/doctor.js';
 import { existsSync } from 'node:fs';
 import {
   configOf,
   scratchTargetOf,
   type AdoptOptions,
+  type DoctorOptions,
   type RebaseOptions,
   journalOf,
   migrationsFolderOf,
@@ -183,6 +185,26 @@ export async function rebase(options: RebaseOptions = {}): Promise<RebaseReport>
       }
     },
   });
+}
+
+/**
+ * The database's health, as the team's runbook reads it: table sizes, unused, redundant and invalid
+ * indexes, foreign keys without an index (with the CREATE INDEX CONCURRENTLY that fixes each),
+ * sequences near their end, what would block a migration right now, the timeouts, the journal and
+ * drift, and the slowest statements. `ok` is false when any finding is an error.
+ *
+ * @example const { ok, findings } = await doctor({ url: process.env.DATABASE_URL });
+ */
+export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport> {
+  const config = configOf(options);
+  const { runDoctor } = await import('./doctor/doctor.js');
+  return withRunner(options, (ctx) =>
+    runDoctor({
+      ctx,
+      scratch: options.drift === false ? undefined : scratchTargetOf(options, config),
+      thresholds: options.thresholds,
+    }),
+  );
 }
 
 /**
@@ -377,6 +399,7 @@ async function withRunner<T>(
 
 export type {
   AdoptOptions,
+  DoctorOptions,
   RebaseOptions,
   CheckOptions,
   CommonOptions,

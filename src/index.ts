@@ -17,6 +17,7 @@ export {
 } from './api.js';
 export type {
   AdoptOptions,
+  DoctorOptions,
   RebaseOptions,
   CommonOptions,
   MigrateOptions,
@@ -37,6 +38,8 @@ export type { Logger } from './migrations/logger.js';
 export type { JournalRef } from './migrations/journal.js';
 export type { GenerateResult } from './generate/generate.js';
 export type { AdoptReport } from './adopt/adopt.js';
+export type { DoctorReport } from './doctor/doctor.js';
+export type { Finding } from './doctor/finding.js';
 export type { RebaseReport } from './rebase/rebase.js';
 export type { Backup } from './backup/backup.js';
 export type { Restored } from './backup/restore.js';

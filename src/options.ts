@@ -110,6 +110,15 @@ export interface RebaseOptions extends CommonOptions {
   shadowDatabaseUrl?: string | undefined;
 }
 
+export interface DoctorOptions extends CommonOptions {
+  /** Replay the applied migrations on a scratch database to look for drift (default true). */
+  drift?: boolean | undefined;
+  /** Where scratch databases are made (default: SHADOW_DATABASE_URL, the server, else PGlite). */
+  shadowDatabaseUrl?: string | undefined;
+  /** When a running statement and an idle transaction are worth reporting. */
+  thresholds?: { longRunningSeconds: number; idleInTransactionSeconds: number } | undefined;
+}
+
 /** What diff() returns: the SQL, the ops it renders, and their hazards. */
 export interface DiffResult {
   sql: string;

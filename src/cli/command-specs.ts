@@ -78,6 +78,13 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     maxArgs: 0,
     options: ['onto', 'shadow-url'],
   },
+  doctor: {
+    usage: 'doctor',
+    summary:
+      "The database's health: sizes, indexes, sequences, blocking sessions, the journal, drift (exit 11 on an error)",
+    maxArgs: 0,
+    options: ['shadow-url', 'no-drift'],
+  },
   hash: { usage: 'hash', summary: "Rewrite the folder's checksum manifest (smartem.sum)", maxArgs: 0, options: [] },
   generate: {
     usage: 'generate -m <text>',

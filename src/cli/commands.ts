@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import {
   adopt,
   check,
+  doctor,
   rebase,
   restore,
   diff,
@@ -21,6 +22,7 @@ import { parseRollbackTarget } from '../migrations/targets.js';
 import { EXIT } from './exit-codes.js';
 import {
   formatCheck,
+  formatDoctor,
   formatLint,
   formatRun,
   formatStatus,
@@ -280,6 +282,12 @@ async function rebaseCommand({ values, common, print }: CommandContext): Promise
   return EXIT.ok;
 }
 
+async function doctorCommand({ values, common, json, print, colour }: CommandContext): Promise<number> {
+  const report = await doctor({ ...common, shadowDatabaseUrl: values['shadow-url'], drift: !values['no-drift'] });
+  print(formatDoctor(report, !json && process.stdout.isTTY === true && colour !== false), report);
+  return report.ok ? EXIT.ok : EXIT.doctorFoundErrors;
+}
+
 async function hashCommand({ common, print }: CommandContext): Promise<number> {
   const file = hash(common);
   print(`Wrote ${file}.`, { manifest: file });
@@ -313,4 +321,5 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
   adopt: adoptCommand,
   restore: restoreCommand,
   rebase: rebaseCommand,
+  doctor: doctorCommand,
 };

@@ -23,6 +23,8 @@ export const EXIT = {
   lintFailed: 9,
   /** Something smartem-db did not expect (a bug): the message says what; please report it. */
   unexpected: 10,
+  /** doctor: a finding is an error (an invalid index, a sequence near its end, drift, a failed migration). */
+  doctorFoundErrors: 11,
 } as const;
 
 export function exitCodeFor(code: ErrorCode): number {

@@ -5,7 +5,8 @@ const EXIT_CODES = `Exit codes: 0 ok; 1 a migration failed; 2 bad usage or confi
 database disagree (edited, missing or out-of-order migration, manifest mismatch, malformed migration
 file); 4 cannot connect; 5 generate refused (unacknowledged data loss, or the proof failed); 6 check:
 the migrations do not produce the model; 7 check: the database has pending/failed/edited migrations or
-drifted; 8 verify failed; 9 lint found unacknowledged hazards; 10 unexpected error (please report it).`;
+drifted; 8 verify failed; 9 lint found unacknowledged hazards; 10 unexpected error (please report it);
+11 doctor found an error.`;
 
 function optionLines(names: readonly OptionName[]): string[] {
   const rows = names.map((name) => OPTION_HELP[name]);

@@ -14,6 +14,7 @@ export const CLI_OPTIONS = {
   'allow-out-of-order': { type: 'boolean' },
   resume: { type: 'boolean' },
   apply: { type: 'boolean' },
+  'no-drift': { type: 'boolean' },
   onto: { type: 'string' },
   backup: { type: 'boolean' },
   'backup-dir': { type: 'string' },
@@ -76,6 +77,7 @@ export const OPTION_HELP: Record<OptionName, [string, string]> = {
   ],
   'backup-dir': ['--backup-dir <dir>', 'upgrade --backup: where (default .smartem-db/backups)'],
   onto: ['--onto <branch>', 'rebase: the branch whose migrations stay (default: the upstream branch, else main)'],
+  'no-drift': ['--no-drift', 'doctor: do not replay the applied migrations to look for drift'],
   apply: ['--apply', 'adopt: run the catch-up SQL (proved on a scratch copy of the database first)'],
   resume: ['--resume', 'Re-run a failed no-transaction migration from where it stopped'],
   yes: [
