@@ -4,6 +4,7 @@ import { benchGenerate } from './generate.js';
 import { benchIntrospection } from './introspection.js';
 import { benchLargeMigration } from './large-migration.js';
 import { benchMigrateNoOp } from './migrate-noop.js';
+import { benchSeed } from './seed.js';
 import { SERVER } from './support.js';
 
 const only = process.argv.slice(2);
@@ -16,4 +17,5 @@ console.log(
 if (want('migrate')) await benchMigrateNoOp(calls);
 if (want('introspect')) await benchIntrospection();
 if (want('large')) await benchLargeMigration(Number(process.env.BENCH_COMMAND_CALLS ?? 5));
+if (want('seed')) await benchSeed(Number(process.env.BENCH_COMMAND_CALLS ?? 3));
 if (want('generate')) await benchGenerate(Number(process.env.BENCH_COMMAND_CALLS ?? 5));

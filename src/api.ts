@@ -23,6 +23,9 @@ import { pickRevert, resolveMigration, resolveUpgradeTarget } from './migrations
 import type { AdoptReport } from './adopt/adopt.js';
 import type { RebaseReport } from './rebase/rebase.js';
 import type { DoctorReport } from './doctor/doctor.js';
+import type { SeedReport } from './seed/seed.js';
+import { bundledSeedsFolder } from './config/package-root.js';
+import { SmartemDbError } from './errors.js';
 import { existsSync } from 'node:fs';
 import {
   configOf,
@@ -30,6 +33,7 @@ import {
   type AdoptOptions,
   type DoctorOptions,
   type RebaseOptions,
+  type SeedOptions,
   journalOf,
   migrationsFolderOf,
   openMigrationsFolder,
@@ -203,6 +207,37 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
       ctx,
       scratch: options.drift === false ? undefined : scratchTargetOf(options, config),
       thresholds: options.thresholds,
+    }),
+  );
+}
+
+/**
+ * Loads development data: the seed modules (reference data, typed against the Drizzle model,
+ * idempotent) and, with `demo`, a realistic SmartEM session loaded with COPY (acquisitions, grids,
+ * hundreds of gridsquares per grid, foil holes, micrographs, atlas and tiles, predictions),
+ * deterministic for its seed. All in one transaction. Refused under NODE_ENV=production unless `force`.
+ *
+ * @example await seed({ url, demo: { scale: 42 } }); // about two million micrographs
+ */
+export async function seed(options: SeedOptions = {}): Promise<SeedReport> {
+  const config = configOf(options);
+  if (config().production && !options.force) {
+    throw new SmartemDbError(
+      'INVALID_ARGUMENT',
+      'NODE_ENV is production: smartem-db does not seed a production database. If this database really is for development, pass force (--force).',
+    );
+  }
+  const { runSeeds } = await import('./seed/seed.js');
+  const { demoShape } = await import('./seed/demo-session.js');
+  const demo = options.demo
+    ? { ...demoShape(options.demo.scale ?? 1, options.demo.seed ?? 1), ...options.demo.shape }
+    : undefined;
+  return withRunner(options, (ctx) =>
+    runSeeds({
+      session: ctx.session,
+      seedsDir: options.seeds ? resolve(options.cwd ?? process.cwd(), options.seeds) : bundledSeedsFolder(),
+      demo,
+      logger: options.logger,
     }),
   );
 }
@@ -400,6 +435,7 @@ async function withRunner<T>(
 export type {
   AdoptOptions,
   DoctorOptions,
+  SeedOptions,
   RebaseOptions,
   CheckOptions,
   CommonOptions,

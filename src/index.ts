@@ -18,6 +18,7 @@ export {
 export type {
   AdoptOptions,
   DoctorOptions,
+  SeedOptions,
   RebaseOptions,
   CommonOptions,
   MigrateOptions,
@@ -40,6 +41,8 @@ export type { GenerateResult } from './generate/generate.js';
 export type { AdoptReport } from './adopt/adopt.js';
 export type { DoctorReport } from './doctor/doctor.js';
 export type { Finding } from './doctor/finding.js';
+export type { SeedReport, DemoLoad } from './seed/seed.js';
+export { defineSeed, type SeedContext, type SeedModule } from './seed/define-seed.js';
 export type { RebaseReport } from './rebase/rebase.js';
 export type { Backup } from './backup/backup.js';
 export type { Restored } from './backup/restore.js';

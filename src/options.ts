@@ -13,6 +13,7 @@ import type { RollbackTarget } from './migrations/targets.js';
 import type { Op } from './ops/op.js';
 import type { Hazard } from './hazards/hazard.js';
 import type { ScratchTarget } from './scratch/scratch-databases.js';
+import type { DemoShape } from './seed/demo-session.js';
 
 export type { RollbackTarget };
 
@@ -117,6 +118,15 @@ export interface DoctorOptions extends CommonOptions {
   shadowDatabaseUrl?: string | undefined;
   /** When a running statement and an idle transaction are worth reporting. */
   thresholds?: { longRunningSeconds: number; idleInTransactionSeconds: number } | undefined;
+}
+
+export interface SeedOptions extends CommonOptions {
+  /** The folder of seed modules (default: the reference seeds bundled with smartem-db). */
+  seeds?: string | undefined;
+  /** Also load a realistic demo session: `scale` grids of about 48,000 micrographs each, the same for the same `seed`. */
+  demo?: { scale?: number | undefined; seed?: number | undefined; shape?: Partial<DemoShape> | undefined } | undefined;
+  /** Seed even though NODE_ENV is production. */
+  force?: boolean | undefined;
 }
 
 /** What diff() returns: the SQL, the ops it renders, and their hazards. */

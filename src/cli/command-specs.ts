@@ -85,6 +85,13 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     maxArgs: 0,
     options: ['shadow-url', 'no-drift'],
   },
+  seed: {
+    usage: 'seed [--demo [--scale N] [--seed S]]',
+    summary:
+      'Load development data: the seed modules, and a realistic demo session with --demo (refused in production)',
+    maxArgs: 0,
+    options: ['demo', 'scale', 'seed', 'seeds', 'force'],
+  },
   hash: { usage: 'hash', summary: "Rewrite the folder's checksum manifest (smartem.sum)", maxArgs: 0, options: [] },
   generate: {
     usage: 'generate -m <text>',

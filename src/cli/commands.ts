@@ -3,6 +3,7 @@ import {
   adopt,
   check,
   doctor,
+  seed as seedAll,
   rebase,
   restore,
   diff,
@@ -288,6 +289,34 @@ async function doctorCommand({ values, common, json, print, colour }: CommandCon
   return report.ok ? EXIT.ok : EXIT.doctorFoundErrors;
 }
 
+async function seedCommand({ values, common, print, usage }: CommandContext): Promise<number> {
+  const number = (name: 'scale' | 'seed') => {
+    const text = values[name];
+    return text === undefined ? undefined : /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  };
+  const [scale, seed] = [number('scale'), number('seed')];
+  if (Number.isNaN(scale) || Number.isNaN(seed)) return usage('--scale and --seed take numbers.');
+  if ((scale !== undefined || seed !== undefined) && !values.demo) return usage('--scale and --seed go with --demo.');
+  const report = await seedAll({
+    ...common,
+    seeds: values.seeds,
+    force: values.force,
+    demo: values.demo ? { scale, seed } : undefined,
+  });
+  const lines = [`Seeded ${report.database}: ${report.modules.join('; ') || 'no seed modules'}.`];
+  const demo = report.demo;
+  if (demo && demo.loaded) {
+    const counts = Object.entries(demo.rows).map(([table, n]) => `${table} ${n.toLocaleString('en')}`);
+    lines.push(
+      `Demo session (seed ${demo.shape.seed}, ${demo.shape.grids} grid${demo.shape.grids === 1 ? '' : 's'}): ${demo.total.toLocaleString('en')} rows in ${demo.seconds.toFixed(1)} s (${demo.rowsPerSecond.toLocaleString('en')} rows/s).`,
+      `  ${counts.join(', ')}`,
+    );
+  } else if (demo)
+    lines.push(`The demo session of seed ${demo.shape.seed} was there already; nothing was loaded again.`);
+  print(lines.join('\n'), report);
+  return EXIT.ok;
+}
+
 async function hashCommand({ common, print }: CommandContext): Promise<number> {
   const file = hash(common);
   print(`Wrote ${file}.`, { manifest: file });
@@ -322,4 +351,5 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
   restore: restoreCommand,
   rebase: rebaseCommand,
   doctor: doctorCommand,
+  seed: seedCommand,
 };

@@ -29,6 +29,8 @@ export interface SmartemDbConfig {
   /** Where migrationsFolder came from, for messages. */
   migrationsFolderSource: string;
   lockTimeoutMs: number;
+  /** NODE_ENV is production (from the environment or an env file): seeds refuse to run there. */
+  production: boolean;
 }
 
 export const EMBEDDED_DATA_DIR = '.smartem-db/pglite';
@@ -102,6 +104,7 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv } = 
       ? `SMARTEM_DB_MIGRATIONS (${sourced.get('SMARTEM_DB_MIGRATIONS')?.source})`
       : 'the SmartEM migrations bundled with smartem-db (set SMARTEM_DB_MIGRATIONS or --migrations for another folder)',
     lockTimeoutMs: env.SMARTEM_DB_LOCK_TIMEOUT_MS ?? 10_000,
+    production: sourced.get('NODE_ENV')?.value === 'production',
   };
 }
 

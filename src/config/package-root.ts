@@ -46,3 +46,9 @@ export function bundledSchemaModule(): string {
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
+
+/** The seed modules that ship with smartem-db (reference data): their source in a checkout, compiled in a package. */
+export function bundledSeedsFolder(): string {
+  const source = join(packageRoot(), 'seed');
+  return existsSync(join(source, 'reference-data.ts')) ? source : join(packageRoot(), 'dist', 'seed');
+}

@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { importOptional } from '../optional-dependency.js';
 import { lockDirectory } from './directory-lock.js';
 import type { DbSession, PipelinedQuery } from './session.js';
+import { quoteIdent } from '../sql/quote.js';
 
 /**
  * Opens the embedded PGlite database kept in `dataDir` (created on first use), or a new
@@ -43,6 +44,30 @@ async function open(dataDir: string | undefined, label: string, release: () => v
     },
     async exec(text: string) {
       await db.exec(text);
+    },
+    async values(text: string, params: readonly unknown[] = []) {
+      return (await db.query<unknown[]>(text, params as unknown[], { rowMode: 'array' })).rows;
+    },
+    async copyIn(table: string, columns: readonly string[], chunks: AsyncIterable<string> | Iterable<string>) {
+      // PGlite has no COPY FROM STDIN: it reads COPY's input from a blob, loaded a few megabytes at a time.
+      const copy = `COPY ${table} (${columns.map(quoteIdent).join(', ')}) FROM '/dev/blob'`;
+      let rows = 0;
+      let pending: string[] = [];
+      let size = 0;
+      const load = async () => {
+        if (pending.length === 0) return;
+        await db.query(copy, [], { blob: new Blob([pending.join('')]) });
+        pending = [];
+        size = 0;
+      };
+      for await (const chunk of chunks) {
+        pending.push(chunk);
+        size += chunk.length;
+        for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', i + 1)) rows++;
+        if (size > 4_000_000) await load();
+      }
+      await load();
+      return rows;
     },
     async pipeline(queries: readonly PipelinedQuery[]) {
       // In process: no round trips to save, so one at a time, stopping at the first failure.

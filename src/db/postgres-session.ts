@@ -1,4 +1,7 @@
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import postgres from 'postgres';
+import { quoteIdent } from '../sql/quote.js';
 import { SmartemDbError } from '../errors.js';
 import { assertConnectionUrl } from './connection-url.js';
 import { passwordOf, redactSecrets, redactUrl } from './redact.js';
@@ -88,6 +91,12 @@ export async function borrowSession(pool: postgres.Sql): Promise<DbSession> {
 
 const PIPELINE_BATCH = 2000;
 
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
 /** Errors that mean "no usable connection", as opposed to a statement that failed. */
 const CONNECTION_ERRORS = new Set([
   'ECONNREFUSED',
@@ -140,6 +149,36 @@ function wrap(
     async exec(text: string) {
       try {
         await guard(sql.unsafe(text).simple().execute());
+      } catch (error) {
+        throw scrub(error);
+      }
+    },
+    async values(text: string, params: readonly unknown[] = []) {
+      try {
+        return (await guard(
+          sql
+            .unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: false })
+            .values()
+            .execute(),
+        )) as unknown as unknown[][];
+      } catch (error) {
+        throw scrub(error);
+      }
+    },
+    async copyIn(table: string, columns: readonly string[], chunks: AsyncIterable<string> | Iterable<string>) {
+      try {
+        const stream = await guard(
+          sql.unsafe(`COPY ${table} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`).writable(),
+        );
+        const done = finished(stream);
+        let rows = 0;
+        for await (const chunk of chunks) {
+          rows += countLines(chunk);
+          if (!stream.write(chunk)) await once(stream, 'drain');
+        }
+        stream.end();
+        await done;
+        return rows;
       } catch (error) {
         throw scrub(error);
       }

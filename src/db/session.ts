@@ -11,6 +11,13 @@ export interface DbSession {
   query<T extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** One or more statements without parameters, sent with the simple query protocol. */
   exec(text: string): Promise<void>;
+  /** One statement whose rows come back as arrays of values, in column order (names may repeat). */
+  values(text: string, params?: readonly unknown[]): Promise<unknown[][]>;
+  /**
+   * COPY table (columns) FROM STDIN: `chunks` are lines in COPY's text format (tab-separated, \N
+   * for null), streamed with backpressure. Returns the number of rows loaded.
+   */
+  copyIn(table: string, columns: readonly string[], chunks: AsyncIterable<string> | Iterable<string>): Promise<number>;
   /**
    * Sends single statements in order without waiting for each answer (on a server, one round trip
    * per batch) and reports the first that failed, with its error. After a failure, later queries

@@ -1,6 +1,8 @@
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { doctor, migrate } from '../../src/api.js';
+import { join } from 'node:path';
+import { doctor, migrate, seed } from '../../src/api.js';
+import { ROOT } from '../support/spawn.js';
 import type { Finding } from '../../src/doctor/finding.js';
 import { query, serverUrl, useFreshDatabase } from '../support/fresh-database.js';
 import { writeMigrations } from '../support/migrations-dir.js';
@@ -116,5 +118,31 @@ describe('doctor', () => {
     const report = await doctor({ url: db.url, migrationsFolder, shadowDatabaseUrl: serverUrl() });
     expect(report.findings.filter((f) => f.severity !== 'info')).toEqual([]);
     expect(report.ok).toBe(true);
+  });
+
+  it("on a seeded SmartEM session: the hierarchy's sizes, largest first, and the foreign keys SmartEM leaves without an index", async () => {
+    const migrationsFolder = join(ROOT, 'drizzle');
+    await migrate({ url: db.url, migrationsFolder });
+    await seed({
+      url: db.url,
+      migrationsFolder,
+      demo: {
+        seed: 5,
+        shape: { grids: 1, gridsquaresPerGrid: 40, foilholesPerGridsquare: 30, micrographsPerFoilhole: 5 },
+      },
+    });
+    await query(db.url, 'analyze');
+    const report = await doctor({ url: db.url, migrationsFolder, drift: false });
+    const order = report.sizes.map((t) => t.name);
+    expect(order[0]).toBe('micrograph');
+    expect(order.indexOf('foilhole')).toBeLessThan(order.indexOf('gridsquare'));
+    expect(report.sizes[0]!.rows).toBeGreaterThan(3000);
+    expect(
+      about(report.findings, 'foreign-keys', 'micrograph.micrograph_foilhole_uuid_fkey (foilhole_uuid) has no index'),
+    ).toEqual([
+      expect.objectContaining({
+        fix: 'CREATE INDEX CONCURRENTLY "ix_micrograph_foilhole_uuid" ON "public"."micrograph" ("foilhole_uuid");',
+      }),
+    ]);
   });
 });
