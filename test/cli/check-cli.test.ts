@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { generate, migrate } from '../../src/api.js';
 import { query, serverUrl, useFreshDatabase } from '../support/fresh-database.js';
 import { migrationId, writeMigrations } from '../support/migrations-dir.js';
-import { ROOT, spawnTs } from '../support/spawn.js';
+import { ROOT } from '../support/spawn.js';
+import { runCli } from '../support/cli.js';
 import { HEADER, tempProject } from '../support/temp-project.js';
 
 const db = useFreshDatabase();
-const CLI = join(ROOT, 'src/cli/main.ts');
 
 describe('smartem-db check and verify on the command line', () => {
   it('check exits 0, then 6 for a model edit, 7 for a hand-made index; in GitHub Actions it annotates', async () => {
@@ -16,11 +16,13 @@ describe('smartem-db check and verify on the command line', () => {
     await generate({ ...options(), name: 'baseline' });
     await migrate(options());
     const run = (env: NodeJS.ProcessEnv = {}) =>
-      spawnTs(
-        CLI,
+      runCli(
         ['check', '--db', db.url, '--shadow-url', serverUrl(), '--migrations', p.migrations, '--schema', p.schema],
-        { env: { ...process.env, ...env }, cwd: p.dir },
-      ).done;
+        {
+          env: { ...process.env, ...env },
+          cwd: p.dir,
+        },
+      );
 
     const clean = await run();
     expect(clean.code, clean.stderr).toBe(0);
@@ -34,8 +36,7 @@ describe('smartem-db check and verify on the command line', () => {
     p.setSchema(
       `${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey(), name: varchar('name') });\n`,
     );
-    const modelEdited = await spawnTs(
-      CLI,
+    const modelEdited = await runCli(
       [
         'check',
         '--model-only',
@@ -47,11 +48,8 @@ describe('smartem-db check and verify on the command line', () => {
         '--schema',
         p.schema,
       ],
-      {
-        env: process.env,
-        cwd: p.dir,
-      },
-    ).done;
+      { cwd: p.dir },
+    );
     expect(modelEdited.code).toBe(6);
     expect(JSON.parse(modelEdited.stdout).model.differences).toEqual([
       'column public.grid.name: absent, expected present',
@@ -60,9 +58,9 @@ describe('smartem-db check and verify on the command line', () => {
 
   it('verify exits 8 for a broken down and annotates its file in GitHub Actions', async () => {
     const folder = writeMigrations([{ name: 'grid', up: 'create table grid (id int);', down: 'select 1;' }]);
-    const result = await spawnTs(CLI, ['verify', '--migrations', folder, '--url', db.url], {
+    const result = await runCli(['verify', '--migrations', folder, '--url', db.url], {
       env: { ...process.env, GITHUB_ACTIONS: 'true' },
-    }).done;
+    });
     expect(result.code).toBe(8);
     expect(result.stdout).toContain(`x   ${migrationId(1, 'grid')} fails its round trip at: down`);
     const file = relative(ROOT, join(folder, migrationId(1, 'grid'), 'up.sql'));

@@ -8,10 +8,10 @@ import { createDatabase, query, useFreshDatabase } from '../support/fresh-databa
 import { acquisitionChain } from '../fixtures/acquisition-chain.js';
 import { migrationId, tempDir, writeMigrations } from '../support/migrations-dir.js';
 import { freePort } from '../support/private-cluster.js';
-import { ROOT, spawnTs } from '../support/spawn.js';
+import { ROOT } from '../support/spawn.js';
+import { runCli } from '../support/cli.js';
 
 const db = useFreshDatabase();
-const CLI = join(ROOT, 'src/cli/main.ts');
 
 /** The environment without any database settings, as on a fresh machine. */
 function bareEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -21,7 +21,7 @@ function bareEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 function cli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
-  return spawnTs(CLI, args, { env: options.env ?? bareEnv(), cwd: options.cwd }).done;
+  return runCli(args, { env: options.env ?? bareEnv(), cwd: options.cwd });
 }
 
 const chain = acquisitionChain;

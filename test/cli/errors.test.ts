@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { check, diff, generate, migrate } from '../../src/api.js';
-import { run } from '../../src/cli/main.js';
+import { runCli } from '../support/cli.js';
 import { tempDir, writeMigrations } from '../support/migrations-dir.js';
 import { ROOT } from '../support/spawn.js';
 import { join } from 'node:path';
@@ -10,26 +10,8 @@ import { writeFileSync } from 'node:fs';
 const SECRET = 'Hunter2Secret';
 const MALFORMED = `postgres:/postgres:${SECRET}@127.0.0.1/x`;
 
-/** Runs the CLI in this process and captures what it prints. */
-async function cli(
-  argv: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const code = await run(argv);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-    for (const key of Object.keys(env)) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
-}
+/** The CLI in this process, with these variables added to the environment. */
+const cli = (argv: string[], env: Record<string, string> = {}) => runCli(argv, { env: { ...process.env, ...env } });
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,12 +1,10 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useFreshDatabase } from '../support/fresh-database.js';
-import { ROOT, spawnTs } from '../support/spawn.js';
+import { runCli } from '../support/cli.js';
 import { HEADER, tempProject } from '../support/temp-project.js';
 
 const db = useFreshDatabase();
-const CLI = join(ROOT, 'src/cli/main.ts');
 const env = () => ({ ...process.env, DATABASE_URL: db.url });
 
 describe('smartem-db generate and diff', () => {
@@ -15,8 +13,7 @@ describe('smartem-db generate and diff', () => {
       `${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey(), notes: varchar('notes') });\n`,
     );
     const run = (...args: string[]) =>
-      spawnTs(
-        CLI,
+      runCli(
         [
           ...args,
           '--migrations',
@@ -26,7 +23,7 @@ describe('smartem-db generate and diff', () => {
           ...(args[0] === 'generate' ? ['--no-prompt'] : []),
         ],
         { env: env(), cwd: p.dir },
-      ).done;
+      );
 
     const first = await run('generate', '-m', 'baseline');
     expect(first.code, first.stderr).toBe(0);
