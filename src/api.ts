@@ -26,6 +26,7 @@ import type { DoctorReport } from './doctor/doctor.js';
 import type { SeedReport } from './seed/seed.js';
 import { bundledSeedsFolder } from './config/package-root.js';
 import { SmartemDbError } from './errors.js';
+import { DEFAULT_LOCK_RETRY } from './migrations/lock-retry.js';
 import { existsSync } from 'node:fs';
 import {
   configOf,
@@ -423,6 +424,9 @@ async function withRunner<T>(
       // Read only when a migration runs, so the no-op path does not read env files for it.
       get lockTimeoutMs() {
         return options.lockTimeoutMs ?? config().lockTimeoutMs;
+      },
+      get lockRetry() {
+        return { ...DEFAULT_LOCK_RETRY, retries: options.lockRetries ?? config().lockRetries };
       },
       logger: options.logger,
       beforeChanges,

@@ -22,8 +22,13 @@ export interface CommonOptions extends ConnectionOptions {
   migrationsFolder?: string | undefined;
   /** Where the journal table lives (default `smartem_db.migrations`). */
   journal?: Partial<JournalRef> | undefined;
-  /** lock_timeout for each migration's statements, in ms (default 10000; 0 = wait forever). */
+  /** lock_timeout for each migration's statements, in ms (default 2000; 0 = wait forever). */
   lockTimeoutMs?: number | undefined;
+  /**
+   * How often a migration statement (or a transactional migration, as a whole) that timed out on
+   * its lock is tried again, with growing waits and jitter in between (default 5; 0: fail at once).
+   */
+  lockRetries?: number | undefined;
   /** Receives progress and notices; nothing is printed without one. */
   logger?: Logger | undefined;
   /** Where configuration (env files) is read from (default: the working directory). */

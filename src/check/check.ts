@@ -10,6 +10,7 @@ import type { FileProblem } from './verify.js';
 import { describeStatus, type StatusReport } from '../migrations/status.js';
 import { catalogDifferences } from '../catalog/catalog-differences.js';
 import { replayMigrations } from '../scratch/replay.js';
+import { invalidIndexes } from '../catalog/invalid-indexes.js';
 import { applyModel } from '../scratch/apply-model.js';
 import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
 
@@ -86,7 +87,11 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     };
     if (!input.live) return report;
 
-    const status = describeStatus(input.live.label, input.folder, input.journal, liveRows);
+    // An index a failed concurrent build left INVALID matches its definition, so the catalog
+    // comparison alone would not see it: name it among the problems.
+    const status = describeStatus(input.live.label, input.folder, input.journal, liveRows, {
+      invalidIndexes: await invalidIndexes(input.live, [input.journal.schema]),
+    });
     let expected = fromMigrations;
     if (!atHead) {
       // What the live database should look like is what its applied migrations produce.

@@ -20,6 +20,7 @@ export const GLOBAL_OPTIONS: OptionName[] = [
   'journal-schema',
   'journal-table',
   'lock-timeout',
+  'lock-retries',
   'config',
   'embedded',
   'json',

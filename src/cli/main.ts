@@ -78,6 +78,9 @@ export async function run(argv: string[]): Promise<number> {
         ...(heartbeat ? { heartbeat: (m: string) => process.stderr.write(`${CLEAR_LINE}${stamp()} ${m}`) } : {}),
       };
   const lockTimeout = values['lock-timeout'];
+  const lockRetries = values['lock-retries'];
+  if (lockRetries !== undefined && !/^\d+$/.test(lockRetries))
+    return usage(`--lock-retries takes a number, not "${lockRetries}".`);
   if (lockTimeout !== undefined && !/^\d+$/.test(lockTimeout))
     return usage(`--lock-timeout takes milliseconds, not "${lockTimeout}".`);
   try {
@@ -91,6 +94,7 @@ export async function run(argv: string[]): Promise<number> {
         ...(values['journal-table'] ? { table: values['journal-table'] } : {}),
       },
       lockTimeoutMs: lockTimeout === undefined ? undefined : Number(lockTimeout),
+      lockRetries: lockRetries === undefined ? undefined : Number(lockRetries),
       logger,
       // On a developer's machine with no database configured, the embedded one; never unasked in production.
       embedded: values.embedded ? true : 'unless-production',

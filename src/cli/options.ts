@@ -8,6 +8,7 @@ export const CLI_OPTIONS = {
   'journal-schema': { type: 'string' },
   'journal-table': { type: 'string' },
   'lock-timeout': { type: 'string' },
+  'lock-retries': { type: 'string' },
   config: { type: 'string' },
   sql: { type: 'boolean' },
   from: { type: 'string' },
@@ -68,7 +69,8 @@ export const OPTION_HELP: Record<OptionName, [string, string]> = {
   ],
   'journal-schema': ['--journal-schema <s>', 'Schema of the journal table (default smartem_db)'],
   'journal-table': ['--journal-table <t>', 'Name of the journal table (default migrations)'],
-  'lock-timeout': ['--lock-timeout <ms>', 'lock_timeout for migration statements (default 10000)'],
+  'lock-timeout': ['--lock-timeout <ms>', 'lock_timeout for migration statements (default 2000)'],
+  'lock-retries': ['--lock-retries <n>', 'Tries again after a lock timeout, with growing waits (default 5)'],
   config: ['--config <file>', 'A drizzle.config.ts: its schema, out (the migrations folder) and dbCredentials'],
   sql: ['--sql', 'Print the SQL instead of running it'],
   from: [

@@ -29,6 +29,8 @@ export interface SmartemDbConfig {
   /** Where migrationsFolder came from, for messages. */
   migrationsFolderSource: string;
   lockTimeoutMs: number;
+  /** How often a statement that timed out on its lock is tried again. */
+  lockRetries: number;
   /** NODE_ENV is production (from the environment or an env file): seeds refuse to run there. */
   production: boolean;
 }
@@ -58,6 +60,11 @@ const envSchema = z.object({
   POSTGRES_PASSWORD: z.string().optional(),
   POSTGRES_DB: z.string().trim().min(1, 'must not be empty').optional(),
   SMARTEM_DB_MIGRATIONS: z.string().trim().min(1, 'must not be empty').optional(),
+  SMARTEM_DB_LOCK_RETRIES: z.coerce
+    .number({ message: 'expected a number of tries' })
+    .int('expected a whole number')
+    .min(0, 'expected 0 (no retry) or more')
+    .optional(),
   SMARTEM_DB_LOCK_TIMEOUT_MS: z.coerce
     .number({ message: 'expected milliseconds' })
     .int('expected whole milliseconds')
@@ -103,7 +110,9 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv } = 
     migrationsFolderSource: env.SMARTEM_DB_MIGRATIONS
       ? `SMARTEM_DB_MIGRATIONS (${sourced.get('SMARTEM_DB_MIGRATIONS')?.source})`
       : 'the SmartEM migrations bundled with smartem-db (set SMARTEM_DB_MIGRATIONS or --migrations for another folder)',
-    lockTimeoutMs: env.SMARTEM_DB_LOCK_TIMEOUT_MS ?? 10_000,
+    // Short: a DDL statement waiting for its lock queues every later query on the table behind it.
+    lockTimeoutMs: env.SMARTEM_DB_LOCK_TIMEOUT_MS ?? 2_000,
+    lockRetries: env.SMARTEM_DB_LOCK_RETRIES ?? 5,
     production: sourced.get('NODE_ENV')?.value === 'production',
   };
 }

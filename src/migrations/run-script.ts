@@ -16,6 +16,7 @@ import {
 import type { Logger } from './logger.js';
 import type { Migration, MigrationScript } from './migration-folder.js';
 import { recoverInterruptedStatement } from './resume-statement.js';
+import { withLockRetry, type LockRetry } from './lock-retry.js';
 import { StatementsChecksum } from './statements-checksum.js';
 import { opensTransaction, runsAlone, transactionControl } from './statement-kind.js';
 import { doneStatements } from './upgrade-plan.js';
@@ -35,6 +36,8 @@ export interface ScriptRun {
   resuming?: boolean;
   /** The backend that holds the migration lock: each transaction first checks it runs there. */
   backendPid?: number | undefined;
+  /** How a statement that cannot get its lock within lock_timeout is tried again. */
+  lockRetry?: LockRetry | undefined;
   logger?: Logger;
 }
 
@@ -63,7 +66,31 @@ export function scriptOf(run: Pick<ScriptRun, 'migration' | 'direction'>): Migra
   return run.direction === 'up' ? run.migration.up : run.migration.down!;
 }
 
+/**
+ * A transactional script, tried again as a whole when a statement times out on its lock (its
+ * transaction rolled back, nothing of it remains).
+ */
 async function runInTransaction(run: ScriptRun, script: MigrationScript): Promise<void> {
+  let failedAt: number | undefined;
+  await withLockRetry(
+    () =>
+      attemptTransaction(run, script).catch((error: unknown) => {
+        failedAt = error instanceof MigrationFailedError ? error.statementIndex - 1 : undefined;
+        throw error;
+      }),
+    {
+      policy: run.lockRetry ?? NO_RETRY,
+      session: run.session,
+      statement: () => (failedAt === undefined ? undefined : run.statements[failedAt]?.sql),
+      what: `${run.migration.id} (statement ${(failedAt ?? 0) + 1})`,
+      logger: run.logger,
+    },
+  );
+}
+
+const NO_RETRY: LockRetry = { retries: 0, baseDelayMs: 0, maxDelayMs: 0 };
+
+async function attemptTransaction(run: ScriptRun, script: MigrationScript): Promise<void> {
   const { session, migration, statements } = run;
   const record =
     run.direction === 'up'
@@ -143,13 +170,31 @@ async function runStatementByStatement(run: ScriptRun, script: MigrationScript, 
           await session.exec(progress);
           if (!inBlock) committed = k + 1;
         } else if (inBlock) {
+          // Inside the script's own block a lock timeout aborts the block: no statement alone to retry.
           await runQueries(session, [{ text: statement.sql }, { text: progress }]);
-        } else if (runsAlone(statement.sql)) {
-          await session.exec(statement.sql);
-          await session.exec(progress);
-          committed = k + 1;
         } else {
-          await runWithProgress(session, statement.sql, progress, guardSql(run));
+          const alone = runsAlone(statement.sql);
+          await withLockRetry(
+            async () => {
+              if (alone) {
+                await session.exec(statement.sql);
+                await session.exec(progress);
+              } else {
+                await runWithProgress(session, statement.sql, progress, guardSql(run));
+              }
+            },
+            {
+              policy: run.lockRetry ?? NO_RETRY,
+              session,
+              statement: () => statement.sql,
+              what: `${migration.id} (statement ${k + 1})`,
+              logger: run.logger,
+              // A concurrent build that timed out left an INVALID index: drop it before building again.
+              prepare: alone
+                ? async () => void (await recoverInterruptedStatement(session, statement.sql, k, run.logger))
+                : undefined,
+            },
+          );
           committed = k + 1;
         }
       } catch (error) {
@@ -237,7 +282,7 @@ function failure(
     pg.detail ? `Detail: ${pg.detail}` : '',
     pg.hint ? `Hint: ${pg.hint}` : '',
     state === '55P03'
-      ? `Hint: lock_timeout is ${run.lockTimeoutMs} ms; another session held a conflicting lock. Retry when the table is quieter, or raise the lock timeout.`
+      ? `Hint: lock_timeout is ${run.lockTimeoutMs} ms; another session held a conflicting lock. Retry when the table is quieter, or raise the lock timeout (--lock-timeout) or the tries (--lock-retries).`
       : '',
   ].filter(Boolean);
   const message =

@@ -5,6 +5,7 @@ import { acquireMigrationLock, releaseMigrationLock } from './advisory-lock.js';
 import { assertMigratable, poolerError } from '../db/migration-target.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Backup } from '../backup/backup.js';
+import type { LockRetry } from './lock-retry.js';
 import { appliedIds, ensureJournal, readJournal, stampJournal, type JournalRef, type JournalRow } from './journal.js';
 import type { Logger } from './logger.js';
 import { verifyFolderManifest, type Migration, type MigrationsFolder } from './migration-folder.js';
@@ -20,6 +21,8 @@ export interface RunnerContext {
   folder: MigrationsFolder;
   journal: JournalRef;
   lockTimeoutMs: number;
+  /** How a statement that times out on its lock is tried again (default: not). */
+  lockRetry?: LockRetry | undefined;
   logger?: Logger | undefined;
   /** Called under the lock once it is certain that migrations will run (a backup, say). */
   beforeChanges?: ((plan: { head: string | null; pending: readonly Migration[] }) => Promise<void>) | undefined;
@@ -211,6 +214,7 @@ function runOptions(ctx: RunnerContext) {
     lockTimeoutMs: ctx.lockTimeoutMs,
     logger: ctx.logger,
     backendPid: backendPids.get(ctx),
+    lockRetry: ctx.lockRetry,
   };
 }
 

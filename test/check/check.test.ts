@@ -27,6 +27,17 @@ describe('check()', () => {
     expect(report.database).toMatchObject({ ok: true, drift: [], editedFiles: [] });
   });
 
+  it('names an INVALID index a failed concurrent build left, which the catalog comparison alone cannot see', async () => {
+    const { options } = await projectAtHead();
+    await query(db.url, "insert into grid values ('a', 'same'), ('b', 'same')");
+    await query(db.url, 'create unique index concurrently grid_name_key on grid (name)').catch(() => {});
+    const report = await check(options());
+    expect(report.database!.ok).toBe(false);
+    expect(report.database!.status.problems.join('\n')).toContain(
+      'index public.grid_name_key on public.grid is INVALID',
+    );
+  });
+
   it('names what a model edit without a migration changes, and says to run db:generate', async () => {
     const { p, options } = await projectAtHead();
     p.setSchema(

@@ -32,7 +32,7 @@ describe('smartem-db CLI', () => {
     const printed = await cli(['upgrade', '--sql', '--from', 'base', '--migrations', folder]);
     expect(printed.code).toBe(0);
     expect(printed.stdout).toContain('CREATE INDEX CONCURRENTLY'.toLowerCase());
-    expect(printed.stdout).toContain('BEGIN;\nSET LOCAL lock_timeout = 10000;');
+    expect(printed.stdout).toContain('BEGIN;\nSET LOCAL lock_timeout = 2000;');
 
     const byHand = await createDatabase();
     try {

@@ -104,7 +104,7 @@ describe('a failing migration', () => {
     try {
       await reserved`begin`;
       await reserved`select * from busy`;
-      const error = await failure(migrate({ url: db.url, migrationsFolder, lockTimeoutMs: 200 }));
+      const error = await failure(migrate({ url: db.url, migrationsFolder, lockTimeoutMs: 200, lockRetries: 0 }));
       expect(error.sqlState).toBe('55P03');
       expect(error.message).toContain('lock_timeout is 200 ms');
     } finally {
@@ -141,7 +141,7 @@ describe('a transactional migration', () => {
     try {
       await reserved`begin`;
       await reserved`select * from busy`;
-      const error = await failure(migrate({ url: db.url, migrationsFolder, lockTimeoutMs: 200 }));
+      const error = await failure(migrate({ url: db.url, migrationsFolder, lockTimeoutMs: 200, lockRetries: 0 }));
       expect(error).toMatchObject({ sqlState: '55P03', statementIndex: 2 });
       expect(error.message).toContain('statement 2 of 2: alter table busy add column note text;');
     } finally {
