@@ -144,7 +144,11 @@ export async function stamp(to: string, options: CommonOptions = {}): Promise<Ru
  */
 export async function adopt(options: AdoptOptions = {}): Promise<AdoptReport> {
   const config = configOf(options);
-  const { adoptFromAlembic } = await import('./adopt/adopt.js');
+  const { adoptFromAlembic } = await importOptional(
+    () => import('./adopt/adopt.js'),
+    ['libpg-query'],
+    'smartem-db adopt',
+  );
   return withRunner(options, (ctx) =>
     adoptFromAlembic({
       ctx,

@@ -23,10 +23,14 @@ import { invertAll } from './ops/inverse.js';
 import type { Op } from './ops/op.js';
 import type { Hazard } from './hazards/hazard.js';
 import { renderScript } from './render/render-script.js';
+import { classifyScript } from './lint/classify-script.js';
 import { runCheck, type CheckReport } from './check/check.js';
 import { runVerify, type VerifyReport } from './check/verify.js';
 import { lintMigrations, type LintReport } from './lint/lint-migrations.js';
 import { appliedIds, readJournal } from './migrations/journal.js';
+import { introspect } from './catalog/introspect.js';
+import { tableSizes } from './doctor/table-sizes.js';
+import { DEFAULT_SMALL_TABLE_ROWS } from './lint/lint-migrations.js';
 import { modelStatements as loadModelStatements } from './drizzle-model/model-statements.js';
 import type { ScratchTarget } from './scratch/scratch-databases.js';
 
@@ -85,7 +89,7 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
   );
   const up = diffModels(fromModel!, toModel!);
   const ops = options.down ? invertAll(up) : up;
-  const script = renderScript(ops);
+  const script = await classifyScript(renderScript(ops), { catalog: options.down ? toModel! : fromModel! });
   return { sql: script.sql, ops, hazards: script.hazards };
 }
 
@@ -137,15 +141,24 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   const folder = openMigrationsFolder(options, config, { verify: false });
   const url = options.all ? undefined : (options.db ?? options.url ?? serverUrlOf(config));
   let migrations = folder.migrations;
-  if (url) {
-    const session = await openServerSession(url, { source: options.db ? '--db' : 'the configured database' });
-    try {
-      const rows = (await readJournal(session, journalOf(options))) ?? [];
-      const applied = appliedIds(rows);
-      migrations = migrations.filter((m) => !applied.has(m.id));
-    } finally {
-      await session.close();
-    }
+  if (!url) return lintMigrations(migrations);
+  // With a database: only what it has not applied, judged against its catalog and its table sizes.
+  const session = await openServerSession(url, { source: options.db ? '--db' : 'the configured database' });
+  try {
+    const journal = journalOf(options);
+    const rows = (await readJournal(session, journal)) ?? [];
+    const applied = appliedIds(rows);
+    migrations = migrations.filter((m) => !applied.has(m.id));
+    const [catalog, sizes] = await Promise.all([
+      introspect(session, { excludeSchemas: [journal.schema] }),
+      tableSizes(session, [journal.schema]).then((s) => s.sizes),
+    ]);
+    return await lintMigrations(migrations, {
+      catalog,
+      sizes,
+      smallTableRows: options.smallTableRows ?? DEFAULT_SMALL_TABLE_ROWS,
+    });
+  } finally {
+    await session.close();
   }
-  return lintMigrations(migrations);
 }

@@ -161,6 +161,11 @@ export interface LintOptions extends CommonOptions {
   db?: string | undefined;
   /** Lint every migration in the folder. */
   all?: boolean | undefined;
+  /**
+   * With a database: lock and rewrite hazards on tables of at most this many rows pass, and the
+   * report says so (default 10000; 0: none pass by size). Data loss never passes by size.
+   */
+  smallTableRows?: number | undefined;
 }
 
 /** Configuration is read at most once per call, and only when an option leaves something open. */

@@ -9,6 +9,7 @@ import type { Hazard } from '../hazards/hazard.js';
 import { journalLabel, readJournal, stampJournal } from '../migrations/journal.js';
 import { withLock, type RunnerContext } from '../migrations/runner.js';
 import { renderScript, type RenderedScript } from '../render/render-script.js';
+import { classifyScript } from '../lint/classify-script.js';
 import { replayMigrations } from '../scratch/replay.js';
 import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { alembicPosition, describePosition, type AlembicPosition } from './alembic-chain.js';
@@ -123,7 +124,7 @@ export async function adoptFromAlembic(input: AdoptInput): Promise<AdoptReport> 
           'applied and alembic_version is gone. From now on: smartem-db upgrade, status and check.',
       );
     }
-    const script = renderScript(diffModels(live, want));
+    const script = await classifyScript(renderScript(diffModels(live, want)), { catalog: live });
     const catchUp = { sql: script.sql, hazards: script.hazards };
     if (!input.apply) {
       return report(

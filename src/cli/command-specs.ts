@@ -140,7 +140,7 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     usage: 'lint [--db <url> | --all]',
     summary: 'Hazards in migrations not yet applied (data loss, rewrites, locks, renames)',
     maxArgs: 0,
-    options: ['db', 'all'],
+    options: ['db', 'all', 'small-table-rows'],
   },
 };
 

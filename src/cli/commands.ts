@@ -219,8 +219,16 @@ async function verifyCommand({ values, common, print }: CommandContext): Promise
   return report.ok ? EXIT.ok : EXIT.verifyFailed;
 }
 
-async function lintCommand({ values, common, print }: CommandContext): Promise<number> {
-  const report = await lint({ ...common, db: values.db, all: values.all });
+async function lintCommand({ values, common, print, usage }: CommandContext): Promise<number> {
+  const small = values['small-table-rows'];
+  if (small !== undefined && !/^\d+$/.test(small))
+    return usage(`--small-table-rows takes a number of rows, not "${small}".`);
+  const report = await lint({
+    ...common,
+    db: values.db,
+    all: values.all,
+    smallTableRows: small === undefined ? undefined : Number(small),
+  });
   print(formatLint(report), report);
   if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(lintProblems(report)));
   return report.ok ? EXIT.ok : EXIT.lintFailed;

@@ -113,7 +113,11 @@ export function formatLint(report: LintReport): string {
   const lines: string[] = report.errors.map((e) => `x ${e.file}:${e.line}: ${e.message}`);
   for (const f of report.findings) {
     const mark = f.acknowledged === null ? 'x' : 'ok';
-    lines.push(`${mark.padEnd(2)} ${f.file}:${f.line} ${f.kind}: ${f.message}`);
+    const size =
+      f.tableRows !== undefined
+        ? ` [${f.table}: about ${f.tableRows.toLocaleString('en')} rows, ${formatBytes(f.tableBytes ?? 0)}]`
+        : '';
+    lines.push(`${mark.padEnd(2)} ${f.file}:${f.line} ${f.kind}: ${f.message}${size}`);
     if (f.acknowledged === null) {
       lines.push(
         `     safer: ${f.alternative}`,

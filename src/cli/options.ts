@@ -41,6 +41,7 @@ export const CLI_OPTIONS = {
   db: { type: 'string' },
   'model-only': { type: 'boolean' },
   all: { type: 'boolean' },
+  'small-table-rows': { type: 'string' },
   'with-data': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   embedded: { type: 'boolean' },
@@ -111,6 +112,10 @@ export const OPTION_HELP: Record<OptionName, [string, string]> = {
   down: ['--down', 'The SQL back from --to to --from'],
   db: ['--db <url>', 'The live database (default: the configured server)'],
   'model-only': ['--model-only', 'Only whether the migrations produce the Drizzle model'],
+  'small-table-rows': [
+    '--small-table-rows <n>',
+    'lint --db: lock and rewrite hazards on tables of at most n rows pass (default 10000)',
+  ],
   all: ['--all', 'Every migration, not only those a database has not applied'],
   'with-data': ['--with-data', "Sample rows in every table; a down that changes untouched tables' rows fails"],
   verbose: ['-v, --verbose', 'Show files and checksums too'],

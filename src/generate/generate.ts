@@ -20,6 +20,7 @@ import type { Hazard } from '../hazards/hazard.js';
 import { renderScript, type RenderedScript } from '../render/render-script.js';
 import { replayMigrations, scratchRunner } from '../scratch/replay.js';
 import { inRolledBackTransaction } from '../db/transaction.js';
+import { classifyScript } from '../lint/classify-script.js';
 import { applyModel } from '../scratch/apply-model.js';
 import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { acknowledged, dataLossObject, noHints, renameOps, type Hints } from './hints.js';
@@ -87,8 +88,8 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     }
     if (ops.length === 0) return { id: null, ops, up: '', down: '', hazards: [], proved: false };
 
-    const up = renderScript(ops, {
-      online: input.online,
+    const up = await classifyScript(renderScript(ops, { online: input.online }), {
+      catalog: have,
       acknowledge: (op, hazard) => {
         if (hazard.kind !== 'data-loss') return null;
         const object = dataLossObject(op);
@@ -98,7 +99,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
       },
     });
     refuseUnacknowledgedLoss(up, ops, hints, input.allowDataLoss ?? false);
-    const down = renderScript(invertAll(ops), { online: input.online });
+    const down = await classifyScript(renderScript(invertAll(ops), { online: input.online }), { catalog: want });
     const last = input.folder.migrations.at(-1);
     const id = formatMigrationName(input.now ?? new Date(), (last?.number ?? 0) + 1, input.name);
     const files = {

@@ -1,10 +1,14 @@
+import type { Catalog, Column } from '../catalog/catalog.js';
 import type { HazardKind } from '../hazards/hazard.js';
+import { typeChangeHazards } from '../hazards/type-change.js';
 
 /** A hazard of one statement, with why it matters and what is safer. */
 export interface StatementHazard {
   kind: HazardKind;
   message: string;
   alternative: string;
+  /** The table it is about (`schema.table`), when the statement names one. */
+  table?: string;
 }
 
 // libpg-query's AST is plain JSON; only the fields read here are typed.
@@ -33,13 +37,73 @@ export interface MigrationContext {
   provenNotNull: Set<string>;
   /** NOT VALID checks of the form (column IS NOT NULL), by `schema.table.constraint`, awaiting VALIDATE. */
   pendingNotNull: Map<string, string>;
+  /**
+   * The database before the migration, when known (generate, lint --db): what a column's type is,
+   * whether a column is generated, an enum's values. Without it, type changes and enum swaps are
+   * judged the worst they could be.
+   */
+  catalog?: Catalog | undefined;
+  /** Enum types the migration creates (`schema.name` to values), known before its statements are judged. */
+  plannedEnums: Map<string, string[]>;
 }
 
-export const newContext = (): MigrationContext => ({
+export const newContext = (catalog?: Catalog): MigrationContext => ({
   fresh: new Set(),
   provenNotNull: new Set(),
   pendingNotNull: new Map(),
+  catalog,
+  plannedEnums: new Map(),
 });
+
+/** Notes what a migration creates that judging its earlier statements needs (enum types a swap makes). */
+export function notePlanned(stmt: Node, ctx: MigrationContext): void {
+  const create = stmt.CreateEnumStmt as Node | undefined;
+  if (!create) return;
+  const parts: string[] = (create.typeName ?? []).map((n: Node) => n.String?.sval);
+  const key = parts.length > 1 ? `${parts[0]}.${parts[1]}` : `public.${parts[0]}`;
+  ctx.plannedEnums.set(
+    key,
+    (create.vals ?? []).map((v: Node) => v.String?.sval),
+  );
+}
+
+function catalogColumn(ctx: MigrationContext, table: string, column: string): Column | undefined {
+  return ctx.catalog?.tables.find((t) => `${t.schema}.${t.name}` === table)?.columns.find((c) => c.name === column);
+}
+
+const PG_TYPES: Record<string, string> = {
+  varchar: 'character varying',
+  bpchar: 'character',
+  int2: 'smallint',
+  int4: 'integer',
+  int8: 'bigint',
+  float4: 'real',
+  float8: 'double precision',
+  bool: 'boolean',
+  timestamp: 'timestamp without time zone',
+  timestamptz: 'timestamp with time zone',
+  time: 'time without time zone',
+  timetz: 'time with time zone',
+};
+
+/** A parsed type name as format_type() prints it (`character varying(20)`, `bigint[]`), where it can tell. */
+function typeNameText(typeName: Node | undefined): string | undefined {
+  if (!typeName) return undefined;
+  const names: string[] = (typeName.names ?? []).map((n: Node) => n.String?.sval);
+  const builtin = names.length === 2 && names[0] === 'pg_catalog';
+  const name = builtin ? (PG_TYPES[names[1]!] ?? names[1]!) : names.length === 1 ? names[0]! : undefined;
+  if (!name) return undefined;
+  const mods: number[] = (typeName.typmods ?? []).map((m: Node) => m.A_Const?.ival?.ival);
+  if (mods.some((m) => typeof m !== 'number')) return undefined;
+  const array = (typeName.arrayBounds ?? []).length > 0 ? '[]' : '';
+  const withMods = mods.length ? `${name}(${mods.join(',')})` : name;
+  // Types with modifiers print them between name and zone: timestamp(3) without time zone.
+  const placed =
+    /^(timestamp|time) (with|without) time zone$/.test(name) && mods.length
+      ? name.replace(/^(timestamp|time)/, `$1(${mods.join(',')})`)
+      : withMods;
+  return `${placed}${array}`;
+}
 
 /**
  * The hazards of one parsed statement, given what earlier statements of its migration did: locks
@@ -47,6 +111,13 @@ export const newContext = (): MigrationContext => ({
  * and SET NOT NULL after a validated (column IS NOT NULL) check skips its scan.
  */
 export function statementHazards(stmt: Node, ctx: MigrationContext): StatementHazard[] {
+  const [, body] = Object.entries(stmt)[0] as [string, Node];
+  // The table each hazard is about, when the statement names one (lint --db says how big it is).
+  const table = body?.relation ? relationKey(body.relation) : undefined;
+  return hazardsOf(stmt, ctx).map((h) => (table ? { ...h, table } : h));
+}
+
+function hazardsOf(stmt: Node, ctx: MigrationContext): StatementHazard[] {
   const fresh = ctx.fresh;
   const [type, body] = Object.entries(stmt)[0] as [string, Node];
   switch (type) {
@@ -89,7 +160,7 @@ export function statementHazards(stmt: Node, ctx: MigrationContext): StatementHa
             ),
           ];
     case 'RenameStmt':
-      return renameHazards(body);
+      return renameHazards(body, ctx);
     case 'IndexStmt': {
       const table = relationKey(body.relation);
       if (body.concurrent || fresh.has(table)) return [];
@@ -115,6 +186,8 @@ function alterTableHazards(table: string, cmd: Node, ctx: MigrationContext): Sta
   noteNotNullProofs(table, cmd, ctx);
   switch (cmd.subtype) {
     case 'AT_DropColumn':
+      // A generated column's values are derived: dropping it loses nothing that cannot be computed again.
+      if (catalogColumn(ctx, table, cmd.name)?.generated) return [];
       return [
         hazard(
           'data-loss',
@@ -122,8 +195,33 @@ function alterTableHazards(table: string, cmd: Node, ctx: MigrationContext): Sta
           'Stop using the column first, keep a backup, and drop it in a later release.',
         ),
       ];
-    case 'AT_AlterColumnType':
+    case 'AT_AlterColumnType': {
       if (isFresh) return [];
+      const from = catalogColumn(ctx, table, cmd.name);
+      const to = typeNameText(cmd.def?.ColumnDef?.typeName);
+      const target = (cmd.def?.ColumnDef?.typeName?.names ?? []).map((n: Node) => n.String?.sval) as string[];
+      const targetKey = target.length > 1 ? `${target[0]}.${target[1]}` : `public.${target[0]}`;
+      const fromType = from?.type.replace(/"/g, '').replace(/\[\]$/, '');
+      const swapped = fromType !== undefined && (fromType === target.at(-1) || fromType === targetKey);
+      if (ctx.plannedEnums.has(targetKey) && swapped) {
+        // Converting a column to the new type of an enum swap: the swap itself was judged already.
+        return [
+          hazard(
+            'table-rewrite',
+            `rewrites ${table} to convert ${cmd.name} to ${targetKey}`,
+            'Only add enum values (ALTER TYPE ... ADD VALUE), which rewrites nothing.',
+          ),
+        ];
+      }
+      if (from && to) {
+        return typeChangeHazards(`${table}.${cmd.name}`, from, { ...from, type: to }).map((h) =>
+          hazard(
+            h.kind,
+            h.message,
+            'Add a column of the new type, backfill it in batches, switch the application over, then drop the old column.',
+          ),
+        );
+      }
       return [
         hazard(
           'table-rewrite',
@@ -131,6 +229,7 @@ function alterTableHazards(table: string, cmd: Node, ctx: MigrationContext): Sta
           'Add a column of the new type, backfill it in batches, switch the application over, then drop the old column.',
         ),
       ];
+    }
     case 'AT_SetNotNull':
       if (isFresh || ctx.provenNotNull.has(`${table}.${cmd.name}`)) return [];
       return [
@@ -182,6 +281,15 @@ function alterTableHazards(table: string, cmd: Node, ctx: MigrationContext): Sta
           ),
         ];
       }
+      if (c.contype === 'CONSTR_EXCLUSION') {
+        return [
+          hazard(
+            'blocking-lock',
+            `adds exclusion constraint ${c.conname ?? ''} on ${table}, building its index while blocking writes`,
+            'Add it while the table is small or quiet; PostgreSQL cannot build an exclusion constraint concurrently.',
+          ),
+        ];
+      }
       if ((c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_UNIQUE') && !c.indexname) {
         return [
           hazard(
@@ -215,7 +323,7 @@ function noteNotNullProofs(table: string, cmd: Node, ctx: MigrationContext): voi
   }
 }
 
-function renameHazards(body: Node): StatementHazard[] {
+function renameHazards(body: Node, ctx: MigrationContext): StatementHazard[] {
   const expandContract =
     'Expand and contract: add the new name alongside the old, move the application over, then remove the old.';
   switch (body.renameType) {
@@ -235,7 +343,27 @@ function renameHazards(body: Node): StatementHazard[] {
           expandContract,
         ),
       ];
-    case 'OBJECT_TYPE':
+    case 'OBJECT_TYPE': {
+      const parts: string[] = (body.object?.List?.items ?? []).map((n: Node) => n.String?.sval);
+      const key = parts.length > 1 ? `${parts[0]}.${parts[1]}` : `public.${parts[0]}`;
+      const before = ctx.catalog?.enums.find((e) => `${e.schema}.${e.name}` === key)?.values;
+      const after = ctx.plannedEnums.get(key);
+      if (before && after) {
+        const removed = before.filter((v) => !after.includes(v));
+        return [
+          removed.length
+            ? hazard(
+                'data-loss',
+                `removes ${removed.map((v) => `'${v}'`).join(', ')} from enum ${key}: rows holding ${removed.length === 1 ? 'it' : 'them'} make the conversion fail`,
+                'Only add enum values; remove one after no row holds it, and acknowledge it.',
+              )
+            : hazard(
+                'table-rewrite',
+                `reorders enum ${key} by swapping the type: every column using it is rewritten`,
+                'Add values at their place with ADD VALUE ... BEFORE, which rewrites nothing.',
+              ),
+        ];
+      }
       return [
         hazard(
           'data-loss',
@@ -243,6 +371,7 @@ function renameHazards(body: Node): StatementHazard[] {
           'Only add enum values; remove one after no row holds it, and acknowledge it.',
         ),
       ];
+    }
     default:
       return [];
   }

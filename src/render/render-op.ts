@@ -2,7 +2,7 @@ import type { Column, Identity, Sequence, Table } from '../catalog/catalog.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
 import type { Hazard } from '../hazards/hazard.js';
 import type { CommentTarget, EnumUsage, Op } from '../ops/op.js';
-import { castExpression, typeChangeHazards } from './type-change.js';
+import { castExpression } from '../hazards/type-change.js';
 import { qualifiedName } from '../catalog/qualified-name.js';
 
 export interface Statement {
@@ -22,10 +22,11 @@ export interface RenderOptions {
 }
 
 /** A statement and what a reviewer must know about it. */
-const statement = (sql: string, ...hazards: Hazard[]): Statement => ({ sql, hazards });
+/** A statement; its hazards are the lint's to judge (lint/classify-script.ts), from its SQL. */
+const statement = (sql: string): Statement => ({ sql, hazards: [] });
 
 /**
- * The SQL statements of one op, each with its hazards. Identifiers are always quoted; types,
+ * The SQL statements of one op. Identifiers are always quoted; types,
  * defaults and constraint/index definitions are PostgreSQL's own text from the catalog.
  */
 export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
@@ -69,66 +70,29 @@ export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
     case 'createTable':
       return [statement(renderCreateTable(op.table))];
     case 'dropTable':
-      return [
-        statement(`DROP TABLE ${quoteQualified(op.table.schema, op.table.name)}`, {
-          kind: 'data-loss',
-          message: `drops table ${quoteQualified(op.table.schema, op.table.name)} and all its rows`,
-        }),
-      ];
+      return [statement(`DROP TABLE ${quoteQualified(op.table.schema, op.table.name)}`)];
     case 'renameTable':
+      return [statement(`ALTER TABLE ${quoteQualified(op.schema, op.from)} RENAME TO ${quoteIdent(op.to)}`)];
+    case 'addColumn':
+      return [statement(`ALTER TABLE ${quoteQualified(op.schema, op.table)} ADD COLUMN ${renderColumn(op.column)}`)];
+    case 'dropColumn':
       return [
-        statement(`ALTER TABLE ${quoteQualified(op.schema, op.from)} RENAME TO ${quoteIdent(op.to)}`, {
-          kind: 'breaking-change',
-          message: `renames table ${quoteQualified(op.schema, op.from)}: application code still using the old name fails`,
-        }),
+        statement(`ALTER TABLE ${quoteQualified(op.schema, op.table)} DROP COLUMN ${quoteIdent(op.column.name)}`),
       ];
-    case 'addColumn': {
-      const hazards: Hazard[] = [];
-      if (op.column.notNull && op.column.default === null && !op.column.identity && !op.column.generated) {
-        hazards.push({
-          kind: 'breaking-change',
-          message: 'adds a NOT NULL column without a default: fails if the table has rows',
-        });
-      }
-      if (op.column.generated || (op.column.default !== null && isVolatileDefault(op.column.default))) {
-        hazards.push({ kind: 'table-rewrite', message: 'a volatile default or generated column rewrites the table' });
-      }
-      return [
-        statement(
-          `ALTER TABLE ${quoteQualified(op.schema, op.table)} ADD COLUMN ${renderColumn(op.column)}`,
-          ...hazards,
-        ),
-      ];
-    }
-    case 'dropColumn': {
-      const sql = `ALTER TABLE ${quoteQualified(op.schema, op.table)} DROP COLUMN ${quoteIdent(op.column.name)}`;
-      // A generated column's values are derived: dropping it loses nothing that cannot be recomputed.
-      if (op.column.generated) return [statement(sql)];
-      return [
-        statement(sql, {
-          kind: 'data-loss',
-          message: `drops column ${quoteQualified(op.schema, op.table)}.${quoteIdent(op.column.name)} and the data in it`,
-        }),
-      ];
-    }
     case 'renameColumn':
       return [
         statement(
           `ALTER TABLE ${quoteQualified(op.schema, op.table)} RENAME COLUMN ${quoteIdent(op.from)} TO ${quoteIdent(op.to)}`,
-          {
-            kind: 'breaking-change',
-            message: `renames column ${quoteIdent(op.from)}: application code still using the old name fails`,
-          },
         ),
       ];
     case 'alterColumn':
       return renderAlterColumn(op.schema, op.table, op.from, op.to);
     case 'addConstraint': {
-      const sql = `ALTER TABLE ${quoteQualified(op.schema, op.table)} ADD CONSTRAINT ${quoteIdent(op.constraint.name)} ${op.constraint.definition}`;
-      if (op.fresh) return [statement(sql)];
-      const what =
-        op.constraint.kind === 'foreign' || op.constraint.kind === 'check' ? 'validates every row' : 'builds an index';
-      return [statement(sql, { kind: 'blocking-lock', message: `${what} while blocking writes to the table` })];
+      return [
+        statement(
+          `ALTER TABLE ${quoteQualified(op.schema, op.table)} ADD CONSTRAINT ${quoteIdent(op.constraint.name)} ${op.constraint.definition}`,
+        ),
+      ];
     }
     case 'dropConstraint':
       return [
@@ -137,13 +101,7 @@ export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
         ),
       ];
     case 'createIndex':
-      if (op.fresh) return [statement(op.index.definition)];
-      return [
-        statement(op.index.definition, {
-          kind: 'blocking-lock',
-          message: 'builds the index while blocking writes to the table',
-        }),
-      ];
+      return [statement(op.index.definition)];
     case 'dropIndex':
       return [statement(`DROP INDEX ${quoteQualified(op.schema, op.index.name)}`)];
     case 'createView':
@@ -252,11 +210,8 @@ function renderAlterSequence(from: Sequence, to: Sequence): Statement[] {
 }
 
 function renderAlterColumn(schema: string, tableName: string, from: Column, to: Column): Statement[] {
-  const alter = (action: string, ...hazards: Hazard[]) =>
-    statement(
-      `ALTER TABLE ${quoteQualified(schema, tableName)} ALTER COLUMN ${quoteIdent(to.name)} ${action}`,
-      ...hazards,
-    );
+  const alter = (action: string) =>
+    statement(`ALTER TABLE ${quoteQualified(schema, tableName)} ALTER COLUMN ${quoteIdent(to.name)} ${action}`);
   const out: Statement[] = [];
   const typeChanged = from.type !== to.type || from.collation !== to.collation;
   if (from.identity && !to.identity) out.push(alter('DROP IDENTITY'));
@@ -264,21 +219,11 @@ function renderAlterColumn(schema: string, tableName: string, from: Column, to: 
   if (typeChanged) {
     const collate = to.collation ? ` COLLATE ${to.collation}` : '';
     const using = from.type !== to.type ? ` USING ${castExpression(quoteIdent(to.name), from.type, to.type)}` : '';
-    out.push(
-      alter(
-        `TYPE ${to.type}${collate}${using}`,
-        ...typeChangeHazards(`${quoteQualified(schema, tableName)}.${quoteIdent(to.name)}`, from, to),
-      ),
-    );
+    out.push(alter(`TYPE ${to.type}${collate}${using}`));
   }
   if (to.default !== null && (to.default !== from.default || typeChanged)) out.push(alter(`SET DEFAULT ${to.default}`));
   if (!from.notNull && to.notNull && !(to.identity && !from.identity)) {
-    out.push(
-      alter('SET NOT NULL', {
-        kind: 'blocking-lock',
-        message: 'scans the whole table while blocking reads and writes',
-      }),
-    );
+    out.push(alter('SET NOT NULL'));
   }
   if (from.notNull && !to.notNull) out.push(alter('DROP NOT NULL'));
   if (!from.identity && to.identity) {
@@ -313,24 +258,14 @@ function renderEnumSwap(
   const old = `${to.name.slice(0, 50)}__smartem_old`;
   const removed = from.values.filter((v) => !to.values.includes(v));
   const out: Statement[] = [
-    statement(`ALTER TYPE ${name} RENAME TO ${quoteIdent(old)}`, {
-      kind: removed.length ? 'data-loss' : 'table-rewrite',
-      message: removed.length
-        ? `removes ${removed.map(quoteLiteral).join(', ')} from ${name}: rows holding ${removed.length === 1 ? 'it' : 'them'} make the conversion fail`
-        : `reorders ${name} by swapping the type: every column using it is rewritten`,
-    }),
+    statement(`ALTER TYPE ${name} RENAME TO ${quoteIdent(old)}`),
     statement(`CREATE TYPE ${name} AS ENUM (${to.values.map(quoteLiteral).join(', ')})`),
   ];
   for (const u of usages) {
     const col = `ALTER TABLE ${quoteQualified(u.schema, u.table)} ALTER COLUMN ${quoteIdent(u.column)}`;
     if (u.default.from !== null) out.push(statement(`${col} DROP DEFAULT`));
     const target = u.array ? `${name}[]` : name;
-    out.push(
-      statement(`${col} TYPE ${target} USING ${quoteIdent(u.column)}::text${u.array ? '[]' : ''}::${target}`, {
-        kind: 'table-rewrite',
-        message: `rewrites ${quoteQualified(u.schema, u.table)} to convert ${quoteIdent(u.column)}`,
-      }),
-    );
+    out.push(statement(`${col} TYPE ${target} USING ${quoteIdent(u.column)}::text${u.array ? '[]' : ''}::${target}`));
     if (u.default.to !== null) out.push(statement(`${col} SET DEFAULT ${u.default.to}`));
   }
   out.push(statement(`DROP TYPE ${quoteQualified(to.schema, old)}`));
@@ -348,8 +283,4 @@ function commentTarget(t: CommentTarget): string {
     default:
       return `${t.kind.toUpperCase()} ${quoteQualified(t.schema, t.name)}`;
   }
-}
-
-function isVolatileDefault(expression: string): boolean {
-  return /\b(random|clock_timestamp|gen_random_uuid|uuid_generate_v\d|nextval|timeofday)\s*\(/i.test(expression);
 }

@@ -18,44 +18,25 @@ export interface RenderedScript {
   transactional: boolean;
 }
 
-const LABEL: Record<Hazard['kind'], string> = {
+/** How each hazard kind is written in a comment above its statement. */
+export const LABEL: Record<Hazard['kind'], string> = {
   'data-loss': 'DATA LOSS',
   'table-rewrite': 'TABLE REWRITE',
   'blocking-lock': 'LOCK',
   'breaking-change': 'BREAKING CHANGE',
 };
 
-export interface ScriptOptions extends RenderOptions {
-  /** The reason a hazard was acknowledged when generating, written as a lint directive; null if it was not. */
-  acknowledge?: (op: Op, hazard: Hazard) => string | null;
-}
-
 /**
- * The SQL of a list of ops, with a comment above each statement that has a hazard, so a reviewer
- * sees at the statement what it risks (`-- DATA LOSS: drops column ...`).
+ * The SQL of a list of ops, statement by statement, with whether it can run in one transaction.
+ * Hazards are not judged here: lint/classify-script.ts judges the SQL (the one classifier) and
+ * writes them above their statements.
  */
-export function renderScript(ops: readonly Op[], options: ScriptOptions = {}): RenderedScript {
-  const { acknowledge } = options;
+export function renderScript(ops: readonly Op[], options: RenderOptions = {}): RenderedScript {
   const rendered = ops.flatMap((op) => renderOp(op, options).map((statement) => ({ op, statement })));
   const statements = rendered.map((r) => r.statement);
-  const sql = rendered
-    .map(({ op, statement: s }) => {
-      // A hazard acknowledged when generating gets the lint directive that says so.
-      const directives = s.hazards.flatMap((h) => {
-        const reason = acknowledge?.(op, h);
-        return reason ? [`-- smartem-db:allow ${h.kind}: ${reason}`] : [];
-      });
-      return [...s.hazards.map((h) => `-- ${LABEL[h.kind]}: ${h.message}`), ...directives, `${s.sql};`].join('\n');
-    })
-    .join('\n');
+  const sql = statements.map((s) => `${s.sql};`).join('\n');
   const transactional = !usesNewEnumValue(rendered) && statements.every((s) => s.transactional !== false);
-  return {
-    statements,
-    entries: rendered,
-    sql: sql ? `${sql}\n` : '',
-    hazards: statements.flatMap((s) => s.hazards),
-    transactional,
-  };
+  return { statements, entries: rendered, sql: sql ? `${sql}\n` : '', hazards: [], transactional };
 }
 
 function usesNewEnumValue(rendered: readonly { op: Op; statement: Statement }[]): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generate, lint, migrate } from '../../src/api.js';
-import { useFreshDatabase } from '../support/fresh-database.js';
+import { query, useFreshDatabase } from '../support/fresh-database.js';
 import { migrationId, writeMigrations } from '../support/migrations-dir.js';
 import { HEADER, tempProject } from '../support/temp-project.js';
 
@@ -38,6 +38,42 @@ async function lintOne(up: string) {
   const report = await lint({ migrationsFolder: folder, all: true, env: {} });
   return { report, change: report.findings.filter((f) => f.migration === migrationId(2, 'change')) };
 }
+
+describe('the hazard lint with a database (lint --db)', () => {
+  it('says how big each table is, lets locks on small tables pass by the threshold, and judges type changes by the catalog', async () => {
+    const folder = writeMigrations([
+      { name: 'base', up: 'create table big (id int, code varchar(10));\ncreate table tiny (id int);' },
+      {
+        name: 'change',
+        up: 'create index ix_big_id on big (id);\ncreate index ix_tiny_id on tiny (id);\nalter table big alter column code type varchar(20);\nalter table tiny alter column id type smallint;',
+      },
+    ]);
+    await migrate({ url: db.url, migrationsFolder: folder, to: '001' });
+    await query(
+      db.url,
+      "insert into big select g, 'x' from generate_series(1, 20000) g; insert into tiny values (1); analyze",
+    );
+    const report = await lint({ migrationsFolder: folder, db: db.url, env: {} });
+    const about = (text: string) => report.findings.filter((f) => f.message.includes(text));
+    expect(about('ix_big_id')).toEqual([
+      expect.objectContaining({ kind: 'blocking-lock', acknowledged: null, tableRows: 20000 }),
+    ]);
+    expect(about('ix_tiny_id')).toEqual([
+      expect.objectContaining({
+        acknowledged: expect.stringContaining('public.tiny is small (about 1 rows, at most 10,000)'),
+      }),
+    ]);
+    // Widening a varchar is free (known from the catalog); narrowing an integer may lose data, whatever the size.
+    expect(about('public.big.code')).toEqual([]);
+    expect(about('public.tiny.id').map((f) => [f.kind, f.acknowledged === null])).toEqual(
+      expect.arrayContaining([['data-loss', true]]),
+    );
+    expect(report.ok).toBe(false);
+    // Without a database the same widening is judged the worst it could be.
+    const blind = await lint({ migrationsFolder: folder, all: true, env: {} });
+    expect(blind.findings.some((f) => f.message.includes('public.big.code'))).toBe(true);
+  });
+});
 
 describe('the hazard lint', () => {
   it('fails a transactional migration that ends its own transaction, naming the line; a no-transaction one may', async () => {

@@ -34,7 +34,7 @@ describe('smartem-db generate and diff', () => {
     p.setSchema(`${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey() });\n`);
     const refused = await run('generate', '-m', 'drop notes');
     expect(refused.code).toBe(5);
-    expect(refused.stderr).toContain('drops column "public"."grid"."notes"');
+    expect(refused.stderr).toContain('drops column public.grid.notes');
     expect(readdirSync(p.migrations).filter((f) => f !== 'smartem.sum')).toHaveLength(1);
 
     const up = await run('diff', '--from', 'migrations', '--to', 'schema');

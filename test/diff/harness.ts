@@ -7,6 +7,7 @@ import { catalogDifferences } from '../../src/catalog/catalog-differences.js';
 import { invertAll } from '../../src/ops/inverse.js';
 import type { HazardKind } from '../../src/hazards/hazard.js';
 import { renderScript } from '../../src/render/render-script.js';
+import { classifyScript } from '../../src/lint/classify-script.js';
 import { createDatabase } from '../support/fresh-database.js';
 
 /**
@@ -82,8 +83,8 @@ export async function checkRoundTrip(
       expect(catalogDifferences(from, to)).toEqual([]);
       return undefined;
     }
-    const up = renderScript(ops, options);
-    const down = renderScript(invertAll(ops), options);
+    const up = await classifyScript(renderScript(ops, options), { catalog: from });
+    const down = await classifyScript(renderScript(invertAll(ops), options), { catalog: to });
 
     await apply(sa, up, 'up');
     const afterUp = await introspect(sa);

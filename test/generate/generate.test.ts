@@ -137,13 +137,13 @@ describe('generate()', () => {
     p.setSchema(v1.replace("notes: varchar('notes'),", "remarks: varchar('remarks'),"));
     const refused = await failureOf(generate({ ...p.options, name: 'remarks' }));
     expect(refused).toMatchObject({ code: 'DATA_LOSS_REFUSED' });
-    expect(refused.message).toContain('drops column "public"."grid"."notes" and the data in it');
+    expect(refused.message).toContain('drops column public.grid.notes and the data in it');
     expect(refused.message).toContain('--rename grid.notes=remarks');
     expect(folders(p.migrations)).toHaveLength(1);
 
     const allowed = await generate({ ...p.options, name: 'remarks', allowDataLoss: true });
     expect(allowed.up).toContain(
-      '-- DATA LOSS: drops column "public"."grid"."notes" and the data in it\n' +
+      '-- DATA LOSS: drops column public.grid.notes and the data in it\n' +
         '-- smartem-db:allow data-loss: acknowledged with --allow-data-loss when this migration was generated\n' +
         'ALTER TABLE "public"."grid" DROP COLUMN "notes";',
     );

@@ -1,5 +1,5 @@
 import type { Column } from '../catalog/catalog.js';
-import type { Hazard } from '../hazards/hazard.js';
+import type { Hazard } from './hazard.js';
 
 const INTEGER_WIDTH: Record<string, number> = { smallint: 2, integer: 4, bigint: 8 };
 const FLOAT_WIDTH: Record<string, number> = { real: 4, 'double precision': 8 };
