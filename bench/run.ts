@@ -4,6 +4,7 @@ import { benchGenerate } from './generate.js';
 import { benchIntrospection } from './introspection.js';
 import { benchLargeMigration } from './large-migration.js';
 import { benchMigrateNoOp } from './migrate-noop.js';
+import { benchOnline } from './online.js';
 import { benchSeed } from './seed.js';
 import { SERVER } from './support.js';
 
@@ -19,3 +20,4 @@ if (want('introspect')) await benchIntrospection();
 if (want('large')) await benchLargeMigration(Number(process.env.BENCH_COMMAND_CALLS ?? 5));
 if (want('seed')) await benchSeed(Number(process.env.BENCH_COMMAND_CALLS ?? 3));
 if (want('generate')) await benchGenerate(Number(process.env.BENCH_COMMAND_CALLS ?? 5));
+if (want('online')) await benchOnline();

@@ -1,3 +1,4 @@
+import { SmartemDbError } from './errors.js';
 import { resolve } from 'node:path';
 import {
   configOf,
@@ -41,6 +42,10 @@ import type { ScratchTarget } from './scratch/scratch-databases.js';
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const config = configOf(options);
   const cwd = options.cwd ?? process.cwd();
+  if (options.plain !== undefined && options.plain.trim() === '')
+    throw new SmartemDbError('CONFIG_INVALID', '--plain needs the reason its locks and rewrites are acceptable here.');
+  if (options.plain !== undefined && options.online === true)
+    throw new SmartemDbError('CONFIG_INVALID', '--plain and --online ask for opposite forms; give one.');
   const folder = openMigrationsFolder(options, config, { allowMissing: true });
   if (options.empty) return writeEmptyMigration(folder, options.name, options.now ?? new Date());
   const hints = mergeHints(
@@ -65,6 +70,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       hints,
       allowDataLoss: options.allowDataLoss,
       online: options.online,
+      plain: options.plain,
       confirmRename: options.confirmRename,
       logger: options.logger,
       now: options.now,

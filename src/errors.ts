@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'SCRATCH_FAILED'
   | 'SCHEMA_LOAD_FAILED'
   | 'DATA_LOSS_REFUSED'
+  | 'LOCK_REFUSED'
   | 'PROOF_FAILED'
   | 'NOT_AT_HEAD'
   | 'DRIFTED'

@@ -79,8 +79,18 @@ export interface GenerateOptions extends CommonOptions {
   hintsFile?: string | undefined;
   /** Acknowledge every data loss in this migration. */
   allowDataLoss?: boolean | undefined;
-  /** Online rewrites on existing tables (CONCURRENTLY, NOT VALID + VALIDATE); the migration runs without a transaction. */
+  /**
+   * The online forms for tables that exist (the default): indexes CONCURRENTLY, constraints NOT
+   * VALID then validated, unique keys over a concurrent index, NOT NULL without a scan, volatile
+   * defaults backfilled in batches; such a migration runs without a transaction. `false` is the
+   * same as `plain` without a reason, which generate refuses where a lock or rewrite remains.
+   */
   online?: boolean | undefined;
+  /**
+   * Write the plain, transactional form instead, and acknowledge the locks and rewrites it takes
+   * with this reason (written above each such statement for the lint).
+   */
+  plain?: string | undefined;
   /** Write an empty up/down pair for a hand-written (data) migration, without diffing. */
   empty?: boolean | undefined;
   /** Where scratch databases are made (default: SHADOW_DATABASE_URL, else the configured server, else PGlite). */

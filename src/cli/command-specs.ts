@@ -108,6 +108,7 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
       'allow-data-loss',
       'empty',
       'online',
+      'plain',
       'no-prompt',
       'shadow-url',
     ],

@@ -150,6 +150,7 @@ async function generateCommand({ values, common, json, print, usage }: CommandCo
     hintsFile: values.hints,
     allowDataLoss: values['allow-data-loss'],
     online: values.online,
+    plain: values.plain,
     empty: values.empty,
     shadowDatabaseUrl: values['shadow-url'],
     confirmRename: interactive ? askOnTerminal : undefined,

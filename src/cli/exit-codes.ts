@@ -47,6 +47,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'SCRATCH_FAILED':
       return EXIT.connection;
     case 'DATA_LOSS_REFUSED':
+    case 'LOCK_REFUSED':
     case 'PROOF_FAILED':
       return EXIT.refused;
     case 'MIGRATIONS_FOLDER_INVALID':

@@ -36,6 +36,9 @@ async function open(dataDir: string | undefined, label: string, release: () => v
       : 'A scratch database without a server (no SHADOW_DATABASE_URL or configured server)',
   );
   const db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  let noticeListener: ((message: string) => void) | undefined;
+  const notices = () =>
+    noticeListener ? { onNotice: (n: { message?: string }) => noticeListener?.(n.message ?? '') } : {};
   return {
     label,
     embedded: true,
@@ -43,7 +46,10 @@ async function open(dataDir: string | undefined, label: string, release: () => v
       return (await db.query<T>(text, params as unknown[])).rows;
     },
     async exec(text: string) {
-      await db.exec(text);
+      await db.exec(text, notices());
+    },
+    onNotice(listener) {
+      noticeListener = listener;
     },
     async values(text: string, params: readonly unknown[] = []) {
       return (await db.query<unknown[]>(text, params as unknown[], { rowMode: 'array' })).rows;

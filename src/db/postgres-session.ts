@@ -27,13 +27,14 @@ export async function openServerSession(url: string, options: ServerSessionOptio
   const label = redactUrl(url);
   const seconds = options.connectTimeoutSeconds ?? 10;
   let handshakeDone = false;
+  let noticeListener: ((message: string) => void) | undefined;
   const sql = postgres(url, {
     max: 1,
     connect_timeout: seconds,
     idle_timeout: 0,
     // The runner reads only text, ints, booleans and timestamps: skip the pg_type round trip.
     fetch_types: false,
-    onnotice: () => {},
+    onnotice: (notice) => noticeListener?.(String(notice.message ?? '')),
     // A server sends its parameters once the startup handshake succeeds.
     onparameter: () => {
       handshakeDone = true;
@@ -63,7 +64,11 @@ export async function openServerSession(url: string, options: ServerSessionOptio
     });
   };
   const session = wrap(sql, label, secrets, () => sql.end({ timeout: 5 }), options.source, guard);
-  return { ...session, openSibling: () => openServerSession(url, options) };
+  return {
+    ...session,
+    onNotice: (listener) => void (noticeListener = listener),
+    openSibling: () => openServerSession(url, options),
+  };
 }
 
 /**

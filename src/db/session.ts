@@ -27,6 +27,11 @@ export interface DbSession {
   close(): Promise<void>;
   /** Another connection to the same database (to probe for a pooler); absent where there is none to open. */
   openSibling?(): Promise<DbSession>;
+  /**
+   * Where the server's notices (RAISE NOTICE) go from now on; undefined drops them. Absent on a
+   * borrowed application connection, whose notices are the application's.
+   */
+  onNotice?(listener: ((message: string) => void) | undefined): void;
   /** The embedded database's whole data directory as a gzipped tarball (its backup). */
   dumpDataDir?(): Promise<Uint8Array>;
 }

@@ -21,6 +21,9 @@ import { renderScript, type RenderedScript } from '../render/render-script.js';
 import { replayMigrations, scratchRunner } from '../scratch/replay.js';
 import { inRolledBackTransaction } from '../db/transaction.js';
 import { classifyScript } from '../lint/classify-script.js';
+import { tableSizes } from '../doctor/table-sizes.js';
+import { DEFAULT_SMALL_TABLE_ROWS } from '../lint/lint-migrations.js';
+import { tablesOf } from '../migrations/lock-retry.js';
 import { applyModel } from '../scratch/apply-model.js';
 import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { acknowledged, dataLossObject, noHints, renameOps, type Hints } from './hints.js';
@@ -38,8 +41,10 @@ export interface GenerateInput {
   fromDb?: DbSession;
   hints?: Hints;
   allowDataLoss?: boolean;
-  /** Build indexes CONCURRENTLY and add foreign keys and checks NOT VALID + VALIDATE on existing tables. */
-  online?: boolean;
+  /** The online forms for existing tables (default true); false writes the plain form. */
+  online?: boolean | undefined;
+  /** The reason the plain form's locks and rewrites are acceptable here (written as the lint's acknowledgement). */
+  plain?: string | undefined;
   /** Asked once per likely rename (a column or table that goes while another comes); on a terminal only. */
   confirmRename?: (question: string) => Promise<boolean>;
   logger?: Logger;
@@ -88,10 +93,15 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     }
     if (ops.length === 0) return { id: null, ops, up: '', down: '', hazards: [], proved: false };
 
-    const up = await classifyScript(renderScript(ops, { online: input.online }), {
+    const online = input.plain === undefined && input.online !== false;
+    const up = await classifyScript(renderScript(ops, { online }), {
       catalog: have,
       acknowledge: (op, hazard) => {
-        if (hazard.kind !== 'data-loss') return null;
+        if (hazard.kind === 'breaking-change' && (op.kind === 'renameColumn' || op.kind === 'renameTable')) {
+          return 'a rename asked for (--rename, a hint or the prompt) when this migration was generated';
+        }
+        if (hazard.kind !== 'data-loss')
+          return input.plain ? `${input.plain} (the plain form, chosen with --plain)` : null;
         const object = dataLossObject(op);
         if (object && acknowledged(hints, object))
           return `acknowledged by the hint "${object}" when this migration was generated`;
@@ -99,7 +109,9 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
       },
     });
     refuseUnacknowledgedLoss(up, ops, hints, input.allowDataLoss ?? false);
-    const down = await classifyScript(renderScript(invertAll(ops), { online: input.online }), { catalog: want });
+    refuseUnacknowledgedLocks(up);
+    if (input.plain && input.fromDb) await warnAboutBigTables(input.fromDb, up, input.journal, log);
+    const down = await classifyScript(renderScript(invertAll(ops), { online }), { catalog: want });
     const last = input.folder.migrations.at(-1);
     const id = formatMigrationName(input.now ?? new Date(), (last?.number ?? 0) + 1, input.name);
     const files = {
@@ -210,6 +222,63 @@ function refuseUnacknowledgedLoss(up: RenderedScript, ops: Op[], hints: Hints, a
     `The migration would lose data; nothing was written:\n${lines.join('\n')}` +
       (candidates.length ? `\nIf these are renames, say so: ${candidates.join(' ')}` : ''),
   );
+}
+
+/**
+ * What generate writes must pass the lint as written: a lock or rewrite left in the online form
+ * (a type change that rewrites the table, say) is refused, with what to do, unless --plain gave
+ * the reason it is acceptable.
+ */
+function refuseUnacknowledgedLocks(up: RenderedScript): void {
+  const left = up.entries.flatMap(({ op, statement }) =>
+    statement.hazards
+      .filter((h) => h.kind !== 'data-loss' && !up.sql.includes(`-- smartem-db:allow ${h.kind}:`))
+      .map((h) => ({ op, hazard: h, sql: statement.sql })),
+  );
+  if (left.length === 0) return;
+  const lines = left.map(({ op, hazard }) => {
+    const plan =
+      op.kind === 'alterColumn' && op.from.type !== op.to.type
+        ? `\n      smartem-db does not automate an online type change: it takes application changes in between. By hand, in migrations: ` +
+          `add "${op.to.name}_new" ${op.to.type}; keep it in step with a trigger; backfill it in batches; in one short transaction drop ` +
+          `the trigger and swap the names (and the constraints, default and sequence); drop the old column once nothing reads it.`
+        : '';
+    return `  - ${hazard.kind}: ${hazard.message}${plan}`;
+  });
+  throw new SmartemDbError(
+    'LOCK_REFUSED',
+    `The migration would take locks or rewrite tables that hold data, which its online form cannot avoid; nothing was written:\n${lines.join('\n')}\n` +
+      'If the tables are small or the lock is acceptable here, write the plain form and say why: --plain "<reason>" ' +
+      '(it is written above each such statement for the lint).',
+  );
+}
+
+/** With --plain and a database at hand: a warning for each locked or rewritten table that is not small. */
+async function warnAboutBigTables(
+  live: DbSession,
+  up: RenderedScript,
+  journal: JournalRef,
+  log: Logger | undefined,
+): Promise<void> {
+  const { sizes } = await tableSizes(live, [journal.schema]);
+  const tables = new Set(
+    up.entries.flatMap(({ statement }) =>
+      statement.hazards.some((h) => h.kind === 'blocking-lock' || h.kind === 'table-rewrite')
+        ? tablesOf(statement.sql)
+        : [],
+    ),
+  );
+  for (const t of sizes) {
+    const key = `${t.schema}.${t.name}`;
+    if (
+      t.rows <= DEFAULT_SMALL_TABLE_ROWS ||
+      ![...tables].some((x) => x.replace(/"/g, '') === key || x.replace(/"/g, '') === t.name)
+    )
+      continue;
+    log?.warn(
+      `--plain locks ${key} (about ${t.rows.toLocaleString('en')} rows) for as long as its statements take; the online form (the default) would not.`,
+    );
+  }
 }
 
 function renameCandidates(ops: Op[]): string[] {
@@ -330,9 +399,10 @@ async function checkLiveMatches(live: DbSession, input: GenerateInput, replayed:
 function transactionNote(transactional: boolean): string {
   return transactional
     ? ''
-    : '-- No transaction: it builds indexes CONCURRENTLY or validates constraints in steps (--online), or uses an\n' +
-        '-- enum value it adds, which PostgreSQL allows only once the value is committed. Each statement commits on\n' +
-        '-- its own; if one fails, smartem-db status says which, and what to do.\n\n';
+    : '-- No transaction: the online form (the default; --plain writes the transactional one) builds indexes\n' +
+        '-- CONCURRENTLY, validates constraints and backfills in steps, or it uses an enum value it adds, which\n' +
+        '-- PostgreSQL allows only once committed. Each statement commits on its own; if one fails, smartem-db\n' +
+        '-- status says which, and upgrade --resume goes on from there.\n\n';
 }
 
 function summary(ops: Op[]): string {

@@ -39,6 +39,8 @@ export interface ScriptRun {
   /** How a statement that cannot get its lock within lock_timeout is tried again. */
   lockRetry?: LockRetry | undefined;
   logger?: Logger;
+  /** Progress a statement reports (a backfill's `RAISE NOTICE 'smartem-db:progress ...'`), for the heartbeat. */
+  onProgress?: ((detail: string) => void) | undefined;
 }
 
 /**
@@ -177,7 +179,7 @@ async function runStatementByStatement(run: ScriptRun, script: MigrationScript, 
           await withLockRetry(
             async () => {
               if (alone) {
-                await session.exec(statement.sql);
+                await withProgressNotices(session, k, run.onProgress, () => session.exec(statement.sql));
                 await session.exec(progress);
               } else {
                 await runWithProgress(session, statement.sql, progress, guardSql(run));
@@ -199,17 +201,21 @@ async function runStatementByStatement(run: ScriptRun, script: MigrationScript, 
         }
       } catch (error) {
         if (inBlock) await session.exec('ROLLBACK').catch(() => {});
-        const note =
-          `This migration runs without a transaction: of ${run.direction}.sql, ${doneStatements(committed)} and stays so; ` +
-          `and ${journalLabel(journal)} marks ${migration.id} failed at statement ${committed + 1}. Run \`smartem-db status\` for how to recover.`;
-        const err = failure(run, script, k, error, note);
-        await recordFailed(
+        const done = `This migration runs without a transaction: of ${run.direction}.sql, ${doneStatements(committed)} and stays so; `;
+        const recover = 'Run `smartem-db status` for how to recover (`upgrade --resume` goes on from there).';
+        const at = `${script.file}:${statementLine(run, k, error)}`;
+        const recorded = await recordFailed(
           session,
           journal,
           migration.id,
-          `${script.file}:${err.line}: ${excerpt(asPgError(error).message, 500)}`,
+          `${at}: ${excerpt(asPgError(error).message, 500)}`,
+        ).then(
+          () => `and ${journalLabel(journal)} marks ${migration.id} failed at statement ${committed + 1}. `,
+          // The connection itself is gone (the server restarted, the session was terminated).
+          () =>
+            `${journalLabel(journal)} could not be told (the connection was lost); it shows ${migration.id} interrupted at statement ${committed + 1}. `,
         );
-        throw err;
+        throw failure(run, script, k, error, done + recorded + recover);
       }
     }
     if (inBlock) {
@@ -275,8 +281,7 @@ function failure(
   const statements = run.statements;
   const statement = statements[k]!;
   const pg = asPgError(error);
-  const position = Number(pg.position ?? 0);
-  const line = position > 0 ? statement.line + countNewlines(statement.sql.slice(0, position - 1)) : statement.line;
+  const line = statementLine(run, k, error);
   const state = sqlStateOf(error);
   const extra = [
     pg.detail ? `Detail: ${pg.detail}` : '',
@@ -291,8 +296,36 @@ function failure(
   return new MigrationFailedError(message, run.migration.id, script.file, k + 1, line, state, { cause: error });
 }
 
+/** The line of the script an error points at: its position within the statement, else the statement's first line. */
+function statementLine(run: ScriptRun, k: number, error: unknown): number {
+  const statement = run.statements[k]!;
+  const position = Number(asPgError(error).position ?? 0);
+  return position > 0 ? statement.line + countNewlines(statement.sql.slice(0, position - 1)) : statement.line;
+}
+
 function countNewlines(text: string): number {
   let count = 0;
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) count++;
   return count;
+}
+
+const PROGRESS_NOTICE = /^smartem-db:progress (.*)$/s;
+
+/** Runs a statement with its progress notices passed on as "statement k: <detail>". */
+async function withProgressNotices(
+  session: DbSession,
+  k: number,
+  onProgress: ((detail: string) => void) | undefined,
+  work: () => Promise<void>,
+): Promise<void> {
+  if (!onProgress || !session.onNotice) return work();
+  session.onNotice((message) => {
+    const m = PROGRESS_NOTICE.exec(message);
+    if (m) onProgress(`statement ${k + 1}: ${m[1]}`);
+  });
+  try {
+    await work();
+  } finally {
+    session.onNotice(undefined);
+  }
 }

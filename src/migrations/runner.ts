@@ -86,9 +86,10 @@ export async function upgrade(ctx: RunnerContext, target: UpgradeTarget = {}): P
     for (const [i, { migration, resumeAfterStatement, resuming }] of plan.pending.entries()) {
       const resumed = resuming ? ` (resuming at statement ${resumeAfterStatement + 1})` : '';
       ctx.logger?.info(`[${i + 1}/${total}] Applying ${migration.id}${resumed} ...`);
-      const result = await withHeartbeat(ctx.logger, `[${i + 1}/${total}] Applying ${migration.id}`, () =>
+      const result = await withHeartbeat(ctx.logger, `[${i + 1}/${total}] Applying ${migration.id}`, (onProgress) =>
         runScript({
           ...runOptions(ctx),
+          onProgress,
           migration,
           direction: 'up',
           statements: scripts[i]!,
@@ -148,8 +149,8 @@ export async function downgrade(
     const started = performance.now();
     for (const [i, m] of revert.entries()) {
       ctx.logger?.info(`[${i + 1}/${revert.length}] Rolling back ${m.id} ...`);
-      const result = await withHeartbeat(ctx.logger, `[${i + 1}/${revert.length}] Rolling back ${m.id}`, () =>
-        runScript({ ...runOptions(ctx), migration: m, direction: 'down', statements: scripts[i]! }),
+      const result = await withHeartbeat(ctx.logger, `[${i + 1}/${revert.length}] Rolling back ${m.id}`, (onProgress) =>
+        runScript({ ...runOptions(ctx), onProgress, migration: m, direction: 'down', statements: scripts[i]! }),
       );
       ran.push({ id: m.id, direction: 'down', ...result });
       ctx.logger?.info(
@@ -223,13 +224,24 @@ export function appliedInOrder(migrations: readonly Migration[], rows: readonly 
   return migrations.filter((m) => applied.has(m.id));
 }
 
-/** While `work` runs, a heartbeat line every second for a terminal that shows one. */
-async function withHeartbeat<T>(logger: Logger | undefined, label: string, work: () => Promise<T>): Promise<T> {
-  if (!logger?.heartbeat) return work();
+/**
+ * While `work` runs, a heartbeat line every second for a terminal that shows one, with the latest
+ * progress the work reports (a backfill's rows so far).
+ */
+async function withHeartbeat<T>(
+  logger: Logger | undefined,
+  label: string,
+  work: (onProgress: ((detail: string) => void) | undefined) => Promise<T>,
+): Promise<T> {
+  if (!logger?.heartbeat) return work(undefined);
   const started = performance.now();
-  const timer = setInterval(() => logger.heartbeat?.(`${label} ... ${elapsed(started)}`), 1000);
+  let detail = '';
+  const timer = setInterval(
+    () => logger.heartbeat?.(`${label} ... ${elapsed(started)}${detail ? `: ${detail}` : ''}`),
+    1000,
+  );
   try {
-    return await work();
+    return await work((d) => void (detail = d));
   } finally {
     clearInterval(timer);
   }

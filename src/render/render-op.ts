@@ -1,29 +1,15 @@
 import type { Column, Identity, Sequence, Table } from '../catalog/catalog.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
-import type { Hazard } from '../hazards/hazard.js';
+import type { RenderOptions, Statement } from './statement.js';
 import type { CommentTarget, EnumUsage, Op } from '../ops/op.js';
 import { castExpression } from '../hazards/type-change.js';
+import { renderOnline } from './render-online.js';
 import { qualifiedName } from '../catalog/qualified-name.js';
 
-export interface Statement {
-  sql: string;
-  hazards: Hazard[];
-  /** False for a statement PostgreSQL refuses inside a transaction block (CONCURRENTLY). */
-  transactional?: boolean;
-}
-
-export interface RenderOptions {
-  /**
-   * Online rewrites for tables that exist already: indexes built and dropped CONCURRENTLY,
-   * foreign keys and checks added NOT VALID and then validated, each step under a light lock.
-   * The migration then runs without a transaction.
-   */
-  online?: boolean;
-}
-
-/** A statement and what a reviewer must know about it. */
 /** A statement; its hazards are the lint's to judge (lint/classify-script.ts), from its SQL. */
 const statement = (sql: string): Statement => ({ sql, hazards: [] });
+
+export type { RenderOptions, Statement };
 
 /**
  * The SQL statements of one op. Identifiers are always quoted; types,
@@ -119,42 +105,6 @@ export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
     case 'setComment':
       return [statement(`COMMENT ON ${commentTarget(op.target)} IS ${op.to === null ? 'NULL' : quoteLiteral(op.to)}`)];
   }
-}
-
-/** The online form of an op on an existing table, or undefined when it has none. */
-function renderOnline(op: Op): Statement[] | undefined {
-  if (op.kind === 'createIndex' && !op.fresh) {
-    return [
-      {
-        sql: op.index.definition.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY '),
-        hazards: [],
-        transactional: false,
-      },
-    ];
-  }
-  if (op.kind === 'dropIndex' && !op.fresh) {
-    return [
-      { sql: `DROP INDEX CONCURRENTLY ${quoteQualified(op.schema, op.index.name)}`, hazards: [], transactional: false },
-    ];
-  }
-  const k = op.kind === 'addConstraint' && !op.fresh ? op.constraint : undefined;
-  if (
-    op.kind === 'addConstraint' &&
-    k &&
-    (k.kind === 'foreign' || k.kind === 'check') &&
-    !/ NOT VALID$/.test(k.definition)
-  ) {
-    const target = quoteQualified(op.schema, op.table);
-    return [
-      {
-        sql: `ALTER TABLE ${target} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition} NOT VALID`,
-        hazards: [],
-        transactional: false,
-      },
-      { sql: `ALTER TABLE ${target} VALIDATE CONSTRAINT ${quoteIdent(k.name)}`, hazards: [], transactional: false },
-    ];
-  }
-  return undefined;
 }
 
 export function renderColumn(column: Column): string {

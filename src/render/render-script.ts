@@ -1,5 +1,6 @@
 import type { Op } from '../ops/op.js';
-import { quoteLiteral } from '../sql/quote.js';
+import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
+import { temporaryName } from './render-online.js';
 import { renderOp, type RenderOptions, type Statement } from './render-op.js';
 import type { Hazard } from '../hazards/hazard.js';
 
@@ -32,11 +33,64 @@ export const LABEL: Record<Hazard['kind'], string> = {
  * writes them above their statements.
  */
 export function renderScript(ops: readonly Op[], options: RenderOptions = {}): RenderedScript {
-  const rendered = ops.flatMap((op) => renderOp(op, options).map((statement) => ({ op, statement })));
+  const replaced = options.online ? replacedIndexes(ops) : new Map<Op, Statement[]>();
+  const rendered = ops.flatMap((op) =>
+    (replaced.get(op) ?? renderOp(op, options)).map((statement) => ({ op, statement })),
+  );
   const statements = rendered.map((r) => r.statement);
   const sql = statements.map((s) => `${s.sql};`).join('\n');
   const transactional = !usesNewEnumValue(rendered) && statements.every((s) => s.transactional !== false);
   return { statements, entries: rendered, sql: sql ? `${sql}\n` : '', hazards: [], transactional };
+}
+
+/**
+ * Online, an index whose definition changes is not dropped and built again (queries would have no
+ * index in between, and the build would block writes): the new one is built concurrently under a
+ * temporary name, the old one dropped concurrently, and the new one renamed. The drop op renders
+ * nothing; the create op renders the three steps. Not when a column of the table changes type
+ * or goes (PostgreSQL rebuilds or drops its indexes then).
+ */
+function replacedIndexes(ops: readonly Op[]): Map<Op, Statement[]> {
+  const out = new Map<Op, Statement[]>();
+  const reshaped = new Set(
+    ops.flatMap((op) =>
+      (op.kind === 'alterColumn' && op.from.type !== op.to.type) || op.kind === 'dropColumn'
+        ? [`${op.schema}.${op.table}`]
+        : [],
+    ),
+  );
+  for (const create of ops) {
+    if (create.kind !== 'createIndex' || create.fresh || reshaped.has(`${create.schema}.${create.table}`)) continue;
+    const drop = ops.find(
+      (op) =>
+        op.kind === 'dropIndex' &&
+        !op.fresh &&
+        op.schema === create.schema &&
+        op.table === create.table &&
+        op.index.name === create.index.name,
+    );
+    if (!drop) continue;
+    const temporary = temporaryName(create.index.name, '_smartem_new');
+    const definition = create.index.definition.replace(
+      /^CREATE (UNIQUE )?INDEX ("(?:[^"]|"")+"|\S+) ON /,
+      `CREATE $1INDEX CONCURRENTLY ${quoteIdent(temporary)} ON `,
+    );
+    out.set(drop, []);
+    out.set(create, [
+      { sql: definition, hazards: [], transactional: false },
+      {
+        sql: `DROP INDEX CONCURRENTLY ${quoteQualified(create.schema, create.index.name)}`,
+        hazards: [],
+        transactional: false,
+      },
+      {
+        sql: `ALTER INDEX ${quoteQualified(create.schema, temporary)} RENAME TO ${quoteIdent(create.index.name)}`,
+        hazards: [],
+        transactional: false,
+      },
+    ]);
+  }
+  return out;
 }
 
 function usesNewEnumValue(rendered: readonly { op: Op; statement: Statement }[]): boolean {

@@ -49,4 +49,25 @@ describe('smartem-db generate and diff', () => {
     const same = await run('diff', '--from', 'migrations', '--to', 'schema');
     expect(same.stdout).toBe('-- No differences.\n');
   });
+
+  it('exits 5 with the expand/contract plan for a rewrite it cannot do online, and 2 for --plain without a reason', async () => {
+    const model = (type: string) =>
+      `${HEADER}import { bigint } from 'drizzle-orm/pg-core';\nexport const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey(), n: ${type} });\n`;
+    const p = tempProject(model("integer('n')"));
+    const run = (...args: string[]) =>
+      runCli([...args, '--migrations', p.migrations, '--schema', p.schema, '--no-prompt'], { env: env(), cwd: p.dir });
+    expect((await run('generate', '-m', 'baseline')).code).toBe(0);
+    p.setSchema(model("bigint('n', { mode: 'number' })"));
+
+    const refused = await run('generate', '-m', 'widen n', '--json');
+    expect(refused.code).toBe(5);
+    const error = JSON.parse(refused.stdout);
+    expect(error).toMatchObject({ error: { code: 'LOCK_REFUSED' } });
+    expect(error.error.message).toContain('public.grid.n from integer to bigint');
+    expect((await run('generate', '-m', 'widen n', '--plain', ' ')).code).toBe(2);
+
+    const plain = await run('generate', '-m', 'widen n', '--plain', 'grid is small at every facility');
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(readdirSync(p.migrations).filter((f) => f !== 'smartem.sum')).toHaveLength(2);
+  });
 });

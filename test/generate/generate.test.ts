@@ -94,7 +94,7 @@ describe('generate()', () => {
     expect(await query(db.url, 'select status from gridsquare')).toEqual([{ status: 'REGISTERED' }]);
   });
 
-  it('--online builds indexes concurrently and validates foreign keys in steps, which the lint accepts', async () => {
+  it('by default builds indexes concurrently and validates foreign keys in steps, which the lint accepts', async () => {
     const p = project();
     await generate({ ...p.options, name: 'baseline' });
     await migrate(p.options);
@@ -109,7 +109,7 @@ describe('generate()', () => {
           "gridUuid: varchar('grid_uuid'),\n  otherGrid: varchar('other_grid').references(() => grid.uuid),",
         ),
     );
-    const result = await generate({ ...p.options, name: 'online', online: true });
+    const result = await generate({ ...p.options, name: 'online' });
     expect(result.up).toContain('-- transaction: no');
     expect(result.up).toContain('CREATE INDEX CONCURRENTLY ix_grid_name ON public.grid USING btree (name);');
     expect(result.up).toMatch(
@@ -202,15 +202,32 @@ describe('generate()', () => {
     expect((await migrate(p.options)).ran).toHaveLength(2);
   });
 
-  it('rebuilds a generated column around a type change of a column it reads', async () => {
+  it('refuses a table rewrite it cannot do online, with the expand/contract plan, until --plain says why', async () => {
     const model = (type: string) =>
       `${HEADER}import { bigint } from 'drizzle-orm/pg-core';\nexport const t = pgTable('t', { id: integer('id').primaryKey(), w: ${type}, w2: integer('w2').generatedAlwaysAs(sql\`w * 2\`) });\nimport { sql } from 'drizzle-orm';\n`;
     const p = project(model("integer('w')"));
     await generate({ ...p.options, name: 'baseline' });
+    await migrate(p.options);
     p.setSchema(model("bigint('w', { mode: 'number' })"));
-    const widened = await generate({ ...p.options, name: 'widen' });
+    const refused = await failureOf(generate({ ...p.options, name: 'widen' }));
+    expect(refused).toMatchObject({ code: 'LOCK_REFUSED' });
+    expect(refused.message).toContain('rewrites the table to change public.t.w from integer to bigint');
+    expect(refused.message).toContain('add "w_new" bigint; keep it in step with a trigger');
+    expect(refused.message).toContain('--plain "<reason>"');
+    expect(folders(p.migrations)).toHaveLength(1);
+
+    // The generated column is rebuilt around the type change of the column it reads.
+    const widened = await generate({ ...p.options, name: 'widen', plain: 'table t holds a few rows' });
+    expect(widened.up).toContain('-- transaction: yes');
     expect(widened.up).toContain('DROP COLUMN "w2"');
     expect(widened.up).toContain('ALTER COLUMN "w" TYPE bigint');
+    expect(widened.up).toContain(
+      '-- smartem-db:allow table-rewrite: table t holds a few rows (the plain form, chosen with --plain)',
+    );
+    // With the database's catalog the lint knows w2 is generated: dropping it loses nothing.
+    const report = await lint({ ...p.options, db: db.url });
+    expect(report.findings.filter((f) => f.acknowledged === null)).toEqual([]);
+    expect(report.findings.map((f) => f.kind)).toContain('table-rewrite');
   });
 
   it('fails the proof with what went wrong when PostgreSQL refuses the SQL, writes nothing, and drops its scratch databases', async () => {

@@ -21,7 +21,7 @@ describe('offlineSql() without a database (--sql --from)', () => {
     const sql = await offlineSql({ migrationsFolder, direction: 'down', from: 'head', target: { to: '001' } });
     expect(order(sql, 'Rolling back')).toEqual([ids[2], ids[1]]);
     expect(sql).toContain(
-      '-- transaction: no (each statement commits on its own)\nSET lock_timeout = 10000;\ndrop index concurrently',
+      '-- transaction: no (each statement commits on its own)\nSET lock_timeout = 2000;\ndrop index concurrently',
     );
     expect(
       order(await offlineSql({ migrationsFolder, direction: 'down', from: 'head', target: 'base' }), 'Rolling back'),

@@ -1,0 +1,198 @@
+// Schema changes under load: each model edit to the micrograph table, generated in its online form
+// (the default) and in its plain form (--plain), applied by migrate() to a copy of a database of
+// two million micrographs while writer connections insert and update micrographs as an acquisition
+// session does. What counts is how long a write waits: the online form's longest write, against
+// the plain form's, in the same run. Set BENCH_ONLINE_SCALE (grids of 48,000 micrographs) to change the size.
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { generate, migrate, seed } from '../src/api.js';
+import { SERVER, withDatabase } from './support.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const WRITERS = 4;
+
+interface Edit {
+  name: string;
+  /** The edit to schema/core.ts's micrograph table. */
+  apply: (core: string) => string;
+}
+
+const EXTRAS =
+  "(t) => [fkey('micrograph', t.foilholeUuid, foilhole.uuid), index('ix_micrograph_updated_at').on(t.updatedAt)";
+
+const EDITS: Edit[] = [
+  {
+    name: 'add an index',
+    apply: (s) => s.replace(EXTRAS, `${EXTRAS}, index('ix_micrograph_defocus').on(t.defocus)`),
+  },
+  {
+    name: 'add a unique constraint',
+    apply: (s) =>
+      s.replace(EXTRAS, `${EXTRAS}, unique('uq_micrograph_foilhole_micrograph').on(t.foilholeUuid, t.micrographId)`),
+  },
+  {
+    name: 'add a check constraint',
+    apply: (s) =>
+      s.replace(EXTRAS, `${EXTRAS}, check('ck_micrograph_image_size', sql\`coalesce(image_size_x, 1) > 0\`)`),
+  },
+  {
+    name: 'make a column NOT NULL',
+    apply: (s) =>
+      s.replace("foilholeUuid: varchar('foilhole_uuid'),", "foilholeUuid: varchar('foilhole_uuid').notNull(),"),
+  },
+  {
+    name: 'add a NOT NULL column with a random default',
+    apply: (s) =>
+      s.replace(
+        "updatedAt: timestamp('updated_at'),\n  },",
+        "updatedAt: timestamp('updated_at'),\n    token: uuid('token').notNull().defaultRandom(),\n  },",
+      ),
+  },
+];
+
+const IMPORTS = "import { sql } from 'drizzle-orm';\nimport { check, unique, uuid } from 'drizzle-orm/pg-core';\n";
+
+/** A project holding a copy of the SmartEM model with one edit, and the repository's migrations. */
+function projectWith(edit: Edit): string {
+  const dir = mkdtempSync(join(tmpdir(), 'smartem-bench-online-'));
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  cpSync(join(ROOT, 'schema'), join(dir, 'schema'), { recursive: true });
+  cpSync(join(ROOT, 'drizzle'), join(dir, 'drizzle'), { recursive: true });
+  const core = join(dir, 'schema/core.ts');
+  const before = readFileSync(core, 'utf8');
+  const after = IMPORTS + edit.apply(before);
+  if (after === IMPORTS + before) throw new Error(`the edit "${edit.name}" no longer applies to schema/core.ts`);
+  writeFileSync(core, after);
+  return dir;
+}
+
+interface Load {
+  stop: () => Promise<number[]>;
+}
+
+/** Writers that insert new micrographs and update existing ones, one statement per transaction, timing each. */
+async function startWriters(url: string, foilholes: string[], micrographs: string[]): Promise<Load> {
+  let running = true;
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  const clients = Array.from({ length: WRITERS }, () => postgres(url, { max: 1, onnotice: () => {} }));
+  const loops = clients.map(async (sql, w) => {
+    for (let i = 0; running; i++) {
+      const started = performance.now();
+      try {
+        if (i % 2 === 0) {
+          const fh = foilholes[(i * 7 + w) % foilholes.length]!;
+          await sql`insert into micrograph (uuid, micrograph_id, foilhole_uuid, foilhole_id, status, defocus, updated_at)
+                    values (${randomUUID()}, ${randomUUID()}, ${fh}, ${fh}, 'NONE', -1.5, now())`;
+        } else {
+          const m = micrographs[(i * 13 + w) % micrographs.length]!;
+          await sql`update micrograph set status = 'MOTION_CORRECTION_STARTED', updated_at = now() where uuid = ${m}`;
+        }
+      } catch (error) {
+        errors.push((error as Error).message);
+      }
+      latencies.push(performance.now() - started);
+    }
+  });
+  return {
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+      await Promise.all(clients.map((c) => c.end()));
+      if (errors.length > 0) throw new Error(`${errors.length} writes failed, the first: ${errors[0]}`);
+      return latencies;
+    },
+  };
+}
+
+interface Outcome {
+  migrateMs: number;
+  writes: number;
+  p99: number;
+  max: number;
+}
+
+async function underLoad(template: string, project: string): Promise<Outcome> {
+  const name = `smartem_bench_online_${randomUUID().slice(0, 8)}`;
+  const admin = postgres(SERVER, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  try {
+    const probe = postgres(url.toString(), { max: 1, onnotice: () => {} });
+    const foilholes = (await probe<{ uuid: string }[]>`select uuid from foilhole limit 1000`).map((r) => r.uuid);
+    const micrographs = (
+      await probe<{ uuid: string }[]>`select uuid from micrograph tablesample system (1) limit 5000`
+    ).map((r) => r.uuid);
+    await probe.end();
+    const load = await startWriters(url.toString(), foilholes, micrographs);
+    await new Promise((r) => setTimeout(r, 500));
+    const started = performance.now();
+    await migrate({ url: url.toString(), migrationsFolder: join(project, 'drizzle') });
+    const migrateMs = performance.now() - started;
+    await new Promise((r) => setTimeout(r, 300));
+    const latencies = await load.stop();
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return {
+      migrateMs,
+      writes: sorted.length,
+      p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
+      max: sorted.at(-1) ?? 0,
+    };
+  } finally {
+    await admin.unsafe(`DROP DATABASE "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+const ms = (n: number) => `${n < 10 ? n.toFixed(1) : n.toFixed(0)} ms`;
+
+export async function benchOnline(): Promise<void> {
+  // --scale 42: about two million micrographs (48,000 per grid of a typical session).
+  const scale = Number(process.env.BENCH_ONLINE_SCALE ?? 42);
+  await withDatabase(async (templateUrl) => {
+    const template = new URL(templateUrl).pathname.slice(1);
+    const migrationsFolder = join(ROOT, 'drizzle');
+    await migrate({ url: templateUrl, migrationsFolder });
+    const seeded = await seed({
+      url: templateUrl,
+      migrationsFolder,
+      seeds: join(ROOT, 'seed'),
+      demo: { scale },
+    });
+    const close = postgres(templateUrl, { max: 1, onnotice: () => {} });
+    await close`vacuum analyze micrograph`;
+    await close.end();
+    console.log(
+      `online schema changes on ${seeded.demo!.rows.micrograph!.toLocaleString('en')} micrographs, ${WRITERS} writers inserting and updating micrographs throughout:`,
+    );
+    for (const edit of EDITS) {
+      const result: Record<'online' | 'plain', Outcome> = {} as never;
+      for (const mode of ['online', 'plain'] as const) {
+        const project = projectWith(edit);
+        try {
+          await generate({
+            cwd: project,
+            url: templateUrl,
+            migrationsFolder: join(project, 'drizzle'),
+            schema: join(project, 'schema/index.ts'),
+            name: `${edit.name} ${mode}`,
+            ...(mode === 'plain' ? { plain: 'benchmark' } : {}),
+          });
+          result[mode] = await underLoad(template, project);
+        } finally {
+          rmSync(project, { recursive: true, force: true });
+        }
+      }
+      const { online, plain } = result;
+      console.log(
+        `${edit.name.padEnd(46)} online: migrate ${ms(online.migrateMs)}, longest write ${ms(online.max)} (p99 ${ms(online.p99)}, ${online.writes} writes)   ` +
+          `plain: migrate ${ms(plain.migrateMs)}, longest write ${ms(plain.max)} (p99 ${ms(plain.p99)}, ${plain.writes} writes)   ` +
+          `longest-write ratio ${(online.max / plain.max).toFixed(3)}`,
+      );
+    }
+  });
+}

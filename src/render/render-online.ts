@@ -1,0 +1,169 @@
+import type { Column } from '../catalog/catalog.js';
+import type { Op } from '../ops/op.js';
+import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
+import type { Statement } from './statement.js';
+
+// The online forms of changes to tables that exist and hold rows (pg-schema-diff's and GitLab's
+// playbook): every step takes at most a brief lock, the long work happens under a light one or in
+// batches that commit. Each step commits on its own, so the migration runs without a transaction.
+
+/** A step that commits on its own (the migration runs without a transaction). */
+const step = (sql: string): Statement => ({ sql, hazards: [], transactional: false });
+
+/** A temporary name from a real one, within PostgreSQL's 63 bytes. */
+export function temporaryName(name: string, suffix: string): string {
+  return `${name.slice(0, 63 - suffix.length)}${suffix}`;
+}
+
+/** The online form of an op on an existing table, or undefined when it has none (or needs none). */
+export function renderOnline(op: Op): Statement[] | undefined {
+  switch (op.kind) {
+    case 'createIndex':
+      if (op.fresh) return undefined;
+      return [step(op.index.definition.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY '))];
+    case 'dropIndex':
+      if (op.fresh) return undefined;
+      return [step(`DROP INDEX CONCURRENTLY ${quoteQualified(op.schema, op.index.name)}`)];
+    case 'addConstraint': {
+      const k = op.constraint;
+      if (op.fresh) return undefined;
+      const target = quoteQualified(op.schema, op.table);
+      if ((k.kind === 'foreign' || k.kind === 'check') && !/ NOT VALID$/.test(k.definition)) {
+        // Added without checking the rows (a brief lock), then checked under a light one.
+        return [
+          step(`ALTER TABLE ${target} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition} NOT VALID`),
+          step(`ALTER TABLE ${target} VALIDATE CONSTRAINT ${quoteIdent(k.name)}`),
+        ];
+      }
+      const key = /^(UNIQUE|PRIMARY KEY) \(([^()]+)\)$/.exec(k.definition);
+      if (key && (k.kind === 'unique' || k.kind === 'primary')) {
+        // The index is built concurrently; the constraint then takes it over in a moment.
+        return [
+          step(`CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(k.name)} ON ${target} USING btree (${key[2]})`),
+          step(
+            `ALTER TABLE ${target} ADD CONSTRAINT ${quoteIdent(k.name)} ${key[1]} USING INDEX ${quoteIdent(k.name)}`,
+          ),
+        ];
+      }
+      return undefined;
+    }
+    case 'alterColumn':
+      return renderOnlineAlterColumn(op.schema, op.table, op.from, op.to);
+    case 'addColumn':
+      return renderOnlineAddColumn(op.schema, op.table, op.column);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * SET NOT NULL without its scan under an exclusive lock: a CHECK (column IS NOT NULL) added NOT
+ * VALID, validated under a light lock, then SET NOT NULL (which PostgreSQL 12+ proves from the
+ * check without scanning) and the check dropped.
+ */
+export function notNullSteps(schema: string, table: string, column: string): Statement[] {
+  const target = quoteQualified(schema, table);
+  const check = quoteIdent(temporaryName(`${table}_${column}`, '_not_null'));
+  return [
+    step(`ALTER TABLE ${target} ADD CONSTRAINT ${check} CHECK (${quoteIdent(column)} IS NOT NULL) NOT VALID`),
+    step(`ALTER TABLE ${target} VALIDATE CONSTRAINT ${check}`),
+    step(`ALTER TABLE ${target} ALTER COLUMN ${quoteIdent(column)} SET NOT NULL`),
+    step(`ALTER TABLE ${target} DROP CONSTRAINT ${check}`),
+  ];
+}
+
+/** The online form of a column change that only makes it NOT NULL (with or without a new default). */
+function renderOnlineAlterColumn(schema: string, table: string, from: Column, to: Column): Statement[] | undefined {
+  const onlyNotNull =
+    !from.notNull &&
+    to.notNull &&
+    from.type === to.type &&
+    from.collation === to.collation &&
+    JSON.stringify(from.identity) === JSON.stringify(to.identity) &&
+    from.generated === to.generated;
+  if (!onlyNotNull) return undefined;
+  const target = quoteQualified(schema, table);
+  const out: Statement[] = [];
+  if (to.default !== from.default) {
+    out.push(
+      step(
+        `ALTER TABLE ${target} ALTER COLUMN ${quoteIdent(to.name)} ${to.default === null ? 'DROP DEFAULT' : `SET DEFAULT ${to.default}`}`,
+      ),
+    );
+  }
+  return [...out, ...notNullSteps(schema, table, to.name)];
+}
+
+// Volatile functions: a default calling one is evaluated for every row (a rewrite). Stable ones
+// (now()) are evaluated once and stored as the column's "missing" value: no rewrite, no backfill.
+const VOLATILE = /\b(random|clock_timestamp|gen_random_uuid|uuid_generate_v\d|nextval|timeofday)\s*\(/i;
+
+/**
+ * A new column whose default PostgreSQL would have to write into every row (a volatile default:
+ * a random uuid, a time) at once, under an exclusive lock: added without it, given the default for
+ * new rows, its existing rows filled in batches that each commit and last about 200 ms (a crash
+ * loses no batch done, and running it again continues), then made NOT NULL without a scan.
+ */
+function renderOnlineAddColumn(schema: string, table: string, column: Column): Statement[] | undefined {
+  if (column.generated || column.identity || column.default === null || !VOLATILE.test(column.default))
+    return undefined;
+  const target = quoteQualified(schema, table);
+  const name = quoteIdent(column.name);
+  const nullable = { ...column, notNull: false, default: null };
+  const collate = column.collation ? ` COLLATE ${column.collation}` : '';
+  return [
+    step(`ALTER TABLE ${target} ADD COLUMN ${name} ${nullable.type}${collate}`),
+    step(`ALTER TABLE ${target} ALTER COLUMN ${name} SET DEFAULT ${column.default}`),
+    step(backfill(target, name, column.default, `${schema}.${table}.${column.name}`)),
+    ...(column.notNull ? notNullSteps(schema, table, column.name) : []),
+  ];
+}
+
+/**
+ * A DO block that fills a column's NULLs in batches that each commit and take about 200 ms,
+ * saying how far it got. It walks the table once by page ranges (a TID range scan: each batch
+ * reads only its own pages, so the whole fill reads the table about once), then sweeps the rows
+ * that other sessions moved behind it meanwhile, skipping rows they hold locked until they let go.
+ */
+export function backfill(target: string, column: string, expression: string, label: string): string {
+  const said = label.replace(/'/g, "''");
+  const set = `UPDATE ${target} SET ${column} = ${expression}`;
+  return [
+    '-- Backfill in batches of about 200 ms, each committed: run again, it continues where it stopped.',
+    'DO $smartem_backfill$',
+    'DECLARE',
+    `  pages bigint := pg_relation_size(${quoteLiteral(target)}::regclass) / current_setting('block_size')::bigint;`,
+    '  at bigint := 0;',
+    '  step bigint := 16;',
+    '  done bigint := 0;',
+    '  n bigint;',
+    '  started timestamptz;',
+    'BEGIN',
+    '  WHILE at < pages LOOP',
+    '    started := clock_timestamp();',
+    `    ${set}`,
+    `     WHERE ctid >= format('(%s,0)', at)::tid AND ctid < format('(%s,0)', at + step)::tid AND ${column} IS NULL;`,
+    '    GET DIAGNOSTICS n = ROW_COUNT;',
+    '    done := done + n;',
+    '    at := at + step;',
+    '    COMMIT;',
+    `    RAISE NOTICE 'smartem-db:progress ${said} % rows, % of % pages', done, least(at, pages), pages;`,
+    '    step := greatest(1, least(step * 4, (step * 0.2 / greatest(extract(epoch FROM clock_timestamp() - started), 0.001))::bigint));',
+    '  END LOOP;',
+    '  LOOP',
+    `    ${set}`,
+    `     WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${target} WHERE ${column} IS NULL LIMIT 1000 FOR UPDATE SKIP LOCKED));`,
+    '    GET DIAGNOSTICS n = ROW_COUNT;',
+    '    IF n = 0 THEN',
+    `      EXIT WHEN NOT EXISTS (SELECT 1 FROM ${target} WHERE ${column} IS NULL);`,
+    '      PERFORM pg_sleep(0.1); -- the rows left are locked by other sessions for the moment',
+    '      CONTINUE;',
+    '    END IF;',
+    '    done := done + n;',
+    '    COMMIT;',
+    `    RAISE NOTICE 'smartem-db:progress ${said} % rows', done;`,
+    '  END LOOP;',
+    'END',
+    '$smartem_backfill$',
+  ].join('\n');
+}
