@@ -120,26 +120,34 @@ function renderOnlineAddColumn(schema: string, table: string, column: Column): S
 }
 
 /**
- * A DO block that fills a column's NULLs in batches that each commit and take about 200 ms,
- * saying how far it got. It walks the table once by page ranges (a TID range scan: each batch
- * reads only its own pages, so the whole fill reads the table about once), then sweeps the rows
- * that other sessions moved behind it meanwhile, skipping rows they hold locked until they let go.
+ * A DO block that fills a column's NULLs in batches that each commit and take about 50 ms (a
+ * writer that needs a row of the batch waits no longer than that), saying how far it got. It
+ * walks the table by page ranges (a TID range scan: each batch reads only its own pages), on to
+ * the pages the table grew by meanwhile; then it sweeps what other sessions' updates left behind
+ * it: one scan without locks finds the rows, which are filled by ctid in small committed batches
+ * (a row changed since is left to the next sweep), until a scan finds none.
  */
 export function backfill(target: string, column: string, expression: string, label: string): string {
   const said = label.replace(/'/g, "''");
   const set = `UPDATE ${target} SET ${column} = ${expression}`;
+  const pages = `pg_relation_size(${quoteLiteral(target)}::regclass) / current_setting('block_size')::bigint`;
   return [
-    '-- Backfill in batches of about 200 ms, each committed: run again, it continues where it stopped.',
+    '-- Backfill in batches of about 50 ms, each committed: run again, it continues where it stopped.',
     'DO $smartem_backfill$',
     'DECLARE',
-    `  pages bigint := pg_relation_size(${quoteLiteral(target)}::regclass) / current_setting('block_size')::bigint;`,
+    `  pages bigint := ${pages};`,
     '  at bigint := 0;',
-    '  step bigint := 16;',
+    '  step bigint := 8;',
     '  done bigint := 0;',
     '  n bigint;',
     '  started timestamptz;',
+    '  found tid[];',
     'BEGIN',
-    '  WHILE at < pages LOOP',
+    '  LOOP',
+    '    IF at >= pages THEN',
+    `      pages := ${pages};`,
+    '      EXIT WHEN at >= pages;',
+    '    END IF;',
     '    started := clock_timestamp();',
     `    ${set}`,
     `     WHERE ctid >= format('(%s,0)', at)::tid AND ctid < format('(%s,0)', at + step)::tid AND ${column} IS NULL;`,
@@ -148,19 +156,17 @@ export function backfill(target: string, column: string, expression: string, lab
     '    at := at + step;',
     '    COMMIT;',
     `    RAISE NOTICE 'smartem-db:progress ${said} % rows, % of % pages', done, least(at, pages), pages;`,
-    '    step := greatest(1, least(step * 4, (step * 0.2 / greatest(extract(epoch FROM clock_timestamp() - started), 0.001))::bigint));',
+    '    step := greatest(1, least(step * 2, (step * 0.05 / greatest(extract(epoch FROM clock_timestamp() - started), 0.001))::bigint));',
     '  END LOOP;',
     '  LOOP',
-    `    ${set}`,
-    `     WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${target} WHERE ${column} IS NULL LIMIT 1000 FOR UPDATE SKIP LOCKED));`,
-    '    GET DIAGNOSTICS n = ROW_COUNT;',
-    '    IF n = 0 THEN',
-    `      EXIT WHEN NOT EXISTS (SELECT 1 FROM ${target} WHERE ${column} IS NULL);`,
-    '      PERFORM pg_sleep(0.1); -- the rows left are locked by other sessions for the moment',
-    '      CONTINUE;',
-    '    END IF;',
-    '    done := done + n;',
-    '    COMMIT;',
+    `    found := ARRAY(SELECT ctid FROM ${target} WHERE ${column} IS NULL LIMIT 1000000);`,
+    '    EXIT WHEN cardinality(found) = 0;',
+    '    FOR i IN 1 .. cardinality(found) BY 500 LOOP',
+    `      ${set} WHERE ctid = ANY (found[i:i + 499]) AND ${column} IS NULL;`,
+    '      GET DIAGNOSTICS n = ROW_COUNT;',
+    '      done := done + n;',
+    '      COMMIT;',
+    '    END LOOP;',
     `    RAISE NOTICE 'smartem-db:progress ${said} % rows', done;`,
     '  END LOOP;',
     'END',
