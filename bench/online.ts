@@ -2,7 +2,8 @@
 // (the default) and in its plain form (--plain), applied by migrate() to a copy of a database of
 // two million micrographs while writer connections insert and update micrographs as an acquisition
 // session does. What counts is how long a write waits: the online form's longest write, against
-// the plain form's, in the same run. Set BENCH_ONLINE_SCALE (grids of 48,000 micrographs) to change the size.
+// the plain form's, in the same run. Set BENCH_ONLINE_SCALE (grids of 48,000 micrographs) to change the size,
+// BENCH_ONLINE_EDITS to run only the edits whose name contains it.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -116,6 +117,8 @@ interface Outcome {
   writes: number;
   p99: number;
   max: number;
+  /** When the longest write started, in ms after the migration did. */
+  worstAt: number;
   /** The longest write in the half second before the migration started: the machine's own noise. */
   quietMax: number;
 }
@@ -138,7 +141,9 @@ async function underLoad(template: string, project: string): Promise<Outcome> {
     const during = writes.latencies.filter((ms, i) => writes.starts[i]! + ms >= from && writes.starts[i]! <= to);
     const quiet = writes.latencies.filter((ms, i) => writes.starts[i]! >= from - 500 && writes.starts[i]! + ms < from);
     const sorted = [...during].sort((a, b) => a - b);
+    const worst = writes.latencies.indexOf(sorted.at(-1) ?? -1);
     return {
+      worstAt: worst >= 0 ? writes.starts[worst]! - from : 0,
       migrateMs: to - from,
       writes: sorted.length,
       p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
@@ -172,7 +177,8 @@ export async function benchOnline(): Promise<void> {
     console.log(
       `online schema changes on ${seeded.demo!.rows.micrograph!.toLocaleString('en')} micrographs, ${WRITERS} writers inserting and updating micrographs throughout:`,
     );
-    for (const edit of EDITS) {
+    const only = process.env.BENCH_ONLINE_EDITS;
+    for (const edit of EDITS.filter((e) => !only || e.name.includes(only))) {
       const result: Record<'online' | 'plain', Outcome> = {} as never;
       for (const mode of ['online', 'plain'] as const) {
         const project = projectWith(edit);
@@ -192,7 +198,7 @@ export async function benchOnline(): Promise<void> {
       }
       const { online, plain } = result;
       console.log(
-        `${edit.name.padEnd(44)} online: migrate ${ms(online.migrateMs)}, longest write ${ms(online.max)} (p99 ${ms(online.p99)}, ${online.writes} writes; before it ${ms(online.quietMax)})   ` +
+        `${edit.name.padEnd(44)} online: migrate ${ms(online.migrateMs)}, longest write ${ms(online.max)} at +${online.worstAt} ms (p99 ${ms(online.p99)}, ${online.writes} writes; before it ${ms(online.quietMax)})   ` +
           `plain: migrate ${ms(plain.migrateMs)}, longest write ${ms(plain.max)} (p99 ${ms(plain.p99)}, ${plain.writes} writes; before it ${ms(plain.quietMax)})   ` +
           `longest-write ratio ${(online.max / plain.max).toFixed(3)}`,
       );
