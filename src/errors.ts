@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'DATA_LOSS_REFUSED'
   | 'LOCK_REFUSED'
   | 'PROOF_FAILED'
+  /** The model asks for something smartem-db cannot write a migration for (it says what, and how to write it by hand). */
+  | 'UNSUPPORTED_CHANGE'
   | 'NOT_AT_HEAD'
   | 'DRIFTED'
   | 'BAD_HINT'

@@ -83,5 +83,19 @@ export function catalogDifferences(actual: Catalog, expected: Catalog): string[]
       (ik, ix, iy) => fields(`index ${ik}`, ix, iy),
     );
   });
-  return out;
+  compare(
+    'object',
+    actual.objects,
+    expected.objects,
+    (o) => `${o.kind} ${o.name}`,
+    (k, x, y) => fields(k, x, y),
+  );
+  compare(
+    'object',
+    actual.unsupported,
+    expected.unsupported,
+    (o) => o.name,
+    (k, x, y) => fields(k, x, y),
+  );
+  return out.map((line) => line.replace(/^object /, ''));
 }

@@ -2,8 +2,8 @@
 // $1 = the schemas to leave out (the migration journal's), and reads every other user schema.
 // Objects that belong to an extension are left out: the extension owns them, not the model.
 
-const USER_SCHEMA = `n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema' AND NOT (n.nspname = ANY($1::text[]))`;
-const NOT_EXTENSION = (classid: string, oid: string) =>
+export const USER_SCHEMA = `n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema' AND NOT (n.nspname = ANY($1::text[]))`;
+export const NOT_EXTENSION = (classid: string, oid: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '${classid}'::regclass AND e.objid = ${oid} AND e.deptype = 'e')`;
 
 export const SCHEMAS_SQL = `
@@ -42,6 +42,7 @@ SELECT n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS 
 export const COLUMNS_SQL = `
 SELECT n.nspname AS schema, c.relname AS table, c.relkind AS kind,
        obj_description(c.oid, 'pg_class') AS table_comment,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by,
        a.attname AS name, a.attnum AS position,
        format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
        CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS default,
@@ -64,10 +65,10 @@ SELECT n.nspname AS schema, c.relname AS table, c.relkind AS kind,
        col_description(c.oid, a.attnum) AS comment
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
-  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-  JOIN pg_type t ON t.oid = a.atttypid
+  LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+  LEFT JOIN pg_type t ON t.oid = a.atttypid
   LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
-  JOIN pg_namespace tn ON tn.oid = coalesce(et.typnamespace, t.typnamespace)
+  LEFT JOIN pg_namespace tn ON tn.oid = coalesce(et.typnamespace, t.typnamespace)
   LEFT JOIN pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}
  ORDER BY 1, 2, a.attnum`;

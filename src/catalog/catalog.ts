@@ -11,6 +11,39 @@ export interface Catalog {
   sequences: Sequence[];
   tables: Table[];
   views: View[];
+  /** Everything known by its definition alone: functions, triggers, policies, grants ... (src/objects). */
+  objects: DefinedObject[];
+  /** What smartem-db cannot migrate yet: seen, so a difference in it is reported, never passed over. */
+  unsupported: UnsupportedObject[];
+}
+
+/**
+ * An object the differ compares by the SQL that creates it, as PostgreSQL prints it: equal text,
+ * equal object. Its kind (src/objects) says where it goes in a migration.
+ */
+export interface DefinedObject {
+  /** One of the kinds in src/objects/object-kinds.ts, e.g. `trigger`, `policy`, `grant`. */
+  kind: string;
+  /** Unique within its kind, e.g. `public.micrograph.set_updated_at`. */
+  name: string;
+  /** The table or view it belongs to (`schema.name`), re-created with it; null for none. */
+  on: string | null;
+  /** The statements that create it (or, for a kind that can be replaced, set it in place). */
+  create: string[];
+  /** The statement that removes it. */
+  drop: string;
+  /**
+   * For kinds replaced in place (CREATE OR REPLACE, SET): what must not change for that to work
+   * (a function's arguments and result); a change of it drops and creates instead.
+   */
+  shape: string | null;
+}
+
+export interface UnsupportedObject {
+  /** What it is, as PostgreSQL describes it (pg_describe_object), e.g. `function public.total(integer)`. */
+  name: string;
+  /** A text that changes when it does, to see drift in it. */
+  definition: string;
 }
 
 export interface EnumType {
@@ -49,6 +82,8 @@ export interface Table {
   foreignKeys: Constraint[];
   /** Indexes not backing a constraint. */
   indexes: Index[];
+  /** A partitioned table's key, as pg_get_partkeydef() prints it (`RANGE (acquired_at)`); null for a plain table. */
+  partitionBy: string | null;
   comment: string | null;
 }
 
@@ -109,4 +144,12 @@ export interface View {
   comment: string | null;
 }
 
-export const emptyCatalog = (): Catalog => ({ schemas: [], enums: [], sequences: [], tables: [], views: [] });
+export const emptyCatalog = (): Catalog => ({
+  schemas: [],
+  enums: [],
+  sequences: [],
+  tables: [],
+  views: [],
+  objects: [],
+  unsupported: [],
+});

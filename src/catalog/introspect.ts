@@ -9,7 +9,10 @@ import {
   SEQUENCES_SQL,
   VIEWS_SQL,
 } from './catalog-queries.js';
+import { OBJECTS_SQL } from '../objects/object-kinds.js';
+import { UNSUPPORTED_SQL } from '../objects/unsupported.js';
 import { keyOf, qualifiedName } from './qualified-name.js';
+import { canonicalExpression } from './canonical-expression.js';
 
 export interface IntrospectOptions {
   /** Schemas to leave out, e.g. the migration journal's (`smartem_db`). */
@@ -29,7 +32,7 @@ const CONSTRAINT_KINDS: Record<string, Constraint['kind']> = {
 };
 
 /**
- * Reads a live database into a Catalog with seven catalog queries, however many tables it has
+ * Reads a live database into a Catalog with nine catalog queries, however many tables it has
  * (sent together: postgres.js pipelines them on its one connection).
  *
  * @example const model = await introspect(session, { excludeSchemas: ['smartem_db'] });
@@ -38,7 +41,7 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
   // A text[] literal travels as a plain string parameter in both drivers.
   const exclude = `{${(options.excludeSchemas ?? []).map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
   const run = (sql: string) => session.query<Row>(sql, [exclude]);
-  const [schemas, enums, sequences, columns, constraints, indexes, views] = await Promise.all([
+  const [schemas, enums, sequences, columns, constraints, indexes, views, objects, unsupported] = await Promise.all([
     run(SCHEMAS_SQL),
     run(ENUMS_SQL),
     run(SEQUENCES_SQL),
@@ -46,6 +49,8 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
     run(CONSTRAINTS_SQL),
     run(INDEXES_SQL),
     run(VIEWS_SQL),
+    run(OBJECTS_SQL),
+    run(UNSUPPORTED_SQL),
   ]);
 
   const tables = new Map<string, Table>();
@@ -60,11 +65,13 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
         constraints: [],
         foreignKeys: [],
         indexes: [],
+        partitionBy: str(r.partition_by),
         comment: str(r.table_comment),
       };
       tables.set(key, table);
     }
-    table.columns.push(toColumn(r));
+    // A table with no columns still has its row (the column's fields are null).
+    if (r.name !== null) table.columns.push(toColumn(r));
   }
   for (const r of constraints) {
     const table = tables.get(qualifiedName(String(r.schema), String(r.table)));
@@ -72,7 +79,7 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
     const constraint: Constraint = {
       name: String(r.name),
       kind: CONSTRAINT_KINDS[String(r.kind)]!,
-      definition: withIndexOptions(String(r.definition), str(r.index_options)),
+      definition: canonicalExpression(withIndexOptions(String(r.definition), str(r.index_options))),
       references: r.ref_table
         ? { schema: String(r.ref_schema), table: String(r.ref_table), columns: list(r.ref_columns) }
         : null,
@@ -95,7 +102,7 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
   for (const r of indexes) {
     const index: Index = {
       name: String(r.name),
-      definition: String(r.definition),
+      definition: canonicalExpression(String(r.definition)),
       unique: Boolean(r.unique),
       columns: list(r.columns),
       comment: str(r.comment),
@@ -127,6 +134,15 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
     })),
     tables: [...tables.values()],
     views: viewList,
+    objects: objects.map((r) => ({
+      kind: String(r.kind),
+      name: String(r.name),
+      on: str(r.on_relation),
+      create: list(r.create_sql),
+      drop: String(r.drop_sql),
+      shape: str(r.shape),
+    })),
+    unsupported: unsupported.map((r) => ({ name: String(r.name), definition: String(r.definition) })),
   };
 }
 

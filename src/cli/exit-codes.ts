@@ -49,6 +49,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'DATA_LOSS_REFUSED':
     case 'LOCK_REFUSED':
     case 'PROOF_FAILED':
+    case 'UNSUPPORTED_CHANGE':
       return EXIT.refused;
     case 'MIGRATIONS_FOLDER_INVALID':
     case 'MANIFEST_MISMATCH':

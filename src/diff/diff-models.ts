@@ -7,6 +7,8 @@ import { diffNamespaces } from './namespace-diff.js';
 import { diffSequences } from './sequence-diff.js';
 import { diffTables } from './table-diff.js';
 import { diffViews } from './view-diff.js';
+import { diffObjects } from './object-diff.js';
+import { refuseUnsupportedDifferences } from './unsupported-diff.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 
 /**
@@ -17,6 +19,7 @@ import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
  * @example const up = diffModels(current, desired); const down = invertAll(up);
  */
 export function diffModels(from: Catalog, to: Catalog): Op[] {
+  refuseUnsupportedDifferences(from, to);
   const tables = diffTables(from, to);
   const enums = diffEnums(from, to);
   const swaps = enums.flatMap(({ op }) => (op.kind === 'replaceEnum' ? [op] : []));
@@ -26,13 +29,18 @@ export function diffModels(from: Catalog, to: Catalog): Op[] {
     op.kind === 'replaceEnum' || op.kind === 'addEnumValue' ? op.usages : [],
   );
   const reshaped = new Set([...tables.reshaped, ...converted.map((u) => qualifiedName(u.schema, u.table))]);
+  const views = diffViews(from, to, reshaped);
+  const rebuiltViews = new Set(views.flatMap(({ op }) => (op.kind === 'dropView' ? [keyOf(op.view)] : [])));
   return orderOps([
     ...diffNamespaces(from, to),
     ...enums,
-    ...diffSequences(from, to),
-    ...leavingSwappedEnumsFirst(withoutSwappedDefaults(tables.ops, enums), swaps),
-    ...diffViews(from, to, reshaped),
+    ...freeingSequenceNames([
+      ...diffSequences(from, to),
+      ...leavingSwappedEnumsFirst(withoutSwappedDefaults(tables.ops, enums), swaps),
+    ]),
+    ...views,
     ...diffComments(from, to),
+    ...diffObjects(from, to, rebuiltViews, reshaped),
   ]);
 }
 
@@ -70,4 +78,38 @@ function withoutSwappedDefaults(ops: PlacedOp[], enums: PlacedOp[]): PlacedOp[] 
     const from = { ...op.from, default: op.to.default };
     return JSON.stringify(from) === JSON.stringify(op.to) ? [] : [{ ...placedOp, op: { ...op, from } }];
   });
+}
+
+/**
+ * A serial column becoming an identity whose sequence takes the serial's sequence name (or the
+ * other way round): the column lets go of its default and identity first, then the old sequence
+ * goes (or the new one comes), then the column takes the new one. Inverted, the same three steps
+ * run backwards, so the down migration frees the name the same way.
+ */
+function freeingSequenceNames(ops: PlacedOp[]): PlacedOp[] {
+  const dropped = new Set(ops.flatMap(({ op }) => (op.kind === 'dropSequence' ? [keyOf(op.sequence)] : [])));
+  const created = new Set(ops.flatMap(({ op }) => (op.kind === 'createSequence' ? [keyOf(op.sequence)] : [])));
+  const freed = new Set<string>();
+  const out = ops.flatMap((placedOp): PlacedOp[] => {
+    const { op } = placedOp;
+    if (op.kind !== 'alterColumn') return [placedOp];
+    const taken =
+      op.to.identity && op.to.identity.sequence !== op.from.identity?.sequence ? op.to.identity.sequence : null;
+    const given =
+      op.from.identity && op.from.identity.sequence !== op.to.identity?.sequence ? op.from.identity.sequence : null;
+    const takesDropped = taken !== null && dropped.has(qualifiedName(op.schema, taken));
+    const givesCreated = given !== null && created.has(qualifiedName(op.schema, given));
+    if (!takesDropped && !givesCreated) return [placedOp];
+    if (takesDropped) freed.add(qualifiedName(op.schema, taken!));
+    const between = { ...op.from, default: null, identity: null };
+    return [
+      { phase: Phase.freeSequenceName, op: { ...op, to: between } },
+      { ...placedOp, op: { ...op, from: between } },
+    ];
+  });
+  return out.map((p) =>
+    p.op.kind === 'dropSequence' && freed.has(keyOf(p.op.sequence))
+      ? { ...p, phase: Phase.freeSequenceName, rank: 1 }
+      : p,
+  );
 }

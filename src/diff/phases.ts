@@ -7,6 +7,10 @@ import type { Op } from '../ops/op.js';
  * their dependencies.
  */
 export const Phase = {
+  /** Grants, before anything they are on goes. */
+  dropGrant: 3,
+  /** Triggers, policies, rules, settings: what belongs to a table or view goes before it. */
+  dropAttached: 4,
   dropViewIndex: 5,
   dropView: 10,
   dropForeignKey: 20,
@@ -14,16 +18,25 @@ export const Phase = {
   dropIndex: 30,
   dropConstraint: 35,
   disownSequence: 40,
+  dropPartition: 45,
   dropTable: 50,
   dropColumn: 55,
   createSchema: 60,
+  createExtension: 62,
+  createCollation: 63,
   /** A column converted away from an enum that is swapped next, so the swap does not touch it. */
   leaveSwappedEnum: 64,
   enumChange: 65,
+  createDomain: 66,
+  createType: 67,
+  createFunction: 68,
+  /** A column giving up a sequence (serial or identity) whose name the other kind takes next. */
+  freeSequenceName: 69,
   createSequence: 70,
   alterSequence: 72,
   createTable: 80,
   addColumn: 85,
+  createPartition: 87,
   alterColumn: 90,
   addConstraint: 95,
   createIndex: 100,
@@ -31,9 +44,16 @@ export const Phase = {
   addForeignKey: 110,
   createView: 120,
   createViewIndex: 125,
+  createAttached: 128,
   setComment: 130,
+  createGrant: 135,
   dropSequence: 140,
+  dropFunction: 145,
+  dropType: 147,
+  dropDomain: 148,
   dropEnum: 150,
+  dropCollation: 155,
+  dropExtension: 158,
   dropSchema: 160,
 } as const;
 

@@ -2,6 +2,7 @@ import type { Column, Catalog, Table } from '../catalog/catalog.js';
 import { compareKeyed } from './keyed.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
+import { SmartemDbError } from '../errors.js';
 
 /** Comments are compared and set by comment-diff.ts; table ops carry definitions without them. */
 const bare = <T extends { comment: string | null }>(x: T): T => ({ ...x, comment: null });
@@ -76,6 +77,13 @@ export function diffTables(from: Catalog, to: Catalog): TableDiff {
 
   for (const [a, b] of both) {
     const ref = { schema: b.schema, table: b.name };
+    if (a.partitionBy !== b.partitionBy) {
+      throw new SmartemDbError(
+        'UNSUPPORTED_CHANGE',
+        `Table ${keyOf(b)} is ${a.partitionBy ? `partitioned by ${a.partitionBy}` : 'not partitioned'} and the model has it ${b.partitionBy ? `partitioned by ${b.partitionBy}` : 'not partitioned'}: PostgreSQL cannot change that in place. ` +
+          'Write the move by hand (a new table under another name, the rows copied, the names swapped): `smartem-db generate --empty <name>`.',
+      );
+    }
     const columns = compareKeyed(a.columns, b.columns, (c) => c.name);
     const recreated = new Set<string>();
     for (const c of columns.removed) {

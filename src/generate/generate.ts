@@ -91,7 +91,10 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
         ops = await diffWithRenames(current!, have, want, hints, exclude);
       }
     }
-    if (ops.length === 0) return { id: null, ops, up: '', down: '', hazards: [], proved: false };
+    if (ops.length === 0) {
+      refuseUnseenDifferences(have, want);
+      return { id: null, ops, up: '', down: '', hazards: [], proved: false };
+    }
 
     const online = input.plain === undefined && input.online !== false;
     const up = await classifyScript(renderScript(ops, { online }), {
@@ -143,6 +146,20 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     rehashMigrationsFolder(input.folder.folder);
     return { id, ops, up: files.up, down: files.down, hazards: up.hazards, proved: true };
   });
+}
+
+/**
+ * No ops, yet the two catalogs differ: something the differ does not turn into SQL. Saying
+ * "nothing to generate" would leave it out silently; name it instead.
+ */
+function refuseUnseenDifferences(have: Catalog, want: Catalog): void {
+  const left = catalogDifferences(have, want);
+  if (left.length === 0) return;
+  throw new SmartemDbError(
+    'UNSUPPORTED_CHANGE',
+    `The model and the migrations differ in what smartem-db cannot write SQL for:\n${left.map((l) => `  - ${l}`).join('\n')}\n` +
+      'Write it by hand: `smartem-db generate --empty <name>`, put the SQL in its up.sql and down.sql, and generate again.',
+  );
 }
 
 /** With renames, the rest of the diff is taken against the renamed state (applied and rolled back). */

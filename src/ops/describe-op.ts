@@ -42,5 +42,11 @@ export function describeOp(op: Op): string {
       return `${op.kind === 'createView' ? 'create' : 'drop'} ${op.view.materialized ? 'materialized view' : 'view'} ${q(op.view.schema, op.view.name)}`;
     case 'setComment':
       return `${op.to === null ? 'remove' : 'set'} the comment on ${op.target.kind} ${'column' in op.target ? q(op.target.schema, op.target.table, op.target.column) : q(op.target.schema, op.target.name)}`;
+    case 'createObject':
+      return `create ${op.object.kind} ${op.object.name}`;
+    case 'dropObject':
+      return `drop ${op.object.kind} ${op.object.name}`;
+    case 'replaceObject':
+      return `change ${op.to.kind} ${op.to.name}`;
   }
 }

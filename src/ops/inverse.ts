@@ -57,6 +57,12 @@ export function inverse(op: Op): Op {
       return { kind: 'createView', view: op.view };
     case 'setComment':
       return { kind: 'setComment', target: op.target, from: op.to, to: op.from };
+    case 'createObject':
+      return { kind: 'dropObject', object: op.object };
+    case 'dropObject':
+      return { kind: 'createObject', object: op.object };
+    case 'replaceObject':
+      return { kind: 'replaceObject', from: op.to, to: op.from };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Column, Constraint, EnumType, Index, Sequence, Table, View } from '../catalog/catalog.js';
+import type { Column, Constraint, DefinedObject, EnumType, Index, Sequence, Table, View } from '../catalog/catalog.js';
 
 /** Where a table-level object lives. */
 export interface TableRef {
@@ -45,7 +45,11 @@ export type Op =
   | ({ kind: 'dropIndex'; index: Index; fresh?: boolean } & TableRef)
   | { kind: 'createView'; view: View }
   | { kind: 'dropView'; view: View }
-  | { kind: 'setComment'; target: CommentTarget; from: string | null; to: string | null };
+  | { kind: 'setComment'; target: CommentTarget; from: string | null; to: string | null }
+  /** An object known by its definition (src/objects): created, dropped, or set in place. */
+  | { kind: 'createObject'; object: DefinedObject }
+  | { kind: 'dropObject'; object: DefinedObject }
+  | { kind: 'replaceObject'; from: DefinedObject; to: DefinedObject };
 
 export interface EnumUsage extends TableRef {
   column: string;

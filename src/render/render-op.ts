@@ -104,6 +104,12 @@ export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
       ];
     case 'setComment':
       return [statement(`COMMENT ON ${commentTarget(op.target)} IS ${op.to === null ? 'NULL' : quoteLiteral(op.to)}`)];
+    case 'createObject':
+      return op.object.create.map(statement);
+    case 'dropObject':
+      return [statement(op.object.drop)];
+    case 'replaceObject':
+      return op.to.create.map(statement);
   }
 }
 
@@ -125,7 +131,8 @@ export function renderCreateTable(t: Table): string {
     ...t.columns.map((c) => `  ${renderColumn(c)}`),
     ...t.constraints.map((k) => `  CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`),
   ];
-  return `CREATE TABLE ${quoteQualified(t.schema, t.name)} (\n${lines.join(',\n')}\n)`;
+  const partitioned = t.partitionBy ? ` PARTITION BY ${t.partitionBy}` : '';
+  return `CREATE TABLE ${quoteQualified(t.schema, t.name)} (\n${lines.join(',\n')}\n)${partitioned}`;
 }
 
 function identityOptions(i: Identity): string {
@@ -156,7 +163,40 @@ function renderAlterSequence(from: Sequence, to: Sequence): Statement[] {
         : 'OWNED BY NONE',
     );
   }
-  return changes.length ? [statement(`ALTER SEQUENCE ${name} ${changes.join(' ')}`)] : [];
+  if (changes.length === 0) return [];
+  const set = `ALTER SEQUENCE ${name} ${changes.join(' ')}`;
+  return [
+    statement(
+      from.min !== to.min || from.max !== to.max
+        ? restartWhenOutside(quoteQualified(from.schema, from.name), to, set, `${set} RESTART`)
+        : set,
+    ),
+  ];
+}
+
+/**
+ * New bounds that the sequence's current value falls outside of are refused unless the same
+ * statement restarts it (at its new START): only then, since restarting a sequence that is
+ * still in range would hand out ids already used. Which case holds depends on the data, so the
+ * choice is made when the migration runs.
+ */
+function restartWhenOutside(
+  sequence: string,
+  bounds: { min: string; max: string },
+  set: string,
+  restart: string,
+): string {
+  return [
+    'DO $smartem_sequence$',
+    'BEGIN',
+    `  IF (SELECT last_value FROM ${sequence}) NOT BETWEEN ${bounds.min} AND ${bounds.max} THEN`,
+    `    ${restart};`,
+    '  ELSE',
+    `    ${set};`,
+    '  END IF;',
+    'END',
+    '$smartem_sequence$',
+  ].join('\n');
 }
 
 function renderAlterColumn(schema: string, tableName: string, from: Column, to: Column): Statement[] {
@@ -172,9 +212,8 @@ function renderAlterColumn(schema: string, tableName: string, from: Column, to: 
     out.push(alter(`TYPE ${to.type}${collate}${using}`));
   }
   if (to.default !== null && (to.default !== from.default || typeChanged)) out.push(alter(`SET DEFAULT ${to.default}`));
-  if (!from.notNull && to.notNull && !(to.identity && !from.identity)) {
-    out.push(alter('SET NOT NULL'));
-  }
+  // Before an identity is added too: PostgreSQL wants the column NOT NULL first.
+  if (!from.notNull && to.notNull) out.push(alter('SET NOT NULL'));
   if (from.notNull && !to.notNull) out.push(alter('DROP NOT NULL'));
   if (!from.identity && to.identity) {
     out.push(
@@ -192,7 +231,14 @@ function renderAlterColumn(schema: string, tableName: string, from: Column, to: 
     if (a.start !== b.start) sets.push(`SET START WITH ${b.start}`);
     if (a.cache !== b.cache) sets.push(`SET CACHE ${b.cache}`);
     if (a.cycle !== b.cycle) sets.push(b.cycle ? 'SET CYCLE' : 'SET NO CYCLE');
-    if (sets.length) out.push(alter(sets.join(' ')));
+    if (sets.length) {
+      const set = alter(sets.join(' ')).sql;
+      out.push(
+        a.min !== b.min || a.max !== b.max
+          ? statement(restartWhenOutside(quoteQualified(schema, a.sequence), b, set, `${set} RESTART`))
+          : statement(set),
+      );
+    }
     if (a.sequence !== b.sequence)
       out.push(statement(`ALTER SEQUENCE ${quoteQualified(schema, a.sequence)} RENAME TO ${quoteIdent(b.sequence)}`));
   }

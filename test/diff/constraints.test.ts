@@ -2,6 +2,18 @@ import { runDiffCases, type DiffCase } from './harness.js';
 
 const cases: DiffCase[] = [
   {
+    name: 'a CHECK of IN on a varchar column, as drizzle writes it (compared in the form it reads back)',
+    from: 'create table t (status varchar(20))',
+    to: "create table t (status varchar(20) constraint t_status check (status in ('NONE', 'ACQUIRED', 'PROCESSED')))",
+    hazards: ['blocking-lock'],
+  },
+  {
+    name: 'a partial index on IN over varchar',
+    from: 'create table t (status varchar(20))',
+    to: "create table t (status varchar(20)); create index t_open on t (status) where status in ('a', 'b')",
+    hazards: ['blocking-lock'],
+  },
+  {
     name: 'add a primary key',
     from: 'create table t (id int not null)',
     to: 'create table t (id int primary key)',

@@ -18,7 +18,18 @@ const column = (name: string, extra: Partial<Column> = {}): Column => ({
 const model = (columns: Column[], extra: Partial<Catalog> = {}): Catalog => ({
   ...emptyCatalog(),
   schemas: ['public'],
-  tables: [{ schema: 'public', name: 'grid', columns, constraints: [], foreignKeys: [], indexes: [], comment: null }],
+  tables: [
+    {
+      schema: 'public',
+      name: 'grid',
+      columns,
+      constraints: [],
+      foreignKeys: [],
+      indexes: [],
+      partitionBy: null,
+      comment: null,
+    },
+  ],
   ...extra,
 });
 

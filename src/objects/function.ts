@@ -1,0 +1,27 @@
+import { NOT_EXTENSION, USER_SCHEMA } from '../catalog/catalog-queries.js';
+import { Phase } from '../diff/phases.js';
+import { commentOn, NOT_INTERNAL, type ObjectKind } from './object-kind.js';
+
+const KEYWORD = `CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END`;
+const SIGNATURE = `format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid))`;
+
+/**
+ * Functions and procedures, compared by pg_get_functiondef's text (a CREATE OR REPLACE). A
+ * changed body is replaced in place, so triggers and defaults using it stay; a changed signature
+ * or result is a drop and a create.
+ */
+export const functions: ObjectKind = {
+  kind: 'function',
+  query: `
+SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS name,
+       NULL AS on_relation,
+       array_remove(ARRAY[rtrim(pg_get_functiondef(p.oid), E'\\n'),
+                          ${commentOn(`obj_description(p.oid, 'pg_proc')`, `${KEYWORD} || ' ' || ${SIGNATURE}`)}], NULL) AS create_sql,
+       format('DROP %s %s', ${KEYWORD}, ${SIGNATURE}) AS drop_sql,
+       ${KEYWORD} || ' ' || pg_get_function_arguments(p.oid) || ' -> ' || coalesce(pg_get_function_result(p.oid), '') AS shape
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+ WHERE p.prokind IN ('f', 'p') AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_proc', 'p.oid')} AND ${NOT_INTERNAL('pg_proc', 'p.oid')}`,
+  createPhase: Phase.createFunction,
+  dropPhase: Phase.dropFunction,
+  replaceable: true,
+};

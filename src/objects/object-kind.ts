@@ -1,0 +1,41 @@
+/**
+ * A kind of object the differ knows by its definition alone (see DefinedObject): one file per
+ * kind in this folder, listed in object-kinds.ts. A kind says how to read every object of it
+ * from the catalog and where its creation and removal go in a migration; the rest (diffing,
+ * inverting, rendering, proving) is the same for all of them.
+ */
+export interface ObjectKind {
+  /** As messages say it: `trigger`, `policy`, `grant` ... */
+  kind: string;
+  /**
+   * A query giving one row per object: `name` (unique within the kind), `on_relation` (the
+   * table or view it belongs to, `schema.name`, or null), `create_sql` (text[]), `drop_sql` and
+   * `shape` (null unless the kind can be replaced in place). `$1` is the schemas left out.
+   */
+  query: string;
+  /** Where creating and dropping it go (diff/phases.ts). */
+  createPhase: number;
+  dropPhase: number;
+  /**
+   * Re-created around a change of its table's columns (a type change, a dropped column):
+   * PostgreSQL refuses those changes under a policy, trigger, rule or statistics object using it.
+   */
+  rebuiltWithReshapedTable?: boolean;
+  /** Changed in place by running its create statements when its shape stays (CREATE OR REPLACE, SET). */
+  replaceable?: boolean;
+}
+
+/** `schema.name` of a relation `c` in namespace `n`, as the catalog's keys write it. */
+export const REL_KEY = `n.nspname || '.' || c.relname`;
+/** `"schema"."name"` of a relation `c` in namespace `n`, for SQL. */
+export const REL_SQL = `format('%I.%I', n.nspname, c.relname)`;
+/** What ALTER says before the name of relation `c`. */
+export const REL_KEYWORD = `CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END`;
+
+/** A COMMENT ON statement for the object when it has a comment, else NULL (array_remove drops it). */
+export const commentOn = (description: string, target: string): string =>
+  `CASE WHEN ${description} IS NOT NULL THEN format('COMMENT ON %s IS %L', ${target}, ${description}) END`;
+
+/** Not made by PostgreSQL as part of another object (a range type's constructors and casts). */
+export const NOT_INTERNAL = (classid: string, oid: string): string =>
+  `NOT EXISTS (SELECT 1 FROM pg_depend i WHERE i.classid = '${classid}'::regclass AND i.objid = ${oid} AND i.deptype = 'i')`;

@@ -1,0 +1,52 @@
+import { columnSettings } from './column-setting.js';
+import { extensions } from './extension.js';
+import { functions } from './function.js';
+import { grants, revokedDefaults } from './grant.js';
+import type { ObjectKind } from './object-kind.js';
+import { partitions } from './partition.js';
+import { policies } from './policy.js';
+import { forcedRowLevelSecurity, rowLevelSecurity } from './row-security.js';
+import { rules, statistics } from './statistics.js';
+import { storageParameters } from './storage-parameter.js';
+import { replicaIdentity, unlogged } from './table-setting.js';
+import { triggers } from './trigger.js';
+import { collations, compositeTypes, domains, rangeTypes } from './types.js';
+
+/** Every kind of object known by its definition: adding a kind is a new file and a line here. */
+export const OBJECT_KINDS: readonly ObjectKind[] = [
+  extensions,
+  collations,
+  domains,
+  compositeTypes,
+  rangeTypes,
+  functions,
+  partitions,
+  triggers,
+  policies,
+  rowLevelSecurity,
+  forcedRowLevelSecurity,
+  storageParameters,
+  replicaIdentity,
+  unlogged,
+  columnSettings,
+  statistics,
+  rules,
+  grants,
+  revokedDefaults,
+];
+
+const BY_KIND = new Map(OBJECT_KINDS.map((k) => [k.kind, k]));
+
+/** The kind of an object read from the catalog (always one of OBJECT_KINDS). */
+export function objectKind(kind: string): ObjectKind {
+  const found = BY_KIND.get(kind);
+  if (!found) throw new Error(`unknown object kind ${kind}`);
+  return found;
+}
+
+/** One query for every object of every kind (introspection's fixed set grows by one, not by a kind). */
+export const OBJECTS_SQL =
+  OBJECT_KINDS.map(
+    (k) =>
+      `SELECT '${k.kind}'::text AS kind, name::text, on_relation::text, array_to_json(create_sql)::text AS create_sql, drop_sql::text, shape::text FROM (${k.query}\n) "${k.kind}"`,
+  ).join('\nUNION ALL\n') + '\nORDER BY 1, 2';

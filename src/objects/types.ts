@@ -1,0 +1,85 @@
+import { NOT_EXTENSION, USER_SCHEMA } from '../catalog/catalog-queries.js';
+import { Phase } from '../diff/phases.js';
+import { commentOn, type ObjectKind } from './object-kind.js';
+
+const TYPE_KEY = `n.nspname || '.' || t.typname`;
+const TYPE_SQL = `format('%I.%I', n.nspname, t.typname)`;
+const COMMENT = (keyword: string) => commentOn(`obj_description(t.oid, 'pg_type')`, `'${keyword} ' || ${TYPE_SQL}`);
+const COLLATE = (collation: string, typeCollation: string) =>
+  `CASE WHEN ${collation} <> 0 AND ${collation} <> ${typeCollation} THEN ' COLLATE ' || ${collation}::regcollation::text ELSE '' END`;
+
+/** Domains, with their collation, default, NOT NULL and named checks. */
+export const domains: ObjectKind = {
+  kind: 'domain',
+  query: `
+SELECT ${TYPE_KEY} AS name, NULL AS on_relation,
+       array_remove(ARRAY[
+         format('CREATE DOMAIN %s AS %s', ${TYPE_SQL}, format_type(t.typbasetype, t.typtypmod))
+           || ${COLLATE('t.typcollation', 'bt.typcollation')}
+           || coalesce(' DEFAULT ' || t.typdefault, '')
+           || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END
+           || coalesce((SELECT string_agg(format(' CONSTRAINT %I %s', k.conname, pg_get_constraintdef(k.oid)), '' ORDER BY k.conname)
+                          FROM pg_constraint k WHERE k.contypid = t.oid), ''),
+         ${COMMENT('DOMAIN')}], NULL) AS create_sql,
+       format('DROP DOMAIN %s', ${TYPE_SQL}) AS drop_sql, NULL AS shape
+  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
+ WHERE t.typtype = 'd' AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_type', 't.oid')}`,
+  createPhase: Phase.createDomain,
+  dropPhase: Phase.dropDomain,
+};
+
+/** Composite types (CREATE TYPE ... AS (...)). */
+export const compositeTypes: ObjectKind = {
+  kind: 'composite type',
+  query: `
+SELECT ${TYPE_KEY} AS name, NULL AS on_relation,
+       array_remove(ARRAY[
+         format('CREATE TYPE %s AS (%s)', ${TYPE_SQL},
+                coalesce((SELECT string_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod))
+                                              || ${COLLATE('a.attcollation', 'at.typcollation')}, ', ' ORDER BY a.attnum)
+                            FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid
+                           WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '')),
+         ${COMMENT('TYPE')}], NULL) AS create_sql,
+       format('DROP TYPE %s', ${TYPE_SQL}) AS drop_sql, NULL AS shape
+  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_class c ON c.oid = t.typrelid
+ WHERE t.typtype = 'c' AND c.relkind = 'c' AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_type', 't.oid')}`,
+  createPhase: Phase.createType,
+  dropPhase: Phase.dropType,
+};
+
+/** Range types, with their subtype difference function and collation. */
+export const rangeTypes: ObjectKind = {
+  kind: 'range type',
+  query: `
+SELECT ${TYPE_KEY} AS name, NULL AS on_relation,
+       array_remove(ARRAY[
+         format('CREATE TYPE %s AS RANGE (SUBTYPE = %s%s%s)', ${TYPE_SQL}, format_type(r.rngsubtype, NULL),
+                CASE WHEN r.rngsubdiff <> 0 THEN ', SUBTYPE_DIFF = ' || r.rngsubdiff::regproc::text ELSE '' END,
+                CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation
+                     THEN ', COLLATION = ' || r.rngcollation::regcollation::text ELSE '' END),
+         ${COMMENT('TYPE')}], NULL) AS create_sql,
+       format('DROP TYPE %s', ${TYPE_SQL}) AS drop_sql, NULL AS shape
+  FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid JOIN pg_namespace n ON n.oid = t.typnamespace
+  JOIN pg_type st ON st.oid = r.rngsubtype
+ WHERE ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_type', 't.oid')}`,
+  createPhase: Phase.createType,
+  dropPhase: Phase.dropType,
+};
+
+/** Collations the schema defines (ICU or libc), for the columns that name them. */
+export const collations: ObjectKind = {
+  kind: 'collation',
+  query: `
+SELECT n.nspname || '.' || co.collname AS name, NULL AS on_relation,
+       ARRAY[format('CREATE COLLATION %I.%I (provider = %s, %s, deterministic = %s)', n.nspname, co.collname,
+                    CASE co.collprovider WHEN 'i' THEN 'icu' ELSE 'libc' END,
+                    CASE WHEN co.collprovider = 'i'
+                         THEN format('locale = %L', coalesce(to_jsonb(co) ->> 'colliculocale', to_jsonb(co) ->> 'colllocale'))
+                         ELSE format('lc_collate = %L, lc_ctype = %L', co.collcollate, co.collctype) END,
+                    CASE WHEN co.collisdeterministic THEN 'true' ELSE 'false' END)] AS create_sql,
+       format('DROP COLLATION %I.%I', n.nspname, co.collname) AS drop_sql, NULL AS shape
+  FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
+ WHERE ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_collation', 'co.oid')}`,
+  createPhase: Phase.createCollation,
+  dropPhase: Phase.dropCollation,
+};
