@@ -2,7 +2,7 @@ import type { EnumType, Catalog } from '../catalog/catalog.js';
 import type { EnumUsage } from '../ops/op.js';
 import { byKey, compareKeyed } from './keyed.js';
 import { keyOf } from '../catalog/qualified-name.js';
-import { insertValue } from '../ops/inverse.js';
+import { insertValue } from '../ops/enum-values.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
 
 /**

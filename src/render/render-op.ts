@@ -1,117 +1,38 @@
-import type { Column, Identity, Sequence, Table } from '../catalog/catalog.js';
+import type { Column, EnumType, Identity, Sequence, Table, View } from '../catalog/catalog.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
 import type { RenderOptions, Statement } from './statement.js';
-import type { CommentTarget, EnumUsage, Op } from '../ops/op.js';
+import type { CommentTarget, EnumUsage } from '../ops/op.js';
 import { castExpression } from '../hazards/type-change.js';
-import { renderOnline } from './render-online.js';
 import { qualifiedName } from '../catalog/qualified-name.js';
-
-/** A statement; its hazards are the lint's to judge (lint/classify-script.ts), from its SQL. */
-const statement = (sql: string): Statement => ({ sql, hazards: [] });
 
 export type { RenderOptions, Statement };
 
-/**
- * The SQL statements of one op. Identifiers are always quoted; types,
- * defaults and constraint/index definitions are PostgreSQL's own text from the catalog.
- */
-export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
-  if (options.online) {
-    const online = renderOnline(op);
-    if (online) return online;
-  }
-  switch (op.kind) {
-    case 'createSchema':
-      return [statement(`CREATE SCHEMA ${quoteIdent(op.schema)}`)];
-    case 'dropSchema':
-      return [statement(`DROP SCHEMA ${quoteIdent(op.schema)}`)];
-    case 'createEnum':
-      return [
-        statement(
-          `CREATE TYPE ${quoteQualified(op.type.schema, op.type.name)} AS ENUM (${op.type.values.map(quoteLiteral).join(', ')})`,
-        ),
-      ];
-    case 'dropEnum':
-      return [statement(`DROP TYPE ${quoteQualified(op.type.schema, op.type.name)}`)];
-    case 'addEnumValue':
-      return [
-        statement(
-          `ALTER TYPE ${quoteQualified(op.type.schema, op.type.name)} ADD VALUE ${quoteLiteral(op.value)}${
-            op.before === null ? '' : ` BEFORE ${quoteLiteral(op.before)}`
-          }`,
-        ),
-      ];
-    case 'replaceEnum':
-      return renderEnumSwap(op.from, op.to, op.usages);
-    case 'createSequence':
-      return [
-        statement(
-          `CREATE SEQUENCE ${quoteQualified(op.sequence.schema, op.sequence.name)}${sequenceOptions(op.sequence)}`,
-        ),
-      ];
-    case 'dropSequence':
-      return [statement(`DROP SEQUENCE ${quoteQualified(op.sequence.schema, op.sequence.name)}`)];
-    case 'alterSequence':
-      return renderAlterSequence(op.from, op.to);
-    case 'createTable':
-      return [statement(renderCreateTable(op.table))];
-    case 'dropTable':
-      return [statement(`DROP TABLE ${quoteQualified(op.table.schema, op.table.name)}`)];
-    case 'renameTable':
-      return [statement(`ALTER TABLE ${quoteQualified(op.schema, op.from)} RENAME TO ${quoteIdent(op.to)}`)];
-    case 'addColumn':
-      return [statement(`ALTER TABLE ${quoteQualified(op.schema, op.table)} ADD COLUMN ${renderColumn(op.column)}`)];
-    case 'dropColumn':
-      return [
-        statement(`ALTER TABLE ${quoteQualified(op.schema, op.table)} DROP COLUMN ${quoteIdent(op.column.name)}`),
-      ];
-    case 'renameColumn':
-      return [
-        statement(
-          `ALTER TABLE ${quoteQualified(op.schema, op.table)} RENAME COLUMN ${quoteIdent(op.from)} TO ${quoteIdent(op.to)}`,
-        ),
-      ];
-    case 'alterColumn':
-      return renderAlterColumn(op.schema, op.table, op.from, op.to);
-    case 'addConstraint': {
-      return [
-        statement(
-          `ALTER TABLE ${quoteQualified(op.schema, op.table)} ADD CONSTRAINT ${quoteIdent(op.constraint.name)} ${op.constraint.definition}`,
-        ),
-      ];
-    }
-    case 'dropConstraint':
-      return [
-        statement(
-          `ALTER TABLE ${quoteQualified(op.schema, op.table)} DROP CONSTRAINT ${quoteIdent(op.constraint.name)}`,
-        ),
-      ];
-    case 'createIndex':
-      return [statement(op.index.definition)];
-    case 'dropIndex':
-      return [statement(`DROP INDEX ${quoteQualified(op.schema, op.index.name)}`)];
-    case 'createView':
-      return [
-        statement(
-          `CREATE ${op.view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${quoteQualified(op.view.schema, op.view.name)} AS\n${op.view.definition.replace(/;\s*$/, '')}`,
-        ),
-      ];
-    case 'dropView':
-      return [
-        statement(
-          `DROP ${op.view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${quoteQualified(op.view.schema, op.view.name)}`,
-        ),
-      ];
-    case 'setComment':
-      return [statement(`COMMENT ON ${commentTarget(op.target)} IS ${op.to === null ? 'NULL' : quoteLiteral(op.to)}`)];
-    case 'createObject':
-      return op.object.create.map(statement);
-    case 'dropObject':
-      return [statement(op.object.drop)];
-    case 'replaceObject':
-      return op.to.create.map(statement);
-  }
-}
+/** A statement; its hazards are the lint's to judge (lint/classify-script.ts), from its SQL. */
+export const statement = (sql: string): Statement => ({ sql, hazards: [] });
+
+/** CREATE TYPE ... AS ENUM. */
+export const renderCreateEnum = (type: EnumType): Statement =>
+  statement(
+    `CREATE TYPE ${quoteQualified(type.schema, type.name)} AS ENUM (${type.values.map(quoteLiteral).join(', ')})`,
+  );
+
+export const renderCreateSequence = (s: Sequence): Statement =>
+  statement(`CREATE SEQUENCE ${quoteQualified(s.schema, s.name)}${sequenceOptions(s)}`);
+
+export const renderCreateView = (view: View): Statement =>
+  statement(
+    `CREATE ${view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${quoteQualified(view.schema, view.name)} AS\n${view.definition.replace(/;\s*$/, '')}`,
+  );
+
+export const renderDropView = (view: View): Statement =>
+  statement(`DROP ${view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${quoteQualified(view.schema, view.name)}`);
+
+export const renderComment = (target: CommentTarget, to: string | null): Statement =>
+  statement(`COMMENT ON ${commentTarget(target)} IS ${to === null ? 'NULL' : quoteLiteral(to)}`);
+
+/** ALTER TABLE ... (the table's qualified name, quoted). */
+export const alterTable = (schema: string, table: string, action: string): Statement =>
+  statement(`ALTER TABLE ${quoteQualified(schema, table)} ${action}`);
 
 export function renderColumn(column: Column): string {
   const parts = [quoteIdent(column.name), column.type];
@@ -145,7 +66,7 @@ function sequenceOptions(s: Sequence): string {
   return ` AS ${s.type} INCREMENT BY ${s.increment} MINVALUE ${s.min} MAXVALUE ${s.max} START WITH ${s.start} CACHE ${s.cache}${s.cycle ? ' CYCLE' : ' NO CYCLE'}`;
 }
 
-function renderAlterSequence(from: Sequence, to: Sequence): Statement[] {
+export function renderAlterSequence(from: Sequence, to: Sequence): Statement[] {
   const name = quoteQualified(to.schema, to.name);
   const changes: string[] = [];
   if (from.type !== to.type) changes.push(`AS ${to.type}`);
@@ -199,7 +120,7 @@ function restartWhenOutside(
   ].join('\n');
 }
 
-function renderAlterColumn(schema: string, tableName: string, from: Column, to: Column): Statement[] {
+export function renderAlterColumn(schema: string, tableName: string, from: Column, to: Column): Statement[] {
   const alter = (action: string) =>
     statement(`ALTER TABLE ${quoteQualified(schema, tableName)} ALTER COLUMN ${quoteIdent(to.name)} ${action}`);
   const out: Statement[] = [];
@@ -245,7 +166,7 @@ function renderAlterColumn(schema: string, tableName: string, from: Column, to: 
   return out;
 }
 
-function renderEnumSwap(
+export function renderEnumSwap(
   from: { schema: string; name: string; values: string[] },
   to: { schema: string; name: string; values: string[] },
   usages: EnumUsage[],

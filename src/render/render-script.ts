@@ -1,7 +1,8 @@
 import type { Op } from '../ops/op.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
 import { temporaryName } from './render-online.js';
-import { renderOp, type RenderOptions, type Statement } from './render-op.js';
+import { renderOp } from '../ops/op-kinds.js';
+import type { RenderOptions, Statement } from './statement.js';
 import type { Hazard } from '../hazards/hazard.js';
 
 export interface RenderedScript {

@@ -4,7 +4,7 @@ import { openServerSession } from '../../src/db/postgres-session.js';
 import type { DbSession } from '../../src/db/session.js';
 import { diffModels } from '../../src/diff/diff-models.js';
 import { catalogDifferences } from '../../src/catalog/catalog-differences.js';
-import { invertAll } from '../../src/ops/inverse.js';
+import { invertAll } from '../../src/ops/op-kinds.js';
 import type { HazardKind } from '../../src/hazards/hazard.js';
 import { renderScript } from '../../src/render/render-script.js';
 import { classifyScript } from '../../src/lint/classify-script.js';

@@ -38,6 +38,11 @@ const table = fc.record({
   columns: fc.uniqueArray(column, { minLength: 1, maxLength: 4, selector: (c) => c.name }),
   primaryKey: fc.boolean(),
   unique: fc.boolean(),
+  fillfactor: fc.constantFrom(null, 70, 90),
+  rowLevelSecurity: fc.boolean(),
+  policy: fc.constantFrom(null, 'true', 'false'),
+  trigger: fc.boolean(),
+  grant: fc.constantFrom(null, 'select', 'select, insert'),
 });
 
 const schema = fc.record({
@@ -45,6 +50,9 @@ const schema = fc.record({
   moodValues: fc.shuffledSubarray(['sad', 'ok', 'ecstatic'], { minLength: 0 }).map((v) => [...v, 'happy']),
   moodOrder: fc.nat(),
   view: fc.boolean(),
+  /** A trigger function's body (null: none, and no triggers). */
+  touch: fc.constantFrom(null, 'return new;', 'return null;'),
+  domain: fc.constantFrom(null, 'value > 0', 'value >= 0'),
 });
 
 type Schema = typeof schema extends fc.Arbitrary<infer T> ? T : never;
@@ -74,6 +82,19 @@ function ddl(s: Schema): string {
       if (c.comment)
         out.push(`comment on column ${ident(t.name)}.${ident(c.name)} is '${c.comment.replace(/'/g, "''")}'`);
     }
+  }
+  if (s.touch) out.push(`create function touch() returns trigger language plpgsql as $$ begin ${s.touch} end $$`);
+  if (s.domain) out.push(`create domain positive as integer check (${s.domain})`);
+  for (const t of s.tables) {
+    const name = ident(t.name);
+    if (t.fillfactor) out.push(`alter table ${name} set (fillfactor = ${t.fillfactor})`);
+    if (t.rowLevelSecurity) out.push(`alter table ${name} enable row level security`);
+    if (t.policy) out.push(`create policy ${ident(`${t.name} rows`)} on ${name} using (${t.policy})`);
+    if (t.trigger && s.touch)
+      out.push(
+        `create trigger ${ident(`${t.name}_touch`)} before update on ${name} for each row execute function touch()`,
+      );
+    if (t.grant) out.push(`grant ${t.grant} on ${name} to public`);
   }
   const first = s.tables[0];
   if (s.view && first)

@@ -1,0 +1,226 @@
+import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
+import {
+  alterTable,
+  renderAlterColumn,
+  renderAlterSequence,
+  renderColumn,
+  renderComment,
+  renderCreateEnum,
+  renderCreateSequence,
+  renderCreateTable,
+  renderCreateView,
+  renderDropView,
+  renderEnumSwap,
+  statement,
+} from '../render/render-op.js';
+import { renderOnline } from '../render/render-online.js';
+import type { RenderOptions, Statement } from '../render/statement.js';
+import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
+import { insertValue } from './enum-values.js';
+import type { EnumUsage, Op, OpKind } from './op.js';
+
+export type OpOf<K extends OpKind> = Extract<Op, { kind: K }>;
+
+/**
+ * Everything about one kind of op in one place: the op that undoes it (every op carries the full
+ * "before" and "after", so the inverse needs no catalog), the line that says what it does, and
+ * its SQL (identifiers always quoted; types, defaults and definitions PostgreSQL's own text).
+ */
+export interface OpKindSpec<K extends OpKind> {
+  inverse(op: OpOf<K>): Op;
+  describe(op: OpOf<K>): string;
+  render(op: OpOf<K>): Statement[];
+}
+
+const q = (...parts: string[]) => parts.join('.');
+const swapDefaults = (u: EnumUsage): EnumUsage => ({ ...u, default: { from: u.default.to, to: u.default.from } });
+
+/** Every op kind; the compiler checks that none is missing. */
+export const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
+  createSchema: {
+    inverse: (op) => ({ kind: 'dropSchema', schema: op.schema }),
+    describe: (op) => `create schema ${op.schema}`,
+    render: (op) => [statement(`CREATE SCHEMA ${quoteIdent(op.schema)}`)],
+  },
+  dropSchema: {
+    inverse: (op) => ({ kind: 'createSchema', schema: op.schema }),
+    describe: (op) => `drop schema ${op.schema}`,
+    render: (op) => [statement(`DROP SCHEMA ${quoteIdent(op.schema)}`)],
+  },
+  createEnum: {
+    inverse: (op) => ({ kind: 'dropEnum', type: op.type }),
+    describe: (op) => `create enum ${keyOf(op.type)}`,
+    render: (op) => [renderCreateEnum(op.type)],
+  },
+  dropEnum: {
+    inverse: (op) => ({ kind: 'createEnum', type: op.type }),
+    describe: (op) => `drop enum ${keyOf(op.type)}`,
+    render: (op) => [statement(`DROP TYPE ${quoteQualified(op.type.schema, op.type.name)}`)],
+  },
+  addEnumValue: {
+    // PostgreSQL cannot drop an enum value: the way back is a type swap without it.
+    inverse: (op) => ({
+      kind: 'replaceEnum',
+      from: { ...op.type, values: insertValue(op.type.values, op.value, op.before) },
+      to: op.type,
+      usages: op.usages.map(swapDefaults),
+    }),
+    describe: (op) => `add value '${op.value}' to enum ${keyOf(op.type)}`,
+    render: (op) => [
+      statement(
+        `ALTER TYPE ${quoteQualified(op.type.schema, op.type.name)} ADD VALUE ${quoteLiteral(op.value)}${
+          op.before === null ? '' : ` BEFORE ${quoteLiteral(op.before)}`
+        }`,
+      ),
+    ],
+  },
+  replaceEnum: {
+    inverse: (op) => ({ kind: 'replaceEnum', from: op.to, to: op.from, usages: op.usages.map(swapDefaults) }),
+    describe: (op) => `change the values of enum ${keyOf(op.to)} to (${op.to.values.join(', ')})`,
+    render: (op) => renderEnumSwap(op.from, op.to, op.usages),
+  },
+  createSequence: {
+    inverse: (op) => ({ kind: 'dropSequence', sequence: op.sequence }),
+    describe: (op) => `create sequence ${keyOf(op.sequence)}`,
+    render: (op) => [renderCreateSequence(op.sequence)],
+  },
+  dropSequence: {
+    inverse: (op) => ({ kind: 'createSequence', sequence: op.sequence }),
+    describe: (op) => `drop sequence ${keyOf(op.sequence)}`,
+    render: (op) => [statement(`DROP SEQUENCE ${quoteQualified(op.sequence.schema, op.sequence.name)}`)],
+  },
+  alterSequence: {
+    inverse: (op) => ({ kind: 'alterSequence', from: op.to, to: op.from }),
+    describe: (op) => `alter sequence ${keyOf(op.to)}`,
+    render: (op) => renderAlterSequence(op.from, op.to),
+  },
+  createTable: {
+    inverse: (op) => ({ kind: 'dropTable', table: op.table }),
+    describe: (op) => `create table ${keyOf(op.table)}`,
+    render: (op) => [statement(renderCreateTable(op.table))],
+  },
+  dropTable: {
+    inverse: (op) => ({ kind: 'createTable', table: op.table }),
+    describe: (op) => `drop table ${keyOf(op.table)}`,
+    render: (op) => [statement(`DROP TABLE ${quoteQualified(op.table.schema, op.table.name)}`)],
+  },
+  renameTable: {
+    inverse: (op) => ({ kind: 'renameTable', schema: op.schema, from: op.to, to: op.from }),
+    describe: (op) => `rename table ${q(op.schema, op.from)} to ${op.to}`,
+    render: (op) => [alterTable(op.schema, op.from, `RENAME TO ${quoteIdent(op.to)}`)],
+  },
+  addColumn: {
+    inverse: (op) => ({ kind: 'dropColumn', schema: op.schema, table: op.table, column: op.column }),
+    describe: (op) => `add column ${qualifiedName(op.schema, op.table, op.column.name)}`,
+    render: (op) => [alterTable(op.schema, op.table, `ADD COLUMN ${renderColumn(op.column)}`)],
+  },
+  dropColumn: {
+    inverse: (op) => ({ kind: 'addColumn', schema: op.schema, table: op.table, column: op.column }),
+    describe: (op) => `drop column ${qualifiedName(op.schema, op.table, op.column.name)}`,
+    render: (op) => [alterTable(op.schema, op.table, `DROP COLUMN ${quoteIdent(op.column.name)}`)],
+  },
+  renameColumn: {
+    inverse: (op) => ({ kind: 'renameColumn', schema: op.schema, table: op.table, from: op.to, to: op.from }),
+    describe: (op) => `rename column ${qualifiedName(op.schema, op.table, op.from)} to ${op.to}`,
+    render: (op) => [alterTable(op.schema, op.table, `RENAME COLUMN ${quoteIdent(op.from)} TO ${quoteIdent(op.to)}`)],
+  },
+  alterColumn: {
+    inverse: (op) => ({ kind: 'alterColumn', schema: op.schema, table: op.table, from: op.to, to: op.from }),
+    describe: (op) => `alter column ${qualifiedName(op.schema, op.table, op.to.name)}`,
+    render: (op) => renderAlterColumn(op.schema, op.table, op.from, op.to),
+  },
+  addConstraint: {
+    inverse: (op) => ({ kind: 'dropConstraint', schema: op.schema, table: op.table, constraint: op.constraint }),
+    describe: (op) =>
+      `add ${op.constraint.kind === 'foreign' ? 'foreign key' : 'constraint'} ${op.constraint.name} on ${q(op.schema, op.table)}`,
+    render: (op) => [
+      alterTable(op.schema, op.table, `ADD CONSTRAINT ${quoteIdent(op.constraint.name)} ${op.constraint.definition}`),
+    ],
+  },
+  dropConstraint: {
+    inverse: (op) => ({
+      kind: 'addConstraint',
+      schema: op.schema,
+      table: op.table,
+      constraint: op.constraint,
+      fresh: op.fresh,
+    }),
+    describe: (op) =>
+      `drop ${op.constraint.kind === 'foreign' ? 'foreign key' : 'constraint'} ${op.constraint.name} on ${q(op.schema, op.table)}`,
+    render: (op) => [alterTable(op.schema, op.table, `DROP CONSTRAINT ${quoteIdent(op.constraint.name)}`)],
+  },
+  createIndex: {
+    inverse: (op) => ({ kind: 'dropIndex', schema: op.schema, table: op.table, index: op.index, fresh: op.fresh }),
+    describe: (op) => `create index ${q(op.schema, op.index.name)}`,
+    render: (op) => [statement(op.index.definition)],
+  },
+  dropIndex: {
+    inverse: (op) => ({ kind: 'createIndex', schema: op.schema, table: op.table, index: op.index, fresh: op.fresh }),
+    describe: (op) => `drop index ${q(op.schema, op.index.name)}`,
+    render: (op) => [statement(`DROP INDEX ${quoteQualified(op.schema, op.index.name)}`)],
+  },
+  createView: {
+    inverse: (op) => ({ kind: 'dropView', view: op.view }),
+    describe: (op) => `create ${op.view.materialized ? 'materialized view' : 'view'} ${keyOf(op.view)}`,
+    render: (op) => [renderCreateView(op.view)],
+  },
+  dropView: {
+    inverse: (op) => ({ kind: 'createView', view: op.view }),
+    describe: (op) => `drop ${op.view.materialized ? 'materialized view' : 'view'} ${keyOf(op.view)}`,
+    render: (op) => [renderDropView(op.view)],
+  },
+  setComment: {
+    inverse: (op) => ({ kind: 'setComment', target: op.target, from: op.to, to: op.from }),
+    describe: (op) =>
+      `${op.to === null ? 'remove' : 'set'} the comment on ${op.target.kind} ${
+        'column' in op.target
+          ? qualifiedName(op.target.schema, op.target.table, op.target.column)
+          : q(op.target.schema, op.target.name)
+      }`,
+    render: (op) => [renderComment(op.target, op.to)],
+  },
+  createObject: {
+    inverse: (op) => ({ kind: 'dropObject', object: op.object }),
+    describe: (op) => `create ${op.object.kind} ${op.object.name}`,
+    render: (op) => op.object.create.map(statement),
+  },
+  dropObject: {
+    inverse: (op) => ({ kind: 'createObject', object: op.object }),
+    describe: (op) => `drop ${op.object.kind} ${op.object.name}`,
+    render: (op) => [statement(op.object.drop)],
+  },
+  replaceObject: {
+    inverse: (op) => ({ kind: 'replaceObject', from: op.to, to: op.from }),
+    describe: (op) => `change ${op.to.kind} ${op.to.name}`,
+    render: (op) => op.to.create.map(statement),
+  },
+};
+
+/** The entry of an op's own kind (TypeScript cannot relate `op.kind` to the table's entry by itself). */
+type AnyOpKindSpec = { inverse(op: Op): Op; describe(op: Op): string; render(op: Op): Statement[] };
+const specOf = (op: Op): AnyOpKindSpec => OP_KINDS[op.kind] as unknown as AnyOpKindSpec;
+
+/**
+ * The op that undoes `op`: how a down migration is made without a second diff.
+ *
+ * @example inverse({ kind: 'dropColumn', schema: 'public', table: 'grid', column }) // an addColumn of the same column
+ */
+export function inverse(op: Op): Op {
+  return specOf(op).inverse(op);
+}
+
+/** The ops of the down migration: each up op inverted, in reverse order. */
+export function invertAll(ops: readonly Op[]): Op[] {
+  return [...ops].reverse().map(inverse);
+}
+
+/** One line saying what an op does, for reports and prompts ("drop column public.grid.name"). */
+export function describeOp(op: Op): string {
+  return specOf(op).describe(op);
+}
+
+/** The SQL statements of one op: its online form when asked for and it has one, else its plain form. */
+export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
+  const online = options.online ? renderOnline(op) : undefined;
+  return online ?? specOf(op).render(op);
+}
