@@ -22,6 +22,8 @@ export const Phase = {
   dropTable: 50,
   dropColumn: 55,
   createSchema: 60,
+  /** A role the schema names, created when the cluster has none of that name. */
+  createRole: 61,
   createExtension: 62,
   createCollation: 63,
   /** A column converted away from an enum that is swapped next, so the swap does not touch it. */
@@ -54,6 +56,7 @@ export const Phase = {
   dropEnum: 150,
   dropCollation: 155,
   dropExtension: 158,
+  dropRole: 159,
   dropSchema: 160,
 } as const;
 

@@ -5,6 +5,7 @@ import { grants, revokedDefaults } from './grant.js';
 import type { ObjectKind } from './object-kind.js';
 import { partitions } from './partition.js';
 import { policies } from './policy.js';
+import { roles } from './role.js';
 import { forcedRowLevelSecurity, rowLevelSecurity } from './row-security.js';
 import { rules, statistics } from './statistics.js';
 import { storageParameters } from './storage-parameter.js';
@@ -14,6 +15,7 @@ import { collations, compositeTypes, domains, rangeTypes } from './types.js';
 
 /** Every kind of object known by its definition: adding a kind is a new file and a line here. */
 export const OBJECT_KINDS: readonly ObjectKind[] = [
+  roles,
   extensions,
   collations,
   domains,

@@ -1,13 +1,15 @@
 import type { DbSession } from '../db/session.js';
 import { SmartemDbError } from '../errors.js';
 import { joinStatements } from '../sql/sql-split.js';
+import { quoteLiteral } from '../sql/quote.js';
 
 /**
  * Builds the model on a scratch database: its statements in one round trip, and if that fails,
  * again one at a time (nothing stayed: a multi-statement query is one implicit transaction) so
  * the error names the statement that PostgreSQL refused.
  */
-export async function applyModel(session: DbSession, statements: readonly string[]): Promise<void> {
+export async function applyModel(session: DbSession, model: readonly string[]): Promise<void> {
+  const statements = model.map(createRoleIfMissing);
   try {
     await session.exec(joinStatements(statements));
     return;
@@ -27,4 +29,16 @@ export async function applyModel(session: DbSession, statements: readonly string
       );
     }
   }
+}
+
+/**
+ * drizzle-kit writes `CREATE ROLE` for a pgRole the model declares. A role is the cluster's,
+ * not the scratch database's: it outlives the scratch database, so the next run would find it
+ * there and fail. Created when missing instead, as the migration itself does (objects/role.ts).
+ */
+export function createRoleIfMissing(sql: string): string {
+  const role = /^CREATE ROLE "((?:[^"]|"")+)"/i.exec(sql.trim());
+  if (!role) return sql;
+  const name = role[1]!.replace(/""/g, '"');
+  return `DO $smartem_role$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${quoteLiteral(name)}) THEN ${sql.trim().replace(/;+$/, '')}; END IF; END $smartem_role$`;
 }

@@ -80,6 +80,12 @@ runDiffCases('row-level security, roles and grants', [
          create policy own_rows on micrograph for select to ${app} using (status <> 'hidden')`,
   },
   {
+    name: 'the role a policy names is created when missing, and never dropped',
+    from: micrograph,
+    to: `${micrograph}; create policy mine on micrograph to ${app} using (true)`,
+    upContains: [`IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${app}') THEN CREATE ROLE ${app}`],
+  },
+  {
     name: 'a restrictive policy with every clause, forced',
     from: `${micrograph}; alter table micrograph enable row level security`,
     to: `${micrograph}; alter table micrograph enable row level security; alter table micrograph force row level security;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -283,6 +284,27 @@ describe('generate()', () => {
     await migrate(p.options);
     const [trigger] = await query(db.url, "select tgname from pg_trigger where tgname = 't_touch'");
     expect(trigger).toEqual({ tgname: 't_touch' });
+  });
+
+  it("a model's pgRole: the migration creates it when the cluster lacks it, and generating again finds nothing to do", async () => {
+    const role = `smartem_role_${randomBytes(4).toString('hex')}`;
+    const source = `import { pgTable, integer, pgPolicy, pgRole } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+export const reader = pgRole('${role}');
+export const t = pgTable('t', { id: integer('id').primaryKey() }, () => [pgPolicy('t_read', { for: 'select', to: reader, using: sql\`true\` })]).enableRLS();
+`;
+    const p = project(source);
+    try {
+      const first = await generate({ ...p.options, name: 'baseline' });
+      expect(first.up).toContain(`THEN CREATE ROLE ${role}; END IF;`);
+      expect((await generate({ ...p.options, name: 'again' })).id).toBeNull();
+      await migrate(p.options);
+      const [policy] = await query(db.url, "select polname from pg_policy where polname = 't_read'");
+      expect(policy).toEqual({ polname: 't_read' });
+    } finally {
+      await query(db.url, `DROP OWNED BY ${role}`).catch(() => {});
+      await query(serverUrl(), `DROP ROLE IF EXISTS ${role}`);
+    }
   });
 
   it('refuses, by name, a model-extras object it cannot write SQL for, and takes a hand-written migration for it', async () => {

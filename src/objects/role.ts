@@ -1,0 +1,45 @@
+import { USER_SCHEMA } from '../catalog/catalog-queries.js';
+import { Phase } from '../diff/phases.js';
+import type { ObjectKind } from './object-kind.js';
+
+const GRANTEES = (acl: string, owner: string) =>
+  `SELECT e.grantee AS role FROM aclexplode(${acl}) e WHERE e.grantee <> ${owner}`;
+
+/** Every role the schema names: in a policy, or granted something (but its objects' owners). */
+const USED = `
+SELECT unnest(p.polroles) AS role
+  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${USER_SCHEMA}
+UNION
+SELECT g.role FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
+       LATERAL (${GRANTEES('c.relacl', 'c.relowner')}) g WHERE c.relacl IS NOT NULL AND ${USER_SCHEMA}
+UNION
+SELECT g.role FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace,
+       LATERAL (${GRANTEES('p.proacl', 'p.proowner')}) g WHERE p.proacl IS NOT NULL AND ${USER_SCHEMA}
+UNION
+SELECT g.role FROM pg_namespace n, LATERAL (${GRANTEES('n.nspacl', 'n.nspowner')}) g WHERE n.nspacl IS NOT NULL AND ${USER_SCHEMA}
+UNION
+SELECT g.role FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace,
+       LATERAL (${GRANTEES('t.typacl', 't.typowner')}) g WHERE t.typacl IS NOT NULL AND ${USER_SCHEMA}`;
+
+const ATTRIBUTES = `CASE WHEN r.rolcreatedb THEN ' CREATEDB' ELSE '' END || CASE WHEN r.rolcreaterole THEN ' CREATEROLE' ELSE '' END
+  || CASE WHEN r.rolinherit THEN '' ELSE ' NOINHERIT' END`;
+
+/**
+ * The roles the schema's policies and grants name (Drizzle's pgRole, the application's role of
+ * a deployment that does not own its tables). Roles are the cluster's, shared by its databases:
+ * a migration creates one only when it is missing, and never drops one (its down says so).
+ */
+export const roles: ObjectKind = {
+  kind: 'role',
+  query: `
+SELECT r.rolname::text AS name, NULL AS on_relation,
+       ARRAY[format('DO $smartem_role$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = %L) THEN CREATE ROLE %I%s; END IF; END $smartem_role$',
+                    r.rolname, r.rolname, ${ATTRIBUTES})] AS create_sql,
+       format('DO $smartem_role$ BEGIN RAISE NOTICE %L; END $smartem_role$',
+              format('role %s kept: roles belong to the cluster, other databases may use it', r.rolname)) AS drop_sql,
+       NULL AS shape
+  FROM (${USED}) used JOIN pg_roles r ON r.oid = used.role
+ WHERE r.oid >= 16384`,
+  createPhase: Phase.createRole,
+  dropPhase: Phase.dropRole,
+};
