@@ -375,7 +375,7 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
 }
 
 /**
- * Reads the database's schema into smartem-db's model (seven catalog queries, however many
+ * Reads the database's schema into smartem-db's model (nine catalog queries, however many
  * tables), leaving out the journal's schema. What `diff` and `generate` compare.
  *
  * @example const model = await inspect({ url: process.env.DATABASE_URL });
