@@ -34,6 +34,10 @@ import { tableSizes } from './doctor/table-sizes.js';
 import { DEFAULT_SMALL_TABLE_ROWS } from './lint/lint-migrations.js';
 import { modelStatements as loadModelStatements } from './drizzle-model/model-statements.js';
 import type { ScratchTarget } from './scratch/scratch-databases.js';
+import { Timings } from './generate/timings.js';
+import { generateKey, knownNoChanges, rememberNoChanges } from './generate/generate-cache.js';
+import { codeFingerprint, packageVersion } from './config/package-root.js';
+import { redactUrl } from './db/redact.js';
 
 // generate() and diff(): the half of the API that needs drizzle-kit and scratch databases.
 // api.ts loads this module on first use.
@@ -57,10 +61,29 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     },
     options.hintsFile ? readHintsFile(resolve(cwd, options.hintsFile)) : noHints(),
   );
-  const modelStatements = await loadModelStatements(cwd, options.schema);
+  const timings = new Timings();
+  const modelStatements = await timings.time('load the model', () => loadModelStatements(cwd, options.schema));
+  const scratch = scratchTargetOf(options, config);
+  // Only "no changes" is cached, and never against a live database (it changes under us).
+  const key =
+    options.cache !== false && !options.fromDb
+      ? generateKey({
+          version: `${packageVersion()} ${codeFingerprint()}`,
+          modelStatements,
+          folder,
+          settings: { hints, online: options.online, plain: options.plain, scratch: scratchKey(scratch) },
+        })
+      : null;
+  const withTimings = <T extends object>(result: T) =>
+    options.timings ? { ...result, timings: timings.phases } : result;
+  if (key && knownNoChanges(cwd, key)) {
+    options.logger?.info('No changes since the last run (answered from .smartem-db/; --no-cache works it out anew).');
+    return withTimings({ id: null, ops: [], up: '', down: '', hazards: [], proved: false, cached: true });
+  }
   const fromDb = options.fromDb ? await openServerSession(options.fromDb, { source: '--from-db' }) : undefined;
   try {
-    return await generateMigration({
+    const result = await generateMigration({
+      timings,
       name: options.name,
       folder,
       journal: journalOf(options),
@@ -75,6 +98,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       logger: options.logger,
       now: options.now,
     });
+    if (key && result.id === null) rememberNoChanges(cwd, key);
+    return withTimings(result);
   } finally {
     await fromDb?.close();
   }
@@ -167,4 +192,9 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   } finally {
     await session.close();
   }
+}
+
+/** Where scratch databases are, for the cache's key (no password). */
+function scratchKey(target: ScratchTarget): string {
+  return target.kind === 'embedded' ? 'embedded' : redactUrl(target.url);
 }

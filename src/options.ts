@@ -97,6 +97,13 @@ export interface GenerateOptions extends CommonOptions {
   shadowDatabaseUrl?: string | undefined;
   /** Asked about likely renames; the CLI passes a prompt when on a terminal. */
   confirmRename?: ((question: string) => Promise<boolean>) | undefined;
+  /**
+   * Answer "no changes" from `.smartem-db/` when the model, the folder and smartem-db are what
+   * they were the last time the answer was "no changes" (default true; false works it out anew).
+   */
+  cache?: boolean | undefined;
+  /** Measure the phases (result.timings). */
+  timings?: boolean | undefined;
   now?: Date | undefined;
 }
 

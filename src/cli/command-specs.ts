@@ -110,6 +110,8 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
       'online',
       'plain',
       'no-prompt',
+      'no-cache',
+      'timings',
       'shadow-url',
     ],
   },

@@ -138,6 +138,8 @@ async function stampCommand({ args, common, print, usage }: CommandContext): Pro
 }
 
 async function generateCommand({ values, common, json, print, usage }: CommandContext): Promise<number> {
+  // performance.now() counts from the process's start: node, the CLI's modules, the arguments.
+  const startedMs = performance.now();
   if (!values.message) return usage('generate needs -m "what the migration does".');
   const interactive = !values['no-prompt'] && !json && process.stdin.isTTY && process.stderr.isTTY;
   const result = await generate({
@@ -154,7 +156,16 @@ async function generateCommand({ values, common, json, print, usage }: CommandCo
     empty: values.empty,
     shadowDatabaseUrl: values['shadow-url'],
     confirmRename: interactive ? askOnTerminal : undefined,
+    cache: !values['no-cache'],
+    timings: values.timings,
   });
+  if (result.timings && !json) {
+    const phases = [{ phase: 'process start to the command', ms: Math.round(startedMs) }, ...result.timings];
+    const width = Math.max(...phases.map((t) => t.phase.length));
+    process.stderr.write(
+      `Timings (ms; phases side by side overlap):\n${phases.map((t) => `  ${t.phase.padEnd(width)} ${String(t.ms).padStart(6)}`).join('\n')}\n`,
+    );
+  }
   const text = result.id
     ? [
         result.proved
@@ -163,8 +174,10 @@ async function generateCommand({ values, common, json, print, usage }: CommandCo
         ...result.hazards.map((h) => `  ${h.kind}: ${h.message}`),
         'Review both files, then commit them with smartem.sum.',
       ].join('\n')
-    : 'No changes: the migrations already produce the Drizzle model. Nothing was written.';
+    : `No changes: the migrations already produce the Drizzle model. Nothing was written.${result.cached ? ' (As last time: answered from .smartem-db/.)' : ''}`;
   print(text, {
+    ...(result.timings ? { timings: result.timings } : {}),
+    cached: result.cached ?? false,
     id: result.id,
     changes: result.ops.length,
     proved: result.proved,

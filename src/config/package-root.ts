@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,4 +52,31 @@ export function packageVersion(): string {
 export function bundledSeedsFolder(): string {
   const source = join(packageRoot(), 'seed');
   return existsSync(join(source, 'reference-data.ts')) ? source : join(packageRoot(), 'dist', 'seed');
+}
+
+/**
+ * A fingerprint of smartem-db's own code (each module's path, size and time of change): a cache
+ * of its answers must not outlive a change to the code that gave them, version or not.
+ */
+export function codeFingerprint(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(ts|js)$/.test(entry.name)) {
+        const stat = statSync(path);
+        hash.update(`${path} ${stat.size} ${stat.mtimeMs}\n`);
+      }
+    }
+  };
+  walk(join(packageRoot(), 'src'));
+  walk(join(packageRoot(), 'dist', 'src'));
+  return hash.digest('hex').slice(0, 16);
 }

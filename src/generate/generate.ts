@@ -28,6 +28,7 @@ import { applyModel } from '../scratch/apply-model.js';
 import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { acknowledged, dataLossObject, noHints, renameOps, type Hints } from './hints.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
+import { Timings, type Timing } from './timings.js';
 
 export interface GenerateInput {
   /** The description in the new folder's name. */
@@ -49,6 +50,7 @@ export interface GenerateInput {
   confirmRename?: (question: string) => Promise<boolean>;
   logger?: Logger;
   now?: Date;
+  timings?: Timings;
 }
 
 export interface GenerateResult {
@@ -60,6 +62,10 @@ export interface GenerateResult {
   hazards: Hazard[];
   /** Whether up.sql and down.sql were proved on a scratch database (an empty pair is not). */
   proved: boolean;
+  /** "No changes" came from the cache (.smartem-db/): no database was touched. */
+  cached?: boolean;
+  /** Where the time went, when asked for (`--timings`). */
+  timings?: Timing[];
 }
 
 /**
@@ -70,20 +76,29 @@ export interface GenerateResult {
  */
 export async function generateMigration(input: GenerateInput): Promise<GenerateResult> {
   const exclude = { excludeSchemas: [input.journal.schema] };
+  const timings = input.timings ?? new Timings();
+  const asked = performance.now();
   return withScratchDatabases(input.scratch, 2, async ([current, desired]) => {
+    timings.add('scratch databases', performance.now() - asked);
     const log = input.logger;
     log?.info(`Applying the Drizzle model to a scratch database (${desired!.label}) ...`);
-    await applyModel(desired!, input.modelStatements);
-    const want = await introspect(desired!, exclude);
-
     log?.info(
       `Replaying ${input.folder.migrations.length} migration(s) from ${input.folder.shown} on a scratch database ...`,
     );
-    const have = await replayMigrations(current!, input.folder, input.journal);
+    // The two sides are independent: built at the same time.
+    const [want, have] = await Promise.all([
+      (async () => {
+        await timings.time('model DDL', () => applyModel(desired!, input.modelStatements));
+        return timings.time('introspect the model', () => introspect(desired!, exclude));
+      })(),
+      timings.time('replay and introspect the migrations', () =>
+        replayMigrations(current!, input.folder, input.journal),
+      ),
+    ]);
     if (input.fromDb) await checkLiveMatches(input.fromDb, input, have);
 
     let hints = input.hints ?? noHints();
-    let ops = await diffWithRenames(current!, have, want, hints, exclude);
+    let ops = await timings.time('diff', () => diffWithRenames(current!, have, want, hints, exclude));
     if (input.confirmRename) {
       const asked = await askRenames(ops, hints, input.confirmRename);
       if (asked !== hints) {
@@ -128,6 +143,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     };
 
     log?.info(`Proving ${id}: up must give the model, down the state before ...`);
+    const proofStarted = performance.now();
     await proveMigration({
       session: current!,
       folder: input.folder,
@@ -139,6 +155,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
       exclude,
     });
 
+    timings.add('proof', performance.now() - proofStarted);
     const dir = join(input.folder.folder, id);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'up.sql'), files.up);

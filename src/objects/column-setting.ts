@@ -4,7 +4,7 @@ import { REL_KEY, REL_SQL, type ObjectKind } from './object-kind.js';
 
 const STORAGE = (code: string) =>
   `CASE ${code} WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END`;
-const STATISTICS = `coalesce((to_jsonb(a) ->> 'attstattarget')::int, -1)`;
+const STATISTICS = `coalesce(a.attstattarget::int, -1)`;
 /** n_distinct and n_distinct_inherited; some builds keep internal entries (pg_...) here, which are not the schema's. */
 const OPTIONS = `ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE o NOT LIKE 'pg\\_%' ORDER BY o)`;
 
@@ -32,6 +32,7 @@ SELECT ${REL_KEY} || '.' || a.attname || ' ' || s.setting AS name, ${REL_KEY} AS
                 'RESET (' || (SELECT string_agg(split_part(o, '=', 1), ', ') FROM unnest(${OPTIONS}) o) || ')')
   ) s(setting, set_sql, reset_sql)
  WHERE s.set_sql IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm')
+   AND (${STATISTICS} >= 0 OR a.attstorage <> t.typstorage OR a.attcompression <> '' OR a.attoptions IS NOT NULL)
    AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}`,
   createPhase: Phase.createAttached,
   dropPhase: Phase.dropAttached,

@@ -4,31 +4,32 @@ import { REL_KEY, REL_SQL, type ObjectKind } from './object-kind.js';
 
 /**
  * The access control lists of tables, views, sequences, schemas (but public, whose default
- * differs between servers), functions and types, with the default (acldefault) where there is
- * none, and the owner's own entry left out: ownership is the deployment's, not the model's.
+ * differs between servers), functions and types, beside their defaults (acldefault), the owner's
+ * own entry left out: ownership is the deployment's, not the model's. An object without a list
+ * has the defaults, so nothing granted or revoked: it is not read.
  */
 const ACLS = `
 SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS keyword, ${REL_SQL} AS target, ${REL_KEY} AS key,
        ${REL_KEY} AS on_relation, c.relacl AS acl,
        acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner) AS defaults, c.relowner AS owner
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}
+ WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}
 UNION ALL
 SELECT 'SCHEMA', quote_ident(n.nspname), n.nspname, NULL, n.nspacl, acldefault('n', n.nspowner), n.nspowner
   FROM pg_namespace n
- WHERE n.nspname <> 'public' AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_namespace', 'n.oid')}
+ WHERE n.nspacl IS NOT NULL AND n.nspname <> 'public' AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_namespace', 'n.oid')}
 UNION ALL
 SELECT CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
        format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)),
        n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL,
        p.proacl, acldefault('f', p.proowner), p.proowner
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
- WHERE p.prokind IN ('f', 'p') AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_proc', 'p.oid')}
+ WHERE p.proacl IS NOT NULL AND p.prokind IN ('f', 'p') AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_proc', 'p.oid')}
 UNION ALL
 SELECT CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, format('%I.%I', n.nspname, t.typname),
        n.nspname || '.' || t.typname, NULL, t.typacl, acldefault('T', t.typowner), t.typowner
   FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
- WHERE (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+ WHERE t.typacl IS NOT NULL AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
    AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_type', 't.oid')}`;
 
 const GRANTEE = `CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(e.grantee)) END`;

@@ -2,7 +2,7 @@ import { NOT_EXTENSION, USER_SCHEMA } from '../catalog/catalog-queries.js';
 import { Phase } from '../diff/phases.js';
 import { commentOn, REL_KEY, REL_SQL, type ObjectKind } from './object-kind.js';
 
-const TARGET = `coalesce((to_jsonb(s) ->> 'stxstattarget')::int, -1)`;
+const TARGET = `coalesce(s.stxstattarget::int, -1)`;
 
 /** Extended statistics (CREATE STATISTICS), with their statistics target. */
 export const statistics: ObjectKind = {

@@ -1,0 +1,67 @@
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generate, hash } from '../../src/api.js';
+import { useFreshDatabase } from '../support/fresh-database.js';
+import { HEADER, tempProject } from '../support/temp-project.js';
+
+const db = useFreshDatabase();
+
+const model = (columns: string) =>
+  `${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey()${columns} });\n`;
+
+/** generate, and what --no-cache says for the same inputs: the cache must never change the answer. */
+async function generateBoth(options: Omit<Parameters<typeof generate>[0], 'name'>) {
+  const uncached = await generate({ ...options, name: 'probe', cache: false, now: new Date(0) });
+  if (uncached.id) rmSync(join(options.migrationsFolder!, uncached.id), { recursive: true });
+  if (uncached.id) hash(options);
+  const cached = await generate({ ...options, name: 'probe', timings: true });
+  expect(cached.id === null, 'the cache changed the answer').toBe(uncached.id === null);
+  return cached;
+}
+
+describe('generate: the "no changes" cache', () => {
+  it('answers an unchanged model and folder without a database, and is never wrong', async () => {
+    const p = tempProject(model(''));
+    const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} });
+    await generate({ ...options(), name: 'baseline' });
+
+    const first = await generateBoth(options());
+    expect(first).toMatchObject({ id: null });
+    const second = await generate({ ...options(), name: 'again', timings: true });
+    expect(second).toMatchObject({ id: null, cached: true });
+    // Answered before any scratch database: the model loaded, nothing else.
+    expect(second.timings!.map((t) => t.phase)).toEqual(['load the model']);
+
+    // A model edit: worked out anew, and written.
+    p.setSchema(model(", name: varchar('name')"));
+    const edited = await generateBoth(options());
+    expect(edited.cached).toBeUndefined();
+    expect(edited.id).not.toBeNull();
+
+    // A migration edited by hand (and rehashed): its column taken out again, so generate writes it back.
+    writeFileSync(join(p.migrations, edited.id!, 'up.sql'), 'SELECT 1;\n');
+    hash(options());
+    const afterEdit = await generateBoth(options());
+    expect(afterEdit.id).not.toBeNull();
+    rmSync(join(p.migrations, afterEdit.id!), { recursive: true });
+    rmSync(join(p.migrations, edited.id!), { recursive: true });
+    hash(options());
+
+    // Back on the first branch's model and folder: remembered, and right.
+    p.setSchema(model(''));
+    const back = await generate({ ...options(), name: 'back' });
+    expect(back).toMatchObject({ id: null, cached: true });
+
+    // A cache file that is damaged or gone is no cache.
+    const cacheDir = join(p.dir, '.smartem-db');
+    for (const f of readdirSync(cacheDir)) writeFileSync(join(cacheDir, f), '{ not json');
+    const damaged = await generate({ ...options(), name: 'damaged' });
+    expect([damaged.id, damaged.cached]).toEqual([null, undefined]);
+    rmSync(cacheDir, { recursive: true });
+    const gone = await generate({ ...options(), name: 'gone' });
+    expect([gone.id, gone.cached]).toEqual([null, undefined]);
+    expect(await generate({ ...options(), name: 'no cache', cache: false })).toMatchObject({ id: null });
+    expect((await generate({ ...options(), name: 'remembered' })).cached).toBe(true);
+  });
+});
