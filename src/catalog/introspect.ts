@@ -9,7 +9,7 @@ import {
   SEQUENCES_SQL,
   VIEWS_SQL,
 } from './catalog-queries.js';
-import { OBJECTS_SQL } from '../objects/object-kinds.js';
+import { objectsSql, PRESENT_KINDS_SQL } from '../objects/object-kinds.js';
 import { UNSUPPORTED_SQL } from '../objects/unsupported.js';
 import { keyOf, qualifiedName } from './qualified-name.js';
 import { canonicalExpression } from './canonical-expression.js';
@@ -32,7 +32,7 @@ const CONSTRAINT_KINDS: Record<string, Constraint['kind']> = {
 };
 
 /**
- * Reads a live database into a Catalog with nine catalog queries, however many tables it has
+ * Reads a live database into a Catalog with nine catalog queries (ten when it has objects of the kinds in src/objects), however many tables it has
  * (sent together: postgres.js pipelines them on its one connection).
  *
  * @example const model = await introspect(session, { excludeSchemas: ['smartem_db'] });
@@ -41,7 +41,7 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
   // A text[] literal travels as a plain string parameter in both drivers.
   const exclude = `{${(options.excludeSchemas ?? []).map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
   const run = (sql: string) => session.query<Row>(sql, [exclude]);
-  const [schemas, enums, sequences, columns, constraints, indexes, views, objects, unsupported] = await Promise.all([
+  const [schemas, enums, sequences, columns, constraints, indexes, views, present, unsupported] = await Promise.all([
     run(SCHEMAS_SQL),
     run(ENUMS_SQL),
     run(SEQUENCES_SQL),
@@ -49,9 +49,12 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
     run(CONSTRAINTS_SQL),
     run(INDEXES_SQL),
     run(VIEWS_SQL),
-    run(OBJECTS_SQL),
+    run(PRESENT_KINDS_SQL),
     run(UNSUPPORTED_SQL),
   ]);
+  // Objects of the kinds the database has (a second round trip only when it has any).
+  const kinds = list(present[0]?.kinds ?? '[]');
+  const objects = kinds.length ? await run(objectsSql(kinds)) : [];
 
   const tables = new Map<string, Table>();
   for (const r of columns) {

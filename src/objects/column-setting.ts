@@ -34,6 +34,11 @@ SELECT ${REL_KEY} || '.' || a.attname || ' ' || s.setting AS name, ${REL_KEY} AS
  WHERE s.set_sql IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm')
    AND (${STATISTICS} >= 0 OR a.attstorage <> t.typstorage OR a.attcompression <> '' OR a.attoptions IS NOT NULL)
    AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}`,
+  present: `EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                    JOIN pg_type t ON t.oid = a.atttypid
+                   WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm') AND ${USER_SCHEMA}
+                     AND (${STATISTICS} >= 0 OR a.attstorage <> t.typstorage OR a.attcompression <> ''
+                          OR cardinality(${OPTIONS}) > 0))`,
   createPhase: Phase.createAttached,
   dropPhase: Phase.dropAttached,
   replaceable: true,

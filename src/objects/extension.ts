@@ -10,6 +10,7 @@ SELECT x.extname AS name, NULL AS on_relation,
        format('DROP EXTENSION %I', x.extname) AS drop_sql, NULL AS shape
   FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace
  WHERE x.extname <> 'plpgsql'`,
+  present: `EXISTS (SELECT 1 FROM pg_extension WHERE extname <> 'plpgsql')`,
   createPhase: Phase.createExtension,
   dropPhase: Phase.dropExtension,
 };

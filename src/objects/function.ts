@@ -21,6 +21,7 @@ SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_argument
        ${KEYWORD} || ' ' || pg_get_function_arguments(p.oid) || ' -> ' || coalesce(pg_get_function_result(p.oid), '') AS shape
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE p.prokind IN ('f', 'p') AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_proc', 'p.oid')} AND ${NOT_INTERNAL('pg_proc', 'p.oid')}`,
+  present: `EXISTS (SELECT 1 FROM pg_proc p WHERE p.prokind IN ('f', 'p') AND p.pronamespace IN (SELECT n.oid FROM pg_namespace n WHERE ${USER_SCHEMA}))`,
   createPhase: Phase.createFunction,
   dropPhase: Phase.dropFunction,
   replaceable: true,

@@ -32,6 +32,12 @@ SELECT CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, format('%I.%I', n.
  WHERE t.typacl IS NOT NULL AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
    AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_type', 't.oid')}`;
 
+/** Whether any object the lists above read has a list at all (cheap: no list is read). */
+export const ANY_ACL = `(EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relacl IS NOT NULL AND ${USER_SCHEMA})
+  OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.proacl IS NOT NULL AND p.pronamespace IN (SELECT n.oid FROM pg_namespace n WHERE ${USER_SCHEMA}))
+  OR EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspacl IS NOT NULL AND n.nspname <> 'public' AND ${USER_SCHEMA})
+  OR EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typacl IS NOT NULL AND ${USER_SCHEMA}))`;
+
 const GRANTEE = `CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(e.grantee)) END`;
 const GRANTEE_NAME = `CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(e.grantee)::text END`;
 const PRIVILEGES = `string_agg(e.privilege_type, ', ' ORDER BY e.privilege_type)`;
@@ -58,6 +64,7 @@ SELECT privileges || ' on ' || lower(keyword) || ' ' || key || ' to ' || grantee
                     CASE WHEN is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)] AS create_sql,
        format('REVOKE %s ON %s %s FROM %s', privileges, keyword, target, grantee) AS drop_sql, NULL AS shape
   FROM (${entries('coalesce(a.acl, a.defaults)', 'a.defaults')}) g`,
+  present: ANY_ACL,
   createPhase: Phase.createGrant,
   dropPhase: Phase.dropGrant,
 };
@@ -73,6 +80,7 @@ SELECT privileges || ' on ' || lower(keyword) || ' ' || key || ' from ' || grant
        format('GRANT %s ON %s %s TO %s%s', privileges, keyword, target, grantee,
               CASE WHEN is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) AS drop_sql, NULL AS shape
   FROM (${entries('a.defaults', 'coalesce(a.acl, a.defaults)')}) g`,
+  present: ANY_ACL,
   createPhase: Phase.createGrant,
   dropPhase: Phase.dropGrant,
 };

@@ -13,6 +13,11 @@ export interface ObjectKind {
    * `shape` (null unless the kind can be replaced in place). `$1` is the schemas left out.
    */
   query: string;
+  /**
+   * A cheap condition that holds when the database may have objects of the kind: introspection
+   * asks it of every kind first and runs `query` only for those present (most schemas have few).
+   */
+  present: string;
   /** Where creating and dropping it go (diff/phases.ts). */
   createPhase: number;
   dropPhase: number;

@@ -46,9 +46,26 @@ export function objectKind(kind: string): ObjectKind {
   return found;
 }
 
-/** One query for every object of every kind (introspection's fixed set grows by one, not by a kind). */
-export const OBJECTS_SQL =
-  OBJECT_KINDS.map(
-    (k) =>
-      `SELECT '${k.kind}'::text AS kind, name::text, on_relation::text, array_to_json(create_sql)::text AS create_sql, drop_sql::text, shape::text FROM (${k.query}\n) "${k.kind}"`,
-  ).join('\nUNION ALL\n') + '\nORDER BY 1, 2';
+/** Which kinds the database may have objects of: one cheap query, whatever the schema. */
+export const PRESENT_KINDS_SQL = `SELECT array_to_json(array_remove(ARRAY[${OBJECT_KINDS.map(
+  (k) => `CASE WHEN ${k.present} THEN '${k.kind}' END`,
+).join(',\n')}], NULL))::text AS kinds WHERE $1::text[] IS NOT NULL`;
+
+const queries = new Map<string, string>();
+
+/** One query for every object of the given kinds (by their name), built once per set of kinds. */
+export function objectsSql(kinds: readonly string[]): string {
+  const key = kinds.join('\n');
+  let sql = queries.get(key);
+  if (!sql) {
+    sql =
+      OBJECT_KINDS.filter((k) => kinds.includes(k.kind))
+        .map(
+          (k) =>
+            `SELECT '${k.kind}'::text AS kind, name::text, on_relation::text, array_to_json(create_sql)::text AS create_sql, drop_sql::text, shape::text FROM (${k.query}\n) "${k.kind}"`,
+        )
+        .join('\nUNION ALL\n') + '\nORDER BY 1, 2';
+    queries.set(key, sql);
+  }
+  return sql;
+}

@@ -22,6 +22,7 @@ SELECT ${REL_KEY} AS name, pn.nspname || '.' || pc.relname AS on_relation,
   JOIN pg_class pc ON pc.oid = i.inhparent
   JOIN pg_namespace pn ON pn.oid = pc.relnamespace
  WHERE c.relispartition AND c.relkind IN ('r', 'p') AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}`,
+  present: `EXISTS (SELECT 1 FROM pg_class WHERE relispartition AND relkind IN ('r', 'p'))`,
   createPhase: Phase.createPartition,
   dropPhase: Phase.dropPartition,
 };

@@ -1,5 +1,6 @@
 import { USER_SCHEMA } from '../catalog/catalog-queries.js';
 import { Phase } from '../diff/phases.js';
+import { ANY_ACL } from './grant.js';
 import type { ObjectKind } from './object-kind.js';
 
 const GRANTEES = (acl: string, owner: string) =>
@@ -40,6 +41,8 @@ SELECT r.rolname::text AS name, NULL AS on_relation,
        NULL AS shape
   FROM (${USED}) used JOIN pg_roles r ON r.oid = used.role
  WHERE r.oid >= 16384`,
+  present: `EXISTS (SELECT 1 FROM pg_policy) OR ${ANY_ACL}
+    OR EXISTS (SELECT 1 FROM pg_namespace n, aclexplode(n.nspacl) e WHERE n.nspname = 'public' AND e.grantee >= 16384)`,
   createPhase: Phase.createRole,
   dropPhase: Phase.dropRole,
 };

@@ -10,6 +10,7 @@ SELECT ${REL_KEY} AS name, ${REL_KEY} AS on_relation,
        format('ALTER TABLE %s ${off}', ${REL_SQL}) AS drop_sql, NULL AS shape
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.${flag} AND c.relkind IN ('r', 'p') AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}`,
+  present: `EXISTS (SELECT 1 FROM pg_class WHERE ${flag})`,
   createPhase: Phase.createAttached,
   dropPhase: Phase.dropAttached,
 });

@@ -19,6 +19,7 @@ SELECT sn.nspname || '.' || s.stxname AS name, ${REL_KEY} AS on_relation,
   JOIN pg_class c ON c.oid = s.stxrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}`,
+  present: `EXISTS (SELECT 1 FROM pg_statistic_ext)`,
   createPhase: Phase.createAttached,
   dropPhase: Phase.dropAttached,
   rebuiltWithReshapedTable: true,
@@ -37,6 +38,8 @@ SELECT ${REL_KEY} || '.' || r.rulename AS name, ${REL_KEY} AS on_relation,
   JOIN pg_class c ON c.oid = r.ev_class
   JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE r.rulename <> '_RETURN' AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}`,
+  present: `EXISTS (SELECT 1 FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+                   WHERE r.rulename <> '_RETURN' AND ${USER_SCHEMA})`,
   createPhase: Phase.createAttached,
   dropPhase: Phase.dropAttached,
   rebuiltWithReshapedTable: true,

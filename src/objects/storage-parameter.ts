@@ -15,6 +15,7 @@ SELECT ${REL_KEY} || ' (' || split_part(o, '=', 1) || ')' AS name, ${REL_KEY} AS
        format('ALTER %s %s RESET (%s)', ${REL_KEYWORD}, ${REL_SQL}, split_part(o, '=', 1)) AS drop_sql, '' AS shape
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, unnest(c.reloptions) o
  WHERE c.relkind IN ('r', 'p', 'v', 'm') AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}`,
+  present: `EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.reloptions IS NOT NULL AND ${USER_SCHEMA})`,
   createPhase: Phase.createAttached,
   dropPhase: Phase.dropAttached,
   replaceable: true,

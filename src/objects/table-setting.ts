@@ -14,6 +14,7 @@ SELECT ${REL_KEY} AS name, ${REL_KEY} AS on_relation,
        format('ALTER TABLE %s REPLICA IDENTITY DEFAULT', ${REL_SQL}) AS drop_sql, '' AS shape
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relreplident <> 'd' AND c.relkind IN ('r', 'p') AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}`,
+  present: `EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relreplident <> 'd' AND c.relkind IN ('r', 'p') AND ${USER_SCHEMA})`,
   createPhase: Phase.createAttached,
   dropPhase: Phase.dropAttached,
   replaceable: true,
@@ -28,6 +29,7 @@ SELECT ${REL_KEY} AS name, ${REL_KEY} AS on_relation,
        format('ALTER TABLE %s SET LOGGED', ${REL_SQL}) AS drop_sql, NULL AS shape
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relpersistence = 'u' AND c.relkind = 'r' AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}`,
+  present: `EXISTS (SELECT 1 FROM pg_class WHERE relpersistence = 'u' AND relkind = 'r')`,
   createPhase: Phase.createAttached,
   dropPhase: Phase.dropAttached,
 };

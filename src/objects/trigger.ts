@@ -21,6 +21,7 @@ SELECT ${REL_KEY} || '.' || t.tgname AS name, ${REL_KEY} AS on_relation,
   JOIN pg_class c ON c.oid = t.tgrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}`,
+  present: `EXISTS (SELECT 1 FROM pg_trigger WHERE NOT tgisinternal)`,
   createPhase: Phase.createAttached,
   dropPhase: Phase.dropAttached,
   rebuiltWithReshapedTable: true,

@@ -24,6 +24,7 @@ SELECT ${TYPE_KEY} AS name, NULL AS on_relation,
        format('DROP DOMAIN %s', ${TYPE_SQL}) AS drop_sql, NULL AS shape
   FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
  WHERE t.typtype = 'd' AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_type', 't.oid')}`,
+  present: `EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND ${USER_SCHEMA})`,
   createPhase: Phase.createDomain,
   dropPhase: Phase.dropDomain,
 };
@@ -43,6 +44,7 @@ SELECT ${TYPE_KEY} AS name, NULL AS on_relation,
        format('DROP TYPE %s', ${TYPE_SQL}) AS drop_sql, NULL AS shape
   FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_class c ON c.oid = t.typrelid
  WHERE t.typtype = 'c' AND c.relkind = 'c' AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_type', 't.oid')}`,
+  present: `EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'c' AND ${USER_SCHEMA})`,
   createPhase: Phase.createType,
   dropPhase: Phase.dropType,
 };
@@ -62,6 +64,7 @@ SELECT ${TYPE_KEY} AS name, NULL AS on_relation,
   FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid JOIN pg_namespace n ON n.oid = t.typnamespace
   JOIN pg_type st ON st.oid = r.rngsubtype
  WHERE ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_type', 't.oid')}`,
+  present: `EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'r' AND ${USER_SCHEMA})`,
   createPhase: Phase.createType,
   dropPhase: Phase.dropType,
 };
@@ -80,6 +83,7 @@ SELECT n.nspname || '.' || co.collname AS name, NULL AS on_relation,
        format('DROP COLLATION %I.%I', n.nspname, co.collname) AS drop_sql, NULL AS shape
   FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
  WHERE ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_collation', 'co.oid')}`,
+  present: `EXISTS (SELECT 1 FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace WHERE ${USER_SCHEMA})`,
   createPhase: Phase.createCollation,
   dropPhase: Phase.dropCollation,
 };

@@ -103,7 +103,7 @@ function ddl(s: Schema): string {
 }
 
 // PROPERTY_RUNS=1000 npm test -- random-schemas searches longer than CI does.
-const runs = Number(process.env.PROPERTY_RUNS ?? 40);
+const runs = Number(process.env.PROPERTY_RUNS ?? 30);
 
 describe('random pairs of schemas', () => {
   it(
