@@ -26,12 +26,28 @@ export async function benchGenerate(calls: number): Promise<void> {
     return dir;
   };
   // The compiled CLI imports schema/index.ts through tsx's loader; drizzle-kit bundles it with esbuild.
-  const ours = (dir: string, name: string) =>
+  const ours = (dir: string, name: string, extra: string[] = [], environment: NodeJS.ProcessEnv = env) =>
     runCommand(
       process.execPath,
-      [cli, 'generate', '-m', name, '--migrations', join(dir, 'ours'), '--schema', schema, '--quiet', '--no-prompt'],
-      { env },
+      [
+        cli,
+        'generate',
+        '-m',
+        name,
+        '--migrations',
+        join(dir, 'ours'),
+        '--schema',
+        schema,
+        '--quiet',
+        '--no-prompt',
+        ...extra,
+      ],
+      { env: environment, cwd: dir },
     );
+  // No server anywhere: scratch databases are in-memory PGlite.
+  const withoutServer = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|SHADOW_DATABASE_URL|POSTGRES_|PG)/.test(k)),
+  );
   const theirs = (dir: string, name: string) =>
     runCommand(process.execPath, [kit, 'generate', `--config=${join(dir, 'drizzle.config.mjs')}`, `--name=${name}`], {
       env,
@@ -53,6 +69,27 @@ export async function benchGenerate(calls: number): Promise<void> {
       async () => theirs(atHead, 'nothing'),
       calls,
       1,
+    );
+    await compare(
+      'generate with nothing to do, --no-cache, vs drizzle-kit',
+      async () => ours(atHead, 'nothing', ['--no-cache']),
+      async () => theirs(atHead, 'nothing'),
+      calls,
+      1,
+    );
+    await compare(
+      'no server (PGlite), nothing to do, vs drizzle-kit',
+      async () => ours(atHead, 'nothing', [], withoutServer),
+      async () => theirs(atHead, 'nothing'),
+      calls,
+      1,
+    );
+    await compare(
+      'no server (PGlite), nothing to do, --no-cache, vs drizzle-kit',
+      async () => ours(atHead, 'nothing', ['--no-cache'], withoutServer),
+      async () => theirs(atHead, 'nothing'),
+      Math.min(calls, 3),
+      0,
     );
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { introspect } from '../../src/catalog/introspect.js';
 import { openServerSession } from '../../src/db/postgres-session.js';
 import type { DbSession } from '../../src/db/session.js';
 import { diffModels } from '../../src/diff/diff-models.js';
 import { catalogDifferences } from '../../src/catalog/catalog-differences.js';
+import { emptyCatalog } from '../../src/catalog/catalog.js';
 import { invertAll } from '../../src/ops/op-kinds.js';
 import type { HazardKind } from '../../src/hazards/hazard.js';
 import { renderScript } from '../../src/render/render-script.js';
@@ -69,8 +70,7 @@ export async function checkRoundTrip(
   toDdl: string,
   options: { online?: boolean; expectEmptyPlan?: boolean; expectPlanError?: RegExp } = {},
 ) {
-  const [a, b] = await Promise.all([createDatabase(), createDatabase()]);
-  const [sa, sb] = await Promise.all([openServerSession(a.url), openServerSession(b.url)]);
+  const [sa, sb] = await scratchPair();
   try {
     if (fromDdl.trim()) await sa.exec(fromDdl);
     if (toDdl.trim()) await sb.exec(toDdl);
@@ -98,9 +98,57 @@ export async function checkRoundTrip(
     expect(catalogDifferences(afterDown, from), `after down:\n${down.sql}`).toEqual([]);
     return { up, down };
   } finally {
-    await Promise.all([sa.close(), sb.close()]);
-    await Promise.all([a.drop(), b.drop()]);
+    await Promise.all([emptied(sa), emptied(sb)]);
   }
+}
+
+/**
+ * Two databases for this test file, made once and emptied after each case: a CREATE DATABASE
+ * per case copied the template through the WAL, and with two per case over hundreds of cases
+ * that was most of the suite's time. Emptying is checked: a database that does not read as
+ * empty afterwards fails the case that left it so.
+ */
+let pair: Promise<[DbSession, DbSession]> | undefined;
+const databases: Awaited<ReturnType<typeof createDatabase>>[] = [];
+
+function scratchPair(): Promise<[DbSession, DbSession]> {
+  pair ??= (async () => {
+    const made = await Promise.all([createDatabase(), createDatabase()]);
+    databases.push(...made);
+    const [a, b] = await Promise.all(made.map((d) => openServerSession(d.url)));
+    return [a!, b!];
+  })();
+  return pair;
+}
+
+afterAll(async () => {
+  if (!pair) return;
+  const sessions = await pair;
+  await Promise.all(sessions.map((s) => s.close()));
+  await Promise.all(databases.map((d) => d.drop()));
+});
+
+const EMPTY = `
+DO $empty$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP
+    EXECUTE format('DROP EXTENSION %I CASCADE', r.extname);
+  END LOOP;
+  FOR r IN SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP
+    EXECUTE format('DROP SCHEMA %I CASCADE', r.nspname);
+  END LOOP;
+END
+$empty$;
+CREATE SCHEMA public AUTHORIZATION pg_database_owner;
+GRANT USAGE ON SCHEMA public TO PUBLIC;
+COMMENT ON SCHEMA public IS 'standard public schema'`;
+
+async function emptied(session: DbSession): Promise<void> {
+  await session.exec('ROLLBACK').catch(() => {});
+  await session.exec(EMPTY);
+  const left = catalogDifferences(await introspect(session), { ...emptyCatalog(), schemas: ['public'] });
+  if (left.length) throw new Error(`the case left objects the harness could not remove:\n${left.join('\n')}`);
 }
 
 export function runDiffCases(kind: string, cases: DiffCase[], options: { online?: boolean } = {}): void {
