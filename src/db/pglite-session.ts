@@ -1,5 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { importOptional } from '../optional-dependency.js';
 import { lockDirectory } from './directory-lock.js';
 import type { DbSession, PipelinedQuery } from './session.js';
@@ -35,7 +37,7 @@ async function open(dataDir: string | undefined, label: string, release: () => v
       ? 'The embedded database (no DATABASE_URL or POSTGRES_* configured)'
       : 'A scratch database without a server (no SHADOW_DATABASE_URL or configured server)',
   );
-  const db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  const db = dataDir ? await PGlite.create(dataDir) : await createScratch(PGlite);
   let noticeListener: ((message: string) => void) | undefined;
   const notices = () =>
     noticeListener ? { onNotice: (n: { message?: string }) => noticeListener?.(n.message ?? '') } : {};
@@ -98,4 +100,48 @@ async function open(dataDir: string | undefined, label: string, release: () => v
       return new Uint8Array(await blob.arrayBuffer());
     },
   };
+}
+
+type PGliteClass = typeof import('@electric-sql/pglite').PGlite;
+
+/**
+ * A new in-memory PGlite, booted from a copy of an empty, initialised data directory kept in the
+ * system's temporary folder (one per PGlite version): initdb in WebAssembly takes seconds, loading
+ * the copy well under one. The first boot makes the copy; a copy that does not load is made again.
+ */
+async function createScratch(PGlite: PGliteClass) {
+  const template = scratchTemplatePath();
+  if (existsSync(template)) {
+    try {
+      return await PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) });
+    } catch {
+      rmSync(template, { force: true });
+    }
+  }
+  const db = await PGlite.create();
+  try {
+    const dump = await db.dumpDataDir('none');
+    const temp = `${template}.${process.pid}`;
+    writeFileSync(temp, Buffer.from(await dump.arrayBuffer()));
+    renameSync(temp, template);
+  } catch {
+    // No copy kept: the next scratch database boots from nothing again, as it always could.
+  }
+  return db;
+}
+
+/** Where the copy of an empty PGlite data directory is kept. */
+export function scratchTemplatePath(): string {
+  return join(tmpdir(), `smartem-db-pglite-${pgliteVersion()}-${process.getuid?.() ?? 'user'}-empty.tar`);
+}
+
+/** The installed PGlite's version: a data directory belongs to the version that wrote it. */
+function pgliteVersion(): string {
+  try {
+    let dir = dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
+    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }

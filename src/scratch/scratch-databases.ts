@@ -24,7 +24,11 @@ export async function withScratchDatabases<T>(
   if (target.kind === 'embedded') {
     const sessions: DbSession[] = [];
     try {
-      for (let i = 0; i < count; i++) sessions.push(await openEmbeddedSession(undefined));
+      // Booted at the same time; any that did boot are closed below if another failed.
+      const opened = await Promise.allSettled(Array.from({ length: count }, () => openEmbeddedSession(undefined)));
+      for (const o of opened) if (o.status === 'fulfilled') sessions.push(o.value);
+      const failed = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed) throw failed.reason;
       return await work(sessions);
     } finally {
       await Promise.all(sessions.map((s) => s.close().catch(() => {})));
