@@ -30,6 +30,8 @@ export const Phase = {
   leaveSwappedEnum: 64,
   enumChange: 65,
   createDomain: 66,
+  /** A domain's default, NOT NULL and checks, once it exists. */
+  createDomainPart: 66.5,
   createType: 67,
   createFunction: 68,
   /** A column giving up a sequence (serial or identity) whose name the other kind takes next. */
@@ -52,6 +54,7 @@ export const Phase = {
   dropSequence: 140,
   dropFunction: 145,
   dropType: 147,
+  dropDomainPart: 147.5,
   dropDomain: 148,
   dropEnum: 150,
   dropCollation: 155,

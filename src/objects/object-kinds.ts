@@ -11,7 +11,15 @@ import { rules, statistics } from './statistics.js';
 import { storageParameters } from './storage-parameter.js';
 import { replicaIdentity, unlogged } from './table-setting.js';
 import { triggers } from './trigger.js';
-import { collations, compositeTypes, domains, rangeTypes } from './types.js';
+import {
+  collations,
+  compositeTypes,
+  domainConstraints,
+  domainDefaults,
+  domainNotNull,
+  domains,
+  rangeTypes,
+} from './types.js';
 
 /** Every kind of object known by its definition: adding a kind is a new file and a line here. */
 export const OBJECT_KINDS: readonly ObjectKind[] = [
@@ -19,6 +27,9 @@ export const OBJECT_KINDS: readonly ObjectKind[] = [
   extensions,
   collations,
   domains,
+  domainConstraints,
+  domainDefaults,
+  domainNotNull,
   compositeTypes,
   rangeTypes,
   functions,

@@ -8,25 +8,68 @@ const COMMENT = (keyword: string) => commentOn(`obj_description(t.oid, 'pg_type'
 const COLLATE = (collation: string, typeCollation: string) =>
   `CASE WHEN ${collation} <> 0 AND ${collation} <> ${typeCollation} THEN ' COLLATE ' || ${collation}::regcollation::text ELSE '' END`;
 
-/** Domains, with their collation, default, NOT NULL and named checks. */
+const DOMAINS = `pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+ WHERE t.typtype = 'd' AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_type', 't.oid')}`;
+const DOMAINS_PRESENT = `EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND ${USER_SCHEMA})`;
+
+/**
+ * Domains: the type and collation (changing either means a new domain); their default, NOT NULL
+ * and each named check are kinds of their own, changed with ALTER DOMAIN, so a domain columns
+ * use keeps them while its rules change.
+ */
 export const domains: ObjectKind = {
   kind: 'domain',
   query: `
 SELECT ${TYPE_KEY} AS name, NULL AS on_relation,
        array_remove(ARRAY[
          format('CREATE DOMAIN %s AS %s', ${TYPE_SQL}, format_type(t.typbasetype, t.typtypmod))
-           || ${COLLATE('t.typcollation', 'bt.typcollation')}
-           || coalesce(' DEFAULT ' || t.typdefault, '')
-           || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END
-           || coalesce((SELECT string_agg(format(' CONSTRAINT %I %s', k.conname, pg_get_constraintdef(k.oid)), '' ORDER BY k.conname)
-                          FROM pg_constraint k WHERE k.contypid = t.oid), ''),
+           || ${COLLATE('t.typcollation', 'bt.typcollation')},
          ${COMMENT('DOMAIN')}], NULL) AS create_sql,
        format('DROP DOMAIN %s', ${TYPE_SQL}) AS drop_sql, NULL AS shape
-  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type bt ON bt.oid = t.typbasetype
- WHERE t.typtype = 'd' AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_type', 't.oid')}`,
-  present: `EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND ${USER_SCHEMA})`,
+  FROM pg_type bt, ${DOMAINS} AND bt.oid = t.typbasetype`,
+  present: DOMAINS_PRESENT,
   createPhase: Phase.createDomain,
   dropPhase: Phase.dropDomain,
+};
+
+/** A domain's named CHECK (or NOT NULL) constraint. */
+export const domainConstraints: ObjectKind = {
+  kind: 'domain constraint',
+  query: `
+SELECT ${TYPE_KEY} || '.' || k.conname AS name, NULL AS on_relation,
+       ARRAY[format('ALTER DOMAIN %s ADD CONSTRAINT %I %s', ${TYPE_SQL}, k.conname, pg_get_constraintdef(k.oid))] AS create_sql,
+       format('ALTER DOMAIN %s DROP CONSTRAINT %I', ${TYPE_SQL}, k.conname) AS drop_sql, NULL AS shape
+  FROM pg_constraint k, ${DOMAINS} AND k.contypid = t.oid AND k.contype = 'c'`,
+  present: DOMAINS_PRESENT,
+  createPhase: Phase.createDomainPart,
+  dropPhase: Phase.dropDomainPart,
+};
+
+/** A domain's default, set in place. */
+export const domainDefaults: ObjectKind = {
+  kind: 'domain default',
+  query: `
+SELECT ${TYPE_KEY} AS name, NULL AS on_relation,
+       ARRAY[format('ALTER DOMAIN %s SET DEFAULT %s', ${TYPE_SQL}, t.typdefault)] AS create_sql,
+       format('ALTER DOMAIN %s DROP DEFAULT', ${TYPE_SQL}) AS drop_sql, '' AS shape
+  FROM ${DOMAINS} AND t.typdefault IS NOT NULL`,
+  present: DOMAINS_PRESENT,
+  createPhase: Phase.createDomainPart,
+  dropPhase: Phase.dropDomainPart,
+  replaceable: true,
+};
+
+/** NOT NULL on a domain. */
+export const domainNotNull: ObjectKind = {
+  kind: 'domain not null',
+  query: `
+SELECT ${TYPE_KEY} AS name, NULL AS on_relation,
+       ARRAY[format('ALTER DOMAIN %s SET NOT NULL', ${TYPE_SQL})] AS create_sql,
+       format('ALTER DOMAIN %s DROP NOT NULL', ${TYPE_SQL}) AS drop_sql, NULL AS shape
+  FROM ${DOMAINS} AND t.typnotnull`,
+  present: DOMAINS_PRESENT,
+  createPhase: Phase.createDomainPart,
+  dropPhase: Phase.dropDomainPart,
 };
 
 /** Composite types (CREATE TYPE ... AS (...)). */

@@ -204,6 +204,15 @@ runDiffCases('types, extensions and collations', [
     from: `create domain d as text check (value <> '')`,
     to: `create domain d as text check (length(value) > 2)`,
   },
+  {
+    name: "change a domain's check, default and NOT NULL while a column uses it (ALTER DOMAIN, the column stays)",
+    from: `create domain positive as integer check (value > 0); create table t (n positive)`,
+    to: `create domain positive as integer not null default 1 constraint positive_check check (value >= 0); create table t (n positive)`,
+    upContains: [
+      'ALTER DOMAIN public.positive DROP CONSTRAINT positive_check',
+      'ALTER DOMAIN public.positive SET NOT NULL',
+    ],
+  },
   { name: 'a composite type', from: '', to: `create type pair as (a integer, b text); comment on type pair is 'two'` },
   { name: 'a range type', from: '', to: `create type floatrange as range (subtype = float8, subtype_diff = float8mi)` },
   {

@@ -232,21 +232,21 @@ describe('generate()', () => {
   });
 
   it('fails the proof with what went wrong when PostgreSQL refuses the SQL, writes nothing, and drops its scratch databases', async () => {
-    // A domain's check changed while a column uses it: the differ drops and creates the domain, which PostgreSQL refuses.
+    // A function's result changed while a view uses it: the differ drops and creates the function, which PostgreSQL refuses.
     const p = project(`${HEADER}export const t = pgTable('t', { id: integer('id').primaryKey() });\n`);
-    const extras = (check: string) =>
+    const extras = (type: string) =>
       writeFileSync(
         join(dirname(p.options.schema), 'model-extras.sql'),
-        `CREATE DOMAIN positive AS integer CHECK (${check});\nALTER TABLE t ADD COLUMN n positive;\n`,
+        `CREATE FUNCTION answer() RETURNS ${type} LANGUAGE sql AS 'SELECT 42';\nCREATE VIEW answers AS SELECT answer() AS a;\n`,
       );
-    extras('VALUE > 0');
+    extras('integer');
     await generate({ ...p.options, name: 'baseline' });
-    extras('VALUE >= 0');
-    const failed = await failureOf(generate({ ...p.options, name: 'domain' }));
+    extras('bigint');
+    const failed = await failureOf(generate({ ...p.options, name: 'answer' }));
     expect(failed).toMatchObject({ code: 'PROOF_FAILED' });
     expect(failed.message).toContain('did not pass its proof (applying up.sql failed)');
-    expect(failed.message).toContain('cannot drop type positive because other objects depend on it');
-    expect(failed.message).toContain('DROP DOMAIN public.positive');
+    expect(failed.message).toContain('cannot drop function answer() because other objects depend on it');
+    expect(failed.message).toContain('DROP FUNCTION public.answer()');
     expect(folders(p.migrations)).toHaveLength(1);
     const leftovers = await query(serverUrl(), 'select datname from pg_database where datname like $1', [
       `smartem\\_scratch\\_${process.pid}\\_%`,
