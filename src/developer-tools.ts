@@ -32,10 +32,17 @@ import { appliedIds, readJournal } from './migrations/journal.js';
 import { introspect } from './catalog/introspect.js';
 import { tableSizes } from './doctor/table-sizes.js';
 import { DEFAULT_SMALL_TABLE_ROWS } from './lint/lint-migrations.js';
-import { modelStatements as loadModelStatements } from './drizzle-model/model-statements.js';
+import { modelStatements as loadModelStatements, modelWithSources } from './drizzle-model/model-statements.js';
 import type { ScratchTarget } from './scratch/scratch-databases.js';
 import { Timings } from './generate/timings.js';
-import { generateKey, knownNoChanges, rememberNoChanges } from './generate/generate-cache.js';
+import {
+  generateKey,
+  inputsKey,
+  knownNoChanges,
+  knownNoChangesFromSources,
+  rememberNoChanges,
+  sourcesKey,
+} from './generate/generate-cache.js';
 import { codeFingerprint, packageVersion } from './config/package-root.js';
 import { redactUrl } from './db/redact.js';
 
@@ -62,23 +69,36 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     options.hintsFile ? readHintsFile(resolve(cwd, options.hintsFile)) : noHints(),
   );
   const timings = new Timings();
-  const modelStatements = await timings.time('load the model', () => loadModelStatements(cwd, options.schema));
   const scratch = scratchTargetOf(options, config);
-  // Only "no changes" is cached, and never against a live database (it changes under us).
-  const key =
-    options.cache !== false && !options.fromDb
-      ? generateKey({
-          version: `${packageVersion()} ${codeFingerprint()}`,
-          modelStatements,
-          folder,
-          settings: { hints, online: options.online, plain: options.plain, scratch: scratchKey(scratch) },
-        })
-      : null;
   const withTimings = <T extends object>(result: T) =>
     options.timings ? { ...result, timings: timings.phases } : result;
-  if (key && knownNoChanges(cwd, key)) {
+  const cachedResult = () => {
     options.logger?.info('No changes since the last run (answered from .smartem-db/; --no-cache works it out anew).');
     return withTimings({ id: null, ops: [], up: '', down: '', hazards: [], proved: false, cached: true });
+  };
+  // Only "no changes" is cached, and never against a live database (it changes under us).
+  const inputs =
+    options.cache !== false && !options.fromDb
+      ? inputsKey({
+          version: `${packageVersion()} ${codeFingerprint()}`,
+          folder,
+          settings: {
+            hints,
+            online: options.online,
+            plain: options.plain,
+            scratch: scratchKey(scratch),
+          },
+        })
+      : null;
+  // The model's files as they were last time: no need to load it (drizzle-kit and all).
+  if (inputs && knownNoChangesFromSources(cwd, inputs)) return cachedResult();
+  const model = await timings.time('load the model', () => modelWithSources(cwd, options.schema));
+  const modelStatements = model.statements;
+  const key = inputs ? generateKey(inputs, modelStatements) : null;
+  if (key && knownNoChanges(cwd, key)) {
+    if (inputs && model.sources)
+      rememberNoChanges(cwd, key, { files: model.sources, key: sourcesKey(inputs, model.sources) });
+    return cachedResult();
   }
   const fromDb = options.fromDb ? await openServerSession(options.fromDb, { source: '--from-db' }) : undefined;
   try {
@@ -98,7 +118,12 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       logger: options.logger,
       now: options.now,
     });
-    if (key && result.id === null) rememberNoChanges(cwd, key);
+    if (inputs && key && result.id === null)
+      rememberNoChanges(
+        cwd,
+        key,
+        model.sources ? { files: model.sources, key: sourcesKey(inputs, model.sources) } : null,
+      );
     return withTimings(result);
   } finally {
     await fromDb?.close();

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SmartemDbError } from '../errors.js';
 import { importOptional } from '../optional-dependency.js';
 import { bundledSchemaModule } from '../config/package-root.js';
@@ -19,7 +19,10 @@ export async function resolveSchemaPath(cwd: string, given: string | undefined):
  * Imports the Drizzle model module (TypeScript or JavaScript) and returns its exports: tables,
  * enums, sequences, schemas and views, as drizzle-kit expects them.
  */
-export async function loadSchemaModule(path: string): Promise<Record<string, unknown>> {
+export async function loadSchemaModule(
+  path: string,
+  onFile?: (file: string) => void,
+): Promise<Record<string, unknown>> {
   if (!existsSync(path)) {
     throw new SmartemDbError(
       'SCHEMA_LOAD_FAILED',
@@ -27,7 +30,7 @@ export async function loadSchemaModule(path: string): Promise<Record<string, unk
     );
   }
   try {
-    return await importModule(path);
+    return await importModule(path, onFile);
   } catch (error) {
     throw new SmartemDbError(
       'SCHEMA_LOAD_FAILED',
@@ -42,13 +45,20 @@ export async function loadSchemaModule(path: string): Promise<Record<string, unk
  * Node with type stripping) imports it itself; plain Node refuses the extension, and tsx's loader
  * (an optional dependency) steps in.
  */
-export async function importModule(path: string): Promise<Record<string, unknown>> {
+export async function importModule(path: string, onFile?: (file: string) => void): Promise<Record<string, unknown>> {
   const url = pathToFileURL(path).href;
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
     if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
     const { tsImport } = await importOptional(() => import('tsx/esm/api'), ['tsx'], `Loading ${path} (TypeScript)`);
-    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+    // tsx names every file the model imports: what a cache of its answers must watch.
+    const onImport = onFile
+      ? (file: string) => onFile(file.startsWith('file:') ? fileURLToPath(file) : file)
+      : undefined;
+    return (await tsImport(url, { parentURL: import.meta.url, ...(onImport ? { onImport } : {}) })) as Record<
+      string,
+      unknown
+    >;
   }
 }

@@ -15,9 +15,22 @@ export const MODEL_EXTRAS_FILE = 'model-extras.sql';
  * @example const statements = await modelStatements(process.cwd(), undefined);
  */
 export async function modelStatements(cwd: string, schema: string | undefined): Promise<string[]> {
+  return (await modelWithSources(cwd, schema)).statements;
+}
+
+/**
+ * The model's statements and the files they came from: every file the model module imported
+ * (when the loader can tell; null when the runtime imported it itself) and model-extras.sql.
+ */
+export async function modelWithSources(
+  cwd: string,
+  schema: string | undefined,
+): Promise<{ statements: string[]; sources: string[] | null }> {
   const path = await resolveSchemaPath(cwd, schema);
-  const statements = await modelDdl(await loadSchemaModule(path));
+  const imported = new Set<string>();
+  const statements = await modelDdl(await loadSchemaModule(path, (file) => imported.add(file)));
   const extras = join(dirname(path), MODEL_EXTRAS_FILE);
-  if (!existsSync(extras)) return statements;
-  return [...statements, ...splitStatements(readFileSync(extras, 'utf8')).map((s) => s.sql)];
+  const sources = imported.size ? [path, ...imported, extras] : null;
+  if (!existsSync(extras)) return { statements, sources };
+  return { statements: [...statements, ...splitStatements(readFileSync(extras, 'utf8')).map((s) => s.sql)], sources };
 }

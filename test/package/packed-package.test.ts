@@ -163,5 +163,29 @@ describe('the packed package in a new application', () => {
     const check = npx('check', '--db', db.url, '--json');
     expect(check.code, check.stdout + check.stderr).toBe(0);
     expect(JSON.parse(check.stdout)).toMatchObject({ model: { ok: true }, database: { ok: true } });
+
+    // The app's own model, split over two files: "no changes" is answered from the files the
+    // model imported, without loading it, and an edit to the imported file is seen.
+    const columns = (extra: string) =>
+      writeFileSync(
+        join(app, 'columns.ts'),
+        `import { varchar } from 'drizzle-orm/pg-core';\nexport const columns = { uuid: varchar('uuid').primaryKey()${extra} };\n`,
+      );
+    columns('');
+    writeFileSync(
+      join(app, 'model.ts'),
+      "import { pgTable } from 'drizzle-orm/pg-core';\nimport { columns } from './columns.js';\nexport const sample = pgTable('sample', columns);\n",
+    );
+    const generate = (name: string) => {
+      const out = npx('generate', '-m', name, '--schema', 'model.ts', '--migrations', 'own', '--timings', '--json');
+      expect(out.code, out.stderr).toBe(0);
+      return JSON.parse(out.stdout) as { id: string | null; cached: boolean; timings: { phase: string }[] };
+    };
+    expect(generate('baseline').id).not.toBeNull();
+    expect(generate('again')).toMatchObject({ id: null, cached: false });
+    const fromSources = generate('again');
+    expect(fromSources).toMatchObject({ id: null, cached: true, timings: [] });
+    columns(", note: varchar('note')");
+    expect(generate('note').id).toMatch(/-002_note$/);
   });
 });
