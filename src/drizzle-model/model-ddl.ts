@@ -1,4 +1,3 @@
-import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
 import { SmartemDbError } from '../errors.js';
 
 /**
@@ -10,6 +9,8 @@ import { SmartemDbError } from '../errors.js';
  * @example const statements = await modelDdl(await import('../../schema/index.js'));
  */
 export async function modelDdl(schema: Record<string, unknown>): Promise<string[]> {
+  // Loaded here, not at the top: compiling drizzle-kit's API takes longer than a cached answer.
+  const { generateDrizzleJson, generateMigration } = await import('drizzle-kit/api');
   const snapshot = generateDrizzleJson(schema);
   refuseUnrenderableNames(snapshot as DrizzleSnapshot);
   const statements = await generateMigration(generateDrizzleJson({}), snapshot);
