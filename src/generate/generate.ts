@@ -78,32 +78,43 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
   const exclude = { excludeSchemas: [input.journal.schema] };
   const timings = input.timings ?? new Timings();
   const asked = performance.now();
-  return withScratchDatabases(input.scratch, 2, async ([current, desired]) => {
+  let worked = 0;
+  const result = await withScratchDatabases(input.scratch, 2, async ([current, desired]) => {
     timings.add('scratch databases', performance.now() - asked);
+    try {
+      return await generateOn(current!, desired!);
+    } finally {
+      worked = performance.now();
+    }
+  });
+  timings.add('close and drop the scratch databases', performance.now() - worked);
+  return result;
+
+  async function generateOn(current: DbSession, desired: DbSession): Promise<GenerateResult> {
     const log = input.logger;
-    log?.info(`Applying the Drizzle model to a scratch database (${desired!.label}) ...`);
+    log?.info(`Applying the Drizzle model to a scratch database (${desired.label}) ...`);
     log?.info(
       `Replaying ${input.folder.migrations.length} migration(s) from ${input.folder.shown} on a scratch database ...`,
     );
     // The two sides are independent: built at the same time.
     const [want, have] = await Promise.all([
       (async () => {
-        await timings.time('model DDL', () => applyModel(desired!, input.modelStatements));
-        return timings.time('introspect the model', () => introspect(desired!, exclude));
+        await timings.time('model DDL', () => applyModel(desired, input.modelStatements));
+        return timings.time('introspect the model', () => introspect(desired, exclude));
       })(),
       timings.time('replay and introspect the migrations', () =>
-        replayMigrations(current!, input.folder, input.journal),
+        replayMigrations(current, input.folder, input.journal),
       ),
     ]);
     if (input.fromDb) await checkLiveMatches(input.fromDb, input, have);
 
     let hints = input.hints ?? noHints();
-    let ops = await timings.time('diff', () => diffWithRenames(current!, have, want, hints, exclude));
+    let ops = await timings.time('diff', () => diffWithRenames(current, have, want, hints, exclude));
     if (input.confirmRename) {
       const asked = await askRenames(ops, hints, input.confirmRename);
       if (asked !== hints) {
         hints = asked;
-        ops = await diffWithRenames(current!, have, want, hints, exclude);
+        ops = await diffWithRenames(current, have, want, hints, exclude);
       }
     }
     if (ops.length === 0) {
@@ -145,7 +156,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     log?.info(`Proving ${id}: up must give the model, down the state before ...`);
     const proofStarted = performance.now();
     await proveMigration({
-      session: current!,
+      session: current,
       folder: input.folder,
       journal: input.journal,
       id,
@@ -162,7 +173,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     writeFileSync(join(dir, 'down.sql'), files.down);
     rehashMigrationsFolder(input.folder.folder);
     return { id, ops, up: files.up, down: files.down, hazards: up.hazards, proved: true };
-  });
+  }
 }
 
 /**
