@@ -34,6 +34,8 @@ export const Phase = {
   createDomainPart: 66.5,
   createType: 67,
   createFunction: 68,
+  /** Aggregates, once the functions they are made of exist. */
+  createAggregate: 68.5,
   /** A column giving up a sequence (serial or identity) whose name the other kind takes next. */
   freeSequenceName: 69,
   createSequence: 70,
@@ -52,6 +54,7 @@ export const Phase = {
   setComment: 130,
   createGrant: 135,
   dropSequence: 140,
+  dropAggregate: 144,
   dropFunction: 145,
   dropType: 147,
   dropDomainPart: 147.5,

@@ -1,3 +1,4 @@
+import { aggregates } from './aggregate.js';
 import { columnSettings } from './column-setting.js';
 import { extensions } from './extension.js';
 import { functions } from './function.js';
@@ -33,6 +34,7 @@ export const OBJECT_KINDS: readonly ObjectKind[] = [
   compositeTypes,
   rangeTypes,
   functions,
+  aggregates,
   partitions,
   triggers,
   policies,

@@ -13,7 +13,7 @@ SELECT pg_describe_object(classid, objid, objsubid) AS name, definition
            p.prokind::text || ' ' || coalesce(a.aggtransfn::text, '') || ' ' || coalesce(a.aggfinalfn::text, '') || ' '
              || coalesce(format_type(a.aggtranstype, NULL), '') || ' ' || coalesce(a.agginitval, '') AS definition
       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
-     WHERE p.prokind IN ('a', 'w') AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_proc', 'p.oid')}
+     WHERE (p.prokind = 'w' OR (p.prokind = 'a' AND a.aggkind <> 'n')) AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_proc', 'p.oid')}
     UNION ALL
     SELECT 'pg_operator'::regclass, o.oid, 0, o.oprcode::text || ' ' || o.oprleft::regtype::text || ' ' || o.oprright::regtype::text
       FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace

@@ -24,6 +24,25 @@ const touch = `create function touch() returns trigger language plpgsql as $$ be
 const touchTrigger = `create trigger micrograph_touch before update on micrograph for each row execute function touch()`;
 
 runDiffCases('functions and triggers', [
+  {
+    name: 'an aggregate over a built-in state function',
+    from: '',
+    to: `create aggregate total(integer) (sfunc = int4pl, stype = integer, initcond = '0')`,
+  },
+  {
+    name: 'an aggregate made of its own functions, parallel safe, with a comment',
+    from: `create function add_defocus(s double precision[], v double precision) returns double precision[] language sql immutable parallel safe as 'select array[s[1] + v, s[2] + 1]';
+           create function mean_defocus(s double precision[]) returns double precision language sql immutable parallel safe as 'select s[1] / nullif(s[2], 0)'`,
+    to: `create function add_defocus(s double precision[], v double precision) returns double precision[] language sql immutable parallel safe as 'select array[s[1] + v, s[2] + 1]';
+         create function mean_defocus(s double precision[]) returns double precision language sql immutable parallel safe as 'select s[1] / nullif(s[2], 0)';
+         create aggregate mean_of(double precision) (sfunc = add_defocus, stype = double precision[], finalfunc = mean_defocus, initcond = '{0,0}', parallel = safe);
+         comment on aggregate mean_of(double precision) is 'mean defocus'`,
+  },
+  {
+    name: "change an aggregate's initial condition",
+    from: `create aggregate total(integer) (sfunc = int4pl, stype = integer, initcond = '0')`,
+    to: `create aggregate total(integer) (sfunc = int4pl, stype = integer, initcond = '100')`,
+  },
   { name: 'create a function', from: micrograph, to: `${micrograph}; ${touch}` },
   {
     name: "change a function's body (replaced in place, its trigger stays)",
@@ -260,10 +279,10 @@ runDiffCases('partitions', [
 
 runDiffCases('what smartem-db cannot migrate yet', [
   {
-    name: 'an aggregate is refused by name, not left out',
+    name: 'an operator is refused by name, not left out',
     from: '',
-    to: `create aggregate total(int) (sfunc = int4pl, stype = int)`,
-    expectPlanError: /cannot write the SQL.*function total\(integer\): wanted/s,
+    to: `create operator === (leftarg = integer, rightarg = integer, function = int4eq)`,
+    expectPlanError: /cannot write the SQL.*operator ===\(integer,integer\): wanted/s,
   },
   {
     name: 'table inheritance is refused by name',

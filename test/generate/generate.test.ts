@@ -310,15 +310,15 @@ export const t = pgTable('t', { id: integer('id').primaryKey() }, () => [pgPolic
   it('refuses, by name, a model-extras object it cannot write SQL for, and takes a hand-written migration for it', async () => {
     const p = project(`${HEADER}export const t = pgTable('t', { id: integer('id').primaryKey() });\n`);
     await generate({ ...p.options, name: 'baseline' });
-    const aggregate = 'CREATE AGGREGATE total(integer) (SFUNC = int4pl, STYPE = integer)';
-    writeFileSync(join(dirname(p.options.schema), 'model-extras.sql'), `${aggregate};\n`);
-    const refused = await failureOf(generate({ ...p.options, name: 'total' }));
+    const operator = 'CREATE OPERATOR === (LEFTARG = integer, RIGHTARG = integer, FUNCTION = int4eq)';
+    writeFileSync(join(dirname(p.options.schema), 'model-extras.sql'), `${operator};\n`);
+    const refused = await failureOf(generate({ ...p.options, name: 'same' }));
     expect(refused).toMatchObject({ code: 'UNSUPPORTED_CHANGE' });
-    expect(refused.message).toContain('function total(integer): wanted, not there yet');
+    expect(refused.message).toContain('operator ===(integer,integer): wanted, not there yet');
     expect(refused.message).toContain('generate --empty');
-    const empty = await generate({ ...p.options, name: 'total', empty: true });
-    writeFileSync(join(p.migrations, empty.id!, 'up.sql'), `${aggregate};\n`);
-    writeFileSync(join(p.migrations, empty.id!, 'down.sql'), 'DROP AGGREGATE total(integer);\n');
+    const empty = await generate({ ...p.options, name: 'same', empty: true });
+    writeFileSync(join(p.migrations, empty.id!, 'up.sql'), `${operator};\n`);
+    writeFileSync(join(p.migrations, empty.id!, 'down.sql'), 'DROP OPERATOR === (integer, integer);\n');
     hash(p.options);
     expect((await generate({ ...p.options, name: 'again' })).id).toBeNull();
   });
