@@ -21,8 +21,10 @@ export function catalogDifferences(actual: Catalog, expected: Catalog): string[]
   ) => {
     const ka = keyed(a, key);
     const kb = keyed(b, key);
-    for (const [k] of ka) if (!kb.has(k)) out.push(`${label} ${k}: present, expected absent`);
-    for (const [k] of kb) if (!ka.has(k)) out.push(`${label} ${k}: absent, expected present`);
+    // An object's key starts with its kind ("trigger public.t.x"): it needs no label.
+    const named = (k: string) => (label ? `${label} ${k}` : k);
+    for (const [k] of ka) if (!kb.has(k)) out.push(`${named(k)}: present, expected absent`);
+    for (const [k] of kb) if (!ka.has(k)) out.push(`${named(k)}: absent, expected present`);
     for (const [k, x] of ka) {
       const y = kb.get(k);
       if (y) inner(k, x, y);
@@ -84,18 +86,18 @@ export function catalogDifferences(actual: Catalog, expected: Catalog): string[]
     );
   });
   compare(
-    'object',
+    '',
     actual.objects,
     expected.objects,
     (o) => `${o.kind} ${o.name}`,
     (k, x, y) => fields(k, x, y),
   );
   compare(
-    'object',
+    '',
     actual.unsupported,
     expected.unsupported,
     (o) => o.name,
     (k, x, y) => fields(k, x, y),
   );
-  return out.map((line) => line.replace(/^object /, ''));
+  return out;
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { packageDirOf, writeFileAtomically } from '../files/files.js';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,10 @@ import { quoteIdent } from '../sql/quote.js';
  *
  * @example const session = await openEmbeddedSession('.smartem-db/pglite');
  */
-export async function openEmbeddedSession(dataDir: string | undefined): Promise<DbSession> {
+export async function openEmbeddedSession(
+  dataDir: string | undefined,
+  options: { template?: string } = {},
+): Promise<DbSession> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const shown = dataDir ? relative(process.cwd(), dataDir) || dataDir : '';
   const label = dataDir
@@ -22,14 +26,19 @@ export async function openEmbeddedSession(dataDir: string | undefined): Promise<
     : 'in-memory PGlite database';
   const release = dataDir ? lockDirectory(dataDir, `The ${label}`) : () => {};
   try {
-    return await open(dataDir, label, release);
+    return await open(dataDir, label, release, options.template ?? scratchTemplatePath());
   } catch (error) {
     release();
     throw error;
   }
 }
 
-async function open(dataDir: string | undefined, label: string, release: () => void): Promise<DbSession> {
+async function open(
+  dataDir: string | undefined,
+  label: string,
+  release: () => void,
+  template: string,
+): Promise<DbSession> {
   const { PGlite } = await importOptional(
     () => import('@electric-sql/pglite'),
     ['@electric-sql/pglite'],
@@ -37,7 +46,7 @@ async function open(dataDir: string | undefined, label: string, release: () => v
       ? 'The embedded database (no DATABASE_URL or POSTGRES_* configured)'
       : 'A scratch database without a server (no SHADOW_DATABASE_URL or configured server)',
   );
-  const db = dataDir ? await PGlite.create(dataDir) : await createScratch(PGlite);
+  const db = dataDir ? await PGlite.create(dataDir) : await createScratch(PGlite, template);
   let noticeListener: ((message: string) => void) | undefined;
   const notices = () =>
     noticeListener ? { onNotice: (n: { message?: string }) => noticeListener?.(n.message ?? '') } : {};
@@ -109,8 +118,7 @@ type PGliteClass = typeof import('@electric-sql/pglite').PGlite;
  * system's temporary folder (one per PGlite version): initdb in WebAssembly takes seconds, loading
  * the copy well under one. The first boot makes the copy; a copy that does not load is made again.
  */
-async function createScratch(PGlite: PGliteClass) {
-  const template = scratchTemplatePath();
+async function createScratch(PGlite: PGliteClass, template: string) {
   if (existsSync(template)) {
     try {
       return await PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) });
@@ -121,16 +129,14 @@ async function createScratch(PGlite: PGliteClass) {
   const db = await PGlite.create();
   try {
     const dump = await db.dumpDataDir('none');
-    const temp = `${template}.${process.pid}`;
-    writeFileSync(temp, Buffer.from(await dump.arrayBuffer()));
-    renameSync(temp, template);
+    writeFileAtomically(template, new Uint8Array(await dump.arrayBuffer()));
   } catch {
     // No copy kept: the next scratch database boots from nothing again, as it always could.
   }
   return db;
 }
 
-/** Where the copy of an empty PGlite data directory is kept. */
+/** Where the copy of an empty PGlite data directory is kept (a test may give another: `template`). */
 export function scratchTemplatePath(): string {
   return join(tmpdir(), `smartem-db-pglite-${pgliteVersion()}-${process.getuid?.() ?? 'user'}-empty.tar`);
 }
@@ -138,9 +144,10 @@ export function scratchTemplatePath(): string {
 /** The installed PGlite's version: a data directory belongs to the version that wrote it. */
 function pgliteVersion(): string {
   try {
-    let dir = dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
-    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+    const dir = packageDirOf(dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite'))));
+    return dir
+      ? (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version
+      : 'unknown';
   } catch {
     return 'unknown';
   }

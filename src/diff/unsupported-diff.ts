@@ -2,6 +2,10 @@ import type { Catalog } from '../catalog/catalog.js';
 import { SmartemDbError } from '../errors.js';
 import { compareKeyed } from './keyed.js';
 
+/** What to do about a difference smartem-db cannot write SQL for. */
+export const WRITE_IT_BY_HAND =
+  'Write it by hand: `smartem-db generate --empty <name>`, put the SQL in its up.sql and down.sql, and generate again (it then compares the rest).';
+
 /**
  * Refuses a plan where something smartem-db cannot migrate differs (an aggregate, an operator, a
  * cast, inheritance, column privileges ...): a migration without it would pass silently and be
@@ -19,6 +23,6 @@ export function refuseUnsupportedDifferences(from: Catalog, to: Catalog): void {
     'UNSUPPORTED_CHANGE',
     `smartem-db cannot write the SQL for ${lines.length === 1 ? 'this difference' : 'these differences'} yet:\n` +
       lines.map((l) => `  - ${l}`).join('\n') +
-      '\nWrite it by hand: `smartem-db generate --empty <name>`, put the SQL in its up.sql and down.sql, and generate again (it then compares the rest).',
+      `\n${WRITE_IT_BY_HAND}`,
   );
 }

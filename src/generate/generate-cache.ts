@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { packageDirOf, writeFileAtomically } from '../files/files.js';
 import { dirname, join, sep } from 'node:path';
 import type { MigrationsFolder } from '../migrations/migration-folder.js';
 
@@ -73,10 +74,7 @@ function contentOf(file: string): string {
 function packageOf(file: string): string | null {
   const marker = `${sep}node_modules${sep}`;
   const at = file.lastIndexOf(marker);
-  if (at < 0) return null;
-  let dir = dirname(file);
-  while (dir.length > at + marker.length && !existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return dir;
+  return at < 0 ? null : packageDirOf(dirname(file), file.slice(0, at + marker.length - 1));
 }
 
 /** Whether these inputs with this model gave "no changes" before. A cache that cannot be read is no cache. */
@@ -114,13 +112,8 @@ function read(cwd: string): Remembered {
 }
 
 function write(cwd: string, remembered: Remembered): void {
-  const dir = join(cwd, CACHE_DIR);
   try {
-    mkdirSync(dir, { recursive: true });
-    // Written whole and renamed, so a reader never sees half a file.
-    const temp = join(dir, `${FILE}.${process.pid}`);
-    writeFileSync(temp, JSON.stringify(remembered));
-    renameSync(temp, join(dir, FILE));
+    writeFileAtomically(join(cwd, CACHE_DIR, FILE), JSON.stringify(remembered));
   } catch {
     // A cache is an optimisation: a folder we may not write to costs only speed.
   }

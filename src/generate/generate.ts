@@ -29,6 +29,7 @@ import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-dat
 import { acknowledged, dataLossObject, noHints, renameOps, type Hints } from './hints.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 import { Timings, type Timing } from './timings.js';
+import { WRITE_IT_BY_HAND } from '../diff/unsupported-diff.js';
 
 export interface GenerateInput {
   /** The description in the new folder's name. */
@@ -186,7 +187,7 @@ function refuseUnseenDifferences(have: Catalog, want: Catalog): void {
   throw new SmartemDbError(
     'UNSUPPORTED_CHANGE',
     `The model and the migrations differ in what smartem-db cannot write SQL for:\n${left.map((l) => `  - ${l}`).join('\n')}\n` +
-      'Write it by hand: `smartem-db generate --empty <name>`, put the SQL in its up.sql and down.sql, and generate again.',
+      WRITE_IT_BY_HAND,
   );
 }
 

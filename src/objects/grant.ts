@@ -8,7 +8,7 @@ import { REL_KEY, REL_SQL, type ObjectKind } from './object-kind.js';
  * own entry left out: ownership is the deployment's, not the model's. An object without a list
  * has the defaults, so nothing granted or revoked: it is not read.
  */
-const ACLS = `
+export const ACLS = `
 SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS keyword, ${REL_SQL} AS target, ${REL_KEY} AS key,
        ${REL_KEY} AS on_relation, c.relacl AS acl,
        acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner) AS defaults, c.relowner AS owner

@@ -1,26 +1,14 @@
 import { USER_SCHEMA } from '../catalog/catalog-queries.js';
 import { Phase } from '../diff/phases.js';
-import { ANY_ACL } from './grant.js';
+import { ACLS, ANY_ACL } from './grant.js';
 import type { ObjectKind } from './object-kind.js';
 
-const GRANTEES = (acl: string, owner: string) =>
-  `SELECT e.grantee AS role FROM aclexplode(${acl}) e WHERE e.grantee <> ${owner}`;
-
-/** Every role the schema names: in a policy, or granted something (but its objects' owners). */
+/** Every role the schema names: in a policy, or in the access lists the grants are read from (but owners). */
 const USED = `
 SELECT unnest(p.polroles) AS role
   FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${USER_SCHEMA}
 UNION
-SELECT g.role FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace,
-       LATERAL (${GRANTEES('c.relacl', 'c.relowner')}) g WHERE c.relacl IS NOT NULL AND ${USER_SCHEMA}
-UNION
-SELECT g.role FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace,
-       LATERAL (${GRANTEES('p.proacl', 'p.proowner')}) g WHERE p.proacl IS NOT NULL AND ${USER_SCHEMA}
-UNION
-SELECT g.role FROM pg_namespace n, LATERAL (${GRANTEES('n.nspacl', 'n.nspowner')}) g WHERE n.nspacl IS NOT NULL AND ${USER_SCHEMA}
-UNION
-SELECT g.role FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace,
-       LATERAL (${GRANTEES('t.typacl', 't.typowner')}) g WHERE t.typacl IS NOT NULL AND ${USER_SCHEMA}`;
+SELECT e.grantee FROM (${ACLS}) a, aclexplode(a.acl) e WHERE e.grantee <> a.owner`;
 
 const ATTRIBUTES = `CASE WHEN r.rolcreatedb THEN ' CREATEDB' ELSE '' END || CASE WHEN r.rolcreaterole THEN ' CREATEROLE' ELSE '' END
   || CASE WHEN r.rolinherit THEN '' ELSE ' NOINHERIT' END`;
@@ -41,8 +29,7 @@ SELECT r.rolname::text AS name, NULL AS on_relation,
        NULL AS shape
   FROM (${USED}) used JOIN pg_roles r ON r.oid = used.role
  WHERE r.oid >= 16384`,
-  present: `EXISTS (SELECT 1 FROM pg_policy) OR ${ANY_ACL}
-    OR EXISTS (SELECT 1 FROM pg_namespace n, aclexplode(n.nspacl) e WHERE n.nspname = 'public' AND e.grantee >= 16384)`,
+  present: `EXISTS (SELECT 1 FROM pg_policy) OR ${ANY_ACL}`,
   createPhase: Phase.createRole,
   dropPhase: Phase.dropRole,
 };

@@ -45,32 +45,34 @@ SELECT ${TYPE_KEY} || '.' || k.conname AS name, NULL AS on_relation,
   dropPhase: Phase.dropDomainPart,
 };
 
-/** A domain's default, set in place. */
-export const domainDefaults: ObjectKind = {
-  kind: 'domain default',
+/**
+ * A setting of a domain, made by one ALTER DOMAIN and undone by another; `set` is an SQL
+ * expression giving the action (it may read the domain's row `t`).
+ */
+const domainPart = (kind: string, where: string, set: string, unset: string, replaceable = false): ObjectKind => ({
+  kind,
   query: `
 SELECT ${TYPE_KEY} AS name, NULL AS on_relation,
-       ARRAY[format('ALTER DOMAIN %s SET DEFAULT %s', ${TYPE_SQL}, t.typdefault)] AS create_sql,
-       format('ALTER DOMAIN %s DROP DEFAULT', ${TYPE_SQL}) AS drop_sql, '' AS shape
-  FROM ${DOMAINS} AND t.typdefault IS NOT NULL`,
+       ARRAY[format('ALTER DOMAIN %s %s', ${TYPE_SQL}, ${set})] AS create_sql,
+       format('ALTER DOMAIN %s ${unset}', ${TYPE_SQL}) AS drop_sql, ${replaceable ? "''" : 'NULL'} AS shape
+  FROM ${DOMAINS} AND ${where}`,
   present: DOMAINS_PRESENT,
   createPhase: Phase.createDomainPart,
   dropPhase: Phase.dropDomainPart,
-  replaceable: true,
-};
+  replaceable,
+});
+
+/** A domain's default, set in place. */
+export const domainDefaults = domainPart(
+  'domain default',
+  't.typdefault IS NOT NULL',
+  `'SET DEFAULT ' || t.typdefault`,
+  'DROP DEFAULT',
+  true,
+);
 
 /** NOT NULL on a domain. */
-export const domainNotNull: ObjectKind = {
-  kind: 'domain not null',
-  query: `
-SELECT ${TYPE_KEY} AS name, NULL AS on_relation,
-       ARRAY[format('ALTER DOMAIN %s SET NOT NULL', ${TYPE_SQL})] AS create_sql,
-       format('ALTER DOMAIN %s DROP NOT NULL', ${TYPE_SQL}) AS drop_sql, NULL AS shape
-  FROM ${DOMAINS} AND t.typnotnull`,
-  present: DOMAINS_PRESENT,
-  createPhase: Phase.createDomainPart,
-  dropPhase: Phase.dropDomainPart,
-};
+export const domainNotNull = domainPart('domain not null', 't.typnotnull', `'SET NOT NULL'`, 'DROP NOT NULL');
 
 /** Composite types (CREATE TYPE ... AS (...)). */
 export const compositeTypes: ObjectKind = {

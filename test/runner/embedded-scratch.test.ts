@@ -1,25 +1,39 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scratchTemplatePath } from '../../src/db/pglite-session.js';
-import { withScratchDatabases } from '../../src/scratch/scratch-databases.js';
+import { openEmbeddedSession } from '../../src/db/pglite-session.js';
 
 describe('embedded scratch databases', () => {
   it('boot from a kept copy of an empty data directory, and a damaged copy is made again', async () => {
-    const template = scratchTemplatePath();
-    writeFileSync(template, 'not a data directory');
-    const read = await withScratchDatabases({ kind: 'embedded' }, 2, async ([a, b]) => {
-      await a!.exec('CREATE TABLE t (n int); INSERT INTO t VALUES (1)');
-      // Two instances, two databases: what one does the other does not see.
-      const seen = await b!.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_class WHERE relname = 't'");
-      return [(await a!.query<{ n: number }>('SELECT n FROM t'))[0]!.n, seen[0]!.n];
-    });
-    expect(read).toEqual([1, 0]);
-    // Made again from a fresh boot: a tar of the data directory, tens of megabytes.
-    expect(statSync(template).size).toBeGreaterThan(1_000_000);
-    expect(readFileSync(template).subarray(257, 262).toString()).toBe('ustar');
-    const again = await withScratchDatabases({ kind: 'embedded' }, 1, async ([a]) =>
-      a!.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_class WHERE relname = 't'"),
-    );
-    expect(again).toEqual([{ n: 0 }]);
+    // A copy of this test's own: other test files boot from the shared one meanwhile.
+    const dir = mkdtempSync(join(tmpdir(), 'smartem-template-'));
+    const template = join(dir, 'empty.tar');
+    try {
+      writeFileSync(template, 'not a data directory');
+      const [a, b] = await Promise.all([
+        openEmbeddedSession(undefined, { template }),
+        openEmbeddedSession(undefined, { template }),
+      ]);
+      try {
+        await a.exec('CREATE TABLE t (n int); INSERT INTO t VALUES (1)');
+        // Two instances, two databases: what one does the other does not see.
+        expect(await a.query('SELECT n FROM t')).toEqual([{ n: 1 }]);
+        expect(await b.query("SELECT count(*)::int AS n FROM pg_class WHERE relname = 't'")).toEqual([{ n: 0 }]);
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+      // Made again from a fresh boot: a tar of the data directory, tens of megabytes.
+      expect(statSync(template).size).toBeGreaterThan(1_000_000);
+      expect(readFileSync(template).subarray(257, 262).toString()).toBe('ustar');
+      const again = await openEmbeddedSession(undefined, { template });
+      try {
+        expect(await again.query("SELECT count(*)::int AS n FROM pg_class WHERE relname = 't'")).toEqual([{ n: 0 }]);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
