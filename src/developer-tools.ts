@@ -34,6 +34,7 @@ import { tableSizes } from './doctor/table-sizes.js';
 import { DEFAULT_SMALL_TABLE_ROWS } from './lint/lint-migrations.js';
 import { modelStatements as loadModelStatements, modelWithSources } from './drizzle-model/model-statements.js';
 import type { ScratchTarget } from './scratch/scratch-databases.js';
+import { replayKey } from './scratch/replay-cache.js';
 import { Timings } from './generate/timings.js';
 import {
   generateKey,
@@ -92,23 +93,33 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       : null;
   // The model's files as they were last time: no need to load it (drizzle-kit and all).
   if (inputs && knownNoChangesFromSources(cwd, inputs)) return cachedResult();
-  const model = await timings.time('load the model', () => modelWithSources(cwd, options.schema));
-  const modelStatements = model.statements;
-  const key = inputs ? generateKey(inputs, modelStatements) : null;
-  if (key && knownNoChanges(cwd, key)) {
-    if (inputs && model.sources)
-      rememberNoChanges(cwd, key, { files: model.sources, key: sourcesKey(inputs, model.sources) });
-    return cachedResult();
-  }
+  // Loaded while the scratch databases are made: from the moment the model's files are known (a
+  // "no changes" answer would have come from them), or without a cache at once; otherwise once its
+  // statements are known and are not a known "no changes".
+  let openScratch = () => {};
+  const scratchFrom = inputs ? new Promise<void>((resolve) => (openScratch = resolve)) : Promise.resolve();
+  const model = timings.time('load the model', () =>
+    modelWithSources(cwd, options.schema, (sourcesKnown) => sourcesKnown && openScratch()),
+  );
+  model.catch(() => {}); // awaited below, once the scratch databases are on their way
+  let key: string | null = null;
   const fromDb = options.fromDb ? await openServerSession(options.fromDb, { source: '--from-db' }) : undefined;
   try {
+    const journal = journalOf(options);
     const result = await generateMigration({
       timings,
       name: options.name,
       folder,
-      journal: journalOf(options),
-      modelStatements,
-      scratch: scratchTargetOf(options, config),
+      journal,
+      modelStatements: model.then((m) => m.statements),
+      scratchFrom,
+      answeredBefore: (statements) => {
+        key = inputs ? generateKey(inputs, statements) : null;
+        return key !== null && knownNoChanges(cwd, key);
+      },
+      scratch,
+      replayKey:
+        options.cache === false ? null : replayKey(folder, journal, `${packageVersion()} ${codeFingerprint()}`),
       fromDb,
       hints,
       allowDataLoss: options.allowDataLoss,
@@ -118,12 +129,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       logger: options.logger,
       now: options.now,
     });
+    const { sources } = await model;
+    if (result.cached) {
+      if (inputs && key && sources) rememberNoChanges(cwd, key, { files: sources, key: sourcesKey(inputs, sources) });
+      return cachedResult();
+    }
     if (inputs && key && result.id === null)
-      rememberNoChanges(
-        cwd,
-        key,
-        model.sources ? { files: model.sources, key: sourcesKey(inputs, model.sources) } : null,
-      );
+      rememberNoChanges(cwd, key, sources ? { files: sources, key: sourcesKey(inputs, sources) } : null);
     return withTimings(result);
   } finally {
     await fromDb?.close();

@@ -12,7 +12,11 @@ export function missingPackage(error: unknown, names: readonly string[]): string
   const e = error as { code?: string; message?: string };
   if (e?.code !== 'ERR_MODULE_NOT_FOUND' && e?.code !== 'MODULE_NOT_FOUND') return undefined;
   return names.find(
-    (name) => e.message?.includes(`'${name}'`) || e.message?.includes(`"${name}"`) || e.message?.includes(`/${name}/`),
+    (name) =>
+      e.message?.includes(`'${name}'`) ||
+      e.message?.includes(`'${name}/`) ||
+      e.message?.includes(`"${name}"`) ||
+      e.message?.includes(`/${name}/`),
   );
 }
 

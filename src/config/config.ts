@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import { redactUrl } from '../db/redact.js';
 import { SmartemDbError } from '../errors.js';
 import { loadLayeredEnv, type SourcedEnv } from './env-files.js';
@@ -37,40 +36,58 @@ export interface SmartemDbConfig {
 
 export const EMBEDDED_DATA_DIR = '.smartem-db/pglite';
 
-const postgresUrl = z
-  .string()
-  .trim()
-  .superRefine((value, ctx) => {
-    const problem = connectionUrlProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: `not a PostgreSQL connection URL: ${problem}` });
-  });
+/** One variable's check: the value it stands for, or the problem with it. */
+type Check<T> = (raw: string) => { value: T } | { problem: string };
 
-const envSchema = z.object({
-  DATABASE_URL: postgresUrl.optional(),
-  DIRECT_DATABASE_URL: postgresUrl.optional(),
-  SHADOW_DATABASE_URL: postgresUrl.optional(),
-  POSTGRES_HOST: z.string().trim().min(1, 'must not be empty').optional(),
-  POSTGRES_PORT: z.coerce
-    .number({ message: 'expected a port number' })
-    .int('expected a whole port number')
-    .min(1, 'expected a port from 1 to 65535')
-    .max(65535, 'expected a port from 1 to 65535')
-    .optional(),
-  POSTGRES_USER: z.string().trim().min(1, 'must not be empty').optional(),
-  POSTGRES_PASSWORD: z.string().optional(),
-  POSTGRES_DB: z.string().trim().min(1, 'must not be empty').optional(),
-  SMARTEM_DB_MIGRATIONS: z.string().trim().min(1, 'must not be empty').optional(),
-  SMARTEM_DB_LOCK_RETRIES: z.coerce
-    .number({ message: 'expected a number of tries' })
-    .int('expected a whole number')
-    .min(0, 'expected 0 (no retry) or more')
-    .optional(),
-  SMARTEM_DB_LOCK_TIMEOUT_MS: z.coerce
-    .number({ message: 'expected milliseconds' })
-    .int('expected whole milliseconds')
-    .min(0, 'expected 0 (no limit) or more milliseconds')
-    .optional(),
-});
+const text: Check<string> = (raw) => (raw.trim() === '' ? { problem: 'must not be empty' } : { value: raw.trim() });
+const anyText: Check<string> = (raw) => ({ value: raw });
+const postgresUrl: Check<string> = (raw) => {
+  const problem = connectionUrlProblem(raw.trim());
+  return problem ? { problem: `not a PostgreSQL connection URL: ${problem}` } : { value: raw.trim() };
+};
+const wholeNumber =
+  (what: string, whole: string, range: string, min: number, max = Infinity): Check<number> =>
+  (raw) => {
+    const n = raw.trim() === '' ? NaN : Number(raw);
+    if (!Number.isFinite(n)) return { problem: what };
+    if (!Number.isInteger(n)) return { problem: whole };
+    if (n < min || n > max) return { problem: range };
+    return { value: n };
+  };
+
+// Validated by hand rather than with a schema library: this runs at every application start
+// (migrate()), and importing zod cost about 100 ms of it.
+const ENV = {
+  DATABASE_URL: postgresUrl,
+  DIRECT_DATABASE_URL: postgresUrl,
+  SHADOW_DATABASE_URL: postgresUrl,
+  POSTGRES_HOST: text,
+  POSTGRES_PORT: wholeNumber(
+    'expected a port number',
+    'expected a whole port number',
+    'expected a port from 1 to 65535',
+    1,
+    65535,
+  ),
+  POSTGRES_USER: text,
+  POSTGRES_PASSWORD: anyText,
+  POSTGRES_DB: text,
+  SMARTEM_DB_MIGRATIONS: text,
+  SMARTEM_DB_LOCK_RETRIES: wholeNumber(
+    'expected a number of tries',
+    'expected a whole number',
+    'expected 0 (no retry) or more',
+    0,
+  ),
+  SMARTEM_DB_LOCK_TIMEOUT_MS: wholeNumber(
+    'expected milliseconds',
+    'expected whole milliseconds',
+    'expected 0 (no limit) or more milliseconds',
+    0,
+  ),
+} satisfies Record<string, Check<unknown>>;
+
+type Env = { -readonly [K in keyof typeof ENV]?: (typeof ENV)[K] extends Check<infer T> ? T : never };
 
 const SECRET_VARIABLES = new Set(['POSTGRES_PASSWORD']);
 const URL_VARIABLES = new Set(['DATABASE_URL', 'DIRECT_DATABASE_URL', 'SHADOW_DATABASE_URL']);
@@ -85,16 +102,17 @@ const URL_VARIABLES = new Set(['DATABASE_URL', 'DIRECT_DATABASE_URL', 'SHADOW_DA
 export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SmartemDbConfig {
   const cwd = options.cwd ?? process.cwd();
   const sourced = loadLayeredEnv(cwd, options.env ?? process.env);
-  const raw = Object.fromEntries(
-    Object.keys(envSchema.shape).flatMap((key) => {
-      const entry = sourced.get(key);
-      // An empty value means "unset", as most env loaders treat it.
-      return entry && entry.value !== '' ? [[key, entry.value]] : [];
-    }),
-  );
-  const parsed = envSchema.safeParse(raw);
-  if (!parsed.success) throw configError(parsed.error, sourced);
-  const env = parsed.data;
+  const env: Env = {};
+  const problems: { name: string; problem: string }[] = [];
+  for (const [name, check] of Object.entries(ENV) as [keyof typeof ENV, Check<unknown>][]) {
+    const entry = sourced.get(name);
+    // An empty value means "unset", as most env loaders treat it.
+    if (!entry || entry.value === '') continue;
+    const checked = check(entry.value);
+    if ('problem' in checked) problems.push({ name, problem: checked.problem });
+    else (env as Record<string, unknown>)[name] = checked.value;
+  }
+  if (problems.length) throw configError(problems, sourced);
 
   const database = databaseTarget(env, sourced, cwd);
   if (env.DIRECT_DATABASE_URL && database.kind === 'server') {
@@ -117,7 +135,7 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv } = 
   };
 }
 
-function databaseTarget(env: z.infer<typeof envSchema>, sourced: SourcedEnv, cwd: string): DatabaseTarget {
+function databaseTarget(env: Env, sourced: SourcedEnv, cwd: string): DatabaseTarget {
   if (env.DATABASE_URL) {
     return { kind: 'server', url: env.DATABASE_URL, source: `DATABASE_URL (${sourced.get('DATABASE_URL')?.source})` };
   }
@@ -152,9 +170,8 @@ function databaseTarget(env: z.infer<typeof envSchema>, sourced: SourcedEnv, cwd
   };
 }
 
-function configError(error: z.ZodError, sourced: SourcedEnv): SmartemDbError {
-  const lines = error.issues.map((issue) => {
-    const name = String(issue.path[0]);
+function configError(problems: { name: string; problem: string }[], sourced: SourcedEnv): SmartemDbError {
+  const lines = problems.map(({ name, problem }) => {
     const entry = sourced.get(name);
     const shown = !entry
       ? ''
@@ -163,7 +180,7 @@ function configError(error: z.ZodError, sourced: SourcedEnv): SmartemDbError {
         : URL_VARIABLES.has(name)
           ? ` = "${redactUrl(entry.value)}"`
           : ` = "${entry.value}"`;
-    return `  ${name}${shown} (from ${entry?.source ?? 'unknown'}): ${issue.message}`;
+    return `  ${name}${shown} (from ${entry?.source ?? 'unknown'}): ${problem}`;
   });
   return new SmartemDbError('CONFIG_INVALID', `Invalid smartem-db configuration:\n${lines.join('\n')}`);
 }

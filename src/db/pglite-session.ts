@@ -17,7 +17,7 @@ import { quoteIdent } from '../sql/quote.js';
  */
 export async function openEmbeddedSession(
   dataDir: string | undefined,
-  options: { template?: string } = {},
+  options: { template?: string; dump?: Uint8Array } = {},
 ): Promise<DbSession> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const shown = dataDir ? relative(process.cwd(), dataDir) || dataDir : '';
@@ -26,7 +26,7 @@ export async function openEmbeddedSession(
     : 'in-memory PGlite database';
   const release = dataDir ? lockDirectory(dataDir, `The ${label}`) : () => {};
   try {
-    return await open(dataDir, label, release, options.template ?? scratchTemplatePath());
+    return await open(dataDir, label, release, options.dump ?? options.template ?? scratchTemplatePath());
   } catch (error) {
     release();
     throw error;
@@ -37,7 +37,7 @@ async function open(
   dataDir: string | undefined,
   label: string,
   release: () => void,
-  template: string,
+  template: string | Uint8Array,
 ): Promise<DbSession> {
   const { PGlite } = await importOptional(
     () => import('@electric-sql/pglite'),
@@ -46,7 +46,11 @@ async function open(
       ? 'The embedded database (no DATABASE_URL or POSTGRES_* configured)'
       : 'A scratch database without a server (no SHADOW_DATABASE_URL or configured server)',
   );
-  const db = dataDir ? await PGlite.create(dataDir) : await createScratch(PGlite, template);
+  const db = dataDir
+    ? await PGlite.create(dataDir)
+    : typeof template === 'string'
+      ? await createScratch(PGlite, template)
+      : await PGlite.create({ loadDataDir: new Blob([template as Uint8Array<ArrayBuffer>]) });
   let noticeListener: ((message: string) => void) | undefined;
   const notices = () =>
     noticeListener ? { onNotice: (n: { message?: string }) => noticeListener?.(n.message ?? '') } : {};
@@ -104,8 +108,8 @@ async function open(
         release();
       }
     },
-    async dumpDataDir() {
-      const blob = await db.dumpDataDir('gzip');
+    async dumpDataDir(compression: 'gzip' | 'none' = 'gzip') {
+      const blob = await db.dumpDataDir(compression);
       return new Uint8Array(await blob.arrayBuffer());
     },
   };
@@ -138,7 +142,12 @@ async function createScratch(PGlite: PGliteClass, template: string) {
 
 /** Where the copy of an empty PGlite data directory is kept (a test may give another: `template`). */
 export function scratchTemplatePath(): string {
-  return join(tmpdir(), `smartem-db-pglite-${pgliteVersion()}-${process.getuid?.() ?? 'user'}-empty.tar`);
+  return scratchCopyPath('empty');
+}
+
+/** Where a kept copy of a PGlite data directory named `what` is, in the system's temporary folder. */
+export function scratchCopyPath(what: string): string {
+  return join(tmpdir(), `smartem-db-pglite-${pgliteVersion()}-${process.getuid?.() ?? 'user'}-${what}.tar`);
 }
 
 /** The installed PGlite's version: a data directory belongs to the version that wrote it. */

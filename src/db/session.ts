@@ -33,7 +33,7 @@ export interface DbSession {
    */
   onNotice?(listener: ((message: string) => void) | undefined): void;
   /** The embedded database's whole data directory as a gzipped tarball (its backup). */
-  dumpDataDir?(): Promise<Uint8Array>;
+  dumpDataDir?(compression?: 'gzip' | 'none'): Promise<Uint8Array>;
 }
 
 export interface PipelinedQuery {

@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SmartemDbError } from '../errors.js';
 import { importOptional } from '../optional-dependency.js';
 import { bundledSchemaModule } from '../config/package-root.js';
+import { importBundledModel } from './bundle-model.js';
 
 /**
  * Where the Drizzle model is: the given path (--schema, or `schema` of a --config file), else the
@@ -42,8 +43,8 @@ export async function loadSchemaModule(
 
 /**
  * Imports a module, TypeScript too. A runtime that already understands TypeScript (tsx, vitest,
- * Node with type stripping) imports it itself; plain Node refuses the extension, and tsx's loader
- * (an optional dependency) steps in.
+ * Node with type stripping) imports it itself; plain Node refuses the extension, and the model is
+ * bundled with esbuild (bundle-model.ts), or, without esbuild, imported through tsx's loader.
  */
 export async function importModule(path: string, onFile?: (file: string) => void): Promise<Record<string, unknown>> {
   const url = pathToFileURL(path).href;
@@ -51,6 +52,8 @@ export async function importModule(path: string, onFile?: (file: string) => void
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
     if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+    const bundled = await importBundledModel(path, onFile);
+    if (bundled) return bundled;
     const { tsImport } = await importOptional(() => import('tsx/esm/api'), ['tsx'], `Loading ${path} (TypeScript)`);
     // tsx names every file the model imports: what a cache of its answers must watch.
     const onImport = onFile

@@ -25,10 +25,14 @@ export async function modelStatements(cwd: string, schema: string | undefined): 
 export async function modelWithSources(
   cwd: string,
   schema: string | undefined,
+  /** Called once the module is imported, before its DDL is rendered: whether its files are known. */
+  onImported?: (sourcesKnown: boolean) => void,
 ): Promise<{ statements: string[]; sources: string[] | null }> {
   const path = await resolveSchemaPath(cwd, schema);
   const imported = new Set<string>();
-  const statements = await modelDdl(await loadSchemaModule(path, (file) => imported.add(file)));
+  const module = await loadSchemaModule(path, (file) => imported.add(file));
+  onImported?.(imported.size > 0);
+  const statements = await modelDdl(module);
   const extras = join(dirname(path), MODEL_EXTRAS_FILE);
   const sources = imported.size ? [path, ...imported, extras] : null;
   if (!existsSync(extras)) return { statements, sources };

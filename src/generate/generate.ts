@@ -18,14 +18,15 @@ import { formatMigrationName } from '../migrations/migration-name.js';
 import { downgrade, upgrade } from '../migrations/runner.js';
 import type { Hazard } from '../hazards/hazard.js';
 import { renderScript, type RenderedScript } from '../render/render-script.js';
-import { replayMigrations, scratchRunner } from '../scratch/replay.js';
+import { scratchRunner } from '../scratch/replay.js';
+import { currentState } from '../scratch/replay-cache.js';
 import { inRolledBackTransaction } from '../db/transaction.js';
 import { classifyScript } from '../lint/classify-script.js';
 import { tableSizes } from '../doctor/table-sizes.js';
 import { DEFAULT_SMALL_TABLE_ROWS } from '../lint/lint-migrations.js';
 import { tablesOf } from '../migrations/lock-retry.js';
 import { applyModel } from '../scratch/apply-model.js';
-import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
+import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { acknowledged, dataLossObject, noHints, renameOps, type Hints } from './hints.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 import { Timings, type Timing } from './timings.js';
@@ -36,9 +37,15 @@ export interface GenerateInput {
   name: string;
   folder: MigrationsFolder;
   journal: JournalRef;
-  /** The Drizzle model's CREATE statements (modelDdl). */
-  modelStatements: string[];
+  /** The Drizzle model's CREATE statements (modelDdl), or their promise: the scratch databases are made meanwhile. */
+  modelStatements: string[] | Promise<string[]>;
+  /** Whether these statements gave "no changes" before (the cache): then nothing more is done. */
+  answeredBefore?: (statements: string[]) => boolean;
+  /** When the scratch databases may be made (default: at once); they are made by the time the statements come. */
+  scratchFrom?: Promise<void>;
   scratch: ScratchTarget;
+  /** The key of the folder's replay (replayKey), to copy it from a kept one; null or absent replays it. */
+  replayKey?: string | null;
   /** A live database at the head migration, to diff against instead of replaying the folder. */
   fromDb?: DbSession;
   hints?: Hints;
@@ -78,35 +85,55 @@ export interface GenerateResult {
 export async function generateMigration(input: GenerateInput): Promise<GenerateResult> {
   const exclude = { excludeSchemas: [input.journal.schema] };
   const timings = input.timings ?? new Timings();
-  const asked = performance.now();
-  let worked = 0;
-  const result = await withScratchDatabases(input.scratch, 2, async ([current, desired]) => {
-    timings.add('scratch databases', performance.now() - asked);
-    try {
-      return await generateOn(current!, desired!);
-    } finally {
-      worked = performance.now();
-    }
-  });
-  timings.add('close and drop the scratch databases', performance.now() - worked);
-  return result;
+  const pool = new ScratchPool(input.scratch);
+  try {
+    return await generateWith(pool);
+  } finally {
+    const worked = performance.now();
+    await pool.close();
+    if (pool.used) timings.add('close and drop the scratch databases', performance.now() - worked);
+  }
 
-  async function generateOn(current: DbSession, desired: DbSession): Promise<GenerateResult> {
+  async function generateWith(pool: ScratchPool): Promise<GenerateResult> {
     const log = input.logger;
-    log?.info(`Applying the Drizzle model to a scratch database (${desired.label}) ...`);
     log?.info(
       `Replaying ${input.folder.migrations.length} migration(s) from ${input.folder.shown} on a scratch database ...`,
     );
-    // The two sides are independent: built at the same time.
-    const [want, have] = await Promise.all([
-      (async () => {
-        await timings.time('model DDL', () => applyModel(desired, input.modelStatements));
-        return timings.time('introspect the model', () => introspect(desired, exclude));
-      })(),
-      timings.time('replay and introspect the migrations', () =>
-        replayMigrations(current, input.folder, input.journal),
+    // Independent: the folder's state, the model's database and the model itself come at the same time.
+    const statementsP = Promise.resolve(input.modelStatements);
+    let answered = false;
+    const decided = statementsP.then((statements) => {
+      answered = input.answeredBefore?.(statements) ?? false;
+    });
+    decided.catch(() => {});
+    // Started when allowed, or once the statements are known not to be answered already.
+    const gate = Promise.race([input.scratchFrom ?? Promise.resolve(), decided]);
+    const start = <T>(work: () => Promise<T>): Promise<T | null> => gate.then(() => (answered ? null : work()));
+    const currentP = start(() =>
+      timings.time("the migrations' state (replayed or copied) and its catalog", () =>
+        currentState(pool, input.folder, input.journal, input.replayKey ?? null),
       ),
-    ]);
+    );
+    const desiredP = start(() => timings.time('scratch database for the model', () => pool.create()));
+    // Each is awaited below; until then a failure of one must not go unhandled.
+    currentP.catch(() => {});
+    desiredP.catch(() => {});
+    const statements = await statementsP;
+    await decided;
+    if (answered) {
+      await Promise.allSettled([currentP, desiredP]);
+      return { id: null, ops: [], up: '', down: '', hazards: [], proved: false, cached: true };
+    }
+    const wantP = (async () => {
+      const desired = (await desiredP)!;
+      log?.info(`Applying the Drizzle model to a scratch database (${desired.label}) ...`);
+      await timings.time('model DDL', () => applyModel(desired, statements));
+      return timings.time('introspect the model', () => introspect(desired, exclude));
+    })();
+    wantP.catch(() => {});
+    const [want, state] = await Promise.all([wantP, currentP]);
+    const { session: current, catalog: have, copied } = state!;
+    if (copied) log?.info("The migrations' state was copied from a kept replay (--no-cache replays them).");
     if (input.fromDb) await checkLiveMatches(input.fromDb, input, have);
 
     let hints = input.hints ?? noHints();

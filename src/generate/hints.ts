@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { SmartemDbError } from '../errors.js';
 import type { Op } from '../ops/op.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
@@ -38,13 +37,29 @@ export function parseTableRename(text: string): Hints['tables'][number] {
   return { schema: m[1] ?? 'public', from: m[2]!, to: m[3]! };
 }
 
-const hintsFileSchema = z
-  .object({
-    renameTables: z.record(z.string(), z.string()).default({}),
-    renameColumns: z.record(z.string(), z.string()).default({}),
-    allowDataLoss: z.array(z.string()).default([]),
-  })
-  .strict();
+/** The hints file's problems, each as `path: message` (an empty list: it is valid). */
+function hintsFileProblems(raw: unknown): string[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return ['(top): expected an object'];
+  const problems: string[] = [];
+  const known = ['renameTables', 'renameColumns', 'allowDataLoss'];
+  for (const key of Object.keys(raw)) if (!known.includes(key)) problems.push(`(top): unrecognized key "${key}"`);
+  const record = raw as Record<string, unknown>;
+  for (const key of ['renameTables', 'renameColumns']) {
+    const value = record[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      problems.push(`${key}: expected an object of old name to new name`);
+    else
+      for (const [from, to] of Object.entries(value))
+        if (typeof to !== 'string') problems.push(`${key}.${from}: expected a string`);
+  }
+  const loss = record.allowDataLoss;
+  if (loss !== undefined) {
+    if (!Array.isArray(loss)) problems.push('allowDataLoss: expected an array of object names');
+    else loss.forEach((v, i) => typeof v !== 'string' && problems.push(`allowDataLoss.${i}: expected a string`));
+  }
+  return problems;
+}
 
 /**
  * A hints file for CI, where nobody answers a prompt:
@@ -59,17 +74,18 @@ export function readHintsFile(path: string): Hints {
       cause: error,
     });
   }
-  const parsed = hintsFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new SmartemDbError(
-      'BAD_HINT',
-      `The hints file ${path} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
-    );
-  }
+  const problems = hintsFileProblems(raw);
+  if (problems.length)
+    throw new SmartemDbError('BAD_HINT', `The hints file ${path} is not valid: ${problems.join('; ')}`);
+  const file = raw as {
+    renameTables?: Record<string, string>;
+    renameColumns?: Record<string, string>;
+    allowDataLoss?: string[];
+  };
   return {
-    tables: Object.entries(parsed.data.renameTables).map(([from, to]) => parseTableRename(`${from}=${to}`)),
-    columns: Object.entries(parsed.data.renameColumns).map(([from, to]) => parseColumnRename(`${from}=${to}`)),
-    allowDataLoss: parsed.data.allowDataLoss,
+    tables: Object.entries(file.renameTables ?? {}).map(([from, to]) => parseTableRename(`${from}=${to}`)),
+    columns: Object.entries(file.renameColumns ?? {}).map(([from, to]) => parseColumnRename(`${from}=${to}`)),
+    allowDataLoss: file.allowDataLoss ?? [],
   };
 }
 

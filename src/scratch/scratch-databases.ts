@@ -21,57 +21,144 @@ export async function withScratchDatabases<T>(
   count: number,
   work: (sessions: DbSession[]) => Promise<T>,
 ): Promise<T> {
-  if (target.kind === 'embedded') {
-    const sessions: DbSession[] = [];
+  const pool = new ScratchPool(target);
+  try {
+    // Made at the same time; any that were made are dropped below if another failed.
+    const made = await Promise.allSettled(Array.from({ length: count }, () => pool.create()));
+    const failed = made.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+    return await work(made.map((m) => (m as PromiseFulfilledResult<DbSession>).value));
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * The scratch databases of one command: made empty or (on a server) as a copy of a kept
+ * database, and all closed and dropped by close(), whatever happened in between.
+ *
+ * @example const pool = new ScratchPool(target); try { const db = await pool.create(); ... } finally { await pool.close(); }
+ */
+export class ScratchPool {
+  private readonly sessions = new Set<DbSession>();
+  private readonly created = new Set<string>();
+  private readonly names = new Map<DbSession, string>();
+
+  /** Whether any scratch database was asked for. */
+  used = false;
+
+  constructor(readonly target: ScratchTarget) {}
+
+  /** A new, empty scratch database (embedded: booted from `embeddedDump`, a data directory, when given). */
+  async create(options: { embeddedDump?: Uint8Array } = {}): Promise<DbSession> {
+    this.used = true;
+    if (this.target.kind === 'embedded') {
+      const session = await openEmbeddedSession(undefined, options.embeddedDump ? { dump: options.embeddedDump } : {});
+      this.sessions.add(session);
+      return session;
+    }
+    const name = await this.make((n) => `CREATE DATABASE ${quoteIdent(n)}`);
+    return this.connect(name);
+  }
+
+  /**
+   * A new scratch database copied from `template` (a database nobody is connected to), or null
+   * when there is no such database or it cannot be copied now. Server only.
+   */
+  async clone(template: string): Promise<{ session: DbSession; name: string } | null> {
+    if (this.target.kind !== 'server') return null;
+    this.used = true;
+    let name: string;
     try {
-      // Booted at the same time; any that did boot are closed below if another failed.
-      const opened = await Promise.allSettled(Array.from({ length: count }, () => openEmbeddedSession(undefined)));
-      for (const o of opened) if (o.status === 'fulfilled') sessions.push(o.value);
-      const failed = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-      if (failed) throw failed.reason;
-      return await work(sessions);
+      name = await this.make((n) => `CREATE DATABASE ${quoteIdent(n)} TEMPLATE ${quoteIdent(template)}`, false);
+    } catch {
+      return null;
+    }
+    return { session: await this.connect(name), name };
+  }
+
+  /** The name of the scratch database `session` is connected to (server only). */
+  nameOf(session: DbSession): string | undefined {
+    return this.names.get(session);
+  }
+
+  /** Closes `session`; its database stays until close() drops it (or keep() keeps it). */
+  async release(session: DbSession): Promise<void> {
+    this.sessions.delete(session);
+    await session.close().catch(() => {});
+  }
+
+  /**
+   * Keeps the released scratch database `from` as `name` instead of dropping it, then runs
+   * `setup` on it from another database: false when that name is taken (a concurrent run kept
+   * the same state first) or the server refuses.
+   */
+  async keep(from: string, name: string, setup: string[]): Promise<boolean> {
+    if (this.target.kind !== 'server' || !this.created.has(from)) return false;
+    const admin = await openServerSession(this.target.url, { source: this.target.source });
+    try {
+      await admin.exec(`ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(name)}`);
+      this.created.delete(from);
+      for (const sql of setup) await admin.exec(sql).catch(() => {});
+      return true;
+    } catch {
+      return false;
     } finally {
-      await Promise.all(sessions.map((s) => s.close().catch(() => {})));
+      await admin.close().catch(() => {});
     }
   }
 
-  const names = Array.from({ length: count }, () => `smartem_scratch_${process.pid}_${randomBytes(4).toString('hex')}`);
-  const created: string[] = [];
-  const sessions: DbSession[] = [];
-  try {
-    // Each on its own connection, so the databases are made (and dropped) at the same time.
-    await Promise.all(
-      names.map(async (name) => {
-        const maker = await openServerSession(target.url, { source: target.source });
-        try {
-          await maker.exec(`CREATE DATABASE ${quoteIdent(name)}`);
-          created.push(name);
-        } catch (error) {
-          throw new SmartemDbError(
-            'SCRATCH_FAILED',
-            `Cannot create a scratch database on ${redactUrl(target.url)} (from ${target.source}): ${(error as Error).message}. ` +
-              'smartem-db needs a role with CREATEDB there, or set SHADOW_DATABASE_URL to a server where it may create databases.',
-            { cause: error },
-          );
-        } finally {
-          await maker.close();
-        }
-      }),
-    );
-    for (const name of names) {
-      const url = new URL(target.url);
-      url.pathname = `/${name}`;
-      sessions.push(await openServerSession(url.toString(), { source: `a scratch database on ${target.source}` }));
+  /** Closes one scratch database and drops it now. */
+  async discard(session: DbSession): Promise<void> {
+    this.sessions.delete(session);
+    await session.close().catch(() => {});
+    const name = this.nameOf(session);
+    if (name && this.created.delete(name)) await this.drop(name);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.sessions].map((s) => s.close().catch(() => {})));
+    this.sessions.clear();
+    await Promise.all([...this.created].map((name) => this.drop(name)));
+    this.created.clear();
+  }
+
+  private async make(statement: (name: string) => string, explain = true): Promise<string> {
+    const target = this.target as Extract<ScratchTarget, { kind: 'server' }>;
+    const name = `smartem_scratch_${process.pid}_${randomBytes(4).toString('hex')}`;
+    // Each on its own connection, so databases are made (and dropped) at the same time.
+    const maker = await openServerSession(target.url, { source: target.source });
+    try {
+      await maker.exec(statement(name));
+      this.created.add(name);
+      return name;
+    } catch (error) {
+      if (!explain) throw error;
+      throw new SmartemDbError(
+        'SCRATCH_FAILED',
+        `Cannot create a scratch database on ${redactUrl(target.url)} (from ${target.source}): ${(error as Error).message}. ` +
+          'smartem-db needs a role with CREATEDB there, or set SHADOW_DATABASE_URL to a server where it may create databases.',
+        { cause: error },
+      );
+    } finally {
+      await maker.close();
     }
-    return await work(sessions);
-  } finally {
-    await Promise.all(sessions.map((s) => s.close().catch(() => {})));
-    await Promise.all(
-      created.map(async (name) => {
-        const dropper = await openServerSession(target.url, { source: target.source }).catch(() => undefined);
-        await dropper?.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => {});
-        await dropper?.close();
-      }),
-    );
+  }
+
+  private async connect(name: string): Promise<DbSession> {
+    const target = this.target as Extract<ScratchTarget, { kind: 'server' }>;
+    const url = new URL(target.url);
+    url.pathname = `/${name}`;
+    const session = await openServerSession(url.toString(), { source: `a scratch database on ${target.source}` });
+    this.names.set(session, name);
+    this.sessions.add(session);
+    return session;
+  }
+
+  private async drop(name: string): Promise<void> {
+    const target = this.target as Extract<ScratchTarget, { kind: 'server' }>;
+    const dropper = await openServerSession(target.url, { source: target.source }).catch(() => undefined);
+    await dropper?.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => {});
+    await dropper?.close().catch(() => {});
   }
 }
