@@ -1,96 +1,224 @@
-// db:generate on the SmartEM model against drizzle-kit generate, as whole commands from an empty
-// migrations folder (the baseline) and from a folder already at the model (nothing to write).
+// db:generate against drizzle-kit generate, as whole commands: the SmartEM baseline from an empty
+// folder, nothing to write, one new column to write (and, for us, prove), with a server and with
+// no server (PGlite), and the same on generated models of 200 and 1000 tables.
 // smartem-db does more: it replays the folder and the model on scratch databases and proves the
 // migration both ways; drizzle-kit compares JSON snapshots and writes only an up migration.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hash } from '../src/api.js';
 import { compare, runCommand, SERVER } from './support.js';
 
 const ROOT = join(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist/src/cli/main.js');
+const KIT = join(ROOT, 'node_modules/drizzle-kit/bin.cjs');
+const ENV = { ...process.env, DATABASE_URL: SERVER };
+// No server anywhere: scratch databases are in-memory PGlite.
+const NO_SERVER = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|SHADOW_DATABASE_URL|POSTGRES_|PG)/.test(k)),
+);
+const NEW_COLUMN = "  operatorName: varchar('operator_name'),\n";
+
+/** One project for both tools: a model (its own copy, so it can change), our folder and theirs. */
+interface Project {
+  dir: string;
+  schema: string;
+  ours: string;
+  theirs: string;
+  config: string;
+}
+
+function project(work: string, name: string, files: Record<string, string>, entry: string): Project {
+  const dir = join(work, name);
+  mkdirSync(join(dir, 'model'), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, 'model', file), text);
+  const p = {
+    dir,
+    schema: join(dir, 'model', entry),
+    ours: join(dir, 'ours'),
+    theirs: join(dir, 'theirs'),
+    config: join(dir, 'drizzle.config.mjs'),
+  };
+  mkdirSync(p.ours);
+  writeFileSync(
+    p.config,
+    `export default { dialect: 'postgresql', schema: ${JSON.stringify(p.schema)}, out: ${JSON.stringify(p.theirs)} };\n`,
+  );
+  return p;
+}
+
+/** The SmartEM model, copied with model-extras.sql. */
+function smartemFiles(): Record<string, string> {
+  const dir = join(ROOT, 'schema');
+  return Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+/** The introspection bench's SmartEM-shaped model of n tables, as a source file. */
+function syntheticFiles(n: number): Record<string, string> {
+  const lines = [
+    "import { boolean, doublePrecision, index, integer, pgEnum, pgTable, timestamp, varchar } from 'drizzle-orm/pg-core';",
+    "export const status = pgEnum('bench_status', ['NONE', 'STARTED', 'COMPLETED']);",
+  ];
+  for (let i = 0; i < n; i++) {
+    const parent = i === 0 ? "varchar('parent_uuid')" : `varchar('parent_uuid').references(() => t${i - 1}.uuid)`;
+    lines.push(
+      `export const t${i} = pgTable('bench_table_${i}', {`,
+      "  uuid: varchar('uuid').primaryKey(),",
+      `  parentUuid: ${parent},`,
+      "  name: varchar('name').notNull().default(''),",
+      "  status: status('status').default('NONE'),",
+      "  value: doublePrecision('value'),",
+      "  count: integer('count').notNull().default(0),",
+      "  selected: boolean('selected'),",
+      "  createdAt: timestamp('created_at').notNull().defaultNow(),",
+      `}, (t) => [index('ix_bench_${i}_parent').on(t.parentUuid), index('ix_bench_${i}_created').on(t.createdAt)]);`,
+    );
+  }
+  return { 'index.ts': `${lines.join('\n')}\n` };
+}
+
+/** The model with one more column in its first table (acquisition; bench_table_0). */
+function addColumn(p: Project, file: string, after: string): void {
+  const path = join(p.dir, 'model', file);
+  const text = readFileSync(path, 'utf8');
+  if (!text.includes(after)) throw new Error(`bench: ${after} not in ${file}`);
+  writeFileSync(path, text.replace(after, `${after}\n${NEW_COLUMN.trimEnd()}`));
+}
+
+const ours = (p: Project, extra: string[] = [], env: NodeJS.ProcessEnv = ENV) =>
+  runCommand(
+    process.execPath,
+    [CLI, 'generate', '-m', 'bench', '--migrations', p.ours, '--schema', p.schema, '--quiet', '--no-prompt', ...extra],
+    { env, cwd: p.dir },
+  );
+const theirs = (p: Project) =>
+  runCommand(process.execPath, [KIT, 'generate', `--config=${p.config}`, '--name=bench'], { env: ENV, cwd: p.dir });
+
+/** Puts both folders back as they were once the baseline was written (untimed, between calls). */
+function resetters(p: Project) {
+  const oursBefore = new Set(readdirSync(p.ours));
+  const theirsCopy = `${p.theirs}.baseline`;
+  if (existsSync(p.theirs)) cpSync(p.theirs, theirsCopy, { recursive: true });
+  else mkdirSync(theirsCopy);
+  return {
+    ours: () => {
+      for (const f of readdirSync(p.ours)) if (!oursBefore.has(f)) rmSync(join(p.ours, f), { recursive: true });
+      if (oursBefore.size) hash({ migrationsFolder: p.ours, env: {} });
+    },
+    theirs: () => {
+      rmSync(p.theirs, { recursive: true, force: true });
+      cpSync(theirsCopy, p.theirs, { recursive: true });
+    },
+  };
+}
 
 export async function benchGenerate(calls: number): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'generate-bench-'));
-  const schema = join(ROOT, 'schema/index.ts');
-  const cli = join(ROOT, 'dist/src/cli/main.js');
-  const kit = join(ROOT, 'node_modules/drizzle-kit/bin.cjs');
-  const env = { ...process.env, DATABASE_URL: SERVER };
-  let n = 0;
-  const fresh = () => {
-    const dir = join(work, String(n++));
-    mkdirSync(join(dir, 'ours'), { recursive: true });
-    writeFileSync(
-      join(dir, 'drizzle.config.mjs'),
-      `export default { dialect: 'postgresql', schema: ${JSON.stringify(schema)}, out: ${JSON.stringify(join(dir, 'theirs'))} };\n`,
-    );
-    return dir;
-  };
-  // The compiled CLI imports schema/index.ts through tsx's loader; drizzle-kit bundles it with esbuild.
-  const ours = (dir: string, name: string, extra: string[] = [], environment: NodeJS.ProcessEnv = env) =>
-    runCommand(
-      process.execPath,
-      [
-        cli,
-        'generate',
-        '-m',
-        name,
-        '--migrations',
-        join(dir, 'ours'),
-        '--schema',
-        schema,
-        '--quiet',
-        '--no-prompt',
-        ...extra,
-      ],
-      { env: environment, cwd: dir },
-    );
-  // No server anywhere: scratch databases are in-memory PGlite.
-  const withoutServer = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|SHADOW_DATABASE_URL|POSTGRES_|PG)/.test(k)),
-  );
-  const theirs = (dir: string, name: string) =>
-    runCommand(process.execPath, [kit, 'generate', `--config=${join(dir, 'drizzle.config.mjs')}`, `--name=${name}`], {
-      env,
-    });
   try {
+    const fresh = project(work, 'fresh', smartemFiles(), 'index.ts');
+    const reset = resetters(fresh);
     await compare(
       'generate the SmartEM baseline vs drizzle-kit generate',
-      async () => ours(fresh(), 'baseline'),
-      async () => theirs(fresh(), 'baseline'),
+      async () => ours(fresh),
+      async () => theirs(fresh),
+      calls,
+      1,
+      reset,
+    );
+
+    const smartem = project(work, 'smartem', smartemFiles(), 'index.ts');
+    ours(smartem);
+    theirs(smartem);
+    await compare(
+      'nothing to do vs drizzle-kit generate',
+      async () => ours(smartem),
+      async () => theirs(smartem),
       calls,
       1,
     );
-    const atHead = fresh();
-    ours(atHead, 'baseline');
-    theirs(atHead, 'baseline');
     await compare(
-      'generate with nothing to do vs drizzle-kit generate',
-      async () => ours(atHead, 'nothing'),
-      async () => theirs(atHead, 'nothing'),
-      calls,
-      1,
-    );
-    await compare(
-      'generate with nothing to do, --no-cache, vs drizzle-kit',
-      async () => ours(atHead, 'nothing', ['--no-cache']),
-      async () => theirs(atHead, 'nothing'),
+      'nothing to do, --no-cache, vs drizzle-kit',
+      async () => ours(smartem, ['--no-cache']),
+      async () => theirs(smartem),
       calls,
       1,
     );
     await compare(
       'no server (PGlite), nothing to do, vs drizzle-kit',
-      async () => ours(atHead, 'nothing', [], withoutServer),
-      async () => theirs(atHead, 'nothing'),
+      async () => ours(smartem, [], NO_SERVER),
+      async () => theirs(smartem),
       calls,
       1,
     );
     await compare(
       'no server (PGlite), nothing to do, --no-cache, vs drizzle-kit',
-      async () => ours(atHead, 'nothing', ['--no-cache'], withoutServer),
-      async () => theirs(atHead, 'nothing'),
+      async () => ours(smartem, ['--no-cache'], NO_SERVER),
+      async () => theirs(smartem),
       Math.min(calls, 3),
       0,
     );
+    addColumn(smartem, 'core.ts', "  computerName: varchar('computer_name'),");
+    const back = resetters(smartem);
+    await compare(
+      'one new column, written and proved, vs drizzle-kit',
+      async () => ours(smartem),
+      async () => theirs(smartem),
+      calls,
+      1,
+      back,
+    );
+    await compare(
+      'one new column, --no-cache, vs drizzle-kit',
+      async () => ours(smartem, ['--no-cache']),
+      async () => theirs(smartem),
+      Math.min(calls, 3),
+      0,
+      back,
+    );
+    await compare(
+      'no server (PGlite), one new column, vs drizzle-kit',
+      async () => ours(smartem, [], NO_SERVER),
+      async () => theirs(smartem),
+      Math.min(calls, 3),
+      1,
+      back,
+    );
+
+    for (const n of (process.env.BENCH_GENERATE_TABLES ?? '200,1000').split(',').map(Number)) {
+      const big = project(work, `tables-${n}`, syntheticFiles(n), 'index.ts');
+      ours(big);
+      theirs(big);
+      const rounds = n >= 1000 ? Math.min(calls, 3) : calls;
+      await compare(
+        `${n} tables, nothing to do, vs drizzle-kit`,
+        async () => ours(big),
+        async () => theirs(big),
+        rounds,
+        1,
+      );
+      addColumn(big, 'index.ts', "  selected: boolean('selected'),");
+      const r = resetters(big);
+      await compare(
+        `${n} tables, one new column, written and proved, vs drizzle-kit`,
+        async () => ours(big),
+        async () => theirs(big),
+        rounds,
+        1,
+        r,
+      );
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

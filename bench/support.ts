@@ -40,17 +40,23 @@ export async function compare(
   theirs: () => Promise<unknown>,
   calls: number,
   warmup = 2,
+  /** Untimed work before each call (putting back what the last call wrote). */
+  before: { ours?: () => unknown; theirs?: () => unknown } = {},
 ): Promise<number> {
   for (let i = 0; i < warmup; i++) {
+    await before.ours?.();
     await ours();
+    await before.theirs?.();
     await theirs();
   }
   const a: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < calls; i++) {
+    await before.ours?.();
     let t = performance.now();
     await ours();
     a.push(performance.now() - t);
+    await before.theirs?.();
     t = performance.now();
     await theirs();
     b.push(performance.now() - t);

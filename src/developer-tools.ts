@@ -52,6 +52,7 @@ import { redactUrl } from './db/redact.js';
 
 /** See generate() in api.ts (where each of these has its documentation and example). */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const began = performance.now();
   const config = configOf(options);
   const cwd = options.cwd ?? process.cwd();
   if (options.plain !== undefined && options.plain.trim() === '')
@@ -92,7 +93,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         })
       : null;
   // The model's files as they were last time: no need to load it (drizzle-kit and all).
-  if (inputs && knownNoChangesFromSources(cwd, inputs)) return cachedResult();
+  const known = inputs !== null && knownNoChangesFromSources(cwd, inputs);
+  timings.add('the folder, the settings and the cache keys', performance.now() - began);
+  if (known) return cachedResult();
   // Loaded while the scratch databases are made: from the moment the model's files are known (a
   // "no changes" answer would have come from them), or without a cache at once; otherwise once its
   // statements are known and are not a known "no changes".

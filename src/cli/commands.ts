@@ -160,7 +160,11 @@ async function generateCommand({ values, common, json, print, usage }: CommandCo
     timings: values.timings,
   });
   if (result.timings && !json) {
-    const phases = [{ phase: 'process start to the command', ms: Math.round(startedMs) }, ...result.timings];
+    const phases = [
+      { phase: 'process start to the command', ms: Math.round(startedMs) },
+      ...result.timings,
+      { phase: 'all of it, from the process start', ms: Math.round(performance.now()) },
+    ];
     const width = Math.max(...phases.map((t) => t.phase.length));
     process.stderr.write(
       `Timings (ms; phases side by side overlap):\n${phases.map((t) => `  ${t.phase.padEnd(width)} ${String(t.ms).padStart(6)}`).join('\n')}\n`,

@@ -86,8 +86,12 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
   const exclude = { excludeSchemas: [input.journal.schema] };
   const timings = input.timings ?? new Timings();
   const pool = new ScratchPool(input.scratch);
+  let keep: (() => Promise<void>) | undefined;
   try {
-    return await generateWith(pool);
+    const result = await generateWith(pool);
+    // Went well: the folder's state is kept for the next run (when it is still exactly that).
+    if (keep) await timings.time("keep the migrations' state for the next run", () => keep!().catch(() => {}));
+    return result;
   } finally {
     const worked = performance.now();
     await pool.close();
@@ -110,13 +114,16 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     const gate = Promise.race([input.scratchFrom ?? Promise.resolve(), decided]);
     const start = <T>(work: () => Promise<T>): Promise<T | null> => gate.then(() => (answered ? null : work()));
     const currentP = start(() =>
-      timings.time("the migrations' state (replayed or copied) and its catalog", () =>
+      timings.time("the migrations' state (replayed, or a kept replay) and its catalog", () =>
         currentState(pool, input.folder, input.journal, input.replayKey ?? null),
       ),
     );
     const desiredP = start(() => timings.time('scratch database for the model', () => pool.create()));
     // Each is awaited below; until then a failure of one must not go unhandled.
-    currentP.catch(() => {});
+    currentP.then(
+      (state) => (keep = state?.keep),
+      () => {},
+    );
     desiredP.catch(() => {});
     const statements = await statementsP;
     await decided;
@@ -133,7 +140,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     wantP.catch(() => {});
     const [want, state] = await Promise.all([wantP, currentP]);
     const { session: current, catalog: have, copied } = state!;
-    if (copied) log?.info("The migrations' state was copied from a kept replay (--no-cache replays them).");
+    if (copied) log?.info("The migrations' state was taken from a kept replay (--no-cache replays them).");
     if (input.fromDb) await checkLiveMatches(input.fromDb, input, have);
 
     let hints = input.hints ?? noHints();
@@ -151,6 +158,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     }
 
     const online = input.plain === undefined && input.online !== false;
+    const judged = performance.now();
     const up = await classifyScript(renderScript(ops, { online }), {
       catalog: have,
       acknowledge: (op, hazard) => {
@@ -169,6 +177,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     refuseUnacknowledgedLocks(up);
     if (input.plain && input.fromDb) await warnAboutBigTables(input.fromDb, up, input.journal, log);
     const down = await classifyScript(renderScript(invertAll(ops), { online }), { catalog: want });
+    timings.add('render and judge the SQL', performance.now() - judged);
     const last = input.folder.migrations.at(-1);
     const id = formatMigrationName(input.now ?? new Date(), (last?.number ?? 0) + 1, input.name);
     const files = {
@@ -195,11 +204,13 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     });
 
     timings.add('proof', performance.now() - proofStarted);
+    const writing = performance.now();
     const dir = join(input.folder.folder, id);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'up.sql'), files.up);
     writeFileSync(join(dir, 'down.sql'), files.down);
     rehashMigrationsFolder(input.folder.folder);
+    timings.add('write the files and the manifest', performance.now() - writing);
     return { id, ops, up: files.up, down: files.down, hazards: up.hazards, proved: true };
   }
 }

@@ -19,6 +19,8 @@ export interface CurrentState {
   catalog: Catalog;
   /** Whether it was copied from a kept replay instead of replayed now. */
   copied: boolean;
+  /** Once the work on it is done and went well: keeps it for the next run if it is still the replay (server). */
+  keep?: () => Promise<void>;
 }
 
 /** Kept replays per server (databases) or per user (PGlite copies): enough for a few branches. */
@@ -74,11 +76,6 @@ async function replayOn(session: DbSession, folder: MigrationsFolder, journal: J
 
 const excludeOf = (journal: JournalRef) => ({ excludeSchemas: [journal.schema] });
 
-/** A catalog's fingerprint: equal text, equal catalog. */
-function fingerprintOf(catalog: Catalog): string {
-  return createHash('sha256').update(JSON.stringify(catalog)).digest('hex');
-}
-
 async function serverState(
   pool: ScratchPool,
   folder: MigrationsFolder,
@@ -87,35 +84,75 @@ async function serverState(
 ): Promise<CurrentState> {
   const target = pool.target as Extract<ScratchPool['target'], { kind: 'server' }>;
   const kept = keptReplayName(key);
-  const cloned = await pool.clone(kept);
-  if (cloned) {
+  const taken = await pool.takeKept(kept);
+  if (taken) {
     const [catalog, recorded] = await Promise.all([
-      introspect(cloned.session, excludeOf(journal)),
-      recordedFingerprint(target, kept),
+      introspect(taken, excludeOf(journal)),
+      recordedFingerprint(target, pool.nameOf(taken)!),
     ]);
-    if (recorded !== null && recorded === fingerprintOf(catalog))
-      return { session: cloned.session, catalog, copied: true };
-    // Not what was kept (changed by hand, or kept by an older smartem-db): replaced below.
-    await pool.discard(cloned.session);
-    await dropKept(target, kept);
+    const fingerprint = await fingerprintOf(taken, catalog, journal);
+    if (recorded === fingerprint)
+      return { session: taken, catalog, copied: true, keep: keeper(pool, taken, kept, fingerprint, journal) };
+    // Not what was kept (changed by hand, or by a run that did not finish): dropped with the rest.
   }
   const replay = await replayOn(await pool.create(), folder, journal);
   if (await namesOtherRoles(replay.session)) return replay;
-  const name = pool.nameOf(replay.session)!;
-  // A database can be copied only while nobody is connected to it: the proof runs on a copy.
-  await pool.release(replay.session);
-  const copy = await pool.clone(name);
-  const comment = `smartem-db: the migrations folder replayed, kept ${new Date().toISOString()} fingerprint ${fingerprintOf(replay.catalog)}`;
-  if (
-    await pool.keep(name, kept, [
-      `COMMENT ON DATABASE ${quoteIdent(kept)} IS ${quoteLiteral(comment)}`,
-      // Nobody connects to it, so nothing changes it and it can always be copied.
-      `ALTER DATABASE ${quoteIdent(kept)} ALLOW_CONNECTIONS false`,
-    ])
-  )
-    await pruneKept(target, kept);
-  if (copy) return { session: copy.session, catalog: replay.catalog, copied: false };
-  return replayOn(await pool.create(), folder, journal);
+  const fingerprint = await fingerprintOf(replay.session, replay.catalog, journal);
+  return { ...replay, keep: keeper(pool, replay.session, kept, fingerprint, journal) };
+}
+
+/**
+ * Keeps the database for the next run when it is still exactly the replay (the proof's up and
+ * down leave it so, and this checks it): catalog, sequences, every table's rows and the journal.
+ */
+function keeper(
+  pool: ScratchPool,
+  session: DbSession,
+  kept: string,
+  fingerprint: string,
+  journal: JournalRef,
+): () => Promise<void> {
+  return async () => {
+    const now = await introspect(session, excludeOf(journal));
+    if ((await fingerprintOf(session, now, journal)) !== fingerprint) return;
+    const name = pool.nameOf(session)!;
+    await pool.release(session);
+    const comment = `smartem-db: the migrations folder replayed, kept ${new Date().toISOString()} fingerprint ${fingerprint}`;
+    const target = pool.target as Extract<ScratchPool['target'], { kind: 'server' }>;
+    if (
+      await pool.keep(name, kept, [
+        `COMMENT ON DATABASE ${quoteIdent(kept)} IS ${quoteLiteral(comment)}`,
+        // Nobody connects to it while it is kept, so nothing changes it.
+        `ALTER DATABASE ${quoteIdent(kept)} ALLOW_CONNECTIONS false`,
+      ])
+    )
+      await pruneKept(target, kept);
+  };
+}
+
+/**
+ * What a replay is: its catalog, its sequences' positions, and the rows of every table and of
+ * the journal (md5 each), as one hash.
+ */
+async function fingerprintOf(session: DbSession, catalog: Catalog, journal: JournalRef): Promise<string> {
+  const rowsOf = (t: string) =>
+    `SELECT md5(coalesce(string_agg(r::text, E'\\n' ORDER BY r::text), '')) AS h FROM ${t} r`;
+  const tables = catalog.tables
+    .filter((t) => t.partitionBy === null)
+    .map((t) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`)
+    .map((t) => `SELECT ${quoteLiteral(t)} AS t, (${rowsOf(t)}) AS h`);
+  // The journal is absent until a migration was run: read through query_to_xml only when it exists.
+  const j = `${quoteIdent(journal.schema)}.${quoteIdent(journal.table)}`;
+  const journalRows = `SELECT 'journal' AS t, CASE WHEN to_regclass(${quoteLiteral(j)}) IS NULL THEN '' ELSE query_to_xml(${quoteLiteral(rowsOf(j))}, false, false, '')::text END AS h`;
+  const [state] = await session.query<{ sequences: string; rows: string }>(
+    `SELECT (SELECT coalesce(jsonb_agg(jsonb_build_array(schemaname, sequencename, last_value) ORDER BY schemaname, sequencename), '[]')::text FROM pg_sequences) AS sequences,
+            (SELECT coalesce(jsonb_agg(jsonb_build_array(t, h) ORDER BY t), '[]')::text FROM (${[...tables, journalRows].join(' UNION ALL ')}) x) AS rows`,
+  );
+  return createHash('sha256')
+    .update(JSON.stringify(catalog))
+    .update(state?.sequences ?? '')
+    .update(state?.rows ?? '')
+    .digest('hex');
 }
 
 /**

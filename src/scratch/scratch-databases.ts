@@ -62,19 +62,24 @@ export class ScratchPool {
   }
 
   /**
-   * A new scratch database copied from `template` (a database nobody is connected to), or null
-   * when there is no such database or it cannot be copied now. Server only.
+   * Takes the kept database `kept` for this run (server only): renamed to a scratch name, so no
+   * other run takes it too, and dropped at close() unless kept again; null when there is none.
    */
-  async clone(template: string): Promise<{ session: DbSession; name: string } | null> {
+  async takeKept(kept: string): Promise<DbSession | null> {
     if (this.target.kind !== 'server') return null;
     this.used = true;
-    let name: string;
+    const name = `smartem_scratch_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const admin = await openServerSession(this.target.url, { source: this.target.source });
     try {
-      name = await this.make((n) => `CREATE DATABASE ${quoteIdent(n)} TEMPLATE ${quoteIdent(template)}`, false);
+      await admin.exec(`ALTER DATABASE ${quoteIdent(kept)} RENAME TO ${quoteIdent(name)}`);
+      this.created.add(name);
+      await admin.exec(`ALTER DATABASE ${quoteIdent(name)} ALLOW_CONNECTIONS true`);
     } catch {
       return null;
+    } finally {
+      await admin.close().catch(() => {});
     }
-    return { session: await this.connect(name), name };
+    return this.connect(name);
   }
 
   /** The name of the scratch database `session` is connected to (server only). */

@@ -31,7 +31,10 @@ describe('generate: the "no changes" cache', () => {
     const second = await generate({ ...options(), name: 'again', timings: true });
     expect(second).toMatchObject({ id: null, cached: true });
     // Answered before any scratch database: the model loaded, nothing else.
-    expect(second.timings!.map((t) => t.phase)).toEqual(['load the model']);
+    expect(second.timings!.map((t) => t.phase)).toEqual([
+      'the folder, the settings and the cache keys',
+      'load the model',
+    ]);
 
     // A model edit: worked out anew, and written.
     p.setSchema(model(", name: varchar('name')"));

@@ -1,0 +1,121 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generate, hash } from '../../src/api.js';
+import { codeFingerprint, packageVersion } from '../../src/config/package-root.js';
+import { readMigrationsFolder } from '../../src/migrations/migration-folder.js';
+import { journalOf } from '../../src/options.js';
+import { keptEmbeddedReplay, keptReplayName, replayKey } from '../../src/scratch/replay-cache.js';
+import { databaseUrl, query, serverUrl, useFreshDatabase } from '../support/fresh-database.js';
+import { HEADER, tempProject } from '../support/temp-project.js';
+
+const db = useFreshDatabase();
+
+// A random table name: the kept replay's key is the folder's content, so another test file with
+// the same model would share it.
+const table = `grid_${Math.random().toString(16).slice(2, 10)}`;
+const model = (columns: string) =>
+  `${HEADER}export const grid = pgTable('${table}', { uuid: varchar('uuid').primaryKey()${columns} });\n`;
+
+type Options = Omit<Parameters<typeof generate>[0], 'name'>;
+
+/** What --no-cache writes for these inputs, then what generate writes with its caches: the same files. */
+async function sameAsWithoutCache(options: Options): Promise<{ copied: boolean }> {
+  const write = async (cache: boolean) => {
+    const said: string[] = [];
+    const logger = { info: (m: string) => said.push(m), warn: (m: string) => said.push(m) };
+    const result = await generate({ ...options, name: 'probe', cache, now: new Date(0), logger });
+    expect(result.id, 'a migration to write').not.toBeNull();
+    const dir = join(options.migrationsFolder!, result.id!);
+    const files = [readFileSync(join(dir, 'up.sql'), 'utf8'), readFileSync(join(dir, 'down.sql'), 'utf8')];
+    rmSync(dir, { recursive: true });
+    hash(options);
+    return { files, copied: said.some((m) => m.includes('taken from a kept replay')) };
+  };
+  const uncached = await write(false);
+  expect(uncached.copied).toBe(false);
+  const cached = await write(true);
+  expect(cached.files, 'the kept replay changed the answer').toEqual(uncached.files);
+  return { copied: cached.copied };
+}
+
+const keyOf = (folder: string) =>
+  replayKey(readMigrationsFolder(folder), journalOf({}), `${packageVersion()} ${codeFingerprint()}`);
+
+describe('generate: the kept replay of the migrations folder', () => {
+  it('on a server: a kept database, taken next time and kept again, replaced when changed by hand or gone, never wrong', async () => {
+    const p = tempProject(model(''));
+    const options = (): Options => ({
+      migrationsFolder: p.migrations,
+      schema: p.schema,
+      cwd: p.dir,
+      url: db.url,
+      env: {},
+    });
+    await generate({ ...options(), name: 'baseline' });
+    p.setSchema(model(", name: varchar('name')"));
+
+    // First time at this folder: replayed, and kept (nobody may connect to it) once the proof gave it back as it was.
+    expect((await sameAsWithoutCache(options())).copied).toBe(false);
+    const kept = keptReplayName(keyOf(p.migrations));
+    const [row] = await query<{ datallowconn: boolean }>(
+      serverUrl(),
+      'SELECT datallowconn FROM pg_database WHERE datname = $1',
+      [kept],
+    );
+    expect(row).toEqual({ datallowconn: false });
+    // Next time: taken (and kept again).
+    expect((await sameAsWithoutCache(options())).copied).toBe(true);
+
+    // Changed by hand: found out, replayed and kept anew, without the stray table.
+    await query(serverUrl(), `ALTER DATABASE "${kept}" ALLOW_CONNECTIONS true`);
+    await query(databaseUrl(kept), 'CREATE TABLE stray (id int)');
+    await query(serverUrl(), `ALTER DATABASE "${kept}" ALLOW_CONNECTIONS false`);
+    expect((await sameAsWithoutCache(options())).copied).toBe(false);
+    await query(serverUrl(), `ALTER DATABASE "${kept}" ALLOW_CONNECTIONS true`);
+    expect(await query(databaseUrl(kept), "SELECT to_regclass('public.stray') AS t")).toEqual([{ t: null }]);
+    await query(serverUrl(), `ALTER DATABASE "${kept}" ALLOW_CONNECTIONS false`);
+    expect((await sameAsWithoutCache(options())).copied).toBe(true);
+
+    // Gone: replayed again.
+    await query(serverUrl(), `DROP DATABASE "${kept}"`);
+    expect((await sameAsWithoutCache(options())).copied).toBe(false);
+
+    // A migration edited by hand (and rehashed) is another folder: not the kept one.
+    const baseline = readMigrationsFolder(p.migrations).migrations[0]!;
+    const up = join(p.migrations, baseline.id, 'up.sql');
+    writeFileSync(up, `${readFileSync(up, 'utf8')}\nSELECT 1;\n`);
+    hash(options());
+    expect(keptReplayName(keyOf(p.migrations))).not.toBe(kept);
+    expect((await sameAsWithoutCache(options())).copied).toBe(false);
+    expect((await sameAsWithoutCache(options())).copied).toBe(true);
+    await query(serverUrl(), `DROP DATABASE IF EXISTS "${keptReplayName(keyOf(p.migrations))}"`);
+    await query(serverUrl(), `DROP DATABASE IF EXISTS "${kept}"`);
+  });
+
+  it('embedded: a kept copy of the data directory, checked by its checksum, never wrong', async () => {
+    const p = tempProject(model(''));
+    const options = (): Options => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, env: {} });
+    await generate({ ...options(), name: 'baseline' });
+    p.setSchema(model(", name: varchar('name')"));
+
+    expect((await sameAsWithoutCache(options())).copied).toBe(false);
+    const copy = keptEmbeddedReplay(keyOf(p.migrations));
+    expect(existsSync(copy)).toBe(true);
+    expect((await sameAsWithoutCache(options())).copied).toBe(true);
+
+    // Damaged: not trusted, replayed and kept anew.
+    const bytes = readFileSync(copy);
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = bytes[middle]! ^ 0xff;
+    writeFileSync(copy, bytes);
+    expect((await sameAsWithoutCache(options())).copied).toBe(false);
+    expect((await sameAsWithoutCache(options())).copied).toBe(true);
+
+    // Gone: replayed again.
+    rmSync(copy);
+    expect((await sameAsWithoutCache(options())).copied).toBe(false);
+    rmSync(copy, { force: true });
+    rmSync(`${copy}.json`, { force: true });
+  }, 120_000);
+});

@@ -1,0 +1,39 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { importBundledModel } from '../../src/drizzle-model/bundle-model.js';
+import { modelDdl } from '../../src/drizzle-model/model-ddl.js';
+import { HEADER, tempProject } from '../support/temp-project.js';
+
+describe('importBundledModel: a TypeScript model bundled with esbuild, as drizzle-kit loads it', () => {
+  it('keeps each file its own import.meta and require, names the files it is made of, and leaves nothing behind', async () => {
+    const p = tempProject(
+      `${HEADER}import { where } from './where.js';\nexport { where };\n` +
+        "export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey(), name: varchar('name') });\n",
+    );
+    writeFileSync(
+      join(p.dir, 'where.ts'),
+      "const path: typeof import('node:path') = require('node:path');\n" +
+        'export const where = { url: import.meta.url, dirname: import.meta.dirname, base: path.basename(import.meta.filename) };\n',
+    );
+    const files: string[] = [];
+    const model = await importBundledModel(p.schema, (f) => files.push(f));
+    expect(model).not.toBeNull();
+    expect(model!.where).toEqual({
+      url: pathToFileURL(join(p.dir, 'where.ts')).href,
+      dirname: p.dir,
+      base: 'where.ts',
+    });
+    expect(await modelDdl(model!)).toEqual([expect.stringContaining('CREATE TABLE "grid"')]);
+    expect(files).toEqual(
+      expect.arrayContaining([p.schema, join(p.dir, 'where.ts'), join(p.dir, 'node_modules/drizzle-orm/package.json')]),
+    );
+    expect(readdirSync(p.dir).filter((f) => f.includes('smartem-db'))).toEqual([]);
+  });
+
+  it('gives way (null) to tsx when esbuild cannot bundle the model, so tsx reports the error', async () => {
+    const p = tempProject(`${HEADER}import { nothing } from './missing.js';\nexport const x = nothing;\n`);
+    expect(await importBundledModel(p.schema)).toBeNull();
+  });
+});
