@@ -86,12 +86,17 @@ describe('generate: the kept replay of the migrations folder', () => {
     // A migration edited by hand (and rehashed) is another folder: not the kept one.
     const baseline = readMigrationsFolder(p.migrations).migrations[0]!;
     const up = join(p.migrations, baseline.id, 'up.sql');
-    writeFileSync(up, `${readFileSync(up, 'utf8')}\nSELECT 1;\n`);
+    const original = readFileSync(up, 'utf8');
+    writeFileSync(up, `${original}\nSELECT 1;\n`);
     hash(options());
     expect(keptReplayName(keyOf(p.migrations))).not.toBe(kept);
     const afterEdit = (await write(options(), false)).files;
     expect((await sameAs(afterEdit, options())).copied).toBe(false);
     expect((await sameAs(afterEdit, options())).copied).toBe(true);
+    // Back on the first branch's folder: its kept replay is still there, and right.
+    writeFileSync(up, original);
+    hash(options());
+    expect((await sameAsWithoutCache(options())).copied).toBe(true);
     await query(serverUrl(), `DROP DATABASE IF EXISTS "${keptReplayName(keyOf(p.migrations))}"`);
     await query(serverUrl(), `DROP DATABASE IF EXISTS "${kept}"`);
   });
