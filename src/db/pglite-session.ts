@@ -37,7 +37,8 @@ async function open(
   dataDir: string | undefined,
   label: string,
   release: () => void,
-  template: string | Uint8Array,
+  /** A scratch database's start: the path of a kept empty data directory, or a data directory's bytes. */
+  from: string | Uint8Array,
 ): Promise<DbSession> {
   const { PGlite } = await importOptional(
     () => import('@electric-sql/pglite'),
@@ -48,9 +49,9 @@ async function open(
   );
   const db = dataDir
     ? await PGlite.create(dataDir)
-    : typeof template === 'string'
-      ? await createScratch(PGlite, template)
-      : await PGlite.create({ loadDataDir: new Blob([template as Uint8Array<ArrayBuffer>]) });
+    : typeof from === 'string'
+      ? await createScratch(PGlite, from)
+      : await PGlite.create({ loadDataDir: new Blob([from as Uint8Array<ArrayBuffer>]) });
   let noticeListener: ((message: string) => void) | undefined;
   const notices = () =>
     noticeListener ? { onNotice: (n: { message?: string }) => noticeListener?.(n.message ?? '') } : {};

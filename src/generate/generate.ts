@@ -86,11 +86,14 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
   const exclude = { excludeSchemas: [input.journal.schema] };
   const timings = input.timings ?? new Timings();
   const pool = new ScratchPool(input.scratch);
-  let keep: (() => Promise<void>) | undefined;
+  let keep: ((catalog?: Catalog) => Promise<void>) | undefined;
+  // The folder's state as the proof left it (read by the proof), when it ran.
+  let afterProof: Catalog | undefined;
   try {
     const result = await generateWith(pool);
     // Went well: the folder's state is kept for the next run (when it is still exactly that).
-    if (keep) await timings.time("keep the migrations' state for the next run", () => keep!().catch(() => {}));
+    if (keep)
+      await timings.time("keep the migrations' state for the next run", () => keep!(afterProof).catch(() => {}));
     return result;
   } finally {
     const worked = performance.now();
@@ -101,7 +104,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
   async function generateWith(pool: ScratchPool): Promise<GenerateResult> {
     const log = input.logger;
     log?.info(
-      `Replaying ${input.folder.migrations.length} migration(s) from ${input.folder.shown} on a scratch database ...`,
+      `The state of ${input.folder.migrations.length} migration(s) from ${input.folder.shown}: replaying them on a scratch database, or taking a kept replay ...`,
     );
     // Independent: the folder's state, the model's database and the model itself come at the same time.
     const statementsP = Promise.resolve(input.modelStatements);
@@ -139,8 +142,8 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     })();
     wantP.catch(() => {});
     const [want, state] = await Promise.all([wantP, currentP]);
-    const { session: current, catalog: have, copied } = state!;
-    if (copied) log?.info("The migrations' state was taken from a kept replay (--no-cache replays them).");
+    const { session: current, catalog: have, fromKept } = state!;
+    if (fromKept) log?.info("The migrations' state was taken from a kept replay (--no-cache replays them).");
     if (input.fromDb) await checkLiveMatches(input.fromDb, input, have);
 
     let hints = input.hints ?? noHints();
@@ -192,7 +195,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
 
     log?.info(`Proving ${id}: up must give the model, down the state before ...`);
     const proofStarted = performance.now();
-    await proveMigration({
+    afterProof = await proveMigration({
       session: current,
       folder: input.folder,
       journal: input.journal,
@@ -399,7 +402,7 @@ export interface ProofInput {
 /**
  * Applies a new migration with the real runner on the scratch database that holds the current
  * state, and compares catalogs: after up it must equal the model, after down the state before.
- * Throws PROOF_FAILED saying which step failed and what differs.
+ * Throws PROOF_FAILED saying which step failed and what differs; returns the catalog after down.
  */
 export async function proveMigration({
   session,
@@ -410,7 +413,7 @@ export async function proveMigration({
   want,
   have,
   exclude,
-}: ProofInput): Promise<void> {
+}: ProofInput): Promise<Catalog> {
   const temp = mkdtempSync(join(tmpdir(), 'smartem-db-proof-'));
   try {
     if (folder.migrations.length > 0) cpSync(folder.folder, temp, { recursive: true });
@@ -449,9 +452,11 @@ export async function proveMigration({
         error,
       );
     }
-    const afterDown = catalogDifferences(await introspect(session, exclude), have);
+    const back = await introspect(session, exclude);
+    const afterDown = catalogDifferences(back, have);
     if (afterDown.length)
       throw failed('after down.sql the database differs from before', afterDown.map((d) => `  - ${d}`).join('\n'));
+    return back;
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }

@@ -17,14 +17,19 @@ import type { ScratchPool } from './scratch-databases.js';
 export interface CurrentState {
   session: DbSession;
   catalog: Catalog;
-  /** Whether it was copied from a kept replay instead of replayed now. */
-  copied: boolean;
-  /** Once the work on it is done and went well: keeps it for the next run if it is still the replay (server). */
-  keep?: () => Promise<void>;
+  /** Whether it came from a kept replay instead of being replayed now. */
+  fromKept: boolean;
+  /**
+   * Once the work on it is done and went well: keeps it for the next run if it is still the
+   * replay (server). `catalog` is its catalog now, when the caller has just read it.
+   */
+  keep?: (catalog?: Catalog) => Promise<void>;
 }
 
 /** Kept replays per server (databases) or per user (PGlite copies): enough for a few branches. */
 const KEEP = 8;
+/** Pruning spares what was kept this recently, however many: other runs (tests in parallel) are using them. */
+const RECENT_MS = 10 * 60_000;
 const PREFIX = 'smartem_replay_';
 
 /**
@@ -39,12 +44,13 @@ export function replayKey(folder: MigrationsFolder, journal: JournalRef, code: s
 }
 
 /**
- * A scratch database at the state the folder produces, and its catalog. With a key, the state is
- * copied from a kept replay when there is one (on a server a database, `CREATE DATABASE ...
- * TEMPLATE`; embedded a copy of the data directory), and kept after a replay for next time. A
- * kept replay is checked before it is trusted (the copy's catalog against the one recorded when
- * it was kept; an embedded copy's bytes against their checksum) and replaced when in doubt.
- * Without a key (--no-cache) the folder is replayed and nothing is kept.
+ * A scratch database at the state the folder produces, and its catalog. With a key, the state
+ * comes from a kept replay when there is one, and is kept for next time: on a server the kept
+ * database itself is taken (copying it cost more than replaying) and kept again by `keep` if the
+ * work left it exactly as it was; embedded, a copy of the data directory is booted. A kept replay
+ * is checked before it is trusted (catalog, sequences, rows and journal against the hash recorded
+ * when it was kept; an embedded copy's bytes against their checksum) and replayed anew when in
+ * doubt. Without a key (--no-cache) the folder is replayed and nothing is kept.
  *
  * @example const { session, catalog } = await currentState(pool, folder, journal, replayKey(folder, journal, code));
  */
@@ -71,7 +77,7 @@ export function keptEmbeddedReplay(key: string): string {
 }
 
 async function replayOn(session: DbSession, folder: MigrationsFolder, journal: JournalRef): Promise<CurrentState> {
-  return { session, catalog: await replayMigrations(session, folder, journal), copied: false };
+  return { session, catalog: await replayMigrations(session, folder, journal), fromKept: false };
 }
 
 const excludeOf = (journal: JournalRef) => ({ excludeSchemas: [journal.schema] });
@@ -82,17 +88,18 @@ async function serverState(
   journal: JournalRef,
   key: string,
 ): Promise<CurrentState> {
-  const target = pool.target as Extract<ScratchPool['target'], { kind: 'server' }>;
   const kept = keptReplayName(key);
   const taken = await pool.takeKept(kept);
   if (taken) {
-    const [catalog, recorded] = await Promise.all([
-      introspect(taken, excludeOf(journal)),
-      recordedFingerprint(target, pool.nameOf(taken)!),
-    ]);
-    const fingerprint = await fingerprintOf(taken, catalog, journal);
-    if (recorded === fingerprint)
-      return { session: taken, catalog, copied: true, keep: keeper(pool, taken, kept, fingerprint, journal) };
+    const catalog = await introspect(taken.session, excludeOf(journal));
+    const fingerprint = await fingerprintOf(taken.session, catalog, journal);
+    if (/fingerprint ([0-9a-f]{64})$/.exec(taken.comment ?? '')?.[1] === fingerprint)
+      return {
+        session: taken.session,
+        catalog,
+        fromKept: true,
+        keep: keeper(pool, taken.session, kept, fingerprint, journal),
+      };
     // Not what was kept (changed by hand, or by a run that did not finish): dropped with the rest.
   }
   const replay = await replayOn(await pool.create(), folder, journal);
@@ -111,9 +118,9 @@ function keeper(
   kept: string,
   fingerprint: string,
   journal: JournalRef,
-): () => Promise<void> {
-  return async () => {
-    const now = await introspect(session, excludeOf(journal));
+): (catalog?: Catalog) => Promise<void> {
+  return async (catalog) => {
+    const now = catalog ?? (await introspect(session, excludeOf(journal)));
     if ((await fingerprintOf(session, now, journal)) !== fingerprint) return;
     const name = pool.nameOf(session)!;
     await pool.release(session);
@@ -169,28 +176,6 @@ async function namesOtherRoles(session: DbSession): Promise<boolean> {
   return Number(rows[0]?.n ?? 0) > 0;
 }
 
-async function adminQuery<T extends object>(
-  target: { url: string; source: string },
-  sql: string,
-  params: unknown[] = [],
-): Promise<T[]> {
-  const admin = await openServerSession(target.url, { source: target.source });
-  try {
-    return await admin.query<T>(sql, params);
-  } finally {
-    await admin.close().catch(() => {});
-  }
-}
-
-async function recordedFingerprint(target: { url: string; source: string }, name: string): Promise<string | null> {
-  const rows = await adminQuery<{ comment: string | null }>(
-    target,
-    `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`,
-    [name],
-  ).catch(() => []);
-  return /fingerprint ([0-9a-f]{64})$/.exec(rows[0]?.comment ?? '')?.[1] ?? null;
-}
-
 async function dropKept(target: { url: string; source: string }, name: string): Promise<void> {
   const admin = await openServerSession(target.url, { source: target.source }).catch(() => undefined);
   try {
@@ -204,18 +189,24 @@ async function dropKept(target: { url: string; source: string }, name: string): 
   }
 }
 
-/** The newest KEEP kept replays on the server stay; older ones are dropped. */
+/** The newest KEEP kept replays on the server stay, and any kept in the last RECENT_MS; older ones are dropped. */
 async function pruneKept(target: { url: string; source: string }, keptNow: string): Promise<void> {
-  const rows = await adminQuery<{ name: string; comment: string | null }>(
-    target,
-    `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database
-      WHERE datname LIKE 'smartem\\_replay\\_%' AND pg_catalog.pg_get_userbyid(datdba) = current_user`,
-  ).catch(() => []);
-  const keptAt = (comment: string | null) => / kept (\S+) /.exec(comment ?? '')?.[1] ?? '';
+  const admin = await openServerSession(target.url, { source: target.source }).catch(() => undefined);
+  const rows =
+    (await admin
+      ?.query<{ name: string; comment: string | null }>(
+        `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database
+          WHERE datname LIKE 'smartem\\_replay\\_%' AND pg_catalog.pg_get_userbyid(datdba) = current_user`,
+      )
+      .catch(() => undefined)) ?? [];
+  await admin?.close().catch(() => {});
+  const keptAt = (comment: string | null) => Date.parse(/ kept (\S+) /.exec(comment ?? '')?.[1] ?? '') || 0;
   const old = rows
     .filter((r) => r.name !== keptNow)
-    .sort((a, b) => keptAt(b.comment).localeCompare(keptAt(a.comment)))
-    .slice(KEEP - 1);
+    .map((r) => ({ name: r.name, at: keptAt(r.comment) }))
+    .sort((a, b) => b.at - a.at)
+    .slice(KEEP - 1)
+    .filter((r) => r.at < Date.now() - RECENT_MS);
   for (const r of old) await dropKept(target, r.name);
 }
 
@@ -236,7 +227,7 @@ async function embeddedState(
   const kept = readKept(copy, record);
   if (kept) {
     try {
-      return { session: await pool.create({ embeddedDump: kept.dump }), catalog: kept.catalog, copied: true };
+      return { session: await pool.create({ embeddedDump: kept.dump }), catalog: kept.catalog, fromKept: true };
     } catch {
       rmSync(copy, { force: true });
     }
@@ -269,7 +260,7 @@ function readKept(copy: string, record: string): { dump: Uint8Array; catalog: Ca
   }
 }
 
-/** The newest KEEP embedded replays stay. */
+/** The newest KEEP embedded replays stay, and any kept in the last RECENT_MS. */
 function pruneEmbedded(keptNow: string): void {
   const dir = dirname(keptNow);
   const prefix = basename(keptNow).replace(/replay-[0-9a-f]+\.tar$/, 'replay-');
@@ -277,7 +268,7 @@ function pruneEmbedded(keptNow: string): void {
     .filter((f) => f.startsWith(prefix) && f.endsWith('.tar'))
     .map((f) => ({ path: join(dir, f), at: statSync(join(dir, f)).mtimeMs }))
     .sort((a, b) => b.at - a.at);
-  for (const c of copies.slice(KEEP)) {
+  for (const c of copies.slice(KEEP).filter((c) => c.at < Date.now() - RECENT_MS)) {
     rmSync(c.path, { force: true });
     rmSync(`${c.path}.json`, { force: true });
   }

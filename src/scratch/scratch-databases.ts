@@ -34,8 +34,9 @@ export async function withScratchDatabases<T>(
 }
 
 /**
- * The scratch databases of one command: made empty or (on a server) as a copy of a kept
- * database, and all closed and dropped by close(), whatever happened in between.
+ * The scratch databases of one command: made empty (embedded: from a data directory, if given) or,
+ * on a server, taken from where a run kept one; all closed and dropped by close(), whatever
+ * happened in between, but those kept again (keep()).
  *
  * @example const pool = new ScratchPool(target); try { const db = await pool.create(); ... } finally { await pool.close(); }
  */
@@ -57,20 +58,27 @@ export class ScratchPool {
       this.sessions.add(session);
       return session;
     }
-    const name = await this.make((n) => `CREATE DATABASE ${quoteIdent(n)}`);
-    return this.connect(name);
+    return this.connect(await this.make());
   }
 
   /**
-   * Takes the kept database `kept` for this run (server only): renamed to a scratch name, so no
-   * other run takes it too, and dropped at close() unless kept again; null when there is none.
+   * Takes the kept database `kept` for this run (server only), with the comment it was kept
+   * with: renamed to a scratch name, so no other run takes it too, and dropped at close() unless
+   * kept again; null when there is none.
    */
-  async takeKept(kept: string): Promise<DbSession | null> {
+  async takeKept(kept: string): Promise<{ session: DbSession; comment: string | null } | null> {
     if (this.target.kind !== 'server') return null;
     this.used = true;
-    const name = `smartem_scratch_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const name = scratchName();
     const admin = await openServerSession(this.target.url, { source: this.target.source });
+    let comment: string | null;
     try {
+      const [row] = await admin.query<{ comment: string | null }>(
+        `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`,
+        [kept],
+      );
+      if (!row) return null;
+      comment = row.comment;
       await admin.exec(`ALTER DATABASE ${quoteIdent(kept)} RENAME TO ${quoteIdent(name)}`);
       this.created.add(name);
       await admin.exec(`ALTER DATABASE ${quoteIdent(name)} ALLOW_CONNECTIONS true`);
@@ -79,7 +87,7 @@ export class ScratchPool {
     } finally {
       await admin.close().catch(() => {});
     }
-    return this.connect(name);
+    return { session: await this.connect(name), comment };
   }
 
   /** The name of the scratch database `session` is connected to (server only). */
@@ -113,14 +121,6 @@ export class ScratchPool {
     }
   }
 
-  /** Closes one scratch database and drops it now. */
-  async discard(session: DbSession): Promise<void> {
-    this.sessions.delete(session);
-    await session.close().catch(() => {});
-    const name = this.nameOf(session);
-    if (name && this.created.delete(name)) await this.drop(name);
-  }
-
   async close(): Promise<void> {
     await Promise.all([...this.sessions].map((s) => s.close().catch(() => {})));
     this.sessions.clear();
@@ -128,17 +128,16 @@ export class ScratchPool {
     this.created.clear();
   }
 
-  private async make(statement: (name: string) => string, explain = true): Promise<string> {
+  private async make(): Promise<string> {
     const target = this.target as Extract<ScratchTarget, { kind: 'server' }>;
-    const name = `smartem_scratch_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const name = scratchName();
     // Each on its own connection, so databases are made (and dropped) at the same time.
     const maker = await openServerSession(target.url, { source: target.source });
     try {
-      await maker.exec(statement(name));
+      await maker.exec(`CREATE DATABASE ${quoteIdent(name)}`);
       this.created.add(name);
       return name;
     } catch (error) {
-      if (!explain) throw error;
       throw new SmartemDbError(
         'SCRATCH_FAILED',
         `Cannot create a scratch database on ${redactUrl(target.url)} (from ${target.source}): ${(error as Error).message}. ` +
@@ -166,4 +165,9 @@ export class ScratchPool {
     await dropper?.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => {});
     await dropper?.close().catch(() => {});
   }
+}
+
+/** A scratch database's name: this process's, and random. */
+function scratchName(): string {
+  return `smartem_scratch_${process.pid}_${randomBytes(4).toString('hex')}`;
 }

@@ -39,23 +39,31 @@ async function sameAs(expected: string[], options: Options): Promise<{ copied: b
   return { copied: cached.copied };
 }
 
+/**
+ * A project whose folder holds the baseline of a one-table model, and whose model has one more
+ * column since: every generate writes the same migration, and --no-cache says which.
+ */
+async function projectWithChange(connection: { url?: string }) {
+  const p = tempProject(model(''));
+  const options = (): Options => ({
+    migrationsFolder: p.migrations,
+    schema: p.schema,
+    cwd: p.dir,
+    env: {},
+    ...connection,
+  });
+  await generate({ ...options(), name: 'baseline' });
+  p.setSchema(model(", name: varchar('name')"));
+  const expected = (await write(options(), false)).files;
+  return { p, options, sameAsWithoutCache: (o: Options) => sameAs(expected, o) };
+}
+
 const keyOf = (folder: string) =>
   replayKey(readMigrationsFolder(folder), journalOf({}), `${packageVersion()} ${codeFingerprint()}`);
 
 describe('generate: the kept replay of the migrations folder', () => {
   it('on a server: a kept database, taken next time and kept again, replaced when changed by hand or gone, never wrong', async () => {
-    const p = tempProject(model(''));
-    const options = (): Options => ({
-      migrationsFolder: p.migrations,
-      schema: p.schema,
-      cwd: p.dir,
-      url: db.url,
-      env: {},
-    });
-    await generate({ ...options(), name: 'baseline' });
-    p.setSchema(model(", name: varchar('name')"));
-    const expected = (await write(options(), false)).files;
-    const sameAsWithoutCache = (o: Options) => sameAs(expected, o);
+    const { p, options, sameAsWithoutCache } = await projectWithChange({ url: db.url });
 
     // First time at this folder: replayed, and kept (nobody may connect to it) once the proof gave it back as it was.
     expect((await sameAsWithoutCache(options())).copied).toBe(false);
@@ -102,12 +110,7 @@ describe('generate: the kept replay of the migrations folder', () => {
   });
 
   it('embedded: a kept copy of the data directory, checked by its checksum, never wrong', async () => {
-    const p = tempProject(model(''));
-    const options = (): Options => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, env: {} });
-    await generate({ ...options(), name: 'baseline' });
-    p.setSchema(model(", name: varchar('name')"));
-    const expected = (await write(options(), false)).files;
-    const sameAsWithoutCache = (o: Options) => sameAs(expected, o);
+    const { p, options, sameAsWithoutCache } = await projectWithChange({});
 
     expect((await sameAsWithoutCache(options())).copied).toBe(false);
     const copy = keptEmbeddedReplay(keyOf(p.migrations));
