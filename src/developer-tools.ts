@@ -14,6 +14,8 @@ import {
   type VerifyOptions,
 } from './options.js';
 import type { SmartemDbConfig } from './config/config.js';
+import type { MigrationsFolder } from './migrations/migration-folder.js';
+import type { JournalRef } from './migrations/journal.js';
 import { openServerSession } from './db/postgres-session.js';
 import { diffModels } from './diff/diff-models.js';
 import { modelsOf, parseDiffSource } from './generate/diff-sources.js';
@@ -34,7 +36,7 @@ import { tableSizes } from './doctor/table-sizes.js';
 import { DEFAULT_SMALL_TABLE_ROWS } from './lint/lint-migrations.js';
 import { modelStatements as loadModelStatements, modelWithSources } from './drizzle-model/model-statements.js';
 import type { ScratchTarget } from './scratch/scratch-databases.js';
-import { replayKey } from './scratch/replay-cache.js';
+import { replayKeys } from './scratch/replay-cache.js';
 import { Timings } from './generate/timings.js';
 import {
   generateKey,
@@ -121,8 +123,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         return key !== null && knownNoChanges(cwd, key);
       },
       scratch,
-      replayKey:
-        options.cache === false ? null : replayKey(folder, journal, `${packageVersion()} ${codeFingerprint()}`),
+      replayKeys: options.cache === false ? null : replayKeysOf(folder, journal),
       fromDb,
       hints,
       allowDataLoss: options.allowDataLoss,
@@ -156,6 +157,8 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
       modelStatements: () => loadModelStatements(cwd, options.schema),
       journal: journalOf(options),
       scratch: scratchTargetOf(options, config),
+      replayKeys: options.cache === false ? null : (folder) => replayKeysOf(folder, journalOf(options)),
+      logger: options.logger,
     },
   );
   const up = diffModels(fromModel!, toModel!);
@@ -169,7 +172,9 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   const config = configOf(options);
   const cwd = options.cwd ?? process.cwd();
   const folder = openMigrationsFolder(options, config, { verify: false });
-  const modelStatements = await loadModelStatements(cwd, options.schema);
+  // Loaded while the scratch databases are made.
+  const modelStatements = loadModelStatements(cwd, options.schema);
+  modelStatements.catch(() => {}); // awaited by runCheck, unless the folder answers first
   const liveUrl = options.modelOnly ? undefined : (options.db ?? options.url ?? serverUrlOf(config));
   const live = liveUrl
     ? await openServerSession(liveUrl, { source: options.db ? '--db' : 'the configured database' })
@@ -180,6 +185,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
       journal: journalOf(options),
       modelStatements,
       scratch: scratchTargetOf(options, config),
+      replayKeys: options.cache === false ? null : replayKeysOf(folder, journalOf(options)),
       live,
       logger: options.logger,
     });
@@ -232,6 +238,11 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   } finally {
     await session.close();
   }
+}
+
+/** The keys of the folder's kept replays, for this smartem-db's code. */
+function replayKeysOf(folder: MigrationsFolder, journal: JournalRef): string[] {
+  return replayKeys(folder, journal, `${packageVersion()} ${codeFingerprint()}`);
 }
 
 /** Where scratch databases are, for the cache's key (no password). */

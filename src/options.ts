@@ -99,7 +99,8 @@ export interface GenerateOptions extends CommonOptions {
   confirmRename?: ((question: string) => Promise<boolean>) | undefined;
   /**
    * Answer "no changes" from `.smartem-db/` when the model, the folder and smartem-db are what
-   * they were the last time the answer was "no changes" (default true; false works it out anew).
+   * they were the last time the answer was "no changes", and take the folder's state from a kept
+   * replay (default true; false works it all out anew).
    */
   cache?: boolean | undefined;
   /** Measure the phases (result.timings). */
@@ -115,6 +116,8 @@ export interface DiffOptions extends CommonOptions {
   down?: boolean | undefined;
   schema?: string | undefined;
   shadowDatabaseUrl?: string | undefined;
+  /** Take the folder's state from a kept replay when there is one, and keep it (default true; false replays it). */
+  cache?: boolean | undefined;
 }
 
 export interface AdoptOptions extends CommonOptions {
@@ -165,6 +168,8 @@ export interface CheckOptions extends CommonOptions {
   modelOnly?: boolean | undefined;
   schema?: string | undefined;
   shadowDatabaseUrl?: string | undefined;
+  /** Take the folder's state from a kept replay when there is one, and keep it (default true; false replays it). */
+  cache?: boolean | undefined;
 }
 
 export interface VerifyOptions extends CommonOptions {

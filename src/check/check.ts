@@ -12,7 +12,8 @@ import { catalogDifferences } from '../catalog/catalog-differences.js';
 import { replayMigrations } from '../scratch/replay.js';
 import { invalidIndexes } from '../catalog/invalid-indexes.js';
 import { applyModel } from '../scratch/apply-model.js';
-import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
+import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
+import { currentState, keptReplayNote } from '../scratch/replay-cache.js';
 
 export interface CheckReport {
   /** Problems in the migrations folder itself (a file edited without `hash`), each with its file. */
@@ -34,8 +35,11 @@ export interface CheckReport {
 export interface CheckInput {
   folder: MigrationsFolder;
   journal: JournalRef;
-  modelStatements: string[];
+  /** The model's statements, or their promise: the scratch databases are made meanwhile. */
+  modelStatements: string[] | Promise<string[]>;
   scratch: ScratchTarget;
+  /** The keys of the folder's replays (replayKeys), to take a kept one; null or absent replays it. */
+  replayKeys?: readonly string[] | null;
   /** The live database for question 2, if any. */
   live?: DbSession;
   logger?: Logger;
@@ -65,14 +69,24 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
   const applied = appliedIds(liveRows);
   const liveHead = input.folder.migrations.filter((m) => applied.has(m.id)).at(-1);
   const atHead = liveHead?.id === input.folder.migrations.at(-1)?.id;
-  const scratchCount = input.live && !atHead ? 3 : 2;
 
-  return withScratchDatabases(input.scratch, scratchCount, async ([replayed, model, partial]) => {
+  const pool = new ScratchPool(input.scratch);
+  try {
     input.logger?.info('Replaying the migrations and applying the Drizzle model on scratch databases ...');
-    const [fromMigrations, fromModel] = await Promise.all([
-      replayMigrations(replayed!, input.folder, input.journal),
-      applyModel(model!, input.modelStatements).then(() => introspect(model!, exclude)),
+    const [replayed, modelled] = await Promise.allSettled([
+      currentState(pool, input.folder, input.journal, input.replayKeys ?? null),
+      (async () => {
+        const [model, statements] = await Promise.all([pool.create(), input.modelStatements]);
+        await applyModel(model, statements);
+        return introspect(model, exclude);
+      })(),
     ]);
+    if (replayed.status === 'rejected') throw replayed.reason;
+    if (modelled.status === 'rejected') throw modelled.reason;
+    const state = replayed.value;
+    if (state.fromKept) input.logger?.info(keptReplayNote(state.fromKept.migrations, input.folder.migrations.length));
+    const fromMigrations = state.catalog;
+    const fromModel = modelled.value;
     const differences = catalogDifferences(fromMigrations, fromModel);
     const report: CheckReport = {
       folder: [],
@@ -85,6 +99,8 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
       },
       database: null,
     };
+    // Only read: still the replay, kept for the next run.
+    await state.keep?.(fromMigrations).catch(() => {});
     if (!input.live) return report;
 
     // An index a failed concurrent build left INVALID matches its definition, so the catalog
@@ -95,7 +111,7 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     let expected = fromMigrations;
     if (!atHead) {
       // What the live database should look like is what its applied migrations produce.
-      expected = await replayMigrations(partial!, input.folder, input.journal, liveHead?.id ?? 'base');
+      expected = await replayMigrations(await pool.create(), input.folder, input.journal, liveHead?.id ?? 'base');
     }
     const drift = catalogDifferences(await introspect(input.live, exclude), expected);
     const pendingProblems = status.pending > 0 ? [`${status.pending} migration(s) pending`] : [];
@@ -113,5 +129,7 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
       editedFiles,
     };
     return report;
-  });
+  } finally {
+    await pool.close();
+  }
 }

@@ -119,7 +119,7 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     usage: 'diff --from <s> --to <s>',
     summary: 'Print the SQL from one state to another (s: migrations, schema, a URL)',
     maxArgs: 0,
-    options: ['from', 'to', 'down', 'schema', 'shadow-url'],
+    options: ['from', 'to', 'down', 'schema', 'shadow-url', 'no-cache'],
   },
   inspect: {
     usage: 'inspect',
@@ -131,7 +131,7 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     usage: 'check [--db <url>] [--model-only]',
     summary: 'CI drift check: migrations vs the Drizzle model; a database vs its migrations',
     maxArgs: 0,
-    options: ['db', 'model-only', 'schema', 'shadow-url'],
+    options: ['db', 'model-only', 'schema', 'shadow-url', 'no-cache'],
   },
   verify: {
     usage: 'verify [--with-data]',

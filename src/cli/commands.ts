@@ -202,6 +202,7 @@ async function diffCommand({ values, common, json, print, usage }: CommandContex
     down: values.down,
     schema: values.schema,
     shadowDatabaseUrl: values['shadow-url'],
+    cache: !values['no-cache'],
   });
   if (json) print('', { sql: result.sql, hazards: result.hazards });
   else process.stdout.write(result.sql || '-- No differences.\n');
@@ -215,6 +216,7 @@ async function checkCommand({ values, common, print }: CommandContext): Promise<
     modelOnly: values['model-only'],
     schema: values.schema,
     shadowDatabaseUrl: values['shadow-url'],
+    cache: !values['no-cache'],
   });
   print(formatCheck(report), report);
   const files = [...report.folder, ...(report.database?.editedFiles ?? [])];

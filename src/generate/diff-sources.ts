@@ -1,12 +1,12 @@
 import { introspect } from '../catalog/introspect.js';
 import { openServerSession } from '../db/postgres-session.js';
-import type { DbSession } from '../db/session.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { JournalRef } from '../migrations/journal.js';
 import type { MigrationsFolder } from '../migrations/migration-folder.js';
-import { replayMigrations } from '../scratch/replay.js';
+import { currentState, keptReplayNote } from '../scratch/replay-cache.js';
+import type { Logger } from '../migrations/logger.js';
 import { applyModel } from '../scratch/apply-model.js';
-import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
+import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { SmartemDbError } from '../errors.js';
 import { redactUrl } from '../db/redact.js';
 
@@ -27,36 +27,49 @@ export interface SourceContext {
   modelStatements: () => Promise<string[]>;
   journal: JournalRef;
   scratch: ScratchTarget;
+  /** The keys of a folder's replays (replayKeys), to take a kept one; null replays it. */
+  replayKeys: ((folder: MigrationsFolder) => readonly string[]) | null;
+  logger?: Logger | undefined;
 }
 
 /**
- * Reads each source into a Catalog: scratch databases for `migrations` and `schema` (dropped
- * afterwards), a plain read of the catalog for a URL.
+ * Reads each source into a Catalog, all at the same time: scratch databases for `migrations`
+ * (a kept replay when there is one, kept again afterwards) and `schema` (dropped afterwards), a
+ * plain read of the catalog for a URL.
  */
 export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promise<Catalog[]> {
   const exclude = { excludeSchemas: [ctx.journal.schema] };
-  const scratchCount = sources.filter((s) => typeof s === 'string').length;
-  return withScratchDatabases(ctx.scratch, scratchCount, async (scratch) => {
-    let next = 0;
-    const models: Catalog[] = [];
-    for (const source of sources) {
-      if (typeof source !== 'string') {
-        const live = await openServerSession(source.url, { source: source.source });
-        try {
-          models.push(await introspect(live, exclude));
-        } finally {
-          await live.close();
-        }
-        continue;
-      }
-      const session: DbSession = scratch[next++]!;
-      if (source === 'migrations') {
-        models.push(await replayMigrations(session, ctx.folder(), ctx.journal));
-      } else {
-        await applyModel(session, await ctx.modelStatements());
-        models.push(await introspect(session, exclude));
+  const pool = new ScratchPool(ctx.scratch);
+  const keeps: (() => Promise<void>)[] = [];
+  const read = async (source: DiffSource): Promise<Catalog> => {
+    if (typeof source !== 'string') {
+      const live = await openServerSession(source.url, { source: source.source });
+      try {
+        return await introspect(live, exclude);
+      } finally {
+        await live.close();
       }
     }
-    return models;
-  });
+    if (source === 'migrations') {
+      const folder = ctx.folder();
+      const state = await currentState(pool, folder, ctx.journal, ctx.replayKeys?.(folder) ?? null);
+      if (state.fromKept) ctx.logger?.info(keptReplayNote(state.fromKept.migrations, folder.migrations.length));
+      // Only read: still the replay.
+      if (state.keep) keeps.push(() => state.keep!(state.catalog));
+      return state.catalog;
+    }
+    const [session, statements] = await Promise.all([pool.create(), ctx.modelStatements()]);
+    await applyModel(session, statements);
+    return introspect(session, exclude);
+  };
+  try {
+    // Every one settles before the pool is closed, so none makes a database after it.
+    const settled = await Promise.allSettled(sources.map(read));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const keep of keeps) await keep().catch(() => {});
+    return settled.map((r) => (r as PromiseFulfilledResult<Catalog>).value);
+  } finally {
+    await pool.close();
+  }
 }

@@ -19,7 +19,7 @@ import { downgrade, upgrade } from '../migrations/runner.js';
 import type { Hazard } from '../hazards/hazard.js';
 import { renderScript, type RenderedScript } from '../render/render-script.js';
 import { scratchRunner } from '../scratch/replay.js';
-import { currentState } from '../scratch/replay-cache.js';
+import { currentState, keptReplayNote } from '../scratch/replay-cache.js';
 import { inRolledBackTransaction } from '../db/transaction.js';
 import { classifyScript } from '../lint/classify-script.js';
 import { tableSizes } from '../doctor/table-sizes.js';
@@ -44,8 +44,8 @@ export interface GenerateInput {
   /** When the scratch databases may be made (default: at once); they are made by the time the statements come. */
   scratchFrom?: Promise<void>;
   scratch: ScratchTarget;
-  /** The key of the folder's replay (replayKey), to copy it from a kept one; null or absent replays it. */
-  replayKey?: string | null;
+  /** The keys of the folder's replays (replayKeys), to take a kept one; null or absent replays it. */
+  replayKeys?: readonly string[] | null;
   /** A live database at the head migration, to diff against instead of replaying the folder. */
   fromDb?: DbSession;
   hints?: Hints;
@@ -118,7 +118,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     const start = <T>(work: () => Promise<T>): Promise<T | null> => gate.then(() => (answered ? null : work()));
     const currentP = start(() =>
       timings.time("the migrations' state (replayed, or a kept replay) and its catalog", () =>
-        currentState(pool, input.folder, input.journal, input.replayKey ?? null),
+        currentState(pool, input.folder, input.journal, input.replayKeys ?? null),
       ),
     );
     const desiredP = start(() => timings.time('scratch database for the model', () => pool.create()));
@@ -143,7 +143,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     wantP.catch(() => {});
     const [want, state] = await Promise.all([wantP, currentP]);
     const { session: current, catalog: have, fromKept } = state!;
-    if (fromKept) log?.info("The migrations' state was taken from a kept replay (--no-cache replays them).");
+    if (fromKept) log?.info(keptReplayNote(fromKept.migrations, input.folder.migrations.length));
     if (input.fromDb) await checkLiveMatches(input.fromDb, input, have);
 
     let hints = input.hints ?? noHints();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { introspect } from '../catalog/introspect.js';
@@ -17,8 +17,8 @@ import type { ScratchPool } from './scratch-databases.js';
 export interface CurrentState {
   session: DbSession;
   catalog: Catalog;
-  /** Whether it came from a kept replay instead of being replayed now. */
-  fromKept: boolean;
+  /** The kept replay it came from, if any: how many of the folder's migrations it held (the rest were run on it now). */
+  fromKept: { migrations: number } | null;
   /**
    * Once the work on it is done and went well: keeps it for the next run if it is still the
    * replay (server). `catalog` is its catalog now, when the caller has just read it.
@@ -33,37 +33,51 @@ const RECENT_MS = 10 * 60_000;
 const PREFIX = 'smartem_replay_';
 
 /**
- * The key of a replay: what the scratch database holds after it is exactly the folder's up.sql
- * files (ids and checksums) run by this smartem-db's runner into this journal. Equal key, equal
- * database.
+ * The keys of a folder's replays, one per prefix: `keys[i]` names what the scratch database holds
+ * after exactly the folder's first i up.sql files (ids and checksums) were run by this smartem-db's
+ * runner into this journal. Equal key, equal database; each key is chained from the one before,
+ * so a folder that grew by a migration finds the replay of the folder it grew from.
  */
-export function replayKey(folder: MigrationsFolder, journal: JournalRef, code: string): string {
-  const hash = createHash('sha256').update(JSON.stringify([code, journal]));
-  for (const m of folder.migrations) hash.update(`\n${m.id} ${m.checksum}`);
-  return hash.digest('hex').slice(0, 32);
+export function replayKeys(folder: MigrationsFolder, journal: JournalRef, code: string): string[] {
+  const keys = [sha(JSON.stringify([code, journal]))];
+  for (const m of folder.migrations) keys.push(sha(`${keys.at(-1)}\n${m.id} ${m.checksum}`));
+  return keys;
 }
 
+const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+
 /**
- * A scratch database at the state the folder produces, and its catalog. With a key, the state
- * comes from a kept replay when there is one, and is kept for next time: on a server the kept
- * database itself is taken (copying it cost more than replaying) and kept again by `keep` if the
- * work left it exactly as it was; embedded, a copy of the data directory is booted. A kept replay
- * is checked before it is trusted (catalog, sequences, rows and journal against the hash recorded
- * when it was kept; an embedded copy's bytes against their checksum) and replayed anew when in
- * doubt. Without a key (--no-cache) the folder is replayed and nothing is kept.
+ * A scratch database at the state the folder produces, and its catalog. With keys (replayKeys),
+ * the state comes from the kept replay of the longest prefix of the folder there is, the rest of
+ * the folder run on it, and is kept for next time: on a server the kept database itself is taken
+ * (copying it cost more than replaying) and kept again by `keep` if the work left it exactly as
+ * it was; embedded, a copy of the data directory is booted. A kept replay is checked before it is
+ * trusted (catalog, sequences, rows and journal against the hash recorded when it was kept; an
+ * embedded copy's bytes against their checksum) and replayed anew when in doubt. Without keys
+ * (--no-cache) the folder is replayed and nothing is kept.
  *
- * @example const { session, catalog } = await currentState(pool, folder, journal, replayKey(folder, journal, code));
+ * @example const { session, catalog } = await currentState(pool, folder, journal, replayKeys(folder, journal, code));
  */
 export async function currentState(
   pool: ScratchPool,
   folder: MigrationsFolder,
   journal: JournalRef,
-  key: string | null,
+  keys: readonly string[] | null,
 ): Promise<CurrentState> {
-  if (key === null) return replayOn(await pool.create(), folder, journal);
+  if (keys !== null && keys.length !== folder.migrations.length + 1) throw new Error('replay keys of another folder');
+  // An empty folder has nothing to replay, so nothing to keep.
+  if (keys === null || folder.migrations.length === 0) return replayOn(await pool.create(), folder, journal);
   return pool.target.kind === 'server'
-    ? serverState(pool, folder, journal, key)
-    : embeddedState(pool, folder, journal, key);
+    ? serverState(pool, folder, journal, keys)
+    : embeddedState(pool, folder, journal, keys);
+}
+
+/** What a user is told when the folder's state came from a kept replay that held `held` of its `total` migrations. */
+export function keptReplayNote(held: number, total: number): string {
+  const rest = total - held;
+  return rest === 0
+    ? "The migrations' state was taken from a kept replay (--no-cache replays them)."
+    : `The migrations' state was taken from a kept replay of the first ${held} migration(s), and the other ${rest} run on it (--no-cache replays them all).`;
 }
 
 /** The database a replay with this key is kept in, on a server. */
@@ -77,7 +91,7 @@ export function keptEmbeddedReplay(key: string): string {
 }
 
 async function replayOn(session: DbSession, folder: MigrationsFolder, journal: JournalRef): Promise<CurrentState> {
-  return { session, catalog: await replayMigrations(session, folder, journal), fromKept: false };
+  return { session, catalog: await replayMigrations(session, folder, journal), fromKept: null };
 }
 
 const excludeOf = (journal: JournalRef) => ({ excludeSchemas: [journal.schema] });
@@ -86,26 +100,44 @@ async function serverState(
   pool: ScratchPool,
   folder: MigrationsFolder,
   journal: JournalRef,
-  key: string,
+  keys: readonly string[],
 ): Promise<CurrentState> {
-  const kept = keptReplayName(key);
-  const taken = await pool.takeKept(kept);
+  const kept = keptReplayName(keys.at(-1)!);
+  // The longest prefix first: the fewer migrations left to run, the better.
+  const taken = await pool.takeKept(keys.slice(1).map(keptReplayName).reverse());
   if (taken) {
+    const held = keys.length - 1 - taken.index;
     const catalog = await introspect(taken.session, excludeOf(journal));
     const fingerprint = await fingerprintOf(taken.session, catalog, journal);
-    if (/fingerprint ([0-9a-f]{64})$/.exec(taken.comment ?? '')?.[1] === fingerprint)
-      return {
-        session: taken.session,
-        catalog,
-        fromKept: true,
-        keep: keeper(pool, taken.session, kept, fingerprint, journal),
-      };
+    if (/fingerprint ([0-9a-f]{64})$/.exec(taken.comment ?? '')?.[1] === fingerprint) {
+      const fromKept = { migrations: held };
+      if (held === folder.migrations.length)
+        return {
+          session: taken.session,
+          catalog,
+          fromKept,
+          keep: keeper(pool, taken.session, kept, fingerprint, journal),
+        };
+      // The folder grew since: the rest of it runs on the kept state, as a replay would run it.
+      const grown = await replayOn(taken.session, folder, journal);
+      return { ...grown, fromKept, keep: await keepWhenAlone(pool, grown, kept, journal) };
+    }
     // Not what was kept (changed by hand, or by a run that did not finish): dropped with the rest.
   }
   const replay = await replayOn(await pool.create(), folder, journal);
-  if (await namesOtherRoles(replay.session)) return replay;
+  return { ...replay, keep: await keepWhenAlone(pool, replay, kept, journal) };
+}
+
+/** The keeper of a replay just made, unless its objects name other roles (see namesOtherRoles). */
+async function keepWhenAlone(
+  pool: ScratchPool,
+  replay: CurrentState,
+  kept: string,
+  journal: JournalRef,
+): Promise<CurrentState['keep']> {
+  if (await namesOtherRoles(replay.session)) return undefined;
   const fingerprint = await fingerprintOf(replay.session, replay.catalog, journal);
-  return { ...replay, keep: keeper(pool, replay.session, kept, fingerprint, journal) };
+  return keeper(pool, replay.session, kept, fingerprint, journal);
 }
 
 /**
@@ -220,31 +252,50 @@ async function embeddedState(
   pool: ScratchPool,
   folder: MigrationsFolder,
   journal: JournalRef,
-  key: string,
+  keys: readonly string[],
 ): Promise<CurrentState> {
-  const copy = keptEmbeddedReplay(key);
-  const record = `${copy}.json`;
-  const kept = readKept(copy, record);
-  if (kept) {
-    try {
-      return { session: await pool.create({ embeddedDump: kept.dump }), catalog: kept.catalog, fromKept: true };
-    } catch {
-      rmSync(copy, { force: true });
-    }
-  }
-  const replay = await replayOn(await pool.create(), folder, journal);
+  const copy = keptEmbeddedReplay(keys.at(-1)!);
+  const state =
+    (await keptEmbeddedState(pool, folder, journal, keys)) ?? (await replayOn(await pool.create(), folder, journal));
+  if (state.fromKept?.migrations === folder.migrations.length) return state;
   try {
-    const dump = await replay.session.dumpDataDir!('none');
+    const dump = await state.session.dumpDataDir!('none');
     writeFileAtomically(copy, dump);
     writeFileAtomically(
-      record,
-      JSON.stringify({ sha256: createHash('sha256').update(dump).digest('hex'), catalog: replay.catalog }),
+      `${copy}.json`,
+      JSON.stringify({ sha256: createHash('sha256').update(dump).digest('hex'), catalog: state.catalog }),
     );
     pruneEmbedded(copy);
   } catch {
     // Not kept: the next run replays again, as it always could.
   }
-  return replay;
+  return state;
+}
+
+/** The kept copy of the longest prefix of the folder there is, booted, with the rest of the folder run on it. */
+async function keptEmbeddedState(
+  pool: ScratchPool,
+  folder: MigrationsFolder,
+  journal: JournalRef,
+  keys: readonly string[],
+): Promise<CurrentState | null> {
+  for (let held = keys.length - 1; held > 0; held--) {
+    const copy = keptEmbeddedReplay(keys[held]!);
+    if (!existsSync(copy)) continue;
+    const kept = readKept(copy, `${copy}.json`);
+    if (!kept) continue;
+    let session: DbSession;
+    try {
+      session = await pool.create({ embeddedDump: kept.dump });
+    } catch {
+      rmSync(copy, { force: true });
+      continue;
+    }
+    const fromKept = { migrations: held };
+    if (held === folder.migrations.length) return { session, catalog: kept.catalog, fromKept };
+    return { ...(await replayOn(session, folder, journal)), fromKept };
+  }
+  return null;
 }
 
 function readKept(copy: string, record: string): { dump: Uint8Array; catalog: Catalog } | null {

@@ -62,32 +62,47 @@ export class ScratchPool {
   }
 
   /**
-   * Takes the kept database `kept` for this run (server only), with the comment it was kept
-   * with: renamed to a scratch name, so no other run takes it too, and dropped at close() unless
-   * kept again; null when there is none.
+   * Takes the first of the kept databases `candidates` there is for this run (server only), with
+   * the comment it was kept with and its index among them: renamed to a scratch name, so no other
+   * run takes it too, and dropped at close() unless kept again; null when there is none.
    */
-  async takeKept(kept: string): Promise<{ session: DbSession; comment: string | null } | null> {
+  async takeKept(
+    candidates: readonly string[],
+  ): Promise<{ session: DbSession; comment: string | null; index: number } | null> {
     if (this.target.kind !== 'server') return null;
     this.used = true;
     const name = scratchName();
     const admin = await openServerSession(this.target.url, { source: this.target.source });
-    let comment: string | null;
+    let taken: { comment: string | null; index: number } | undefined;
     try {
-      const [row] = await admin.query<{ comment: string | null }>(
-        `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`,
-        [kept],
+      const rows = await admin.query<{ name: string; comment: string | null }>(
+        `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = ANY(string_to_array($1, ','))`,
+        // Our names have no comma (replay names are hex).
+        [candidates.join(',')],
       );
-      if (!row) return null;
-      comment = row.comment;
-      await admin.exec(`ALTER DATABASE ${quoteIdent(kept)} RENAME TO ${quoteIdent(name)}`);
-      this.created.add(name);
-      await admin.exec(`ALTER DATABASE ${quoteIdent(name)} ALLOW_CONNECTIONS true`);
+      const found = rows
+        .map((r) => ({ comment: r.comment, index: candidates.indexOf(r.name) }))
+        .sort((a, b) => a.index - b.index);
+      for (const candidate of found) {
+        // Taken by a concurrent run between the query and now: the next one, then.
+        const renamed = await admin
+          .exec(`ALTER DATABASE ${quoteIdent(candidates[candidate.index]!)} RENAME TO ${quoteIdent(name)}`)
+          .then(
+            () => true,
+            () => false,
+          );
+        if (!renamed) continue;
+        this.created.add(name);
+        await admin.exec(`ALTER DATABASE ${quoteIdent(name)} ALLOW_CONNECTIONS true`);
+        taken = candidate;
+        break;
+      }
     } catch {
       return null;
     } finally {
       await admin.close().catch(() => {});
     }
-    return { session: await this.connect(name), comment };
+    return taken ? { session: await this.connect(name), ...taken } : null;
   }
 
   /** The name of the scratch database `session` is connected to (server only). */

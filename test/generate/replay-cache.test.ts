@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generate, hash } from '../../src/api.js';
+import { check, diff, generate, hash } from '../../src/api.js';
+import type { Logger } from '../../src/migrations/logger.js';
 import { codeFingerprint, packageVersion } from '../../src/config/package-root.js';
 import { readMigrationsFolder } from '../../src/migrations/migration-folder.js';
 import { journalOf } from '../../src/options.js';
-import { keptEmbeddedReplay, keptReplayName, replayKey } from '../../src/scratch/replay-cache.js';
+import { keptEmbeddedReplay, keptReplayName, replayKeys } from '../../src/scratch/replay-cache.js';
 import { databaseUrl, query, serverUrl, useFreshDatabase } from '../support/fresh-database.js';
 import { HEADER, tempProject } from '../support/temp-project.js';
 
@@ -19,8 +20,11 @@ const model = (columns: string) =>
 
 type Options = Omit<Parameters<typeof generate>[0], 'name'>;
 
-/** Writes the next migration and takes it back: its files, and whether the folder's state came from a kept replay. */
-async function write(options: Options, cache: boolean): Promise<{ files: string[]; copied: boolean }> {
+/**
+ * Writes the next migration and takes it back: its files, whether the folder's state came from a
+ * kept replay, and whether that replay held only part of the folder (the rest run on it).
+ */
+async function write(options: Options, cache: boolean): Promise<{ files: string[]; copied: boolean; partly: boolean }> {
   const said: string[] = [];
   const logger = { info: (m: string) => said.push(m), warn: (m: string) => said.push(m) };
   const result = await generate({ ...options, name: 'probe', cache, now: new Date(0), logger });
@@ -29,14 +33,18 @@ async function write(options: Options, cache: boolean): Promise<{ files: string[
   const files = [readFileSync(join(dir, 'up.sql'), 'utf8'), readFileSync(join(dir, 'down.sql'), 'utf8')];
   rmSync(dir, { recursive: true });
   hash(options);
-  return { files, copied: said.some((m) => m.includes('taken from a kept replay')) };
+  return {
+    files,
+    copied: said.some((m) => m.includes('taken from a kept replay')),
+    partly: said.some((m) => /kept replay of the first \d+ migration\(s\), and the other \d+ run on it/.test(m)),
+  };
 }
 
 /** generate with its caches, checked against what --no-cache wrote for the same inputs: the same files. */
-async function sameAs(expected: string[], options: Options): Promise<{ copied: boolean }> {
+async function sameAs(expected: string[], options: Options): Promise<{ copied: boolean; partly: boolean }> {
   const cached = await write(options, true);
   expect(cached.files, 'the kept replay changed the answer').toEqual(expected);
-  return { copied: cached.copied };
+  return { copied: cached.copied, partly: cached.partly };
 }
 
 /**
@@ -55,15 +63,27 @@ async function projectWithChange(connection: { url?: string }) {
   await generate({ ...options(), name: 'baseline' });
   p.setSchema(model(", name: varchar('name')"));
   const expected = (await write(options(), false)).files;
-  return { p, options, sameAsWithoutCache: (o: Options) => sameAs(expected, o) };
+  /**
+   * The folder grows by the migration generate writes, and the model changes again: the next
+   * run takes the kept replay of the folder it grew from and runs the new migration on it; then
+   * the grown folder's own replay is kept.
+   */
+  const grow = async () => {
+    expect((await generate({ ...options(), name: 'grown' })).id).not.toBeNull();
+    p.setSchema(model(", name: varchar('name'), note: varchar('note')"));
+    const grown = (await write(options(), false)).files;
+    expect(await sameAs(grown, options())).toEqual({ copied: true, partly: true });
+    expect(await sameAs(grown, options())).toEqual({ copied: true, partly: false });
+  };
+  return { p, options, grow, sameAsWithoutCache: (o: Options) => sameAs(expected, o) };
 }
 
 const keyOf = (folder: string) =>
-  replayKey(readMigrationsFolder(folder), journalOf({}), `${packageVersion()} ${codeFingerprint()}`);
+  replayKeys(readMigrationsFolder(folder), journalOf({}), `${packageVersion()} ${codeFingerprint()}`).at(-1)!;
 
 describe('generate: the kept replay of the migrations folder', () => {
-  it('on a server: a kept database, taken next time and kept again, replaced when changed by hand or gone, never wrong', async () => {
-    const { p, options, sameAsWithoutCache } = await projectWithChange({ url: db.url });
+  it('on a server: a kept database, taken next time and kept again, replaced when changed by hand or gone, grown on, never wrong', async () => {
+    const { p, options, grow, sameAsWithoutCache } = await projectWithChange({ url: db.url });
 
     // First time at this folder: replayed, and kept (nobody may connect to it) once the proof gave it back as it was.
     expect((await sameAsWithoutCache(options())).copied).toBe(false);
@@ -105,12 +125,33 @@ describe('generate: the kept replay of the migrations folder', () => {
     writeFileSync(up, original);
     hash(options());
     expect((await sameAsWithoutCache(options())).copied).toBe(true);
+    await grow();
     await query(serverUrl(), `DROP DATABASE IF EXISTS "${keptReplayName(keyOf(p.migrations))}"`);
     await query(serverUrl(), `DROP DATABASE IF EXISTS "${kept}"`);
   });
 
-  it('embedded: a kept copy of the data directory, checked by its checksum, never wrong', async () => {
-    const { p, options, sameAsWithoutCache } = await projectWithChange({});
+  it('check --model-only and diff take the kept replay too, with the answers of --no-cache', async () => {
+    const { p, options } = await projectWithChange({ url: db.url });
+    await write(options(), true); // kept now
+    const run = async <T>(work: (o: Options & { logger: Logger }) => Promise<T>) => {
+      const said: string[] = [];
+      const answer = await work({ ...options(), logger: { info: (m) => said.push(m), warn: (m) => said.push(m) } });
+      return { answer, taken: said.some((m) => m.includes('taken from a kept replay')) };
+    };
+    const checked = (cache: boolean) => run((o) => check({ ...o, modelOnly: true, cache }));
+    const diffed = (cache: boolean) => run((o) => diff({ ...o, from: 'migrations', to: 'schema', cache }));
+    const [checkedFresh, diffedFresh] = [await checked(false), await diffed(false)];
+    expect(checkedFresh.answer.model.differences).toEqual([`column public.${table}.name: absent, expected present`]);
+    expect(diffedFresh.answer.sql).toContain('ADD COLUMN "name"');
+    for (let i = 0; i < 2; i++) {
+      expect(await checked(true)).toEqual({ ...checkedFresh, taken: true });
+      expect(await diffed(true)).toEqual({ ...diffedFresh, taken: true });
+    }
+    await query(serverUrl(), `DROP DATABASE IF EXISTS "${keptReplayName(keyOf(p.migrations))}"`);
+  });
+
+  it('embedded: a kept copy of the data directory, checked by its checksum, grown on, never wrong', async () => {
+    const { p, options, grow, sameAsWithoutCache } = await projectWithChange({});
 
     expect((await sameAsWithoutCache(options())).copied).toBe(false);
     const copy = keptEmbeddedReplay(keyOf(p.migrations));
@@ -125,7 +166,10 @@ describe('generate: the kept replay of the migrations folder', () => {
     expect((await sameAsWithoutCache(options())).copied).toBe(false);
     expect((await sameAsWithoutCache(options())).copied).toBe(true);
 
-    rmSync(copy, { force: true });
-    rmSync(`${copy}.json`, { force: true });
+    await grow();
+    for (const kept of [copy, keptEmbeddedReplay(keyOf(p.migrations))]) {
+      rmSync(kept, { force: true });
+      rmSync(`${kept}.json`, { force: true });
+    }
   }, 120_000);
 });
