@@ -1,6 +1,8 @@
 // db:generate against drizzle-kit generate, as whole commands: the SmartEM baseline from an empty
-// folder, nothing to write, one new column to write (and, for us, prove), with a server and with
-// no server (PGlite), and the same on generated models of 200 and 1000 tables.
+// folder, nothing to write, one new column to write (and, for us, prove), the everyday loop of
+// edit and generate (the folder grows each time), check --model-only and diff (which answer the
+// same question without writing), with a server and with no server (PGlite), and the same on
+// generated models of 200 and 1000 tables.
 // smartem-db does more: it replays the folder and the model on scratch databases and proves the
 // migration both ways; drizzle-kit compares JSON snapshots and writes only an up migration.
 import {
@@ -27,7 +29,6 @@ const ENV = { ...process.env, DATABASE_URL: SERVER };
 const NO_SERVER = Object.fromEntries(
   Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|SHADOW_DATABASE_URL|POSTGRES_|PG)/.test(k)),
 );
-const NEW_COLUMN = "  operatorName: varchar('operator_name'),\n";
 
 /** One project for both tools: a model (its own copy, so it can change), our folder and theirs. */
 interface Project {
@@ -54,7 +55,8 @@ function project(work: string, name: string, files: Record<string, string>, entr
   mkdirSync(p.ours);
   writeFileSync(
     p.config,
-    `export default { dialect: 'postgresql', schema: ${JSON.stringify(p.schema)}, out: ${JSON.stringify(p.theirs)} };\n`,
+    // drizzle-kit reads an absolute `out` as relative (and fails, with exit code 0): relative to the project.
+    `export default { dialect: 'postgresql', schema: './model/${entry}', out: './theirs' };\n`,
   );
   return p;
 }
@@ -90,11 +92,12 @@ function syntheticFiles(n: number): Record<string, string> {
 }
 
 /** The model with one more column in its first table (acquisition; bench_table_0). */
-function addColumn(p: Project, file: string, after: string): void {
+function addColumn(p: Project, file: string, after: string, name = 'operator_name'): void {
   const path = join(p.dir, 'model', file);
   const text = readFileSync(path, 'utf8');
   if (!text.includes(after)) throw new Error(`bench: ${after} not in ${file}`);
-  writeFileSync(path, text.replace(after, `${after}\n${NEW_COLUMN.trimEnd()}`));
+  const column = `  ${name.replace(/_(.)/g, (_, c: string) => c.toUpperCase())}: varchar('${name}'),`;
+  writeFileSync(path, text.replace(after, `${after}\n${column}`));
 }
 
 const ours = (p: Project, extra: string[] = [], env: NodeJS.ProcessEnv = ENV) =>
@@ -103,8 +106,20 @@ const ours = (p: Project, extra: string[] = [], env: NodeJS.ProcessEnv = ENV) =>
     [CLI, 'generate', '-m', 'bench', '--migrations', p.ours, '--schema', p.schema, '--quiet', '--no-prompt', ...extra],
     { env, cwd: p.dir },
   );
+/** check --model-only or diff, on the same project. */
+const oursOther = (p: Project, command: string[], env: NodeJS.ProcessEnv = ENV) =>
+  runCommand(process.execPath, [CLI, ...command, '--migrations', p.ours, '--schema', p.schema, '--quiet'], {
+    env,
+    cwd: p.dir,
+  });
+const CHECK = ['check', '--model-only'];
+const DIFF = ['diff', '--from', 'migrations', '--to', 'schema'];
 const theirs = (p: Project) =>
-  runCommand(process.execPath, [KIT, 'generate', `--config=${p.config}`, '--name=bench'], { env: ENV, cwd: p.dir });
+  runCommand(process.execPath, [KIT, 'generate', `--config=${p.config}`, '--name=bench'], {
+    env: ENV,
+    cwd: p.dir,
+    expect: /Your SQL migration file|No schema changes/,
+  });
 
 /** Puts both folders back as they were once the baseline was written (untimed, between calls). */
 function resetters(p: Project) {
@@ -169,6 +184,34 @@ export async function benchGenerate(calls: number): Promise<void> {
       Math.min(calls, 3),
       0,
     );
+    // check --model-only and diff answer what generate answers (do the migrations make the
+    // model?), without writing: drizzle-kit's nearest is generate with nothing to do.
+    for (const [name, command] of [
+      ['check --model-only', CHECK],
+      ['diff migrations to schema', DIFF],
+    ] as const) {
+      await compare(
+        `${name}, nothing to do, vs drizzle-kit generate`,
+        async () => oursOther(smartem, [...command]),
+        async () => theirs(smartem),
+        calls,
+        1,
+      );
+      await compare(
+        `${name}, --no-cache, vs drizzle-kit generate`,
+        async () => oursOther(smartem, [...command, '--no-cache']),
+        async () => theirs(smartem),
+        Math.min(calls, 3),
+        0,
+      );
+      await compare(
+        `no server (PGlite), ${name}, vs drizzle-kit generate`,
+        async () => oursOther(smartem, [...command], NO_SERVER),
+        async () => theirs(smartem),
+        Math.min(calls, 3),
+        1,
+      );
+    }
     addColumn(smartem, 'core.ts', "  computerName: varchar('computer_name'),");
     const back = resetters(smartem);
     await compare(
@@ -196,10 +239,42 @@ export async function benchGenerate(calls: number): Promise<void> {
       back,
     );
 
+    // The everyday loop: edit the model, generate, edit again: the folder grows by a migration
+    // each time (nothing is put back), so the folder's state is never the one kept last time.
+    back.ours();
+    back.theirs();
+    let edits = 0;
+    const edit = () => addColumn(smartem, 'core.ts', `  computerName: varchar('computer_name'),`, `edit_${edits++}`);
+    await compare(
+      'edit, generate, edit again (the folder grows), vs drizzle-kit',
+      async () => ours(smartem),
+      async () => theirs(smartem),
+      calls,
+      1,
+      { ours: edit },
+    );
+    await compare(
+      'no server (PGlite), edit, generate, edit again, vs drizzle-kit',
+      async () => ours(smartem, [], NO_SERVER),
+      async () => theirs(smartem),
+      Math.min(calls, 3),
+      1,
+      { ours: edit },
+    );
+
     for (const n of (process.env.BENCH_GENERATE_TABLES ?? '200').split(',').map(Number)) {
-      const big = project(work, `tables-${n}`, syntheticFiles(n), 'index.ts');
+      // At 1000 tables a one-migration baseline's down.sql needs more locks than one
+      // transaction may hold on a default server (max_locks_per_transaction 64): the history is
+      // two migrations of half the tables each, as a schema that grew would have.
+      const halves = n >= 1000 ? [syntheticFiles(n / 2)] : [];
+      const big = project(work, `tables-${n}`, halves[0] ?? syntheticFiles(n), 'index.ts');
       ours(big);
       theirs(big);
+      if (halves.length) {
+        writeFileSync(big.schema, syntheticFiles(n)['index.ts']!);
+        ours(big);
+        theirs(big);
+      }
       const rounds = n >= 1000 ? Math.min(calls, 3) : calls;
       await compare(
         `${n} tables, nothing to do, vs drizzle-kit`,

@@ -73,20 +73,24 @@ function fmt(ms: number): string {
   return ms < 10 ? `${ms.toFixed(3)} ms` : `${ms.toFixed(0)} ms`;
 }
 
-/** Runs a command to completion (for whole-process comparisons); throws if it fails. */
+/**
+ * Runs a command to completion (for whole-process comparisons); throws if it fails, or if its
+ * output does not match `expect` (drizzle-kit reports some failures, such as a snapshot it cannot
+ * read, with exit code 0: a peer that failed fast would be measured as fast).
+ */
 export function runCommand(
   command: string,
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; expect?: RegExp } = {},
 ): void {
   const result = spawnSync(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', options.expect ? 'pipe' : 'ignore', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
   });
-  if (result.status !== 0) {
-    throw new Error(
-      `${command} ${args.join(' ')} failed (${result.status}): ${result.stderr.toString().slice(0, 2000)}`,
-    );
+  const output = `${result.stdout?.toString() ?? ''}${result.stderr.toString()}`;
+  if (result.status !== 0 || (options.expect && (!options.expect.test(output) || /\bError\b/.test(output)))) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${output.slice(0, 2000)}`);
   }
 }

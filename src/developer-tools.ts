@@ -14,7 +14,7 @@ import {
   type VerifyOptions,
 } from './options.js';
 import type { SmartemDbConfig } from './config/config.js';
-import type { MigrationsFolder } from './migrations/migration-folder.js';
+import { verifyFolderManifest, type MigrationsFolder } from './migrations/migration-folder.js';
 import type { JournalRef } from './migrations/journal.js';
 import { openServerSession } from './db/postgres-session.js';
 import { diffModels } from './diff/diff-models.js';
@@ -87,6 +87,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
           version: `${packageVersion()} ${codeFingerprint()}`,
           folder,
           settings: {
+            journal: journalOf(options),
             hints,
             online: options.online,
             plain: options.plain,
@@ -172,25 +173,71 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   const config = configOf(options);
   const cwd = options.cwd ?? process.cwd();
   const folder = openMigrationsFolder(options, config, { verify: false });
-  // Loaded while the scratch databases are made.
-  const modelStatements = loadModelStatements(cwd, options.schema);
-  modelStatements.catch(() => {}); // awaited by runCheck, unless the folder answers first
+  const scratch = scratchTargetOf(options, config);
   const liveUrl = options.modelOnly ? undefined : (options.db ?? options.url ?? serverUrlOf(config));
+  // The model question alone is answered from .smartem-db/ when the model's files and the folder
+  // are what they were when the migrations last made the model (never with a database to check).
+  const inputs =
+    options.cache !== false && !liveUrl
+      ? inputsKey({
+          version: `${packageVersion()} ${codeFingerprint()}`,
+          folder,
+          settings: {
+            question: 'check: do the migrations make the model?',
+            journal: journalOf(options),
+            scratch: scratchKey(scratch),
+          },
+        })
+      : null;
+  const cached = (): CheckReport => {
+    options.logger?.info(
+      'The migrations made the model last time too (answered from .smartem-db/; --no-cache works it out anew).',
+    );
+    return { folder: [], model: { ok: true, differences: [], hint: null, cached: true }, database: null };
+  };
+  if (inputs && folderIntact(folder) && knownNoChangesFromSources(cwd, inputs)) return cached();
+  // Loaded while the scratch databases are made: from the moment the model's files are known
+  // (an answer from them would have come already), else once its statements are not a known answer.
+  let openScratch = () => {};
+  const scratchFrom = inputs ? new Promise<void>((resolve) => (openScratch = resolve)) : Promise.resolve();
+  const model = modelWithSources(cwd, options.schema, (sourcesKnown) => sourcesKnown && openScratch());
+  model.catch(() => {}); // awaited by runCheck, unless the folder answers first
+  let key: string | null = null;
   const live = liveUrl
     ? await openServerSession(liveUrl, { source: options.db ? '--db' : 'the configured database' })
     : undefined;
   try {
-    return await runCheck({
+    const report = await runCheck({
       folder,
       journal: journalOf(options),
-      modelStatements,
-      scratch: scratchTargetOf(options, config),
+      modelStatements: model.then((m) => m.statements),
+      answeredBefore: (statements) => {
+        key = inputs ? generateKey(inputs, statements) : null;
+        return key !== null && knownNoChanges(cwd, key);
+      },
+      scratchFrom,
+      scratch,
       replayKeys: options.cache === false ? null : replayKeysOf(folder, journalOf(options)),
       live,
       logger: options.logger,
     });
+    if (report.folder.length > 0) return report;
+    const { sources } = await model;
+    if (inputs && key && report.model.ok)
+      rememberNoChanges(cwd, key, sources ? { files: sources, key: sourcesKey(inputs, sources) } : null);
+    return report.model.cached ? cached() : report;
   } finally {
     await live?.close();
+  }
+}
+
+/** Whether the folder's files are what its manifest says (check reports it otherwise). */
+function folderIntact(folder: MigrationsFolder): boolean {
+  try {
+    verifyFolderManifest(folder);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -14,12 +14,19 @@ import { invalidIndexes } from '../catalog/invalid-indexes.js';
 import { applyModel } from '../scratch/apply-model.js';
 import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { currentState, keptReplayNote } from '../scratch/replay-cache.js';
+import { answerGate } from '../scratch/answer-gate.js';
 
 export interface CheckReport {
   /** Problems in the migrations folder itself (a file edited without `hash`), each with its file. */
   folder: FileProblem[];
   /** Question 1: do the migrations produce the Drizzle model? Each line an object that differs. */
-  model: { ok: boolean; differences: string[]; hint: string | null };
+  model: {
+    ok: boolean;
+    differences: string[];
+    hint: string | null;
+    /** The answer came from `.smartem-db/` (the same model files and folder made the model last time): no database was touched. */
+    cached?: boolean;
+  };
   /** Question 2 (when a database was given): its migrations, and whether its catalog drifted. */
   database: null | {
     ok: boolean;
@@ -40,6 +47,10 @@ export interface CheckInput {
   scratch: ScratchTarget;
   /** The keys of the folder's replays (replayKeys), to take a kept one; null or absent replays it. */
   replayKeys?: readonly string[] | null;
+  /** Whether these statements made the model before (the cache): then the model question is answered so. */
+  answeredBefore?: (statements: string[]) => boolean;
+  /** When the scratch databases may be made (default: at once); see answerGate. */
+  scratchFrom?: Promise<void>;
   /** The live database for question 2, if any. */
   live?: DbSession;
   logger?: Logger;
@@ -73,16 +84,21 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
   const pool = new ScratchPool(input.scratch);
   try {
     input.logger?.info('Replaying the migrations and applying the Drizzle model on scratch databases ...');
-    const [replayed, modelled] = await Promise.allSettled([
-      currentState(pool, input.folder, input.journal, input.replayKeys ?? null),
-      (async () => {
-        const [model, statements] = await Promise.all([pool.create(), input.modelStatements]);
-        await applyModel(model, statements);
+    const gate = answerGate(input.modelStatements, input.answeredBefore, input.scratchFrom);
+    const [decided, replayed, modelled] = await Promise.allSettled([
+      gate.decided,
+      gate.start(() => currentState(pool, input.folder, input.journal, input.replayKeys ?? null)),
+      gate.start(async () => {
+        const model = await pool.create();
+        await applyModel(model, (await gate.decided).statements);
         return introspect(model, exclude);
-      })(),
+      }),
     ]);
+    if (decided.status === 'rejected') throw decided.reason;
     if (replayed.status === 'rejected') throw replayed.reason;
     if (modelled.status === 'rejected') throw modelled.reason;
+    if (decided.value.answered || !replayed.value || !modelled.value)
+      return { folder: [], model: { ok: true, differences: [], hint: null, cached: true }, database: null };
     const state = replayed.value;
     if (state.fromKept) input.logger?.info(keptReplayNote(state.fromKept.migrations, input.folder.migrations.length));
     const fromMigrations = state.catalog;

@@ -60,7 +60,10 @@ export function alignColumns(rows: readonly string[][]): string[] {
 export function formatCheck(report: CheckReport): string {
   const lines: string[] = [];
   for (const p of report.folder) lines.push(`x ${p.file}: ${p.message}`);
-  if (report.model.ok) lines.push('ok  The migrations produce the Drizzle model.');
+  if (report.model.ok)
+    lines.push(
+      `ok  The migrations produce the Drizzle model.${report.model.cached ? ' (As last time: answered from .smartem-db/.)' : ''}`,
+    );
   else if (report.model.differences.length) {
     lines.push(
       'x   The migrations do not produce the Drizzle model:',

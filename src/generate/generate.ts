@@ -27,6 +27,7 @@ import { DEFAULT_SMALL_TABLE_ROWS } from '../lint/lint-migrations.js';
 import { tablesOf } from '../migrations/lock-retry.js';
 import { applyModel } from '../scratch/apply-model.js';
 import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
+import { answerGate } from '../scratch/answer-gate.js';
 import { acknowledged, dataLossObject, noHints, renameOps, type Hints } from './hints.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 import { Timings, type Timing } from './timings.js';
@@ -107,15 +108,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
       `The state of ${input.folder.migrations.length} migration(s) from ${input.folder.shown}: replaying them on a scratch database, or taking a kept replay ...`,
     );
     // Independent: the folder's state, the model's database and the model itself come at the same time.
-    const statementsP = Promise.resolve(input.modelStatements);
-    let answered = false;
-    const decided = statementsP.then((statements) => {
-      answered = input.answeredBefore?.(statements) ?? false;
-    });
-    decided.catch(() => {});
-    // Started when allowed, or once the statements are known not to be answered already.
-    const gate = Promise.race([input.scratchFrom ?? Promise.resolve(), decided]);
-    const start = <T>(work: () => Promise<T>): Promise<T | null> => gate.then(() => (answered ? null : work()));
+    const { start, decided } = answerGate(input.modelStatements, input.answeredBefore, input.scratchFrom);
     const currentP = start(() =>
       timings.time("the migrations' state (replayed, or a kept replay) and its catalog", () =>
         currentState(pool, input.folder, input.journal, input.replayKeys ?? null),
@@ -128,8 +121,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
       () => {},
     );
     desiredP.catch(() => {});
-    const statements = await statementsP;
-    await decided;
+    const { statements, answered } = await decided;
     if (answered) {
       await Promise.allSettled([currentP, desiredP]);
       return { id: null, ops: [], up: '', down: '', hazards: [], proved: false, cached: true };

@@ -271,6 +271,12 @@ function stateSuffix(error: unknown): string {
   return state ? ` [SQLSTATE ${state}]` : '';
 }
 
+/** Out of shared memory for locks: the migration's one transaction touches more objects than the lock table holds. */
+const LOCK_TABLE_HINT =
+  "Hint: a migration's transaction holds a lock on every table, index, sequence, type and constraint it creates or drops until it commits, " +
+  'and this one needs more than the lock table holds (max_locks_per_transaction × (max_connections + max_prepared_transactions), ' +
+  'shared by every session). Raise max_locks_per_transaction on the server (a restart), or split the migration into several.';
+
 function failure(
   run: ScriptRun,
   script: MigrationScript,
@@ -289,6 +295,7 @@ function failure(
     state === '55P03'
       ? `Hint: lock_timeout is ${run.lockTimeoutMs} ms; another session held a conflicting lock. Retry when the table is quieter, or raise the lock timeout (--lock-timeout) or the tries (--lock-retries).`
       : '',
+    state === '53200' && /lock|shared memory/i.test(pg.message) ? LOCK_TABLE_HINT : '',
   ].filter(Boolean);
   const message =
     `Migration ${run.migration.id} failed at ${script.file}:${line} (statement ${k + 1} of ${statements.length}: ${excerpt(statement.sql)}): ` +

@@ -4,29 +4,38 @@ import { joinStatements } from '../sql/sql-split.js';
 import { quoteLiteral } from '../sql/quote.js';
 
 /**
- * Builds the model on a scratch database: its statements in one round trip, and if that fails,
- * again one at a time (nothing stayed: a multi-statement query is one implicit transaction) so
- * the error names the statement that PostgreSQL refused.
+ * Statements per transaction: one transaction locks every object it creates until it commits,
+ * and a 1000-table model in one would hold most of a default server's lock table, beside the
+ * replay being made at the same time.
+ */
+const CHUNK = 200;
+
+/**
+ * Builds the model on a scratch database: its statements a few hundred to a round trip (each a
+ * transaction of its own), and when one fails, that one again a statement at a time (nothing of
+ * it stayed: a multi-statement query is one implicit transaction) so the error names the
+ * statement that PostgreSQL refused.
  */
 export async function applyModel(session: DbSession, model: readonly string[]): Promise<void> {
   const statements = model.map(createRoleIfMissing);
-  try {
-    await session.exec(joinStatements(statements));
-    return;
-  } catch {
-    // Found again below, one statement at a time.
-  }
-  for (const sql of statements) {
+  for (let from = 0; from < statements.length; from += CHUNK) {
+    const chunk = statements.slice(from, from + CHUNK);
     try {
-      await session.exec(sql);
-    } catch (error) {
-      throw new SmartemDbError(
-        'SCHEMA_LOAD_FAILED',
-        `The Drizzle model's DDL failed on the scratch database at:\n  ${sql}\n${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
+      await session.exec(joinStatements(chunk));
+      continue;
+    } catch {
+      // Found again below, one statement at a time.
+    }
+    for (const sql of chunk) {
+      try {
+        await session.exec(sql);
+      } catch (error) {
+        throw new SmartemDbError(
+          'SCHEMA_LOAD_FAILED',
+          `The Drizzle model's DDL failed on the scratch database at:\n  ${sql}\n${(error as Error).message}`,
+          { cause: error },
+        );
+      }
     }
   }
 }

@@ -47,14 +47,27 @@ export class ScratchPool {
 
   /** Whether any scratch database was asked for. */
   used = false;
+  /** Set by close(): what is still being made is dropped as soon as it is, instead of outliving the command. */
+  private closed = false;
+  /** Databases being made or taken: close() waits for them (a command that failed meanwhile exits next). */
+  private readonly making = new Set<Promise<unknown>>();
 
   constructor(readonly target: ScratchTarget) {}
 
   /** A new, empty scratch database (embedded: booted from `embeddedDump`, a data directory, when given). */
-  async create(options: { embeddedDump?: Uint8Array } = {}): Promise<DbSession> {
+  create(options: { embeddedDump?: Uint8Array } = {}): Promise<DbSession> {
+    return this.tracked(this.createNow(options));
+  }
+
+  private async createNow(options: { embeddedDump?: Uint8Array }): Promise<DbSession> {
+    if (this.closed) throw closedError();
     this.used = true;
     if (this.target.kind === 'embedded') {
       const session = await openEmbeddedSession(undefined, options.embeddedDump ? { dump: options.embeddedDump } : {});
+      if (this.closed) {
+        await session.close().catch(() => {});
+        throw closedError();
+      }
       this.sessions.add(session);
       return session;
     }
@@ -66,10 +79,16 @@ export class ScratchPool {
    * the comment it was kept with and its index among them: renamed to a scratch name, so no other
    * run takes it too, and dropped at close() unless kept again; null when there is none.
    */
-  async takeKept(
+  takeKept(
     candidates: readonly string[],
   ): Promise<{ session: DbSession; comment: string | null; index: number } | null> {
-    if (this.target.kind !== 'server') return null;
+    return this.tracked(this.takeKeptNow(candidates));
+  }
+
+  private async takeKeptNow(
+    candidates: readonly string[],
+  ): Promise<{ session: DbSession; comment: string | null; index: number } | null> {
+    if (this.target.kind !== 'server' || this.closed) return null;
     this.used = true;
     const name = scratchName();
     const admin = await openServerSession(this.target.url, { source: this.target.source });
@@ -137,10 +156,19 @@ export class ScratchPool {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.making]);
     await Promise.all([...this.sessions].map((s) => s.close().catch(() => {})));
     this.sessions.clear();
     await Promise.all([...this.created].map((name) => this.drop(name)));
     this.created.clear();
+  }
+
+  private tracked<T>(work: Promise<T>): Promise<T> {
+    this.making.add(work);
+    const done = () => this.making.delete(work);
+    work.then(done, done);
+    return work;
   }
 
   private async make(): Promise<string> {
@@ -150,6 +178,10 @@ export class ScratchPool {
     const maker = await openServerSession(target.url, { source: target.source });
     try {
       await maker.exec(`CREATE DATABASE ${quoteIdent(name)}`);
+      if (this.closed) {
+        await this.drop(name);
+        throw closedError();
+      }
       this.created.add(name);
       return name;
     } catch (error) {
@@ -169,6 +201,11 @@ export class ScratchPool {
     const url = new URL(target.url);
     url.pathname = `/${name}`;
     const session = await openServerSession(url.toString(), { source: `a scratch database on ${target.source}` });
+    if (this.closed) {
+      await session.close().catch(() => {});
+      await this.drop(name);
+      throw closedError();
+    }
     this.names.set(session, name);
     this.sessions.add(session);
     return session;
@@ -180,6 +217,11 @@ export class ScratchPool {
     await dropper?.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => {});
     await dropper?.close().catch(() => {});
   }
+}
+
+/** For work still running when the command's scratch databases were closed (it failed meanwhile): nobody awaits it. */
+function closedError(): Error {
+  return new SmartemDbError('SCRATCH_FAILED', 'The scratch databases were closed while this one was being made.');
 }
 
 /** A scratch database's name: this process's, and random. */

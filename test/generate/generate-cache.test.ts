@@ -1,7 +1,7 @@
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generate, hash } from '../../src/api.js';
+import { check, generate, hash } from '../../src/api.js';
 import { useFreshDatabase } from '../support/fresh-database.js';
 import { HEADER, tempProject } from '../support/temp-project.js';
 
@@ -66,5 +66,39 @@ describe('generate: the "no changes" cache', () => {
     expect([gone.id, gone.cached]).toEqual([null, undefined]);
     expect(await generate({ ...options(), name: 'no cache', cache: false })).toMatchObject({ id: null });
     expect((await generate({ ...options(), name: 'remembered' })).cached).toBe(true);
+  });
+
+  it('check --model-only: an "ok" is remembered the same way, a difference never, and neither is ever wrong', async () => {
+    const p = tempProject(model(''));
+    const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} });
+    await generate({ ...options(), name: 'baseline' });
+    const checkBoth = async () => {
+      const uncached = await check({ ...options(), modelOnly: true, cache: false });
+      const cached = await check({ ...options(), modelOnly: true });
+      expect({ ...cached.model, cached: undefined }, 'the cache changed the answer').toEqual(uncached.model);
+      expect(cached.folder).toEqual(uncached.folder);
+      return cached;
+    };
+    const answer = (r: Awaited<ReturnType<typeof check>>) => [r.model.ok, r.model.cached ?? false];
+    expect(answer(await checkBoth())).toEqual([true, false]);
+    expect(answer(await checkBoth())).toEqual([true, true]);
+
+    p.setSchema(model(", name: varchar('name')"));
+    for (let i = 0; i < 2; i++) expect(answer(await checkBoth())).toEqual([false, false]);
+    p.setSchema(model(''));
+    expect(answer(await check({ ...options(), modelOnly: true }))).toEqual([true, true]);
+
+    // The baseline edited by hand: rehashed, another folder; not rehashed, a folder problem.
+    const up = join(
+      p.migrations,
+      readdirSync(p.migrations).find((f) => f.includes('baseline'))!,
+      'up.sql',
+    );
+    writeFileSync(up, 'SELECT 1;\n');
+    expect((await checkBoth()).folder).toHaveLength(1);
+    hash(options());
+    expect(answer(await checkBoth())).toEqual([false, false]);
+    // With a database to check, the model question is worked out anew every time.
+    expect(answer(await check({ ...options(), db: db.url }))).toEqual([false, false]);
   });
 });

@@ -1,7 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, status } from '../../src/api.js';
-import { freePort, postgresBinDir, startPasswordCluster } from '../support/private-cluster.js';
+import { freePort, postgresBinDir, startPrivateCluster } from '../support/private-cluster.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir, writeMigrations } from '../support/migrations-dir.js';
@@ -104,9 +104,9 @@ describe('a database that cannot be reached', () => {
 });
 
 describe.skipIf(!postgresBinDir())('a wrong password', () => {
-  let cluster: Awaited<ReturnType<typeof startPasswordCluster>>;
+  let cluster: Awaited<ReturnType<typeof startPrivateCluster>>;
   beforeAll(async () => {
-    cluster = await startPasswordCluster(PASSWORD);
+    cluster = await startPrivateCluster({ password: PASSWORD });
   });
   afterAll(() => cluster?.stop());
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hash, migrate, rollback, stamp, status } from '../../src/api.js';
@@ -9,6 +9,7 @@ import { catalogFingerprint } from '../support/catalog-fingerprint.js';
 import { query, useFreshDatabase } from '../support/fresh-database.js';
 import { migrationId, writeMigrations } from '../support/migrations-dir.js';
 import postgres from 'postgres';
+import { startPrivateCluster } from '../support/private-cluster.js';
 
 const db = useFreshDatabase();
 
@@ -167,6 +168,41 @@ describe('a transactional migration', () => {
     expect(await query(db.url, "select to_regclass('a')::text as a, to_regclass('b')::text as b")).toEqual([
       { a: null, b: null },
     ]);
+  });
+});
+
+describe('a migration bigger than the lock table', () => {
+  let cluster: Awaited<ReturnType<typeof startPrivateCluster>>;
+  beforeAll(async () => {
+    // The smallest lock table the server allows: the shared server's must stay as it is.
+    cluster = await startPrivateCluster({
+      settings: {
+        max_locks_per_transaction: '10',
+        max_connections: '5',
+        max_worker_processes: '0',
+        max_wal_senders: '0',
+        autovacuum_max_workers: '1',
+      },
+    });
+  }, 60_000);
+  afterAll(() => cluster?.stop());
+
+  it('says why it failed (one transaction locks all it touches) and what to do, and leaves nothing of it', async () => {
+    const tables = Array.from({ length: 300 }, (_, i) => `create table t${i} (id int primary key, note text);`);
+    const migrationsFolder = writeMigrations([{ name: 'wide', up: tables.join('\n') }]);
+    const error = await failure(migrate({ url: cluster.url, migrationsFolder }));
+    expect(error.sqlState).toBe('53200');
+    expect(error.message).toContain(`Migration ${migrationId(1, 'wide')} failed`);
+    expect(error.message).toMatch(/holds a lock on every table, index, .* until it commits/);
+    expect(error.message).toContain(
+      'Raise max_locks_per_transaction on the server (a restart), or split the migration',
+    );
+    expect(
+      await query(
+        cluster.url,
+        "SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 't%' AND relnamespace = 'public'::regnamespace",
+      ),
+    ).toEqual([{ n: 0 }]);
   });
 });
 

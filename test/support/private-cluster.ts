@@ -24,25 +24,34 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts a throwaway PostgreSQL cluster that demands a password (scram-sha-256), for the tests
- * of authentication errors: the shared test server trusts every login. Runs as the postgres
- * user when the tests run as root, since PostgreSQL refuses to run as root.
+ * Starts a throwaway PostgreSQL cluster: one that demands a password (scram-sha-256, user
+ * smartem), for the tests of authentication errors (the shared test server trusts every login),
+ * or a trusting one (user postgres) with server settings the shared server must keep, such as a
+ * small lock table. Runs as the postgres user when the tests run as root, since PostgreSQL
+ * refuses to run as root.
  */
-export async function startPasswordCluster(password: string): Promise<{ port: number; stop: () => void }> {
+export async function startPrivateCluster(
+  options: { password?: string; settings?: Record<string, string> } = {},
+): Promise<{ port: number; url: string; stop: () => void }> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('no PostgreSQL server binaries on this machine');
   const dir = mkdtempSync(join(tmpdir(), 'smartem-db-cluster-'));
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
-  const pwfile = join(dir, 'pw');
-  writeFileSync(pwfile, `${password}\n`, { mode: 0o644 });
   const asPostgres = process.getuid?.() === 0;
   const run = (cmd: string, args: string[]) =>
     asPostgres
       ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' })
       : execFileSync(cmd, args, { stdio: 'pipe' });
-  run(join(bin, 'initdb'), ['-D', data, '-U', 'smartem', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-N']);
+  let auth = ['-U', 'postgres', '--auth=trust'];
+  if (options.password !== undefined) {
+    const pwfile = join(dir, 'pw');
+    writeFileSync(pwfile, `${options.password}\n`, { mode: 0o644 });
+    auth = ['-U', 'smartem', '--auth=scram-sha-256', `--pwfile=${pwfile}`];
+  }
+  run(join(bin, 'initdb'), ['-D', data, ...auth, '-N']);
   const port = await freePort();
+  const settings = Object.entries(options.settings ?? {}).map(([k, v]) => ` -c ${k}=${v}`);
   run(join(bin, 'pg_ctl'), [
     '-D',
     data,
@@ -50,11 +59,12 @@ export async function startPasswordCluster(password: string): Promise<{ port: nu
     '-l',
     join(dir, 'log'),
     '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off${settings.join('')}`,
     'start',
   ]);
   return {
     port,
+    url: `postgres://${options.password === undefined ? 'postgres' : 'smartem'}@127.0.0.1:${port}/postgres`,
     stop: () => {
       try {
         run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']);
