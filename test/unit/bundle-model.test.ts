@@ -1,6 +1,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { importBundledModel } from '../../src/drizzle-model/bundle-model.js';
 import { modelDdl } from '../../src/drizzle-model/model-ddl.js';
@@ -35,5 +36,29 @@ describe('importBundledModel: a TypeScript model bundled with esbuild, as drizzl
   it('gives way (null) to tsx when esbuild cannot bundle the model, so tsx reports the error', async () => {
     const p = tempProject(`${HEADER}import { nothing } from './missing.js';\nexport const x = nothing;\n`);
     expect(await importBundledModel(p.schema)).toBeNull();
+  });
+
+  it('loads as CommonJS, sharing drizzle-orm with drizzle-kit, unless the model needs ESM (top-level await, import.meta.resolve)', async () => {
+    const table = "export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey() });\n";
+    const kit = createRequire(import.meta.url)('drizzle-orm/pg-core') as { PgTable: unknown };
+    const cases = [
+      { extra: '', shared: true },
+      { extra: 'export const waited = await Promise.resolve(42);\n', shared: false },
+      { extra: "export const resolved = import.meta.resolve('drizzle-orm');\n", shared: false },
+    ];
+    for (const { extra, shared } of cases) {
+      const p = tempProject(
+        `${HEADER}import { PgTable } from 'drizzle-orm/pg-core';\nexport const kind = PgTable;\n${table}${extra}`,
+      );
+      const model = await importBundledModel(p.schema);
+      expect(model, extra).not.toBeNull();
+      // The same class as a require of drizzle-orm gets (drizzle-kit's) only when required.
+      expect(model!.kind === kit.PgTable, extra).toBe(shared);
+      expect(await modelDdl(model!)).toEqual([expect.stringContaining('CREATE TABLE "grid"')]);
+      if (extra.includes('await')) expect(model!.waited).toBe(42);
+      // (Under vitest an imported module's import.meta.resolve is vite's, and undefined.)
+      if (extra.includes('import.meta.resolve')) expect(Object.keys(model!)).toContain('resolved');
+      expect(readdirSync(p.dir).filter((f) => f.includes('smartem-db'))).toEqual([]);
+    }
   });
 });
