@@ -18,6 +18,7 @@ import { verifyFolderManifest, type MigrationsFolder } from './migrations/migrat
 import type { JournalRef } from './migrations/journal.js';
 import { openServerSession } from './db/postgres-session.js';
 import { diffModels } from './diff/diff-models.js';
+import { catalogDifferences } from './catalog/catalog-differences.js';
 import { modelsOf, parseDiffSource } from './generate/diff-sources.js';
 import { writeEmptyMigration } from './generate/empty-migration.js';
 import { generateMigration, type GenerateResult } from './generate/generate.js';
@@ -34,10 +35,11 @@ import { appliedIds, readJournal } from './migrations/journal.js';
 import { introspect } from './catalog/introspect.js';
 import { tableSizes } from './doctor/table-sizes.js';
 import { DEFAULT_SMALL_TABLE_ROWS } from './lint/lint-migrations.js';
-import { modelStatements as loadModelStatements, modelWithSources } from './drizzle-model/model-statements.js';
+import { modelWithSources } from './drizzle-model/model-statements.js';
 import type { ScratchTarget } from './scratch/scratch-databases.js';
 import { replayKeys } from './scratch/replay-cache.js';
 import { Timings } from './generate/timings.js';
+import { answerGate } from './scratch/answer-gate.js';
 import {
   generateKey,
   inputsKey,
@@ -151,21 +153,77 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 export async function diff(options: DiffOptions): Promise<DiffResult> {
   const config = configOf(options);
   const cwd = options.cwd ?? process.cwd();
-  const [fromModel, toModel] = await modelsOf(
-    [parseDiffSource(options.from, 'from (--from)'), parseDiffSource(options.to, 'to (--to)')],
-    {
-      folder: () => openMigrationsFolder(options, config),
-      modelStatements: () => loadModelStatements(cwd, options.schema),
-      journal: journalOf(options),
-      scratch: scratchTargetOf(options, config),
-      replayKeys: options.cache === false ? null : (folder) => replayKeysOf(folder, journalOf(options)),
-      logger: options.logger,
+  const sources = [parseDiffSource(options.from, 'from (--from)'), parseDiffSource(options.to, 'to (--to)')];
+  const scratch = scratchTargetOf(options, config);
+  let opened: MigrationsFolder | undefined;
+  const folder = () => (opened ??= openMigrationsFolder(options, config));
+  // Between the folder and the model, the answer is check's: nothing, when the migrations made the model.
+  const inputs =
+    options.cache !== false && sources.includes('migrations') && sources.includes('schema')
+      ? modelQuestionKey(options, folder(), scratch)
+      : null;
+  if (inputs && knownNoChangesFromSources(cwd, inputs)) {
+    options.logger?.info(MADE_THE_MODEL_BEFORE);
+    return { sql: '', ops: [], hazards: [] };
+  }
+  // Loaded at once, while the scratch databases are made (see check).
+  let openScratch = () => {};
+  const scratchFrom = inputs ? new Promise<void>((resolve) => (openScratch = resolve)) : Promise.resolve();
+  const model = sources.includes('schema')
+    ? modelWithSources(cwd, options.schema, (sourcesKnown) => sourcesKnown && openScratch())
+    : Promise.resolve({ statements: [], sources: null });
+  model.catch(() => {}); // awaited through the gate
+  let key: string | null = null;
+  const gate = answerGate(
+    model.then((m) => m.statements),
+    (statements) => {
+      key = inputs ? generateKey(inputs, statements) : null;
+      return key !== null && knownNoChanges(cwd, key);
     },
+    scratchFrom,
   );
+  const catalogs = await modelsOf(sources, {
+    folder,
+    modelStatements: () => gate.decided.then((d) => d.statements),
+    journal: journalOf(options),
+    scratch,
+    replayKeys: options.cache === false ? null : (f) => replayKeysOf(f, journalOf(options)),
+    logger: options.logger,
+    gate,
+  });
+  const { sources: files } = await model;
+  if (!catalogs) {
+    if (inputs && key && files) rememberNoChanges(cwd, key, { files, key: sourcesKey(inputs, files) });
+    options.logger?.info(MADE_THE_MODEL_BEFORE);
+    return { sql: '', ops: [], hazards: [] };
+  }
+  const [fromModel, toModel] = catalogs;
+  if (inputs && key && catalogDifferences(fromModel!, toModel!).length === 0)
+    rememberNoChanges(cwd, key, files ? { files, key: sourcesKey(inputs, files) } : null);
   const up = diffModels(fromModel!, toModel!);
   const ops = options.down ? invertAll(up) : up;
   const script = await classifyScript(renderScript(ops), { catalog: options.down ? toModel! : fromModel! });
   return { sql: script.sql, ops, hazards: script.hazards };
+}
+
+const MADE_THE_MODEL_BEFORE =
+  'The migrations made the model last time too (answered from .smartem-db/; --no-cache works it out anew).';
+
+/**
+ * The cache key of "do the migrations make the model?" (check --model-only, and diff between
+ * the folder and the model), but the model: the folder, the journal, where scratch databases are
+ * and smartem-db's code.
+ */
+function modelQuestionKey(options: CommonOptions, folder: MigrationsFolder, scratch: ScratchTarget): string {
+  return inputsKey({
+    version: `${packageVersion()} ${codeFingerprint()}`,
+    folder,
+    settings: {
+      question: 'check: do the migrations make the model?',
+      journal: journalOf(options),
+      scratch: scratchKey(scratch),
+    },
+  });
 }
 
 /** See check() in api.ts. */
@@ -177,22 +235,9 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   const liveUrl = options.modelOnly ? undefined : (options.db ?? options.url ?? serverUrlOf(config));
   // The model question alone is answered from .smartem-db/ when the model's files and the folder
   // are what they were when the migrations last made the model (never with a database to check).
-  const inputs =
-    options.cache !== false && !liveUrl
-      ? inputsKey({
-          version: `${packageVersion()} ${codeFingerprint()}`,
-          folder,
-          settings: {
-            question: 'check: do the migrations make the model?',
-            journal: journalOf(options),
-            scratch: scratchKey(scratch),
-          },
-        })
-      : null;
+  const inputs = options.cache !== false && !liveUrl ? modelQuestionKey(options, folder, scratch) : null;
   const cached = (): CheckReport => {
-    options.logger?.info(
-      'The migrations made the model last time too (answered from .smartem-db/; --no-cache works it out anew).',
-    );
+    options.logger?.info(MADE_THE_MODEL_BEFORE);
     return { folder: [], model: { ok: true, differences: [], hint: null, cached: true }, database: null };
   };
   if (inputs && folderIntact(folder) && knownNoChangesFromSources(cwd, inputs)) return cached();

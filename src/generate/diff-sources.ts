@@ -5,6 +5,7 @@ import type { JournalRef } from '../migrations/journal.js';
 import type { MigrationsFolder } from '../migrations/migration-folder.js';
 import { currentState, keptReplayNote } from '../scratch/replay-cache.js';
 import type { Logger } from '../migrations/logger.js';
+import type { answerGate } from '../scratch/answer-gate.js';
 import { applyModel } from '../scratch/apply-model.js';
 import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { SmartemDbError } from '../errors.js';
@@ -30,6 +31,8 @@ export interface SourceContext {
   /** The keys of a folder's replays (replayKeys), to take a kept one; null replays it. */
   replayKeys: ((folder: MigrationsFolder) => readonly string[]) | null;
   logger?: Logger | undefined;
+  /** When the sources may be read (answerGate): null instead of catalogs when the model was answered before. */
+  gate?: ReturnType<typeof answerGate>;
 }
 
 /**
@@ -37,7 +40,7 @@ export interface SourceContext {
  * (a kept replay when there is one, kept again afterwards) and `schema` (dropped afterwards), a
  * plain read of the catalog for a URL.
  */
-export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promise<Catalog[]> {
+export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promise<Catalog[] | null> {
   const exclude = { excludeSchemas: [ctx.journal.schema] };
   const pool = new ScratchPool(ctx.scratch);
   const keeps: (() => Promise<void>)[] = [];
@@ -64,11 +67,12 @@ export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promi
   };
   try {
     // Every one settles before the pool is closed, so none makes a database after it.
-    const settled = await Promise.allSettled(sources.map(read));
+    const settled = await Promise.allSettled(sources.map((s) => (ctx.gate ? ctx.gate.start(() => read(s)) : read(s))));
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     for (const keep of keeps) await keep().catch(() => {});
-    return settled.map((r) => (r as PromiseFulfilledResult<Catalog>).value);
+    const catalogs = settled.map((r) => (r as PromiseFulfilledResult<Catalog | null>).value);
+    return catalogs.every((c) => c !== null) && !(await ctx.gate?.decided)?.answered ? catalogs : null;
   } finally {
     await pool.close();
   }

@@ -1,7 +1,7 @@
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check, generate, hash } from '../../src/api.js';
+import { check, diff, generate, hash } from '../../src/api.js';
 import { useFreshDatabase } from '../support/fresh-database.js';
 import { HEADER, tempProject } from '../support/temp-project.js';
 
@@ -94,11 +94,28 @@ describe('generate: the "no changes" cache', () => {
       readdirSync(p.migrations).find((f) => f.includes('baseline'))!,
       'up.sql',
     );
+    const baselineUp = readFileSync(up, 'utf8');
     writeFileSync(up, 'SELECT 1;\n');
     expect((await checkBoth()).folder).toHaveLength(1);
     hash(options());
     expect(answer(await checkBoth())).toEqual([false, false]);
+    // diff between the folder and the model shares the answer: nothing, and remembered so.
+    writeFileSync(up, baselineUp);
+    hash(options());
+    const diffBoth = async () => {
+      const uncached = await diff({ ...options(), from: 'schema', to: 'migrations', cache: false });
+      const said: string[] = [];
+      const logger = { info: (m: string) => said.push(m), warn: (m: string) => said.push(m) };
+      const cached = await diff({ ...options(), from: 'migrations', to: 'schema', down: true, logger });
+      expect(cached.sql, 'the cache changed the answer').toBe(uncached.sql);
+      return [cached.sql, said.some((m) => m.includes('answered from .smartem-db/'))];
+    };
+    expect(await diffBoth()).toEqual(['', true]);
+    p.setSchema(model(", note: varchar('note')"));
+    for (let i = 0; i < 2; i++)
+      expect(await diffBoth()).toEqual([expect.stringContaining('DROP COLUMN "note"'), false]);
+    p.setSchema(model(''));
     // With a database to check, the model question is worked out anew every time.
-    expect(answer(await check({ ...options(), db: db.url }))).toEqual([false, false]);
+    expect(answer(await check({ ...options(), db: db.url }))).toEqual([true, false]);
   });
 });
