@@ -121,6 +121,24 @@ const theirs = (p: Project) =>
     expect: /Your SQL migration file|No schema changes/,
   });
 
+/** compare() of a command of ours against drizzle-kit generate on the same project. */
+const vsKit = (
+  p: Project,
+  label: string,
+  run: () => void,
+  rounds: number,
+  warmup: number,
+  before?: { ours?: () => unknown; theirs?: () => unknown },
+) =>
+  compare(
+    label,
+    async () => run(),
+    async () => theirs(p),
+    rounds,
+    warmup,
+    before,
+  );
+
 /** Puts both folders back as they were once the baseline was written (untimed, between calls). */
 function resetters(p: Project) {
   const oursBefore = new Set(readdirSync(p.ours));
@@ -144,43 +162,24 @@ export async function benchGenerate(calls: number): Promise<void> {
   try {
     const fresh = project(work, 'fresh', smartemFiles(), 'index.ts');
     const reset = resetters(fresh);
-    await compare(
-      'generate the SmartEM baseline vs drizzle-kit generate',
-      async () => ours(fresh),
-      async () => theirs(fresh),
-      calls,
-      1,
-      reset,
-    );
+    await vsKit(fresh, 'generate the SmartEM baseline vs drizzle-kit generate', () => ours(fresh), calls, 1, reset);
 
     const smartem = project(work, 'smartem', smartemFiles(), 'index.ts');
     ours(smartem);
     theirs(smartem);
-    await compare(
-      'nothing to do vs drizzle-kit generate',
-      async () => ours(smartem),
-      async () => theirs(smartem),
-      calls,
-      1,
-    );
-    await compare(
-      'nothing to do, --no-cache, vs drizzle-kit',
-      async () => ours(smartem, ['--no-cache']),
-      async () => theirs(smartem),
-      calls,
-      1,
-    );
-    await compare(
+    await vsKit(smartem, 'nothing to do vs drizzle-kit generate', () => ours(smartem), calls, 1);
+    await vsKit(smartem, 'nothing to do, --no-cache, vs drizzle-kit', () => ours(smartem, ['--no-cache']), calls, 1);
+    await vsKit(
+      smartem,
       'no server (PGlite), nothing to do, vs drizzle-kit',
-      async () => ours(smartem, [], NO_SERVER),
-      async () => theirs(smartem),
+      () => ours(smartem, [], NO_SERVER),
       calls,
       1,
     );
-    await compare(
+    await vsKit(
+      smartem,
       'no server (PGlite), nothing to do, --no-cache, vs drizzle-kit',
-      async () => ours(smartem, ['--no-cache'], NO_SERVER),
-      async () => theirs(smartem),
+      () => ours(smartem, ['--no-cache'], NO_SERVER),
       Math.min(calls, 3),
       0,
     );
@@ -190,50 +189,43 @@ export async function benchGenerate(calls: number): Promise<void> {
       ['check --model-only', CHECK],
       ['diff migrations to schema', DIFF],
     ] as const) {
-      await compare(
+      await vsKit(
+        smartem,
         `${name}, nothing to do, vs drizzle-kit generate`,
-        async () => oursOther(smartem, [...command]),
-        async () => theirs(smartem),
+        () => oursOther(smartem, [...command]),
         calls,
         1,
       );
-      await compare(
+      await vsKit(
+        smartem,
         `${name}, --no-cache, vs drizzle-kit generate`,
-        async () => oursOther(smartem, [...command, '--no-cache']),
-        async () => theirs(smartem),
+        () => oursOther(smartem, [...command, '--no-cache']),
         Math.min(calls, 3),
         0,
       );
-      await compare(
+      await vsKit(
+        smartem,
         `no server (PGlite), ${name}, vs drizzle-kit generate`,
-        async () => oursOther(smartem, [...command], NO_SERVER),
-        async () => theirs(smartem),
+        () => oursOther(smartem, [...command], NO_SERVER),
         Math.min(calls, 3),
         1,
       );
     }
     addColumn(smartem, 'core.ts', "  computerName: varchar('computer_name'),");
     const back = resetters(smartem);
-    await compare(
-      'one new column, written and proved, vs drizzle-kit',
-      async () => ours(smartem),
-      async () => theirs(smartem),
-      calls,
-      1,
-      back,
-    );
-    await compare(
+    await vsKit(smartem, 'one new column, written and proved, vs drizzle-kit', () => ours(smartem), calls, 1, back);
+    await vsKit(
+      smartem,
       'one new column, --no-cache, vs drizzle-kit',
-      async () => ours(smartem, ['--no-cache']),
-      async () => theirs(smartem),
+      () => ours(smartem, ['--no-cache']),
       Math.min(calls, 3),
       0,
       back,
     );
-    await compare(
+    await vsKit(
+      smartem,
       'no server (PGlite), one new column, vs drizzle-kit',
-      async () => ours(smartem, [], NO_SERVER),
-      async () => theirs(smartem),
+      () => ours(smartem, [], NO_SERVER),
       Math.min(calls, 3),
       1,
       back,
@@ -245,18 +237,18 @@ export async function benchGenerate(calls: number): Promise<void> {
     back.theirs();
     let edits = 0;
     const edit = () => addColumn(smartem, 'core.ts', `  computerName: varchar('computer_name'),`, `edit_${edits++}`);
-    await compare(
+    await vsKit(
+      smartem,
       'edit, generate, edit again (the folder grows), vs drizzle-kit',
-      async () => ours(smartem),
-      async () => theirs(smartem),
+      () => ours(smartem),
       calls,
       1,
       { ours: edit },
     );
-    await compare(
+    await vsKit(
+      smartem,
       'no server (PGlite), edit, generate, edit again, vs drizzle-kit',
-      async () => ours(smartem, [], NO_SERVER),
-      async () => theirs(smartem),
+      () => ours(smartem, [], NO_SERVER),
       Math.min(calls, 3),
       1,
       { ours: edit },
@@ -276,19 +268,13 @@ export async function benchGenerate(calls: number): Promise<void> {
         theirs(big);
       }
       const rounds = n >= 1000 ? Math.min(calls, 3) : calls;
-      await compare(
-        `${n} tables, nothing to do, vs drizzle-kit`,
-        async () => ours(big),
-        async () => theirs(big),
-        rounds,
-        1,
-      );
+      await vsKit(big, `${n} tables, nothing to do, vs drizzle-kit`, () => ours(big), rounds, 1);
       addColumn(big, 'index.ts', "  selected: boolean('selected'),");
       const r = resetters(big);
-      await compare(
+      await vsKit(
+        big,
         `${n} tables, one new column, written and proved, vs drizzle-kit`,
-        async () => ours(big),
-        async () => theirs(big),
+        () => ours(big),
         rounds,
         1,
         r,

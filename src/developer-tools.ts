@@ -101,16 +101,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const known = inputs !== null && knownNoChangesFromSources(cwd, inputs);
   timings.add('the folder, the settings and the cache keys', performance.now() - began);
   if (known) return cachedResult();
-  // Loaded while the scratch databases are made: from the moment the model's files are known (a
-  // "no changes" answer would have come from them), or without a cache at once; otherwise once its
-  // statements are known and are not a known "no changes".
-  let openScratch = () => {};
-  const scratchFrom = inputs ? new Promise<void>((resolve) => (openScratch = resolve)) : Promise.resolve();
-  const model = timings.time('load the model', () =>
-    modelWithSources(cwd, options.schema, (sourcesKnown) => sourcesKnown && openScratch()),
+  // Loaded while the scratch databases are made (see cachedModel).
+  const model = cachedModel(cwd, inputs, (onImported) =>
+    timings.time('load the model', () => modelWithSources(cwd, options.schema, onImported)),
   );
-  model.catch(() => {}); // awaited below, once the scratch databases are on their way
-  let key: string | null = null;
   const fromDb = options.fromDb ? await openServerSession(options.fromDb, { source: '--from-db' }) : undefined;
   try {
     const journal = journalOf(options);
@@ -119,12 +113,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       name: options.name,
       folder,
       journal,
-      modelStatements: model.then((m) => m.statements),
-      scratchFrom,
-      answeredBefore: (statements) => {
-        key = inputs ? generateKey(inputs, statements) : null;
-        return key !== null && knownNoChanges(cwd, key);
-      },
+      modelStatements: model.statements,
+      scratchFrom: model.scratchFrom,
+      answeredBefore: model.answeredBefore,
       scratch,
       replayKeys: options.cache === false ? null : replayKeysOf(folder, journal),
       fromDb,
@@ -136,14 +127,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       logger: options.logger,
       now: options.now,
     });
-    const { sources } = await model;
-    if (result.cached) {
-      if (inputs && key && sources) rememberNoChanges(cwd, key, { files: sources, key: sourcesKey(inputs, sources) });
-      return cachedResult();
-    }
-    if (inputs && key && result.id === null)
-      rememberNoChanges(cwd, key, sources ? { files: sources, key: sourcesKey(inputs, sources) } : null);
-    return withTimings(result);
+    if (result.id === null) await model.remember();
+    return result.cached ? cachedResult() : withTimings(result);
   } finally {
     await fromDb?.close();
   }
@@ -166,40 +151,29 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
     options.logger?.info(MADE_THE_MODEL_BEFORE);
     return { sql: '', ops: [], hazards: [] };
   }
-  // Loaded at once, while the scratch databases are made (see check).
-  let openScratch = () => {};
-  const scratchFrom = inputs ? new Promise<void>((resolve) => (openScratch = resolve)) : Promise.resolve();
-  const model = sources.includes('schema')
-    ? modelWithSources(cwd, options.schema, (sourcesKnown) => sourcesKnown && openScratch())
-    : Promise.resolve({ statements: [], sources: null });
-  model.catch(() => {}); // awaited through the gate
-  let key: string | null = null;
-  const gate = answerGate(
-    model.then((m) => m.statements),
-    (statements) => {
-      key = inputs ? generateKey(inputs, statements) : null;
-      return key !== null && knownNoChanges(cwd, key);
-    },
-    scratchFrom,
+  // Loaded while the scratch databases are made (see cachedModel).
+  const model = cachedModel(cwd, inputs, (onImported) =>
+    sources.includes('schema')
+      ? modelWithSources(cwd, options.schema, onImported)
+      : Promise.resolve({ statements: [], sources: null }),
   );
+  const gate = answerGate(model.statements, model.answeredBefore, model.scratchFrom);
   const catalogs = await modelsOf(sources, {
     folder,
-    modelStatements: () => gate.decided.then((d) => d.statements),
+    modelStatements: () => model.statements,
     journal: journalOf(options),
     scratch,
     replayKeys: options.cache === false ? null : (f) => replayKeysOf(f, journalOf(options)),
     logger: options.logger,
     gate,
   });
-  const { sources: files } = await model;
   if (!catalogs) {
-    if (inputs && key && files) rememberNoChanges(cwd, key, { files, key: sourcesKey(inputs, files) });
+    await model.remember();
     options.logger?.info(MADE_THE_MODEL_BEFORE);
     return { sql: '', ops: [], hazards: [] };
   }
   const [fromModel, toModel] = catalogs;
-  if (inputs && key && catalogDifferences(fromModel!, toModel!).length === 0)
-    rememberNoChanges(cwd, key, files ? { files, key: sourcesKey(inputs, files) } : null);
+  if (inputs && catalogDifferences(fromModel!, toModel!).length === 0) await model.remember();
   const up = diffModels(fromModel!, toModel!);
   const ops = options.down ? invertAll(up) : up;
   const script = await classifyScript(renderScript(ops), { catalog: options.down ? toModel! : fromModel! });
@@ -241,13 +215,8 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
     return { folder: [], model: { ok: true, differences: [], hint: null, cached: true }, database: null };
   };
   if (inputs && folderIntact(folder) && knownNoChangesFromSources(cwd, inputs)) return cached();
-  // Loaded while the scratch databases are made: from the moment the model's files are known
-  // (an answer from them would have come already), else once its statements are not a known answer.
-  let openScratch = () => {};
-  const scratchFrom = inputs ? new Promise<void>((resolve) => (openScratch = resolve)) : Promise.resolve();
-  const model = modelWithSources(cwd, options.schema, (sourcesKnown) => sourcesKnown && openScratch());
-  model.catch(() => {}); // awaited by runCheck, unless the folder answers first
-  let key: string | null = null;
+  // Loaded while the scratch databases are made (see cachedModel).
+  const model = cachedModel(cwd, inputs, (onImported) => modelWithSources(cwd, options.schema, onImported));
   const live = liveUrl
     ? await openServerSession(liveUrl, { source: options.db ? '--db' : 'the configured database' })
     : undefined;
@@ -255,25 +224,53 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
     const report = await runCheck({
       folder,
       journal: journalOf(options),
-      modelStatements: model.then((m) => m.statements),
-      answeredBefore: (statements) => {
-        key = inputs ? generateKey(inputs, statements) : null;
-        return key !== null && knownNoChanges(cwd, key);
-      },
-      scratchFrom,
+      modelStatements: model.statements,
+      answeredBefore: model.answeredBefore,
+      scratchFrom: model.scratchFrom,
       scratch,
       replayKeys: options.cache === false ? null : replayKeysOf(folder, journalOf(options)),
       live,
       logger: options.logger,
     });
     if (report.folder.length > 0) return report;
-    const { sources } = await model;
-    if (inputs && key && report.model.ok)
-      rememberNoChanges(cwd, key, sources ? { files: sources, key: sourcesKey(inputs, sources) } : null);
+    if (report.model.ok) await model.remember();
     return report.model.cached ? cached() : report;
   } finally {
     await live?.close();
   }
+}
+
+/**
+ * The model, loading, and its part in the "no changes" cache (`inputs`; null: no cache), for
+ * generate, check and diff alike. Scratch databases may be made (`scratchFrom`) from the moment
+ * the model's files are known, since a remembered answer would have come from them already, or
+ * without a cache at once; otherwise once its statements are known and `answeredBefore` (which
+ * asks the cache) said no. `remember` records that this model gave "no changes", with its files
+ * when the loader named them.
+ */
+function cachedModel(
+  cwd: string,
+  inputs: string | null,
+  load: (onImported: (sourcesKnown: boolean) => void) => Promise<{ statements: string[]; sources: string[] | null }>,
+) {
+  let openScratch = () => {};
+  const scratchFrom = inputs ? new Promise<void>((resolve) => (openScratch = resolve)) : Promise.resolve();
+  const model = load((sourcesKnown) => sourcesKnown && openScratch());
+  model.catch(() => {}); // awaited through `statements`, unless the command ends before it needs them
+  let key: string | null = null;
+  return {
+    statements: model.then((m) => m.statements),
+    scratchFrom,
+    answeredBefore: (statements: string[]) => {
+      key = inputs ? generateKey(inputs, statements) : null;
+      return key !== null && knownNoChanges(cwd, key);
+    },
+    remember: async () => {
+      if (!inputs || !key) return;
+      const { sources } = await model;
+      rememberNoChanges(cwd, key, sources ? { files: sources, key: sourcesKey(inputs, sources) } : null);
+    },
+  };
 }
 
 /** Whether the folder's files are what its manifest says (check reports it otherwise). */

@@ -205,38 +205,34 @@ async function namesOtherRoles(session: DbSession): Promise<boolean> {
   return Number(rows[0]?.n ?? 0) > 0;
 }
 
-async function dropKept(target: { url: string; source: string }, name: string): Promise<void> {
-  const admin = await openServerSession(target.url, { source: target.source }).catch(() => undefined);
-  try {
-    // A short wait: a concurrent run copying it holds it, and it is only a cache.
-    await admin?.exec(`SET lock_timeout = '1s'`);
-    await admin?.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
-  } catch {
-    // Dropped by the next run that finds it, or by pruning.
-  } finally {
-    await admin?.close().catch(() => {});
-  }
-}
-
-/** The newest KEEP kept replays on the server stay, and any kept in the last RECENT_MS; older ones are dropped. */
+/**
+ * The newest KEEP kept replays on the server stay, and any kept in the last RECENT_MS; older ones
+ * are dropped, on the one connection that found them. A failure leaves them to the next pruning:
+ * it is only a cache.
+ */
 async function pruneKept(target: { url: string; source: string }, keptNow: string): Promise<void> {
   const admin = await openServerSession(target.url, { source: target.source }).catch(() => undefined);
-  const rows =
-    (await admin
-      ?.query<{ name: string; comment: string | null }>(
-        `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database
-          WHERE datname LIKE 'smartem\\_replay\\_%' AND pg_catalog.pg_get_userbyid(datdba) = current_user`,
-      )
-      .catch(() => undefined)) ?? [];
-  await admin?.close().catch(() => {});
-  const keptAt = (comment: string | null) => Date.parse(/ kept (\S+) /.exec(comment ?? '')?.[1] ?? '') || 0;
-  const old = rows
-    .filter((r) => r.name !== keptNow)
-    .map((r) => ({ name: r.name, at: keptAt(r.comment) }))
-    .sort((a, b) => b.at - a.at)
-    .slice(KEEP - 1)
-    .filter((r) => r.at < Date.now() - RECENT_MS);
-  for (const r of old) await dropKept(target, r.name);
+  if (!admin) return;
+  try {
+    const rows = await admin.query<{ name: string; comment: string | null }>(
+      `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database
+        WHERE datname LIKE 'smartem\\_replay\\_%' AND pg_catalog.pg_get_userbyid(datdba) = current_user`,
+    );
+    const keptAt = (comment: string | null) => Date.parse(/ kept (\S+) /.exec(comment ?? '')?.[1] ?? '') || 0;
+    const old = rows
+      .filter((r) => r.name !== keptNow)
+      .map((r) => ({ name: r.name, at: keptAt(r.comment) }))
+      .sort((a, b) => b.at - a.at)
+      .slice(KEEP - 1)
+      .filter((r) => r.at < Date.now() - RECENT_MS);
+    // A short wait: a concurrent run taking one holds it.
+    if (old.length) await admin.exec(`SET lock_timeout = '1s'`);
+    for (const r of old) await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(r.name)}`).catch(() => {});
+  } catch {
+    // Pruned by the next run that keeps one.
+  } finally {
+    await admin.close().catch(() => {});
+  }
 }
 
 /** What is recorded beside an embedded copy: the checksum of its bytes and its catalog. */

@@ -47,9 +47,12 @@ export class ScratchPool {
 
   /** Whether any scratch database was asked for. */
   used = false;
-  /** Set by close(): what is still being made is dropped as soon as it is, instead of outliving the command. */
+  /**
+   * Set by close(), which first waits for the databases being made or taken (`making`), so those
+   * are closed and dropped with the rest instead of outliving the command (one that failed
+   * meanwhile exits next); whoever asked for them gets an error instead.
+   */
   private closed = false;
-  /** Databases being made or taken: close() waits for them (a command that failed meanwhile exits next). */
   private readonly making = new Set<Promise<unknown>>();
 
   constructor(readonly target: ScratchTarget) {}
@@ -64,14 +67,10 @@ export class ScratchPool {
     this.used = true;
     if (this.target.kind === 'embedded') {
       const session = await openEmbeddedSession(undefined, options.embeddedDump ? { dump: options.embeddedDump } : {});
-      if (this.closed) {
-        await session.close().catch(() => {});
-        throw closedError();
-      }
       this.sessions.add(session);
-      return session;
+      return this.unlessClosed(session);
     }
-    return this.connect(await this.make());
+    return this.connect(this.unlessClosed(await this.make()));
   }
 
   /**
@@ -164,6 +163,12 @@ export class ScratchPool {
     this.created.clear();
   }
 
+  /** `made`, already registered for close() to close and drop, unless close() has begun. */
+  private unlessClosed<T>(made: T): T {
+    if (this.closed) throw closedError();
+    return made;
+  }
+
   private tracked<T>(work: Promise<T>): Promise<T> {
     this.making.add(work);
     const done = () => this.making.delete(work);
@@ -178,10 +183,6 @@ export class ScratchPool {
     const maker = await openServerSession(target.url, { source: target.source });
     try {
       await maker.exec(`CREATE DATABASE ${quoteIdent(name)}`);
-      if (this.closed) {
-        await this.drop(name);
-        throw closedError();
-      }
       this.created.add(name);
       return name;
     } catch (error) {
@@ -201,14 +202,9 @@ export class ScratchPool {
     const url = new URL(target.url);
     url.pathname = `/${name}`;
     const session = await openServerSession(url.toString(), { source: `a scratch database on ${target.source}` });
-    if (this.closed) {
-      await session.close().catch(() => {});
-      await this.drop(name);
-      throw closedError();
-    }
     this.names.set(session, name);
     this.sessions.add(session);
-    return session;
+    return this.unlessClosed(session);
   }
 
   private async drop(name: string): Promise<void> {
@@ -219,7 +215,7 @@ export class ScratchPool {
   }
 }
 
-/** For work still running when the command's scratch databases were closed (it failed meanwhile): nobody awaits it. */
+/** For work still running when the command's scratch databases were closed (it failed meanwhile): nobody awaits it but close(). */
 function closedError(): Error {
   return new SmartemDbError('SCRATCH_FAILED', 'The scratch databases were closed while this one was being made.');
 }

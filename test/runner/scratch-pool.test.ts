@@ -12,7 +12,7 @@ describe('scratch databases', () => {
     const pool = new ScratchPool({ kind: 'server', url: serverUrl(), source: 'the test server' });
     const made = await pool.create();
     // Not awaited, as a command that fails elsewhere leaves them.
-    const making = [pool.create(), pool.create(), pool.takeKept(['smartem_replay_none_such'])];
+    const making = [pool.create(), pool.create(), pool.takeKept([`smartem_replay_none_${process.pid}_${Date.now()}`])];
     await pool.close();
     const settled = await Promise.allSettled(making);
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
