@@ -117,7 +117,12 @@ SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'm' AS materialized,
            JOIN pg_class dc ON dc.oid = d.refobjid AND dc.oid <> c.oid
            JOIN pg_namespace dn ON dn.oid = dc.relnamespace
           WHERE r.ev_class = c.oid ORDER BY 1))::text AS depends_on,
-       obj_description(c.oid, 'pg_class') AS comment
+       obj_description(c.oid, 'pg_class') AS comment,
+       array_to_json(ARRAY(
+         SELECT json_build_object('column', a.attname, 'comment', d.description)
+           FROM pg_attribute a
+           JOIN pg_description d ON d.classoid = 'pg_class'::regclass AND d.objoid = c.oid AND d.objsubid = a.attnum
+          WHERE a.attrelid = c.oid AND a.attnum > 0 ORDER BY a.attnum))::text AS column_comments
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind IN ('v', 'm') AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}

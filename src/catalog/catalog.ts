@@ -142,6 +142,8 @@ export interface View {
   /** Tables and views it reads, as `schema.name`, for ordering. */
   dependsOn: string[];
   comment: string | null;
+  /** Comments on its columns (COMMENT ON COLUMN works on a view), in column order. */
+  columnComments: { column: string; comment: string }[];
 }
 
 export const emptyCatalog = (): Catalog => ({

@@ -100,6 +100,7 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
     indexes: [],
     dependsOn: list(r.depends_on),
     comment: str(r.comment),
+    columnComments: JSON.parse(String(r.column_comments)) as View['columnComments'],
   }));
   const viewByKey = new Map(viewList.map((v) => [keyOf(v), v]));
   for (const r of indexes) {

@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { CommentTarget } from '../ops/op.js';
+import { keyOf } from '../catalog/qualified-name.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
 
 /**
@@ -7,9 +8,9 @@ import { Phase, placed, type PlacedOp } from './phases.js';
  * dropped is cleared first (so the down migration sets it again after re-creating the object);
  * new and changed comments are set once everything exists.
  */
-export function diffComments(from: Catalog, to: Catalog): PlacedOp[] {
-  const a = commentsOf(from);
-  const b = commentsOf(to);
+export function diffComments(from: Catalog, to: Catalog, recreatedViews: ReadonlySet<string>): PlacedOp[] {
+  const a = commentsOf(from, recreatedViews);
+  const b = commentsOf(to, recreatedViews);
   const out: PlacedOp[] = [];
   for (const [key, { target, comment }] of a) {
     if (!b.has(key)) out.push(placed(Phase.clearComment, { kind: 'setComment', target, from: comment, to: null }));
@@ -22,8 +23,14 @@ export function diffComments(from: Catalog, to: Catalog): PlacedOp[] {
   return out;
 }
 
-/** Every non-null comment, keyed by what it is on. */
-function commentsOf(model: Catalog): Map<string, { target: CommentTarget; comment: string }> {
+/**
+ * Every non-null comment, keyed by what it is on; but those of views created, dropped or
+ * re-created (`recreatedViews`), which their view's ops carry.
+ */
+function commentsOf(
+  model: Catalog,
+  recreatedViews: ReadonlySet<string>,
+): Map<string, { target: CommentTarget; comment: string }> {
   const out = new Map<string, { target: CommentTarget; comment: string }>();
   const add = (target: CommentTarget, comment: string | null) => {
     if (comment !== null) out.set(JSON.stringify(target), { target, comment });
@@ -38,7 +45,10 @@ function commentsOf(model: Catalog): Map<string, { target: CommentTarget; commen
     for (const i of t.indexes) add({ kind: 'index', schema: t.schema, name: i.name }, i.comment);
   }
   for (const v of model.views) {
+    if (recreatedViews.has(keyOf(v))) continue;
     add({ kind: v.materialized ? 'materialized view' : 'view', schema: v.schema, name: v.name }, v.comment);
+    for (const c of v.columnComments)
+      add({ kind: 'column', schema: v.schema, table: v.name, column: c.column }, c.comment);
     for (const i of v.indexes) add({ kind: 'index', schema: v.schema, name: i.name }, i.comment);
   }
   return out;

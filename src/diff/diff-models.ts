@@ -31,6 +31,9 @@ export function diffModels(from: Catalog, to: Catalog): Op[] {
   const reshaped = new Set([...tables.reshaped, ...converted.map((u) => qualifiedName(u.schema, u.table))]);
   const views = diffViews(from, to, reshaped);
   const rebuiltViews = new Set(views.flatMap(({ op }) => (op.kind === 'dropView' ? [keyOf(op.view)] : [])));
+  const recreatedViews = new Set(
+    views.flatMap(({ op }) => (op.kind === 'dropView' || op.kind === 'createView' ? [keyOf(op.view)] : [])),
+  );
   return orderOps([
     ...diffNamespaces(from, to),
     ...enums,
@@ -39,7 +42,7 @@ export function diffModels(from: Catalog, to: Catalog): Op[] {
       ...leavingSwappedEnumsFirst(withoutSwappedDefaults(tables.ops, enums), swaps),
     ]),
     ...views,
-    ...diffComments(from, to),
+    ...diffComments(from, to, recreatedViews),
     ...diffObjects(from, to, rebuiltViews, reshaped),
   ]);
 }

@@ -7,7 +7,8 @@ import { Phase, placed, type PlacedOp } from './phases.js';
  * Views and materialized views. A view is re-created (dropped early, created late) when its
  * definition changes, or when something it reads is re-created or has columns changed or dropped:
  * PostgreSQL refuses to alter a column a view uses. Drops go dependents-first, creations in
- * dependency order.
+ * dependency order. A view's comments (and its indexes') go and come with it: a comment op on a
+ * dropped view would run after the drop.
  */
 export function diffViews(from: Catalog, to: Catalog, reshapedTables: ReadonlySet<string>): PlacedOp[] {
   const out: PlacedOp[] = [];
@@ -40,11 +41,7 @@ export function diffViews(from: Catalog, to: Catalog, reshapedTables: ReadonlySe
     const rank = -(fromRank.get(keyOf(v)) ?? 0);
     for (const index of v.indexes) {
       out.push(
-        placed(
-          Phase.dropViewIndex,
-          { kind: 'dropIndex', schema: v.schema, table: v.name, index: { ...index, comment: null }, fresh: true },
-          rank,
-        ),
+        placed(Phase.dropViewIndex, { kind: 'dropIndex', schema: v.schema, table: v.name, index, fresh: true }, rank),
       );
     }
     out.push(placed(Phase.dropView, { kind: 'dropView', view: bareView(v) }, rank));
@@ -57,7 +54,7 @@ export function diffViews(from: Catalog, to: Catalog, reshapedTables: ReadonlySe
       out.push(
         placed(
           Phase.createViewIndex,
-          { kind: 'createIndex', schema: v.schema, table: v.name, index: { ...index, comment: null }, fresh: true },
+          { kind: 'createIndex', schema: v.schema, table: v.name, index, fresh: true },
           rank,
         ),
       );
@@ -66,8 +63,9 @@ export function diffViews(from: Catalog, to: Catalog, reshapedTables: ReadonlySe
   return out;
 }
 
+/** A view as its ops carry it: with its comments (they go and come with it), without its indexes (ops of their own). */
 function bareView(v: View): View {
-  return { ...v, indexes: [], comment: null };
+  return { ...v, indexes: [] };
 }
 
 /** Each view's depth in the view-on-view dependency graph (0 = reads only tables). */

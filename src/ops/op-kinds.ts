@@ -152,7 +152,13 @@ export const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
   createIndex: {
     inverse: (op) => ({ kind: 'dropIndex', schema: op.schema, table: op.table, index: op.index, fresh: op.fresh }),
     describe: (op) => `create index ${q(op.schema, op.index.name)}`,
-    render: (op) => [statement(op.index.definition)],
+    // A view's index carries its comment (it goes and comes with the view); a table's does not.
+    render: (op) => [
+      statement(op.index.definition),
+      ...(op.index.comment === null
+        ? []
+        : [renderComment({ kind: 'index', schema: op.schema, name: op.index.name }, op.index.comment)]),
+    ],
   },
   dropIndex: {
     inverse: (op) => ({ kind: 'createIndex', schema: op.schema, table: op.table, index: op.index, fresh: op.fresh }),
@@ -162,7 +168,7 @@ export const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
   createView: {
     inverse: (op) => ({ kind: 'dropView', view: op.view }),
     describe: (op) => `create ${op.view.materialized ? 'materialized view' : 'view'} ${keyOf(op.view)}`,
-    render: (op) => [renderCreateView(op.view)],
+    render: (op) => renderCreateView(op.view),
   },
   dropView: {
     inverse: (op) => ({ kind: 'createView', view: op.view }),

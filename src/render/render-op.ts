@@ -19,10 +19,23 @@ export const renderCreateEnum = (type: EnumType): Statement =>
 export const renderCreateSequence = (s: Sequence): Statement =>
   statement(`CREATE SEQUENCE ${quoteQualified(s.schema, s.name)}${sequenceOptions(s)}`);
 
-export const renderCreateView = (view: View): Statement =>
+/** CREATE VIEW, then its comments: they go with the view when it is dropped and re-created. */
+export const renderCreateView = (view: View): Statement[] => [
   statement(
     `CREATE ${view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${quoteQualified(view.schema, view.name)} AS\n${view.definition.replace(/;\s*$/, '')}`,
-  );
+  ),
+  ...(view.comment === null
+    ? []
+    : [
+        renderComment(
+          { kind: view.materialized ? 'materialized view' : 'view', schema: view.schema, name: view.name },
+          view.comment,
+        ),
+      ]),
+  ...view.columnComments.map((c) =>
+    renderComment({ kind: 'column', schema: view.schema, table: view.name, column: c.column }, c.comment),
+  ),
+];
 
 export const renderDropView = (view: View): Statement =>
   statement(`DROP ${view.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${quoteQualified(view.schema, view.name)}`);

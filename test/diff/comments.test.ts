@@ -48,4 +48,28 @@ runDiffCases('comments', [
     to: '',
     hazards: ['data-loss'],
   },
+  {
+    name: 'drop commented views, one materialized with a commented index (the down restores them)',
+    from: `${t}; create view v as select uuid from grid; comment on view v is 'v'; comment on column v.uuid is 'id';
+      create materialized view m as select name from grid; create index mi on m (name); comment on index mi is 'i';
+      comment on materialized view m is 'm'`,
+    to: t,
+  },
+  {
+    name: 'comment on a view column',
+    from: `${t}; create view v as select uuid from grid`,
+    to: `${t}; create view v as select uuid from grid; comment on column v.uuid is 'the grid'`,
+  },
+  {
+    name: 'a view rebuilt around a column type change keeps its comments',
+    from: `${t}; create view v as select uuid, name from grid; comment on view v is 'v'; comment on column v.name is 'n'`,
+    to: `create table grid (uuid varchar primary key, name text constraint grid_name_check check (name <> ''));
+      create view v as select uuid, name from grid; comment on view v is 'v'; comment on column v.name is 'n'`,
+    hazards: ['blocking-lock'],
+  },
+  {
+    name: 'a view whose definition changes, with a new comment',
+    from: `${t}; create view v as select uuid from grid; comment on view v is 'old'`,
+    to: `${t}; create view v as select uuid, name from grid; comment on view v is 'new'; comment on column v.name is 'n'`,
+  },
 ]);

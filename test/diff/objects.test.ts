@@ -57,6 +57,12 @@ runDiffCases('functions and triggers', [
     upContains: ['DROP FUNCTION public.f(a integer)'],
   },
   {
+    name: 'a SQL function reading a view, both dropped (the down creates the function before the view)',
+    from: `${micrograph}; create view recent as select * from micrograph;
+           create function recent_count() returns bigint language sql as 'select count(*) from recent'`,
+    to: micrograph,
+  },
+  {
     name: 'a procedure and a function with a comment',
     from: '',
     to: `create procedure p(n int) language plpgsql as $$ begin perform n; end $$;

@@ -1,0 +1,157 @@
+// The round-trip yardstick: a folder of schema pairs written by others (each pair a folder with
+// a.sql and b.sql), each diffed both ways on real PostgreSQL; up must give the target and down
+// the start again, as generate's proof asks. Reports how many round-trip, how many are refused
+// by name (UNSUPPORTED_CHANGE: loud, never silent) and which fail, and why.
+//
+//   ROUND_TRIP_PAIRS=/path/to/pairs npm run bench -- round-trips
+//
+// The pairs stay outside the repository: they are someone else's, and a yardstick we wrote
+// ourselves would measure what we already thought of. A role a pair names that the server lacks
+// is made under a name of its own for the run (`name_<random>`), and dropped after it.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { catalogDifferences } from '../src/catalog/catalog-differences.js';
+import { introspect } from '../src/catalog/introspect.js';
+import { openServerSession } from '../src/db/postgres-session.js';
+import type { DbSession } from '../src/db/session.js';
+import { diffModels } from '../src/diff/diff-models.js';
+import { SmartemDbError } from '../src/errors.js';
+import { invertAll } from '../src/ops/op-kinds.js';
+import { renderScript } from '../src/render/render-script.js';
+import { SERVER, withDatabase } from './support.js';
+
+type Outcome = { result: 'ok' } | { result: 'refused' | 'failed' | 'unloadable'; why: string };
+
+export async function benchRoundTrips(folder = process.env.ROUND_TRIP_PAIRS): Promise<void> {
+  if (!folder) {
+    console.log('round-trips: set ROUND_TRIP_PAIRS to a folder of pairs (<name>/a.sql, <name>/b.sql) to measure.');
+    return;
+  }
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new Error(`round-trips: no folder at ${folder}`);
+  const pairs = readdirSync(folder)
+    .filter((name) => existsSync(join(folder, name, 'a.sql')) && existsSync(join(folder, name, 'b.sql')))
+    .sort();
+  if (pairs.length === 0) throw new Error(`round-trips: ${folder} holds no <name>/a.sql and <name>/b.sql`);
+
+  const roles = new Roles();
+  const tally = { ok: 0, refused: 0, failed: 0, unloadable: 0 };
+  try {
+    for (const name of pairs) {
+      const [a, b] = ['a.sql', 'b.sql'].map((f) => readFileSync(join(folder, name, f), 'utf8'));
+      for (const [label, from, to] of [
+        [`${name} a→b`, a!, b!],
+        [`${name} b→a`, b!, a!],
+      ] as const) {
+        const outcome = await roundTrip(await roles.rename(from), await roles.rename(to));
+        tally[outcome.result]++;
+        if (outcome.result !== 'ok') console.log(`  ${outcome.result.padEnd(10)} ${label}: ${outcome.why}`);
+      }
+    }
+  } finally {
+    await roles.drop();
+  }
+  const measured = tally.ok + tally.refused + tally.failed;
+  const pct = (n: number) => `${((100 * n) / Math.max(1, measured)).toFixed(1)}%`;
+  console.log(
+    `round-trips: ${tally.ok} of ${measured} directions round-trip (${pct(tally.ok)}), ` +
+      `${tally.refused} refused by name (${pct(tally.refused)}), ${tally.failed} failed (${pct(tally.failed)})` +
+      (tally.unloadable ? `; ${tally.unloadable} left out: their SQL does not load on this server` : ''),
+  );
+}
+
+async function roundTrip(fromSql: string, toSql: string): Promise<Outcome> {
+  return withDatabase((fromUrl) =>
+    withDatabase(async (toUrl) => {
+      const [from, to] = await Promise.all([openServerSession(fromUrl), openServerSession(toUrl)]);
+      try {
+        const loaded = (await load(from, fromSql)) ?? (await load(to, toSql));
+        if (loaded) return { result: 'unloadable', why: loaded };
+        const [have, want] = await Promise.all([introspect(from), introspect(to)]);
+        let ops;
+        try {
+          ops = diffModels(have, want);
+        } catch (error) {
+          if (error instanceof SmartemDbError)
+            return { result: 'refused', why: error.message.split('\n').slice(0, 3).join(' | ') };
+          throw error;
+        }
+        if (ops.length === 0 && catalogDifferences(have, want).length)
+          return { result: 'refused', why: `no ops, yet: ${catalogDifferences(have, want)[0]}` };
+        const failed = async (label: string, script: ReturnType<typeof renderScript>, expected: typeof want) => {
+          const error = await apply(from, script);
+          if (error) return `${label} fails: ${firstLine(error)}`;
+          const left = catalogDifferences(await introspect(from), expected);
+          return left.length ? `after ${label}: ${left[0]}${left.length > 1 ? ` (+${left.length - 1})` : ''}` : null;
+        };
+        const why =
+          (await failed('up', renderScript(ops), want)) ?? (await failed('down', renderScript(invertAll(ops)), have));
+        return why ? { result: 'failed', why } : { result: 'ok' };
+      } finally {
+        await Promise.all([from.close(), to.close()]);
+      }
+    }),
+  );
+}
+
+async function load(session: DbSession, sql: string): Promise<string | null> {
+  if (!sql.trim()) return null;
+  return session.exec(sql).then(
+    () => null,
+    (error: Error) => firstLine(error.message),
+  );
+}
+
+/** As the runner applies a migration: in one transaction unless the script says it cannot be. */
+async function apply(session: DbSession, script: ReturnType<typeof renderScript>): Promise<string | null> {
+  const run = async () => {
+    for (const s of script.statements) {
+      const error = await session.exec(s.sql).then(
+        () => null,
+        (e: Error) => `${e.message} (at: ${s.sql.slice(0, 120)})`,
+      );
+      if (error) return error;
+    }
+    return null;
+  };
+  if (!script.transactional) return run();
+  await session.exec('BEGIN');
+  const error = await run();
+  await session.exec(error ? 'ROLLBACK' : 'COMMIT');
+  return error;
+}
+
+const firstLine = (text: string) =>
+  text
+    .split('\n')
+    .find((l) => l.trim())!
+    .trim();
+
+/** Roles the pairs name, made for the run under names of their own. */
+class Roles {
+  private readonly made = new Map<string, string>();
+  private readonly admin = postgres(SERVER, { max: 1, onnotice: () => {} });
+
+  async rename(sql: string): Promise<string> {
+    const named = [...sql.matchAll(/\b(?:grant|policy)\b[^;]*?\bto\s+("?)([a-z_]\w*)\1/gi)].map((m) =>
+      m[2]!.toLowerCase(),
+    );
+    for (const role of new Set(named)) {
+      if (['public', 'postgres', 'current_user', 'session_user'].includes(role) || this.made.has(role)) continue;
+      const [exists] = await this.admin`SELECT 1 FROM pg_roles WHERE rolname = ${role}`;
+      if (exists) continue;
+      const own = `${role}_${randomBytes(3).toString('hex')}`;
+      await this.admin.unsafe(`CREATE ROLE "${own}"`);
+      this.made.set(role, own);
+    }
+    let out = sql;
+    for (const [role, own] of this.made) out = out.replace(new RegExp(`\\b${role}\\b`, 'g'), own);
+    return out;
+  }
+
+  async drop(): Promise<void> {
+    for (const own of this.made.values()) await this.admin.unsafe(`DROP ROLE IF EXISTS "${own}"`).catch(() => {});
+    await this.admin.end();
+  }
+}
