@@ -37,6 +37,11 @@ export interface DefinedObject {
    * (a function's arguments and result); a change of it drops and creates instead.
    */
   shape: string | null;
+  /**
+   * The types it names (`schema.name`), for kinds that say (a function's arguments and result):
+   * it is re-created around a type that is swapped for another of the same name.
+   */
+  uses?: string[];
 }
 
 export interface UnsupportedObject {

@@ -145,6 +145,7 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
       create: list(r.create_sql),
       drop: String(r.drop_sql),
       shape: str(r.shape),
+      ...(r.uses === null || r.uses === undefined ? {} : { uses: list(r.uses) }),
     })),
     unsupported: unsupported.map((r) => ({ name: String(r.name), definition: String(r.definition) })),
   };

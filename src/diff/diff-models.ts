@@ -28,6 +28,12 @@ export function diffModels(from: Catalog, to: Catalog): Op[] {
   const converted = enums.flatMap(({ op }) =>
     op.kind === 'replaceEnum' || op.kind === 'addEnumValue' ? op.usages : [],
   );
+  // Functions naming a swapped type are re-created around the swap; ADD VALUE is undone by one.
+  const swappedTypes = new Set(
+    enums.flatMap(({ op }) =>
+      op.kind === 'replaceEnum' ? [keyOf(op.from)] : op.kind === 'addEnumValue' ? [keyOf(op.type)] : [],
+    ),
+  );
   const reshaped = new Set([...tables.reshaped, ...converted.map((u) => qualifiedName(u.schema, u.table))]);
   const views = diffViews(from, to, reshaped);
   const rebuiltViews = new Set(views.flatMap(({ op }) => (op.kind === 'dropView' ? [keyOf(op.view)] : [])));
@@ -43,7 +49,7 @@ export function diffModels(from: Catalog, to: Catalog): Op[] {
     ]),
     ...views,
     ...diffComments(from, to, recreatedViews),
-    ...diffObjects(from, to, rebuiltViews, reshaped),
+    ...diffObjects(from, to, rebuiltViews, reshaped, swappedTypes),
   ]);
 }
 

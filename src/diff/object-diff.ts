@@ -1,7 +1,7 @@
 import type { Catalog, DefinedObject } from '../catalog/catalog.js';
 import { objectKind } from '../objects/object-kinds.js';
 import { byKey, compareKeyed } from './keyed.js';
-import { placed, type PlacedOp } from './phases.js';
+import { Phase, placed, type PlacedOp } from './phases.js';
 
 const keyOf = (o: DefinedObject) => `${o.kind} ${o.name}`;
 const same = (a: DefinedObject, b: DefinedObject) =>
@@ -14,14 +14,19 @@ const same = (a: DefinedObject, b: DefinedObject) =>
  * table whose columns change under it (policies, triggers, rules, statistics), is dropped before
  * and created after, since PostgreSQL drops it with the view, or refuses the change under it.
  *
+ * A function naming an enum that is swapped (renamed away, made anew, dropped) goes before the
+ * swap and comes after it: the old type cannot be dropped while something names it.
+ *
  * @param rebuilt views the migration drops and creates again (`schema.name`)
  * @param reshaped tables whose columns change type or go
+ * @param swappedTypes enums replaced by a new type of the same name
  */
 export function diffObjects(
   from: Catalog,
   to: Catalog,
   rebuilt: ReadonlySet<string>,
   reshaped: ReadonlySet<string>,
+  swappedTypes: ReadonlySet<string> = new Set(),
 ): PlacedOp[] {
   const out: PlacedOp[] = [];
   const fromDepth = depths(from.objects);
@@ -37,6 +42,11 @@ export function diffObjects(
   added.forEach(create);
   for (const [a, b] of both) {
     const kind = objectKind(a.kind);
+    if (a.uses?.some((t) => swappedTypes.has(t))) {
+      out.push(placed(Phase.leaveSwappedType, { kind: 'dropObject', object: a }));
+      create(b);
+      continue;
+    }
     const underChange =
       (a.on !== null && rebuilt.has(a.on)) ||
       (kind.rebuiltWithReshapedTable === true && a.on !== null && reshaped.has(a.on));

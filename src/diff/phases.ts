@@ -26,6 +26,8 @@ export const Phase = {
   createRole: 61,
   createExtension: 62,
   createCollation: 63,
+  /** A function naming an enum that is swapped next: it goes first and comes back after. */
+  leaveSwappedType: 63.5,
   /** A column converted away from an enum that is swapped next, so the swap does not touch it. */
   leaveSwappedEnum: 64,
   enumChange: 65,

@@ -28,6 +28,8 @@ export interface ObjectKind {
   rebuiltWithReshapedTable?: boolean;
   /** Changed in place by running its create statements when its shape stays (CREATE OR REPLACE, SET). */
   replaceable?: boolean;
+  /** Its query has a `uses` column too: the types the object names (text[] of `schema.name`). */
+  namesTypes?: boolean;
 }
 
 /** `schema.name` of a relation `c` in namespace `n`, as the catalog's keys write it. */

@@ -4,6 +4,8 @@ const status = (values: string) => `create type gridsquarestatus as enum (${valu
 const used = (values: string) =>
   `${status(values)}; create table gridsquare (uuid varchar primary key, status gridsquarestatus default 'NONE', history gridsquarestatus[])`;
 
+const touches = `create function next_status(s gridsquarestatus) returns gridsquarestatus language plpgsql as $$ begin return s; end $$`;
+
 runDiffCases('enums', [
   { name: 'create an enum', from: '', to: status("'NONE', 'STARTED'") },
   { name: 'drop an enum', from: status("'NONE', 'STARTED'"), to: '' },
@@ -87,6 +89,17 @@ runDiffCases('enums', [
     from: "create table q (level varchar default 'GRIDSQUARE')",
     to: "create type modellevel as enum ('GRIDSQUARE', 'FOILHOLE'); create table q (level modellevel default 'GRIDSQUARE')",
     hazards: ['data-loss', 'table-rewrite'],
+  },
+  {
+    name: 'a function naming the enum is re-created around a swap (a value removed)',
+    from: `${used("'NONE', 'REGISTERED', 'DONE'")}; ${touches}`,
+    to: `${used("'NONE', 'DONE'")}; ${touches}`,
+    hazards: ['data-loss', 'table-rewrite'],
+  },
+  {
+    name: 'a function naming the enum, a value added (the down swaps it back)',
+    from: `${used("'NONE', 'DONE'")}; ${touches}`,
+    to: `${used("'NONE', 'REGISTERED', 'DONE'")}; ${touches}`,
   },
   {
     name: 'an enum column is dropped and the enum with it',
