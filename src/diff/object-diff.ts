@@ -40,6 +40,11 @@ export function diffObjects(
   const { added, removed, both } = compareKeyed(from.objects, to.objects, keyOf);
   removed.forEach(drop);
   added.forEach(create);
+  // A partition re-created (new bounds) loses what hangs on it: its triggers, indexes, constraints.
+  const recreated = new Set([
+    ...rebuilt,
+    ...both.flatMap(([a, b]) => (a.kind === 'partition' && !same(a, b) ? [a.name] : [])),
+  ]);
   for (const [a, b] of both) {
     const kind = objectKind(a.kind);
     if (a.uses?.some((t) => swappedTypes.has(t))) {
@@ -48,7 +53,7 @@ export function diffObjects(
       continue;
     }
     const underChange =
-      (a.on !== null && rebuilt.has(a.on)) ||
+      (a.on !== null && recreated.has(a.on)) ||
       (kind.rebuiltWithReshapedTable === true && a.on !== null && reshaped.has(a.on));
     if (same(a, b) && !underChange) continue;
     if (kind.replaceable && a.shape === b.shape && !underChange) {

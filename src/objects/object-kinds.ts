@@ -5,6 +5,7 @@ import { functions } from './function.js';
 import { grants, revokedDefaults } from './grant.js';
 import type { ObjectKind } from './object-kind.js';
 import { partitions } from './partition.js';
+import { partitionConstraints, partitionIndexes } from './partition-parts.js';
 import { policies } from './policy.js';
 import { roles } from './role.js';
 import { forcedRowLevelSecurity, rowLevelSecurity } from './row-security.js';
@@ -36,6 +37,8 @@ export const OBJECT_KINDS: readonly ObjectKind[] = [
   functions,
   aggregates,
   partitions,
+  partitionIndexes,
+  partitionConstraints,
   triggers,
   policies,
   rowLevelSecurity,

@@ -73,16 +73,7 @@ SELECT pg_describe_object(classid, objid, objsubid) AS name, definition
       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
      WHERE (t.typtype = 'p' OR (t.typtype = 'b' AND t.typelem = 0))
        AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_type', 't.oid')}
-    UNION ALL
-    -- What a partition has of its own, beside what its parent gives it.
-    SELECT 'pg_class'::regclass, i.oid, 0, pg_get_indexdef(i.oid)
-      FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
-      JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relispartition AND NOT i.relispartition AND ${USER_SCHEMA}
-    UNION ALL
-    SELECT 'pg_constraint'::regclass, k.oid, 0, pg_get_constraintdef(k.oid)
-      FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relispartition AND k.conislocal AND k.conparentid = 0 AND k.contype <> 'n' AND ${USER_SCHEMA}
+
     UNION ALL
     SELECT 'pg_class'::regclass, c.oid, 0, 'toast ' || array_to_string(t.reloptions, ',')
       FROM pg_class c JOIN pg_class t ON t.oid = c.reltoastrelid JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -276,6 +276,26 @@ runDiffCases('partitions', [
          create table event_2026_a partition of event_2026 for values in ('a')`,
   },
   {
+    name: 'a partition with an index and a check of its own',
+    from: `${events}; create table event_2026 partition of event for values from ('2026-01-01') to ('2027-01-01')`,
+    to: `${events}; create table event_2026 partition of event for values from ('2026-01-01') to ('2027-01-01');
+         create index event_2026_value on event_2026 (value); comment on index event_2026_value is 'hot';
+         alter table event_2026 add constraint event_2026_value_positive check (value > 0)`,
+    hazards: ['blocking-lock'],
+  },
+  {
+    name: 'a partition given new bounds keeps its own index and trigger',
+    from: `${events}; create table event_2026 partition of event for values from ('2026-01-01') to ('2027-01-01');
+           create index event_2026_value on event_2026 (value);
+           create function stamp() returns trigger language plpgsql as $$ begin return new; end $$;
+           create trigger stamped before insert on event_2026 for each row execute function stamp()`,
+    to: `${events}; create table event_2026 partition of event for values from ('2026-01-01') to ('2026-07-01');
+         create index event_2026_value on event_2026 (value);
+         create function stamp() returns trigger language plpgsql as $$ begin return new; end $$;
+         create trigger stamped before insert on event_2026 for each row execute function stamp()`,
+    hazards: ['data-loss'],
+  },
+  {
     name: 'a partitioned table cannot be made plain in place',
     from: events,
     to: `create table event (at timestamptz not null, grid varchar, value int)`,
