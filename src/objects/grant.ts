@@ -84,3 +84,35 @@ SELECT privileges || ' on ' || lower(keyword) || ' ' || key || ' from ' || grant
   createPhase: Phase.createGrant,
   dropPhase: Phase.dropGrant,
 };
+
+/** The privileges columns have of their own (GRANT SELECT (name) ON ...), the owner's left out. */
+export const COLUMN_ACLS = `
+SELECT ${REL_SQL} AS target, ${REL_KEY} AS key, ${REL_KEY} AS on_relation, a.attname AS column_name, a.attacl AS acl,
+       c.relowner AS owner
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm')
+   AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}`;
+
+export const ANY_COLUMN_ACL = `EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                                WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND ${USER_SCHEMA})`;
+
+/** Privileges on single columns: GRANT SELECT (id, name) ON TABLE ... TO the application's role. */
+export const columnGrants: ObjectKind = {
+  kind: 'column grant',
+  query: `
+SELECT privileges || ' on column ' || key || '.' || column_name || ' to ' || grantee_name
+         || CASE WHEN is_grantable THEN ' with grant option' ELSE '' END AS name,
+       on_relation,
+       ARRAY[format('GRANT %s ON TABLE %s TO %s%s', privileges, target, grantee,
+                    CASE WHEN is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)] AS create_sql,
+       format('REVOKE %s ON TABLE %s FROM %s', privileges, target, grantee) AS drop_sql, NULL AS shape
+  FROM (SELECT a.target, a.key, a.on_relation, a.column_name, ${GRANTEE} AS grantee, ${GRANTEE_NAME} AS grantee_name,
+               e.is_grantable,
+               string_agg(format('%s (%I)', e.privilege_type, a.column_name), ', ' ORDER BY e.privilege_type) AS privileges
+          FROM (${COLUMN_ACLS}) a, aclexplode(a.acl) e
+         WHERE e.grantee <> a.owner
+         GROUP BY a.target, a.key, a.on_relation, a.column_name, e.grantee, e.is_grantable) g`,
+  present: ANY_COLUMN_ACL,
+  createPhase: Phase.createGrant,
+  dropPhase: Phase.dropGrant,
+};

@@ -2,7 +2,7 @@ import { aggregates } from './aggregate.js';
 import { columnSettings } from './column-setting.js';
 import { extensions } from './extension.js';
 import { functions } from './function.js';
-import { grants, revokedDefaults } from './grant.js';
+import { columnGrants, grants, revokedDefaults } from './grant.js';
 import type { ObjectKind } from './object-kind.js';
 import { partitions } from './partition.js';
 import { partitionConstraints, partitionIndexes } from './partition-parts.js';
@@ -50,6 +50,7 @@ export const OBJECT_KINDS: readonly ObjectKind[] = [
   statistics,
   rules,
   grants,
+  columnGrants,
   revokedDefaults,
 ];
 

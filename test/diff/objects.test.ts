@@ -141,6 +141,19 @@ runDiffCases('row-level security, roles and grants', [
     to: `${micrograph}; grant select, update, delete on micrograph to ${app}`,
   },
   {
+    name: 'grant single columns, on a table and a view, then other columns',
+    from: `${micrograph}; create view v as select uuid, status from micrograph;
+           grant select (uuid, status), update (status) on micrograph to ${app}; grant select (uuid) on v to ${reader}`,
+    to: `${micrograph}; create view v as select uuid, status from micrograph;
+         grant select (uuid, defocus) on micrograph to ${app}; grant insert (status) on micrograph to ${reader} with grant option`,
+  },
+  {
+    name: 'a column grant on a column that is dropped (the down grants it again)',
+    from: `${micrograph}; grant select (defocus) on micrograph to ${app}`,
+    to: `create table micrograph (uuid varchar primary key, status text, updated_at timestamptz)`,
+    hazards: ['data-loss'],
+  },
+  {
     name: 'revoke the default EXECUTE from PUBLIC and grant it to the application',
     from: `create function f() returns int language sql as 'select 1'`,
     to: `create function f() returns int language sql as 'select 1';
