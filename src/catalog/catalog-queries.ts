@@ -43,7 +43,10 @@ export const COLUMNS_SQL = `
 SELECT n.nspname AS schema, c.relname AS table, c.relkind AS kind,
        obj_description(c.oid, 'pg_class') AS table_comment,
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by,
-       a.attname AS name, a.attnum AS position,
+       (SELECT array_to_json(array_agg(pn.nspname || '.' || pc.relname ORDER BY i.inhseqno))::text
+          FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+         WHERE i.inhrelid = c.oid) AS inherits,
+       a.attname AS name, a.attnum AS position, a.attinhcount > 0 AS inherited,
        format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
        CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS default,
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated,
@@ -88,7 +91,7 @@ SELECT n.nspname AS schema, c.relname AS table, k.conname AS name, k.contype AS 
   JOIN pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_class rc ON rc.oid = k.confrelid
   LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
- WHERE k.contype IN ('p', 'u', 'c', 'x', 'f') AND k.conislocal AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+ WHERE k.contype IN ('p', 'u', 'c', 'x', 'f') AND k.conislocal AND k.coninhcount = 0 AND c.relkind IN ('r', 'p') AND NOT c.relispartition
    AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}
  ORDER BY 1, 2, 3`;
 

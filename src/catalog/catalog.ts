@@ -89,6 +89,11 @@ export interface Table {
   indexes: Index[];
   /** A partitioned table's key, as pg_get_partkeydef() prints it (`RANGE (acquired_at)`); null for a plain table. */
   partitionBy: string | null;
+  /**
+   * The tables it inherits from (`schema.name`, in INHERITS order), when it does: it then has
+   * their columns (marked `inherited`) and their CHECK constraints (not listed: the parent's).
+   */
+  inherits?: string[];
   comment: string | null;
 }
 
@@ -107,6 +112,8 @@ export interface Column {
   /** A collation other than the type's default, quoted as needed. */
   collation: string | null;
   comment: string | null;
+  /** It comes from a table this one inherits from (and goes when that table drops it). */
+  inherited?: true;
 }
 
 export interface Identity extends SequenceOptions {
@@ -125,6 +132,11 @@ export interface Constraint {
   /** The columns it covers, in order. */
   columns: string[];
   comment: string | null;
+  /**
+   * A parent's CHECK as a child has it (only in ops: a table lists its own constraints). A child
+   * that joined the parent has it as its own too, so the parent's DROP leaves it there.
+   */
+  inherited?: true;
 }
 
 export interface Index {

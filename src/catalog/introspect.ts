@@ -69,6 +69,7 @@ export async function introspect(session: DbSession, options: IntrospectOptions 
         foreignKeys: [],
         indexes: [],
         partitionBy: str(r.partition_by),
+        ...(r.inherits === null ? {} : { inherits: list(r.inherits) }),
         comment: str(r.table_comment),
       };
       tables.set(key, table);
@@ -166,6 +167,7 @@ function toColumn(r: Row): Column {
     generated: str(r.generated),
     collation: str(r.collation),
     comment: str(r.comment),
+    ...(r.inherited === true ? { inherited: true as const } : {}),
   };
 }
 

@@ -16,6 +16,8 @@ export const Phase = {
   dropForeignKey: 20,
   clearComment: 25,
   dropIndex: 30,
+  /** A table leaves a parent before the columns and constraints it had from it go. */
+  disinherit: 33,
   dropConstraint: 35,
   disownSequence: 40,
   dropPartition: 45,
@@ -47,6 +49,8 @@ export const Phase = {
   createPartition: 87,
   alterColumn: 90,
   addConstraint: 95,
+  /** A table joins a parent once it has the parent's columns and NOT NULLs. */
+  inherit: 97,
   createIndex: 100,
   ownSequence: 105,
   addForeignKey: 110,

@@ -3,6 +3,7 @@ import { compareKeyed } from './keyed.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
 import { SmartemDbError } from '../errors.js';
+import { Inheritance } from './inheritance.js';
 
 /** Comments are compared and set by comment-diff.ts; table ops carry definitions without them. */
 const bare = <T extends { comment: string | null }>(x: T): T => ({ ...x, comment: null });
@@ -50,10 +51,11 @@ export function diffTables(from: Catalog, to: Catalog): TableDiff {
   const out: PlacedOp[] = [];
   const reshaped = new Set<string>();
   const { added, removed, both } = compareKeyed(from.tables, to.tables, keyOf);
+  const inheritance = new Inheritance(from, to);
 
   for (const t of added) {
     const ref = { schema: t.schema, table: t.name };
-    out.push(placed(Phase.createTable, { kind: 'createTable', table: tableCore(t) }));
+    out.push(placed(Phase.createTable, { kind: 'createTable', table: tableCore(t) }, inheritance.createRank(t)));
     for (const index of t.indexes)
       out.push(placed(Phase.createIndex, { kind: 'createIndex', ...ref, index: bare(index), fresh: true }));
     for (const fk of t.foreignKeys) {
@@ -66,7 +68,7 @@ export function diffTables(from: Catalog, to: Catalog): TableDiff {
       out.push(placed(Phase.dropForeignKey, { kind: 'dropConstraint', ...ref, constraint: bare(fk), fresh: true }));
     for (const index of t.indexes)
       out.push(placed(Phase.dropIndex, { kind: 'dropIndex', ...ref, index: bare(index), fresh: true }));
-    out.push(placed(Phase.dropTable, { kind: 'dropTable', table: tableCore(t) }));
+    out.push(placed(Phase.dropTable, { kind: 'dropTable', table: tableCore(t) }, inheritance.dropRank(t)));
   }
 
   // Unique keys that are dropped or rebuilt, as `schema.table(columns)`: foreign keys on them must step aside.
@@ -86,11 +88,21 @@ export function diffTables(from: Catalog, to: Catalog): TableDiff {
     }
     const columns = compareKeyed(a.columns, b.columns, (c) => c.name);
     const recreated = new Set<string>();
+    // A child's column ops run after its parents', which PostgreSQL carries down to it.
+    const rank = inheritance.columnRank(a, b);
+    out.push(
+      ...inheritance.parentChanges(a, b),
+      ...inheritance.keptFromParentDrop(a, b, columns.both),
+      ...inheritance.checksDroppedByParent(a, b),
+    );
     for (const c of columns.removed) {
-      out.push(placed(Phase.dropColumn, { kind: 'dropColumn', ...ref, column: bare(c) }));
+      out.push(placed(Phase.dropColumn, { kind: 'dropColumn', ...ref, column: bare(c) }, rank));
       reshaped.add(keyOf(b));
     }
-    for (const c of columns.added) out.push(placed(Phase.addColumn, { kind: 'addColumn', ...ref, column: bare(c) }));
+    for (const c of columns.added) {
+      if (inheritance.addedByParent(a, b, c)) continue;
+      out.push(placed(Phase.addColumn, { kind: 'addColumn', ...ref, column: bare(c) }, rank));
+    }
     // PostgreSQL will not change the type of a column a generated column reads: such a generated
     // column is dropped first and added back after the change (its values are computed again).
     const retyped = columns.both.filter(([x, y]) => x.type !== y.type).map(([x]) => x.name);
@@ -104,22 +116,23 @@ export function diffTables(from: Catalog, to: Catalog): TableDiff {
         )
         .map(([x]) => x.name),
     );
-    for (const [x, y] of columns.both) {
-      if (rebuilt.has(x.name)) {
-        recreated.add(x.name);
-        out.push(placed(Phase.dropColumn, { kind: 'dropColumn', ...ref, column: bare(x) }));
-        out.push(placed(Phase.alterColumn, { kind: 'addColumn', ...ref, column: bare(y) }, 1));
+    for (const [before, y] of columns.both) {
+      if (rebuilt.has(before.name)) {
+        recreated.add(before.name);
+        out.push(placed(Phase.dropColumn, { kind: 'dropColumn', ...ref, column: bare(before) }, rank));
+        out.push(placed(Phase.alterColumn, { kind: 'addColumn', ...ref, column: bare(y) }, 1 + rank));
         continue;
       }
+      const x = inheritance.afterParents(a, b, before, y);
+      if (columnShape(before) !== columnShape(y)) reshaped.add(keyOf(b));
       if (columnShape(x) === columnShape(y)) continue;
-      reshaped.add(keyOf(b));
       if (x.generated !== y.generated) {
         // A generated expression cannot be altered in place (before PostgreSQL 17): re-create the column.
         recreated.add(x.name);
-        out.push(placed(Phase.dropColumn, { kind: 'dropColumn', ...ref, column: bare(x) }));
-        out.push(placed(Phase.addColumn, { kind: 'addColumn', ...ref, column: bare(y) }));
+        out.push(placed(Phase.dropColumn, { kind: 'dropColumn', ...ref, column: bare(x) }, rank));
+        out.push(placed(Phase.addColumn, { kind: 'addColumn', ...ref, column: bare(y) }, rank));
       } else {
-        out.push(placed(Phase.alterColumn, { kind: 'alterColumn', ...ref, from: bare(x), to: bare(y) }));
+        out.push(placed(Phase.alterColumn, { kind: 'alterColumn', ...ref, from: bare(x), to: bare(y) }, rank));
       }
     }
     const touchesRecreated = (k: { columns: string[] }) => k.columns.some((c) => recreated.has(c));

@@ -30,10 +30,7 @@ SELECT pg_describe_object(classid, objid, objsubid) AS name, definition
     SELECT 'pg_class'::regclass, c.oid, 0, 'foreign table'
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind = 'f' AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}
-    UNION ALL
-    SELECT 'pg_class'::regclass, c.oid, 0, 'inherits ' || i.inhparent::regclass::text
-      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE NOT c.relispartition AND c.relkind = 'r' AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}
+
 
     UNION ALL
     SELECT 'pg_default_acl'::regclass, d.oid, 0, d.defaclacl::text

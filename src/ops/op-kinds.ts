@@ -9,6 +9,7 @@ import {
   renderCreateSequence,
   renderCreateTable,
   renderCreateView,
+  quoteKey,
   renderDropView,
   renderEnumSwap,
   statement,
@@ -97,7 +98,7 @@ export const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
   createTable: {
     inverse: (op) => ({ kind: 'dropTable', table: op.table }),
     describe: (op) => `create table ${keyOf(op.table)}`,
-    render: (op) => [statement(renderCreateTable(op.table))],
+    render: (op) => renderCreateTable(op.table),
   },
   dropTable: {
     inverse: (op) => ({ kind: 'createTable', table: op.table }),
@@ -117,7 +118,14 @@ export const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
   dropColumn: {
     inverse: (op) => ({ kind: 'addColumn', schema: op.schema, table: op.table, column: op.column }),
     describe: (op) => `drop column ${qualifiedName(op.schema, op.table, op.column.name)}`,
-    render: (op) => [alterTable(op.schema, op.table, `DROP COLUMN ${quoteIdent(op.column.name)}`)],
+    // An inherited column may be gone already: its parent dropped it (and it was not also the table's own).
+    render: (op) => [
+      alterTable(
+        op.schema,
+        op.table,
+        `DROP COLUMN ${op.column.inherited ? 'IF EXISTS ' : ''}${quoteIdent(op.column.name)}`,
+      ),
+    ],
   },
   renameColumn: {
     inverse: (op) => ({ kind: 'renameColumn', schema: op.schema, table: op.table, from: op.to, to: op.from }),
@@ -128,6 +136,36 @@ export const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
     inverse: (op) => ({ kind: 'alterColumn', schema: op.schema, table: op.table, from: op.to, to: op.from }),
     describe: (op) => `alter column ${qualifiedName(op.schema, op.table, op.to.name)}`,
     render: (op) => renderAlterColumn(op.schema, op.table, op.from, op.to),
+  },
+  inheritTable: {
+    inverse: (op) => ({
+      kind: 'disinheritTable',
+      schema: op.schema,
+      table: op.table,
+      parent: op.parent,
+      checks: op.checks,
+    }),
+    describe: (op) => `make ${q(op.schema, op.table)} inherit from ${op.parent}`,
+    // PostgreSQL wants the parent's CHECK constraints on the table first (INHERIT then ties them).
+    render: (op) => [
+      ...op.checks.map((k) => alterTable(op.schema, op.table, `ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`)),
+      alterTable(op.schema, op.table, `INHERIT ${quoteKey(op.parent)}`),
+    ],
+  },
+  disinheritTable: {
+    inverse: (op) => ({
+      kind: 'inheritTable',
+      schema: op.schema,
+      table: op.table,
+      parent: op.parent,
+      checks: op.checks,
+    }),
+    describe: (op) => `make ${q(op.schema, op.table)} stop inheriting from ${op.parent}`,
+    // What it inherited stays as its own: the parent's CHECK constraints go, its columns stay.
+    render: (op) => [
+      alterTable(op.schema, op.table, `NO INHERIT ${quoteKey(op.parent)}`),
+      ...op.checks.map((k) => alterTable(op.schema, op.table, `DROP CONSTRAINT ${quoteIdent(k.name)}`)),
+    ],
   },
   addConstraint: {
     inverse: (op) => ({ kind: 'dropConstraint', schema: op.schema, table: op.table, constraint: op.constraint }),
@@ -147,7 +185,13 @@ export const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
     }),
     describe: (op) =>
       `drop ${op.constraint.kind === 'foreign' ? 'foreign key' : 'constraint'} ${op.constraint.name} on ${q(op.schema, op.table)}`,
-    render: (op) => [alterTable(op.schema, op.table, `DROP CONSTRAINT ${quoteIdent(op.constraint.name)}`)],
+    render: (op) => [
+      alterTable(
+        op.schema,
+        op.table,
+        `DROP CONSTRAINT ${op.constraint.inherited ? 'IF EXISTS ' : ''}${quoteIdent(op.constraint.name)}`,
+      ),
+    ],
   },
   createIndex: {
     inverse: (op) => ({ kind: 'dropIndex', schema: op.schema, table: op.table, index: op.index, fresh: op.fresh }),

@@ -38,6 +38,10 @@ export type Op =
   | ({ kind: 'dropColumn'; column: Column } & TableRef)
   | ({ kind: 'renameColumn'; from: string; to: string } & TableRef)
   | ({ kind: 'alterColumn'; from: Column; to: Column } & TableRef)
+  /** ALTER TABLE ... INHERIT `parent` (`schema.name`), the parent's CHECK constraints added first. */
+  | ({ kind: 'inheritTable'; parent: string; checks: Constraint[] } & TableRef)
+  /** ALTER TABLE ... NO INHERIT `parent`, the parent's CHECK constraints dropped after. */
+  | ({ kind: 'disinheritTable'; parent: string; checks: Constraint[] } & TableRef)
   /** `fresh`: on a table the same migration creates (or drops), so nothing else is locked out. */
   | ({ kind: 'addConstraint'; constraint: Constraint; fresh?: boolean } & TableRef)
   | ({ kind: 'dropConstraint'; constraint: Constraint; fresh?: boolean } & TableRef)

@@ -60,13 +60,35 @@ export function renderColumn(column: Column): string {
   return parts.join(' ');
 }
 
-export function renderCreateTable(t: Table): string {
+/**
+ * CREATE TABLE. A table that inherits gets its parents' columns from INHERITS: only its own are
+ * listed, and what it sets on an inherited column (a default, NOT NULL) follows as ALTERs.
+ */
+export function renderCreateTable(t: Table): Statement[] {
+  const own = t.columns.filter((c) => !c.inherited);
   const lines = [
-    ...t.columns.map((c) => `  ${renderColumn(c)}`),
+    ...own.map((c) => `  ${renderColumn(c)}`),
     ...t.constraints.map((k) => `  CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`),
   ];
+  const parents = t.inherits?.length ? ` INHERITS (${t.inherits.map(quoteKey).join(', ')})` : '';
   const partitioned = t.partitionBy ? ` PARTITION BY ${t.partitionBy}` : '';
-  return `CREATE TABLE ${quoteQualified(t.schema, t.name)} (\n${lines.join(',\n')}\n)${partitioned}`;
+  const body = lines.length ? `\n${lines.join(',\n')}\n` : '';
+  const inheritedSettings = t.columns
+    .filter((c) => c.inherited)
+    .flatMap((c) => [
+      ...(c.default === null ? [] : [`ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT ${c.default}`]),
+      ...(c.notNull ? [`ALTER COLUMN ${quoteIdent(c.name)} SET NOT NULL`] : []),
+    ]);
+  return [
+    statement(`CREATE TABLE ${quoteQualified(t.schema, t.name)} (${body})${parents}${partitioned}`),
+    ...(inheritedSettings.length ? [alterTable(t.schema, t.name, inheritedSettings.join(', '))] : []),
+  ];
+}
+
+/** A `schema.name` key (as the catalog writes a parent table) quoted for SQL. */
+export function quoteKey(key: string): string {
+  const dot = key.indexOf('.');
+  return quoteQualified(key.slice(0, dot), key.slice(dot + 1));
 }
 
 function identityOptions(i: Identity): string {

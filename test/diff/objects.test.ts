@@ -323,10 +323,4 @@ runDiffCases('what smartem-db cannot migrate yet', [
     to: `create operator === (leftarg = integer, rightarg = integer, function = int4eq)`,
     expectPlanError: /cannot write the SQL.*operator ===\(integer,integer\): wanted/s,
   },
-  {
-    name: 'table inheritance is refused by name',
-    from: `create table base (a int); create table child (b int)`,
-    to: `create table base (a int); create table child (b int) inherits (base)`,
-    expectPlanError: /table child: wanted/,
-  },
 ]);
