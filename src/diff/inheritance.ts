@@ -73,30 +73,18 @@ export class Inheritance {
 
   /** INHERIT and NO INHERIT for the parents a table gains and loses. */
   parentChanges(a: Table, b: Table): PlacedOp[] {
-    const before = a.inherits ?? [];
-    const after = b.inherits ?? [];
+    const [before, after] = [a.inherits ?? [], b.inherits ?? []];
     const ref = { schema: b.schema, table: b.name };
+    const change = (kind: 'inheritTable' | 'disinheritTable', parent: string, tables: Map<string, Table>) =>
+      placed(kind === 'inheritTable' ? Phase.inherit : Phase.disinherit, {
+        kind,
+        ...ref,
+        parent,
+        checks: inheritableChecks(parent, tables),
+      });
     return [
-      ...before
-        .filter((p) => !after.includes(p))
-        .map((parent) =>
-          placed(Phase.disinherit, {
-            kind: 'disinheritTable',
-            ...ref,
-            parent,
-            checks: inheritableChecks(parent, this.fromTables),
-          }),
-        ),
-      ...after
-        .filter((p) => !before.includes(p))
-        .map((parent) =>
-          placed(Phase.inherit, {
-            kind: 'inheritTable',
-            ...ref,
-            parent,
-            checks: inheritableChecks(parent, this.toTables),
-          }),
-        ),
+      ...before.filter((p) => !after.includes(p)).map((p) => change('disinheritTable', p, this.fromTables)),
+      ...after.filter((p) => !before.includes(p)).map((p) => change('inheritTable', p, this.toTables)),
     ];
   }
 
