@@ -97,7 +97,10 @@ SELECT n.nspname AS schema, c.relname AS table, k.conname AS name, k.contype AS 
 
 export const INDEXES_SQL = `
 SELECT n.nspname AS schema, c.relname AS table, i.relname AS name,
-       pg_get_indexdef(x.indexrelid) AS definition, x.indisunique AS unique,
+       -- A partitioned table's index prints as CREATE INDEX ... ON ONLY, which makes an invalid
+       -- index on the parent alone; without ONLY it is made on every partition too, as the model's was.
+       CASE WHEN c.relkind = 'p' THEN regexp_replace(pg_get_indexdef(x.indexrelid), ' ON ONLY ', ' ON ')
+            ELSE pg_get_indexdef(x.indexrelid) END AS definition, x.indisunique AS unique,
        array_to_json(ARRAY(SELECT coalesce(a.attname, '(expression)') FROM unnest(x.indkey::int2[]) WITH ORDINALITY u(attnum, k)
                             LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = u.attnum
                            WHERE u.k <= x.indnkeyatts ORDER BY u.k))::text AS columns,

@@ -14,6 +14,8 @@ export const Phase = {
   dropViewIndex: 5,
   dropView: 10,
   dropForeignKey: 20,
+  /** A partition's own keys, before its parent's indexes (which may have taken theirs as parts). */
+  dropPartitionKey: 22,
   clearComment: 25,
   dropIndex: 30,
   /** A table leaves a parent before the columns and constraints it had from it go. */

@@ -7,6 +7,7 @@ import { diffModels } from '../diff/diff-models.js';
 import { MigrationFailedError, SmartemDbError } from '../errors.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { catalogDifferences } from '../catalog/catalog-differences.js';
+import { invalidIndexes } from '../catalog/invalid-indexes.js';
 import { describeOp } from '../ops/op-kinds.js';
 import { invertAll } from '../ops/op-kinds.js';
 import type { Op } from '../ops/op.js';
@@ -414,6 +415,13 @@ export async function proveMigration({
     writeFileSync(join(temp, id, 'down.sql'), files.down);
     rehashMigrationsFolder(temp);
     const ctx = scratchRunner(session, readMigrationsFolder(temp), journal);
+    // An index can be in the catalog and not work (a partitioned one made ON ONLY): the proof
+    // also asks that the migration leaves no index invalid that was not before.
+    const invalidBefore = new Set((await invalidIndexes(session, exclude.excludeSchemas)).map(keyOf));
+    const newlyInvalid = async () =>
+      (await invalidIndexes(session, exclude.excludeSchemas))
+        .filter((i) => !invalidBefore.has(keyOf(i)))
+        .map((i) => `  - index ${keyOf(i)} on ${i.table} is INVALID`);
     const failed = (step: string, detail: string, cause?: unknown) =>
       new SmartemDbError(
         'PROOF_FAILED',
@@ -429,7 +437,7 @@ export async function proveMigration({
         error,
       );
     }
-    const afterUp = catalogDifferences(await introspect(session, exclude), want);
+    const afterUp = [...catalogDifferences(await introspect(session, exclude), want), ...(await newlyInvalid())];
     if (afterUp.length)
       throw failed(
         'after up.sql the database differs from the Drizzle model',
@@ -445,7 +453,7 @@ export async function proveMigration({
       );
     }
     const back = await introspect(session, exclude);
-    const afterDown = catalogDifferences(back, have);
+    const afterDown = [...catalogDifferences(back, have), ...(await newlyInvalid())];
     if (afterDown.length)
       throw failed('after down.sql the database differs from before', afterDown.map((d) => `  - ${d}`).join('\n'));
     return back;

@@ -5,7 +5,7 @@ import { functions } from './function.js';
 import { columnGrants, grants, revokedDefaults } from './grant.js';
 import type { ObjectKind } from './object-kind.js';
 import { partitions } from './partition.js';
-import { partitionConstraints, partitionIndexes } from './partition-parts.js';
+import { partitionConstraints, partitionForeignKeys, partitionIndexes } from './partition-parts.js';
 import { policies } from './policy.js';
 import { roles } from './role.js';
 import { forcedRowLevelSecurity, rowLevelSecurity } from './row-security.js';
@@ -39,6 +39,7 @@ export const OBJECT_KINDS: readonly ObjectKind[] = [
   partitions,
   partitionIndexes,
   partitionConstraints,
+  partitionForeignKeys,
   triggers,
   policies,
   rowLevelSecurity,

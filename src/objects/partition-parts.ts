@@ -26,13 +26,8 @@ SELECT n.nspname || '.' || i.relname AS name, ${REL_KEY} AS on_relation,
   dropPhase: Phase.dropIndex,
 };
 
-/**
- * A constraint a partition has of its own (a CHECK, or a key its parent does not have), as
- * pg_get_constraintdef prints it.
- */
-export const partitionConstraints: ObjectKind = {
-  kind: 'partition constraint',
-  query: `
+/** A constraint a partition has of its own, as pg_get_constraintdef prints it; `foreign`: its foreign keys, else the rest. */
+const partitionConstraintsQuery = (foreign: boolean) => `
 SELECT ${REL_KEY} || '.' || k.conname AS name, ${REL_KEY} AS on_relation,
        array_remove(ARRAY[
          format('ALTER TABLE %s ADD CONSTRAINT %I %s', ${REL_SQL}, k.conname, pg_get_constraintdef(k.oid)),
@@ -41,9 +36,29 @@ SELECT ${REL_KEY} || '.' || k.conname AS name, ${REL_KEY} AS on_relation,
   FROM pg_constraint k
   JOIN pg_class c ON c.oid = k.conrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relispartition AND k.conislocal AND k.conparentid = 0 AND k.contype <> 'n' AND ${USER_SCHEMA}`,
-  present: `EXISTS (SELECT 1 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-                     WHERE c.relispartition AND k.conislocal AND k.conparentid = 0)`,
+ WHERE c.relispartition AND k.conislocal AND k.conparentid = 0 AND k.contype ${foreign ? "= 'f'" : "NOT IN ('f', 'n')"}
+   AND ${USER_SCHEMA}`;
+
+const ANY_PARTITION_CONSTRAINT = `EXISTS (SELECT 1 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+                     WHERE c.relispartition AND k.conislocal AND k.conparentid = 0)`;
+
+/**
+ * A partition's own keys and checks. They go before its parent's indexes: a parent's unique index
+ * made after such a key takes the key's index as its part, and is then not dropped before it.
+ */
+export const partitionConstraints: ObjectKind = {
+  kind: 'partition constraint',
+  query: partitionConstraintsQuery(false),
+  present: ANY_PARTITION_CONSTRAINT,
   createPhase: Phase.addConstraint,
-  dropPhase: Phase.dropConstraint,
+  dropPhase: Phase.dropPartitionKey,
+};
+
+/** A partition's own foreign keys, made once what they reference has its keys. */
+export const partitionForeignKeys: ObjectKind = {
+  kind: 'partition foreign key',
+  query: partitionConstraintsQuery(true),
+  present: ANY_PARTITION_CONSTRAINT,
+  createPhase: Phase.addForeignKey,
+  dropPhase: Phase.dropForeignKey,
 };

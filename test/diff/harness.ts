@@ -5,6 +5,7 @@ import type { DbSession } from '../../src/db/session.js';
 import { diffModels } from '../../src/diff/diff-models.js';
 import { catalogDifferences } from '../../src/catalog/catalog-differences.js';
 import { emptyCatalog } from '../../src/catalog/catalog.js';
+import { invalidIndexes } from '../../src/catalog/invalid-indexes.js';
 import { invertAll } from '../../src/ops/op-kinds.js';
 import type { HazardKind } from '../../src/hazards/hazard.js';
 import { renderScript } from '../../src/render/render-script.js';
@@ -91,11 +92,14 @@ export async function checkRoundTrip(
     await apply(sa, up, 'up');
     const afterUp = await introspect(sa);
     expect(catalogDifferences(afterUp, to), `after up:\n${up.sql}`).toEqual([]);
+    // An index can be there and not work (a partitioned one made ON ONLY): none may be left so.
+    expect(await invalidIndexes(sa), `invalid indexes after up:\n${up.sql}`).toEqual([]);
     expect(diffModels(afterUp, to), 'a second diff after up is empty').toEqual([]);
 
     await apply(sa, down, 'down');
     const afterDown = await introspect(sa);
     expect(catalogDifferences(afterDown, from), `after down:\n${down.sql}`).toEqual([]);
+    expect(await invalidIndexes(sa), `invalid indexes after down:\n${down.sql}`).toEqual([]);
     return { up, down };
   } finally {
     await Promise.all([emptied(sa), emptied(sb)]);

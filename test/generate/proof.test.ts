@@ -57,6 +57,39 @@ describe('the proof of a generated migration', () => {
     }
   });
 
+  it('fails a migration that leaves an index invalid, though the catalog reads the same', async () => {
+    const events = `create table event (at timestamptz not null, grid text) partition by range (at);
+      create table event_2026 partition of event for values from ('2026-01-01') to ('2027-01-01')`;
+    const want = await modelOf(`${events}; create index event_grid on event (grid)`);
+    const session = await openServerSession(db.url);
+    try {
+      await session.exec(events);
+      const have = await introspect(session, exclude);
+      const files = {
+        // ON ONLY makes the index on the parent alone: INVALID until every partition has one.
+        up: `${renderHeader(id, null, true, 'up')}create index event_grid on only event (grid);\n`,
+        down: `${renderHeader(id, null, true, 'down')}drop index event_grid;\n`,
+      };
+      const message = await proveMigration({
+        session,
+        folder: readMigrationsFolder(tempDir()),
+        journal: DEFAULT_JOURNAL,
+        id,
+        files,
+        want,
+        have,
+        exclude,
+      }).then(
+        () => 'passed',
+        (e: Error) => e.message,
+      );
+      expect(message).toContain('after up.sql the database differs from the Drizzle model');
+      expect(message).toContain('index public.event_grid on event is INVALID');
+    } finally {
+      await session.close();
+    }
+  });
+
   it('says how the result of down.sql differs from the state before', async () => {
     const want = await modelOf('create table grid (uuid varchar primary key)');
     const session = await openServerSession(db.url);
