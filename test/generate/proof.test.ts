@@ -25,97 +25,74 @@ async function modelOf(ddl: string) {
   }
 }
 
+/**
+ * The proof of a hand-written up and down, on the test's database after `before` ran there;
+ * `want` is the model's DDL. Returns the proof's message, or 'passed'.
+ */
+async function proofOf(before: string, wantDdl: string, up: string, down: string): Promise<string> {
+  const want = await modelOf(wantDdl);
+  const session = await openServerSession(db.url);
+  try {
+    if (before) await session.exec(before);
+    const have = await introspect(session, exclude);
+    return await proveMigration({
+      session,
+      folder: readMigrationsFolder(tempDir()),
+      journal: DEFAULT_JOURNAL,
+      id,
+      files: {
+        up: `${renderHeader(id, null, true, 'up')}${up}\n`,
+        down: `${renderHeader(id, null, true, 'down')}${down}\n`,
+      },
+      want,
+      have,
+      exclude,
+    }).then(
+      () => 'passed',
+      (e: Error) => `${(e as { code?: string }).code}: ${e.message}`,
+    );
+  } finally {
+    await session.close();
+  }
+}
+
+const events = `create table event (at timestamptz not null, grid text) partition by range (at);
+  create table event_2026 partition of event for values from ('2026-01-01') to ('2027-01-01')`;
+
 describe('the proof of a generated migration', () => {
-  it('says, object by object, how the result of up.sql differs from the model', async () => {
-    const want = await modelOf('create table grid (uuid varchar primary key, name varchar not null)');
-    const session = await openServerSession(db.url);
-    try {
-      const have = await introspect(session, exclude);
-      const files = {
-        up: `${renderHeader(id, null, true, 'up')}create table grid (uuid varchar primary key, name text);\n`,
-        down: `${renderHeader(id, null, true, 'down')}drop table grid;\n`,
-      };
-      const proof = proveMigration({
-        session,
-        folder: readMigrationsFolder(tempDir()),
-        journal: DEFAULT_JOURNAL,
-        id,
-        files,
-        want,
-        have,
-        exclude,
-      });
-      await expect(proof).rejects.toMatchObject({
-        code: 'PROOF_FAILED',
-        message: expect.stringContaining('after up.sql the database differs from the Drizzle model'),
-      });
-      const message = await proof.catch((e: Error) => e.message);
-      expect(message).toContain('column public.grid.name: type "text", expected "character varying"');
-      expect(message).toContain('column public.grid.name: notNull false, expected true');
-    } finally {
-      await session.close();
-    }
-  });
-
-  it('fails a migration that leaves an index invalid, though the catalog reads the same', async () => {
-    const events = `create table event (at timestamptz not null, grid text) partition by range (at);
-      create table event_2026 partition of event for values from ('2026-01-01') to ('2027-01-01')`;
-    const want = await modelOf(`${events}; create index event_grid on event (grid)`);
-    const session = await openServerSession(db.url);
-    try {
-      await session.exec(events);
-      const have = await introspect(session, exclude);
-      const files = {
-        // ON ONLY makes the index on the parent alone: INVALID until every partition has one.
-        up: `${renderHeader(id, null, true, 'up')}create index event_grid on only event (grid);\n`,
-        down: `${renderHeader(id, null, true, 'down')}drop index event_grid;\n`,
-      };
-      const message = await proveMigration({
-        session,
-        folder: readMigrationsFolder(tempDir()),
-        journal: DEFAULT_JOURNAL,
-        id,
-        files,
-        want,
-        have,
-        exclude,
-      }).then(
-        () => 'passed',
-        (e: Error) => e.message,
-      );
-      expect(message).toContain('after up.sql the database differs from the Drizzle model');
-      expect(message).toContain('index public.event_grid on event is INVALID');
-    } finally {
-      await session.close();
-    }
-  });
-
-  it('says how the result of down.sql differs from the state before', async () => {
-    const want = await modelOf('create table grid (uuid varchar primary key)');
-    const session = await openServerSession(db.url);
-    try {
-      const have = await introspect(session, exclude);
-      const files = {
-        up: `${renderHeader(id, null, true, 'up')}create table grid (uuid varchar primary key);\n`,
-        down: `${renderHeader(id, null, true, 'down')}alter table grid rename to grid_old;\n`,
-      };
-      const message = await proveMigration({
-        session,
-        folder: readMigrationsFolder(tempDir()),
-        journal: DEFAULT_JOURNAL,
-        id,
-        files,
-        want,
-        have,
-        exclude,
-      }).then(
-        () => 'passed',
-        (e: Error) => e.message,
-      );
-      expect(message).toContain('after down.sql the database differs from before');
-      expect(message).toContain('table public.grid_old: present, expected absent');
-    } finally {
-      await session.close();
-    }
+  it.each([
+    {
+      name: 'says, object by object, how the result of up.sql differs from the model',
+      before: '',
+      want: 'create table grid (uuid varchar primary key, name varchar not null)',
+      up: 'create table grid (uuid varchar primary key, name text);',
+      down: 'drop table grid;',
+      says: [
+        'PROOF_FAILED: ',
+        'after up.sql the database differs from the Drizzle model',
+        'column public.grid.name: type "text", expected "character varying"',
+        'column public.grid.name: notNull false, expected true',
+      ],
+    },
+    {
+      // ON ONLY makes the index on the parent alone: INVALID until every partition has one.
+      name: 'fails a migration that leaves an index invalid, though the catalog reads the same',
+      before: events,
+      want: `${events}; create index event_grid on event (grid)`,
+      up: 'create index event_grid on only event (grid);',
+      down: 'drop index event_grid;',
+      says: ['after up.sql the database differs from the Drizzle model', 'index public.event_grid on event is INVALID'],
+    },
+    {
+      name: 'says how the result of down.sql differs from the state before',
+      before: '',
+      want: 'create table grid (uuid varchar primary key)',
+      up: 'create table grid (uuid varchar primary key);',
+      down: 'alter table grid rename to grid_old;',
+      says: ['after down.sql the database differs from before', 'table public.grid_old: present, expected absent'],
+    },
+  ])('$name', async (c) => {
+    const message = await proofOf(c.before, c.want, c.up, c.down);
+    for (const text of c.says) expect(message).toContain(text);
   });
 });
