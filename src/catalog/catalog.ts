@@ -38,8 +38,9 @@ export interface DefinedObject {
    */
   shape: string | null;
   /**
-   * The types it names (`schema.name`), for kinds that say (a function's arguments and result):
-   * it is re-created around a type that is swapped for another of the same name.
+   * The types and functions it names, as PostgreSQL tracks them (`schema.name`,
+   * `schema.name(arguments)`), for kinds that say: it is created after them, dropped before
+   * them, and re-created around them when they are.
    */
   uses?: string[];
 }

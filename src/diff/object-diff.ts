@@ -1,11 +1,23 @@
 import type { Catalog, DefinedObject } from '../catalog/catalog.js';
 import { objectKind } from '../objects/object-kinds.js';
+import { qualifiedName } from '../catalog/qualified-name.js';
+import { SmartemDbError } from '../errors.js';
 import { byKey, compareKeyed } from './keyed.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
 
 const keyOf = (o: DefinedObject) => `${o.kind} ${o.name}`;
+// The same text naming other objects (another function of the same name) is another object.
 const same = (a: DefinedObject, b: DefinedObject) =>
-  JSON.stringify(a.create) === JSON.stringify(b.create) && a.drop === b.drop && a.on === b.on;
+  JSON.stringify(a.create) === JSON.stringify(b.create) &&
+  a.drop === b.drop &&
+  a.on === b.on &&
+  JSON.stringify(a.uses ?? []) === JSON.stringify(b.uses ?? []);
+
+/** The kinds other objects name in `uses`: types and functions, by `schema.name` and `schema.name(arguments)`. */
+const NAMED_KINDS = new Set(['domain', 'composite type', 'range type', 'function']);
+
+/** A step between phases, for an object placed after (or before) one it names, within the same phase band. */
+const STEP = 0.001;
 
 /**
  * Objects known by their definition (functions, triggers, policies, grants, partitions ...):
@@ -14,8 +26,11 @@ const same = (a: DefinedObject, b: DefinedObject) =>
  * table whose columns change under it (policies, triggers, rules, statistics), is dropped before
  * and created after, since PostgreSQL drops it with the view, or refuses the change under it.
  *
- * A function naming an enum that is swapped (renamed away, made anew, dropped) goes before the
- * swap and comes after it: the old type cannot be dropped while something names it.
+ * Objects name others (`uses`: a function its argument types, a domain's check a function, a
+ * composite type another): each is created after what it names and dropped before it, whatever
+ * their kinds' phases say; and one naming an object that is dropped and created (a changed type,
+ * a swapped enum) is dropped before it and created after it, as PostgreSQL will not drop what
+ * something names.
  *
  * @param rebuilt views the migration drops and creates again (`schema.name`)
  * @param reshaped tables whose columns change type or go
@@ -28,44 +43,143 @@ export function diffObjects(
   reshaped: ReadonlySet<string>,
   swappedTypes: ReadonlySet<string> = new Set(),
 ): PlacedOp[] {
-  const out: PlacedOp[] = [];
-  const fromDepth = depths(from.objects);
-  const toDepth = depths(to.objects);
-  // Inside a phase, partitions of partitions come after their parent and go before it.
-  const drop = (o: DefinedObject) =>
-    out.push(placed(objectKind(o.kind).dropPhase, { kind: 'dropObject', object: o }, -(fromDepth.get(keyOf(o)) ?? 0)));
-  const create = (o: DefinedObject) =>
-    out.push(placed(objectKind(o.kind).createPhase, { kind: 'createObject', object: o }, toDepth.get(keyOf(o)) ?? 0));
-
   const { added, removed, both } = compareKeyed(from.objects, to.objects, keyOf);
-  removed.forEach(drop);
-  added.forEach(create);
   // A partition re-created (new bounds) loses what hangs on it: its triggers, indexes, constraints.
-  const recreated = new Set([
+  const recreatedRelations = new Set([
     ...rebuilt,
     ...both.flatMap(([a, b]) => (a.kind === 'partition' && !same(a, b) ? [a.name] : [])),
   ]);
+
+  type Change = 'keep' | 'replace' | 'recreate' | 'rebuild';
+  const change = new Map<string, Change>();
   for (const [a, b] of both) {
     const kind = objectKind(a.kind);
-    if (a.uses?.some((t) => swappedTypes.has(t))) {
-      out.push(placed(Phase.leaveSwappedType, { kind: 'dropObject', object: a }));
-      create(b);
-      continue;
-    }
     const underChange =
-      (a.on !== null && recreated.has(a.on)) ||
+      (a.on !== null && recreatedRelations.has(a.on)) ||
       (kind.rebuiltWithReshapedTable === true && a.on !== null && reshaped.has(a.on));
-    if (same(a, b) && !underChange) continue;
-    if (kind.replaceable && a.shape === b.shape && !underChange) {
-      out.push(placed(kind.createPhase, { kind: 'replaceObject', from: a, to: b }));
-      continue;
+    const outcome: Change =
+      same(a, b) && !underChange
+        ? 'keep'
+        : kind.replaceable && a.shape === b.shape && !underChange
+          ? 'replace'
+          : 'recreate';
+    change.set(keyOf(a), outcome);
+  }
+  // What names an object that goes away and comes back is re-created around it (to a fixpoint).
+  const goneAndBack = new Set(swappedTypes);
+  for (const [a] of both) if (change.get(keyOf(a)) === 'recreate' && NAMED_KINDS.has(a.kind)) goneAndBack.add(a.name);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [a] of both) {
+      const key = keyOf(a);
+      if (change.get(key) === 'recreate' || change.get(key) === 'rebuild') continue;
+      if (!a.uses?.some((u) => goneAndBack.has(u))) continue;
+      change.set(key, 'rebuild');
+      if (NAMED_KINDS.has(a.kind)) goneAndBack.add(a.name);
+      grew = true;
     }
-    // The same object changed: the old one goes right before the new one comes, wherever drops of its kind go.
-    const kindOrder = kind.dropPhase < kind.createPhase ? kind.dropPhase : kind.createPhase;
-    out.push(placed(kindOrder, { kind: 'dropObject', object: a }, kindOrder === kind.dropPhase ? 0 : -1000));
-    create(b);
+  }
+
+  refuseTypesColumnsUse(
+    from,
+    to,
+    [...goneAndBack].filter((name) => !swappedTypes.has(name)),
+  );
+
+  const dropped = [
+    ...removed.map((o) => ({ o, base: objectKind(o.kind).dropPhase })),
+    ...both.flatMap(([a]) => {
+      const kind = objectKind(a.kind);
+      const c = change.get(keyOf(a));
+      // A changed object goes right before it comes back, wherever drops of its kind go; one
+      // re-created around another goes before the first of them.
+      if (c === 'recreate') return [{ o: a, base: Math.min(kind.dropPhase, kind.createPhase) }];
+      if (c === 'rebuild') return [{ o: a, base: Math.min(kind.dropPhase, Phase.leaveSwappedType) }];
+      return [];
+    }),
+  ];
+  const created = [
+    ...added,
+    ...both.flatMap(([a, b]) => (['recreate', 'rebuild'].includes(change.get(keyOf(a))!) ? [b] : [])),
+  ];
+  const dropAt = placement(
+    dropped.map(({ o }) => o),
+    new Map(dropped.map(({ o, base }) => [keyOf(o), base])),
+    -1,
+  );
+  const createAt = placement(created, new Map(created.map((o) => [keyOf(o), objectKind(o.kind).createPhase])), 1);
+
+  const fromDepth = depths(from.objects);
+  const toDepth = depths(to.objects);
+  const out: PlacedOp[] = [];
+  // Inside a phase, partitions of partitions come after their parent and go before it; a changed
+  // object's drop comes before its creation in the same phase.
+  for (const { o } of dropped) {
+    const recreate = change.get(keyOf(o)) === 'recreate';
+    out.push(
+      placed(
+        dropAt.get(keyOf(o))!,
+        { kind: 'dropObject', object: o },
+        recreate ? -1000 : -(fromDepth.get(keyOf(o)) ?? 0),
+      ),
+    );
+  }
+  for (const o of created)
+    out.push(placed(createAt.get(keyOf(o))!, { kind: 'createObject', object: o }, toDepth.get(keyOf(o)) ?? 0));
+  for (const [a, b] of both) {
+    if (change.get(keyOf(a)) === 'replace')
+      out.push(placed(objectKind(a.kind).createPhase, { kind: 'replaceObject', from: a, to: b }));
   }
   return out;
+}
+
+/**
+ * A type that must be dropped and made again (a composite type's attributes, a domain's base type)
+ * cannot be while a column of a table that stays has it: PostgreSQL refuses the DROP, and the
+ * column's data would have to go through another type. Said before any SQL is written.
+ */
+function refuseTypesColumnsUse(from: Catalog, to: Catalog, types: readonly string[]): void {
+  if (types.length === 0) return;
+  const kept = new Set(to.tables.map((t) => qualifiedName(t.schema, t.name)));
+  const uses = from.tables.flatMap((t) =>
+    kept.has(qualifiedName(t.schema, t.name))
+      ? t.columns
+          .filter((c) => types.includes(qualifiedName(c.typeRef.schema, c.typeRef.name)))
+          .map((c) => `column ${qualifiedName(t.schema, t.name, c.name)} is of type ${c.type}`)
+      : [],
+  );
+  if (uses.length === 0) return;
+  throw new SmartemDbError(
+    'UNSUPPORTED_CHANGE',
+    `smartem-db cannot change a type that must be made again while a column keeps it:\n${uses.map((u) => `  - ${u}`).join('\n')}\n` +
+      'Write it by hand (ALTER TYPE ... ADD ATTRIBUTE for a composite type, or a new type and the column converted): `smartem-db generate --empty <name>`.',
+  );
+}
+
+/**
+ * Where each object's op goes: its base phase, moved past (direction 1: after; -1: before) every
+ * object it names that is placed in the same set, so what is named exists first and goes last.
+ */
+function placement(objects: readonly DefinedObject[], base: Map<string, number>, direction: 1 | -1) {
+  const named = new Map<string, DefinedObject>();
+  for (const o of objects) if (NAMED_KINDS.has(o.kind)) named.set(o.name, o);
+  const at = new Map<string, number>();
+  const visit = (o: DefinedObject, depth: number): number => {
+    const key = keyOf(o);
+    const known = at.get(key);
+    if (known !== undefined) return known;
+    let phase = base.get(key)!;
+    for (const u of o.uses ?? []) {
+      const target = named.get(u);
+      if (!target || target === o || depth > 64) continue;
+      const other = visit(target, depth + 1) + direction * STEP;
+      phase = direction === 1 ? Math.max(phase, other) : Math.min(phase, other);
+    }
+    at.set(key, phase);
+    return phase;
+  };
+  for (const o of objects) visit(o, 0);
+  return at;
 }
 
 /** How many objects of its own kind an object hangs from (a partition of a partition: 1). */

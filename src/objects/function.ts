@@ -1,6 +1,6 @@
 import { NOT_EXTENSION, USER_SCHEMA } from '../catalog/catalog-queries.js';
 import { Phase } from '../diff/phases.js';
-import { commentOn, NOT_INTERNAL, type ObjectKind } from './object-kind.js';
+import { commentOn, NOT_INTERNAL, USES, type ObjectKind } from './object-kind.js';
 
 const KEYWORD = `CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END`;
 const SIGNATURE = `format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid))`;
@@ -28,15 +28,12 @@ SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_argument
                           ${commentOn(`obj_description(p.oid, 'pg_proc')`, `${KEYWORD} || ' ' || ${SIGNATURE}`)}], NULL) AS create_sql,
        format('DROP %s %s', ${KEYWORD}, ${SIGNATURE}) AS drop_sql,
        ${KEYWORD} || ' ' || pg_get_function_arguments(p.oid) || ' -> ' || coalesce(pg_get_function_result(p.oid), '') AS shape,
-       ARRAY(SELECT DISTINCT tn.nspname || '.' || t.typname
-               FROM pg_depend d JOIN pg_type t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.typnamespace
-              WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.refclassid = 'pg_type'::regclass
-                AND d.deptype = 'n' ORDER BY 1) AS uses
+       ${USES('pg_proc', 'p.oid')} AS uses
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
  WHERE p.prokind IN ('f', 'p') AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_proc', 'p.oid')} AND ${NOT_INTERNAL('pg_proc', 'p.oid')}`,
   present: `EXISTS (SELECT 1 FROM pg_proc p WHERE p.prokind IN ('f', 'p') AND p.pronamespace IN (SELECT n.oid FROM pg_namespace n WHERE ${USER_SCHEMA}))`,
   createPhase: Phase.createFunction,
   dropPhase: Phase.dropFunction,
   replaceable: true,
-  namesTypes: true,
+  hasUses: true,
 };

@@ -28,8 +28,8 @@ export interface ObjectKind {
   rebuiltWithReshapedTable?: boolean;
   /** Changed in place by running its create statements when its shape stays (CREATE OR REPLACE, SET). */
   replaceable?: boolean;
-  /** Its query has a `uses` column too: the types the object names (text[] of `schema.name`). */
-  namesTypes?: boolean;
+  /** Its query has a `uses` column too: the types and functions the object names (USES below). */
+  hasUses?: boolean;
 }
 
 /** `schema.name` of a relation `c` in namespace `n`, as the catalog's keys write it. */
@@ -46,3 +46,21 @@ export const commentOn = (description: string, target: string): string =>
 /** Not made by PostgreSQL as part of another object (a range type's constructors and casts). */
 export const NOT_INTERNAL = (classid: string, oid: string): string =>
   `NOT EXISTS (SELECT 1 FROM pg_depend i WHERE i.classid = '${classid}'::regclass AND i.objid = ${oid} AND i.deptype = 'i')`;
+
+/**
+ * What an object (`classid`, `oid`) names, as PostgreSQL tracks it (pg_depend): the types (an
+ * array's element type for an array) and functions, by their names (`schema.name`,
+ * `schema.name(arguments)`), as a text[] for a kind's `uses` column.
+ */
+export const USES = (classid: string, oid: string): string => `
+ARRAY(SELECT DISTINCT u.name FROM (
+        SELECT CASE WHEN d.refclassid = 'pg_type'::regclass THEN
+                 (SELECT un.nspname || '.' || ut.typname
+                    FROM pg_type rt JOIN pg_type ut ON ut.oid = CASE WHEN rt.typcategory = 'A' AND rt.typelem <> 0 THEN rt.typelem ELSE rt.oid END
+                    JOIN pg_namespace un ON un.oid = ut.typnamespace WHERE rt.oid = d.refobjid)
+               ELSE (SELECT un.nspname || '.' || up.proname || '(' || pg_get_function_identity_arguments(up.oid) || ')'
+                       FROM pg_proc up JOIN pg_namespace un ON un.oid = up.pronamespace WHERE up.oid = d.refobjid) END AS name
+          FROM pg_depend d
+         WHERE d.classid = '${classid}'::regclass AND d.objid = ${oid} AND d.deptype = 'n'
+           AND d.refclassid IN ('pg_type'::regclass, 'pg_proc'::regclass)) u
+       WHERE u.name IS NOT NULL AND u.name NOT LIKE 'pg\\_catalog.%' ORDER BY 1)`;

@@ -1,6 +1,6 @@
 import { NOT_EXTENSION, USER_SCHEMA } from '../catalog/catalog-queries.js';
 import { Phase } from '../diff/phases.js';
-import { commentOn, REL_KEY, REL_SQL, type ObjectKind } from './object-kind.js';
+import { commentOn, REL_KEY, REL_SQL, USES, type ObjectKind } from './object-kind.js';
 
 /**
  * Triggers and constraint triggers, as pg_get_triggerdef prints them, with their enabled state.
@@ -16,7 +16,7 @@ SELECT ${REL_KEY} || '.' || t.tgname AS name, ${REL_KEY} AS on_relation,
                           WHEN 'R' THEN format('ALTER TABLE %s ENABLE REPLICA TRIGGER %I', ${REL_SQL}, t.tgname)
                           WHEN 'A' THEN format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', ${REL_SQL}, t.tgname) END,
          ${commentOn(`obj_description(t.oid, 'pg_trigger')`, `format('TRIGGER %I ON %s', t.tgname, ${REL_SQL})`)}], NULL) AS create_sql,
-       format('DROP TRIGGER %I ON %s', t.tgname, ${REL_SQL}) AS drop_sql, NULL AS shape
+       format('DROP TRIGGER %I ON %s', t.tgname, ${REL_SQL}) AS drop_sql, NULL AS shape, ${USES('pg_trigger', 't.oid')} AS uses
   FROM pg_trigger t
   JOIN pg_class c ON c.oid = t.tgrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -25,4 +25,5 @@ SELECT ${REL_KEY} || '.' || t.tgname AS name, ${REL_KEY} AS on_relation,
   createPhase: Phase.createAttached,
   dropPhase: Phase.dropAttached,
   rebuiltWithReshapedTable: true,
+  hasUses: true,
 };

@@ -1,6 +1,6 @@
 import { NOT_EXTENSION, USER_SCHEMA } from '../catalog/catalog-queries.js';
 import { Phase } from '../diff/phases.js';
-import { commentOn, type ObjectKind } from './object-kind.js';
+import { commentOn, USES, type ObjectKind } from './object-kind.js';
 
 const TYPE_KEY = `n.nspname || '.' || t.typname`;
 const TYPE_SQL = `format('%I.%I', n.nspname, t.typname)`;
@@ -25,11 +25,12 @@ SELECT ${TYPE_KEY} AS name, NULL AS on_relation,
          format('CREATE DOMAIN %s AS %s', ${TYPE_SQL}, format_type(t.typbasetype, t.typtypmod))
            || ${COLLATE('t.typcollation', 'bt.typcollation')},
          ${COMMENT('DOMAIN')}], NULL) AS create_sql,
-       format('DROP DOMAIN %s', ${TYPE_SQL}) AS drop_sql, NULL AS shape
+       format('DROP DOMAIN %s', ${TYPE_SQL}) AS drop_sql, NULL AS shape, ${USES('pg_type', 't.oid')} AS uses
   FROM pg_type bt, ${DOMAINS} AND bt.oid = t.typbasetype`,
   present: DOMAINS_PRESENT,
   createPhase: Phase.createDomain,
   dropPhase: Phase.dropDomain,
+  hasUses: true,
 };
 
 /** A domain's named CHECK (or NOT NULL) constraint. */
@@ -38,11 +39,13 @@ export const domainConstraints: ObjectKind = {
   query: `
 SELECT ${TYPE_KEY} || '.' || k.conname AS name, NULL AS on_relation,
        ARRAY[format('ALTER DOMAIN %s ADD CONSTRAINT %I %s', ${TYPE_SQL}, k.conname, pg_get_constraintdef(k.oid))] AS create_sql,
-       format('ALTER DOMAIN %s DROP CONSTRAINT %I', ${TYPE_SQL}, k.conname) AS drop_sql, NULL AS shape
+       format('ALTER DOMAIN %s DROP CONSTRAINT %I', ${TYPE_SQL}, k.conname) AS drop_sql, NULL AS shape,
+       ${USES('pg_constraint', 'k.oid')} AS uses
   FROM pg_constraint k, ${DOMAINS} AND k.contypid = t.oid AND k.contype = 'c'`,
   present: DOMAINS_PRESENT,
   createPhase: Phase.createDomainPart,
   dropPhase: Phase.dropDomainPart,
+  hasUses: true,
 };
 
 /**
@@ -86,12 +89,13 @@ SELECT ${TYPE_KEY} AS name, NULL AS on_relation,
                             FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid
                            WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '')),
          ${COMMENT('TYPE')}], NULL) AS create_sql,
-       format('DROP TYPE %s', ${TYPE_SQL}) AS drop_sql, NULL AS shape
+       format('DROP TYPE %s', ${TYPE_SQL}) AS drop_sql, NULL AS shape, ${USES('pg_class', 'c.oid')} AS uses
   FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_class c ON c.oid = t.typrelid
  WHERE t.typtype = 'c' AND c.relkind = 'c' AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_type', 't.oid')}`,
   present: `EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'c' AND ${USER_SCHEMA})`,
   createPhase: Phase.createType,
   dropPhase: Phase.dropType,
+  hasUses: true,
 };
 
 /** Range types, with their subtype difference function and collation. */
@@ -105,13 +109,14 @@ SELECT ${TYPE_KEY} AS name, NULL AS on_relation,
                 CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation
                      THEN ', COLLATION = ' || r.rngcollation::regcollation::text ELSE '' END),
          ${COMMENT('TYPE')}], NULL) AS create_sql,
-       format('DROP TYPE %s', ${TYPE_SQL}) AS drop_sql, NULL AS shape
+       format('DROP TYPE %s', ${TYPE_SQL}) AS drop_sql, NULL AS shape, ${USES('pg_type', 't.oid')} AS uses
   FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid JOIN pg_namespace n ON n.oid = t.typnamespace
   JOIN pg_type st ON st.oid = r.rngsubtype
  WHERE ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_type', 't.oid')}`,
   present: `EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'r' AND ${USER_SCHEMA})`,
   createPhase: Phase.createType,
   dropPhase: Phase.dropType,
+  hasUses: true,
 };
 
 /** Collations the schema defines (ICU or libc), for the columns that name them. */

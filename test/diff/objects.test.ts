@@ -226,6 +226,51 @@ runDiffCases('table and view options', [
   },
 ]);
 
+const grade = `create function grade_ok(g numeric) returns boolean language plpgsql immutable as $$ begin return g between 0 and 10; end $$`;
+
+runDiffCases('objects that name each other', [
+  {
+    name: 'nested composite types, made and dropped in their order',
+    from: '',
+    to: `create type spot as (x real, y real); create type hole as (centre spot, diameter real)`,
+  },
+  {
+    name: "a composite type's attributes change: the functions naming it are made again around it",
+    from: `create type spot as (x real, y real); create function spot_x(s spot) returns real language sql as 'select (s).x';
+           create function spots(s spot[]) returns int language sql as 'select cardinality(s)'`,
+    to: `create type spot as (x real, y real, z real); create function spot_x(s spot) returns real language sql as 'select (s).x';
+         create function spots(s spot[]) returns int language sql as 'select cardinality(s)'`,
+  },
+  {
+    name: 'an inner composite type changes: the outer one and its function are made again around it',
+    from: `create type spot as (x real); create type hole as (centre spot); create function hole_x(h hole) returns real language sql as 'select ((h).centre).x'`,
+    to: `create type spot as (x real, y real); create type hole as (centre spot); create function hole_x(h hole) returns real language sql as 'select ((h).centre).x'`,
+  },
+  {
+    name: "a domain's check calls a function: the function comes first and goes last",
+    from: '',
+    to: `${grade}; create domain grade as numeric constraint grade_check check (grade_ok(value)); create table foilhole (quality grade)`,
+  },
+  {
+    name: "a domain's base type changes: a function naming it is made again around it",
+    from: `create domain score as numeric(10, 2); create function half(s score) returns score language sql as 'select s / 2'`,
+    to: `create domain score as numeric(20, 4); create function half(s score) returns score language sql as 'select s / 2'`,
+  },
+  {
+    name: 'a domain over another domain',
+    from: '',
+    to: `create domain score as numeric check (value >= 0); create domain small_score as score check (value < 100);
+         create table t (s small_score)`,
+  },
+  {
+    name: 'a composite type a column keeps cannot be made again: refused by name',
+    from: `create type spot as (x real); create table hole (centre spot)`,
+    to: `create type spot as (x real, y real); create table hole (centre spot)`,
+    expectPlanError:
+      /cannot change a type that must be made again while a column keeps it:\n {2}- column public\.hole\.centre/,
+  },
+]);
+
 runDiffCases('types, extensions and collations', [
   {
     name: 'an extension and a column of its type',
