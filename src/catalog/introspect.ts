@@ -38,6 +38,18 @@ const CONSTRAINT_KINDS: Record<string, Constraint['kind']> = {
  * @example const model = await introspect(session, { excludeSchemas: ['smartem_db'] });
  */
 export async function introspect(session: DbSession, options: IntrospectOptions = {}): Promise<Catalog> {
+  // The catalog queries read few rows but are costed high (subqueries per object): JIT compiling
+  // them cost 1.7 s a query on PostgreSQL 15 with its default jit_above_cost, for nothing.
+  await session.exec('SET jit = off');
+  try {
+    return await readCatalog(session, options);
+  } finally {
+    // In a transaction a failed query aborted, RESET fails too: the first error is the one to see.
+    await session.exec('RESET jit').catch(() => {});
+  }
+}
+
+async function readCatalog(session: DbSession, options: IntrospectOptions): Promise<Catalog> {
   // A text[] literal travels as a plain string parameter in both drivers.
   const exclude = `{${(options.excludeSchemas ?? []).map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
   const run = (sql: string) => session.query<Row>(sql, [exclude]);
