@@ -1,4 +1,4 @@
-import type { EnumType, Catalog } from '../catalog/catalog.js';
+import type { EnumType, Catalog, Table } from '../catalog/catalog.js';
 import type { EnumUsage } from '../ops/op.js';
 import { byKey, compareKeyed } from './keyed.js';
 import { keyOf } from '../catalog/qualified-name.js';
@@ -59,6 +59,21 @@ export function diffEnums(from: Catalog, to: Catalog): PlacedOp[] {
  */
 function enumUsages(from: Catalog, to: Catalog, type: EnumType, mode: 'swap' | 'add'): EnumUsage[] {
   const toTables = byKey(to.tables, keyOf);
+  const fromTables = byKey(from.tables, keyOf);
+  const usesType = (c: { typeRef: { schema: string; name: string } } | undefined) =>
+    c !== undefined && c.typeRef.schema === type.schema && c.typeRef.name === type.name;
+  /** A parent the table keeps, whose column of that name is converted by the same change. */
+  const convertedParent = (table: Table, target: Table, column: string) =>
+    (table.inherits ?? []).some((p) => {
+      const [before, after] = [fromTables.get(p), toTables.get(p)];
+      return (
+        (target.inherits ?? []).includes(p) &&
+        usesType(before?.columns.find((c) => c.name === column)) &&
+        (mode === 'add'
+          ? after?.columns.some((c) => c.name === column) === true
+          : usesType(after?.columns.find((c) => c.name === column)))
+      );
+    });
   const usages: EnumUsage[] = [];
   for (const table of from.tables) {
     const target = toTables.get(keyOf(table));
@@ -68,6 +83,8 @@ function enumUsages(from: Catalog, to: Catalog, type: EnumType, mode: 'swap' | '
       const kept = target.columns.find((c) => c.name === column.name);
       if (!kept) continue;
       if (mode === 'swap' && (kept.typeRef.name !== type.name || kept.typeRef.schema !== type.schema)) continue;
+      // A column a child inherits from a parent converted too goes with the parent's (PostgreSQL refuses it alone).
+      if (column.inherited && convertedParent(table, target, column.name)) continue;
       usages.push({
         schema: table.schema,
         table: table.name,

@@ -71,6 +71,31 @@ export class Inheritance {
     return out;
   }
 
+  /**
+   * What a child made or dropped sets differently on a column it inherits (its own default, NOT
+   * NULL): an ALTER COLUMN from what the parent gives, after the parent has the column (made), or
+   * back to it before the child goes (dropped), so the down sets it again.
+   */
+  ownSettings(t: Table, made: boolean): PlacedOp[] {
+    const tables = made ? this.toTables : this.fromTables;
+    const ref = { schema: t.schema, table: t.name };
+    return t.columns.flatMap((c) => {
+      if (!c.inherited) return [];
+      const given = (t.inherits ?? [])
+        .map((p) => tables.get(p)?.columns.find((x) => x.name === c.name))
+        .find((x) => x !== undefined);
+      if (!given) return [];
+      const from = { ...c, default: given.default, notNull: given.notNull, comment: null };
+      const own = { ...c, comment: null };
+      if (from.default === own.default && from.notNull === own.notNull) return [];
+      return [
+        made
+          ? placed(Phase.alterColumn, { kind: 'alterColumn', ...ref, from, to: own }, 1 + this.createRank(t))
+          : placed(Phase.disinherit, { kind: 'alterColumn', ...ref, from: own, to: from }, this.dropRank(t)),
+      ];
+    });
+  }
+
   /** INHERIT and NO INHERIT for the parents a table gains and loses. */
   parentChanges(a: Table, b: Table): PlacedOp[] {
     const [before, after] = [a.inherits ?? [], b.inherits ?? []];

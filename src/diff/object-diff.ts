@@ -50,13 +50,22 @@ export function diffObjects(
     ...both.flatMap(([a, b]) => (a.kind === 'partition' && !same(a, b) ? [a.name] : [])),
   ]);
 
+  // REVOKE on a table takes the same privilege from its columns: where a table's grants change
+  // (one added is revoked by the down), its column grants are given again after.
+  const revokedOn = new Set(
+    [...removed, ...added, ...both.filter(([a, b]) => !same(a, b)).map(([a]) => a)].flatMap((o) =>
+      o.kind === 'grant' && o.on !== null ? [o.on] : [],
+    ),
+  );
+
   type Change = 'keep' | 'replace' | 'recreate' | 'rebuild';
   const change = new Map<string, Change>();
   for (const [a, b] of both) {
     const kind = objectKind(a.kind);
     const underChange =
       (a.on !== null && recreatedRelations.has(a.on)) ||
-      (kind.rebuiltWithReshapedTable === true && a.on !== null && reshaped.has(a.on));
+      (kind.rebuiltWithReshapedTable === true && a.on !== null && reshaped.has(a.on)) ||
+      (a.kind === 'column grant' && a.on !== null && revokedOn.has(a.on));
     const outcome: Change =
       same(a, b) && !underChange
         ? 'keep'

@@ -56,6 +56,7 @@ export function diffTables(from: Catalog, to: Catalog): TableDiff {
   for (const t of added) {
     const ref = { schema: t.schema, table: t.name };
     out.push(placed(Phase.createTable, { kind: 'createTable', table: tableCore(t) }, inheritance.createRank(t)));
+    out.push(...inheritance.ownSettings(t, true));
     for (const index of t.indexes)
       out.push(placed(Phase.createIndex, { kind: 'createIndex', ...ref, index: bare(index), fresh: true }));
     for (const fk of t.foreignKeys) {
@@ -68,6 +69,7 @@ export function diffTables(from: Catalog, to: Catalog): TableDiff {
       out.push(placed(Phase.dropForeignKey, { kind: 'dropConstraint', ...ref, constraint: bare(fk), fresh: true }));
     for (const index of t.indexes)
       out.push(placed(Phase.dropIndex, { kind: 'dropIndex', ...ref, index: bare(index), fresh: true }));
+    out.push(...inheritance.ownSettings(t, false));
     out.push(placed(Phase.dropTable, { kind: 'dropTable', table: tableCore(t) }, inheritance.dropRank(t)));
   }
 

@@ -62,7 +62,8 @@ export function renderColumn(column: Column): string {
 
 /**
  * CREATE TABLE. A table that inherits gets its parents' columns from INHERITS: only its own are
- * listed, and what it sets on an inherited column (a default, NOT NULL) follows as ALTERs.
+ * listed (what it sets differently on an inherited one is an ALTER COLUMN of its own, once the
+ * parent has the column).
  */
 export function renderCreateTable(t: Table): Statement[] {
   const own = t.columns.filter((c) => !c.inherited);
@@ -73,16 +74,7 @@ export function renderCreateTable(t: Table): Statement[] {
   const parents = t.inherits?.length ? ` INHERITS (${t.inherits.map(quoteKey).join(', ')})` : '';
   const partitioned = t.partitionBy ? ` PARTITION BY ${t.partitionBy}` : '';
   const body = lines.length ? `\n${lines.join(',\n')}\n` : '';
-  const inheritedSettings = t.columns
-    .filter((c) => c.inherited)
-    .flatMap((c) => [
-      ...(c.default === null ? [] : [`ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT ${c.default}`]),
-      ...(c.notNull ? [`ALTER COLUMN ${quoteIdent(c.name)} SET NOT NULL`] : []),
-    ]);
-  return [
-    statement(`CREATE TABLE ${quoteQualified(t.schema, t.name)} (${body})${parents}${partitioned}`),
-    ...(inheritedSettings.length ? [alterTable(t.schema, t.name, inheritedSettings.join(', '))] : []),
-  ];
+  return [statement(`CREATE TABLE ${quoteQualified(t.schema, t.name)} (${body})${parents}${partitioned}`)];
 }
 
 /** A `schema.name` key (as the catalog writes a parent table) quoted for SQL. */

@@ -64,6 +64,27 @@ runDiffCases('table inheritance', [
          create table reading_k3_fast (burst int) inherits (reading_k3)`,
   },
   {
+    name: 'a new child sets its own default on a column its parent gains in the same migration',
+    from: base,
+    to: `${base}; alter table reading add column grid text; ${child('reading_k3')}; alter table reading_k3 alter column grid set default 'k3'`,
+  },
+  {
+    name: "an enum loses a value: the parent's column is converted, and its child's with it",
+    from: `create type detector as enum ('k3', 'falcon', 'old'); create table reading (id bigint, detector detector);
+           ${child('reading_k3', 'note text')}`,
+    to: `create type detector as enum ('k3', 'falcon'); create table reading (id bigint, detector detector);
+         ${child('reading_k3', 'note text')}`,
+    hazards: ['data-loss', 'table-rewrite'],
+  },
+  {
+    name: 'a child moves from a parent with an enum column, as the enum gains a value (the down swaps it back)',
+    from: `create type detector as enum ('k3'); create table reading (id bigint, detector detector);
+           create table tagged (tag text); create table reading_k3 (note text) inherits (reading)`,
+    to: `create type detector as enum ('k3', 'falcon'); create table tagged (tag text);
+         create table reading_k3 (note text, id bigint) inherits (tagged)`,
+    hazards: ['data-loss'],
+  },
+  {
     name: 'two parents, the child made and dropped',
     from: `${base}; create table tagged (tag text not null default 'none')`,
     to: `${base}; create table tagged (tag text not null default 'none');

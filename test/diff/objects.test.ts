@@ -148,6 +148,11 @@ runDiffCases('row-level security, roles and grants', [
          grant select (uuid, defocus) on micrograph to ${app}; grant insert (status) on micrograph to ${reader} with grant option`,
   },
   {
+    name: 'a table grant comes beside a column grant (the down revokes it, and grants the column again)',
+    from: `${micrograph}; grant select (uuid) on micrograph to ${app}`,
+    to: `${micrograph}; grant select (uuid) on micrograph to ${app}; grant select on micrograph to ${app}`,
+  },
+  {
     name: 'a column grant on a column that is dropped (the down grants it again)',
     from: `${micrograph}; grant select (defocus) on micrograph to ${app}`,
     to: `create table micrograph (uuid varchar primary key, status text, updated_at timestamptz)`,

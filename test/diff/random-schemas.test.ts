@@ -53,6 +53,14 @@ const schema = fc.record({
   /** A trigger function's body (null: none, and no triggers). */
   touch: fc.constantFrom(null, 'return new;', 'return null;'),
   domain: fc.constantFrom(null, 'value > 0', 'value >= 0'),
+  /** A table inheriting the first one, with columns of its own. */
+  child: fc.constantFrom(null, 'note text', 'note text, extra integer'),
+  /** A composite type's attributes, and a function taking it. */
+  pair: fc.constantFrom(null, 'a integer', 'a integer, b text'),
+  viewComment: fc.option(fc.constantFrom('summary', 'the first column'), { nil: null }),
+  columnGrant: fc.boolean(),
+  /** A partitioned table with an index and one partition, ending at this date. */
+  partitionTo: fc.constantFrom(null, '2027-01-01', '2026-07-01'),
 });
 
 type Schema = typeof schema extends fc.Arbitrary<infer T> ? T : never;
@@ -97,8 +105,22 @@ function ddl(s: Schema): string {
     if (t.grant) out.push(`grant ${t.grant} on ${name} to public`);
   }
   const first = s.tables[0];
-  if (s.view && first)
+  if (s.view && first) {
     out.push(`create view summary as select ${ident(first.columns[0]!.name)} from ${ident(first.name)}`);
+    if (s.viewComment) out.push(`comment on view summary is '${s.viewComment}'`);
+  }
+  if (s.child && first) out.push(`create table child (${s.child}) inherits (${ident(first.name)})`);
+  if (s.columnGrant && first)
+    out.push(`grant select (${ident(first.columns[0]!.name)}) on ${ident(first.name)} to public`);
+  if (s.pair) {
+    out.push(`create type pair as (${s.pair})`);
+    out.push(`create function pair_a(p pair) returns integer language sql as 'select (p).a'`);
+  }
+  if (s.partitionTo) {
+    out.push(`create table event (at date not null, v integer) partition by range (at)`);
+    out.push(`create index event_v on event (v)`);
+    out.push(`create table event_2026 partition of event for values from ('2026-01-01') to ('${s.partitionTo}')`);
+  }
   return out.map((x) => `${x};`).join('\n');
 }
 
@@ -115,7 +137,14 @@ describe('random pairs of schemas', () => {
         fc.asyncProperty(schema, schema, async (a, b) => {
           await checkRoundTrip(ddl(a), ddl(b));
         }),
-        { numRuns: runs, endOnFailure: true },
+        // PROPERTY_SEED and PROPERTY_PATH (as a failure prints them) replay one counterexample.
+        {
+          numRuns: runs,
+          endOnFailure: true,
+          ...(process.env.PROPERTY_SEED
+            ? { seed: Number(process.env.PROPERTY_SEED), path: process.env.PROPERTY_PATH }
+            : {}),
+        },
       );
     },
   );
