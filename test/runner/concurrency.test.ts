@@ -15,7 +15,19 @@ describe('16 replicas starting at once', () => {
     const migrationsFolder = writeMigrations([
       {
         name: 'log',
-        up: "create table runs (migration text);\ninsert into runs values ('001');\ncreate table big as select g as id, g % 97 as v from generate_series(1, 20000) g;\nselect pg_sleep(0.3);",
+        // It holds the lock until other replicas have connected (on a busy machine the first can
+        // otherwise be done before the rest have started), so some of them must wait.
+        up: [
+          'create table runs (migration text);',
+          "insert into runs values ('001');",
+          'create table big as select g as id, g % 97 as v from generate_series(1, 20000) g;',
+          `do $$ begin for i in 1..600 loop
+             exit when (select count(*) from pg_stat_activity where datname = current_database()
+                          and application_name = 'smartem-db' and pid <> pg_backend_pid()) >= 3;
+             perform pg_sleep(0.1);
+           end loop; end $$;`,
+          'select pg_sleep(0.5);',
+        ].join('\n'),
       },
       { name: 'two', up: "insert into runs values ('002');\nselect pg_sleep(0.3);" },
       { name: 'three', up: "insert into runs values ('003');\ncreate table three (id int);" },
