@@ -1,6 +1,6 @@
 // The round-trip yardstick: a folder of schema pairs written by others (each pair a folder with
 // a.sql and b.sql), each diffed both ways on real PostgreSQL; up must give the target and down
-// the start again, as generate's proof asks. Reports how many round-trip, how many are refused
+// the start again, and leave no index invalid, as generate's proof asks. Reports how many round-trip, how many are refused
 // by name (UNSUPPORTED_CHANGE: loud, never silent) and which fail, and why.
 //
 //   ROUND_TRIP_PAIRS=/path/to/pairs npm run bench -- round-trips
@@ -14,12 +14,15 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { catalogDifferences } from '../src/catalog/catalog-differences.js';
 import { introspect } from '../src/catalog/introspect.js';
+import { invalidIndexes } from '../src/catalog/invalid-indexes.js';
+import { keyOf } from '../src/catalog/qualified-name.js';
 import { openServerSession } from '../src/db/postgres-session.js';
 import type { DbSession } from '../src/db/session.js';
 import { diffModels } from '../src/diff/diff-models.js';
 import { SmartemDbError } from '../src/errors.js';
 import { invertAll } from '../src/ops/op-kinds.js';
 import { renderScript } from '../src/render/render-script.js';
+import { applyScript } from '../test/support/apply-script.js';
 import { SERVER, withDatabase } from './support.js';
 
 type Outcome = { result: 'ok' } | { result: 'refused' | 'failed' | 'unloadable'; why: string };
@@ -80,9 +83,12 @@ async function roundTrip(fromSql: string, toSql: string): Promise<Outcome> {
         if (ops.length === 0 && catalogDifferences(have, want).length)
           return { result: 'refused', why: `no ops, yet: ${catalogDifferences(have, want)[0]}` };
         const failed = async (label: string, script: ReturnType<typeof renderScript>, expected: typeof want) => {
-          const error = await apply(from, script);
-          if (error) return `${label} fails: ${firstLine(error)}`;
-          const left = catalogDifferences(await introspect(from), expected);
+          const failure = await applyScript(from, script);
+          if (failure) return `${label} fails: ${firstLine(failure.message)} (at: ${failure.sql.slice(0, 120)})`;
+          const left = [
+            ...catalogDifferences(await introspect(from), expected),
+            ...(await invalidIndexes(from)).map((i) => `index ${keyOf(i)} is INVALID`),
+          ];
           return left.length ? `after ${label}: ${left[0]}${left.length > 1 ? ` (+${left.length - 1})` : ''}` : null;
         };
         const why =
@@ -101,25 +107,6 @@ async function load(session: DbSession, sql: string): Promise<string | null> {
     () => null,
     (error: Error) => firstLine(error.message),
   );
-}
-
-/** As the runner applies a migration: in one transaction unless the script says it cannot be. */
-async function apply(session: DbSession, script: ReturnType<typeof renderScript>): Promise<string | null> {
-  const run = async () => {
-    for (const s of script.statements) {
-      const error = await session.exec(s.sql).then(
-        () => null,
-        (e: Error) => `${e.message} (at: ${s.sql.slice(0, 120)})`,
-      );
-      if (error) return error;
-    }
-    return null;
-  };
-  if (!script.transactional) return run();
-  await session.exec('BEGIN');
-  const error = await run();
-  await session.exec(error ? 'ROLLBACK' : 'COMMIT');
-  return error;
 }
 
 const firstLine = (text: string) =>

@@ -3,6 +3,7 @@ import type { EnumUsage } from '../ops/op.js';
 import { byKey, compareKeyed } from './keyed.js';
 import { keyOf } from '../catalog/qualified-name.js';
 import { insertValue } from '../ops/enum-values.js';
+import { stayingParents } from './inheritance.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
 
 /**
@@ -64,16 +65,13 @@ function enumUsages(from: Catalog, to: Catalog, type: EnumType, mode: 'swap' | '
     c !== undefined && c.typeRef.schema === type.schema && c.typeRef.name === type.name;
   /** A parent the table keeps, whose column of that name is converted by the same change. */
   const convertedParent = (table: Table, target: Table, column: string) =>
-    (table.inherits ?? []).some((p) => {
-      const [before, after] = [fromTables.get(p), toTables.get(p)];
-      return (
-        (target.inherits ?? []).includes(p) &&
-        usesType(before?.columns.find((c) => c.name === column)) &&
+    stayingParents(table, target, fromTables, toTables).some(
+      ([before, after]) =>
+        usesType(before.columns.find((c) => c.name === column)) &&
         (mode === 'add'
-          ? after?.columns.some((c) => c.name === column) === true
-          : usesType(after?.columns.find((c) => c.name === column)))
-      );
-    });
+          ? after.columns.some((c) => c.name === column)
+          : usesType(after.columns.find((c) => c.name === column))),
+    );
   const usages: EnumUsage[] = [];
   for (const table of from.tables) {
     const target = toTables.get(keyOf(table));

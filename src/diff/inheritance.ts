@@ -1,6 +1,7 @@
 import type { Catalog, Column, Constraint, Table } from '../catalog/catalog.js';
 import { keyOf } from '../catalog/qualified-name.js';
 import { byKey } from './keyed.js';
+import { graphDepths } from './graph-depth.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
 
 /**
@@ -18,8 +19,8 @@ export class Inheritance {
   constructor(from: Catalog, to: Catalog) {
     this.fromTables = byKey(from.tables, keyOf);
     this.toTables = byKey(to.tables, keyOf);
-    this.fromDepth = depths(this.fromTables);
-    this.toDepth = depths(this.toTables);
+    this.fromDepth = graphDepths(from.tables, keyOf, (t) => t.inherits ?? []);
+    this.toDepth = graphDepths(to.tables, keyOf, (t) => t.inherits ?? []);
   }
 
   /** How many generations of parents a table has in `to` (0: none), to create parents first. */
@@ -120,12 +121,11 @@ export class Inheritance {
    */
   keptFromParentDrop(a: Table, b: Table, both: readonly (readonly [Column, Column])[]): PlacedOp[] {
     const ref = { schema: b.schema, table: b.name };
-    return (a.inherits ?? []).flatMap((parent) => {
-      const [p, q] = [this.fromTables.get(parent), this.toTables.get(parent)];
-      if (!p || !q || !(b.inherits ?? []).includes(parent)) return [];
+    return this.stayingParents(a, b).flatMap(([p, q]) => {
       const dropped = (name: string) =>
         p.columns.some((c) => c.name === name) && !q.columns.some((c) => c.name === name);
       if (!both.some(([x, y]) => x.inherited && !y.inherited && dropped(x.name))) return [];
+      const parent = keyOf(p);
       return [
         placed(Phase.disinherit, { kind: 'disinheritTable', ...ref, parent, checks: [] }),
         placed(Phase.disinherit, { kind: 'inheritTable', ...ref, parent, checks: [] }, 0.5),
@@ -140,26 +140,37 @@ export class Inheritance {
   checksDroppedByParent(a: Table, b: Table): PlacedOp[] {
     const ref = { schema: b.schema, table: b.name };
     const rank = this.columnRank(a, b);
-    return this.stayingParents(a, b).flatMap(([p, q]) =>
-      inheritableChecks(keyOf(p), this.fromTables)
-        .filter(
-          (k) =>
-            !inheritableChecks(keyOf(q), this.toTables).some((x) => x.name === k.name && x.definition === k.definition),
-        )
+    return this.stayingParents(a, b).flatMap(([p, q]) => {
+      const kept = inheritableChecks(keyOf(q), this.toTables);
+      return inheritableChecks(keyOf(p), this.fromTables)
+        .filter((k) => !kept.some((x) => x.name === k.name && x.definition === k.definition))
         .map((k) =>
           placed(Phase.dropConstraint, { kind: 'dropConstraint', ...ref, constraint: { ...k, inherited: true } }, rank),
-        ),
-    );
+        );
+    });
   }
 
   private stayingParents(a: Table, b: Table): [Table, Table][] {
-    const after = new Set(b.inherits ?? []);
-    return (a.inherits ?? []).flatMap((key) => {
-      const p = this.fromTables.get(key);
-      const q = this.toTables.get(key);
-      return after.has(key) && p && q ? [[p, q] as [Table, Table]] : [];
-    });
+    return stayingParents(a, b, this.fromTables, this.toTables);
   }
+}
+
+/**
+ * The parents table `a` (in `from`) inherits from and, as `b` (in `to`), still does: each as
+ * [before, after]. Their changes reach the table through PostgreSQL.
+ */
+export function stayingParents(
+  a: Table,
+  b: Table,
+  fromTables: ReadonlyMap<string, Table>,
+  toTables: ReadonlyMap<string, Table>,
+): [Table, Table][] {
+  const after = new Set(b.inherits ?? []);
+  return (a.inherits ?? []).flatMap((key) => {
+    const p = fromTables.get(key);
+    const q = toTables.get(key);
+    return after.has(key) && p && q ? [[p, q] as [Table, Table]] : [];
+  });
 }
 
 /** The CHECK constraints a child gets from a parent: the parent's own and its ancestors', but NO INHERIT ones. */
@@ -171,18 +182,4 @@ function inheritableChecks(parent: string, tables: Map<string, Table>, seen = 0)
     .map((k) => ({ ...k, comment: null }));
   const inherited = (t.inherits ?? []).flatMap((p) => inheritableChecks(p, tables, seen + 1));
   return [...own, ...inherited.filter((k) => !own.some((o) => o.name === k.name))];
-}
-
-function depths(tables: Map<string, Table>): Map<string, number> {
-  const out = new Map<string, number>();
-  const depth = (key: string, seen: number): number => {
-    const known = out.get(key);
-    if (known !== undefined) return known;
-    const parents = tables.get(key)?.inherits ?? [];
-    const d = parents.length && seen < 64 ? 1 + Math.max(...parents.map((p) => depth(p, seen + 1))) : 0;
-    out.set(key, d);
-    return d;
-  };
-  for (const key of tables.keys()) depth(key, 0);
-  return out;
 }

@@ -2,7 +2,8 @@ import type { Catalog, DefinedObject } from '../catalog/catalog.js';
 import { objectKind } from '../objects/object-kinds.js';
 import { qualifiedName } from '../catalog/qualified-name.js';
 import { SmartemDbError } from '../errors.js';
-import { byKey, compareKeyed } from './keyed.js';
+import { compareKeyed } from './keyed.js';
+import { graphDepths } from './graph-depth.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
 
 const keyOf = (o: DefinedObject) => `${o.kind} ${o.name}`;
@@ -118,8 +119,10 @@ export function diffObjects(
   );
   const createAt = placement(created, new Map(created.map((o) => [keyOf(o), objectKind(o.kind).createPhase])), 1);
 
-  const fromDepth = depths(from.objects);
-  const toDepth = depths(to.objects);
+  // How many objects of its own kind an object hangs from (a partition of a partition: 1).
+  const hangsFrom = (o: DefinedObject) => (o.on === null ? [] : [`${o.kind} ${o.on}`]);
+  const fromDepth = graphDepths(from.objects, keyOf, hangsFrom);
+  const toDepth = graphDepths(to.objects, keyOf, hangsFrom);
   const out: PlacedOp[] = [];
   // Inside a phase, partitions of partitions come after their parent and go before it; a changed
   // object's drop comes before its creation in the same phase.
@@ -189,14 +192,4 @@ function placement(objects: readonly DefinedObject[], base: Map<string, number>,
   };
   for (const o of objects) visit(o, 0);
   return at;
-}
-
-/** How many objects of its own kind an object hangs from (a partition of a partition: 1). */
-function depths(objects: readonly DefinedObject[]): Map<string, number> {
-  const byName = byKey(objects, keyOf);
-  const depth = (o: DefinedObject, seen: number): number => {
-    const parent = o.on === null ? undefined : byName.get(`${o.kind} ${o.on}`);
-    return parent && seen < 32 ? 1 + depth(parent, seen + 1) : 0;
-  };
-  return new Map(objects.map((o) => [keyOf(o), depth(o, 0)]));
 }

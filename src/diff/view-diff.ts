@@ -1,6 +1,7 @@
 import type { Catalog, View } from '../catalog/catalog.js';
 import { byKey, compareKeyed } from './keyed.js';
 import { keyOf } from '../catalog/qualified-name.js';
+import { graphDepths } from './graph-depth.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
 
 /**
@@ -32,8 +33,9 @@ export function diffViews(from: Catalog, to: Catalog, reshapedTables: ReadonlySe
     }
   }
 
-  const fromRank = ranks(from.views);
-  const toRank = ranks(to.views);
+  // Each view's depth in the view-on-view graph (0: reads only tables).
+  const fromRank = graphDepths(from.views, keyOf, (v) => v.dependsOn);
+  const toRank = graphDepths(to.views, keyOf, (v) => v.dependsOn);
   const toViews = byKey(to.views, keyOf);
   for (const v of from.views) {
     if (!rebuild.has(keyOf(v))) continue;
@@ -66,23 +68,4 @@ export function diffViews(from: Catalog, to: Catalog, reshapedTables: ReadonlySe
 /** A view as its ops carry it: with its comments (they go and come with it), without its indexes (ops of their own). */
 function bareView(v: View): View {
   return { ...v, indexes: [] };
-}
-
-/** Each view's depth in the view-on-view dependency graph (0 = reads only tables). */
-function ranks(views: readonly View[]): Map<string, number> {
-  const byName = byKey(views, keyOf);
-  const rank = new Map<string, number>();
-  const visit = (v: View, path: Set<string>): number => {
-    const key = keyOf(v);
-    const known = rank.get(key);
-    if (known !== undefined) return known;
-    if (path.has(key)) return 0;
-    path.add(key);
-    const deps = v.dependsOn.map((d) => byName.get(d)).filter((d): d is View => !!d);
-    const r = deps.length ? 1 + Math.max(...deps.map((d) => visit(d, path))) : 0;
-    rank.set(key, r);
-    return r;
-  };
-  for (const v of views) visit(v, new Set());
-  return rank;
 }

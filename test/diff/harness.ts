@@ -10,6 +10,7 @@ import { invertAll } from '../../src/ops/op-kinds.js';
 import type { HazardKind } from '../../src/hazards/hazard.js';
 import { renderScript } from '../../src/render/render-script.js';
 import { classifyScript } from '../../src/lint/classify-script.js';
+import { applyScript } from '../support/apply-script.js';
 import { createDatabase } from '../support/fresh-database.js';
 
 /**
@@ -38,28 +39,8 @@ async function apply(
   script: { statements: { sql: string }[]; transactional: boolean },
   label: string,
 ): Promise<void> {
-  const { statements } = script;
-  if (!script.transactional) {
-    for (const s of statements)
-      await session
-        .exec(s.sql)
-        .catch((error: Error) => Promise.reject(new Error(`${label} failed at: ${s.sql}\n${error.message}`)));
-    return;
-  }
-  await session.exec('BEGIN');
-  try {
-    for (const s of statements) {
-      try {
-        await session.exec(s.sql);
-      } catch (error) {
-        throw new Error(`${label} failed at: ${s.sql}\n${(error as Error).message}`);
-      }
-    }
-    await session.exec('COMMIT');
-  } catch (error) {
-    await session.exec('ROLLBACK').catch(() => {});
-    throw error;
-  }
+  const failure = await applyScript(session, script);
+  if (failure) throw new Error(`${label} failed at: ${failure.sql}\n${failure.message}`);
 }
 
 /**
