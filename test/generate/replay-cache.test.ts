@@ -82,6 +82,7 @@ const keyOf = (folder: string) =>
   replayKeys(readMigrationsFolder(folder), journalOf({}), `${packageVersion()} ${codeFingerprint()}`).at(-1)!;
 
 describe('generate: the kept replay of the migrations folder', () => {
+  // Several whole CLI runs, each with scratch databases: on a busy machine that is over a minute.
   it('on a server: a kept database, taken next time and kept again, replaced when changed by hand or gone, grown on, never wrong', async () => {
     const { p, options, grow, sameAsWithoutCache } = await projectWithChange({ url: db.url });
 
@@ -128,7 +129,7 @@ describe('generate: the kept replay of the migrations folder', () => {
     await grow();
     await query(serverUrl(), `DROP DATABASE IF EXISTS "${keptReplayName(keyOf(p.migrations))}"`);
     await query(serverUrl(), `DROP DATABASE IF EXISTS "${kept}"`);
-  });
+  }, 120_000);
 
   it('check --model-only and diff take the kept replay too, with the answers of --no-cache', async () => {
     const { p, options } = await projectWithChange({ url: db.url });
@@ -148,7 +149,7 @@ describe('generate: the kept replay of the migrations folder', () => {
       expect(await diffed(true)).toEqual({ ...diffedFresh, taken: true });
     }
     await query(serverUrl(), `DROP DATABASE IF EXISTS "${keptReplayName(keyOf(p.migrations))}"`);
-  });
+  }, 120_000);
 
   it('embedded: a kept copy of the data directory, checked by its checksum, grown on, never wrong', async () => {
     const { p, options, grow, sameAsWithoutCache } = await projectWithChange({});
