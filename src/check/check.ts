@@ -11,7 +11,7 @@ import { describeStatus, type StatusReport } from '../migrations/status.js';
 import { catalogDifferences } from '../catalog/catalog-differences.js';
 import { replayMigrations } from '../scratch/replay.js';
 import { invalidIndexes } from '../catalog/invalid-indexes.js';
-import { applyModel } from '../scratch/apply-model.js';
+import { fitsBeside, modelCatalog } from '../scratch/model-state.js';
 import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { currentState, keptReplayNote } from '../scratch/replay-cache.js';
 import { answerGate } from '../scratch/answer-gate.js';
@@ -85,13 +85,14 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
   try {
     input.logger?.info('Replaying the migrations and applying the Drizzle model on scratch databases ...');
     const gate = answerGate(input.modelStatements, input.answeredBefore, input.scratchFrom);
+    const replayedP = gate.start(() => currentState(pool, input.folder, input.journal, input.replayKeys ?? null));
     const [decided, replayed, modelled] = await Promise.allSettled([
       gate.decided,
-      gate.start(() => currentState(pool, input.folder, input.journal, input.replayKeys ?? null)),
+      replayedP,
       gate.start(async () => {
-        const model = await pool.create();
-        await applyModel(model, (await gate.decided).statements);
-        return introspect(model, exclude);
+        const { statements } = await gate.decided;
+        // Built beside the replay when it fits there (one database less to make), else on its own, made meanwhile.
+        return modelCatalog(pool, statements, exclude, fitsBeside(statements) ? await replayedP : null);
       }),
     ]);
     if (decided.status === 'rejected') throw decided.reason;

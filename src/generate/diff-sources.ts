@@ -3,10 +3,10 @@ import { openServerSession } from '../db/postgres-session.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { JournalRef } from '../migrations/journal.js';
 import type { MigrationsFolder } from '../migrations/migration-folder.js';
-import { currentState, keptReplayNote } from '../scratch/replay-cache.js';
+import { currentState, keptReplayNote, type CurrentState } from '../scratch/replay-cache.js';
 import type { Logger } from '../migrations/logger.js';
 import type { answerGate } from '../scratch/answer-gate.js';
-import { applyModel } from '../scratch/apply-model.js';
+import { fitsBeside, modelCatalog } from '../scratch/model-state.js';
 import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { SmartemDbError } from '../errors.js';
 import { redactUrl } from '../db/redact.js';
@@ -44,6 +44,9 @@ export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promi
   const exclude = { excludeSchemas: [ctx.journal.schema] };
   const pool = new ScratchPool(ctx.scratch);
   const keeps: (() => Promise<void>)[] = [];
+  // The folder's state, when one of the sources is the folder: the model is built beside it if it fits.
+  let replayedNow: (state: CurrentState | null) => void = () => {};
+  const replayed = new Promise<CurrentState | null>((resolve) => (replayedNow = resolve));
   const read = async (source: DiffSource): Promise<Catalog> => {
     if (typeof source !== 'string') {
       const live = await openServerSession(source.url, { source: source.source });
@@ -54,16 +57,23 @@ export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promi
       }
     }
     if (source === 'migrations') {
-      const folder = ctx.folder();
-      const state = await currentState(pool, folder, ctx.journal, ctx.replayKeys?.(folder) ?? null);
+      const folderState = async () => {
+        const folder = ctx.folder();
+        return { folder, state: await currentState(pool, folder, ctx.journal, ctx.replayKeys?.(folder) ?? null) };
+      };
+      const { folder, state } = await folderState().catch((error: unknown) => {
+        replayedNow(null);
+        throw error;
+      });
+      replayedNow(state);
       if (state.fromKept) ctx.logger?.info(keptReplayNote(state.fromKept.migrations, folder.migrations.length));
       // Only read: still the replay.
       if (state.keep) keeps.push(() => state.keep!(state.catalog));
       return state.catalog;
     }
-    const [session, statements] = await Promise.all([pool.create(), ctx.modelStatements()]);
-    await applyModel(session, statements);
-    return introspect(session, exclude);
+    const statements = await ctx.modelStatements();
+    const beside = sources.includes('migrations') && fitsBeside(statements) ? await replayed : null;
+    return modelCatalog(pool, statements, exclude, beside);
   };
   try {
     // Every one settles before the pool is closed, so none makes a database after it.

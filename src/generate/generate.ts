@@ -26,7 +26,7 @@ import { classifyScript } from '../lint/classify-script.js';
 import { tableSizes } from '../doctor/table-sizes.js';
 import { DEFAULT_SMALL_TABLE_ROWS } from '../lint/lint-migrations.js';
 import { tablesOf } from '../migrations/lock-retry.js';
-import { applyModel } from '../scratch/apply-model.js';
+import { fitsBeside, modelCatalog } from '../scratch/model-state.js';
 import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { answerGate } from '../scratch/answer-gate.js';
 import { acknowledged, dataLossObject, noHints, renameOps, type Hints } from './hints.js';
@@ -115,23 +115,22 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
         currentState(pool, input.folder, input.journal, input.replayKeys ?? null),
       ),
     );
-    const desiredP = start(() => timings.time('scratch database for the model', () => pool.create()));
-    // Each is awaited below; until then a failure of one must not go unhandled.
+    // Each is awaited below; until then a failure must not go unhandled.
     currentP.then(
       (state) => (keep = state?.keep),
       () => {},
     );
-    desiredP.catch(() => {});
     const { statements, answered } = await decided;
     if (answered) {
-      await Promise.allSettled([currentP, desiredP]);
+      await Promise.allSettled([currentP]);
       return { id: null, ops: [], up: '', down: '', hazards: [], proved: false, cached: true };
     }
+    // The model is built beside the folder's state when it fits there (one database, no second
+    // to make); a bigger one gets its own at once, made while the folder's state comes.
     const wantP = (async () => {
-      const desired = (await desiredP)!;
-      log?.info(`Applying the Drizzle model to a scratch database (${desired.label}) ...`);
-      await timings.time('model DDL', () => applyModel(desired, statements));
-      return timings.time('introspect the model', () => introspect(desired, exclude));
+      log?.info('Applying the Drizzle model to a scratch database ...');
+      const beside = fitsBeside(statements) ? await currentP : null;
+      return modelCatalog(pool, statements, exclude, beside, timings);
     })();
     wantP.catch(() => {});
     const [want, state] = await Promise.all([wantP, currentP]);

@@ -40,6 +40,11 @@ export async function applyModel(session: DbSession, model: readonly string[]): 
   }
 }
 
+/** The model's statements as one script (one round trip), roles created when missing. */
+export function modelScript(model: readonly string[]): string {
+  return joinStatements(model.map(createRoleIfMissing));
+}
+
 /**
  * drizzle-kit writes `CREATE ROLE` for a pgRole the model declares. A role is the cluster's,
  * not the scratch database's: it outlives the scratch database, so the next run would find it

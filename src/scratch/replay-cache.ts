@@ -31,6 +31,8 @@ const KEEP = 8;
 /** Pruning spares what was kept this recently, however many: other runs (tests in parallel) are using them. */
 const RECENT_MS = 10 * 60_000;
 const PREFIX = 'smartem_replay_';
+/** In a kept replay's comment: the database began with no objects of its own (ScratchPool.bornEmpty). */
+const BEGAN_EMPTY = ' on a database that began empty';
 
 /**
  * The keys of a folder's replays, one per prefix: `keys[i]` names what the scratch database holds
@@ -110,6 +112,7 @@ async function serverState(
     const catalog = await introspect(taken.session, excludeOf(journal));
     const fingerprint = await fingerprintOf(taken.session, catalog);
     if (/fingerprint ([0-9a-f]{64})$/.exec(taken.comment ?? '')?.[1] === fingerprint) {
+      if (taken.comment?.includes(BEGAN_EMPTY)) pool.markBornEmpty(taken.session);
       const fromKept = { migrations: held };
       if (held === folder.migrations.length)
         return {
@@ -156,7 +159,8 @@ function keeper(
     if ((await fingerprintOf(session, now)) !== fingerprint) return;
     const name = pool.nameOf(session)!;
     await pool.release(session);
-    const comment = `smartem-db: the migrations folder replayed, kept ${new Date().toISOString()} fingerprint ${fingerprint}`;
+    const began = pool.bornEmpty(session) ? BEGAN_EMPTY : '';
+    const comment = `smartem-db: the migrations folder replayed${began}, kept ${new Date().toISOString()} fingerprint ${fingerprint}`;
     const target = pool.target as Extract<ScratchPool['target'], { kind: 'server' }>;
     if (
       await pool.keep(name, kept, [

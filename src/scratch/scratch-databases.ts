@@ -5,6 +5,7 @@ import { redactUrl } from '../db/redact.js';
 import type { DbSession } from '../db/session.js';
 import { quoteIdent } from '../sql/quote.js';
 import { SmartemDbError } from '../errors.js';
+import { USER_OBJECTS_SQL } from './empty-database.js';
 
 /** Where scratch databases are made: new databases on a server, or in-memory PGlite. */
 export type ScratchTarget = { kind: 'server'; url: string; source: string } | { kind: 'embedded' };
@@ -44,6 +45,7 @@ export class ScratchPool {
   private readonly sessions = new Set<DbSession>();
   private readonly created = new Set<string>();
   private readonly names = new Map<DbSession, string>();
+  private readonly madeEmpty = new WeakSet<DbSession>();
 
   /** Whether any scratch database was asked for. */
   used = false;
@@ -68,9 +70,29 @@ export class ScratchPool {
     if (this.target.kind === 'embedded') {
       const session = await openEmbeddedSession(undefined, options.embeddedDump ? { dump: options.embeddedDump } : {});
       this.sessions.add(session);
+      // PGlite's own initdb, or a kept copy of a database that began as one: nothing in it was a template's.
+      this.madeEmpty.add(session);
       return this.unlessClosed(session);
     }
-    return this.connect(this.unlessClosed(await this.make()));
+    const session = await this.connect(this.unlessClosed(await this.make()));
+    // A server's template1 may hold objects of its own (an extension installed there): then a
+    // database emptied of everything is not what a new one is.
+    const [found] = await session.query<{ n: number }>(USER_OBJECTS_SQL);
+    if (Number(found?.n) === 0) this.madeEmpty.add(session);
+    return session;
+  }
+
+  /**
+   * Whether the database `session` is on began with no objects of its own (made here, or kept by
+   * a run that recorded so: markBornEmpty), so that emptying it gives what a new database is.
+   */
+  bornEmpty(session: DbSession): boolean {
+    return this.madeEmpty.has(session);
+  }
+
+  /** Records that a kept database began empty (its comment said so when it was kept). */
+  markBornEmpty(session: DbSession): void {
+    this.madeEmpty.add(session);
   }
 
   /**

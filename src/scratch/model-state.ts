@@ -1,0 +1,87 @@
+import type { Catalog } from '../catalog/catalog.js';
+import { introspect, type IntrospectOptions } from '../catalog/introspect.js';
+import type { DbSession } from '../db/session.js';
+import { applyModel, modelScript } from './apply-model.js';
+import { EMPTY_DATABASE_SQL, USER_OBJECTS_SQL } from './empty-database.js';
+import type { ScratchPool } from './scratch-databases.js';
+
+/** Where a phase's time is counted (generate --timings); structural, so scratch/ needs nothing above it. */
+export interface PhaseTimer {
+  time<T>(phase: string, work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Statements of a model built beside the replay in one transaction: it locks everything it drops
+ * and creates until it rolls back, in a lock table other sessions share. A bigger model gets a
+ * database of its own (applyModel builds it a few hundred statements to a transaction).
+ */
+export const BESIDE_MAX_STATEMENTS = 400;
+/** Tables of the replay that one transaction drops beside the model's (the same lock table). */
+const BESIDE_MAX_TABLES = 200;
+
+/** Whether a model of `statements` is built beside a replay (modelCatalog) rather than on a database of its own. */
+export function fitsBeside(statements: readonly string[]): boolean {
+  return statements.length <= BESIDE_MAX_STATEMENTS;
+}
+
+/**
+ * The catalog of the Drizzle model's statements, as a new empty database would have it. Where
+ * it can, it is built on the scratch database that holds the migrations' state (`beside`), in
+ * one transaction that empties it first and is rolled back: no second database to make (CREATE
+ * DATABASE, or a second PGlite instance to boot). That is taken only when the database was made
+ * from an empty template (the pool knows), is empty once emptied, and the model builds in one
+ * transaction; else, or on any failure, the model gets a scratch database of its own, as it
+ * always could. The replay is left as it was (rolled back; the keeper checks it anyway).
+ *
+ * @example const want = await modelCatalog(pool, statements, { excludeSchemas: ['smartem_db'] }, replay);
+ */
+export async function modelCatalog(
+  pool: ScratchPool,
+  statements: readonly string[],
+  exclude: IntrospectOptions,
+  beside?: { session: DbSession; catalog: Catalog } | null,
+  timer: PhaseTimer = { time: (_phase, work) => work() },
+): Promise<Catalog> {
+  if (
+    beside &&
+    fitsBeside(statements) &&
+    beside.catalog.tables.length <= BESIDE_MAX_TABLES &&
+    pool.bornEmpty(beside.session)
+  ) {
+    const built = await timer.time('model DDL and its catalog, beside the replay (rolled back)', () =>
+      modelInRolledBackTransaction(beside.session, statements, exclude),
+    );
+    if (built) return built;
+  }
+  const own = await timer.time('scratch database for the model', () => pool.create());
+  await timer.time('model DDL', () => applyModel(own, statements));
+  return timer.time('introspect the model', () => introspect(own, exclude));
+}
+
+/** The model's catalog built on `session` emptied, in a transaction that is always rolled back; null when that cannot be. */
+async function modelInRolledBackTransaction(
+  session: DbSession,
+  statements: readonly string[],
+  exclude: IntrospectOptions,
+): Promise<Catalog | null> {
+  try {
+    await session.exec('BEGIN');
+  } catch {
+    return null;
+  }
+  try {
+    // What a replayed migration SET for the session (a search_path, say) is not the model's.
+    await session.exec('RESET ALL');
+    await session.exec(EMPTY_DATABASE_SQL);
+    const [left] = await session.query<{ n: number; public: number }>(USER_OBJECTS_SQL);
+    if (Number(left?.n) !== 0 || Number(left?.public) !== 1) return null;
+    await session.exec(modelScript(statements));
+    return await introspect(session, exclude);
+  } catch {
+    // Whatever failed (a statement PostgreSQL runs only outside a transaction, the lock table,
+    // the model's own error) is met again, and reported, on a database of the model's own.
+    return null;
+  } finally {
+    await session.exec('ROLLBACK').catch(() => {});
+  }
+}
