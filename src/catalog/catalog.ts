@@ -43,6 +43,11 @@ export interface DefinedObject {
    * them, and re-created around them when they are.
    */
   uses?: string[];
+  /**
+   * For kinds changed part by part (a composite type's attributes, in order): each part's name
+   * and its SQL (`"name" type`), for ObjectKind.alter.
+   */
+  parts?: { name: string; sql: string }[];
 }
 
 export interface UnsupportedObject {

@@ -159,6 +159,9 @@ async function readCatalog(session: DbSession, options: IntrospectOptions): Prom
       drop: String(r.drop_sql),
       shape: str(r.shape),
       ...(r.uses === null || r.uses === undefined ? {} : { uses: list(r.uses) }),
+      ...(r.parts === null || r.parts === undefined
+        ? {}
+        : { parts: JSON.parse(String(r.parts)) as { name: string; sql: string }[] }),
     })),
     unsupported: unsupported.map((r) => ({ name: String(r.name), definition: String(r.definition) })),
   };

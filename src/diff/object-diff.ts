@@ -59,7 +59,7 @@ export function diffObjects(
     ),
   );
 
-  type Change = 'keep' | 'replace' | 'recreate' | 'rebuild';
+  type Change = 'keep' | 'replace' | 'alter' | 'recreate' | 'rebuild';
   const change = new Map<string, Change>();
   for (const [a, b] of both) {
     const kind = objectKind(a.kind);
@@ -72,7 +72,9 @@ export function diffObjects(
         ? 'keep'
         : kind.replaceable && a.shape === b.shape && !underChange
           ? 'replace'
-          : 'recreate';
+          : kind.alter && columnsKeeping(from, to, [a.name]).length > 0
+            ? 'alter'
+            : 'recreate';
     change.set(keyOf(a), outcome);
   }
   // What names an object that goes away and comes back is re-created around it (to a fixpoint).
@@ -112,12 +114,19 @@ export function diffObjects(
     ...added,
     ...both.flatMap(([a, b]) => (['recreate', 'rebuild'].includes(change.get(keyOf(a))!) ? [b] : [])),
   ];
+  // Changed in place where it is created (after what its new parts name).
+  const altered = both.filter(([a]) => change.get(keyOf(a)) === 'alter');
   const dropAt = placement(
     dropped.map(({ o }) => o),
     new Map(dropped.map(({ o, base }) => [keyOf(o), base])),
     -1,
   );
-  const createAt = placement(created, new Map(created.map((o) => [keyOf(o), objectKind(o.kind).createPhase])), 1);
+  const placedAsCreated = [...created, ...altered.map(([, b]) => b)];
+  const createAt = placement(
+    placedAsCreated,
+    new Map(placedAsCreated.map((o) => [keyOf(o), objectKind(o.kind).createPhase])),
+    1,
+  );
 
   // How many objects of its own kind an object hangs from (a partition of a partition: 1).
   const hangsFrom = (o: DefinedObject) => (o.on === null ? [] : [`${o.kind} ${o.on}`]);
@@ -142,6 +151,7 @@ export function diffObjects(
     if (change.get(keyOf(a)) === 'replace')
       out.push(placed(objectKind(a.kind).createPhase, { kind: 'replaceObject', from: a, to: b }));
   }
+  for (const [a, b] of altered) out.push(placed(createAt.get(keyOf(b))!, { kind: 'alterObject', from: a, to: b }));
   return out;
 }
 
@@ -152,19 +162,24 @@ export function diffObjects(
  */
 function refuseTypesColumnsUse(from: Catalog, to: Catalog, types: readonly string[]): void {
   if (types.length === 0) return;
-  const kept = new Set(to.tables.map((t) => qualifiedName(t.schema, t.name)));
-  const uses = from.tables.flatMap((t) =>
-    kept.has(qualifiedName(t.schema, t.name))
-      ? t.columns
-          .filter((c) => types.includes(qualifiedName(c.typeRef.schema, c.typeRef.name)))
-          .map((c) => `column ${qualifiedName(t.schema, t.name, c.name)} is of type ${c.type}`)
-      : [],
-  );
+  const uses = columnsKeeping(from, to, types);
   if (uses.length === 0) return;
   throw new SmartemDbError(
     'UNSUPPORTED_CHANGE',
     `smartem-db cannot change a type that must be made again while a column keeps it:\n${uses.map((u) => `  - ${u}`).join('\n')}\n` +
       'Write it by hand (ALTER TYPE ... ADD ATTRIBUTE for a composite type, or a new type and the column converted): `smartem-db generate --empty <name>`.',
+  );
+}
+
+/** The columns of tables that stay whose type is one of `types` (`schema.name`), as messages name them. */
+function columnsKeeping(from: Catalog, to: Catalog, types: readonly string[]): string[] {
+  const kept = new Set(to.tables.map((t) => qualifiedName(t.schema, t.name)));
+  return from.tables.flatMap((t) =>
+    kept.has(qualifiedName(t.schema, t.name))
+      ? t.columns
+          .filter((c) => types.includes(qualifiedName(c.typeRef.schema, c.typeRef.name)))
+          .map((c) => `column ${qualifiedName(t.schema, t.name, c.name)} is of type ${c.type}`)
+      : [],
   );
 }
 

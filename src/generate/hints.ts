@@ -122,6 +122,9 @@ export function dataLossObject(op: Op): string | null {
       return qualifiedName(op.schema, op.table, op.to.name);
     case 'replaceEnum':
       return keyOf(op.to);
+    case 'alterObject':
+      // A composite type's attributes, dropped under the columns that keep it.
+      return op.to.name;
     default:
       return null;
   }

@@ -173,12 +173,28 @@ function hazardsOf(stmt: Node, ctx: MigrationContext): StatementHazard[] {
       ];
     }
     case 'AlterTableStmt':
+      if (body.objtype === 'OBJECT_TYPE') return compositeTypeHazards(relationKey(body.relation), body.cmds ?? []);
       return (body.cmds ?? []).flatMap((cmd: Node) =>
         alterTableHazards(relationKey(body.relation), cmd.AlterTableCmd ?? {}, ctx),
       );
     default:
       return [];
   }
+}
+
+/** ALTER TYPE on a composite type: a dropped attribute takes its values from every column of the type. */
+function compositeTypeHazards(type: string, cmds: Node[]): StatementHazard[] {
+  return cmds.flatMap((cmd: Node) =>
+    cmd.AlterTableCmd?.subtype === 'AT_DropColumn'
+      ? [
+          hazard(
+            'data-loss',
+            `drops attribute ${cmd.AlterTableCmd.name} of composite type ${type}, and its values in every column of that type`,
+            'Copy the values out first if they are still needed, keep a backup.',
+          ),
+        ]
+      : [],
+  );
 }
 
 function alterTableHazards(table: string, cmd: Node, ctx: MigrationContext): StatementHazard[] {

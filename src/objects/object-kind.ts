@@ -1,3 +1,5 @@
+import type { DefinedObject } from '../catalog/catalog.js';
+
 /**
  * A kind of object the differ knows by its definition alone (see DefinedObject): one file per
  * kind in this folder, listed in object-kinds.ts. A kind says how to read every object of it
@@ -30,6 +32,14 @@ export interface ObjectKind {
   replaceable?: boolean;
   /** Its query has a `uses` column too: the types and functions the object names (USES below). */
   hasUses?: boolean;
+  /** Its query has a `parts` column too: json [{ name, sql }] in order (DefinedObject.parts). */
+  hasParts?: boolean;
+  /**
+   * Changes the object in place, part by part, where dropping it is refused because a table's
+   * column keeps it (a composite type: ALTER TYPE ... DROP/ADD ATTRIBUTE): the statements from
+   * `from` to `to`. Without it, such a change is refused.
+   */
+  alter?: (from: DefinedObject, to: DefinedObject) => string[];
 }
 
 /** `schema.name` of a relation `c` in namespace `n`, as the catalog's keys write it. */

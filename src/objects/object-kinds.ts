@@ -80,7 +80,7 @@ export function objectsSql(kinds: readonly string[]): string {
       OBJECT_KINDS.filter((k) => kinds.includes(k.kind))
         .map(
           (k) =>
-            `SELECT '${k.kind}'::text AS kind, name::text, on_relation::text, array_to_json(create_sql)::text AS create_sql, drop_sql::text, shape::text, ${k.hasUses ? 'array_to_json(uses)::text' : 'NULL::text'} AS uses FROM (${k.query}\n) "${k.kind}"`,
+            `SELECT '${k.kind}'::text AS kind, name::text, on_relation::text, array_to_json(create_sql)::text AS create_sql, drop_sql::text, shape::text, ${k.hasUses ? 'array_to_json(uses)::text' : 'NULL::text'} AS uses, ${k.hasParts ? 'parts::text' : 'NULL::text'} AS parts FROM (${k.query}\n) "${k.kind}"`,
         )
         .join('\nUNION ALL\n') + '\nORDER BY 1, 2';
     queries.set(key, sql);

@@ -1,5 +1,6 @@
 import { NOT_EXTENSION, USER_SCHEMA } from '../catalog/catalog-queries.js';
 import { Phase } from '../diff/phases.js';
+import { quoteIdent } from '../sql/quote.js';
 import { commentOn, USES, type ObjectKind } from './object-kind.js';
 
 const TYPE_KEY = `n.nspname || '.' || t.typname`;
@@ -77,25 +78,51 @@ export const domainDefaults = domainPart(
 /** NOT NULL on a domain. */
 export const domainNotNull = domainPart('domain not null', 't.typnotnull', `'SET NOT NULL'`, 'DROP NOT NULL');
 
-/** Composite types (CREATE TYPE ... AS (...)). */
+const ATTRIBUTE_SQL = `format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod)) || ${COLLATE('a.attcollation', 'at.typcollation')}`;
+const ATTRIBUTES = `pg_attribute a JOIN pg_type at ON at.oid = a.atttypid
+                           WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped`;
+
+/**
+ * Composite types (CREATE TYPE ... AS (...)). One a table's column keeps is changed in place
+ * (alter): the attributes after the last one both sides share are dropped and the new ones
+ * added, which keeps the values of those before (PostgreSQL drops and adds attributes under a
+ * column, but will not change an attribute's type there).
+ */
 export const compositeTypes: ObjectKind = {
   kind: 'composite type',
   query: `
 SELECT ${TYPE_KEY} AS name, NULL AS on_relation,
        array_remove(ARRAY[
          format('CREATE TYPE %s AS (%s)', ${TYPE_SQL},
-                coalesce((SELECT string_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod))
-                                              || ${COLLATE('a.attcollation', 'at.typcollation')}, ', ' ORDER BY a.attnum)
-                            FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid
-                           WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '')),
+                coalesce((SELECT string_agg(${ATTRIBUTE_SQL}, ', ' ORDER BY a.attnum) FROM ${ATTRIBUTES}), '')),
          ${COMMENT('TYPE')}], NULL) AS create_sql,
-       format('DROP TYPE %s', ${TYPE_SQL}) AS drop_sql, NULL AS shape, ${USES('pg_class', 'c.oid')} AS uses
+       format('DROP TYPE %s', ${TYPE_SQL}) AS drop_sql, NULL AS shape, ${USES('pg_class', 'c.oid')} AS uses,
+       (SELECT coalesce(json_agg(json_build_object('name', a.attname, 'sql', ${ATTRIBUTE_SQL}) ORDER BY a.attnum), '[]')
+          FROM ${ATTRIBUTES}) AS parts
   FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_class c ON c.oid = t.typrelid
  WHERE t.typtype = 'c' AND c.relkind = 'c' AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_type', 't.oid')}`,
   present: `EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'c' AND ${USER_SCHEMA})`,
   createPhase: Phase.createType,
   dropPhase: Phase.dropType,
   hasUses: true,
+  hasParts: true,
+  alter: (from, to) => {
+    const type = to.drop.replace(/^DROP TYPE /, '');
+    const [a, b] = [from.parts ?? [], to.parts ?? []];
+    let shared = 0;
+    while (shared < a.length && shared < b.length && a[shared]!.sql === b[shared]!.sql) shared++;
+    const [was, now] = [from.create.slice(1), to.create.slice(1)];
+    const comment =
+      JSON.stringify(was) === JSON.stringify(now) ? [] : now.length ? now : [`COMMENT ON TYPE ${type} IS NULL`];
+    return [
+      ...a
+        .slice(shared)
+        .reverse()
+        .map((p) => `ALTER TYPE ${type} DROP ATTRIBUTE ${quoteIdent(p.name)}`),
+      ...b.slice(shared).map((p) => `ALTER TYPE ${type} ADD ATTRIBUTE ${p.sql}`),
+      ...comment,
+    ];
+  },
 };
 
 /** Range types, with their subtype difference function and collation. */

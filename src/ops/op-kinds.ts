@@ -18,6 +18,7 @@ import { renderOnline } from '../render/render-online.js';
 import type { RenderOptions, Statement } from '../render/statement.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
 import { insertValue } from './enum-values.js';
+import { objectKind } from '../objects/object-kinds.js';
 import type { EnumUsage, Op, OpKind } from './op.js';
 
 export type OpOf<K extends OpKind> = Extract<Op, { kind: K }>;
@@ -243,6 +244,11 @@ export const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
     inverse: (op) => ({ kind: 'replaceObject', from: op.to, to: op.from }),
     describe: (op) => `change ${op.to.kind} ${op.to.name}`,
     render: (op) => op.to.create.map(statement),
+  },
+  alterObject: {
+    inverse: (op) => ({ kind: 'alterObject', from: op.to, to: op.from }),
+    describe: (op) => `change ${op.to.kind} ${op.to.name} in place`,
+    render: (op) => objectKind(op.to.kind).alter!(op.from, op.to).map(statement),
   },
 };
 

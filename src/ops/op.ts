@@ -53,7 +53,9 @@ export type Op =
   /** An object known by its definition (src/objects): created, dropped, or set in place. */
   | { kind: 'createObject'; object: DefinedObject }
   | { kind: 'dropObject'; object: DefinedObject }
-  | { kind: 'replaceObject'; from: DefinedObject; to: DefinedObject };
+  | { kind: 'replaceObject'; from: DefinedObject; to: DefinedObject }
+  /** Changed in place part by part (ObjectKind.alter), where it cannot be dropped. */
+  | { kind: 'alterObject'; from: DefinedObject; to: DefinedObject };
 
 export interface EnumUsage extends TableRef {
   column: string;

@@ -10,6 +10,7 @@ const flagged: [string, string, string][] = [
   ['data-loss', 'drop table acquisition;', 'drops table acquisition'],
   ['data-loss', 'alter table grid drop column notes;', 'drops column public.grid.notes'],
   ['data-loss', 'truncate grid;', 'empties tables'],
+  ['data-loss', 'alter type spot drop attribute y;', 'drops attribute y of composite type public.spot'],
   ['data-loss', 'delete from grid;', 'deletes every row of public.grid'],
   ['data-loss', 'alter type status rename to status__old;', 'enum swap'],
   ['table-rewrite', 'alter table grid alter column n type bigint;', 'rewrites the table'],

@@ -268,11 +268,36 @@ runDiffCases('objects that name each other', [
          create table t (s small_score)`,
   },
   {
-    name: 'a composite type a column keeps cannot be made again: refused by name',
-    from: `create type spot as (x real); create table hole (centre spot)`,
-    to: `create type spot as (x real, y real); create table hole (centre spot)`,
+    name: 'a composite type a column keeps gains an attribute: ALTER TYPE ADD ATTRIBUTE, the values stay',
+    from: `create type spot as (x real); create table hole (centre spot); insert into hole values (row(1.5)::spot)`,
+    to: `create type spot as (x real, y real); create table hole (centre spot); insert into hole values (row(1.5, null)::spot)`,
+    upContains: ['ALTER TYPE public.spot ADD ATTRIBUTE y real'],
+  },
+  {
+    name: "a composite type a column keeps loses an attribute and changes another's type: dropped and added from there, data loss",
+    from: `create type spot as (x real, y real, z real); create table hole (centre spot, rim spot[]);
+           create function spot_x(s spot) returns real language sql as 'select (s).x'; comment on type spot is 'a point'`,
+    to: `create type spot as (x real, y double precision); create table hole (centre spot, rim spot[]);
+         create function spot_x(s spot) returns real language sql as 'select (s).x'; comment on type spot is 'a place'`,
+    hazards: ['data-loss'],
+    upContains: [
+      'ALTER TYPE public.spot DROP ATTRIBUTE "z"',
+      'ALTER TYPE public.spot DROP ATTRIBUTE "y"',
+      'ALTER TYPE public.spot ADD ATTRIBUTE y double precision',
+    ],
+  },
+  {
+    name: 'a composite type a column keeps loses its comment only',
+    from: `create type spot as (x real); create table hole (centre spot); comment on type spot is 'a point'`,
+    to: `create type spot as (x real); create table hole (centre spot)`,
+    upContains: ['COMMENT ON TYPE public.spot IS NULL'],
+  },
+  {
+    name: 'a composite type a column keeps names a type made again (an inner composite type): refused by name',
+    from: `create type spot as (x real); create type hole as (centre spot); create table rim (h hole)`,
+    to: `create type spot as (x real, y real); create type hole as (centre spot); create table rim (h hole)`,
     expectPlanError:
-      /cannot change a type that must be made again while a column keeps it:\n {2}- column public\.hole\.centre/,
+      /cannot change a type that must be made again while a column keeps it:\n {2}- column public\.rim\.h/,
   },
 ]);
 

@@ -56,7 +56,9 @@ const schema = fc.record({
   /** A table inheriting the first one, with columns of its own. */
   child: fc.constantFrom(null, 'note text', 'note text, extra integer'),
   /** A composite type's attributes, and a function taking it. */
-  pair: fc.constantFrom(null, 'a integer', 'a integer, b text'),
+  pair: fc.constantFrom(null, 'a integer', 'a integer, b text', 'a integer, b varchar(20)'),
+  /** A table with a column of the composite type (it is then changed in place). */
+  pairColumn: fc.boolean(),
   viewComment: fc.option(fc.constantFrom('summary', 'the first column'), { nil: null }),
   columnGrant: fc.boolean(),
   /** A partitioned table with an index and one partition, ending at this date. */
@@ -115,6 +117,7 @@ function ddl(s: Schema): string {
   if (s.pair) {
     out.push(`create type pair as (${s.pair})`);
     out.push(`create function pair_a(p pair) returns integer language sql as 'select (p).a'`);
+    if (s.pairColumn) out.push(`create table holder (id integer, p pair)`);
   }
   if (s.partitionTo) {
     out.push(`create table event (at date not null, v integer) partition by range (at)`);
