@@ -151,6 +151,46 @@ describe('generate: the kept replay of the migrations folder', () => {
     await query(serverUrl(), `DROP DATABASE IF EXISTS "${keptReplayName(keyOf(p.migrations))}"`);
   }, 120_000);
 
+  it('on a server: keeping one prunes kept replays beyond the newest 8, but spares any kept in the last ten minutes', async () => {
+    const { p, options } = await projectWithChange({ url: db.url });
+    // Ten old ones as a run long ago kept them (the date is in the comment), oldest first, and a recent one.
+    const hex = () => Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+    const old = Array.from({ length: 10 }, (_, i) => ({
+      name: keptReplayName(hex()),
+      at: new Date(Date.UTC(2020, 0, 1 + i)).toISOString(),
+    }));
+    const recent = { name: keptReplayName(hex()), at: new Date(Date.now() - 60_000).toISOString() };
+    for (const f of [...old, recent]) {
+      await query(serverUrl(), `CREATE DATABASE "${f.name}"`);
+      await query(
+        serverUrl(),
+        `COMMENT ON DATABASE "${f.name}" IS 'smartem-db: the migrations folder replayed, kept ${f.at} fingerprint ${'0'.repeat(64)}'`,
+      );
+    }
+    const exists = async (names: string[]) =>
+      new Set(
+        (
+          await query<{ datname: string }>(serverUrl(), 'SELECT datname FROM pg_database WHERE datname = ANY($1)', [
+            names,
+          ])
+        ).map((r) => r.datname),
+      );
+    try {
+      await write(options(), true); // replayed and kept: pruning runs
+      const left = await exists([...old.map((f) => f.name), recent.name]);
+      expect(left.has(recent.name), 'a replay kept a minute ago is spared').toBe(true);
+      // Other runs' replays (tests in parallel) may rank above these: at most 7 stay beside the
+      // one kept now, and the ones that stay are the newest of them.
+      const kept = old.map((f) => left.has(f.name));
+      expect(kept.filter(Boolean).length).toBeLessThanOrEqual(7);
+      expect(kept.slice(0, 3)).toEqual([false, false, false]);
+      expect(kept).toEqual([...kept].sort((a, b) => Number(a) - Number(b)));
+    } finally {
+      for (const f of [...old, recent]) await query(serverUrl(), `DROP DATABASE IF EXISTS "${f.name}"`);
+      await query(serverUrl(), `DROP DATABASE IF EXISTS "${keptReplayName(keyOf(p.migrations))}"`);
+    }
+  }, 120_000);
+
   it('embedded: a kept copy of the data directory, checked by its checksum, grown on, never wrong', async () => {
     const { p, options, grow, sameAsWithoutCache } = await projectWithChange({});
 
