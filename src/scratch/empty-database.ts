@@ -3,9 +3,15 @@
 // (FirstNormalObjectId); everything made later (by a migration, an extension, a template
 // someone filled) is at or above it.
 
+/**
+ * Not a session's temporary schema: PostgreSQL makes pg_temp_N (and its toast schema) at a
+ * session's first temporary table and leaves it, empty, after; its objects are pg_class's.
+ */
+const NOT_TEMPORARY = `nspname !~ '^pg_(toast_)?temp_'`;
+
 /** How many objects of its own the database holds (schemas, relations, types, functions, extensions, and the rest). */
 export const USER_OBJECTS_SQL = `
-SELECT ((SELECT count(*) FROM pg_namespace WHERE oid >= 16384) + (SELECT count(*) FROM pg_class WHERE oid >= 16384)
+SELECT ((SELECT count(*) FROM pg_namespace WHERE oid >= 16384 AND ${NOT_TEMPORARY}) + (SELECT count(*) FROM pg_class WHERE oid >= 16384)
       + (SELECT count(*) FROM pg_type WHERE oid >= 16384) + (SELECT count(*) FROM pg_proc WHERE oid >= 16384)
       + (SELECT count(*) FROM pg_extension WHERE oid >= 16384) + (SELECT count(*) FROM pg_event_trigger)
       + (SELECT count(*) FROM pg_constraint WHERE oid >= 16384) + (SELECT count(*) FROM pg_trigger WHERE oid >= 16384)
@@ -39,7 +45,7 @@ BEGIN
     SELECT array_agg(sql ORDER BY ord) FROM (
       SELECT 1 AS ord, format('DROP EVENT TRIGGER IF EXISTS %I', evtname) AS sql FROM pg_event_trigger
       UNION ALL SELECT 2, format('DROP EXTENSION IF EXISTS %I CASCADE', extname) FROM pg_extension WHERE oid >= 16384
-      UNION ALL SELECT 3, format('DROP SCHEMA IF EXISTS %I CASCADE', nspname) FROM pg_namespace WHERE oid >= 16384
+      UNION ALL SELECT 3, format('DROP SCHEMA IF EXISTS %I CASCADE', nspname) FROM pg_namespace WHERE oid >= 16384 AND ${NOT_TEMPORARY}
       UNION ALL SELECT 4, format('DROP %s IF EXISTS public.%I CASCADE',
              CASE relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE'
                           WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, relname)

@@ -72,8 +72,9 @@ async function modelInRolledBackTransaction(
     return null;
   }
   try {
-    // What a replayed migration SET for the session (a search_path, say) is not the model's.
-    await session.exec('RESET ALL');
+    // What a replayed migration SET for the session (a search_path, a role) is not the model's;
+    // the emptying's notices (drop cascades to ...) are nobody's.
+    await session.exec('RESET SESSION AUTHORIZATION; RESET ALL; SET LOCAL client_min_messages = warning');
     await session.exec(EMPTY_DATABASE_SQL);
     const [left] = await session.query<{ n: number; public: number }>(USER_OBJECTS_SQL);
     if (Number(left?.n) !== 0 || Number(left?.public) !== 1) return null;

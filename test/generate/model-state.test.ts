@@ -38,6 +38,9 @@ const replaySql = (server: boolean) => [
   'CREATE TRIGGER touch BEFORE UPDATE ON public.acquisition FOR EACH ROW EXECUTE FUNCTION public.touch()',
   'ALTER TABLE public.acquisition ENABLE ROW LEVEL SECURITY',
   'CREATE POLICY mine ON public.acquisition USING (true)',
+  // A temporary table leaves its session's pg_temp_N schema behind, empty: not an object of the database's.
+  'CREATE TEMP TABLE scratch_rows (a integer)',
+  'DROP TABLE scratch_rows',
   // A migration's SET (not LOCAL) stays on the session: the model must not be built under it.
   'SET search_path = other',
   ...(server
@@ -78,7 +81,10 @@ async function bothWays(target: ScratchTarget, server: boolean) {
     );
     const phases: string[] = [];
     const timer = { time: <T>(phase: string, work: () => Promise<T>) => (phases.push(phase), work()) };
+    // A SET ROLE a migration left on the session too (RESET ALL leaves a role as it is).
+    if (server) await replay.exec(`SET ROLE ${role}`);
     const beside = await modelCatalog(pool, modelSql(server), exclude, { session: replay, catalog: before }, timer);
+    if (server) await replay.exec('RESET ROLE');
     expect(phases).toEqual(['model DDL and its catalog, beside the replay (rolled back)']);
     const own = await modelCatalog(pool, modelSql(server), exclude);
     expect(beside).toEqual(own);
