@@ -59,7 +59,12 @@ export function diffObjects(
     ),
   );
 
-  type Change = 'keep' | 'replace' | 'alter' | 'recreate' | 'rebuild';
+  // A partition's own unique key, when its parent gains a unique index: made after the index,
+  // or PostgreSQL takes the key's index as the new index's part, and neither can then be dropped
+  // (the down's DROP INDEX fails). Dropped before the index comes and added after it.
+  const underNewIndex = partitionKeysUnderNewUniqueIndexes(from, to);
+
+  type Change = 'keep' | 'replace' | 'alter' | 'recreate' | 'rebuild' | 'afterIndex';
   const change = new Map<string, Change>();
   for (const [a, b] of both) {
     const kind = objectKind(a.kind);
@@ -67,8 +72,9 @@ export function diffObjects(
       (a.on !== null && recreatedRelations.has(a.on)) ||
       (kind.rebuiltWithReshapedTable === true && a.on !== null && reshaped.has(a.on)) ||
       (a.kind === 'column grant' && a.on !== null && revokedOn.has(a.on));
-    const outcome: Change =
-      same(a, b) && !underChange
+    const outcome: Change = underNewIndex.has(keyOf(a))
+      ? 'afterIndex'
+      : same(a, b) && !underChange
         ? 'keep'
         : kind.replaceable && a.shape === b.shape && !underChange
           ? 'replace'
@@ -107,12 +113,13 @@ export function diffObjects(
       // re-created around another goes before the first of them.
       if (c === 'recreate') return [{ o: a, base: Math.min(kind.dropPhase, kind.createPhase) }];
       if (c === 'rebuild') return [{ o: a, base: Math.min(kind.dropPhase, Phase.leaveSwappedType) }];
+      if (c === 'afterIndex') return [{ o: a, base: kind.dropPhase }];
       return [];
     }),
   ];
   const created = [
     ...added,
-    ...both.flatMap(([a, b]) => (['recreate', 'rebuild'].includes(change.get(keyOf(a))!) ? [b] : [])),
+    ...both.flatMap(([a, b]) => (['recreate', 'rebuild', 'afterIndex'].includes(change.get(keyOf(a))!) ? [b] : [])),
   ];
   // Changed in place where it is created (after what its new parts name).
   const altered = both.filter(([a]) => change.get(keyOf(a)) === 'alter');
@@ -124,7 +131,12 @@ export function diffObjects(
   const placedAsCreated = [...created, ...altered.map(([, b]) => b)];
   const createAt = placement(
     placedAsCreated,
-    new Map(placedAsCreated.map((o) => [keyOf(o), objectKind(o.kind).createPhase])),
+    new Map(
+      placedAsCreated.map((o) => [
+        keyOf(o),
+        underNewIndex.has(keyOf(o)) ? Phase.createIndex + STEP : objectKind(o.kind).createPhase,
+      ]),
+    ),
     1,
   );
 
@@ -170,6 +182,36 @@ function refuseTypesColumnsUse(from: Catalog, to: Catalog, types: readonly strin
       'Write it by hand (ALTER TYPE ... ADD ATTRIBUTE for a composite type, or a new type and the column converted): `smartem-db generate --empty <name>`.',
   );
 }
+
+/**
+ * The partition constraints (`kind name`) that are a unique key of a partition whose parent gains
+ * a unique index in this migration on the same columns (a new index, or one whose definition
+ * changes), and that stay.
+ */
+function partitionKeysUnderNewUniqueIndexes(from: Catalog, to: Catalog): Set<string> {
+  const before = new Map(
+    from.tables.flatMap((t) => t.indexes.map((i) => [`${keyOfTable(t)} ${i.name}`, i.definition])),
+  );
+  const gaining = new Map<string, string[][]>();
+  for (const t of to.tables)
+    for (const i of t.indexes)
+      if (i.unique && before.get(`${keyOfTable(t)} ${i.name}`) !== i.definition)
+        gaining.set(keyOfTable(t), [...(gaining.get(keyOfTable(t)) ?? []), i.columns]);
+  if (gaining.size === 0) return new Set();
+  const parentOf = new Map(to.objects.filter((o) => o.kind === 'partition').map((o) => [o.name, o.on]));
+  const out = new Set<string>();
+  for (const o of to.objects) {
+    if (o.kind !== 'partition constraint' || o.on === null) continue;
+    const parent = parentOf.get(o.on);
+    const keyColumns = /\b(?:UNIQUE|PRIMARY KEY)(?: NULLS NOT DISTINCT)? \(([^)]*)\)/.exec(o.create[0] ?? '')?.[1];
+    if (!parent || keyColumns === undefined) continue;
+    const columns = keyColumns.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
+    if (gaining.get(parent)?.some((c) => c.join(',') === columns.join(','))) out.add(keyOf(o));
+  }
+  return out;
+}
+
+const keyOfTable = (t: { schema: string; name: string }) => qualifiedName(t.schema, t.name);
 
 /** The columns of tables that stay whose type is one of `types` (`schema.name`), as messages name them. */
 function columnsKeeping(from: Catalog, to: Catalog, types: readonly string[]): string[] {

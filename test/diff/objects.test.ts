@@ -384,6 +384,23 @@ runDiffCases('partitions', [
     hazards: ['data-loss'],
   },
   {
+    name: "the parent gains a unique index over a partition's own key: the key is added after it, so PostgreSQL does not take the key's index as its part",
+    from: `${events}; create table event_2026 partition of event for values from ('2026-01-01') to ('2027-01-01');
+           alter table event_2026 add constraint event_2026_at_key unique (at)`,
+    to: `${events}; create table event_2026 partition of event for values from ('2026-01-01') to ('2027-01-01');
+         alter table event_2026 add constraint event_2026_at_key unique (at); create unique index event_at on event (at)`,
+    hazards: ['blocking-lock'],
+    upContains: ['DROP CONSTRAINT event_2026_at_key', 'CREATE UNIQUE INDEX event_at'],
+  },
+  {
+    name: "the parent gains a primary key over a partition's own: the partition's is dropped, the parent's makes it again",
+    from: `${events}; create table event_2026 partition of event for values from ('2026-01-01') to ('2027-01-01');
+           alter table event_2026 add constraint event_2026_pkey primary key (at)`,
+    to: `${events}; create table event_2026 partition of event for values from ('2026-01-01') to ('2027-01-01');
+         alter table event add constraint event_pkey primary key (at)`,
+    hazards: ['blocking-lock'],
+  },
+  {
     name: 'a partitioned table cannot be made plain in place',
     from: events,
     to: `create table event (at timestamptz not null, grid varchar, value int)`,
