@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { introspect } from '../../src/catalog/introspect.js';
 import { modelCatalog } from '../../src/scratch/model-state.js';
 import { ScratchPool, type ScratchTarget } from '../../src/scratch/scratch-databases.js';
 import { serverUrl } from '../support/fresh-database.js';
+import { ddl, schema } from '../support/random-schema.js';
 
 // The model's catalog built beside the migrations' state (emptied in a transaction that is
 // rolled back) must be exactly the one a database of its own gives, and leave the replay as it was.
@@ -142,4 +144,27 @@ describe("the model's state beside the replay", () => {
       await pool.close();
     }
   }, 60_000);
+
+  it('for random pairs of schemas (one the replay, the other the model), the same catalog as a database of its own', async () => {
+    const pool = new ScratchPool({ kind: 'server', url: serverUrl(), source: 'the test server' });
+    try {
+      await fc.assert(
+        fc.asyncProperty(schema, schema, async (a, b) => {
+          const replay = await pool.create();
+          await replay.exec(ddl(a));
+          const catalog = await introspect(replay, exclude);
+          const phases: string[] = [];
+          const timer = { time: <T>(phase: string, work: () => Promise<T>) => (phases.push(phase), work()) };
+          const beside = await modelCatalog(pool, [ddl(b)], exclude, { session: replay, catalog }, timer);
+          expect(phases).toEqual(['model DDL and its catalog, beside the replay (rolled back)']);
+          expect(beside).toEqual(await modelCatalog(pool, [ddl(b)], exclude));
+          expect(await introspect(replay, exclude)).toEqual(catalog);
+          await pool.release(replay);
+        }),
+        { numRuns: Number(process.env.PROPERTY_RUNS ?? 12), endOnFailure: true },
+      );
+    } finally {
+      await pool.close();
+    }
+  }, 180_000);
 });
