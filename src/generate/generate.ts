@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { introspect } from '../catalog/introspect.js';
 import type { DbSession } from '../db/session.js';
-import { diffModels } from '../diff/diff-models.js';
 import { MigrationFailedError, SmartemDbError } from '../errors.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { catalogDifferences } from '../catalog/catalog-differences.js';
@@ -21,7 +20,6 @@ import type { Hazard } from '../hazards/hazard.js';
 import { renderScript, type RenderedScript } from '../render/render-script.js';
 import { scratchRunner } from '../scratch/replay.js';
 import { currentState, keptReplayNote } from '../scratch/replay-cache.js';
-import { inRolledBackTransaction } from '../db/transaction.js';
 import { classifyScript } from '../lint/classify-script.js';
 import { tableSizes } from '../doctor/table-sizes.js';
 import { DEFAULT_SMALL_TABLE_ROWS } from '../lint/lint-migrations.js';
@@ -29,9 +27,10 @@ import { tablesOf } from '../migrations/lock-retry.js';
 import { fitsBeside, modelCatalog } from '../scratch/model-state.js';
 import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { answerGate } from '../scratch/answer-gate.js';
-import { acknowledged, dataLossObject, noHints, renameOps, type Hints } from './hints.js';
+import { acknowledged, dataLossObject, noHints, type Hints } from './hints.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 import { Timings, type Timing } from './timings.js';
+import { diffInSteps } from './staged-diff.js';
 import { WRITE_IT_BY_HAND } from '../diff/unsupported-diff.js';
 
 export interface GenerateInput {
@@ -139,12 +138,12 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     if (input.fromDb) await checkLiveMatches(input.fromDb, input, have);
 
     let hints = input.hints ?? noHints();
-    let ops = await timings.time('diff', () => diffWithRenames(current, have, want, hints, exclude));
+    let ops = await timings.time('diff', () => diffInSteps(current, have, want, hints, exclude));
     if (input.confirmRename) {
       const asked = await askRenames(ops, hints, input.confirmRename);
       if (asked !== hints) {
         hints = asked;
-        ops = await diffWithRenames(current, have, want, hints, exclude);
+        ops = await diffInSteps(current, have, want, hints, exclude);
       }
     }
     if (ops.length === 0) {
@@ -222,35 +221,6 @@ function refuseUnseenDifferences(have: Catalog, want: Catalog): void {
     `The model and the migrations differ in what smartem-db cannot write SQL for:\n${left.map((l) => `  - ${l}`).join('\n')}\n` +
       WRITE_IT_BY_HAND,
   );
-}
-
-/** With renames, the rest of the diff is taken against the renamed state (applied and rolled back). */
-async function diffWithRenames(
-  session: DbSession,
-  have: Catalog,
-  want: Catalog,
-  hints: Hints,
-  exclude: { excludeSchemas: string[] },
-): Promise<Op[]> {
-  const renames = renameOps(hints);
-  if (renames.length === 0) return diffModels(have, want);
-  return inRolledBackTransaction(session, async () => {
-    for (const statement of renderScript(renames).statements) {
-      try {
-        await session.exec(statement.sql);
-      } catch (error) {
-        throw new SmartemDbError(
-          'BAD_HINT',
-          `The rename hint "${statement.sql}" does not apply to the current schema: ${(error as Error).message}`,
-          {
-            cause: error,
-          },
-        );
-      }
-    }
-    const renamed = await introspect(session, exclude);
-    return [...renames, ...diffModels(renamed, want)];
-  });
 }
 
 /** Likely renames: in one table, a column dropped and one of the same type added; or a table dropped while one is created. */

@@ -201,6 +201,26 @@ function alterTableHazards(table: string, cmd: Node, ctx: MigrationContext): Sta
   const isFresh = ctx.fresh.has(table);
   noteNotNullProofs(table, cmd, ctx);
   switch (cmd.subtype) {
+    case 'AT_AttachPartition': {
+      const partition = relationKey(cmd.def?.PartitionCmd?.name ?? {});
+      if (ctx.fresh.has(partition)) return [];
+      return [
+        hazard(
+          'blocking-lock',
+          `attaches ${partition} to ${table}: checks every row of ${partition} against the bounds while no one may read or write it`,
+          `Add a CHECK constraint on ${partition} that says its bounds (NOT VALID, then VALIDATE) first: PostgreSQL then skips the scan.`,
+        ),
+      ];
+    }
+    case 'AT_DetachPartition':
+      if (isFresh || cmd.def?.PartitionCmd?.concurrent) return [];
+      return [
+        hazard(
+          'blocking-lock',
+          `detaches a partition from ${table}, blocking reads and writes of ${table} while it does`,
+          'DETACH PARTITION ... CONCURRENTLY, in a migration with "-- transaction: no" (not with a default partition).',
+        ),
+      ];
     case 'AT_DropColumn':
       // A generated column's values are derived: dropping it loses nothing that cannot be computed again.
       if (catalogColumn(ctx, table, cmd.name)?.generated) return [];

@@ -245,6 +245,16 @@ export const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
     describe: (op) => `change ${op.to.kind} ${op.to.name}`,
     render: (op) => op.to.create.map(statement),
   },
+  attachPartition: {
+    inverse: (op) => ({ ...op, kind: 'detachPartition' }),
+    describe: (op) => `attach ${op.partition} to ${op.parent} as a partition (${op.bound})`,
+    render: (op) => [statement(`ALTER TABLE ${op.parent} ATTACH PARTITION ${op.partition} ${op.bound}`)],
+  },
+  detachPartition: {
+    inverse: (op) => ({ ...op, kind: 'attachPartition' }),
+    describe: (op) => `detach partition ${op.partition} from ${op.parent}, a table of its own`,
+    render: (op) => [statement(`ALTER TABLE ${op.parent} DETACH PARTITION ${op.partition}`)],
+  },
   alterObject: {
     inverse: (op) => ({ kind: 'alterObject', from: op.to, to: op.from }),
     describe: (op) => `change ${op.to.kind} ${op.to.name} in place`,

@@ -55,7 +55,20 @@ export type Op =
   | { kind: 'dropObject'; object: DefinedObject }
   | { kind: 'replaceObject'; from: DefinedObject; to: DefinedObject }
   /** Changed in place part by part (ObjectKind.alter), where it cannot be dropped. */
-  | { kind: 'alterObject'; from: DefinedObject; to: DefinedObject };
+  | { kind: 'alterObject'; from: DefinedObject; to: DefinedObject }
+  /**
+   * A table that stays joins a partitioned table (ALTER TABLE parent ATTACH PARTITION ... bound),
+   * or leaves it (DETACH), keeping its rows. Names are SQL, as the catalog printed them.
+   */
+  | ({ kind: 'attachPartition' } & PartitionMove)
+  | ({ kind: 'detachPartition' } & PartitionMove);
+
+export interface PartitionMove {
+  partition: string;
+  parent: string;
+  /** FOR VALUES ... or DEFAULT. */
+  bound: string;
+}
 
 export interface EnumUsage extends TableRef {
   column: string;

@@ -8,6 +8,8 @@ import { emptyCatalog } from '../../src/catalog/catalog.js';
 import { invalidIndexes } from '../../src/catalog/invalid-indexes.js';
 import { invertAll } from '../../src/ops/op-kinds.js';
 import type { HazardKind } from '../../src/hazards/hazard.js';
+import { noHints } from '../../src/generate/hints.js';
+import { diffInSteps } from '../../src/generate/staged-diff.js';
 import { renderScript } from '../../src/render/render-script.js';
 import { classifyScript } from '../../src/lint/classify-script.js';
 import { applyScript } from '../support/apply-script.js';
@@ -61,7 +63,8 @@ export async function checkRoundTrip(
       expect(() => diffModels(from, to)).toThrow(options.expectPlanError);
       return undefined;
     }
-    const ops = diffModels(from, to);
+    // As generate diffs: the steps a catalog diff cannot see (a table joining a partitioned one) first.
+    const ops = await diffInSteps(sa, from, to, noHints(), {});
     if (options.expectEmptyPlan) {
       expect(ops, 'the plan between two spellings of one schema').toEqual([]);
       expect(catalogDifferences(from, to)).toEqual([]);

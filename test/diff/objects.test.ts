@@ -401,6 +401,30 @@ runDiffCases('partitions', [
     hazards: ['blocking-lock'],
   },
   {
+    name: 'a table joins a partitioned table: ATTACH PARTITION, its rows stay (and leaves it: DETACH)',
+    from: `${events}; create table event_2025 (at timestamptz not null, grid varchar, value int);
+           insert into event_2025 values ('2025-06-01', 'a', 1); comment on table event_2025 is 'last year'`,
+    to: `${events}; create table event_2025 partition of event for values from ('2025-01-01') to ('2026-01-01');
+         insert into event values ('2025-06-01', 'a', 1); comment on table event_2025 is 'last year'`,
+    hazards: ['blocking-lock'],
+    upContains: ['ATTACH PARTITION public.event_2025 FOR VALUES FROM'],
+  },
+  {
+    name: 'a partition leaves its table and keeps its rows: DETACH PARTITION, then its own index as the table it is now',
+    from: `${events}; create index event_grid on event (grid);
+           create table event_2025 partition of event for values from ('2025-01-01') to ('2026-01-01')`,
+    to: `${events}; create index event_grid on event (grid);
+         create table event_2025 (at timestamptz not null, grid varchar, value int); create index event_2025_grid on event_2025 (grid)`,
+    hazards: ['blocking-lock'],
+    upContains: ['DETACH PARTITION public.event_2025'],
+  },
+  {
+    name: "a table whose columns are not its new parent's is dropped and made again, as before (data loss)",
+    from: `${events}; create table event_2025 (at timestamptz not null, other text)`,
+    to: `${events}; create table event_2025 partition of event for values from ('2025-01-01') to ('2026-01-01')`,
+    hazards: ['data-loss'],
+  },
+  {
     name: 'a partitioned table cannot be made plain in place',
     from: events,
     to: `create table event (at timestamptz not null, grid varchar, value int)`,

@@ -73,6 +73,13 @@ runDiffCases(
       to: `${grid()}; create table square (uuid varchar primary key, grid_uuid varchar references grid (uuid))`,
       onlineHazards: [],
     },
+    {
+      name: 'a partition leaves its table: DETACH PARTITION has no online form here (CONCURRENTLY adds a CHECK of the bounds), so the lock is said',
+      from: `create table event (at int not null, v int) partition by range (at);
+             create table event_a partition of event for values from (0) to (100)`,
+      to: `create table event (at int not null, v int) partition by range (at); create table event_a (at int not null, v int)`,
+      onlineHazards: ['blocking-lock'],
+    },
   ],
   { online: true },
 );

@@ -286,6 +286,31 @@ describe('generate()', () => {
     expect(trigger).toEqual({ tgname: 't_touch' });
   });
 
+  it('a table that joins a partitioned table keeps its rows (ATTACH PARTITION), written with --plain since it locks the table', async () => {
+    const p = project(`${HEADER}export const t = pgTable('t', { id: integer('id').primaryKey() });\n`);
+    const extras = (old: string) =>
+      writeFileSync(
+        join(dirname(p.options.schema), 'model-extras.sql'),
+        `CREATE TABLE reading (at integer NOT NULL, v integer) PARTITION BY RANGE (at);\n${old}\n`,
+      );
+    extras('CREATE TABLE reading_old (at integer NOT NULL, v integer);');
+    await generate({ ...p.options, name: 'baseline' });
+    await migrate(p.options);
+    await query(db.url, 'INSERT INTO reading_old VALUES (5, 1), (7, 2)');
+    extras('CREATE TABLE reading_old PARTITION OF reading FOR VALUES FROM (0) TO (100);');
+    const refused = await failureOf(generate({ ...p.options, name: 'attach' }));
+    expect(refused).toMatchObject({ code: 'LOCK_REFUSED' });
+    expect(refused.message).toContain('attaches public.reading_old to public.reading');
+    const result = await generate({ ...p.options, name: 'attach', plain: 'reading_old is loaded offline' });
+    expect(result.up).toContain(
+      'ALTER TABLE public.reading ATTACH PARTITION public.reading_old FOR VALUES FROM (0) TO (100)',
+    );
+    expect(result.up).not.toContain('DROP TABLE');
+    expect(result.down).toContain('ALTER TABLE public.reading DETACH PARTITION public.reading_old');
+    await migrate(p.options);
+    expect(await query(db.url, 'SELECT count(*)::int AS n FROM reading')).toEqual([{ n: 2 }]);
+  });
+
   it("a model's pgRole: the migration creates it when the cluster lacks it, and generating again finds nothing to do", async () => {
     const role = `smartem_role_${randomBytes(4).toString('hex')}`;
     const source = `import { pgTable, integer, pgPolicy, pgRole } from 'drizzle-orm/pg-core';

@@ -161,7 +161,7 @@ describe("the model's state beside the replay", () => {
           expect(await introspect(replay, exclude)).toEqual(catalog);
           await pool.release(replay);
         }),
-        { numRuns: Number(process.env.PROPERTY_RUNS ?? 12), endOnFailure: true },
+        { numRuns: Number(process.env.PROPERTY_RUNS ?? 8), endOnFailure: true },
       );
     } finally {
       await pool.close();

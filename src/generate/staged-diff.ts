@@ -1,0 +1,65 @@
+import type { Catalog } from '../catalog/catalog.js';
+import { introspect, type IntrospectOptions } from '../catalog/introspect.js';
+import type { DbSession } from '../db/session.js';
+import { inRolledBackTransaction } from '../db/transaction.js';
+import { diffModels } from '../diff/diff-models.js';
+import { partitionMoves } from '../diff/partition-moves.js';
+import { SmartemDbError } from '../errors.js';
+import type { Op } from '../ops/op.js';
+import { renderScript } from '../render/render-script.js';
+import { renameOps, type Hints } from './hints.js';
+
+/**
+ * The ops that turn `have` (the state `session` holds) into `want`: first the steps a diff of two
+ * catalogs cannot tell from a drop and a create (the renames the hints ask for, then tables that
+ * join or leave a partitioned table: partitionMoves), then the diff of what is left, from the
+ * state those steps give: they are run on `session` in a transaction that is rolled back, and it
+ * is read. A partition move PostgreSQL refuses (the table's columns are not the parent's, a row
+ * outside the bounds) is left out, and the table is dropped and created as before; a rename hint
+ * that does not apply is an error.
+ *
+ * @example const ops = await diffInSteps(replay, have, want, hints, { excludeSchemas: ['smartem_db'] });
+ */
+export async function diffInSteps(
+  session: DbSession,
+  have: Catalog,
+  want: Catalog,
+  hints: Hints,
+  exclude: IntrospectOptions,
+): Promise<Op[]> {
+  const renames = renameOps(hints);
+  if (renames.length === 0 && partitionMoves(have, want).length === 0) return diffModels(have, want);
+  return inRolledBackTransaction(session, async () => {
+    let state = have;
+    if (renames.length) {
+      await applyRenames(session, renames);
+      state = await introspect(session, exclude);
+    }
+    let moves = partitionMoves(state, want);
+    if (moves.length) {
+      await session.exec('SAVEPOINT smartem_partition_moves');
+      try {
+        for (const statement of renderScript(moves).statements) await session.exec(statement.sql);
+        state = await introspect(session, exclude);
+      } catch {
+        await session.exec('ROLLBACK TO SAVEPOINT smartem_partition_moves');
+        moves = [];
+      }
+    }
+    return [...renames, ...moves, ...diffModels(state, want)];
+  });
+}
+
+async function applyRenames(session: DbSession, renames: Op[]): Promise<void> {
+  for (const statement of renderScript(renames).statements) {
+    try {
+      await session.exec(statement.sql);
+    } catch (error) {
+      throw new SmartemDbError(
+        'BAD_HINT',
+        `The rename hint "${statement.sql}" does not apply to the current schema: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+}
