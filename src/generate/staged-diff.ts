@@ -6,6 +6,7 @@ import { diffModels } from '../diff/diff-models.js';
 import { partitionMoves } from '../diff/partition-moves.js';
 import { SmartemDbError } from '../errors.js';
 import type { Op } from '../ops/op.js';
+import { invertAll } from '../ops/op-kinds.js';
 import { renderScript } from '../render/render-script.js';
 import { renameOps, type Hints } from './hints.js';
 
@@ -36,18 +37,43 @@ export async function diffInSteps(
       state = await introspect(session, exclude);
     }
     let moves = partitionMoves(state, want);
+    let before: Op[] = [];
     if (moves.length) {
       await session.exec('SAVEPOINT smartem_partition_moves');
       try {
-        for (const statement of renderScript(moves).statements) await session.exec(statement.sql);
-        state = await introspect(session, exclude);
+        const moved = await movedState(session, state, moves, exclude);
+        [state, before] = [moved.state, moved.before];
       } catch {
         await session.exec('ROLLBACK TO SAVEPOINT smartem_partition_moves');
         moves = [];
       }
     }
-    return [...renames, ...moves, ...diffModels(state, want)];
+    return [...renames, ...before, ...moves, ...diffModels(state, want)];
   });
+}
+
+/**
+ * The state after `moves`, and what must come before them so that undoing them (the down) gives
+ * `from` again: a detached partition keeps the indexes its parent's indexes made on it when it
+ * was attached, so an attach is preceded by those indexes on the table (which the attach then
+ * takes as its parts), and the down's detach is followed by their drop.
+ */
+async function movedState(
+  session: DbSession,
+  from: Catalog,
+  moves: Op[],
+  exclude: IntrospectOptions,
+): Promise<{ state: Catalog; before: Op[] }> {
+  const run = async (ops: Op[]) => {
+    for (const statement of renderScript(ops).statements) await session.exec(statement.sql);
+  };
+  await run(moves);
+  const state = await introspect(session, exclude);
+  await session.exec('SAVEPOINT smartem_partition_moves_back');
+  await run(invertAll(moves));
+  const back = await introspect(session, exclude);
+  await session.exec('ROLLBACK TO SAVEPOINT smartem_partition_moves_back');
+  return { state, before: invertAll(diffModels(back, from)) };
 }
 
 async function applyRenames(session: DbSession, renames: Op[]): Promise<void> {

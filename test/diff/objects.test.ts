@@ -410,6 +410,15 @@ runDiffCases('partitions', [
     upContains: ['ATTACH PARTITION public.event_2025 FOR VALUES FROM'],
   },
   {
+    name: "a table joins a partitioned table with an index: the index part is made on it first, so the down's DETACH leaves what was there",
+    from: `${events}; create index event_value on event (value);
+           create table event_2025 (at timestamptz not null, grid varchar, value int)`,
+    to: `${events}; create index event_value on event (value);
+         create table event_2025 partition of event for values from ('2025-01-01') to ('2026-01-01')`,
+    hazards: ['blocking-lock'],
+    upContains: ['CREATE INDEX event_2025_value_idx ON public.event_2025', 'ATTACH PARTITION public.event_2025'],
+  },
+  {
     name: 'a partition leaves its table and keeps its rows: DETACH PARTITION, then its own index as the table it is now',
     from: `${events}; create index event_grid on event (grid);
            create table event_2025 partition of event for values from ('2025-01-01') to ('2026-01-01')`,

@@ -146,10 +146,11 @@ describe("the model's state beside the replay", () => {
   }, 60_000);
 
   it('for random pairs of schemas (one the replay, the other the model), the same catalog as a database of its own', async () => {
-    const pool = new ScratchPool({ kind: 'server', url: serverUrl(), source: 'the test server' });
-    try {
-      await fc.assert(
-        fc.asyncProperty(schema, schema, async (a, b) => {
+    await fc.assert(
+      fc.asyncProperty(schema, schema, async (a, b) => {
+        // A pool a run, closed after it: each keeps its databases and sessions until then.
+        const pool = new ScratchPool({ kind: 'server', url: serverUrl(), source: 'the test server' });
+        try {
           const replay = await pool.create();
           await replay.exec(ddl(a));
           const catalog = await introspect(replay, exclude);
@@ -159,12 +160,11 @@ describe("the model's state beside the replay", () => {
           expect(phases).toEqual(['model DDL and its catalog, beside the replay (rolled back)']);
           expect(beside).toEqual(await modelCatalog(pool, [ddl(b)], exclude));
           expect(await introspect(replay, exclude)).toEqual(catalog);
-          await pool.release(replay);
-        }),
-        { numRuns: Number(process.env.PROPERTY_RUNS ?? 8), endOnFailure: true },
-      );
-    } finally {
-      await pool.close();
-    }
+        } finally {
+          await pool.close();
+        }
+      }),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 8), endOnFailure: true },
+    );
   }, 180_000);
 });

@@ -62,6 +62,8 @@ export const schema = fc.record({
   columnGrant: fc.boolean(),
   /** A partitioned table with an index and one partition, ending at this date. */
   partitionTo: fc.constantFrom(null, '2027-01-01', '2026-07-01'),
+  /** The partition's table on its own instead (a pair then attaches or detaches it). */
+  partitionDetached: fc.boolean(),
 });
 
 export type Schema = typeof schema extends fc.Arbitrary<infer T> ? T : never;
@@ -121,7 +123,11 @@ export function ddl(s: Schema): string {
   if (s.partitionTo) {
     out.push(`create table event (at date not null, v integer) partition by range (at)`);
     out.push(`create index event_v on event (v)`);
-    out.push(`create table event_2026 partition of event for values from ('2026-01-01') to ('${s.partitionTo}')`);
+    out.push(
+      s.partitionDetached
+        ? `create table event_2026 (at date not null, v integer)`
+        : `create table event_2026 partition of event for values from ('2026-01-01') to ('${s.partitionTo}')`,
+    );
   }
   return out.map((x) => `${x};`).join('\n');
 }
