@@ -24,8 +24,6 @@ import { writeEmptyMigration } from './generate/empty-migration.js';
 import { generateMigration, type GenerateResult } from './generate/generate.js';
 import { mergeHints, noHints, parseColumnRename, parseTableRename, readHintsFile } from './generate/hints.js';
 import { invertAll } from './ops/op-kinds.js';
-import type { Op } from './ops/op.js';
-import type { Hazard } from './hazards/hazard.js';
 import { renderScript } from './render/render-script.js';
 import { classifyScript } from './lint/classify-script.js';
 import { runCheck, type CheckReport } from './check/check.js';

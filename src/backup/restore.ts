@@ -4,7 +4,6 @@ import type { SessionTarget } from '../db/open-session.js';
 import type { DbSession } from '../db/session.js';
 import { SmartemDbError } from '../errors.js';
 import { importOptional } from '../optional-dependency.js';
-import { lockDirectory } from '../db/directory-lock.js';
 import { quoteIdent } from '../sql/quote.js';
 import { pgTool, runPgTool } from './pg-tools.js';
 

@@ -35,7 +35,7 @@ export interface DoctorInput {
  * statements. Only reads (drift is looked for on a scratch database).
  */
 export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
-  const { session, folder, journal } = input.ctx;
+  const { session, journal } = input.ctx;
   const exclude = [journal.schema];
   // The doctor looks; it must not queue behind a session that holds a table (which it reports).
   await session.exec("SET lock_timeout = '500ms'");

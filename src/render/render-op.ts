@@ -200,7 +200,6 @@ export function renderEnumSwap(
 ): Statement[] {
   const name = quoteQualified(to.schema, to.name);
   const old = `${to.name.slice(0, 50)}__smartem_old`;
-  const removed = from.values.filter((v) => !to.values.includes(v));
   const out: Statement[] = [
     statement(`ALTER TYPE ${name} RENAME TO ${quoteIdent(old)}`),
     statement(`CREATE TYPE ${name} AS ENUM (${to.values.map(quoteLiteral).join(', ')})`),

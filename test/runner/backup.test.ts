@@ -1,5 +1,4 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrate, restore } from '../../src/api.js';
 import { query, useFreshDatabase } from '../support/fresh-database.js';
