@@ -229,11 +229,25 @@ export class ScratchPool {
     return this.unlessClosed(session);
   }
 
+  /**
+   * Drops a scratch database, trying again a few times: a server out of connections for a moment
+   * (too many clients) left databases behind, a hundred in one test run.
+   */
   private async drop(name: string): Promise<void> {
     const target = this.target as Extract<ScratchTarget, { kind: 'server' }>;
-    const dropper = await openServerSession(target.url, { source: target.source }).catch(() => undefined);
-    await dropper?.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => {});
-    await dropper?.close().catch(() => {});
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 250 * attempt));
+      const dropper = await openServerSession(target.url, { source: target.source }).catch(() => undefined);
+      if (!dropper) continue;
+      try {
+        await dropper.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+        return;
+      } catch {
+        // Tried again.
+      } finally {
+        await dropper.close().catch(() => {});
+      }
+    }
   }
 }
 
