@@ -27,6 +27,17 @@ export function fitsBeside(statements: readonly string[]): boolean {
 }
 
 /**
+ * Whether the folder's replay may be small enough to build the model beside (its up.sql files
+ * create at most BESIDE_MAX_TABLES tables), known before anything is loaded: when it is not,
+ * the model's own database is made at once, while the model loads, as it always was.
+ */
+export function folderMayFitBeside(upScripts: readonly string[]): boolean {
+  let tables = 0;
+  for (const text of upScripts) tables += text.match(/\bCREATE\s+(?:UNLOGGED\s+)?TABLE\b/gi)?.length ?? 0;
+  return tables <= BESIDE_MAX_TABLES;
+}
+
+/**
  * The catalog of the Drizzle model's statements, as a new empty database would have it. Where
  * it can, it is built on the scratch database that holds the migrations' state (`beside`), in
  * one transaction that empties it first and is rolled back: no second database to make (CREATE
@@ -43,7 +54,14 @@ export async function modelCatalog(
   exclude: IntrospectOptions,
   beside?: { session: DbSession; catalog: Catalog } | null,
   timer: PhaseTimer = { time: (_phase, work) => work() },
+  /** The model's own database when it was made ahead (folderMayFitBeside said no): then it is built there. */
+  own?: Promise<DbSession | null> | null,
 ): Promise<Catalog> {
+  const ahead = own ? await own : null;
+  if (ahead) {
+    await timer.time('model DDL', () => applyModel(ahead, statements));
+    return timer.time('introspect the model', () => introspect(ahead, exclude));
+  }
   if (
     beside &&
     fitsBeside(statements) &&
@@ -55,9 +73,9 @@ export async function modelCatalog(
     );
     if (built) return built;
   }
-  const own = await timer.time('scratch database for the model', () => pool.create());
-  await timer.time('model DDL', () => applyModel(own, statements));
-  return timer.time('introspect the model', () => introspect(own, exclude));
+  const made = await timer.time('scratch database for the model', () => pool.create());
+  await timer.time('model DDL', () => applyModel(made, statements));
+  return timer.time('introspect the model', () => introspect(made, exclude));
 }
 
 /** The model's catalog built on `session` emptied, in a transaction that is always rolled back; null when that cannot be. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { introspect } from '../../src/catalog/introspect.js';
-import { modelCatalog } from '../../src/scratch/model-state.js';
+import { folderMayFitBeside, modelCatalog } from '../../src/scratch/model-state.js';
 import { ScratchPool, type ScratchTarget } from '../../src/scratch/scratch-databases.js';
 import { serverUrl } from '../support/fresh-database.js';
 import { ddl, schema } from '../support/random-schema.js';
@@ -133,6 +133,15 @@ describe("the model's state beside the replay", () => {
         'introspect the model',
       ]);
       expect(await introspect(replay, exclude)).toEqual(catalog);
+
+      // A folder too big to build beside (its up.sql files create more than 100 tables): the
+      // model's own database was made ahead, while the model loaded, and it is built there.
+      const big = Array.from({ length: 101 }, (_, i) => `CREATE TABLE t${i} (id integer);`).join('\n');
+      expect([folderMayFitBeside([big]), folderMayFitBeside(['CREATE TABLE t (id integer);'])]).toEqual([false, true]);
+      phases.length = 0;
+      const ahead = await modelCatalog(pool, ['CREATE TABLE "v" ("id" integer)'], exclude, null, timer, pool.create());
+      expect(ahead.tables.map((t) => t.name)).toEqual(['v']);
+      expect(phases).toEqual(['model DDL', 'introspect the model']);
 
       // A session the pool did not make empty (a kept database without the record, say).
       const stranger = new ScratchPool({ kind: 'server', url: serverUrl(), source: 'the test server' });
