@@ -20,10 +20,12 @@ import { openServerSession } from './db/postgres-session.js';
 import { diffModels } from './diff/diff-models.js';
 import { catalogDifferences } from './catalog/catalog-differences.js';
 import { modelsOf, parseDiffSource } from './generate/diff-sources.js';
+import { diffInSteps } from './generate/staged-diff.js';
 import { writeEmptyMigration } from './generate/empty-migration.js';
 import { generateMigration, type GenerateResult } from './generate/generate.js';
 import { mergeHints, noHints, parseColumnRename, parseTableRename, readHintsFile } from './generate/hints.js';
 import { invertAll } from './ops/op-kinds.js';
+import type { Op } from './ops/op.js';
 import { renderScript } from './render/render-script.js';
 import { classifyScript } from './lint/classify-script.js';
 import { runCheck, type CheckReport } from './check/check.js';
@@ -156,6 +158,7 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
       : Promise.resolve({ statements: [], sources: null }),
   );
   const gate = answerGate(model.statements, model.answeredBefore, model.scratchFrom);
+  let up: Op[] | null = null;
   const catalogs = await modelsOf(sources, {
     folder,
     modelStatements: () => model.statements,
@@ -164,6 +167,12 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
     replayKeys: options.cache === false ? null : (f) => replayKeysOf(f, journalOf(options)),
     logger: options.logger,
     gate,
+    // From the folder's replay, the steps generate takes too (a table joining a partitioned one).
+    whileOpen: async ([from, to], first) => {
+      up = first
+        ? await diffInSteps(first, from!, to!, noHints(), { excludeSchemas: [journalOf(options).schema] })
+        : null;
+    },
   });
   if (!catalogs) {
     await model.remember();
@@ -172,7 +181,7 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
   }
   const [fromModel, toModel] = catalogs;
   if (inputs && catalogDifferences(fromModel!, toModel!).length === 0) await model.remember();
-  const up = diffModels(fromModel!, toModel!);
+  up ??= diffModels(fromModel!, toModel!);
   const ops = options.down ? invertAll(up) : up;
   const script = await classifyScript(renderScript(ops), { catalog: options.down ? toModel! : fromModel! });
   return { sql: script.sql, ops, hazards: script.hazards };

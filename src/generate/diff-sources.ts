@@ -1,6 +1,7 @@
 import { introspect } from '../catalog/introspect.js';
 import { openServerSession } from '../db/postgres-session.js';
 import type { Catalog } from '../catalog/catalog.js';
+import type { DbSession } from '../db/session.js';
 import type { JournalRef } from '../migrations/journal.js';
 import type { MigrationsFolder } from '../migrations/migration-folder.js';
 import { currentState, keptReplayNote, type CurrentState } from '../scratch/replay-cache.js';
@@ -33,6 +34,11 @@ export interface SourceContext {
   logger?: Logger | undefined;
   /** When the sources may be read (answerGate): null instead of catalogs when the model was answered before. */
   gate?: ReturnType<typeof answerGate>;
+  /**
+   * Called with the catalogs before the scratch databases go, and the session holding the first
+   * source's state when that is the folder's replay (for the steps a diff takes on it: diffInSteps).
+   */
+  whileOpen?: (catalogs: Catalog[], first: DbSession | null) => Promise<void>;
 }
 
 /**
@@ -45,6 +51,7 @@ export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promi
   const pool = new ScratchPool(ctx.scratch);
   const keeps: (() => Promise<void>)[] = [];
   // The folder's state, when one of the sources is the folder: the model is built beside it if it fits.
+  let firstSession: DbSession | null = null;
   let replayedNow: (state: CurrentState | null) => void = () => {};
   const replayed = new Promise<CurrentState | null>((resolve) => (replayedNow = resolve));
   const read = async (source: DiffSource): Promise<Catalog> => {
@@ -66,6 +73,7 @@ export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promi
         throw error;
       });
       replayedNow(state);
+      if (source === sources[0]) firstSession = state.session;
       if (state.fromKept) ctx.logger?.info(keptReplayNote(state.fromKept.migrations, folder.migrations.length));
       // Only read: still the replay.
       if (state.keep) keeps.push(() => state.keep!(state.catalog));
@@ -85,9 +93,12 @@ export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promi
     const settled = await Promise.allSettled(sources.map((s) => (ctx.gate ? ctx.gate.start(() => read(s)) : read(s))));
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    for (const keep of keeps) await keep().catch(() => {});
     const catalogs = settled.map((r) => (r as PromiseFulfilledResult<Catalog | null>).value);
-    return catalogs.every((c) => c !== null) && !(await ctx.gate?.decided)?.answered ? catalogs : null;
+    const answered = !catalogs.every((c): c is Catalog => c !== null) || (await ctx.gate?.decided)?.answered;
+    // Before the replay is kept again (keep closes its session): what whileOpen does on it is rolled back.
+    if (!answered) await ctx.whileOpen?.(catalogs as Catalog[], firstSession);
+    for (const keep of keeps) await keep().catch(() => {});
+    return answered ? null : (catalogs as Catalog[]);
   } finally {
     await pool.close();
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check, generate, hash, inspect, lint, migrate, rollback, status } from '../../src/api.js';
+import { check, diff, generate, hash, inspect, lint, migrate, rollback, status } from '../../src/api.js';
 import { catalogFingerprint } from '../support/catalog-fingerprint.js';
 import { query, serverUrl, useFreshDatabase } from '../support/fresh-database.js';
 import { HEADER, tempProject } from '../support/temp-project.js';
@@ -298,6 +298,10 @@ describe('generate()', () => {
     await migrate(p.options);
     await query(db.url, 'INSERT INTO reading_old VALUES (5, 1), (7, 2)');
     extras('CREATE TABLE reading_old PARTITION OF reading FOR VALUES FROM (0) TO (100);');
+    // diff takes the same step from the folder's replay.
+    const diffed = await diff({ ...p.options, from: 'migrations', to: 'schema' });
+    expect(diffed.sql).toContain('ATTACH PARTITION public.reading_old');
+    expect(diffed.sql).not.toContain('DROP TABLE');
     const refused = await failureOf(generate({ ...p.options, name: 'attach' }));
     expect(refused).toMatchObject({ code: 'LOCK_REFUSED' });
     expect(refused.message).toContain('attaches public.reading_old to public.reading');
