@@ -23,22 +23,29 @@ export function partitionMoves(from: Catalog, to: Catalog): Op[] {
   const [plainFrom, plainTo] = [plain(from), plain(to)];
   const [partsFrom, partsTo] = [partitions(from), partitions(to)];
   const parents = new Set([...partitioned(from)].filter((p) => partitioned(to).has(p)));
+  const withDefault = new Set(
+    [...partsFrom.values()].flatMap((o) => (o.on !== null && / DEFAULT$/.test(o.create[0] ?? '') ? [o.on] : [])),
+  );
   const moves: Op[] = [];
   for (const [name, part] of partsTo) {
-    const move = moveOf(part, parents);
+    const move = moveOf(part, parents, withDefault);
     if (move && plainFrom.has(name) && !plainTo.has(name) && !partsFrom.has(name))
       moves.push({ kind: 'attachPartition', ...move });
   }
   for (const [name, part] of partsFrom) {
-    const move = moveOf(part, parents);
+    const move = moveOf(part, parents, withDefault);
     if (move && plainTo.has(name) && !plainFrom.has(name) && !partsTo.has(name))
       moves.push({ kind: 'detachPartition', ...move });
   }
   return moves;
 }
 
-function moveOf(part: DefinedObject, parents: ReadonlySet<string>): PartitionMove | null {
+function moveOf(
+  part: DefinedObject,
+  parents: ReadonlySet<string>,
+  withDefault: ReadonlySet<string>,
+): PartitionMove | null {
   const sql = PARTITION_SQL.exec(part.create[0] ?? '');
   if (!sql || part.on === null || !parents.has(part.on) || / PARTITION BY /.test(sql[3]!)) return null;
-  return { partition: sql[1]!, parent: sql[2]!, bound: sql[3]! };
+  return { partition: sql[1]!, parent: sql[2]!, bound: sql[3]!, parentHasDefault: withDefault.has(part.on) };
 }

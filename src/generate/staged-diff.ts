@@ -9,6 +9,7 @@ import type { Op } from '../ops/op.js';
 import { invertAll } from '../ops/op-kinds.js';
 import { renderScript } from '../render/render-script.js';
 import { renameOps, type Hints } from './hints.js';
+import { quoteLiteral } from '../sql/quote.js';
 
 /**
  * The ops that turn `have` (the state `session` holds) into `want`: first the steps a diff of two
@@ -67,6 +68,14 @@ async function movedState(
   const run = async (ops: Op[]) => {
     for (const statement of renderScript(ops).statements) await session.exec(statement.sql);
   };
+  // What a detached partition's rows satisfy, read while it is still a partition (the online form needs it).
+  for (const [i, move] of moves.entries()) {
+    if (move.kind !== 'detachPartition') continue;
+    const [row] = await session.query<{ check: string | null }>(
+      `SELECT pg_get_partition_constraintdef(${quoteLiteral(move.partition)}::regclass) AS check`,
+    );
+    if (row?.check) moves[i] = { ...move, partitionCheck: row.check };
+  }
   await run(moves);
   const state = await introspect(session, exclude);
   await session.exec('SAVEPOINT smartem_partition_moves_back');

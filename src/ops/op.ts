@@ -68,6 +68,14 @@ export interface PartitionMove {
   parent: string;
   /** FOR VALUES ... or DEFAULT. */
   bound: string;
+  /** The parent has a default partition (then DETACH cannot be CONCURRENTLY). */
+  parentHasDefault: boolean;
+  /**
+   * The partition's constraint as PostgreSQL prints it (pg_get_partition_constraintdef), read on
+   * the database before a detach: DETACH ... CONCURRENTLY leaves it as a CHECK, which the online
+   * form drops after.
+   */
+  partitionCheck?: string;
 }
 
 export interface EnumUsage extends TableRef {

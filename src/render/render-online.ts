@@ -49,6 +49,20 @@ export function renderOnline(op: Op): Statement[] | undefined {
     }
     case 'alterColumn':
       return renderOnlineAlterColumn(op.schema, op.table, op.from, op.to);
+    case 'detachPartition':
+      // CONCURRENTLY waits for the parent's queries instead of blocking them, and leaves the
+      // partition's constraint on the table as a CHECK, dropped after (the model does not have it).
+      if (op.parentHasDefault || !op.partitionCheck) return undefined;
+      return [
+        step(`ALTER TABLE ${op.parent} DETACH PARTITION ${op.partition} CONCURRENTLY`),
+        step(
+          `DO $smartem_detach$ DECLARE c name; BEGIN
+  SELECT conname INTO c FROM pg_constraint WHERE conrelid = ${quoteLiteral(op.partition)}::regclass AND contype = 'c'
+     AND pg_get_constraintdef(oid) = ${quoteLiteral(`CHECK (${op.partitionCheck})`)} ORDER BY oid DESC LIMIT 1;
+  IF c IS NOT NULL THEN EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', ${quoteLiteral(op.partition)}, c); END IF;
+END $smartem_detach$`,
+        ),
+      ];
     case 'addColumn':
       return renderOnlineAddColumn(op.schema, op.table, op.column);
     default:

@@ -74,10 +74,22 @@ runDiffCases(
       onlineHazards: [],
     },
     {
-      name: 'a partition leaves its table: DETACH PARTITION has no online form here (CONCURRENTLY adds a CHECK of the bounds), so the lock is said',
+      name: "a partition leaves its table: DETACH PARTITION CONCURRENTLY (the parent's queries are waited for, not blocked), and the CHECK of its bounds it leaves is dropped",
       from: `create table event (at int not null, v int) partition by range (at);
              create table event_a partition of event for values from (0) to (100)`,
       to: `create table event (at int not null, v int) partition by range (at); create table event_a (at int not null, v int)`,
+      onlineHazards: [],
+      upContains: [
+        'DETACH PARTITION public.event_a CONCURRENTLY',
+        "= 'CHECK (((at IS NOT NULL) AND (at >= 0) AND (at < 100)))'",
+      ],
+    },
+    {
+      name: 'with a default partition DETACH cannot be CONCURRENTLY: the lock is said',
+      from: `create table event (at int not null, v int) partition by range (at); create table event_rest partition of event default;
+             create table event_a partition of event for values from (0) to (100)`,
+      to: `create table event (at int not null, v int) partition by range (at); create table event_rest partition of event default;
+           create table event_a (at int not null, v int)`,
       onlineHazards: ['blocking-lock'],
     },
   ],

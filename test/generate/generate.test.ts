@@ -313,6 +313,19 @@ describe('generate()', () => {
     expect(result.down).toContain('ALTER TABLE public.reading DETACH PARTITION public.reading_old');
     await migrate(p.options);
     expect(await query(db.url, 'SELECT count(*)::int AS n FROM reading')).toEqual([{ n: 2 }]);
+
+    // And it leaves again, online: DETACH ... CONCURRENTLY, nothing to acknowledge, its rows kept.
+    extras('CREATE TABLE reading_old (at integer NOT NULL, v integer);');
+    const detached = await generate({ ...p.options, name: 'detach' });
+    expect(detached.up).toContain('ALTER TABLE public.reading DETACH PARTITION public.reading_old CONCURRENTLY');
+    await migrate(p.options);
+    expect(
+      await query(
+        db.url,
+        'SELECT (SELECT count(*) FROM reading)::int AS parent, (SELECT count(*) FROM reading_old)::int AS own',
+      ),
+    ).toEqual([{ parent: 0, own: 2 }]);
+    expect((await check({ ...p.options, db: db.url })).database?.ok).toBe(true);
   });
 
   it("a model's pgRole: the migration creates it when the cluster lacks it, and generating again finds nothing to do", async () => {
