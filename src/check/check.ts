@@ -98,7 +98,7 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
         const { statements } = await gate.decided;
         // Built beside the replay when it fits there (one database less to make), else on its own.
         const beside = !ownP && fitsBeside(statements) ? await replayedP : null;
-        return modelCatalog(pool, statements, exclude, beside, undefined, ownP);
+        return modelCatalog(pool, statements, exclude, { beside, own: ownP });
       }),
     ]);
     if (decided.status === 'rejected') throw decided.reason;

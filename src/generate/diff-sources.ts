@@ -86,7 +86,7 @@ export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promi
     ownP?.catch(() => {});
     const statements = await ctx.modelStatements();
     const beside = besideFolder && fitsBeside(statements) ? await replayed : null;
-    return modelCatalog(pool, statements, exclude, beside, undefined, ownP);
+    return modelCatalog(pool, statements, exclude, { beside, own: ownP });
   };
   try {
     // Every one settles before the pool is closed, so none makes a database after it.

@@ -134,7 +134,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     const wantP = (async () => {
       log?.info('Applying the Drizzle model to a scratch database ...');
       const beside = !ownP && fitsBeside(statements) ? await currentP : null;
-      return modelCatalog(pool, statements, exclude, beside, timings, ownP);
+      return modelCatalog(pool, statements, exclude, { beside, own: ownP, timer: timings });
     })();
     wantP.catch(() => {});
     const [want, state] = await Promise.all([wantP, currentP]);

@@ -37,6 +37,15 @@ export function folderMayFitBeside(upScripts: readonly string[]): boolean {
   return tables <= BESIDE_MAX_TABLES;
 }
 
+/** Where modelCatalog builds the model, and where it counts the time. */
+export interface ModelPlace {
+  /** The folder's replay and its catalog: built beside it when that can be. */
+  beside?: { session: DbSession; catalog: Catalog } | null;
+  /** The model's own database when it was made ahead (folderMayFitBeside said no): then it is built there. */
+  own?: Promise<DbSession | null> | null;
+  timer?: PhaseTimer;
+}
+
 /**
  * The catalog of the Drizzle model's statements, as a new empty database would have it. Where
  * it can, it is built on the scratch database that holds the migrations' state (`beside`), in
@@ -46,17 +55,15 @@ export function folderMayFitBeside(upScripts: readonly string[]): boolean {
  * transaction; else, or on any failure, the model gets a scratch database of its own, as it
  * always could. The replay is left as it was (rolled back; the keeper checks it anyway).
  *
- * @example const want = await modelCatalog(pool, statements, { excludeSchemas: ['smartem_db'] }, replay);
+ * @example const want = await modelCatalog(pool, statements, { excludeSchemas: ['smartem_db'] }, { beside: replay });
  */
 export async function modelCatalog(
   pool: ScratchPool,
   statements: readonly string[],
   exclude: IntrospectOptions,
-  beside?: { session: DbSession; catalog: Catalog } | null,
-  timer: PhaseTimer = { time: (_phase, work) => work() },
-  /** The model's own database when it was made ahead (folderMayFitBeside said no): then it is built there. */
-  own?: Promise<DbSession | null> | null,
+  where: ModelPlace = {},
 ): Promise<Catalog> {
+  const { beside, own, timer = { time: (_phase, work) => work() } } = where;
   const ahead = own ? await own : null;
   if (ahead) {
     await timer.time('model DDL', () => applyModel(ahead, statements));

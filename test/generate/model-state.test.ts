@@ -85,7 +85,10 @@ async function bothWays(target: ScratchTarget, server: boolean) {
     const timer = { time: <T>(phase: string, work: () => Promise<T>) => (phases.push(phase), work()) };
     // A SET ROLE a migration left on the session too (RESET ALL leaves a role as it is).
     if (server) await replay.exec(`SET ROLE ${role}`);
-    const beside = await modelCatalog(pool, modelSql(server), exclude, { session: replay, catalog: before }, timer);
+    const beside = await modelCatalog(pool, modelSql(server), exclude, {
+      beside: { session: replay, catalog: before },
+      timer,
+    });
     if (server) await replay.exec('RESET ROLE');
     expect(phases).toEqual(['model DDL and its catalog, beside the replay (rolled back)']);
     const own = await modelCatalog(pool, modelSql(server), exclude);
@@ -123,7 +126,7 @@ describe("the model's state beside the replay", () => {
       const timer = { time: <T>(phase: string, work: () => Promise<T>) => (phases.push(phase), work()) };
       // CREATE INDEX CONCURRENTLY runs only outside a transaction (model-extras.sql may say it).
       const concurrent = ['CREATE TABLE "t" ("id" integer)', 'CREATE INDEX CONCURRENTLY "t_id" ON "t" ("id")'];
-      const want = await modelCatalog(pool, concurrent, exclude, { session: replay, catalog }, timer);
+      const want = await modelCatalog(pool, concurrent, exclude, { beside: { session: replay, catalog }, timer });
       expect(want.tables.map((t) => t.name)).toEqual(['t']);
       expect(want.tables[0]!.indexes.map((i) => i.name)).toEqual(['t_id']);
       expect(phases).toEqual([
@@ -139,14 +142,20 @@ describe("the model's state beside the replay", () => {
       const big = Array.from({ length: 101 }, (_, i) => `CREATE TABLE t${i} (id integer);`).join('\n');
       expect([folderMayFitBeside([big]), folderMayFitBeside(['CREATE TABLE t (id integer);'])]).toEqual([false, true]);
       phases.length = 0;
-      const ahead = await modelCatalog(pool, ['CREATE TABLE "v" ("id" integer)'], exclude, null, timer, pool.create());
+      const ahead = await modelCatalog(pool, ['CREATE TABLE "v" ("id" integer)'], exclude, {
+        own: pool.create(),
+        timer,
+      });
       expect(ahead.tables.map((t) => t.name)).toEqual(['v']);
       expect(phases).toEqual(['model DDL', 'introspect the model']);
 
       // A session the pool did not make empty (a kept database without the record, say).
       const stranger = new ScratchPool({ kind: 'server', url: serverUrl(), source: 'the test server' });
       phases.length = 0;
-      await modelCatalog(stranger, ['CREATE TABLE "u" ("id" integer)'], exclude, { session: replay, catalog }, timer);
+      await modelCatalog(stranger, ['CREATE TABLE "u" ("id" integer)'], exclude, {
+        beside: { session: replay, catalog },
+        timer,
+      });
       await stranger.close();
       expect(phases[0]).toBe('scratch database for the model');
     } finally {
@@ -165,7 +174,7 @@ describe("the model's state beside the replay", () => {
           const catalog = await introspect(replay, exclude);
           const phases: string[] = [];
           const timer = { time: <T>(phase: string, work: () => Promise<T>) => (phases.push(phase), work()) };
-          const beside = await modelCatalog(pool, [ddl(b)], exclude, { session: replay, catalog }, timer);
+          const beside = await modelCatalog(pool, [ddl(b)], exclude, { beside: { session: replay, catalog }, timer });
           expect(phases).toEqual(['model DDL and its catalog, beside the replay (rolled back)']);
           expect(beside).toEqual(await modelCatalog(pool, [ddl(b)], exclude));
           expect(await introspect(replay, exclude)).toEqual(catalog);
