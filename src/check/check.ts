@@ -11,7 +11,7 @@ import { describeStatus, type StatusReport } from '../migrations/status.js';
 import { catalogDifferences } from '../catalog/catalog-differences.js';
 import { replayMigrations } from '../scratch/replay.js';
 import { invalidIndexes } from '../catalog/invalid-indexes.js';
-import { fitsBeside, folderMayFitBeside, modelCatalog } from '../scratch/model-state.js';
+import { modelSite } from '../scratch/model-state.js';
 import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { currentState, keptReplayNote } from '../scratch/replay-cache.js';
 import { answerGate } from '../scratch/answer-gate.js';
@@ -86,19 +86,17 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     input.logger?.info('Replaying the migrations and applying the Drizzle model on scratch databases ...');
     const gate = answerGate(input.modelStatements, input.answeredBefore, input.scratchFrom);
     const replayedP = gate.start(() => currentState(pool, input.folder, input.journal, input.replayKeys ?? null));
-    // A folder too big to build the model beside: its own database, made while the model loads.
-    const ownP = folderMayFitBeside(input.folder.migrations.map((m) => m.up.text))
-      ? null
-      : gate.start(() => pool.create());
-    ownP?.catch(() => {});
+    const site = modelSite(
+      pool,
+      input.folder.migrations.map((m) => m.up.text),
+      gate.start,
+    );
     const [decided, replayed, modelled] = await Promise.allSettled([
       gate.decided,
       replayedP,
       gate.start(async () => {
         const { statements } = await gate.decided;
-        // Built beside the replay when it fits there (one database less to make), else on its own.
-        const beside = !ownP && fitsBeside(statements) ? await replayedP : null;
-        return modelCatalog(pool, statements, exclude, { beside, own: ownP });
+        return site.catalog(statements, () => replayedP, exclude);
       }),
     ]);
     if (decided.status === 'rejected') throw decided.reason;

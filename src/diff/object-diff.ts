@@ -1,6 +1,6 @@
 import type { Catalog, DefinedObject } from '../catalog/catalog.js';
 import { objectKind } from '../objects/object-kinds.js';
-import { qualifiedName } from '../catalog/qualified-name.js';
+import { keyOf as tableKey, qualifiedName } from '../catalog/qualified-name.js';
 import { SmartemDbError } from '../errors.js';
 import { compareKeyed } from './keyed.js';
 import { graphDepths } from './graph-depth.js';
@@ -189,14 +189,12 @@ function refuseTypesColumnsUse(from: Catalog, to: Catalog, types: readonly strin
  * changes), and that stay.
  */
 function partitionKeysUnderNewUniqueIndexes(from: Catalog, to: Catalog): Set<string> {
-  const before = new Map(
-    from.tables.flatMap((t) => t.indexes.map((i) => [`${keyOfTable(t)} ${i.name}`, i.definition])),
-  );
+  const before = new Map(from.tables.flatMap((t) => t.indexes.map((i) => [`${tableKey(t)} ${i.name}`, i.definition])));
   const gaining = new Map<string, string[][]>();
   for (const t of to.tables)
     for (const i of t.indexes)
-      if (i.unique && before.get(`${keyOfTable(t)} ${i.name}`) !== i.definition)
-        gaining.set(keyOfTable(t), [...(gaining.get(keyOfTable(t)) ?? []), i.columns]);
+      if (i.unique && before.get(`${tableKey(t)} ${i.name}`) !== i.definition)
+        gaining.set(tableKey(t), [...(gaining.get(tableKey(t)) ?? []), i.columns]);
   if (gaining.size === 0) return new Set();
   const parentOf = new Map(to.objects.filter((o) => o.kind === 'partition').map((o) => [o.name, o.on]));
   const out = new Set<string>();
@@ -210,8 +208,6 @@ function partitionKeysUnderNewUniqueIndexes(from: Catalog, to: Catalog): Set<str
   }
   return out;
 }
-
-const keyOfTable = (t: { schema: string; name: string }) => qualifiedName(t.schema, t.name);
 
 /** The columns of tables that stay whose type is one of `types` (`schema.name`), as messages name them. */
 function columnsKeeping(from: Catalog, to: Catalog, types: readonly string[]): string[] {

@@ -7,7 +7,7 @@ import type { MigrationsFolder } from '../migrations/migration-folder.js';
 import { currentState, keptReplayNote, type CurrentState } from '../scratch/replay-cache.js';
 import type { Logger } from '../migrations/logger.js';
 import type { answerGate } from '../scratch/answer-gate.js';
-import { fitsBeside, folderMayFitBeside, modelCatalog } from '../scratch/model-state.js';
+import { modelSite } from '../scratch/model-state.js';
 import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { SmartemDbError } from '../errors.js';
 import { redactUrl } from '../db/redact.js';
@@ -79,14 +79,9 @@ export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promi
       if (state.keep) keeps.push(() => state.keep!(state.catalog));
       return state.catalog;
     }
-    // Without the folder beside it (not a source, or too big), the model's own database is made while it loads.
-    const besideFolder =
-      sources.includes('migrations') && folderMayFitBeside(ctx.folder().migrations.map((m) => m.up.text));
-    const ownP = besideFolder ? null : pool.create();
-    ownP?.catch(() => {});
-    const statements = await ctx.modelStatements();
-    const beside = besideFolder && fitsBeside(statements) ? await replayed : null;
-    return modelCatalog(pool, statements, exclude, { beside, own: ownP });
+    // With no folder among the sources, the model's own database is made while it loads.
+    const site = modelSite(pool, sources.includes('migrations') ? ctx.folder().migrations.map((m) => m.up.text) : null);
+    return site.catalog(await ctx.modelStatements(), () => replayed, exclude);
   };
   try {
     // Every one settles before the pool is closed, so none makes a database after it.

@@ -24,7 +24,7 @@ import { classifyScript } from '../lint/classify-script.js';
 import { tableSizes } from '../doctor/table-sizes.js';
 import { DEFAULT_SMALL_TABLE_ROWS } from '../lint/lint-migrations.js';
 import { tablesOf } from '../migrations/lock-retry.js';
-import { fitsBeside, folderMayFitBeside, modelCatalog } from '../scratch/model-state.js';
+import { modelSite } from '../scratch/model-state.js';
 import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { answerGate } from '../scratch/answer-gate.js';
 import { acknowledged, dataLossObject, noHints, type Hints } from './hints.js';
@@ -114,28 +114,25 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
         currentState(pool, input.folder, input.journal, input.replayKeys ?? null),
       ),
     );
-    // A folder too big to build the model beside: its own database, made while the model loads.
-    const ownP = folderMayFitBeside(input.folder.migrations.map((m) => m.up.text))
-      ? null
-      : start(() => timings.time('scratch database for the model', () => pool.create()));
+    const site = modelSite(
+      pool,
+      input.folder.migrations.map((m) => m.up.text),
+      start,
+      timings,
+    );
     // Each is awaited below; until then a failure must not go unhandled.
     currentP.then(
       (state) => (keep = state?.keep),
       () => {},
     );
-    ownP?.catch(() => {});
     const { statements, answered } = await decided;
     if (answered) {
-      await Promise.allSettled([currentP, ownP]);
+      await Promise.allSettled([currentP, site.own]);
       return { id: null, ops: [], up: '', down: '', hazards: [], proved: false, cached: true };
     }
-    // The model is built beside the folder's state when it fits there (one database, no second
-    // to make); a bigger one gets its own.
-    const wantP = (async () => {
-      log?.info('Applying the Drizzle model to a scratch database ...');
-      const beside = !ownP && fitsBeside(statements) ? await currentP : null;
-      return modelCatalog(pool, statements, exclude, { beside, own: ownP, timer: timings });
-    })();
+    // Beside the folder's state when it fits there (one database, no second to make).
+    log?.info('Applying the Drizzle model to a scratch database ...');
+    const wantP = site.catalog(statements, () => currentP, exclude);
     wantP.catch(() => {});
     const [want, state] = await Promise.all([wantP, currentP]);
     const { session: current, catalog: have, fromKept } = state!;

@@ -42,8 +42,7 @@ export async function diffInSteps(
     if (moves.length) {
       await session.exec('SAVEPOINT smartem_partition_moves');
       try {
-        const moved = await movedState(session, state, moves, exclude);
-        [state, before] = [moved.state, moved.before];
+        ({ state, before, moves } = await movedState(session, state, moves, exclude));
       } catch {
         await session.exec('ROLLBACK TO SAVEPOINT smartem_partition_moves');
         moves = [];
@@ -64,37 +63,51 @@ async function movedState(
   from: Catalog,
   moves: Op[],
   exclude: IntrospectOptions,
-): Promise<{ state: Catalog; before: Op[] }> {
-  const run = async (ops: Op[]) => {
-    for (const statement of renderScript(ops).statements) await session.exec(statement.sql);
-  };
+): Promise<{ state: Catalog; before: Op[]; moves: Op[] }> {
   // What a detached partition's rows satisfy, read while it is still a partition (the online form needs it).
-  for (const [i, move] of moves.entries()) {
-    if (move.kind !== 'detachPartition') continue;
+  const withChecks: Op[] = [];
+  for (const move of moves) {
+    if (move.kind !== 'detachPartition') {
+      withChecks.push(move);
+      continue;
+    }
     const [row] = await session.query<{ check: string | null }>(
       `SELECT pg_get_partition_constraintdef(${quoteLiteral(move.partition)}::regclass) AS check`,
     );
-    if (row?.check) moves[i] = { ...move, partitionCheck: row.check };
+    withChecks.push(row?.check ? { ...move, partitionCheck: row.check } : move);
   }
-  await run(moves);
+  await runOps(session, withChecks);
   const state = await introspect(session, exclude);
   await session.exec('SAVEPOINT smartem_partition_moves_back');
-  await run(invertAll(moves));
+  await runOps(session, invertAll(withChecks));
   const back = await introspect(session, exclude);
   await session.exec('ROLLBACK TO SAVEPOINT smartem_partition_moves_back');
-  return { state, before: invertAll(diffModels(back, from)) };
+  return { state, before: invertAll(diffModels(back, from)), moves: withChecks };
 }
 
 async function applyRenames(session: DbSession, renames: Op[]): Promise<void> {
-  for (const statement of renderScript(renames).statements) {
+  await runOps(session, renames, (sql, error) => {
+    throw new SmartemDbError(
+      'BAD_HINT',
+      `The rename hint "${sql}" does not apply to the current schema: ${(error as Error).message}`,
+      { cause: error },
+    );
+  });
+}
+
+/** Runs `ops` (their plain form) statement by statement on `session`; `failed` says what a failing one means. */
+async function runOps(
+  session: DbSession,
+  ops: Op[],
+  failed: (sql: string, error: unknown) => never = (_sql, error) => {
+    throw error;
+  },
+): Promise<void> {
+  for (const statement of renderScript(ops).statements) {
     try {
       await session.exec(statement.sql);
     } catch (error) {
-      throw new SmartemDbError(
-        'BAD_HINT',
-        `The rename hint "${statement.sql}" does not apply to the current schema: ${(error as Error).message}`,
-        { cause: error },
-      );
+      failed(statement.sql, error);
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { introspect, type IntrospectOptions } from '../catalog/introspect.js';
 import type { DbSession } from '../db/session.js';
+import { inRolledBackTransaction } from '../db/transaction.js';
 import { applyModel, modelScript } from './apply-model.js';
 import { EMPTY_DATABASE_SQL, USER_OBJECTS_SQL } from './empty-database.js';
 import type { ScratchPool } from './scratch-databases.js';
@@ -22,7 +23,7 @@ export const BESIDE_MAX_STATEMENTS = 250;
 const BESIDE_MAX_TABLES = 100;
 
 /** Whether a model of `statements` is built beside a replay (modelCatalog) rather than on a database of its own. */
-export function fitsBeside(statements: readonly string[]): boolean {
+function fitsBeside(statements: readonly string[]): boolean {
   return statements.length <= BESIDE_MAX_STATEMENTS;
 }
 
@@ -35,6 +36,42 @@ export function folderMayFitBeside(upScripts: readonly string[]): boolean {
   let tables = 0;
   for (const text of upScripts) tables += text.match(/\bCREATE\s+(?:UNLOGGED\s+)?TABLE\b/gi)?.length ?? 0;
   return tables <= BESIDE_MAX_TABLES;
+}
+
+/**
+ * Where one command builds its model, decided as each fact comes: a folder too big to build it
+ * beside (folderMayFitBeside), or no folder at all (`upScripts` null), gets the model a database
+ * of its own at once, made while the model loads (through `start`, when the command's answer
+ * gate allows); else, once the statements are known, the model is built beside the folder's
+ * replay when they fit (waiting for it only then), or on a database of its own.
+ *
+ * @example const site = modelSite(pool, folder.migrations.map((m) => m.up.text), gate.start);
+ *          const want = await site.catalog(statements, () => replayP, exclude);
+ */
+export function modelSite(
+  pool: ScratchPool,
+  upScripts: readonly string[] | null,
+  start: <T>(work: () => Promise<T>) => Promise<T | null> = (work) => work(),
+  timer?: PhaseTimer,
+) {
+  const own =
+    upScripts && folderMayFitBeside(upScripts)
+      ? null
+      : start(() => (timer ? timer.time('scratch database for the model', () => pool.create()) : pool.create()));
+  // Awaited by catalog(), or by close() when the command ends first.
+  own?.catch(() => {});
+  return {
+    /** The model's own database being made ahead, if it is (null: none). */
+    own,
+    catalog: async (
+      statements: readonly string[],
+      replay: () => Promise<{ session: DbSession; catalog: Catalog } | null>,
+      exclude: IntrospectOptions,
+    ): Promise<Catalog> => {
+      const beside = !own && fitsBeside(statements) ? await replay() : null;
+      return modelCatalog(pool, statements, exclude, { beside, own, ...(timer ? { timer } : {}) });
+    },
+  };
 }
 
 /** Where modelCatalog builds the model, and where it counts the time. */
@@ -92,24 +129,19 @@ async function modelInRolledBackTransaction(
   exclude: IntrospectOptions,
 ): Promise<Catalog | null> {
   try {
-    await session.exec('BEGIN');
-  } catch {
-    return null;
-  }
-  try {
-    // What a replayed migration SET for the session (a search_path, a role) is not the model's;
-    // the emptying's notices (drop cascades to ...) are nobody's.
-    await session.exec('RESET SESSION AUTHORIZATION; RESET ALL; SET LOCAL client_min_messages = warning');
-    await session.exec(EMPTY_DATABASE_SQL);
-    const [left] = await session.query<{ n: number; public: number }>(USER_OBJECTS_SQL);
-    if (Number(left?.n) !== 0 || Number(left?.public) !== 1) return null;
-    await session.exec(modelScript(statements));
-    return await introspect(session, exclude);
+    return await inRolledBackTransaction(session, async () => {
+      // What a replayed migration SET for the session (a search_path, a role) is not the model's;
+      // the emptying's notices (drop cascades to ...) are nobody's.
+      await session.exec('RESET SESSION AUTHORIZATION; RESET ALL; SET LOCAL client_min_messages = warning');
+      await session.exec(EMPTY_DATABASE_SQL);
+      const [left] = await session.query<{ n: number; public: number }>(USER_OBJECTS_SQL);
+      if (Number(left?.n) !== 0 || Number(left?.public) !== 1) return null;
+      await session.exec(modelScript(statements));
+      return introspect(session, exclude);
+    });
   } catch {
     // Whatever failed (a statement PostgreSQL runs only outside a transaction, the lock table,
     // the model's own error) is met again, and reported, on a database of the model's own.
     return null;
-  } finally {
-    await session.exec('ROLLBACK').catch(() => {});
   }
 }

@@ -68,7 +68,8 @@ export async function currentState(
 ): Promise<CurrentState> {
   if (keys !== null && keys.length !== folder.migrations.length + 1) throw new Error('replay keys of another folder');
   // An empty folder has nothing to replay, so nothing to keep.
-  if (keys === null || folder.migrations.length === 0) return replayOn(await pool.create(), folder, journal);
+  if (keys === null || folder.migrations.length === 0)
+    return replayOn(await pool.create({ noteEmpty: true }), folder, journal);
   return pool.target.kind === 'server'
     ? serverState(pool, folder, journal, keys)
     : embeddedState(pool, folder, journal, keys);
@@ -127,7 +128,7 @@ async function serverState(
     }
     // Not what was kept (changed by hand, or by a run that did not finish): dropped with the rest.
   }
-  const replay = await replayOn(await pool.create(), folder, journal);
+  const replay = await replayOn(await pool.create({ noteEmpty: true }), folder, journal);
   return { ...replay, keep: await keepWhenAlone(pool, replay, kept, journal) };
 }
 
@@ -253,7 +254,8 @@ async function embeddedState(
 ): Promise<CurrentState> {
   const copy = keptEmbeddedReplay(keys.at(-1)!);
   const state =
-    (await keptEmbeddedState(pool, folder, journal, keys)) ?? (await replayOn(await pool.create(), folder, journal));
+    (await keptEmbeddedState(pool, folder, journal, keys)) ??
+    (await replayOn(await pool.create({ noteEmpty: true }), folder, journal));
   if (state.fromKept?.migrations === folder.migrations.length) return state;
   try {
     const dump = await state.session.dumpDataDir!('none');

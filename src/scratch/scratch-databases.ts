@@ -7,6 +7,11 @@ import { quoteIdent } from '../sql/quote.js';
 import { SmartemDbError } from '../errors.js';
 import { USER_OBJECTS_SQL } from './empty-database.js';
 
+interface CreateOptions {
+  embeddedDump?: Uint8Array;
+  noteEmpty?: boolean;
+}
+
 /** Where scratch databases are made: new databases on a server, or in-memory PGlite. */
 export type ScratchTarget = { kind: 'server'; url: string; source: string } | { kind: 'embedded' };
 
@@ -59,12 +64,16 @@ export class ScratchPool {
 
   constructor(readonly target: ScratchTarget) {}
 
-  /** A new, empty scratch database (embedded: booted from `embeddedDump`, a data directory, when given). */
-  create(options: { embeddedDump?: Uint8Array } = {}): Promise<DbSession> {
+  /**
+   * A new, empty scratch database (embedded: booted from `embeddedDump`, a data directory, when
+   * given). `noteEmpty`: find out, before anything is put in it, whether it began with no objects
+   * of its own (bornEmpty), for a replay the model may later be built beside.
+   */
+  create(options: CreateOptions = {}): Promise<DbSession> {
     return this.tracked(this.createNow(options));
   }
 
-  private async createNow(options: { embeddedDump?: Uint8Array }): Promise<DbSession> {
+  private async createNow(options: CreateOptions): Promise<DbSession> {
     if (this.closed) throw closedError();
     this.used = true;
     if (this.target.kind === 'embedded') {
@@ -75,6 +84,7 @@ export class ScratchPool {
       return this.unlessClosed(session);
     }
     const session = await this.connect(this.unlessClosed(await this.make()));
+    if (!options.noteEmpty) return session;
     // A server's template1 may hold objects of its own (an extension installed there): then a
     // database emptied of everything is not what a new one is.
     const [found] = await session.query<{ n: number }>(USER_OBJECTS_SQL);

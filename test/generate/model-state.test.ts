@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { introspect } from '../../src/catalog/introspect.js';
 import { folderMayFitBeside, modelCatalog } from '../../src/scratch/model-state.js';
 import { ScratchPool, type ScratchTarget } from '../../src/scratch/scratch-databases.js';
-import { serverUrl } from '../support/fresh-database.js';
+import { query, serverUrl } from '../support/fresh-database.js';
 import { ddl, schema } from '../support/random-schema.js';
 
 // The model's catalog built beside the migrations' state (emptied in a transaction that is
@@ -75,7 +75,7 @@ const modelSql = (server: boolean) => [
 async function bothWays(target: ScratchTarget, server: boolean) {
   const pool = new ScratchPool(target);
   try {
-    const replay = await pool.create();
+    const replay = await pool.create({ noteEmpty: true });
     for (const sql of replaySql(server)) await replay.exec(sql);
     const before = await introspect(replay, exclude);
     const rowsBefore = await replay.query(
@@ -109,7 +109,12 @@ async function bothWays(target: ScratchTarget, server: boolean) {
 
 describe("the model's state beside the replay", () => {
   it('on a server: emptied in a rolled-back transaction, it is the catalog of a database of its own', async () => {
-    await bothWays({ kind: 'server', url: serverUrl(), source: 'the test server' }, true);
+    try {
+      await bothWays({ kind: 'server', url: serverUrl(), source: 'the test server' }, true);
+    } finally {
+      // A role is the cluster's: it outlives the scratch databases (dropped by then).
+      await query(serverUrl(), `DROP ROLE IF EXISTS ${role}`);
+    }
   }, 60_000);
 
   it('embedded (PGlite): the same, with one instance instead of two', async () => {
@@ -119,7 +124,7 @@ describe("the model's state beside the replay", () => {
   it('a model that cannot be built in one transaction, or a database not known to have begun empty, gets its own', async () => {
     const pool = new ScratchPool({ kind: 'server', url: serverUrl(), source: 'the test server' });
     try {
-      const replay = await pool.create();
+      const replay = await pool.create({ noteEmpty: true });
       await replay.exec('CREATE TABLE public.kept (id integer PRIMARY KEY)');
       const catalog = await introspect(replay, exclude);
       const phases: string[] = [];
@@ -169,7 +174,7 @@ describe("the model's state beside the replay", () => {
         // A pool a run, closed after it: each keeps its databases and sessions until then.
         const pool = new ScratchPool({ kind: 'server', url: serverUrl(), source: 'the test server' });
         try {
-          const replay = await pool.create();
+          const replay = await pool.create({ noteEmpty: true });
           await replay.exec(ddl(a));
           const catalog = await introspect(replay, exclude);
           const phases: string[] = [];
