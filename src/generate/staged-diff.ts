@@ -64,19 +64,25 @@ async function movedState(
   moves: Op[],
   exclude: IntrospectOptions,
 ): Promise<{ state: Catalog; before: Op[]; moves: Op[] }> {
-  // What a detached partition's rows satisfy, read while it is still a partition (the online form needs it).
-  const withChecks: Op[] = [];
-  for (const move of moves) {
-    if (move.kind !== 'detachPartition') {
-      withChecks.push(move);
-      continue;
-    }
-    const [row] = await session.query<{ check: string | null }>(
-      `SELECT pg_get_partition_constraintdef(${quoteLiteral(move.partition)}::regclass) AS check`,
+  // The partition's constraint (the online forms need it), read where the table is a partition:
+  // before a detach, after an attach.
+  const withCheck = async (move: Op): Promise<Op> => {
+    if (move.kind !== 'attachPartition' && move.kind !== 'detachPartition') return move;
+    const table = `${quoteLiteral(move.partition)}::regclass`;
+    const [row] = await session.query<{ check: string | null; names: string }>(
+      `SELECT pg_get_partition_constraintdef(${table}) AS check,
+              coalesce((SELECT json_agg(conname ORDER BY conname) FROM pg_constraint WHERE conrelid = ${table} AND contype = 'c'), '[]')::text AS names`,
     );
-    withChecks.push(row?.check ? { ...move, partitionCheck: row.check } : move);
-  }
+    return row?.check
+      ? { ...move, partitionCheck: row.check, partitionCheckNames: JSON.parse(row.names) as string[] }
+      : move;
+  };
+  const withChecks: Op[] = [];
+  for (const move of moves) withChecks.push(move.kind === 'detachPartition' ? await withCheck(move) : move);
   await runOps(session, withChecks);
+  for (const [i, move] of withChecks.entries()) {
+    if (move.kind === 'attachPartition') withChecks[i] = await withCheck(move);
+  }
   const state = await introspect(session, exclude);
   await session.exec('SAVEPOINT smartem_partition_moves_back');
   await runOps(session, invertAll(withChecks));

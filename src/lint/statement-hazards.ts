@@ -1,6 +1,15 @@
 import type { Catalog, Column } from '../catalog/catalog.js';
 import type { HazardKind } from '../hazards/hazard.js';
 import { typeChangeHazards } from '../hazards/type-change.js';
+import { keyOf } from '../catalog/qualified-name.js';
+import {
+  newCheckProofs,
+  noteChecks,
+  provesBounds,
+  provesNotNull,
+  singleKeyColumn,
+  type CheckProofs,
+} from './check-proofs.js';
 
 /** A hazard of one statement, with why it matters and what is safer. */
 export interface StatementHazard {
@@ -33,10 +42,8 @@ export function relationKey(relation: Node | undefined): string {
 export interface MigrationContext {
   /** Tables created earlier in the migration: nothing else uses them yet. */
   fresh: Set<string>;
-  /** `schema.table.column`s proven non-null by a validated CHECK (column IS NOT NULL). */
-  provenNotNull: Set<string>;
-  /** NOT VALID checks of the form (column IS NOT NULL), by `schema.table.constraint`, awaiting VALIDATE. */
-  pendingNotNull: Map<string, string>;
+  /** The CHECKs made so far, valid or awaiting VALIDATE: what they prove lets a scan be skipped. */
+  checks: CheckProofs;
   /**
    * The database before the migration, when known (generate, lint --db): what a column's type is,
    * whether a column is generated, an enum's values. Without it, type changes and enum swaps are
@@ -49,8 +56,7 @@ export interface MigrationContext {
 
 export const newContext = (catalog?: Catalog): MigrationContext => ({
   fresh: new Set(),
-  provenNotNull: new Set(),
-  pendingNotNull: new Map(),
+  checks: newCheckProofs(),
   catalog,
   plannedEnums: new Map(),
 });
@@ -199,11 +205,31 @@ function compositeTypeHazards(type: string, cmds: Node[]): StatementHazard[] {
 
 function alterTableHazards(table: string, cmd: Node, ctx: MigrationContext): StatementHazard[] {
   const isFresh = ctx.fresh.has(table);
-  noteNotNullProofs(table, cmd, ctx);
+  noteChecks(table, cmd, ctx.checks);
   switch (cmd.subtype) {
     case 'AT_AttachPartition': {
       const partition = relationKey(cmd.def?.PartitionCmd?.name ?? {});
       if (ctx.fresh.has(partition)) return [];
+      const parent = ctx.catalog?.tables.find((t) => keyOf(t) === table);
+      const key = parent?.partitionBy ? singleKeyColumn(parent.partitionBy) : undefined;
+      const withDefault = ctx.catalog?.objects.some(
+        (o) => o.kind === 'partition' && o.on === table && / DEFAULT$/.test(o.create[0] ?? ''),
+      );
+      if (withDefault) {
+        return [
+          hazard(
+            'blocking-lock',
+            `attaches ${partition} to ${table}, which has a default partition: its rows are checked against the new bounds while no one may write it`,
+            `Add a CHECK to the default partition that keeps out the new bounds (NOT VALID, then VALIDATE) first, or move its rows out.`,
+          ),
+        ];
+      }
+      // With the parent known, the proof must be over its key; without it, over the column the CHECK names.
+      if (
+        (!parent || key !== undefined) &&
+        provesBounds(ctx.checks, partition, cmd.def?.PartitionCmd?.bound ?? {}, key)
+      )
+        return [];
       return [
         hazard(
           'blocking-lock',
@@ -267,7 +293,7 @@ function alterTableHazards(table: string, cmd: Node, ctx: MigrationContext): Sta
       ];
     }
     case 'AT_SetNotNull':
-      if (isFresh || ctx.provenNotNull.has(`${table}.${cmd.name}`)) return [];
+      if (isFresh || provesNotNull(ctx.checks, table, cmd.name)) return [];
       return [
         hazard(
           'blocking-lock',
@@ -343,22 +369,6 @@ function alterTableHazards(table: string, cmd: Node, ctx: MigrationContext): Sta
 }
 
 /** Follows CHECK (column IS NOT NULL): added valid, or added NOT VALID and validated later. */
-function noteNotNullProofs(table: string, cmd: Node, ctx: MigrationContext): void {
-  if (cmd.subtype === 'AT_AddConstraint') {
-    const c: Node = cmd.def?.Constraint ?? {};
-    const test: Node | undefined = c.contype === 'CONSTR_CHECK' ? c.raw_expr?.NullTest : undefined;
-    const column: string | undefined =
-      test?.nulltesttype === 'IS_NOT_NULL' ? test.arg?.ColumnRef?.fields?.[0]?.String?.sval : undefined;
-    if (!column) return;
-    if (c.skip_validation) ctx.pendingNotNull.set(`${table}.${c.conname}`, column);
-    else ctx.provenNotNull.add(`${table}.${column}`);
-  }
-  if (cmd.subtype === 'AT_ValidateConstraint') {
-    const column = ctx.pendingNotNull.get(`${table}.${cmd.name}`);
-    if (column) ctx.provenNotNull.add(`${table}.${column}`);
-  }
-}
-
 function renameHazards(body: Node, ctx: MigrationContext): StatementHazard[] {
   const expandContract =
     'Expand and contract: add the new name alongside the old, move the application over, then remove the old.';

@@ -71,11 +71,18 @@ export interface PartitionMove {
   /** The parent has a default partition (then DETACH cannot be CONCURRENTLY). */
   parentHasDefault: boolean;
   /**
-   * The partition's constraint as PostgreSQL prints it (pg_get_partition_constraintdef), read on
-   * the database before a detach: DETACH ... CONCURRENTLY leaves it as a CHECK, which the online
-   * form drops after.
+   * The partition's constraint as PostgreSQL prints it (pg_get_partition_constraintdef), read
+   * where the table is a partition (before a detach, after an attach): DETACH ... CONCURRENTLY
+   * leaves it as a CHECK, which the online form drops after; the online ATTACH adds and
+   * validates it first, so that PostgreSQL skips its scan under the exclusive lock.
    */
   partitionCheck?: string;
+  /**
+   * The names of the CHECKs the table has while it is a partition: the one DETACH ...
+   * CONCURRENTLY adds is the one not among them (its text is PostgreSQL's folded form of the
+   * constraint, not pg_get_partition_constraintdef's).
+   */
+  partitionCheckNames?: string[];
 }
 
 export interface EnumUsage extends TableRef {

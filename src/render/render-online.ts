@@ -10,6 +10,9 @@ import type { Statement } from './statement.js';
 /** A step that commits on its own (the migration runs without a transaction). */
 const step = (sql: string): Statement => ({ sql, hazards: [], transactional: false });
 
+/** The CHECK that proves a partition's bounds before it is attached (dropped once it is). */
+const PARTITION_BOUND = quoteIdent('smartem_partition_bound');
+
 /** A temporary name from a real one, within PostgreSQL's 63 bytes. */
 export function temporaryName(name: string, suffix: string): string {
   return `${name.slice(0, 63 - suffix.length)}${suffix}`;
@@ -49,16 +52,29 @@ export function renderOnline(op: Op): Statement[] | undefined {
     }
     case 'alterColumn':
       return renderOnlineAlterColumn(op.schema, op.table, op.from, op.to);
+    case 'attachPartition':
+      // The bounds proved first by a CHECK that is added without a scan and validated under a
+      // light lock: ATTACH then skips its scan under the exclusive lock. Not for a hash bound (its
+      // constraint names the parent's oid, which differs between databases), nor with a default
+      // partition (whose own scan stays).
+      if (op.parentHasDefault || !op.partitionCheck || /^FOR VALUES WITH /.test(op.bound)) return undefined;
+      return [
+        step(`ALTER TABLE ${op.partition} ADD CONSTRAINT ${PARTITION_BOUND} CHECK (${op.partitionCheck}) NOT VALID`),
+        step(`ALTER TABLE ${op.partition} VALIDATE CONSTRAINT ${PARTITION_BOUND}`),
+        step(`ALTER TABLE ${op.parent} ATTACH PARTITION ${op.partition} ${op.bound}`),
+        step(`ALTER TABLE ${op.partition} DROP CONSTRAINT ${PARTITION_BOUND}`),
+      ];
     case 'detachPartition':
       // CONCURRENTLY waits for the parent's queries instead of blocking them, and leaves the
-      // partition's constraint on the table as a CHECK, dropped after (the model does not have it).
-      if (op.parentHasDefault || !op.partitionCheck) return undefined;
+      // partition's constraint on the table as a CHECK (unless one it has implies it), dropped
+      // after: the model does not have it. It is the CHECK the table did not have before.
+      if (op.parentHasDefault || !op.partitionCheckNames) return undefined;
       return [
         step(`ALTER TABLE ${op.parent} DETACH PARTITION ${op.partition} CONCURRENTLY`),
         step(
           `DO $smartem_detach$ DECLARE c name; BEGIN
   SELECT conname INTO c FROM pg_constraint WHERE conrelid = ${quoteLiteral(op.partition)}::regclass AND contype = 'c'
-     AND pg_get_constraintdef(oid) = ${quoteLiteral(`CHECK (${op.partitionCheck})`)} ORDER BY oid DESC LIMIT 1;
+     AND conname <> ALL (ARRAY[${op.partitionCheckNames.map(quoteLiteral).join(', ')}]::name[]) ORDER BY oid DESC LIMIT 1;
   IF c IS NOT NULL THEN EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', ${quoteLiteral(op.partition)}, c); END IF;
 END $smartem_detach$`,
         ),

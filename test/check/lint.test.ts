@@ -6,6 +6,19 @@ import { HEADER, tempProject } from '../support/temp-project.js';
 
 const db = useFreshDatabase();
 
+const base = {
+  name: 'base',
+  up: [
+    'create table grid (uuid varchar primary key, name varchar, notes text, n int);',
+    'create table acquisition (uuid varchar primary key);',
+    'create table reading (at int not null, v int) partition by range (at);',
+    'create table reading_a (at int not null, v int);',
+  ].join('\n'),
+};
+const attach = 'alter table reading attach partition reading_a for values from (0) to (100);';
+const bound = (check: string, validated = true) =>
+  `alter table reading_a add constraint reading_a_bound check (${check}) not valid;\n${validated ? 'alter table reading_a validate constraint reading_a_bound;\n' : ''}`;
+
 const flagged: [string, string, string][] = [
   ['data-loss', 'drop table acquisition;', 'drops table acquisition'],
   ['data-loss', 'alter table grid drop column notes;', 'drops column public.grid.notes'],
@@ -27,12 +40,8 @@ const flagged: [string, string, string][] = [
   ['breaking-change', 'alter table grid rename column notes to remarks;', 'renames column public.grid.notes'],
   ['breaking-change', 'alter table grid rename to grids;', 'renames table public.grid'],
   ['breaking-change', 'alter table grid add column code varchar not null;', 'fails if the table has rows'],
+  ['blocking-lock', attach, 'checks every row of public.reading_a against the bounds'],
 ];
-const base = {
-  name: 'base',
-  up: 'create table grid (uuid varchar primary key, name varchar, notes text, n int);\ncreate table acquisition (uuid varchar primary key);',
-};
-
 /** Lints one migration that follows `base` (so its tables already exist) and returns its findings. */
 async function lintOne(up: string) {
   const folder = writeMigrations([base, { name: 'change', up }]);
@@ -126,9 +135,39 @@ describe('the hazard lint', () => {
       'create table t (a int);\ncreate index on t (a);\nalter table t alter column a set not null;\nalter table t add constraint t_a check (a > 0);',
     ],
     ['a delete with a WHERE', "delete from grid where name = 'x';"],
+    ['ATTACH PARTITION after a validated CHECK of its bounds', `${bound('at >= 0 and at < 100')}${attach}`],
+    [
+      'ATTACH PARTITION after a CHECK as PostgreSQL prints the partition constraint',
+      `${bound('((at IS NOT NULL) AND (at >= 0) AND (at < 100))')}${attach}`,
+    ],
   ])('passes %s', async (_name, up) => {
     const { change } = await lintOne(up);
     expect(change).toEqual([]);
+  });
+
+  it.each([
+    ['a CHECK not validated yet', `${bound('at >= 0 and at < 100', false)}${attach}`],
+    ['a CHECK of other bounds', `${bound('at >= 0 and at < 200')}${attach}`],
+    ['a CHECK of one bound only', `${bound('at >= 0')}${attach}`],
+    [
+      'a CHECK dropped again',
+      `${bound('at >= 0 and at < 100')}alter table reading_a drop constraint reading_a_bound;\n${attach}`,
+    ],
+    ['a CHECK over two columns', `${bound('at >= 0 and v < 100')}${attach}`],
+  ])('still flags ATTACH PARTITION after %s: PostgreSQL would scan', async (_name, up) => {
+    const { change } = await lintOne(up);
+    expect(change.map((f) => [f.kind, f.message])).toEqual([
+      ['blocking-lock', expect.stringContaining('attaches public.reading_a to public.reading')],
+    ]);
+  });
+
+  it("with the database, ATTACH's CHECK must be over the parent's key (without it, the column is the CHECK's)", async () => {
+    const folder = writeMigrations([base, { name: 'change', up: `${bound('v >= 0 and v < 100')}${attach}` }]);
+    await migrate({ url: db.url, migrationsFolder: folder, to: '001' });
+    const known = await lint({ migrationsFolder: folder, db: db.url, env: {} });
+    expect(known.findings.map((f) => f.message)).toEqual([expect.stringContaining('attaches public.reading_a')]);
+    const right = writeMigrations([base, { name: 'change', up: `${bound('at >= 0 and at < 100')}${attach}` }]);
+    expect((await lint({ migrationsFolder: right, db: db.url, env: {} })).findings).toEqual([]);
   });
 
   it('accepts a hazard acknowledged with a reason, and only that kind', async () => {

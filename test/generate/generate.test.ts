@@ -286,7 +286,7 @@ describe('generate()', () => {
     expect(trigger).toEqual({ tgname: 't_touch' });
   });
 
-  it('a table that joins a partitioned table keeps its rows (ATTACH PARTITION), written with --plain since it locks the table', async () => {
+  it('a table that joins a partitioned table keeps its rows (ATTACH PARTITION), online: its bounds proved first by a validated CHECK', async () => {
     const p = project(`${HEADER}export const t = pgTable('t', { id: integer('id').primaryKey() });\n`);
     const extras = (old: string) =>
       writeFileSync(
@@ -302,17 +302,20 @@ describe('generate()', () => {
     const diffed = await diff({ ...p.options, from: 'migrations', to: 'schema' });
     expect(diffed.sql).toContain('ATTACH PARTITION public.reading_old');
     expect(diffed.sql).not.toContain('DROP TABLE');
-    const refused = await failureOf(generate({ ...p.options, name: 'attach' }));
-    expect(refused).toMatchObject({ code: 'LOCK_REFUSED' });
-    expect(refused.message).toContain('attaches public.reading_old to public.reading');
-    const result = await generate({ ...p.options, name: 'attach', plain: 'reading_old is loaded offline' });
+    const result = await generate({ ...p.options, name: 'attach' });
+    expect(result.up).toContain(
+      'ALTER TABLE public.reading_old ADD CONSTRAINT "smartem_partition_bound" CHECK (((at IS NOT NULL) AND (at >= 0) AND (at < 100))) NOT VALID',
+    );
     expect(result.up).toContain(
       'ALTER TABLE public.reading ATTACH PARTITION public.reading_old FOR VALUES FROM (0) TO (100)',
     );
     expect(result.up).not.toContain('DROP TABLE');
-    expect(result.down).toContain('ALTER TABLE public.reading DETACH PARTITION public.reading_old');
+    expect(result.down).toContain('ALTER TABLE public.reading DETACH PARTITION public.reading_old CONCURRENTLY');
+    // What generate judged online the lint, without a database, judges so too.
+    expect((await lint({ ...p.options, all: true, env: {} })).ok).toBe(true);
     await migrate(p.options);
     expect(await query(db.url, 'SELECT count(*)::int AS n FROM reading')).toEqual([{ n: 2 }]);
+    expect((await check({ ...p.options, db: db.url })).database?.ok).toBe(true);
 
     // And it leaves again, online: DETACH ... CONCURRENTLY, nothing to acknowledge, its rows kept.
     extras('CREATE TABLE reading_old (at integer NOT NULL, v integer);');
