@@ -6,21 +6,63 @@ import { Phase, placed, type PlacedOp } from './phases.js';
 /**
  * Comments on every kind of object, compared in one place. A comment on an object that is
  * dropped is cleared first (so the down migration sets it again after re-creating the object);
- * new and changed comments are set once everything exists.
+ * new and changed comments are set once everything exists. An object that is dropped and made
+ * again (a changed index or constraint, a re-created column: `ops`) loses its comment, so it is
+ * cleared before and set after, as if it were two objects.
  */
-export function diffComments(from: Catalog, to: Catalog, recreatedViews: ReadonlySet<string>): PlacedOp[] {
+export function diffComments(
+  from: Catalog,
+  to: Catalog,
+  recreatedViews: ReadonlySet<string>,
+  ops: readonly PlacedOp[],
+): PlacedOp[] {
   const a = commentsOf(from, recreatedViews);
   const b = commentsOf(to, recreatedViews);
+  const dropped = droppedTargets(ops);
   const out: PlacedOp[] = [];
   for (const [key, { target, comment }] of a) {
-    if (!b.has(key)) out.push(placed(Phase.clearComment, { kind: 'setComment', target, from: comment, to: null }));
+    if (!b.has(key) || dropped.has(key))
+      out.push(placed(Phase.clearComment, { kind: 'setComment', target, from: comment, to: null }));
   }
   for (const [key, { target, comment }] of b) {
-    const before = a.get(key)?.comment ?? null;
+    const before = dropped.has(key) ? null : (a.get(key)?.comment ?? null);
     if (before !== comment)
       out.push(placed(Phase.setComment, { kind: 'setComment', target, from: before, to: comment }));
   }
   return out;
+}
+
+/** What the ops drop that can carry a comment, keyed as commentsOf keys them. */
+function droppedTargets(ops: readonly PlacedOp[]): Set<string> {
+  return new Set(
+    ops
+      .flatMap(({ op }): CommentTarget[] => {
+        switch (op.kind) {
+          case 'dropIndex':
+            return [{ kind: 'index', schema: op.schema, name: op.index.name }];
+          case 'dropConstraint':
+            return [{ kind: 'constraint', schema: op.schema, table: op.table, name: op.constraint.name }];
+          case 'dropColumn':
+            return [{ kind: 'column', schema: op.schema, table: op.table, column: op.column.name }];
+          case 'dropTable': {
+            const { schema, name } = op.table;
+            return [
+              { kind: 'table', schema, name },
+              ...op.table.columns.map((c): CommentTarget => ({ kind: 'column', schema, table: name, column: c.name })),
+              ...op.table.constraints.map((k): CommentTarget => ({
+                kind: 'constraint',
+                schema,
+                table: name,
+                name: k.name,
+              })),
+            ];
+          }
+          default:
+            return [];
+        }
+      })
+      .map((target) => JSON.stringify(target)),
+  );
 }
 
 /**

@@ -40,7 +40,7 @@ export function diffModels(from: Catalog, to: Catalog): Op[] {
   const recreatedViews = new Set(
     views.flatMap(({ op }) => (op.kind === 'dropView' || op.kind === 'createView' ? [keyOf(op.view)] : [])),
   );
-  return orderOps([
+  const placedOps = [
     ...diffNamespaces(from, to),
     ...enums,
     ...freeingSequenceNames([
@@ -48,9 +48,9 @@ export function diffModels(from: Catalog, to: Catalog): Op[] {
       ...leavingSwappedEnumsFirst(withoutSwappedDefaults(tables.ops, enums), swaps),
     ]),
     ...views,
-    ...diffComments(from, to, recreatedViews),
     ...diffObjects(from, to, rebuiltViews, reshaped, swappedTypes),
-  ]);
+  ];
+  return orderOps([...placedOps, ...diffComments(from, to, recreatedViews, placedOps)]);
 }
 
 /**

@@ -7,6 +7,8 @@ import type { Op } from '../ops/op.js';
  * their dependencies.
  */
 export const Phase = {
+  /** A comment on what goes, or is made again, is cleared first (the down sets it again once it exists). */
+  clearComment: 2,
   /** Grants, before anything they are on goes. */
   dropGrant: 3,
   /** Triggers, policies, rules, settings: what belongs to a table or view goes before it. */
@@ -16,7 +18,6 @@ export const Phase = {
   dropForeignKey: 20,
   /** A partition's own keys, before its parent's indexes (which may have taken theirs as parts). */
   dropPartitionKey: 22,
-  clearComment: 25,
   dropIndex: 30,
   /** A table leaves a parent before the columns and constraints it had from it go. */
   disinherit: 33,

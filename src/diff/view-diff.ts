@@ -62,6 +62,17 @@ export function diffViews(from: Catalog, to: Catalog, reshapedTables: ReadonlySe
       );
     }
   }
+  // A materialized view that stays keeps its indexes; those that go, come or change are their own ops.
+  for (const [a, b] of both) {
+    if (rebuild.has(keyOf(a))) continue;
+    const ref = { schema: a.schema, table: a.name };
+    const indexes = compareKeyed(a.indexes, b.indexes, (i) => i.name);
+    const changed = indexes.both.filter(([x, y]) => x.definition !== y.definition);
+    for (const index of [...indexes.removed, ...changed.map(([x]) => x)])
+      out.push(placed(Phase.dropIndex, { kind: 'dropIndex', ...ref, index: { ...index, comment: null } }));
+    for (const index of [...indexes.added, ...changed.map(([, y]) => y)])
+      out.push(placed(Phase.createIndex, { kind: 'createIndex', ...ref, index: { ...index, comment: null } }));
+  }
   return out;
 }
 

@@ -1,3 +1,4 @@
+import type { DefinedObject } from '../catalog/catalog.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 import {
   alterTable,
@@ -243,7 +244,7 @@ export const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
   replaceObject: {
     inverse: (op) => ({ kind: 'replaceObject', from: op.to, to: op.from }),
     describe: (op) => `change ${op.to.kind} ${op.to.name}`,
-    render: (op) => op.to.create.map(statement),
+    render: (op) => [...op.to.create, ...clearedComments(op.from, op.to)].map(statement),
   },
   attachPartition: {
     inverse: (op) => ({ ...op, kind: 'detachPartition' }),
@@ -289,4 +290,17 @@ export function describeOp(op: Op): string {
 export function renderOp(op: Op, options: RenderOptions = {}): Statement[] {
   const online = options.online ? renderOnline(op) : undefined;
   return online ?? specOf(op).render(op);
+}
+
+/**
+ * A comment that an object set in place had and no longer has: CREATE OR REPLACE keeps a comment,
+ * so it is cleared (`COMMENT ON ... IS NULL`).
+ */
+function clearedComments(from: DefinedObject, to: DefinedObject): string[] {
+  const on = (sql: string) => /^COMMENT ON (.+?) IS /s.exec(sql)?.[1];
+  const kept = new Set(to.create.map(on).filter((t) => t !== undefined));
+  return from.create.flatMap((sql) => {
+    const target = on(sql);
+    return target !== undefined && !kept.has(target) ? [`COMMENT ON ${target} IS NULL`] : [];
+  });
 }

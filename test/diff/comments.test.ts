@@ -72,4 +72,34 @@ runDiffCases('comments', [
     from: `${t}; create view v as select uuid from grid; comment on view v is 'old'`,
     to: `${t}; create view v as select uuid, name from grid; comment on view v is 'new'; comment on column v.name is 'n'`,
   },
+  {
+    name: 'an index made again (its definition changes) keeps its comment',
+    from: `${t}; create index ix on grid (name); comment on index ix is 'for search'`,
+    to: `${t}; create index ix on grid (name, uuid); comment on index ix is 'for search'`,
+    hazards: ['blocking-lock'],
+  },
+  {
+    name: 'a check made again keeps its comment',
+    from: `${t}; comment on constraint grid_name_check on grid is 'no empty names'`,
+    to: `create table grid (uuid varchar primary key, name varchar constraint grid_name_check check (name <> '' and name <> '-'));
+         comment on constraint grid_name_check on grid is 'no empty names'`,
+    hazards: ['blocking-lock'],
+  },
+  {
+    name: 'a generated column made again keeps its comment',
+    from: `create table sq (n int, twice int generated always as (n * 2) stored); comment on column sq.twice is 'derived'`,
+    to: `create table sq (n int, twice int generated always as (n + n + 0) stored); comment on column sq.twice is 'derived'`,
+    hazards: ['table-rewrite'],
+  },
+  {
+    name: 'a foreign key that goes with its comment: the comment is cleared before the key is dropped',
+    from: `${t}; create table sq (uuid varchar, grid_uuid varchar constraint sq_grid references grid);
+           comment on constraint sq_grid on sq is 'its grid'`,
+    to: `${t}; create table sq (uuid varchar, grid_uuid varchar)`,
+  },
+  {
+    name: 'a function loses its comment (CREATE OR REPLACE would keep it)',
+    from: `create function one() returns int language sql as $$ select 1 $$; comment on function one() is 'one'`,
+    to: `create function one() returns int language sql as $$ select 1 $$`,
+  },
 ]);

@@ -55,6 +55,21 @@ runDiffCases('views', [
          create index m_grid on m (grid_uuid)`,
   },
   {
+    name: 'an index on a materialized view that stays: added, with a comment',
+    from: `${tables}; create materialized view m as select grid_uuid, avg(defocus) as mean from gridsquare group by grid_uuid`,
+    to: `${tables}; create materialized view m as select grid_uuid, avg(defocus) as mean from gridsquare group by grid_uuid;
+         create unique index m_grid on m (grid_uuid); comment on index m_grid is 'one row a grid'`,
+    hazards: ['blocking-lock'],
+  },
+  {
+    name: 'an index on a materialized view that stays: changed, keeping its comment',
+    from: `${tables}; create materialized view m as select grid_uuid, avg(defocus) as mean from gridsquare group by grid_uuid;
+           create index m_grid on m (grid_uuid); comment on index m_grid is 'by grid'`,
+    to: `${tables}; create materialized view m as select grid_uuid, avg(defocus) as mean from gridsquare group by grid_uuid;
+         create index m_grid on m (grid_uuid, mean); comment on index m_grid is 'by grid'`,
+    hazards: ['blocking-lock'],
+  },
+  {
     name: 'a view becomes a materialized view',
     from: `${tables}; create view v as select uuid from grid`,
     to: `${tables}; create materialized view v as select uuid from grid`,
