@@ -38,8 +38,9 @@ export const ANY_ACL = `(EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON
   OR EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspacl IS NOT NULL AND n.nspname <> 'public' AND ${USER_SCHEMA})
   OR EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typacl IS NOT NULL AND ${USER_SCHEMA}))`;
 
-const GRANTEE = `CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(e.grantee)) END`;
-const GRANTEE_NAME = `CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(e.grantee)::text END`;
+/** An aclexplode() row `e`'s grantee, for SQL and as messages name it. */
+export const GRANTEE = `CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(e.grantee)) END`;
+export const GRANTEE_NAME = `CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(e.grantee)::text END`;
 const PRIVILEGES = `string_agg(e.privilege_type, ', ' ORDER BY e.privilege_type)`;
 
 /** Entries of `from` that `than` lacks, one row per object, grantee and grant option. */

@@ -1,5 +1,7 @@
 import { aggregates } from './aggregate.js';
 import { columnSettings } from './column-setting.js';
+import { defaultPrivileges } from './default-privilege.js';
+import { eventTriggers } from './event-trigger.js';
 import { extensions } from './extension.js';
 import { functions } from './function.js';
 import { columnGrants, grants, revokedDefaults } from './grant.js';
@@ -41,6 +43,7 @@ export const OBJECT_KINDS: readonly ObjectKind[] = [
   partitionConstraints,
   partitionForeignKeys,
   triggers,
+  eventTriggers,
   policies,
   rowLevelSecurity,
   forcedRowLevelSecurity,
@@ -53,6 +56,7 @@ export const OBJECT_KINDS: readonly ObjectKind[] = [
   grants,
   columnGrants,
   revokedDefaults,
+  defaultPrivileges,
 ];
 
 const BY_KIND = new Map(OBJECT_KINDS.map((k) => [k.kind, k]));

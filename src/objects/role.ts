@@ -1,16 +1,19 @@
 import { USER_SCHEMA } from '../catalog/catalog-queries.js';
 import { Phase } from '../diff/phases.js';
 import { ACLS, ANY_ACL, ANY_COLUMN_ACL, COLUMN_ACLS } from './grant.js';
+import { DEFAULT_ACLS } from './default-privilege.js';
 import type { ObjectKind } from './object-kind.js';
 
-/** Every role the schema names: in a policy, or in the access lists the grants are read from (but owners). */
+/** Every role the schema names: in a policy, or in the access lists the grants and default privileges are read from (but owners). */
 const USED = `
 SELECT unnest(p.polroles) AS role
   FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${USER_SCHEMA}
 UNION
 SELECT e.grantee FROM (${ACLS}) a, aclexplode(a.acl) e WHERE e.grantee <> a.owner
 UNION
-SELECT e.grantee FROM (${COLUMN_ACLS}) a, aclexplode(a.acl) e WHERE e.grantee <> a.owner`;
+SELECT e.grantee FROM (${COLUMN_ACLS}) a, aclexplode(a.acl) e WHERE e.grantee <> a.owner
+UNION
+SELECT e.grantee FROM (${DEFAULT_ACLS}) a, aclexplode(a.acl) e WHERE e.grantee <> a.owner`;
 
 const ATTRIBUTES = `CASE WHEN r.rolcreatedb THEN ' CREATEDB' ELSE '' END || CASE WHEN r.rolcreaterole THEN ' CREATEROLE' ELSE '' END
   || CASE WHEN r.rolinherit THEN '' ELSE ' NOINHERIT' END`;
@@ -31,7 +34,7 @@ SELECT r.rolname::text AS name, NULL AS on_relation,
        NULL AS shape
   FROM (${USED}) used JOIN pg_roles r ON r.oid = used.role
  WHERE r.oid >= 16384`,
-  present: `EXISTS (SELECT 1 FROM pg_policy) OR ${ANY_ACL} OR ${ANY_COLUMN_ACL}`,
+  present: `EXISTS (SELECT 1 FROM pg_policy) OR EXISTS (SELECT 1 FROM pg_default_acl) OR ${ANY_ACL} OR ${ANY_COLUMN_ACL}`,
   createPhase: Phase.createRole,
   dropPhase: Phase.dropRole,
 };

@@ -23,18 +23,11 @@ SELECT pg_describe_object(classid, objid, objsubid) AS name, definition
       FROM pg_cast k
      WHERE k.oid >= 16384 AND ${NOT_EXTENSION('pg_cast', 'k.oid')} AND ${NOT_INTERNAL('pg_cast', 'k.oid')}
     UNION ALL
-    SELECT 'pg_event_trigger'::regclass, et.oid, 0, et.evtevent || ' ' || et.evtfoid::regproc::text || ' ' || et.evtenabled::text || ' ' || coalesce(et.evttags::text, '')
-      FROM pg_event_trigger et
-     WHERE ${NOT_EXTENSION('pg_event_trigger', 'et.oid')}
-    UNION ALL
     SELECT 'pg_class'::regclass, c.oid, 0, 'foreign table'
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind = 'f' AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_class', 'c.oid')}
 
 
-    UNION ALL
-    SELECT 'pg_default_acl'::regclass, d.oid, 0, d.defaclacl::text
-      FROM pg_default_acl d
     UNION ALL
     SELECT 'pg_publication'::regclass, p.oid, 0, to_jsonb(p)::text
       FROM pg_publication p
@@ -68,9 +61,5 @@ SELECT pg_describe_object(classid, objid, objsubid) AS name, definition
      WHERE (t.typtype = 'p' OR (t.typtype = 'b' AND t.typelem = 0))
        AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_type', 't.oid')}
 
-    UNION ALL
-    SELECT 'pg_class'::regclass, c.oid, 0, 'toast ' || array_to_string(t.reloptions, ',')
-      FROM pg_class c JOIN pg_class t ON t.oid = c.reltoastrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE t.reloptions IS NOT NULL AND ${USER_SCHEMA}
   ) o
  ORDER BY 1`;

@@ -118,8 +118,26 @@ afterAll(async () => {
 
 const EMPTY = `
 DO $empty$
-DECLARE r record;
+DECLARE r record; g record;
 BEGIN
+  FOR r IN SELECT evtname FROM pg_event_trigger LOOP
+    EXECUTE format('DROP EVENT TRIGGER %I', r.evtname);
+  END LOOP;
+  -- Default privileges for all schemas are the database's: revoked from everyone, the defaults granted back.
+  FOR r IN SELECT d.oid, quote_ident(pg_get_userbyid(d.defaclrole)) AS owner,
+                  CASE d.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS'
+                                       WHEN 'T' THEN 'TYPES' ELSE 'SCHEMAS' END AS objects
+             FROM pg_default_acl d WHERE d.defaclnamespace = 0 LOOP
+    FOR g IN SELECT DISTINCT CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(e.grantee)) END AS who
+               FROM pg_default_acl d, aclexplode(d.defaclacl) e WHERE d.oid = r.oid LOOP
+      EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s REVOKE ALL ON %s FROM %s', r.owner, r.objects, g.who);
+    END LOOP;
+    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s GRANT ALL ON %s TO %s', r.owner, r.objects, r.owner);
+    IF r.objects IN ('FUNCTIONS', 'TYPES') THEN
+      EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s GRANT %s ON %s TO PUBLIC', r.owner,
+                     CASE r.objects WHEN 'FUNCTIONS' THEN 'EXECUTE' ELSE 'USAGE' END, r.objects);
+    END IF;
+  END LOOP;
   FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP
     EXECUTE format('DROP EXTENSION %I CASCADE', r.extname);
   END LOOP;

@@ -23,7 +23,26 @@ const micrograph = `create table micrograph (uuid varchar primary key, status te
 const touch = `create function touch() returns trigger language plpgsql as $$ begin new.updated_at = now(); return new; end $$`;
 const touchTrigger = `create trigger micrograph_touch before update on micrograph for each row execute function touch()`;
 
+const ddlLog = `create table ddl_log (tag text, at timestamptz default now());
+  create function log_ddl() returns event_trigger language plpgsql as $$ begin insert into ddl_log (tag) values (tg_tag); end $$`;
+
 runDiffCases('functions and triggers', [
+  {
+    name: 'an event trigger on the DDL of some tags, disabled, with a comment (and its function made first)',
+    from: '',
+    to: `${ddlLog}; create event trigger audit_ddl on ddl_command_end when tag in ('CREATE TABLE', 'ALTER TABLE') execute function log_ddl();
+         alter event trigger audit_ddl disable; comment on event trigger audit_ddl is 'who changed what'`,
+    upContains: [
+      `CREATE EVENT TRIGGER audit_ddl ON ddl_command_end WHEN TAG IN ('ALTER TABLE', 'CREATE TABLE') EXECUTE FUNCTION public.log_ddl()`,
+      'ALTER EVENT TRIGGER audit_ddl DISABLE',
+    ],
+  },
+  {
+    name: 'an event trigger enabled again, and for every tag',
+    from: `${ddlLog}; create event trigger audit_ddl on ddl_command_end when tag in ('CREATE TABLE') execute function log_ddl();
+           alter event trigger audit_ddl disable`,
+    to: `${ddlLog}; create event trigger audit_ddl on ddl_command_end execute function log_ddl()`,
+  },
   {
     name: 'an aggregate over a built-in state function',
     from: '',
@@ -165,6 +184,29 @@ runDiffCases('row-level security, roles and grants', [
          revoke execute on function f() from public; grant execute on function f() to ${app}`,
   },
   {
+    name: 'default privileges: the application role may use the tables and sequences later migrations make',
+    from: micrograph,
+    to: `${micrograph}; alter default privileges grant select, insert, update on tables to ${app};
+         alter default privileges grant usage on sequences to ${app};
+         alter default privileges grant select on tables to ${reader} with grant option`,
+    upContains: [`ALTER DEFAULT PRIVILEGES GRANT INSERT, SELECT, UPDATE ON TABLES TO ${app}`],
+  },
+  {
+    name: 'default privileges: EXECUTE revoked from PUBLIC for functions made later, and in one schema only',
+    from: 'create schema acq',
+    to: `create schema acq; alter default privileges revoke execute on functions from public;
+         alter default privileges in schema acq grant select on tables to ${reader}`,
+    upContains: [
+      'ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC',
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA acq GRANT SELECT ON TABLES TO ${reader}`,
+    ],
+  },
+  {
+    name: 'default privileges that change',
+    from: `alter default privileges grant select on tables to ${app}`,
+    to: `alter default privileges grant select, delete on tables to ${app}`,
+  },
+  {
     name: 'a grant on a view that is re-created',
     from: `${micrograph}; create view v as select uuid from micrograph; grant select on v to ${reader}`,
     to: `${micrograph}; create view v as select uuid, status from micrograph; grant select on v to ${reader}`,
@@ -176,6 +218,12 @@ runDiffCases('table and view options', [
     name: 'storage parameters for a hot table',
     from: micrograph,
     to: `${micrograph}; alter table micrograph set (fillfactor = 80, autovacuum_vacuum_scale_factor = 0.01, autovacuum_analyze_scale_factor = 0.005)`,
+  },
+  {
+    name: "a storage parameter of the table's TOAST table",
+    from: 'create table t (a int, body text)',
+    to: 'create table t (a int, body text) with (toast.autovacuum_enabled = false, toast.autovacuum_vacuum_scale_factor = 0.05)',
+    upContains: ['ALTER TABLE public.t SET (toast.autovacuum_enabled=false)'],
   },
   {
     name: 'change a storage parameter',
