@@ -83,8 +83,11 @@ export function diffObjects(
             : 'recreate';
     change.set(keyOf(a), outcome);
   }
+  // A table's or view's row type is named too (a function returning SETOF a view): what names one
+  // is made after the relation and dropped before it, and re-created around a rebuilt view.
+  const rowTypes = relationRowTypes(from, to, rebuilt);
   // What names an object that goes away and comes back is re-created around it (to a fixpoint).
-  const goneAndBack = new Set(swappedTypes);
+  const goneAndBack = new Set([...swappedTypes, ...rebuilt]);
   for (const [a] of both) if (change.get(keyOf(a)) === 'recreate' && NAMED_KINDS.has(a.kind)) goneAndBack.add(a.name);
   for (let grew = true; grew;) {
     grew = false;
@@ -101,7 +104,7 @@ export function diffObjects(
   refuseTypesColumnsUse(
     from,
     to,
-    [...goneAndBack].filter((name) => !swappedTypes.has(name)),
+    [...goneAndBack].filter((name) => !swappedTypes.has(name) && !rebuilt.has(name)),
   );
 
   const dropped = [
@@ -125,7 +128,7 @@ export function diffObjects(
   const altered = both.filter(([a]) => change.get(keyOf(a)) === 'alter');
   const dropAt = placement(
     dropped.map(({ o }) => o),
-    new Map(dropped.map(({ o, base }) => [keyOf(o), base])),
+    new Map(dropped.map(({ o, base }) => [keyOf(o), rowTypes.dropBefore(o, base)])),
     -1,
   );
   const placedAsCreated = [...created, ...altered.map(([, b]) => b)];
@@ -134,7 +137,9 @@ export function diffObjects(
     new Map(
       placedAsCreated.map((o) => [
         keyOf(o),
-        underNewIndex.has(keyOf(o)) ? Phase.createIndex + STEP : objectKind(o.kind).createPhase,
+        underNewIndex.has(keyOf(o))
+          ? Phase.createIndex + STEP
+          : rowTypes.createAfter(o, objectKind(o.kind).createPhase),
       ]),
     ),
     1,
@@ -219,6 +224,29 @@ function columnsKeeping(from: Catalog, to: Catalog, types: readonly string[]): s
           .map((c) => `column ${qualifiedName(t.schema, t.name, c.name)} is of type ${c.type}`)
       : [],
   );
+}
+
+/**
+ * The tables and views a migration creates or drops (a rebuilt view both), by the phase it does:
+ * an object naming one's row type goes after its creation and before its drop.
+ */
+function relationRowTypes(from: Catalog, to: Catalog, rebuilt: ReadonlySet<string>) {
+  const tables = compareKeyed(from.tables, to.tables, tableKey);
+  const views = compareKeyed(from.views, to.views, tableKey);
+  const made = new Map<string, number>([
+    ...tables.added.map((t) => [tableKey(t), Phase.createTable] as const),
+    ...[...views.added.map(tableKey), ...rebuilt].map((v) => [v, Phase.createView] as const),
+  ]);
+  const gone = new Map<string, number>([
+    ...tables.removed.map((t) => [tableKey(t), Phase.dropTable] as const),
+    ...[...views.removed.map(tableKey), ...rebuilt].map((v) => [v, Phase.dropView] as const),
+  ]);
+  const phases = (o: DefinedObject, of: Map<string, number>) =>
+    (o.uses ?? []).flatMap((u) => (of.has(u) ? [of.get(u)!] : []));
+  return {
+    createAfter: (o: DefinedObject, base: number) => Math.max(base, ...phases(o, made).map((p) => p + STEP)),
+    dropBefore: (o: DefinedObject, base: number) => Math.min(base, ...phases(o, gone).map((p) => p - STEP)),
+  };
 }
 
 /**

@@ -305,6 +305,26 @@ runDiffCases('objects that name each other', [
     to: `${grade}; create domain grade as numeric constraint grade_check check (grade_ok(value)); create table foilhole (quality grade)`,
   },
   {
+    name: "a function returning a new view's rows is made after the view, and goes before it",
+    from: '',
+    to: `create table grid (uuid varchar primary key, name varchar); create view named_grid as select uuid, name from grid where name is not null;
+         create function named_grids() returns setof named_grid language sql as 'select * from named_grid'`,
+  },
+  {
+    name: "a function taking a new table's row is made after the table, and goes before it",
+    from: 'create table keep (n int)',
+    to: `create table keep (n int); create table grid (uuid varchar primary key, name varchar);
+         create function grid_label(g grid) returns varchar language sql as 'select g.name'`,
+  },
+  {
+    name: 'a view rebuilt under a column type change: a function returning its rows is made again around it',
+    from: `create table grid (uuid varchar primary key, n int); create view grid_n as select uuid, n from grid;
+           create function all_n() returns setof grid_n language sql as 'select * from grid_n'`,
+    to: `create table grid (uuid varchar primary key, n bigint); create view grid_n as select uuid, n from grid;
+         create function all_n() returns setof grid_n language sql as 'select * from grid_n'`,
+    hazards: ['table-rewrite'],
+  },
+  {
     name: "a domain's base type changes: a function naming it is made again around it",
     from: `create domain score as numeric(10, 2); create function half(s score) returns score language sql as 'select s / 2'`,
     to: `create domain score as numeric(20, 4); create function half(s score) returns score language sql as 'select s / 2'`,
