@@ -1,3 +1,4 @@
+import { USES } from '../objects/object-kind.js';
 // The catalog queries introspection runs: a fixed set, however many tables there are. Each takes
 // $1 = the schemas to leave out (the migration journal's), and reads every other user schema.
 // Objects that belong to an extension are left out: the extension owns them, not the model.
@@ -122,7 +123,10 @@ SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'm' AS materialized,
            JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
            JOIN pg_class dc ON dc.oid = d.refobjid AND dc.oid <> c.oid
            JOIN pg_namespace dn ON dn.oid = dc.relnamespace
-          WHERE r.ev_class = c.oid ORDER BY 1))::text AS depends_on,
+          WHERE r.ev_class = c.oid
+         UNION
+         SELECT unnest(${USES('pg_rewrite', 'r.oid')}) FROM pg_rewrite r WHERE r.ev_class = c.oid
+         ORDER BY 1))::text AS depends_on,
        obj_description(c.oid, 'pg_class') AS comment,
        array_to_json(ARRAY(
          SELECT json_build_object('column', a.attname, 'comment', d.description)

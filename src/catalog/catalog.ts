@@ -162,7 +162,7 @@ export interface View {
   definition: string;
   /** Indexes of a materialized view. */
   indexes: Index[];
-  /** Tables and views it reads, as `schema.name`, for ordering. */
+  /** Tables and views it reads (`schema.name`), and the functions and types it names (as `uses` names them), for ordering and rebuilding. */
   dependsOn: string[];
   comment: string | null;
   /** Comments on its columns (COMMENT ON COLUMN works on a view), in column order. */

@@ -7,7 +7,7 @@ import { diffNamespaces } from './namespace-diff.js';
 import { diffSequences } from './sequence-diff.js';
 import { diffTables } from './table-diff.js';
 import { diffViews } from './view-diff.js';
-import { diffObjects } from './object-diff.js';
+import { diffObjects, remadeNamedObjects } from './object-diff.js';
 import { refuseUnsupportedDifferences } from './unsupported-diff.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 
@@ -35,7 +35,7 @@ export function diffModels(from: Catalog, to: Catalog): Op[] {
     ),
   );
   const reshaped = new Set([...tables.reshaped, ...converted.map((u) => qualifiedName(u.schema, u.table))]);
-  const views = diffViews(from, to, reshaped);
+  const views = diffViews(from, to, reshaped, remadeNamedObjects(from, to, swappedTypes));
   const rebuiltViews = new Set(views.flatMap(({ op }) => (op.kind === 'dropView' ? [keyOf(op.view)] : [])));
   const recreatedViews = new Set(
     views.flatMap(({ op }) => (op.kind === 'dropView' || op.kind === 'createView' ? [keyOf(op.view)] : [])),

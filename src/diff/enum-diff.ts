@@ -1,5 +1,5 @@
 import type { EnumType, Catalog, Table } from '../catalog/catalog.js';
-import type { EnumUsage } from '../ops/op.js';
+import type { CastingPart, EnumUsage } from '../ops/op.js';
 import { byKey, compareKeyed } from './keyed.js';
 import { keyOf } from '../catalog/qualified-name.js';
 import { insertValue } from '../ops/enum-values.js';
@@ -31,6 +31,7 @@ export function diffEnums(from: Catalog, to: Catalog): PlacedOp[] {
             value,
             before,
             usages: enumUsages(from, to, a, 'add'),
+            castingParts: castingParts(from, to, a),
           }),
         );
         current = { ...current, values: insertValue(current.values, value, before) };
@@ -42,6 +43,7 @@ export function diffEnums(from: Catalog, to: Catalog): PlacedOp[] {
           from: a,
           to: { ...a, values: b.values },
           usages: enumUsages(from, to, a, 'swap'),
+          castingParts: castingParts(from, to, a),
         }),
       );
     }
@@ -93,4 +95,33 @@ function enumUsages(from: Catalog, to: Catalog, type: EnumType, mode: 'swap' | '
     }
   }
   return usages;
+}
+
+/**
+ * The checks and indexes a swap of `type` must drop before it converts columns and make again
+ * after (CastingPart): those that stay as they are on a table with a column of the type, and
+ * whose expression casts to it. One that changes is dropped before the swap and made after it
+ * by the table's own ops.
+ */
+function castingParts(from: Catalog, to: Catalog, type: EnumType): CastingPart[] {
+  const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const name = (s: string) => `(?:${literal(`"${s.replace(/"/g, '""')}"`)}|${literal(s)})`;
+  const cast = new RegExp(`::(?:${name(type.schema)}\\.)?${name(type.name)}(?![\\w$"])`);
+  const toTables = byKey(to.tables, keyOf);
+  const out: CastingPart[] = [];
+  for (const table of from.tables) {
+    const target = toTables.get(keyOf(table));
+    if (!target || !table.columns.some((c) => c.typeRef.schema === type.schema && c.typeRef.name === type.name))
+      continue;
+    const ref = { schema: table.schema, table: table.name };
+    for (const k of table.constraints) {
+      if (cast.test(k.definition) && target.constraints.some((c) => c.name === k.name && c.definition === k.definition))
+        out.push({ ...ref, kind: 'constraint', name: k.name, definition: k.definition });
+    }
+    for (const i of table.indexes) {
+      if (cast.test(i.definition) && target.indexes.some((x) => x.name === i.name && x.definition === i.definition))
+        out.push({ ...ref, kind: 'index', name: i.name, definition: i.definition });
+    }
+  }
+  return out;
 }

@@ -64,7 +64,6 @@ export function diffObjects(
   // (the down's DROP INDEX fails). Dropped before the index comes and added after it.
   const underNewIndex = partitionKeysUnderNewUniqueIndexes(from, to);
 
-  type Change = 'keep' | 'replace' | 'alter' | 'recreate' | 'rebuild' | 'afterIndex';
   const change = new Map<string, Change>();
   for (const [a, b] of both) {
     const kind = objectKind(a.kind);
@@ -72,34 +71,13 @@ export function diffObjects(
       (a.on !== null && recreatedRelations.has(a.on)) ||
       (kind.rebuiltWithReshapedTable === true && a.on !== null && reshaped.has(a.on)) ||
       (a.kind === 'column grant' && a.on !== null && revokedOn.has(a.on));
-    const outcome: Change = underNewIndex.has(keyOf(a))
-      ? 'afterIndex'
-      : same(a, b) && !underChange
-        ? 'keep'
-        : kind.replaceable && a.shape === b.shape && !underChange
-          ? 'replace'
-          : kind.alter && columnsKeeping(from, to, [a.name]).length > 0
-            ? 'alter'
-            : 'recreate';
-    change.set(keyOf(a), outcome);
+    change.set(keyOf(a), underNewIndex.has(keyOf(a)) ? 'afterIndex' : changeOf(from, to, a, b, underChange));
   }
   // A table's or view's row type is named too (a function returning SETOF a view): what names one
   // is made after the relation and dropped before it, and re-created around a rebuilt view.
   const rowTypes = relationRowTypes(from, to, rebuilt);
-  // What names an object that goes away and comes back is re-created around it (to a fixpoint).
-  const goneAndBack = new Set([...swappedTypes, ...rebuilt]);
-  for (const [a] of both) if (change.get(keyOf(a)) === 'recreate' && NAMED_KINDS.has(a.kind)) goneAndBack.add(a.name);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [a] of both) {
-      const key = keyOf(a);
-      if (change.get(key) === 'recreate' || change.get(key) === 'rebuild') continue;
-      if (!a.uses?.some((u) => goneAndBack.has(u))) continue;
-      change.set(key, 'rebuild');
-      if (NAMED_KINDS.has(a.kind)) goneAndBack.add(a.name);
-      grew = true;
-    }
-  }
+  // What names an object that goes away and comes back is re-created around it.
+  const goneAndBack = rebuildAround(both, change, new Set([...swappedTypes, ...rebuilt]));
 
   refuseTypesColumnsUse(
     from,
@@ -107,8 +85,19 @@ export function diffObjects(
     [...goneAndBack].filter((name) => !swappedTypes.has(name) && !rebuilt.has(name)),
   );
 
+  // A function a view calls whose name stays with another signature goes right before the new
+  // one comes, so that the view, rebuilt, calls the new one: with both there, a call that fits
+  // either is ambiguous ("function dbl(integer) is not unique"). Others go last, after a column
+  // default that calls one has changed.
+  const renamedSignature = (o: DefinedObject) =>
+    o.kind === 'function' &&
+    from.views.some((v) => v.dependsOn.includes(o.name)) &&
+    added.some((n) => n.kind === 'function' && routineName(n) === routineName(o));
   const dropped = [
-    ...removed.map((o) => ({ o, base: objectKind(o.kind).dropPhase })),
+    ...removed.map((o) => {
+      const kind = objectKind(o.kind);
+      return { o, base: renamedSignature(o) ? Math.min(kind.dropPhase, kind.createPhase) : kind.dropPhase };
+    }),
     ...both.flatMap(([a]) => {
       const kind = objectKind(a.kind);
       const c = change.get(keyOf(a));
@@ -153,7 +142,7 @@ export function diffObjects(
   // Inside a phase, partitions of partitions come after their parent and go before it; a changed
   // object's drop comes before its creation in the same phase.
   for (const { o } of dropped) {
-    const recreate = change.get(keyOf(o)) === 'recreate';
+    const recreate = change.get(keyOf(o)) === 'recreate' || renamedSignature(o);
     out.push(
       placed(
         dropAt.get(keyOf(o))!,
@@ -224,6 +213,61 @@ function columnsKeeping(from: Catalog, to: Catalog, types: readonly string[]): s
           .map((c) => `column ${qualifiedName(t.schema, t.name, c.name)} is of type ${c.type}`)
       : [],
   );
+}
+
+/** A function's or procedure's `schema.name`, without its arguments. */
+const routineName = (o: DefinedObject) => o.name.slice(0, o.name.indexOf('('));
+
+type Change = 'keep' | 'replace' | 'alter' | 'recreate' | 'rebuild' | 'afterIndex';
+
+/** What becomes of an object in both catalogs: kept, set in place, altered part by part, or made again. */
+function changeOf(from: Catalog, to: Catalog, a: DefinedObject, b: DefinedObject, underChange: boolean): Change {
+  const kind = objectKind(a.kind);
+  if (same(a, b) && !underChange) return 'keep';
+  if (kind.replaceable && a.shape === b.shape && !underChange) return 'replace';
+  if (kind.alter && columnsKeeping(from, to, [a.name]).length > 0) return 'alter';
+  return 'recreate';
+}
+
+/**
+ * What names an object that goes away and comes back (`gone`, and the named kinds' objects
+ * `change` says are made again) is re-created around it, to a fixpoint: marked 'rebuild' in
+ * `change`. Returns every name that goes away and comes back.
+ */
+function rebuildAround(
+  both: readonly (readonly [DefinedObject, DefinedObject])[],
+  change: Map<string, Change>,
+  gone: ReadonlySet<string>,
+): Set<string> {
+  const goneAndBack = new Set(gone);
+  for (const [a] of both) if (change.get(keyOf(a)) === 'recreate' && NAMED_KINDS.has(a.kind)) goneAndBack.add(a.name);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [a] of both) {
+      const key = keyOf(a);
+      if (change.get(key) === 'recreate' || change.get(key) === 'rebuild') continue;
+      if (!a.uses?.some((u) => goneAndBack.has(u))) continue;
+      change.set(key, 'rebuild');
+      if (NAMED_KINDS.has(a.kind)) goneAndBack.add(a.name);
+      grew = true;
+    }
+  }
+  return goneAndBack;
+}
+
+/**
+ * The functions and types (the kinds views name) a migration drops, or drops and makes again
+ * (a changed signature or result, a type made again, what names one of those): a view that
+ * names one is rebuilt around it, since PostgreSQL will not drop it under the view.
+ *
+ * @example const remade = remadeNamedObjects(current, desired, swapped); // Set { 'public.dbl(x integer)' }
+ */
+export function remadeNamedObjects(from: Catalog, to: Catalog, swappedTypes: ReadonlySet<string>): Set<string> {
+  const { removed, both } = compareKeyed(from.objects, to.objects, keyOf);
+  const change = new Map(both.map(([a, b]) => [keyOf(a), changeOf(from, to, a, b, false)] as const));
+  const remade = rebuildAround(both, change, swappedTypes);
+  for (const o of removed) if (NAMED_KINDS.has(o.kind)) remade.add(o.name);
+  return remade;
 }
 
 /**

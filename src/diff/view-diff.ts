@@ -11,14 +11,20 @@ import { Phase, placed, type PlacedOp } from './phases.js';
  * dependency order. A view's comments (and its indexes') go and come with it: a comment op on a
  * dropped view would run after the drop.
  */
-export function diffViews(from: Catalog, to: Catalog, reshapedTables: ReadonlySet<string>): PlacedOp[] {
+export function diffViews(
+  from: Catalog,
+  to: Catalog,
+  reshapedTables: ReadonlySet<string>,
+  remadeObjects: ReadonlySet<string> = new Set(),
+): PlacedOp[] {
   const out: PlacedOp[] = [];
   const { added, removed, both } = compareKeyed(from.views, to.views, keyOf);
   const rebuild = new Set<string>(removed.map(keyOf));
   for (const [a, b] of both) {
     if (a.definition !== b.definition || a.materialized !== b.materialized) rebuild.add(keyOf(a));
   }
-  // Whatever reads a rebuilt view, or a reshaped or dropped table, is rebuilt too (to a fixpoint).
+  // Whatever reads a rebuilt view, a reshaped or dropped table, or a function or type that is
+  // dropped or made again (`remadeObjects`), is rebuilt too (to a fixpoint).
   const droppedTables = new Set(compareKeyed(from.tables, to.tables, keyOf).removed.map(keyOf));
   let grew = true;
   while (grew) {
@@ -26,7 +32,9 @@ export function diffViews(from: Catalog, to: Catalog, reshapedTables: ReadonlySe
     for (const v of from.views) {
       const key = keyOf(v);
       if (rebuild.has(key)) continue;
-      if (v.dependsOn.some((d) => rebuild.has(d) || reshapedTables.has(d) || droppedTables.has(d))) {
+      if (
+        v.dependsOn.some((d) => rebuild.has(d) || reshapedTables.has(d) || droppedTables.has(d) || remadeObjects.has(d))
+      ) {
         rebuild.add(key);
         grew = true;
       }

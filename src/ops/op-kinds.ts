@@ -67,6 +67,7 @@ export const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
       from: { ...op.type, values: insertValue(op.type.values, op.value, op.before) },
       to: op.type,
       usages: op.usages.map(swapDefaults),
+      castingParts: op.castingParts,
     }),
     describe: (op) => `add value '${op.value}' to enum ${keyOf(op.type)}`,
     render: (op) => [
@@ -78,9 +79,15 @@ export const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
     ],
   },
   replaceEnum: {
-    inverse: (op) => ({ kind: 'replaceEnum', from: op.to, to: op.from, usages: op.usages.map(swapDefaults) }),
+    inverse: (op) => ({
+      kind: 'replaceEnum',
+      from: op.to,
+      to: op.from,
+      usages: op.usages.map(swapDefaults),
+      castingParts: op.castingParts,
+    }),
     describe: (op) => `change the values of enum ${keyOf(op.to)} to (${op.to.values.join(', ')})`,
-    render: (op) => renderEnumSwap(op.from, op.to, op.usages),
+    render: (op) => renderEnumSwap(op.from, op.to, op.usages, op.castingParts ?? []),
   },
   createSequence: {
     inverse: (op) => ({ kind: 'dropSequence', sequence: op.sequence }),

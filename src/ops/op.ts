@@ -24,9 +24,17 @@ export type Op =
   | { kind: 'createEnum'; type: EnumType }
   | { kind: 'dropEnum'; type: EnumType }
   /** ALTER TYPE ... ADD VALUE; `type` is the enum before, `value` goes before `before` (or last). */
-  | { kind: 'addEnumValue'; type: EnumType; value: string; before: string | null; usages: EnumUsage[] }
+  | {
+      kind: 'addEnumValue';
+      type: EnumType;
+      value: string;
+      before: string | null;
+      usages: EnumUsage[];
+      /** What the swap that undoes it (the down) must drop and make again. */
+      castingParts?: CastingPart[];
+    }
   /** A type swap for changes ADD VALUE cannot make (removal, reorder): columns are converted via text. */
-  | { kind: 'replaceEnum'; from: EnumType; to: EnumType; usages: EnumUsage[] }
+  | { kind: 'replaceEnum'; from: EnumType; to: EnumType; usages: EnumUsage[]; castingParts?: CastingPart[] }
   | { kind: 'createSequence'; sequence: Sequence }
   | { kind: 'dropSequence'; sequence: Sequence }
   | { kind: 'alterSequence'; from: Sequence; to: Sequence }
@@ -94,6 +102,18 @@ export interface EnumUsage extends TableRef {
   default: { from: string | null; to: string | null };
   /** True when the column is an array of the enum. */
   array: boolean;
+}
+
+/**
+ * A check or an index of a table an enum swap converts whose expression casts a constant to the
+ * enum (`status <> 'done'::status`, a partial index's WHERE): PostgreSQL cannot compare the new
+ * type with the old one's constant, so the swap drops it before converting and makes it again after.
+ */
+export interface CastingPart extends TableRef {
+  kind: 'constraint' | 'index';
+  name: string;
+  /** `CHECK (...)` for a constraint, the CREATE INDEX statement for an index. */
+  definition: string;
 }
 
 export type OpKind = Op['kind'];

@@ -1,7 +1,7 @@
 import type { Column, EnumType, Identity, Sequence, Table, View } from '../catalog/catalog.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
 import type { RenderOptions, Statement } from './statement.js';
-import type { CommentTarget, EnumUsage } from '../ops/op.js';
+import type { CastingPart, CommentTarget, EnumUsage } from '../ops/op.js';
 import { castExpression } from '../hazards/type-change.js';
 import { qualifiedName } from '../catalog/qualified-name.js';
 
@@ -197,12 +197,20 @@ export function renderEnumSwap(
   from: { schema: string; name: string; values: string[] },
   to: { schema: string; name: string; values: string[] },
   usages: EnumUsage[],
+  castingParts: CastingPart[] = [],
 ): Statement[] {
   const name = quoteQualified(to.schema, to.name);
   const old = `${to.name.slice(0, 50)}__smartem_old`;
   const out: Statement[] = [
     statement(`ALTER TYPE ${name} RENAME TO ${quoteIdent(old)}`),
     statement(`CREATE TYPE ${name} AS ENUM (${to.values.map(quoteLiteral).join(', ')})`),
+    ...castingParts.map((p) =>
+      statement(
+        p.kind === 'index'
+          ? `DROP INDEX ${quoteQualified(p.schema, p.name)}`
+          : `ALTER TABLE ${quoteQualified(p.schema, p.table)} DROP CONSTRAINT ${quoteIdent(p.name)}`,
+      ),
+    ),
   ];
   for (const u of usages) {
     const col = `ALTER TABLE ${quoteQualified(u.schema, u.table)} ALTER COLUMN ${quoteIdent(u.column)}`;
@@ -210,6 +218,15 @@ export function renderEnumSwap(
     const target = u.array ? `${name}[]` : name;
     out.push(statement(`${col} TYPE ${target} USING ${quoteIdent(u.column)}::text${u.array ? '[]' : ''}::${target}`));
     if (u.default.to !== null) out.push(statement(`${col} SET DEFAULT ${u.default.to}`));
+  }
+  for (const p of castingParts) {
+    out.push(
+      statement(
+        p.kind === 'index'
+          ? p.definition
+          : `ALTER TABLE ${quoteQualified(p.schema, p.table)} ADD CONSTRAINT ${quoteIdent(p.name)} ${p.definition}`,
+      ),
+    );
   }
   out.push(statement(`DROP TYPE ${quoteQualified(to.schema, old)}`));
   return out;

@@ -6,6 +6,10 @@ const used = (values: string) =>
 
 const touches = `create function next_status(s gridsquarestatus) returns gridsquarestatus language plpgsql as $$ begin return s; end $$`;
 
+// A check and a partial index whose expressions cast a constant to the enum.
+const casting = `alter table gridsquare add constraint gridsquare_status_check check (status <> 'DONE' or uuid <> '');
+  create index gridsquare_open on gridsquare (uuid) where status = 'NONE'`;
+
 runDiffCases('enums', [
   { name: 'create an enum', from: '', to: status("'NONE', 'STARTED'") },
   { name: 'drop an enum', from: status("'NONE', 'STARTED'"), to: '' },
@@ -100,6 +104,20 @@ runDiffCases('enums', [
     name: 'a function naming the enum, a value added (the down swaps it back)',
     from: `${used("'NONE', 'DONE'")}; ${touches}`,
     to: `${used("'NONE', 'REGISTERED', 'DONE'")}; ${touches}`,
+  },
+  {
+    name: 'a swap with a check and a partial index that compare the column with a value: dropped around the conversion',
+    from: `${used("'NONE', 'REGISTERED', 'DONE'")}; ${casting}`,
+    to: `${used("'NONE', 'DONE'")}; ${casting}`,
+    // Made again while the swap rewrites the table anyway, under its lock.
+    hazards: ['data-loss', 'table-rewrite', 'blocking-lock'],
+    upContains: ['DROP CONSTRAINT "gridsquare_status_check"', 'DROP INDEX "public"."gridsquare_open"'],
+  },
+  {
+    name: 'a value added under such a check and index: the up leaves them be, the down swaps around them',
+    from: `${used("'NONE', 'DONE'")}; ${casting}`,
+    to: `${used("'NONE', 'REGISTERED', 'DONE'")}; ${casting}`,
+    upContains: ["ADD VALUE 'REGISTERED'"],
   },
   {
     name: 'an enum column is dropped and the enum with it',

@@ -325,6 +325,18 @@ runDiffCases('objects that name each other', [
     hazards: ['table-rewrite'],
   },
   {
+    name: 'a function a view calls takes another argument: the view is rebuilt around it, the old signature gone first',
+    from: `create table grid (n int); create function twice(x int) returns int language sql as 'select x * 2';
+           create view grid_twice as select twice(n) as t from grid`,
+    to: `create table grid (n int); create function twice(x int, k int default 2) returns int language sql as 'select x * k';
+         create view grid_twice as select twice(n) as t from grid`,
+  },
+  {
+    name: 'a function a view calls changes its result type: the view is rebuilt around it',
+    from: `create function one() returns int language sql as 'select 1'; create view ones as select one() as o`,
+    to: `create function one() returns bigint language sql as 'select 1::bigint'; create view ones as select one() as o`,
+  },
+  {
     name: "a domain's base type changes: a function naming it is made again around it",
     from: `create domain score as numeric(10, 2); create function half(s score) returns score language sql as 'select s / 2'`,
     to: `create domain score as numeric(20, 4); create function half(s score) returns score language sql as 'select s / 2'`,
