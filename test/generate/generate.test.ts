@@ -232,12 +232,13 @@ describe('generate()', () => {
   });
 
   it('fails the proof with what went wrong when PostgreSQL refuses the SQL, writes nothing, and drops its scratch databases', async () => {
-    // A function's result changed while a view uses it: the differ drops and creates the function, which PostgreSQL refuses.
+    // A function's result changed while a column default calls it: the differ drops and creates
+    // the function under the default, which PostgreSQL refuses.
     const p = project(`${HEADER}export const t = pgTable('t', { id: integer('id').primaryKey() });\n`);
     const extras = (type: string) =>
       writeFileSync(
         join(dirname(p.options.schema), 'model-extras.sql'),
-        `CREATE FUNCTION answer() RETURNS ${type} LANGUAGE sql AS 'SELECT 42';\nCREATE VIEW answers AS SELECT answer() AS a;\n`,
+        `CREATE FUNCTION answer() RETURNS ${type} LANGUAGE sql AS 'SELECT 42';\nCREATE TABLE answers (a bigint DEFAULT answer());\n`,
       );
     extras('integer');
     await generate({ ...p.options, name: 'baseline' });
