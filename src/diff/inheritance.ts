@@ -108,8 +108,12 @@ export class Inheritance {
         parent,
         checks: inheritableChecks(parent, tables),
       });
+    // Parents are left last first, so that the down, joining them again in reverse, keeps their order.
     return [
-      ...before.filter((p) => !after.includes(p)).map((p) => change('disinheritTable', p, this.fromTables)),
+      ...before
+        .filter((p) => !after.includes(p))
+        .reverse()
+        .map((p) => change('disinheritTable', p, this.fromTables)),
       ...after.filter((p) => !before.includes(p)).map((p) => change('inheritTable', p, this.toTables)),
     ];
   }

@@ -90,4 +90,13 @@ runDiffCases('table inheritance', [
     to: `${base}; create table tagged (tag text not null default 'none');
          create table reading_tagged (detector text) inherits (reading, tagged)`,
   },
+  {
+    name: 'a table leaves two parents (the down joins them again in their order)',
+    from: `${base}; create table tagged (tag text not null default 'none');
+           create table reading_tagged (detector text) inherits (reading, tagged)`,
+    to: `${base}; create table tagged (tag text not null default 'none');
+         create table reading_tagged (id bigint not null, taken_at timestamptz default now(), value double precision,
+           tag text not null default 'none', detector text, constraint reading_value_finite check (value <> 'NaN'))`,
+    hazards: ['blocking-lock'],
+  },
 ]);
