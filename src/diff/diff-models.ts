@@ -2,13 +2,14 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Op } from '../ops/op.js';
 import { diffComments } from './comment-diff.js';
 import { diffEnums } from './enum-diff.js';
-import { orderOps, Phase, type PlacedOp } from './phases.js';
+import { orderOps, Phase, placed, type PlacedOp } from './phases.js';
 import { diffNamespaces } from './namespace-diff.js';
 import { diffSequences } from './sequence-diff.js';
 import { diffTables } from './table-diff.js';
 import { diffViews } from './view-diff.js';
 import { diffObjects, remadeNamedObjects } from './object-diff.js';
 import { refuseUnsupportedDifferences } from './unsupported-diff.js';
+import { regexLiteral } from '../text/regex-literal.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 
 /**
@@ -35,7 +36,8 @@ export function diffModels(from: Catalog, to: Catalog): Op[] {
     ),
   );
   const reshaped = new Set([...tables.reshaped, ...converted.map((u) => qualifiedName(u.schema, u.table))]);
-  const views = diffViews(from, to, reshaped, remadeNamedObjects(from, to, swappedTypes));
+  const remade = remadeNamedObjects(from, to, swappedTypes, reshaped);
+  const views = diffViews(from, to, reshaped, remade);
   const rebuiltViews = new Set(views.flatMap(({ op }) => (op.kind === 'dropView' ? [keyOf(op.view)] : [])));
   const recreatedViews = new Set(
     views.flatMap(({ op }) => (op.kind === 'dropView' || op.kind === 'createView' ? [keyOf(op.view)] : [])),
@@ -45,7 +47,7 @@ export function diffModels(from: Catalog, to: Catalog): Op[] {
     ...enums,
     ...freeingSequenceNames([
       ...diffSequences(from, to),
-      ...leavingSwappedEnumsFirst(withoutSwappedDefaults(tables.ops, enums), swaps),
+      ...leavingSwappedEnumsFirst(defaultsAroundRemade(withoutSwappedDefaults(tables.ops, enums), from, remade), swaps),
     ]),
     ...views,
     ...diffObjects(from, to, rebuiltViews, reshaped, swappedTypes),
@@ -87,6 +89,56 @@ function withoutSwappedDefaults(ops: PlacedOp[], enums: PlacedOp[]): PlacedOp[] 
     const from = { ...op.from, default: op.to.default };
     return JSON.stringify(from) === JSON.stringify(op.to) ? [] : [{ ...placedOp, op: { ...op, from } }];
   });
+}
+
+/**
+ * A column default that calls a function which is dropped, or dropped and made again (a changed
+ * result type), is dropped before it (PostgreSQL will not drop the function under the default)
+ * and set after, with the column's own change if it has one.
+ */
+function defaultsAroundRemade(ops: PlacedOp[], from: Catalog, remade: ReadonlySet<string>): PlacedOp[] {
+  const calls = [...remade].flatMap((name) => {
+    const m = /^(.+?)\.([^.(]+)\(/.exec(name);
+    if (!m) return [];
+    return [new RegExp(`(?:^|[^\\w$."])(?:${regexLiteral(m[1]!)}\\.)?${regexLiteral(m[2]!)}\\(`)];
+  });
+  if (calls.length === 0) return ops;
+  const out = [...ops];
+  for (const table of from.tables) {
+    for (const column of table.columns) {
+      if (column.default === null || column.generated || !calls.some((c) => c.test(column.default!))) continue;
+      const ref = { schema: table.schema, table: table.name };
+      const bare = { ...column, comment: null };
+      const own = out.findIndex(
+        ({ op }) =>
+          op.kind === 'alterColumn' &&
+          op.schema === ref.schema &&
+          op.table === ref.table &&
+          op.from.name === column.name,
+      );
+      const gone = ops.some(
+        ({ op }) =>
+          (op.kind === 'dropColumn' &&
+            op.schema === ref.schema &&
+            op.table === ref.table &&
+            op.column.name === column.name) ||
+          (op.kind === 'dropTable' && keyOf(op.table) === keyOf(table)),
+      );
+      if (gone) continue;
+      out.push(
+        placed(Phase.dropConstraint, { kind: 'alterColumn', ...ref, from: bare, to: { ...bare, default: null } }),
+      );
+      const change = own === -1 ? undefined : out[own]!;
+      if (change && change.op.kind === 'alterColumn') {
+        out[own] = { ...change, op: { ...change.op, from: { ...change.op.from, default: null } } };
+      } else {
+        out.push(
+          placed(Phase.alterColumn, { kind: 'alterColumn', ...ref, from: { ...bare, default: null }, to: bare }),
+        );
+      }
+    }
+  }
+  return out;
 }
 
 /**

@@ -4,6 +4,7 @@ import { byKey, compareKeyed } from './keyed.js';
 import { keyOf } from '../catalog/qualified-name.js';
 import { insertValue } from '../ops/enum-values.js';
 import { stayingParents } from './inheritance.js';
+import { regexLiteral } from '../text/regex-literal.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
 
 /**
@@ -104,8 +105,7 @@ function enumUsages(from: Catalog, to: Catalog, type: EnumType, mode: 'swap' | '
  * by the table's own ops.
  */
 function castingParts(from: Catalog, to: Catalog, type: EnumType): CastingPart[] {
-  const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const name = (s: string) => `(?:${literal(`"${s.replace(/"/g, '""')}"`)}|${literal(s)})`;
+  const name = (s: string) => `(?:${regexLiteral(`"${s.replace(/"/g, '""')}"`)}|${regexLiteral(s)})`;
   const cast = new RegExp(`::(?:${name(type.schema)}\\.)?${name(type.name)}(?![\\w$"])`);
   const toTables = byKey(to.tables, keyOf);
   const out: CastingPart[] = [];

@@ -1,5 +1,6 @@
 import type { Catalog, DefinedObject } from '../catalog/catalog.js';
 import { objectKind } from '../objects/object-kinds.js';
+import { RELATION_USE } from '../objects/object-kind.js';
 import { keyOf as tableKey, qualifiedName } from '../catalog/qualified-name.js';
 import { SmartemDbError } from '../errors.js';
 import { compareKeyed } from './keyed.js';
@@ -75,14 +76,20 @@ export function diffObjects(
   }
   // A table's or view's row type is named too (a function returning SETOF a view): what names one
   // is made after the relation and dropped before it, and re-created around a rebuilt view.
-  const rowTypes = relationRowTypes(from, to, rebuilt);
+  const rowTypes = relationRowTypes(from, to, rebuilt, reshaped);
   // What names an object that goes away and comes back is re-created around it.
-  const goneAndBack = rebuildAround(both, change, new Set([...swappedTypes, ...rebuilt]));
+  // A function whose body reads a table's column (BEGIN ATOMIC) too: PostgreSQL will not change
+  // the column's type under it.
+  const goneAndBack = rebuildAround(
+    both,
+    change,
+    new Set([...swappedTypes, ...rebuilt, ...[...reshaped].map((t) => `${RELATION_USE}${t}`)]),
+  );
 
   refuseTypesColumnsUse(
     from,
     to,
-    [...goneAndBack].filter((name) => !swappedTypes.has(name) && !rebuilt.has(name)),
+    [...goneAndBack].filter((name) => !swappedTypes.has(name) && !rebuilt.has(name) && !name.startsWith(RELATION_USE)),
   );
 
   // A function a view calls whose name stays with another signature goes right before the new
@@ -262,10 +269,19 @@ function rebuildAround(
  *
  * @example const remade = remadeNamedObjects(current, desired, swapped); // Set { 'public.dbl(x integer)' }
  */
-export function remadeNamedObjects(from: Catalog, to: Catalog, swappedTypes: ReadonlySet<string>): Set<string> {
+export function remadeNamedObjects(
+  from: Catalog,
+  to: Catalog,
+  swappedTypes: ReadonlySet<string>,
+  reshaped: ReadonlySet<string>,
+): Set<string> {
   const { removed, both } = compareKeyed(from.objects, to.objects, keyOf);
   const change = new Map(both.map(([a, b]) => [keyOf(a), changeOf(from, to, a, b, false)] as const));
-  const remade = rebuildAround(both, change, swappedTypes);
+  const remade = rebuildAround(
+    both,
+    change,
+    new Set([...swappedTypes, ...[...reshaped].map((t) => `${RELATION_USE}${t}`)]),
+  );
   for (const o of removed) if (NAMED_KINDS.has(o.kind)) remade.add(o.name);
   return remade;
 }
@@ -274,7 +290,7 @@ export function remadeNamedObjects(from: Catalog, to: Catalog, swappedTypes: Rea
  * The tables and views a migration creates or drops (a rebuilt view both), by the phase it does:
  * an object naming one's row type goes after its creation and before its drop.
  */
-function relationRowTypes(from: Catalog, to: Catalog, rebuilt: ReadonlySet<string>) {
+function relationRowTypes(from: Catalog, to: Catalog, rebuilt: ReadonlySet<string>, reshaped: ReadonlySet<string>) {
   const tables = compareKeyed(from.tables, to.tables, tableKey);
   const views = compareKeyed(from.views, to.views, tableKey);
   const made = new Map<string, number>([
@@ -285,8 +301,15 @@ function relationRowTypes(from: Catalog, to: Catalog, rebuilt: ReadonlySet<strin
     ...tables.removed.map((t) => [tableKey(t), Phase.dropTable] as const),
     ...[...views.removed.map(tableKey), ...rebuilt].map((v) => [v, Phase.dropView] as const),
   ]);
+  // What reads a table's columns comes once they have changed, and goes before any of them goes.
+  for (const t of reshaped) {
+    made.set(`${RELATION_USE}${t}`, Math.max(made.get(t) ?? 0, Phase.alterColumn));
+    gone.set(`${RELATION_USE}${t}`, Math.min(gone.get(t) ?? Infinity, Phase.dropColumn));
+  }
+  const relation = (u: string, of: Map<string, number>) =>
+    of.has(u) ? u : u.startsWith(RELATION_USE) ? u.slice(RELATION_USE.length) : u;
   const phases = (o: DefinedObject, of: Map<string, number>) =>
-    (o.uses ?? []).flatMap((u) => (of.has(u) ? [of.get(u)!] : []));
+    (o.uses ?? []).flatMap((u) => (of.has(relation(u, of)) ? [of.get(relation(u, of))!] : []));
   return {
     createAfter: (o: DefinedObject, base: number) => Math.max(base, ...phases(o, made).map((p) => p + STEP)),
     dropBefore: (o: DefinedObject, base: number) => Math.min(base, ...phases(o, gone).map((p) => p - STEP)),

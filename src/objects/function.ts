@@ -28,7 +28,7 @@ SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_argument
                           ${commentOn(`obj_description(p.oid, 'pg_proc')`, `${KEYWORD} || ' ' || ${SIGNATURE}`)}], NULL) AS create_sql,
        format('DROP %s %s', ${KEYWORD}, ${SIGNATURE}) AS drop_sql,
        ${KEYWORD} || ' ' || pg_get_function_arguments(p.oid) || ' -> ' || coalesce(pg_get_function_result(p.oid), '') AS shape,
-       ${USES('pg_proc', 'p.oid')} AS uses
+       ${USES('pg_proc', 'p.oid', true)} AS uses
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
  WHERE p.prokind IN ('f', 'p') AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_proc', 'p.oid')} AND ${NOT_INTERNAL('pg_proc', 'p.oid')}`,
   present: `EXISTS (SELECT 1 FROM pg_proc p WHERE p.prokind IN ('f', 'p') AND p.pronamespace IN (SELECT n.oid FROM pg_namespace n WHERE ${USER_SCHEMA}))`,

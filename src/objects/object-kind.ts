@@ -60,17 +60,25 @@ export const NOT_INTERNAL = (classid: string, oid: string): string =>
 /**
  * What an object (`classid`, `oid`) names, as PostgreSQL tracks it (pg_depend): the types (an
  * array's element type for an array) and functions, by their names (`schema.name`,
- * `schema.name(arguments)`), as a text[] for a kind's `uses` column.
+ * `schema.name(arguments)`), as a text[] for a kind's `uses` column; with `relations`, also the
+ * tables and views whose columns it reads (a function's BEGIN ATOMIC body), as `relation
+ * schema.name` (a relation's row type is named as a type, `schema.name`).
  */
-export const USES = (classid: string, oid: string): string => `
+export const USES = (classid: string, oid: string, relations = false): string => `
 ARRAY(SELECT DISTINCT u.name FROM (
         SELECT CASE WHEN d.refclassid = 'pg_type'::regclass THEN
                  (SELECT un.nspname || '.' || ut.typname
                     FROM pg_type rt JOIN pg_type ut ON ut.oid = CASE WHEN rt.typcategory = 'A' AND rt.typelem <> 0 THEN rt.typelem ELSE rt.oid END
                     JOIN pg_namespace un ON un.oid = ut.typnamespace WHERE rt.oid = d.refobjid)
+               WHEN d.refclassid = 'pg_class'::regclass THEN
+                 (SELECT '${RELATION_USE}' || un.nspname || '.' || uc.relname
+                    FROM pg_class uc JOIN pg_namespace un ON un.oid = uc.relnamespace WHERE uc.oid = d.refobjid)
                ELSE (SELECT un.nspname || '.' || up.proname || '(' || pg_get_function_identity_arguments(up.oid) || ')'
                        FROM pg_proc up JOIN pg_namespace un ON un.oid = up.pronamespace WHERE up.oid = d.refobjid) END AS name
           FROM pg_depend d
          WHERE d.classid = '${classid}'::regclass AND d.objid = ${oid} AND d.deptype = 'n'
-           AND d.refclassid IN ('pg_type'::regclass, 'pg_proc'::regclass)) u
+           AND d.refclassid IN ('pg_type'::regclass, 'pg_proc'::regclass${relations ? ", 'pg_class'::regclass" : ''})) u
        WHERE u.name IS NOT NULL AND u.name NOT LIKE 'pg\\_catalog.%' ORDER BY 1)`;
+
+/** How `uses` names a table or view whose columns an object reads (USES with `relations`). */
+export const RELATION_USE = 'relation ';

@@ -337,6 +337,22 @@ runDiffCases('objects that name each other', [
     to: `create function one() returns bigint language sql as 'select 1::bigint'; create view ones as select one() as o`,
   },
   {
+    name: 'a BEGIN ATOMIC function reading a new table is made after it, and goes before it',
+    from: '',
+    to: `create table grid (n int); create function grid_total() returns bigint language sql begin atomic select sum(n) from grid; end`,
+  },
+  {
+    name: 'a BEGIN ATOMIC function is made again around a type change of the column it reads (PostgreSQL refuses the change under it)',
+    from: `create table grid (n int, m int); create function grid_total() returns bigint language sql begin atomic select sum(n) from grid; end`,
+    to: `create table grid (n bigint); create function grid_total() returns numeric language sql begin atomic select sum(n) from grid; end`,
+    hazards: ['data-loss', 'table-rewrite'],
+  },
+  {
+    name: 'a column default calling a function whose result changes: dropped before the function, set again after',
+    from: `create function next_code() returns integer language sql as 'select 42'; create table grid (code bigint default next_code())`,
+    to: `create function next_code() returns bigint language sql as 'select 42'; create table grid (code bigint default next_code())`,
+  },
+  {
     name: "a domain's base type changes: a function naming it is made again around it",
     from: `create domain score as numeric(10, 2); create function half(s score) returns score language sql as 'select s / 2'`,
     to: `create domain score as numeric(20, 4); create function half(s score) returns score language sql as 'select s / 2'`,

@@ -232,13 +232,13 @@ describe('generate()', () => {
   });
 
   it('fails the proof with what went wrong when PostgreSQL refuses the SQL, writes nothing, and drops its scratch databases', async () => {
-    // A function's result changed while a column default calls it: the differ drops and creates
-    // the function under the default, which PostgreSQL refuses.
+    // A function's result changed while a generated column calls it: the differ drops and creates
+    // the function under the column, which PostgreSQL refuses.
     const p = project(`${HEADER}export const t = pgTable('t', { id: integer('id').primaryKey() });\n`);
     const extras = (type: string) =>
       writeFileSync(
         join(dirname(p.options.schema), 'model-extras.sql'),
-        `CREATE FUNCTION answer() RETURNS ${type} LANGUAGE sql AS 'SELECT 42';\nCREATE TABLE answers (a bigint DEFAULT answer());\n`,
+        `CREATE FUNCTION answer(x integer) RETURNS ${type} LANGUAGE sql IMMUTABLE AS 'SELECT 42';\nCREATE TABLE answers (n integer, a bigint GENERATED ALWAYS AS (answer(n)) STORED);\n`,
       );
     extras('integer');
     await generate({ ...p.options, name: 'baseline' });
@@ -246,8 +246,8 @@ describe('generate()', () => {
     const failed = await failureOf(generate({ ...p.options, name: 'answer' }));
     expect(failed).toMatchObject({ code: 'PROOF_FAILED' });
     expect(failed.message).toContain('did not pass its proof (applying up.sql failed)');
-    expect(failed.message).toContain('cannot drop function answer() because other objects depend on it');
-    expect(failed.message).toContain('DROP FUNCTION public.answer()');
+    expect(failed.message).toContain('cannot drop function answer(integer) because other objects depend on it');
+    expect(failed.message).toContain('DROP FUNCTION public.answer(x integer)');
     expect(folders(p.migrations)).toHaveLength(1);
     const leftovers = await query(serverUrl(), 'select datname from pg_database where datname like $1', [
       `smartem\\_scratch\\_${process.pid}\\_%`,
