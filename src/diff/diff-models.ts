@@ -21,7 +21,6 @@ import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
  */
 export function diffModels(from: Catalog, to: Catalog): Op[] {
   refuseUnsupportedDifferences(from, to);
-  const tables = diffTables(from, to);
   const enums = diffEnums(from, to);
   const swaps = enums.flatMap(({ op }) => (op.kind === 'replaceEnum' ? [op] : []));
   // A type swap (or the one that undoes ADD VALUE in the down migration) converts columns in
@@ -35,6 +34,9 @@ export function diffModels(from: Catalog, to: Catalog): Op[] {
       op.kind === 'replaceEnum' ? [keyOf(op.from)] : op.kind === 'addEnumValue' ? [keyOf(op.type)] : [],
     ),
   );
+  // A generated column calling a function made again is made again around it (tables come
+  // before what they reshape is known: the functions made again for their own sake).
+  const tables = diffTables(from, to, callsAny(remadeNamedObjects(from, to, swappedTypes, new Set())));
   const reshaped = new Set([...tables.reshaped, ...converted.map((u) => qualifiedName(u.schema, u.table))]);
   const remade = remadeNamedObjects(from, to, swappedTypes, reshaped);
   const views = diffViews(from, to, reshaped, remade);
@@ -92,21 +94,30 @@ function withoutSwappedDefaults(ops: PlacedOp[], enums: PlacedOp[]): PlacedOp[] 
 }
 
 /**
+ * Whether an expression (as PostgreSQL prints it) calls one of the functions `names`
+ * (`schema.name(arguments)`), by its name, qualified or not: a false match costs a step more.
+ */
+function callsAny(names: ReadonlySet<string>): (expression: string) => boolean {
+  const calls = [...names].flatMap((name) => {
+    const m = /^(.+?)\.([^.(]+)\(/.exec(name);
+    if (!m) return [];
+    return [new RegExp(`(?:^|[^\\w$."])(?:${regexLiteral(m[1]!)}\\.)?${regexLiteral(m[2]!)}\\(`)];
+  });
+  return (expression) => calls.some((c) => c.test(expression));
+}
+
+/**
  * A column default that calls a function which is dropped, or dropped and made again (a changed
  * result type), is dropped before it (PostgreSQL will not drop the function under the default)
  * and set after, with the column's own change if it has one.
  */
 function defaultsAroundRemade(ops: PlacedOp[], from: Catalog, remade: ReadonlySet<string>): PlacedOp[] {
-  const calls = [...remade].flatMap((name) => {
-    const m = /^(.+?)\.([^.(]+)\(/.exec(name);
-    if (!m) return [];
-    return [new RegExp(`(?:^|[^\\w$."])(?:${regexLiteral(m[1]!)}\\.)?${regexLiteral(m[2]!)}\\(`)];
-  });
-  if (calls.length === 0) return ops;
+  const calls = callsAny(remade);
+  if (remade.size === 0) return ops;
   const out = [...ops];
   for (const table of from.tables) {
     for (const column of table.columns) {
-      if (column.default === null || column.generated || !calls.some((c) => c.test(column.default!))) continue;
+      if (column.default === null || column.generated || !calls(column.default)) continue;
       const ref = { schema: table.schema, table: table.name };
       const bare = { ...column, comment: null };
       const own = out.findIndex(

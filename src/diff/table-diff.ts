@@ -46,8 +46,15 @@ export interface TableDiff {
  * indexes are dropped explicitly first, so that the inverse (the down migration) re-creates them.
  * A foreign key is dropped and re-added around a rebuild of the unique index or constraint it
  * relies on, and around a re-created generated column.
+ *
+ * @param callsRemade whether an expression calls a function the migration drops or makes again:
+ *   a generated column, index or constraint that does is made again around it
  */
-export function diffTables(from: Catalog, to: Catalog): TableDiff {
+export function diffTables(
+  from: Catalog,
+  to: Catalog,
+  callsRemade: (expression: string) => boolean = () => false,
+): TableDiff {
   const out: PlacedOp[] = [];
   const reshaped = new Set<string>();
   const { added, removed, both } = compareKeyed(from.tables, to.tables, keyOf);
@@ -105,8 +112,9 @@ export function diffTables(from: Catalog, to: Catalog): TableDiff {
       if (inheritance.addedByParent(a, b, c)) continue;
       out.push(placed(Phase.addColumn, { kind: 'addColumn', ...ref, column: bare(c) }, rank));
     }
-    // PostgreSQL will not change the type of a column a generated column reads: such a generated
-    // column is dropped first and added back after the change (its values are computed again).
+    // PostgreSQL will not change the type of a column a generated column reads, nor drop a
+    // function it calls (`callsRemade`): such a generated column is dropped first and added back
+    // after the change (its values are computed again).
     const retyped = columns.both.filter(([x, y]) => x.type !== y.type).map(([x]) => x.name);
     const rebuilt = new Set(
       columns.both
@@ -114,7 +122,7 @@ export function diffTables(from: Catalog, to: Catalog): TableDiff {
           ([x, y]) =>
             x.generated !== null &&
             x.generated === y.generated &&
-            retyped.some((name) => readsColumn(x.generated!, name)),
+            (retyped.some((name) => readsColumn(x.generated!, name)) || callsRemade(x.generated)),
         )
         .map(([x]) => x.name),
     );
@@ -147,7 +155,9 @@ export function diffTables(from: Catalog, to: Catalog): TableDiff {
       create: (item: T) => void,
     ) => {
       const c = compareKeyed(x, y, (k) => k.name);
-      const changed = c.both.filter(([p, q]) => p.definition !== q.definition || touchesRecreated(q));
+      const changed = c.both.filter(
+        ([p, q]) => p.definition !== q.definition || touchesRecreated(q) || callsRemade(p.definition),
+      );
       for (const item of [...c.removed, ...changed.map(([p]) => p)]) drop(item);
       for (const item of [...c.added, ...changed.map(([, q]) => q)]) create(item);
     };

@@ -353,6 +353,14 @@ runDiffCases('objects that name each other', [
     to: `create function next_code() returns bigint language sql as 'select 42'; create table grid (code bigint default next_code())`,
   },
   {
+    name: 'a generated column and an index calling a function whose result changes: made again around it',
+    from: `create function twice(x int) returns integer language sql immutable as 'select x * 2';
+           create table grid (n int, t bigint generated always as (twice(n)) stored); create index grid_twice on grid (twice(n))`,
+    to: `create function twice(x int) returns bigint language sql immutable as 'select x * 2';
+         create table grid (n int, t bigint generated always as (twice(n)) stored); create index grid_twice on grid (twice(n))`,
+    hazards: ['table-rewrite', 'blocking-lock'],
+  },
+  {
     name: "a domain's base type changes: a function naming it is made again around it",
     from: `create domain score as numeric(10, 2); create function half(s score) returns score language sql as 'select s / 2'`,
     to: `create domain score as numeric(20, 4); create function half(s score) returns score language sql as 'select s / 2'`,
