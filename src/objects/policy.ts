@@ -1,6 +1,6 @@
 import { NOT_EXTENSION, USER_SCHEMA } from '../catalog/catalog-queries.js';
 import { Phase } from '../diff/phases.js';
-import { commentOn, REL_KEY, REL_SQL, type ObjectKind } from './object-kind.js';
+import { commentOn, REL_KEY, REL_SQL, USES, type ObjectKind } from './object-kind.js';
 
 const ROLES = `(SELECT string_agg(CASE WHEN r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r)) END, ', '
                                   ORDER BY CASE WHEN r = 0 THEN '' ELSE pg_get_userbyid(r)::text END)
@@ -18,7 +18,7 @@ SELECT ${REL_KEY} || '.' || p.polname AS name, ${REL_KEY} AS on_relation,
            || coalesce(' USING (' || pg_get_expr(p.polqual, p.polrelid) || ')', '')
            || coalesce(' WITH CHECK (' || pg_get_expr(p.polwithcheck, p.polrelid) || ')', ''),
          ${commentOn(`obj_description(p.oid, 'pg_policy')`, `format('POLICY %I ON %s', p.polname, ${REL_SQL})`)}], NULL) AS create_sql,
-       format('DROP POLICY %I ON %s', p.polname, ${REL_SQL}) AS drop_sql, NULL AS shape
+       format('DROP POLICY %I ON %s', p.polname, ${REL_SQL}) AS drop_sql, NULL AS shape, ${USES('pg_policy', 'p.oid')} AS uses
   FROM pg_policy p
   JOIN pg_class c ON c.oid = p.polrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -27,4 +27,5 @@ SELECT ${REL_KEY} || '.' || p.polname AS name, ${REL_KEY} AS on_relation,
   createPhase: Phase.createAttached,
   dropPhase: Phase.dropAttached,
   rebuiltWithReshapedTable: true,
+  hasUses: true,
 };

@@ -1,6 +1,6 @@
 import { NOT_EXTENSION, USER_SCHEMA } from '../catalog/catalog-queries.js';
 import { Phase } from '../diff/phases.js';
-import { commentOn, REL_KEY, REL_SQL, type ObjectKind } from './object-kind.js';
+import { commentOn, REL_KEY, REL_SQL, USES, type ObjectKind } from './object-kind.js';
 
 const TARGET = `coalesce(s.stxstattarget::int, -1)`;
 
@@ -33,7 +33,7 @@ SELECT ${REL_KEY} || '.' || r.rulename AS name, ${REL_KEY} AS on_relation,
        array_remove(ARRAY[
          rtrim(pg_get_ruledef(r.oid), ';'),
          ${commentOn(`obj_description(r.oid, 'pg_rewrite')`, `format('RULE %I ON %s', r.rulename, ${REL_SQL})`)}], NULL) AS create_sql,
-       format('DROP RULE %I ON %s', r.rulename, ${REL_SQL}) AS drop_sql, NULL AS shape
+       format('DROP RULE %I ON %s', r.rulename, ${REL_SQL}) AS drop_sql, NULL AS shape, ${USES('pg_rewrite', 'r.oid')} AS uses
   FROM pg_rewrite r
   JOIN pg_class c ON c.oid = r.ev_class
   JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -43,4 +43,5 @@ SELECT ${REL_KEY} || '.' || r.rulename AS name, ${REL_KEY} AS on_relation,
   createPhase: Phase.createAttached,
   dropPhase: Phase.dropAttached,
   rebuiltWithReshapedTable: true,
+  hasUses: true,
 };
