@@ -123,9 +123,10 @@ class Roles {
   private readonly admin = postgres(SERVER, { max: 1, onnotice: () => {} });
 
   async rename(sql: string): Promise<string> {
-    const named = [...sql.matchAll(/\b(?:grant|policy)\b[^;]*?\bto\s+("?)([a-z_]\w*)\1/gi)].map((m) =>
-      m[2]!.toLowerCase(),
-    );
+    // Every role after TO in a GRANT or a policy (`to a, b`), up to the next keyword.
+    const named = [
+      ...sql.matchAll(/\b(?:grant|policy)\b[^;]*?\bto\s+((?:"?[a-z_]\w*"?\s*,\s*)*"?[a-z_]\w*"?)/gi),
+    ].flatMap((m) => m[1]!.split(',').map((r) => r.trim().replace(/"/g, '').toLowerCase()));
     for (const role of new Set(named)) {
       if (['public', 'postgres', 'current_user', 'session_user'].includes(role) || this.made.has(role)) continue;
       const [exists] = await this.admin`SELECT 1 FROM pg_roles WHERE rolname = ${role}`;
