@@ -4,6 +4,7 @@
 // by name (UNSUPPORTED_CHANGE: loud, never silent) and which fail, and why.
 //
 //   ROUND_TRIP_PAIRS=/path/to/pairs npm run bench -- round-trips
+//   ROUND_TRIP_ONLINE=1 ... in the online forms (as generate writes by default)
 //
 // The pairs stay outside the repository: they are someone else's, and a yardstick we wrote
 // ourselves would measure what we already thought of. A role a pair names that the server lacks
@@ -25,6 +26,9 @@ import { invertAll } from '../src/ops/op-kinds.js';
 import { renderScript } from '../src/render/render-script.js';
 import { applyScript } from '../test/support/apply-script.js';
 import { SERVER, withDatabase } from './support.js';
+
+/** ROUND_TRIP_ONLINE=1: in the online forms, as generate writes by default. */
+const ONLINE = process.env.ROUND_TRIP_ONLINE === '1';
 
 type Outcome = { result: 'ok' } | { result: 'refused' | 'failed' | 'unloadable'; why: string };
 
@@ -93,8 +97,10 @@ async function roundTrip(fromSql: string, toSql: string): Promise<Outcome> {
           ];
           return left.length ? `after ${label}: ${left[0]}${left.length > 1 ? ` (+${left.length - 1})` : ''}` : null;
         };
+        const form = { online: ONLINE };
         const why =
-          (await failed('up', renderScript(ops), want)) ?? (await failed('down', renderScript(invertAll(ops)), have));
+          (await failed('up', renderScript(ops, form), want)) ??
+          (await failed('down', renderScript(invertAll(ops), form), have));
         return why ? { result: 'failed', why } : { result: 'ok' };
       } finally {
         await Promise.all([from.close(), to.close()]);

@@ -87,7 +87,7 @@ export function diffTables(
   const handledForeignKeys = new Set<string>();
 
   for (const [a, b] of both) {
-    const ref = { schema: b.schema, table: b.name };
+    const ref = { schema: b.schema, table: b.name, ...(b.partitionBy ? { partitioned: true as const } : {}) };
     if (a.partitionBy !== b.partitionBy) {
       throw new SmartemDbError(
         'UNSUPPORTED_CHANGE',

@@ -20,7 +20,7 @@ import type { RenderOptions, Statement } from '../render/statement.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
 import { insertValue } from './enum-values.js';
 import { objectKind } from '../objects/object-kinds.js';
-import type { EnumUsage, Op, OpKind } from './op.js';
+import type { EnumUsage, Op, OpKind, TableRef } from './op.js';
 
 export type OpOf<K extends OpKind> = Extract<Op, { kind: K }>;
 
@@ -177,7 +177,7 @@ export const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
     ],
   },
   addConstraint: {
-    inverse: (op) => ({ kind: 'dropConstraint', schema: op.schema, table: op.table, constraint: op.constraint }),
+    inverse: (op) => ({ kind: 'dropConstraint', ...tableRef(op), constraint: op.constraint }),
     describe: (op) =>
       `add ${op.constraint.kind === 'foreign' ? 'foreign key' : 'constraint'} ${op.constraint.name} on ${q(op.schema, op.table)}`,
     render: (op) => [
@@ -187,8 +187,7 @@ export const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
   dropConstraint: {
     inverse: (op) => ({
       kind: 'addConstraint',
-      schema: op.schema,
-      table: op.table,
+      ...tableRef(op),
       constraint: op.constraint,
       fresh: op.fresh,
     }),
@@ -203,7 +202,7 @@ export const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
     ],
   },
   createIndex: {
-    inverse: (op) => ({ kind: 'dropIndex', schema: op.schema, table: op.table, index: op.index, fresh: op.fresh }),
+    inverse: (op) => ({ kind: 'dropIndex', ...tableRef(op), index: op.index, fresh: op.fresh }),
     describe: (op) => `create index ${q(op.schema, op.index.name)}`,
     // A view's index carries its comment (it goes and comes with the view); a table's does not.
     render: (op) => [
@@ -214,7 +213,7 @@ export const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
     ],
   },
   dropIndex: {
-    inverse: (op) => ({ kind: 'createIndex', schema: op.schema, table: op.table, index: op.index, fresh: op.fresh }),
+    inverse: (op) => ({ kind: 'createIndex', ...tableRef(op), index: op.index, fresh: op.fresh }),
     describe: (op) => `drop index ${q(op.schema, op.index.name)}`,
     render: (op) => [statement(`DROP INDEX ${quoteQualified(op.schema, op.index.name)}`)],
   },
@@ -310,4 +309,9 @@ function clearedComments(from: DefinedObject, to: DefinedObject): string[] {
     const target = on(sql);
     return target !== undefined && !kept.has(target) ? [`COMMENT ON ${target} IS NULL`] : [];
   });
+}
+
+/** The table an op is on, as its inverse carries it (whether it is partitioned included). */
+function tableRef(op: TableRef): TableRef {
+  return { schema: op.schema, table: op.table, ...(op.partitioned ? { partitioned: true as const } : {}) };
 }

@@ -4,6 +4,11 @@ import type { Column, Constraint, DefinedObject, EnumType, Index, Sequence, Tabl
 export interface TableRef {
   schema: string;
   table: string;
+  /**
+   * The table is partitioned: PostgreSQL builds no index on it CONCURRENTLY and adds no foreign
+   * key from it NOT VALID, so those ops have no online form.
+   */
+  partitioned?: true;
 }
 
 /** The object a comment is on. */

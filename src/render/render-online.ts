@@ -22,15 +22,17 @@ export function temporaryName(name: string, suffix: string): string {
 export function renderOnline(op: Op): Statement[] | undefined {
   switch (op.kind) {
     case 'createIndex':
-      if (op.fresh) return undefined;
+      // A partitioned table's index is not built CONCURRENTLY: the plain form, which the lint names.
+      if (op.fresh || op.partitioned) return undefined;
       return [step(op.index.definition.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY '))];
     case 'dropIndex':
-      if (op.fresh) return undefined;
+      if (op.fresh || op.partitioned) return undefined;
       return [step(`DROP INDEX CONCURRENTLY ${quoteQualified(op.schema, op.index.name)}`)];
     case 'addConstraint': {
       const k = op.constraint;
       if (op.fresh) return undefined;
       const target = quoteQualified(op.schema, op.table);
+      if (op.partitioned && k.kind !== 'check') return undefined;
       if ((k.kind === 'foreign' || k.kind === 'check') && !/ NOT VALID$/.test(k.definition)) {
         // Added without checking the rows (a brief lock), then checked under a light one.
         return [

@@ -61,7 +61,13 @@ function replacedIndexes(ops: readonly Op[]): Map<Op, Statement[]> {
     ),
   );
   for (const create of ops) {
-    if (create.kind !== 'createIndex' || create.fresh || reshaped.has(`${create.schema}.${create.table}`)) continue;
+    if (
+      create.kind !== 'createIndex' ||
+      create.fresh ||
+      create.partitioned ||
+      reshaped.has(`${create.schema}.${create.table}`)
+    )
+      continue;
     const drop = ops.find(
       (op) =>
         op.kind === 'dropIndex' &&

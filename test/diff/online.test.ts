@@ -110,6 +110,37 @@ runDiffCases(
       onlineHazards: ['blocking-lock'],
     },
     {
+      name: 'an index on a partitioned table has no CONCURRENTLY form: the plain build, and its lock said (the down too)',
+      from: `create table reading (at int not null, v int) partition by range (at); create table reading_a partition of reading for values from (0) to (100)`,
+      to: `create table reading (at int not null, v int) partition by range (at); create table reading_a partition of reading for values from (0) to (100);
+           create index reading_v on reading (v)`,
+      onlineHazards: ['blocking-lock'],
+      upContains: ['CREATE INDEX reading_v ON public.reading USING btree (v)'],
+    },
+    {
+      name: 'a changed index and a new unique key on a partitioned table, plainly',
+      from: `create table reading (at int not null, v int) partition by range (at); create table reading_a partition of reading for values from (0) to (100);
+             create index reading_v on reading (v)`,
+      to: `create table reading (at int not null, v int, constraint reading_at_v unique (at, v)) partition by range (at);
+           create table reading_a partition of reading for values from (0) to (100); create index reading_v on reading (v, at)`,
+      onlineHazards: ['blocking-lock'],
+    },
+    {
+      name: 'a foreign key from a partitioned table cannot be NOT VALID: added plainly, its lock said',
+      from: `create table grid (id int primary key); create table reading (at int not null, grid_id int) partition by range (at);
+             create table reading_a partition of reading for values from (0) to (100)`,
+      to: `create table grid (id int primary key); create table reading (at int not null, grid_id int references grid) partition by range (at);
+           create table reading_a partition of reading for values from (0) to (100)`,
+      onlineHazards: ['blocking-lock'],
+    },
+    {
+      name: 'a CHECK on a partitioned table is still added NOT VALID and validated',
+      from: `create table reading (at int not null, v int) partition by range (at); create table reading_a partition of reading for values from (0) to (100)`,
+      to: `create table reading (at int not null, v int check (v > 0)) partition by range (at); create table reading_a partition of reading for values from (0) to (100)`,
+      onlineHazards: [],
+      upContains: ['NOT VALID', 'VALIDATE CONSTRAINT'],
+    },
+    {
       name: 'a table joins a partitioned table: its bounds proved by a CHECK (NOT VALID, validated), so ATTACH skips its scan under the lock',
       from: `create table event (at int not null, v int) partition by range (at); create table event_a (at int not null, v int)`,
       to: `create table event (at int not null, v int) partition by range (at);
