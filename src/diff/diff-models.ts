@@ -112,8 +112,8 @@ function callsAny(names: ReadonlySet<string>): (expression: string) => boolean {
  * and set after, with the column's own change if it has one.
  */
 function defaultsAroundRemade(ops: PlacedOp[], from: Catalog, remade: ReadonlySet<string>): PlacedOp[] {
-  const calls = callsAny(remade);
   if (remade.size === 0) return ops;
+  const calls = callsAny(remade);
   const out = [...ops];
   for (const table of from.tables) {
     for (const column of table.columns) {
