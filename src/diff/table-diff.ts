@@ -4,6 +4,7 @@ import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 import { Phase, placed, type PlacedOp } from './phases.js';
 import { SmartemDbError } from '../errors.js';
 import { Inheritance } from './inheritance.js';
+import { partitionLeaves } from './partition-leaves.js';
 
 /** Comments are compared and set by comment-diff.ts; table ops carry definitions without them. */
 const bare = <T extends { comment: string | null }>(x: T): T => ({ ...x, comment: null });
@@ -87,7 +88,11 @@ export function diffTables(
   const handledForeignKeys = new Set<string>();
 
   for (const [a, b] of both) {
-    const ref = { schema: b.schema, table: b.name, ...(b.partitionBy ? { partitioned: true as const } : {}) };
+    const ref = {
+      schema: b.schema,
+      table: b.name,
+      ...(b.partitionBy ? { partitioned: { leaves: partitionLeaves(from, to, keyOf(b)) } } : {}),
+    };
     if (a.partitionBy !== b.partitionBy) {
       throw new SmartemDbError(
         'UNSUPPORTED_CHANGE',

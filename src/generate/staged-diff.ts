@@ -9,7 +9,7 @@ import type { Op } from '../ops/op.js';
 import { invertAll } from '../ops/op-kinds.js';
 import { renderScript } from '../render/render-script.js';
 import { renameOps, type Hints } from './hints.js';
-import { quoteLiteral } from '../sql/quote.js';
+import { parseQualified, quoteLiteral } from '../sql/quote.js';
 
 /**
  * The ops that turn `have` (the state `session` holds) into `want`: first the steps a diff of two
@@ -48,7 +48,29 @@ export async function diffInSteps(
         moves = [];
       }
     }
-    return [...renames, ...before, ...moves, ...diffModels(state, want)];
+    return [...renames, ...before, ...moves, ...withoutMoved(diffModels(state, want), moves)];
+  });
+}
+
+/**
+ * The ops without the partitions `moves` attach or detach among the ones they build on one by
+ * one: the indexes an attach is preceded by, and the down's detach is followed by the drop of, are
+ * named as PostgreSQL names a partitioned index's parts, so their parent's statement builds them
+ * (under its lock, which the lint names) instead.
+ */
+function withoutMoved(ops: Op[], moves: readonly Op[]): Op[] {
+  const moved = new Set(
+    moves.flatMap((m) => {
+      const table =
+        m.kind === 'attachPartition' || m.kind === 'detachPartition' ? parseQualified(m.partition) : undefined;
+      return table ? [`${table.schema}.${table.name}`] : [];
+    }),
+  );
+  if (moved.size === 0) return ops;
+  return ops.map((op) => {
+    if (!('partitioned' in op) || !op.partitioned) return op;
+    const leaves = op.partitioned.leaves.filter((l) => !moved.has(`${l.schema}.${l.name}`));
+    return { ...op, partitioned: { leaves } };
   });
 }
 

@@ -10,6 +10,17 @@ import {
   singleKeyColumn,
   type CheckProofs,
 } from './check-proofs.js';
+import {
+  catalogLeaves,
+  indexBuiltElsewhere,
+  keyBuiltElsewhere,
+  leavesWithoutIndex,
+  leavesWithoutKey,
+  newPartitionBuilds,
+  noteIndexBuild,
+  noteKeyBuild,
+  type PartitionBuilds,
+} from './partition-builds.js';
 
 /** A hazard of one statement, with why it matters and what is safer. */
 export interface StatementHazard {
@@ -44,6 +55,8 @@ export interface MigrationContext {
   fresh: Set<string>;
   /** The CHECKs made so far, valid or awaiting VALIDATE: what they prove lets a scan be skipped. */
   checks: CheckProofs;
+  /** The indexes and keys made so far on partitions, which a partitioned parent's statement takes over. */
+  builds: PartitionBuilds;
   /**
    * The database before the migration, when known (generate, lint --db): what a column's type is,
    * whether a column is generated, an enum's values. Without it, type changes and enum swaps are
@@ -57,6 +70,7 @@ export interface MigrationContext {
 export const newContext = (catalog?: Catalog): MigrationContext => ({
   fresh: new Set(),
   checks: newCheckProofs(),
+  builds: newPartitionBuilds(),
   catalog,
   plannedEnums: new Map(),
 });
@@ -169,12 +183,32 @@ function hazardsOf(stmt: Node, ctx: MigrationContext): StatementHazard[] {
       return renameHazards(body, ctx);
     case 'IndexStmt': {
       const table = relationKey(body.relation);
+      noteIndexBuild(table, body, ctx.builds);
       if (body.concurrent || fresh.has(table)) return [];
+      const leaves = catalogLeaves(ctx.catalog, table, ctx.builds);
+      if (leaves) {
+        // A partitioned table: the build happens on its partitions, unless each has the index already.
+        const missing = leavesWithoutIndex(
+          ctx.builds,
+          leaves.filter((l) => !fresh.has(l)),
+          body,
+        );
+        if (missing.length === 0) return [];
+        return [
+          hazard(
+            'blocking-lock',
+            `builds index ${body.idxname ?? ''} on ${missing.join(', ')} (partitions of ${table}) while blocking writes to ${table}`,
+            `CREATE INDEX CONCURRENTLY on each partition first, in a migration with "-- transaction: no": this statement then only attaches them.`,
+          ),
+        ];
+      }
+      if (!ctx.catalog && indexBuiltElsewhere(ctx.builds, table, body)) return [];
       return [
         hazard(
           'blocking-lock',
           `builds index ${body.idxname ?? ''} on ${table} while blocking writes to it`,
-          'CREATE INDEX CONCURRENTLY, in a migration with "-- transaction: no".',
+          'CREATE INDEX CONCURRENTLY, in a migration with "-- transaction: no" (on a partitioned table, on each partition first: ' +
+            'this statement then only attaches them, which lint --db can tell).',
         ),
       ];
     }
@@ -206,6 +240,7 @@ function compositeTypeHazards(type: string, cmds: Node[]): StatementHazard[] {
 function alterTableHazards(table: string, cmd: Node, ctx: MigrationContext): StatementHazard[] {
   const isFresh = ctx.fresh.has(table);
   noteChecks(table, cmd, ctx.checks);
+  noteKeyBuild(table, cmd, ctx.builds);
   switch (cmd.subtype) {
     case 'AT_AttachPartition': {
       const partition = relationKey(cmd.def?.PartitionCmd?.name ?? {});
@@ -334,12 +369,23 @@ function alterTableHazards(table: string, cmd: Node, ctx: MigrationContext): Sta
     case 'AT_AddConstraint': {
       if (isFresh) return [];
       const c: Node = cmd.def?.Constraint ?? {};
+      // On a partitioned table whose partitions each have the key already, it only takes them over.
+      const leaves = catalogLeaves(ctx.catalog, table, ctx.builds)?.filter((l) => !ctx.fresh.has(l));
+      const takesOver =
+        ['CONSTR_FOREIGN', 'CONSTR_UNIQUE', 'CONSTR_PRIMARY'].includes(c.contype) &&
+        !c.indexname &&
+        (leaves !== undefined
+          ? leavesWithoutKey(ctx.builds, leaves, c).length === 0
+          : !ctx.catalog && keyBuiltElsewhere(ctx.builds, table, c));
+      if (takesOver) return [];
       if ((c.contype === 'CONSTR_FOREIGN' || c.contype === 'CONSTR_CHECK') && !c.skip_validation) {
         return [
           hazard(
             'blocking-lock',
             `adds ${c.contype === 'CONSTR_FOREIGN' ? 'foreign key' : 'check'} ${c.conname ?? ''} on ${table}, validating every row while blocking writes`,
-            'Add it NOT VALID, then VALIDATE CONSTRAINT in a later statement or migration (only a light lock).',
+            leaves && c.contype === 'CONSTR_FOREIGN'
+              ? 'Add it to each partition first (NOT VALID, then VALIDATE CONSTRAINT): this statement then takes them over.'
+              : 'Add it NOT VALID, then VALIDATE CONSTRAINT in a later statement or migration (only a light lock).',
           ),
         ];
       }
@@ -357,7 +403,9 @@ function alterTableHazards(table: string, cmd: Node, ctx: MigrationContext): Sta
           hazard(
             'blocking-lock',
             `adds ${c.contype === 'CONSTR_PRIMARY' ? 'primary key' : 'unique constraint'} ${c.conname ?? ''} on ${table}, building its index while blocking writes`,
-            'CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... USING INDEX.',
+            leaves
+              ? 'On each partition first: CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... USING INDEX; this statement then takes them over.'
+              : 'CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... USING INDEX.',
           ),
         ];
       }

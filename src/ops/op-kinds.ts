@@ -313,5 +313,5 @@ function clearedComments(from: DefinedObject, to: DefinedObject): string[] {
 
 /** The table an op is on, as its inverse carries it (whether it is partitioned included). */
 function tableRef(op: TableRef): TableRef {
-  return { schema: op.schema, table: op.table, ...(op.partitioned ? { partitioned: true as const } : {}) };
+  return { schema: op.schema, table: op.table, ...(op.partitioned ? { partitioned: op.partitioned } : {}) };
 }

@@ -6,9 +6,16 @@ export interface TableRef {
   table: string;
   /**
    * The table is partitioned: PostgreSQL builds no index on it CONCURRENTLY and adds no foreign
-   * key from it NOT VALID, so those ops have no online form.
+   * key from it NOT VALID. Their online form does that on each of `leaves` first, then the
+   * parent's own statement only attaches what it finds there.
    */
-  partitioned?: true;
+  partitioned?: { leaves: PartitionLeaf[] };
+}
+
+/** A partition that holds rows (not partitioned in turn), by schema and name. */
+export interface PartitionLeaf {
+  schema: string;
+  name: string;
 }
 
 /** The object a comment is on. */

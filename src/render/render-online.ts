@@ -1,5 +1,6 @@
 import type { Column } from '../catalog/catalog.js';
-import type { Op } from '../ops/op.js';
+import type { Constraint } from '../catalog/catalog.js';
+import type { Op, PartitionLeaf } from '../ops/op.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
 import type { Statement } from './statement.js';
 
@@ -18,21 +19,92 @@ export function temporaryName(name: string, suffix: string): string {
   return `${name.slice(0, 63 - suffix.length)}${suffix}`;
 }
 
+/**
+ * The name of a partition's part of its parent's index or key `name`: `<partition>_<name>`, the
+ * partition's name cut first to fit PostgreSQL's 63 bytes (so that two parents' names still differ).
+ */
+export function leafPartName(leaf: PartitionLeaf, name: string): string {
+  const room = 62 - name.length;
+  return room >= 8 ? `${leaf.name.slice(0, room)}_${name}` : `${leaf.name.slice(0, 8)}_${name.slice(-54)}`;
+}
+
+/**
+ * An index on a partitioned table, built without blocking writes, as PostgreSQL's manual has it:
+ * each partition's own built CONCURRENTLY first, then the parent's plain CREATE INDEX, which finds
+ * them and only attaches them (a moment's SHARE lock). A partition made since generate ran gets
+ * its index built by that last statement, under the lock: the result is the same. Undefined (the
+ * plain form) when the table has no partition holding rows on both sides.
+ */
+export function partitionedIndexSteps(
+  definition: string,
+  name: string,
+  leaves: readonly PartitionLeaf[],
+): Statement[] | undefined {
+  const m = /^CREATE (UNIQUE )?INDEX (?:"(?:[^"]|"")+"|\S+) ON (?:ONLY )?.+? (USING .*)$/s.exec(definition);
+  if (!m || leaves.length === 0) return undefined;
+  return [
+    ...leaves.map((leaf) =>
+      step(
+        `CREATE ${m[1] ?? ''}INDEX CONCURRENTLY ${quoteIdent(leafPartName(leaf, name))} ON ${quoteQualified(leaf.schema, leaf.name)} ${m[2]}`,
+      ),
+    ),
+    step(definition),
+  ];
+}
+
+/**
+ * A unique key, primary key or foreign key on a partitioned table, the same way: each partition
+ * gets its own first (a key from a concurrent unique index, a foreign key NOT VALID and then
+ * validated), and the parent's ADD CONSTRAINT takes them over without a scan or a build.
+ */
+function partitionedKeySteps(target: string, k: Constraint, leaves: readonly PartitionLeaf[]): Statement[] | undefined {
+  if (leaves.length === 0) return undefined;
+  const parent = step(`ALTER TABLE ${target} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`);
+  if (k.kind === 'foreign' && !/ NOT VALID$/.test(k.definition)) {
+    return [
+      ...leaves.flatMap((leaf) => {
+        const on = quoteQualified(leaf.schema, leaf.name);
+        return [
+          step(`ALTER TABLE ${on} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition} NOT VALID`),
+          step(`ALTER TABLE ${on} VALIDATE CONSTRAINT ${quoteIdent(k.name)}`),
+        ];
+      }),
+      parent,
+    ];
+  }
+  const key = /^(UNIQUE|PRIMARY KEY) \(([^()]+)\)$/.exec(k.definition);
+  if (key && (k.kind === 'unique' || k.kind === 'primary')) {
+    return [
+      ...leaves.flatMap((leaf) => {
+        const on = quoteQualified(leaf.schema, leaf.name);
+        const part = quoteIdent(leafPartName(leaf, k.name));
+        return [
+          step(`CREATE UNIQUE INDEX CONCURRENTLY ${part} ON ${on} USING btree (${key[2]})`),
+          step(`ALTER TABLE ${on} ADD CONSTRAINT ${part} ${key[1]} USING INDEX ${part}`),
+        ];
+      }),
+      parent,
+    ];
+  }
+  return undefined;
+}
+
 /** The online form of an op on an existing table, or undefined when it has none (or needs none). */
 export function renderOnline(op: Op): Statement[] | undefined {
   switch (op.kind) {
     case 'createIndex':
-      // A partitioned table's index is not built CONCURRENTLY: the plain form, which the lint names.
-      if (op.fresh || op.partitioned) return undefined;
+      if (op.fresh) return undefined;
+      if (op.partitioned) return partitionedIndexSteps(op.index.definition, op.index.name, op.partitioned.leaves);
       return [step(op.index.definition.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY '))];
     case 'dropIndex':
+      // A partitioned table's index has no DROP ... CONCURRENTLY: the plain drop (a moment's lock).
       if (op.fresh || op.partitioned) return undefined;
       return [step(`DROP INDEX CONCURRENTLY ${quoteQualified(op.schema, op.index.name)}`)];
     case 'addConstraint': {
       const k = op.constraint;
       if (op.fresh) return undefined;
       const target = quoteQualified(op.schema, op.table);
-      if (op.partitioned && k.kind !== 'check') return undefined;
+      if (op.partitioned && k.kind !== 'check') return partitionedKeySteps(target, k, op.partitioned.leaves);
       if ((k.kind === 'foreign' || k.kind === 'check') && !/ NOT VALID$/.test(k.definition)) {
         // Added without checking the rows (a brief lock), then checked under a light one.
         return [

@@ -1,6 +1,6 @@
 import type { Op } from '../ops/op.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
-import { temporaryName } from './render-online.js';
+import { leafPartName, partitionedIndexSteps, temporaryName } from './render-online.js';
 import { renderOp } from '../ops/op-kinds.js';
 import type { RenderOptions, Statement } from './statement.js';
 import type { Hazard } from '../hazards/hazard.js';
@@ -61,13 +61,7 @@ function replacedIndexes(ops: readonly Op[]): Map<Op, Statement[]> {
     ),
   );
   for (const create of ops) {
-    if (
-      create.kind !== 'createIndex' ||
-      create.fresh ||
-      create.partitioned ||
-      reshaped.has(`${create.schema}.${create.table}`)
-    )
-      continue;
+    if (create.kind !== 'createIndex' || create.fresh || reshaped.has(`${create.schema}.${create.table}`)) continue;
     const drop = ops.find(
       (op) =>
         op.kind === 'dropIndex' &&
@@ -78,23 +72,38 @@ function replacedIndexes(ops: readonly Op[]): Map<Op, Statement[]> {
     );
     if (!drop) continue;
     const temporary = temporaryName(create.index.name, '_smartem_new');
-    const definition = create.index.definition.replace(
+    const named = create.index.definition.replace(
       /^CREATE (UNIQUE )?INDEX ("(?:[^"]|"")+"|\S+) ON /,
-      `CREATE $1INDEX CONCURRENTLY ${quoteIdent(temporary)} ON `,
+      `CREATE $1INDEX ${quoteIdent(temporary)} ON `,
     );
+    // A partitioned table's: its partitions' built concurrently and attached; its drop is plain
+    // (PostgreSQL has no DROP INDEX CONCURRENTLY there), a moment's lock.
+    const build = create.partitioned
+      ? partitionedIndexSteps(named, temporary, create.partitioned.leaves)
+      : [
+          {
+            sql: named.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY '),
+            hazards: [],
+            transactional: false,
+          },
+        ];
+    if (!build) continue;
+    const old = quoteQualified(create.schema, create.index.name);
     out.set(drop, []);
     out.set(create, [
-      { sql: definition, hazards: [], transactional: false },
-      {
-        sql: `DROP INDEX CONCURRENTLY ${quoteQualified(create.schema, create.index.name)}`,
-        hazards: [],
-        transactional: false,
-      },
+      ...build,
+      { sql: `DROP INDEX ${create.partitioned ? '' : 'CONCURRENTLY '}${old}`, hazards: [], transactional: false },
       {
         sql: `ALTER INDEX ${quoteQualified(create.schema, temporary)} RENAME TO ${quoteIdent(create.index.name)}`,
         hazards: [],
         transactional: false,
       },
+      // The partitions' parts too, so that the name a later build picks for them is free again.
+      ...(create.partitioned?.leaves ?? []).map((leaf) => ({
+        sql: `ALTER INDEX ${quoteQualified(leaf.schema, leafPartName(leaf, temporary))} RENAME TO ${quoteIdent(leafPartName(leaf, create.index.name))}`,
+        hazards: [],
+        transactional: false,
+      })),
     ]);
   }
   return out;

@@ -170,6 +170,92 @@ describe('the hazard lint', () => {
     expect((await lint({ migrationsFolder: right, db: db.url, env: {} })).findings).toEqual([]);
   });
 
+  describe('a partitioned table, with the database: its plain statement only attaches what each partition has already', () => {
+    const tree = {
+      name: 'base',
+      up: [
+        'create table grid (id int primary key);',
+        'create table sample (at int not null, v int, grid_id int) partition by range (at);',
+        'create table sample_a partition of sample for values from (0) to (100);',
+        'create table sample_b partition of sample for values from (100) to (200) partition by hash (v);',
+        'create table sample_b0 partition of sample_b for values with (modulus 1, remainder 0);',
+      ].join('\n'),
+    };
+    const onEach = (sql: (leaf: string) => string, leaves = ['sample_a', 'sample_b0']) => leaves.map(sql).join('\n');
+    const index = (leaf: string) => `create index concurrently ${leaf}_v on ${leaf} (v);`;
+    const key = (leaf: string) =>
+      `create unique index concurrently ${leaf}_k on ${leaf} (v, at);\nalter table ${leaf} add constraint ${leaf}_k unique using index ${leaf}_k;`;
+    const fk = (leaf: string, validated = true) =>
+      `alter table ${leaf} add constraint sample_g foreign key (grid_id) references grid (id) not valid;` +
+      (validated ? `\nalter table ${leaf} validate constraint sample_g;` : '');
+    const findings = async (up: string) => {
+      const folder = writeMigrations([tree, { name: 'change', up, transaction: false }]);
+      await migrate({ url: db.url, migrationsFolder: folder, to: '001' });
+      const report = await lint({ migrationsFolder: folder, db: db.url, env: {} });
+      return report.findings.map((f) => [f.kind, f.message]);
+    };
+
+    it.each([
+      ['an index built on each partition first', `${onEach(index)}\ncreate index sample_v on sample (v);`],
+      [
+        'a unique key made on each partition first',
+        `${onEach(key)}\nalter table sample add constraint sample_k unique (v, at);`,
+      ],
+      [
+        'a foreign key validated on each partition first',
+        `${onEach((l) => fk(l))}\nalter table sample add constraint sample_g foreign key (grid_id) references grid (id);`,
+      ],
+    ])('passes %s', async (_name, up) => {
+      expect(await findings(up)).toEqual([]);
+    });
+
+    it.each([
+      [
+        'an index one partition lacks (named)',
+        `${onEach(index, ['sample_a'])}\ncreate index sample_v on sample (v);`,
+        'builds index sample_v on public.sample_b0 (partitions of public.sample)',
+      ],
+      [
+        'an index of another shape on the partitions',
+        `${onEach((l) => `create index concurrently ${l}_v on ${l} (v, at);`)}\ncreate index sample_v on sample (v);`,
+        'builds index sample_v on public.sample_a, public.sample_b0',
+      ],
+      [
+        'a foreign key not validated on a partition',
+        `${fk('sample_a')}\n${fk('sample_b0', false)}\nalter table sample add constraint sample_g foreign key (grid_id) references grid (id);`,
+        'validating every row',
+      ],
+      [
+        'a unique key of other columns on the partitions',
+        `${onEach(key)}\nalter table sample add constraint sample_k unique (v);`,
+        'building its index',
+      ],
+    ])('flags %s', async (_name, up, message) => {
+      expect(await findings(up)).toEqual([['blocking-lock', expect.stringContaining(message)]]);
+    });
+
+    it("without the database, takes the tables that got the same index first for the partitions (the manual's way), and else says how it would pass", async () => {
+      const lintAlone = async (up: string) => {
+        const folder = writeMigrations([tree, { name: 'change', up, transaction: false }]);
+        const report = await lint({ migrationsFolder: folder, all: true, env: {} });
+        return report.findings.map((f) => [f.kind, f.message, f.alternative]);
+      };
+      expect(await lintAlone(`${onEach(index)}\ncreate index sample_v on sample (v);`)).toEqual([]);
+      expect(
+        await lintAlone(
+          `${onEach((l) => fk(l))}\nalter table sample add constraint sample_g foreign key (grid_id) references grid (id);`,
+        ),
+      ).toEqual([]);
+      expect(await lintAlone('create index sample_v on sample (v);')).toEqual([
+        [
+          'blocking-lock',
+          expect.stringContaining('builds index sample_v on public.sample'),
+          expect.stringContaining('on each partition first'),
+        ],
+      ]);
+    });
+  });
+
   it('accepts a hazard acknowledged with a reason, and only that kind', async () => {
     const { report, change } = await lintOne(
       '-- smartem-db:allow data-loss: notes was never written (ticket 123)\nalter table grid drop column notes;\nalter table grid rename column name to title;',

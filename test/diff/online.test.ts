@@ -110,27 +110,82 @@ runDiffCases(
       onlineHazards: ['blocking-lock'],
     },
     {
-      name: 'an index on a partitioned table has no CONCURRENTLY form: the plain build, and its lock said (the down too)',
-      from: `create table reading (at int not null, v int) partition by range (at); create table reading_a partition of reading for values from (0) to (100)`,
+      name: "an index on a partitioned table: each partition's built CONCURRENTLY, then the parent's only attaches them (through a partition partitioned in turn)",
+      from: `create table reading (at int not null, v int) partition by range (at); create table reading_a partition of reading for values from (0) to (100);
+             create table reading_b partition of reading for values from (100) to (200) partition by hash (v);
+             create table reading_b0 partition of reading_b for values with (modulus 2, remainder 0);
+             create table reading_b1 partition of reading_b for values with (modulus 2, remainder 1)`,
       to: `create table reading (at int not null, v int) partition by range (at); create table reading_a partition of reading for values from (0) to (100);
+           create table reading_b partition of reading for values from (100) to (200) partition by hash (v);
+           create table reading_b0 partition of reading_b for values with (modulus 2, remainder 0);
+           create table reading_b1 partition of reading_b for values with (modulus 2, remainder 1);
            create index reading_v on reading (v)`,
-      onlineHazards: ['blocking-lock'],
-      upContains: ['CREATE INDEX reading_v ON public.reading USING btree (v)'],
+      onlineHazards: [],
+      upContains: [
+        'CREATE INDEX CONCURRENTLY "reading_a_reading_v" ON "public"."reading_a" USING btree (v)',
+        'CREATE INDEX CONCURRENTLY "reading_b1_reading_v" ON "public"."reading_b1" USING btree (v)',
+        'CREATE INDEX reading_v ON public.reading USING btree (v)',
+      ],
     },
     {
-      name: 'a changed index and a new unique key on a partitioned table, plainly',
+      name: "a partition made with the index is left to the parent's statement (it is new and empty)",
+      from: `create table reading (at int not null, v int) partition by range (at); create table reading_a partition of reading for values from (0) to (100)`,
+      to: `create table reading (at int not null, v int) partition by range (at); create table reading_a partition of reading for values from (0) to (100);
+           create table reading_b partition of reading for values from (100) to (200); create index reading_v on reading (v)`,
+      onlineHazards: [],
+      upContains: ['CREATE INDEX CONCURRENTLY "reading_a_reading_v" ON "public"."reading_a"'],
+    },
+    {
+      name: "a changed index and a new unique key on a partitioned table: built on each partition, the parent's taking them over",
       from: `create table reading (at int not null, v int) partition by range (at); create table reading_a partition of reading for values from (0) to (100);
              create index reading_v on reading (v)`,
       to: `create table reading (at int not null, v int, constraint reading_at_v unique (at, v)) partition by range (at);
            create table reading_a partition of reading for values from (0) to (100); create index reading_v on reading (v, at)`,
-      onlineHazards: ['blocking-lock'],
+      onlineHazards: [],
+      upContains: [
+        'CREATE INDEX CONCURRENTLY "reading_a_reading_v_smartem_new" ON "public"."reading_a" USING btree (v, at)',
+        'DROP INDEX "public"."reading_v"',
+        'RENAME TO "reading_v"',
+        'CREATE UNIQUE INDEX CONCURRENTLY "reading_a_reading_at_v" ON "public"."reading_a" USING btree (at, v)',
+        'ALTER TABLE "public"."reading_a" ADD CONSTRAINT "reading_a_reading_at_v" UNIQUE USING INDEX "reading_a_reading_at_v"',
+        'ADD CONSTRAINT "reading_at_v" UNIQUE (at, v)',
+      ],
     },
     {
-      name: 'a foreign key from a partitioned table cannot be NOT VALID: added plainly, its lock said',
+      name: 'a primary key on a partitioned table, the same way',
+      from: `create table reading (at int not null, id int not null) partition by range (at); create table reading_a partition of reading for values from (0) to (100)`,
+      to: `create table reading (at int not null, id int not null, primary key (id, at)) partition by range (at);
+           create table reading_a partition of reading for values from (0) to (100)`,
+      onlineHazards: [],
+      upContains: [
+        'ADD CONSTRAINT "reading_a_reading_pkey" PRIMARY KEY USING INDEX',
+        'ADD CONSTRAINT "reading_pkey" PRIMARY KEY (id, at)',
+      ],
+    },
+    {
+      name: "a foreign key from a partitioned table: NOT VALID and validated on each partition, then the parent's takes them over",
       from: `create table grid (id int primary key); create table reading (at int not null, grid_id int) partition by range (at);
              create table reading_a partition of reading for values from (0) to (100)`,
-      to: `create table grid (id int primary key); create table reading (at int not null, grid_id int references grid) partition by range (at);
+      to: `create table grid (id int primary key); create table reading (at int not null, grid_id int references grid on delete cascade) partition by range (at);
            create table reading_a partition of reading for values from (0) to (100)`,
+      onlineHazards: [],
+      upContains: [
+        'ALTER TABLE "public"."reading_a" ADD CONSTRAINT "reading_grid_id_fkey" FOREIGN KEY (grid_id) REFERENCES grid(id) ON DELETE CASCADE NOT VALID',
+        'ALTER TABLE "public"."reading_a" VALIDATE CONSTRAINT "reading_grid_id_fkey"',
+      ],
+    },
+    {
+      name: 'a partitioned table with no partition yet: its index and key are plain (nothing to build on)',
+      from: `create table reading (at int not null, v int) partition by range (at)`,
+      to: `create table reading (at int not null, v int, unique (v, at)) partition by range (at); create index reading_v on reading (v)`,
+      onlineHazards: [],
+    },
+    {
+      name: "a table joining while its new parent's index and key change: built on it by the parent's statements, named as PostgreSQL names them (the down drops them by name after its detach)",
+      from: `create table event (at date not null, v integer, constraint event_v_at unique (v, at)) partition by range (at);
+             create index event_v on event (v); create table event_2026 (at date not null, v integer)`,
+      to: `create table event (at date not null, v integer) partition by range (at); create index event_v on event (v, at);
+           create table event_2026 partition of event for values from ('2026-01-01') to ('2026-07-01')`,
       onlineHazards: ['blocking-lock'],
     },
     {

@@ -334,6 +334,45 @@ CREATE STATISTICS answers_stats ON (answer(n)), m FROM answers;\n`,
     expect((await check({ ...p.options, db: db.url })).database?.ok).toBe(true);
   });
 
+  it('an index and a foreign key on a partitioned table holding rows are generated online without --plain: built on each partition, then attached', async () => {
+    const p = project(`${HEADER}export const t = pgTable('t', { id: integer('id').primaryKey() });\n`);
+    const extras = (more: string) =>
+      writeFileSync(
+        join(dirname(p.options.schema), 'model-extras.sql'),
+        `CREATE TABLE reading (at integer NOT NULL, v integer) PARTITION BY RANGE (at);
+CREATE TABLE reading_a PARTITION OF reading FOR VALUES FROM (0) TO (100);
+CREATE TABLE reading_b PARTITION OF reading FOR VALUES FROM (100) TO (200);\n${more}\n`,
+      );
+    extras('');
+    await generate({ ...p.options, name: 'baseline' });
+    await migrate(p.options);
+    await query(db.url, 'INSERT INTO t VALUES (1), (2); INSERT INTO reading VALUES (5, 1), (150, 2)');
+    extras(
+      'CREATE INDEX reading_v ON reading (v);\nALTER TABLE reading ADD CONSTRAINT reading_t FOREIGN KEY (v) REFERENCES t (id);',
+    );
+    const result = await generate({ ...p.options, name: 'index' });
+    for (const leaf of ['reading_a', 'reading_b']) {
+      expect(result.up).toContain(
+        `CREATE INDEX CONCURRENTLY "${leaf}_reading_v" ON "public"."${leaf}" USING btree (v)`,
+      );
+      expect(result.up).toContain(`ALTER TABLE "public"."${leaf}" VALIDATE CONSTRAINT "reading_t"`);
+    }
+    expect(result.up).toContain('CREATE INDEX reading_v ON public.reading USING btree (v)');
+    expect(result.up).not.toContain('-- LOCK');
+    // What generate judged online the lint, without a database, judges so too.
+    expect((await lint({ ...p.options, all: true, env: {} })).ok).toBe(true);
+    await migrate(p.options);
+    expect(await query(db.url, 'SELECT count(*)::int AS n FROM reading')).toEqual([{ n: 2 }]);
+    expect(
+      await query(
+        db.url,
+        `SELECT count(*)::int AS n FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+          WHERE c.relname IN ('reading_v', 'reading_a_reading_v', 'reading_b_reading_v') AND x.indisvalid`,
+      ),
+    ).toEqual([{ n: 3 }]);
+    expect((await check({ ...p.options, db: db.url })).database?.ok).toBe(true);
+  });
+
   it("a model's pgRole: the migration creates it when the cluster lacks it, and generating again finds nothing to do", async () => {
     const role = `smartem_role_${randomBytes(4).toString('hex')}`;
     const source = `import { pgTable, integer, pgPolicy, pgRole } from 'drizzle-orm/pg-core';

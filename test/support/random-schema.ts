@@ -60,10 +60,13 @@ export const schema = fc.record({
   pairColumn: fc.boolean(),
   viewComment: fc.option(fc.constantFrom('summary', 'the first column'), { nil: null }),
   columnGrant: fc.boolean(),
-  /** A partitioned table with an index and one partition, ending at this date. */
+  /** A partitioned table with one partition, ending at this date. */
   partitionTo: fc.constantFrom(null, '2027-01-01', '2026-07-01'),
   /** The partition's table on its own instead (a pair then attaches or detaches it). */
   partitionDetached: fc.boolean(),
+  /** The partitioned table's index (its columns), and whether it has a unique key. */
+  partitionIndex: fc.constantFrom(null, 'v', 'v, at'),
+  partitionUnique: fc.boolean(),
 });
 
 export type Schema = typeof schema extends fc.Arbitrary<infer T> ? T : never;
@@ -121,8 +124,10 @@ export function ddl(s: Schema): string {
     if (s.pairColumn) out.push(`create table holder (id integer, p pair)`);
   }
   if (s.partitionTo) {
-    out.push(`create table event (at date not null, v integer) partition by range (at)`);
-    out.push(`create index event_v on event (v)`);
+    out.push(
+      `create table event (at date not null, v integer${s.partitionUnique ? ', constraint event_v_at unique (v, at)' : ''}) partition by range (at)`,
+    );
+    if (s.partitionIndex) out.push(`create index event_v on event (${s.partitionIndex})`);
     out.push(
       s.partitionDetached
         ? `create table event_2026 (at date not null, v integer)`
