@@ -35,7 +35,7 @@ import { appliedIds, readJournal } from './migrations/journal.js';
 import { introspect } from './catalog/introspect.js';
 import { tableSizes } from './doctor/table-sizes.js';
 import { DEFAULT_SMALL_TABLE_ROWS } from './lint/lint-migrations.js';
-import { modelWithSources } from './drizzle-model/model-statements.js';
+import { modelWithSourcesAside } from './drizzle-model/model-worker.js';
 import type { ScratchTarget } from './scratch/scratch-databases.js';
 import { replayKeys } from './scratch/replay-cache.js';
 import { Timings } from './generate/timings.js';
@@ -103,7 +103,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (known) return cachedResult();
   // Loaded while the scratch databases are made (see cachedModel).
   const model = cachedModel(cwd, inputs, (onImported) =>
-    timings.time('load the model', () => modelWithSources(cwd, options.schema, onImported)),
+    timings.time('load the model', () => modelWithSourcesAside(cwd, options.schema, scratch, onImported)),
   );
   const fromDb = options.fromDb ? await openServerSession(options.fromDb, { source: '--from-db' }) : undefined;
   try {
@@ -154,7 +154,7 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
   // Loaded while the scratch databases are made (see cachedModel).
   const model = cachedModel(cwd, inputs, (onImported) =>
     sources.includes('schema')
-      ? modelWithSources(cwd, options.schema, onImported)
+      ? modelWithSourcesAside(cwd, options.schema, scratch, onImported)
       : Promise.resolve({ statements: [], sources: null }),
   );
   const gate = answerGate(model.statements, model.answeredBefore, model.scratchFrom);
@@ -223,7 +223,9 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   };
   if (inputs && folderIntact(folder) && knownNoChangesFromSources(cwd, inputs)) return cached();
   // Loaded while the scratch databases are made (see cachedModel).
-  const model = cachedModel(cwd, inputs, (onImported) => modelWithSources(cwd, options.schema, onImported));
+  const model = cachedModel(cwd, inputs, (onImported) =>
+    modelWithSourcesAside(cwd, options.schema, scratch, onImported),
+  );
   const live = liveUrl
     ? await openServerSession(liveUrl, { source: options.db ? '--db' : 'the configured database' })
     : undefined;

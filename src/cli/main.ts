@@ -13,9 +13,11 @@ import { readDrizzleConfig } from './drizzle-config.js';
 import { commandHelp, globalHelp } from './help.js';
 import { paint, wantsColour } from './terminal.js';
 import { packageVersion } from '../config/package-root.js';
+import { preferBaselineWasm } from './short-lived-wasm.js';
 
 /** Runs one CLI command and returns its exit code; every command is a thin call into the API. */
 export async function run(argv: string[]): Promise<number> {
+  preferBaselineWasm();
   // Known before parsing, so that even a usage error is one JSON document under --json.
   const json = argv.includes('--json');
   const colour = !json && wantsColour(process.stderr);

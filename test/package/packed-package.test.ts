@@ -20,11 +20,13 @@ function run(
   args: string[],
   cwd: string,
   env: NodeJS.ProcessEnv = {},
+  /** Whether `env` adds to this process's environment (else it is the whole of it). */
+  inherit = true,
 ): { code: number; stdout: string; stderr: string } {
   try {
     const stdout = execFileSync(command, args, {
       cwd,
-      env: { ...process.env, ...env },
+      env: inherit ? { ...process.env, ...env } : env,
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 64 * 1024 * 1024,
     }).toString();
@@ -189,5 +191,42 @@ describe('the packed package in a new application', () => {
     expect(fromSources.timings.map((t) => t.phase)).toEqual(['the folder, the settings and the cache keys']);
     columns(", note: varchar('note')");
     expect(generate('note').id).toMatch(/-002_note$/);
+    // Without a server (PGlite scratch databases) the model loads on a thread of its own
+    // (compiled code only): it gives the same migration, and its errors still name the model
+    // and keep their code, with nothing written.
+    const noServer = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|SHADOW_DATABASE_URL|POSTGRES_|PG)/.test(k)),
+    );
+    const embedded = (...args: string[]) =>
+      run(
+        'npx',
+        ['--no-install', 'smartem-db', 'generate', '--schema', 'model.ts', ...args, '--json'],
+        app,
+        noServer,
+        false,
+      );
+    columns(", note: varchar('note'), more: varchar('more')");
+    const aside = embedded('-m', 'more', '--migrations', 'own');
+    expect(aside.code, aside.stderr).toBe(0);
+    expect((JSON.parse(aside.stdout) as { id: string }).id).toMatch(/-003_more$/);
+    expect(
+      readFileSync(
+        join(
+          app,
+          'own',
+          readdirSync(join(app, 'own')).find((f) => f.endsWith('_more'))!,
+          'up.sql',
+        ),
+        'utf8',
+      ),
+    ).toContain('ADD COLUMN "more" character varying');
+    writeFileSync(join(app, 'columns.ts'), "throw new Error('columns.ts is half edited');\n");
+    const broken = embedded('-m', 'broken', '--migrations', 'own');
+    expect(broken.code).not.toBe(0);
+    const error = (JSON.parse(broken.stdout) as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe('SCHEMA_LOAD_FAILED');
+    expect(error.message).toContain(join(app, 'model.ts'));
+    expect(error.message).toContain('columns.ts is half edited');
+    expect(readdirSync(join(app, 'own')).filter((f) => f.includes('broken'))).toEqual([]);
   });
 });
