@@ -102,8 +102,12 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   timings.add('the folder, the settings and the cache keys', performance.now() - began);
   if (known) return cachedResult();
   // Loaded while the scratch databases are made (see cachedModel).
-  const model = cachedModel(cwd, inputs, (onImported) =>
-    timings.time('load the model', () => modelWithSourcesAside(cwd, options.schema, scratch, onImported)),
+  const model = cachedModel(
+    cwd,
+    inputs,
+    (onImported) =>
+      timings.time('load the model', () => modelWithSourcesAside(cwd, options.schema, scratch, onImported)),
+    scratchAtOnce(options.schema, scratch),
   );
   const fromDb = options.fromDb ? await openServerSession(options.fromDb, { source: '--from-db' }) : undefined;
   try {
@@ -152,10 +156,14 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
     return { sql: '', ops: [], hazards: [] };
   }
   // Loaded while the scratch databases are made (see cachedModel).
-  const model = cachedModel(cwd, inputs, (onImported) =>
-    sources.includes('schema')
-      ? modelWithSourcesAside(cwd, options.schema, scratch, onImported)
-      : Promise.resolve({ statements: [], sources: null }),
+  const model = cachedModel(
+    cwd,
+    inputs,
+    (onImported) =>
+      sources.includes('schema')
+        ? modelWithSourcesAside(cwd, options.schema, scratch, onImported)
+        : Promise.resolve({ statements: [], sources: null }),
+    sources.includes('schema') && scratchAtOnce(options.schema, scratch),
   );
   const gate = answerGate(model.statements, model.answeredBefore, model.scratchFrom);
   let up: Op[] | null = null;
@@ -223,8 +231,11 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   };
   if (inputs && folderIntact(folder) && knownNoChangesFromSources(cwd, inputs)) return cached();
   // Loaded while the scratch databases are made (see cachedModel).
-  const model = cachedModel(cwd, inputs, (onImported) =>
-    modelWithSourcesAside(cwd, options.schema, scratch, onImported),
+  const model = cachedModel(
+    cwd,
+    inputs,
+    (onImported) => modelWithSourcesAside(cwd, options.schema, scratch, onImported),
+    scratchAtOnce(options.schema, scratch),
   );
   const live = liveUrl
     ? await openServerSession(liveUrl, { source: options.db ? '--db' : 'the configured database' })
@@ -253,7 +264,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
  * The model, loading, and its part in the "no changes" cache (`inputs`; null: no cache), for
  * generate, check and diff alike. Scratch databases may be made (`scratchFrom`) from the moment
  * the model's files are known, since a remembered answer would have come from them already, or
- * without a cache at once; otherwise once its statements are known and `answeredBefore` (which
+ * at once without a cache or when `atOnce` (scratchAtOnce); otherwise once its statements are known and `answeredBefore` (which
  * asks the cache) said no. `remember` records that this model gave "no changes", with its files
  * when the loader named them.
  */
@@ -261,9 +272,11 @@ function cachedModel(
   cwd: string,
   inputs: string | null,
   load: (onImported: (sourcesKnown: boolean) => void) => Promise<{ statements: string[]; sources: string[] | null }>,
+  /** Scratch databases may be made at once (scratchAtOnce). */
+  atOnce = false,
 ) {
   let openScratch = () => {};
-  const scratchFrom = inputs ? new Promise<void>((resolve) => (openScratch = resolve)) : Promise.resolve();
+  const scratchFrom = inputs && !atOnce ? new Promise<void>((resolve) => (openScratch = resolve)) : Promise.resolve();
   const model = load((sourcesKnown) => sourcesKnown && openScratch());
   model.catch(() => {}); // awaited through `statements`, unless the command ends before it needs them
   let key: string | null = null;
@@ -280,6 +293,19 @@ function cachedModel(
       rememberNoChanges(cwd, key, sources ? { files: sources, key: sourcesKey(inputs, sources) } : null);
     },
   };
+}
+
+/**
+ * Whether a command past its cache check of the model's files makes its scratch databases at
+ * once rather than from when the model is imported: when they are embedded (a PGlite boot, 0.5 s
+ * of the main thread, while the model loads on a worker) and the model is TypeScript, whose
+ * files the bundler names. Such a model got here because its files changed since the last
+ * answer, so its statements are almost always new; waiting for its import (0.13 s) only to
+ * learn that is not worth it. A JavaScript model (the shipped one) is imported by Node, which
+ * names no files, and is answered from its statements: its scratch work still waits for them.
+ */
+function scratchAtOnce(schema: string | undefined, scratch: ScratchTarget): boolean {
+  return scratch.kind === 'embedded' && schema !== undefined && /\.[cm]?tsx?$/.test(schema);
 }
 
 /** Whether the folder's files are what its manifest says (check reports it otherwise). */

@@ -68,6 +68,25 @@ describe('generate: the "no changes" cache', () => {
     expect((await generate({ ...options(), name: 'remembered' })).cached).toBe(true);
   });
 
+  it('without a server, a TypeScript model edited without changing its SQL is still answered "no changes", though the scratch database is made at once', async () => {
+    const p = tempProject(model(''));
+    const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, env: {} });
+    const baseline = await generate({ ...options(), name: 'baseline' });
+    expect(baseline.id).not.toBeNull();
+    expect(await generate({ ...options(), name: 'again' })).toMatchObject({ id: null });
+    // Its file changed, so the files' answer does not hold: its statements are the same as when
+    // "no changes" was remembered, and that answer comes back with nothing written.
+    p.setSchema(`// a comment only\n${model('')}`);
+    const commented = await generate({ ...options(), name: 'commented', timings: true });
+    expect(commented).toMatchObject({ id: null, cached: true });
+    expect(readdirSync(p.migrations).filter((f) => f.includes('commented'))).toEqual([]);
+    // A real edit after it is written, and proved, on the same embedded scratch path.
+    p.setSchema(model(", name: varchar('name')"));
+    const edited = await generateBoth(options());
+    expect(edited).toMatchObject({ proved: true });
+    expect(edited.id).toMatch(/-002_probe$/);
+  });
+
   it('check --model-only: an "ok" is remembered the same way, a difference never, and neither is ever wrong', async () => {
     const p = tempProject(model(''));
     const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} });
