@@ -206,6 +206,22 @@ describe('the packed package in a new application', () => {
         false,
       );
     columns(", note: varchar('note'), more: varchar('more')");
+    // PGlite is an optional peer dependency: said by name until the developer installs it.
+    const missing = embedded('-m', 'more', '--migrations', 'own');
+    expect(missing.code).not.toBe(0);
+    expect(JSON.parse(missing.stdout)).toMatchObject({
+      error: {
+        code: 'MISSING_DEPENDENCY',
+        message: expect.stringContaining('npm install --save-dev @electric-sql/pglite'),
+      },
+    });
+    const pglite = `@electric-sql/pglite@${ours.devDependencies['@electric-sql/pglite']}`;
+    const added = run(
+      'npm',
+      ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', pglite],
+      app,
+    );
+    expect(added.code, added.stderr).toBe(0);
     const aside = embedded('-m', 'more', '--migrations', 'own');
     expect(aside.code, aside.stderr).toBe(0);
     expect((JSON.parse(aside.stdout) as { id: string }).id).toMatch(/-003_more$/);

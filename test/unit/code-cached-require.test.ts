@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { requireCodeCached } from '../../src/drizzle-model/code-cached-require.js';
+import { ROOT } from '../support/spawn.js';
+
+const cacheDir = join(tmpdir(), `smartem-db-v8-${process.getuid?.() ?? 'user'}`);
+const cacheFiles = () => {
+  try {
+    return new Set(readdirSync(cacheDir));
+  } catch {
+    return new Set<string>();
+  }
+};
+
+/** A CommonJS package of its own (a random folder), requiring a file beside it, as drizzle-kit's API requires its packages. */
+function fixture() {
+  const dir = mkdtempSync(join(tmpdir(), 'code-cache-'));
+  writeFileSync(join(dir, 'helper.cjs'), 'module.exports = { twice: (n) => n * 2 };\n');
+  writeFileSync(
+    join(dir, 'big.cjs'),
+    `const { twice } = require('./helper.cjs');\nexports.answer = twice(21);\nexports.file = __filename;\nexports.self = () => module.exports;\n${'exports.f = function () { return 1; };\n'.repeat(200)}`,
+  );
+  return { dir, from: pathToFileURL(join(dir, 'index.js')).href, file: join(dir, 'big.cjs') };
+}
+
+describe('requireCodeCached', () => {
+  it("loads a CommonJS file as require does, writes V8's code cache, and in the next process takes it, or rejects a damaged one and writes it anew", () => {
+    const { from, file } = fixture();
+    const before = cacheFiles();
+    const first = requireCodeCached('./big.cjs', from) as { answer: number; file: string; self: () => unknown };
+    expect([first.answer, first.file]).toEqual([42, file]);
+    expect(first.self()).toBe(first);
+    // Registered as require registers it: the same module again, from either.
+    expect(createRequire(from)('./big.cjs')).toBe(first);
+    expect(requireCodeCached('./big.cjs', from)).toBe(first);
+    const written = [...cacheFiles()].filter((f) => !before.has(f));
+    expect(written).toHaveLength(1);
+    const cache = join(cacheDir, written[0]!);
+    expect(statSync(cache).size).toBeGreaterThan(0);
+
+    // V8 compiles a source once per process, so the cache is read by the next process: a
+    // damaged one is rejected there, the file still loads, and the cache is written anew.
+    writeFileSync(cache, Buffer.from('not a code cache'));
+    const next = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const { requireCodeCached } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'src/drizzle-model/code-cached-require.ts')).href)});
+         console.log(requireCodeCached('./big.cjs', ${JSON.stringify(from)}).answer);`,
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(next.stdout.trim(), next.stderr).toBe('42');
+    expect(readFileSync(cache).toString()).not.toBe('not a code cache');
+    expect(statSync(cache).size).toBeGreaterThan(100);
+    rmSync(cache);
+    rmSync(dirname(file), { recursive: true });
+  });
+
+  it('throws what the file throws, and leaves nothing registered', () => {
+    const { dir, from } = fixture();
+    writeFileSync(join(dir, 'bad.cjs'), "throw new Error('bad.cjs fails');\n");
+    expect(() => requireCodeCached('./bad.cjs', from)).toThrow('bad.cjs fails');
+    expect(createRequire(from).cache[join(dir, 'bad.cjs')]).toBeUndefined();
+  });
+});
