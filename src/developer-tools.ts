@@ -102,13 +102,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   timings.add('the folder, the settings and the cache keys', performance.now() - began);
   if (known) return cachedResult();
   // Loaded while the scratch databases are made (see cachedModel).
-  const model = cachedModel(
-    cwd,
-    inputs,
-    (onImported) =>
-      timings.time('load the model', () => modelWithSourcesAside(cwd, options.schema, scratch, onImported)),
-    scratchAtOnce(options.schema, scratch),
-  );
+  const model = cachedModel(cwd, inputs, { schema: options.schema, scratch, timings });
   const fromDb = options.fromDb ? await openServerSession(options.fromDb, { source: '--from-db' }) : undefined;
   try {
     const journal = journalOf(options);
@@ -156,15 +150,7 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
     return { sql: '', ops: [], hazards: [] };
   }
   // Loaded while the scratch databases are made (see cachedModel).
-  const model = cachedModel(
-    cwd,
-    inputs,
-    (onImported) =>
-      sources.includes('schema')
-        ? modelWithSourcesAside(cwd, options.schema, scratch, onImported)
-        : Promise.resolve({ statements: [], sources: null }),
-    sources.includes('schema') && scratchAtOnce(options.schema, scratch),
-  );
+  const model = cachedModel(cwd, inputs, { schema: options.schema, scratch, wanted: sources.includes('schema') });
   const gate = answerGate(model.statements, model.answeredBefore, model.scratchFrom);
   let up: Op[] | null = null;
   const catalogs = await modelsOf(sources, {
@@ -231,12 +217,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   };
   if (inputs && folderIntact(folder) && knownNoChangesFromSources(cwd, inputs)) return cached();
   // Loaded while the scratch databases are made (see cachedModel).
-  const model = cachedModel(
-    cwd,
-    inputs,
-    (onImported) => modelWithSourcesAside(cwd, options.schema, scratch, onImported),
-    scratchAtOnce(options.schema, scratch),
-  );
+  const model = cachedModel(cwd, inputs, { schema: options.schema, scratch });
   const live = liveUrl
     ? await openServerSession(liveUrl, { source: options.db ? '--db' : 'the configured database' })
     : undefined;
@@ -264,20 +245,28 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
  * The model, loading, and its part in the "no changes" cache (`inputs`; null: no cache), for
  * generate, check and diff alike. Scratch databases may be made (`scratchFrom`) from the moment
  * the model's files are known, since a remembered answer would have come from them already, or
- * at once without a cache or when `atOnce` (scratchAtOnce); otherwise once its statements are known and `answeredBefore` (which
- * asks the cache) said no. `remember` records that this model gave "no changes", with its files
+ * at once without a cache or when scratchAtOnce says so; otherwise once its statements are known
+ * and `answeredBefore` (which asks the cache) said no. The model loads on a worker when
+ * modelWithSourcesAside puts it there; `wanted: false` loads none (diff between two other
+ * sources). `remember` records that this model gave "no changes", with its files
  * when the loader named them.
  */
 function cachedModel(
   cwd: string,
   inputs: string | null,
-  load: (onImported: (sourcesKnown: boolean) => void) => Promise<{ statements: string[]; sources: string[] | null }>,
-  /** Scratch databases may be made at once (scratchAtOnce). */
-  atOnce = false,
+  of: { schema: string | undefined; scratch: ScratchTarget; timings?: Timings; wanted?: boolean },
 ) {
+  const wanted = of.wanted ?? true;
+  const atOnce = wanted && scratchAtOnce(of.schema, of.scratch);
   let openScratch = () => {};
   const scratchFrom = inputs && !atOnce ? new Promise<void>((resolve) => (openScratch = resolve)) : Promise.resolve();
-  const model = load((sourcesKnown) => sourcesKnown && openScratch());
+  const onImported = (sourcesKnown: boolean) => sourcesKnown && openScratch();
+  const load = () => modelWithSourcesAside(cwd, of.schema, of.scratch, onImported);
+  const model: Promise<{ statements: string[]; sources: string[] | null }> = !wanted
+    ? Promise.resolve({ statements: [], sources: null })
+    : of.timings
+      ? of.timings.time('load the model', load)
+      : load();
   model.catch(() => {}); // awaited through `statements`, unless the command ends before it needs them
   let key: string | null = null;
   return {
