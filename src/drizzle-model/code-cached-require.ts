@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -58,9 +58,22 @@ export function requireCodeCached(specifier: string, from: string): unknown {
   if (!cachedData || script.cachedDataRejected) {
     try {
       writeFileAtomically(cacheFile, script.createCachedData());
+      pruneCaches(dirname(cacheFile));
     } catch {
       // Compiled again next time.
     }
   }
   return module.exports;
+}
+
+/** Code caches kept per user: the newest few (one per drizzle-kit install and Node version in use). */
+const KEEP_CACHES = 4;
+
+/** Removes all but the KEEP_CACHES newest caches in `dir`: a removed one costs only a compile. */
+function pruneCaches(dir: string): void {
+  const caches = readdirSync(dir)
+    .filter((f) => f.endsWith('.bin'))
+    .map((f) => ({ path: join(dir, f), at: statSync(join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const old of caches.slice(KEEP_CACHES)) rmSync(old.path, { force: true });
 }

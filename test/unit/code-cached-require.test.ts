@@ -1,5 +1,16 @@
-import { mkdtempSync, rmSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  utimesSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -62,6 +73,26 @@ describe('requireCodeCached', () => {
     expect(readFileSync(cache).toString()).not.toBe('not a code cache');
     expect(statSync(cache).size).toBeGreaterThan(100);
     rmSync(cache);
+    rmSync(dirname(file), { recursive: true });
+  });
+
+  it('keeps only the newest few caches in its folder', () => {
+    const { from, file } = fixture();
+    mkdirSync(cacheDir, { recursive: true });
+    // Six old caches (of other installs, long ago), then one written now.
+    const old = Array.from({ length: 6 }, (_, i) => join(cacheDir, `old-${randomBytes(6).toString('hex')}-${i}.bin`));
+    for (const [i, path] of old.entries()) {
+      writeFileSync(path, 'old');
+      utimesSync(path, new Date(2000, 0, 1 + i), new Date(2000, 0, 1 + i));
+    }
+    const before = cacheFiles();
+    expect((requireCodeCached('./big.cjs', from) as { answer: number }).answer).toBe(42);
+    const written = [...cacheFiles()].filter((f) => !before.has(f));
+    expect(written).toHaveLength(1);
+    // At most four are kept, newest first: of seven, at least three of the old ones went.
+    expect(old.filter((path) => existsSync(path)).length).toBeLessThanOrEqual(3);
+    expect(existsSync(old[0]!)).toBe(false);
+    for (const path of [...old, join(cacheDir, written[0]!)]) rmSync(path, { force: true });
     rmSync(dirname(file), { recursive: true });
   });
 
