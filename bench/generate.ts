@@ -20,15 +20,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hash } from '../src/api.js';
 import { compare, runCommand, SERVER } from './support.js';
+import { withoutServer } from '../test/support/no-server-env.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const KIT = join(ROOT, 'node_modules/drizzle-kit/bin.cjs');
 const ENV = { ...process.env, DATABASE_URL: SERVER };
 // No server anywhere: scratch databases are in-memory PGlite.
-const NO_SERVER = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|SHADOW_DATABASE_URL|POSTGRES_|PG)/.test(k)),
-);
+const NO_SERVER = withoutServer();
 
 /** One project for both tools: a model (its own copy, so it can change), our folder and theirs. */
 interface Project {

@@ -32,7 +32,7 @@ export function requireCodeCached(specifier: string, from: string): unknown {
       .update(`${file}\n${stat.size}\n${stat.mtimeMs}\n${process.version}\n${process.arch}`)
       .digest('hex')
       .slice(0, 32);
-    cacheFile = join(tmpdir(), `smartem-db-v8-${process.getuid?.() ?? 'user'}`, `${key}.bin`);
+    cacheFile = join(codeCacheFolder(), `${key}.bin`);
   } catch {
     return require(specifier);
   }
@@ -64,6 +64,11 @@ export function requireCodeCached(specifier: string, from: string): unknown {
     }
   }
   return module.exports;
+}
+
+/** Where this user's code caches are. */
+export function codeCacheFolder(): string {
+  return join(tmpdir(), `smartem-db-v8-${process.getuid?.() ?? 'user'}`);
 }
 
 /** Code caches kept per user: the newest few (one per drizzle-kit install and Node version in use). */

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SmartemDbError, type ErrorCode } from '../errors.js';
 import { modelWithSources } from './model-statements.js';
+import { resolveSchemaPath } from './load-schema.js';
 import type { ScratchTarget } from '../scratch/scratch-databases.js';
 
 /** What the worker posts: the module imported (its files known or not), then the answer or the error. */
@@ -28,7 +29,7 @@ const ENTRY = new URL('./model-worker-entry.js', import.meta.url);
  *
  * @example const { statements } = await modelWithSourcesAside(process.cwd(), undefined, { kind: 'embedded' });
  */
-export function modelWithSourcesAside(
+export async function modelWithSourcesAside(
   cwd: string,
   schema: string | undefined,
   scratch: ScratchTarget,
@@ -37,6 +38,10 @@ export function modelWithSourcesAside(
   const entry = fileURLToPath(ENTRY);
   if (scratch.kind !== 'embedded' || !entry.endsWith('.js') || !existsSync(entry))
     return modelWithSources(cwd, schema, onImported);
+  // Named in what the thread itself may fail with (its own errors name it already).
+  const path = await resolveSchemaPath(cwd, schema);
+  const lost = (what: string) =>
+    new SmartemDbError('SCHEMA_LOAD_FAILED', `Cannot load the Drizzle model ${path}: ${what}`);
   let worker: Worker;
   try {
     worker = new Worker(ENTRY, { workerData: { cwd, schema } });
@@ -59,14 +64,12 @@ export function modelWithSourcesAside(
         settle(() => resolve({ statements: message.statements, sources: message.sources }));
       else settle(() => reject(failure(message)));
     });
-    worker.on('error', (error) => settle(() => reject(error)));
+    // An error thrown outside the load (a timer of the model's) or the thread's end before an answer.
+    worker.on('error', (error) => settle(() => reject(lost(error.message))));
     worker.on('exit', (code) =>
       settle(() =>
         reject(
-          new SmartemDbError(
-            'SCHEMA_LOAD_FAILED',
-            `Loading the Drizzle model ended its thread (exit code ${code}) before it gave its DDL: does the model call process.exit()?`,
-          ),
+          lost(`its thread ended (exit code ${code}) before it gave its DDL: does the model call process.exit()?`),
         ),
       ),
     );

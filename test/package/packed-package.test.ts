@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { useFreshDatabase } from '../support/fresh-database.js';
 import { tempDir } from '../support/migrations-dir.js';
 import { ROOT } from '../support/spawn.js';
+import { withoutServer } from '../support/no-server-env.js';
 
 const db = useFreshDatabase();
 const ours = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -194,9 +195,7 @@ describe('the packed package in a new application', () => {
     // Without a server (PGlite scratch databases) the model loads on a thread of its own
     // (compiled code only): it gives the same migration, and its errors still name the model
     // and keep their code, with nothing written.
-    const noServer = Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|SHADOW_DATABASE_URL|POSTGRES_|PG)/.test(k)),
-    );
+    const noServer = withoutServer();
     const embedded = (...args: string[]) =>
       run(
         'npx',

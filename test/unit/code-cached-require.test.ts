@@ -16,10 +16,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { requireCodeCached } from '../../src/drizzle-model/code-cached-require.js';
+import { codeCacheFolder, requireCodeCached } from '../../src/drizzle-model/code-cached-require.js';
 import { ROOT } from '../support/spawn.js';
 
-const cacheDir = join(tmpdir(), `smartem-db-v8-${process.getuid?.() ?? 'user'}`);
+const cacheDir = codeCacheFolder();
 const cacheFiles = () => {
   try {
     return new Set(readdirSync(cacheDir));
