@@ -16,6 +16,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hash } from '../src/api.js';
@@ -23,11 +24,28 @@ import { compare, runCommand, SERVER } from './support.js';
 import { withoutServer } from '../test/support/no-server-env.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const CLI = join(ROOT, 'dist/src/cli/main.js');
+// The installed CLI, as `npm run db:generate` runs it: its daemon when SMARTEM_DB_DAEMON=1 (a
+// terminal's default; these runs are piped).
+const CLI = join(ROOT, 'bin/smartem-db.js');
 const KIT = join(ROOT, 'node_modules/drizzle-kit/bin.cjs');
 const ENV = { ...process.env, DATABASE_URL: SERVER };
 // No server anywhere: scratch databases are in-memory PGlite.
 const NO_SERVER = withoutServer();
+const DAEMON = { ...ENV, SMARTEM_DB_DAEMON: '1' };
+const NO_SERVER_DAEMON = { ...NO_SERVER, SMARTEM_DB_DAEMON: '1' };
+
+/** Starts the project's daemon for `env` (the first command starts it) and waits until it answers. */
+async function daemonUp(p: Project, env: NodeJS.ProcessEnv): Promise<void> {
+  const current = () => {
+    const out = spawnSync(process.execPath, [CLI, 'daemon', 'status', '--json'], { env, cwd: p.dir }).stdout.toString();
+    return (JSON.parse(out) as { daemons: { current: boolean }[] }).daemons.some((d) => d.current);
+  };
+  if (!current()) oursOther(p, ['check', '--model-only'], env);
+  for (let waited = 0; !current(); waited += 100) {
+    if (waited > 20_000) throw new Error(`bench: no daemon answered in ${p.dir}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 /** One project for both tools: a model (its own copy, so it can change), our folder and theirs. */
 interface Project {
@@ -230,6 +248,26 @@ export async function benchGenerate(calls: number): Promise<void> {
       back,
     );
 
+    // The same on the project's daemon: what a developer at a terminal gets from the second command on.
+    await daemonUp(smartem, DAEMON);
+    await vsKit(
+      smartem,
+      'daemon: one new column, written and proved, vs drizzle-kit',
+      () => ours(smartem, [], DAEMON),
+      calls,
+      2,
+      back,
+    );
+    await daemonUp(smartem, NO_SERVER_DAEMON);
+    await vsKit(
+      smartem,
+      'daemon, no server (PGlite): one new column, vs drizzle-kit',
+      () => ours(smartem, [], NO_SERVER_DAEMON),
+      calls,
+      2,
+      back,
+    );
+
     // The everyday loop: edit the model, generate, edit again: the folder grows by a migration
     // each time (nothing is put back), so the folder's state is never the one kept last time.
     back.ours();
@@ -251,6 +289,36 @@ export async function benchGenerate(calls: number): Promise<void> {
       Math.min(calls, 3),
       1,
       { ours: edit },
+    );
+    await vsKit(
+      smartem,
+      'daemon: edit, generate, edit again, vs drizzle-kit',
+      () => ours(smartem, [], DAEMON),
+      calls,
+      1,
+      { ours: edit },
+    );
+    await vsKit(
+      smartem,
+      'daemon, no server (PGlite): edit, generate, edit again, vs drizzle-kit',
+      () => ours(smartem, [], NO_SERVER_DAEMON),
+      calls,
+      1,
+      { ours: edit },
+    );
+    await vsKit(
+      smartem,
+      'daemon: check --model-only, vs drizzle-kit generate',
+      () => oursOther(smartem, CHECK, DAEMON),
+      calls,
+      1,
+    );
+    await vsKit(
+      smartem,
+      'daemon: diff migrations to schema, vs drizzle-kit generate',
+      () => oursOther(smartem, DIFF, DAEMON),
+      calls,
+      1,
     );
 
     for (const n of (process.env.BENCH_GENERATE_TABLES ?? '200').split(',').map(Number)) {
@@ -280,6 +348,7 @@ export async function benchGenerate(calls: number): Promise<void> {
       );
     }
   } finally {
+    for (const dir of readdirSync(work)) spawnSync(process.execPath, [CLI, 'daemon', 'stop'], { cwd: join(work, dir) });
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -33,7 +33,7 @@ const fresh = existsSync(compiled) && times(join(root, 'dist'), /\.js$/).oldest 
 
 let run;
 if (fresh) {
-  ({ run } = await import(compiled));
+  ({ runCli: run } = await import(join(root, 'dist', 'src', 'cli', 'cli-entry.js')));
 } else {
   const { register } = await import('tsx/esm/api');
   register();

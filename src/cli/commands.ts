@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import {
   adopt,
   check,
@@ -33,6 +32,8 @@ import {
 } from './format.js';
 import type { CliValues } from './options.js';
 import { keyOf } from '../catalog/qualified-name.js';
+import type { CliIo } from './cli-io.js';
+import { askDaemons } from './daemon/daemon-client.js';
 
 /** What every command gets: its arguments, the parsed options, and how to print. */
 export interface CommandContext {
@@ -45,14 +46,18 @@ export interface CommandContext {
   usage: (message: string) => number;
   /** Whether stderr is a terminal that takes colour. */
   colour?: boolean;
+  /** The terminal: what the command writes goes here, never to process.stdout. */
+  io: CliIo;
+  /** When the command began, in performance.now() time: 0 for a process of its own, later in a daemon. */
+  since?: number;
 }
 
 // One plain function per verb, each a thin call into the API (like Alembic's command.py).
 
-async function upgradeCommand({ args, values, common, print, usage }: CommandContext): Promise<number> {
+async function upgradeCommand({ args, values, common, print, usage, io }: CommandContext): Promise<number> {
   if (args.length > 1) return usage('upgrade takes at most one target.');
   if (values.sql) {
-    process.stdout.write(await offlineSql({ ...common, direction: 'up', to: args[0], from: values.from }));
+    io.out(await offlineSql({ ...common, direction: 'up', to: args[0], from: values.from }));
     return EXIT.ok;
   }
   const result = await migrate({
@@ -66,21 +71,21 @@ async function upgradeCommand({ args, values, common, print, usage }: CommandCon
   return EXIT.ok;
 }
 
-async function downgradeCommand({ args, values, common, print, usage }: CommandContext): Promise<number> {
+async function downgradeCommand({ args, values, common, print, usage, io }: CommandContext): Promise<number> {
   const target = args[0];
   if (!target || args.length > 1) return usage('downgrade takes one target: -N, a migration id, or base.');
   const parsedTarget = parseRollbackTarget(target);
   if (values.sql) {
-    process.stdout.write(await offlineSql({ ...common, direction: 'down', target: parsedTarget, from: values.from }));
+    io.out(await offlineSql({ ...common, direction: 'down', target: parsedTarget, from: values.from }));
     return EXIT.ok;
   }
-  const interactive = !values.yes && process.stdin.isTTY && process.stderr.isTTY;
+  const interactive = !values.yes && io.stdinIsTTY && io.stderrIsTTY;
   const result = await rollback(parsedTarget, {
     ...common,
     allowDataLoss: values.yes,
     confirmDataLoss: interactive
       ? (tables) =>
-          askOnTerminal(
+          io.ask(
             `Rolling back drops ${tables.join(', ')}, which hold${tables.length === 1 ? 's' : ''} rows. Roll back anyway?`,
           )
       : undefined,
@@ -137,11 +142,12 @@ async function stampCommand({ args, common, print, usage }: CommandContext): Pro
   return EXIT.ok;
 }
 
-async function generateCommand({ values, common, json, print, usage }: CommandContext): Promise<number> {
-  // performance.now() counts from the process's start: node, the CLI's modules, the arguments.
-  const startedMs = performance.now();
+async function generateCommand({ values, common, json, print, usage, io, since = 0 }: CommandContext): Promise<number> {
+  // performance.now() counts from the process's start: node, the CLI's modules, the arguments;
+  // a daemon's command counts from when the daemon took it.
+  const startedMs = performance.now() - since;
   if (!values.message) return usage('generate needs -m "what the migration does".');
-  const interactive = !values['no-prompt'] && !json && process.stdin.isTTY && process.stderr.isTTY;
+  const interactive = !values['no-prompt'] && !json && io.stdinIsTTY && io.stderrIsTTY;
   const result = await generate({
     ...common,
     name: values.message,
@@ -155,18 +161,24 @@ async function generateCommand({ values, common, json, print, usage }: CommandCo
     plain: values.plain,
     empty: values.empty,
     shadowDatabaseUrl: values['shadow-url'],
-    confirmRename: interactive ? askOnTerminal : undefined,
+    confirmRename: interactive ? (q) => io.ask(q) : undefined,
     cache: !values['no-cache'],
     timings: values.timings,
   });
   if (result.timings && !json) {
     const phases = [
-      { phase: 'process start to the command', ms: Math.round(startedMs) },
+      {
+        phase: since ? 'a daemon took the command, to the command' : 'process start to the command',
+        ms: Math.round(startedMs),
+      },
       ...result.timings,
-      { phase: 'all of it, from the process start', ms: Math.round(performance.now()) },
+      {
+        phase: since ? 'all of it, from when the daemon took it' : 'all of it, from the process start',
+        ms: Math.round(performance.now() - since),
+      },
     ];
     const width = Math.max(...phases.map((t) => t.phase.length));
-    process.stderr.write(
+    io.err(
       `Timings (ms; phases side by side overlap):\n${phases.map((t) => `  ${t.phase.padEnd(width)} ${String(t.ms).padStart(6)}`).join('\n')}\n`,
     );
   }
@@ -192,7 +204,7 @@ async function generateCommand({ values, common, json, print, usage }: CommandCo
   return EXIT.ok;
 }
 
-async function diffCommand({ values, common, json, print, usage }: CommandContext): Promise<number> {
+async function diffCommand({ values, common, json, print, usage, io }: CommandContext): Promise<number> {
   if (!values.from || !values.to)
     return usage('diff needs --from and --to (migrations, schema, or a postgres:// URL).');
   const result = await diff({
@@ -205,11 +217,11 @@ async function diffCommand({ values, common, json, print, usage }: CommandContex
     cache: !values['no-cache'],
   });
   if (json) print('', { sql: result.sql, hazards: result.hazards });
-  else process.stdout.write(result.sql || '-- No differences.\n');
+  else io.out(result.sql || '-- No differences.\n');
   return EXIT.ok;
 }
 
-async function checkCommand({ values, common, print }: CommandContext): Promise<number> {
+async function checkCommand({ values, common, print, io }: CommandContext): Promise<number> {
   const report = await check({
     ...common,
     db: values.db,
@@ -220,11 +232,11 @@ async function checkCommand({ values, common, print }: CommandContext): Promise<
   });
   print(formatCheck(report), report);
   const files = [...report.folder, ...(report.database?.editedFiles ?? [])];
-  if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(files));
+  if (process.env.GITHUB_ACTIONS === 'true') io.out(githubAnnotations(files));
   return !report.model.ok ? EXIT.modelDrift : report.database && !report.database.ok ? EXIT.databaseDrift : EXIT.ok;
 }
 
-async function verifyCommand({ values, common, print }: CommandContext): Promise<number> {
+async function verifyCommand({ values, common, print, io }: CommandContext): Promise<number> {
   const report = await verify({ ...common, shadowDatabaseUrl: values['shadow-url'], withData: values['with-data'] });
   print(formatVerify(report), report);
   const stair = report.stairway;
@@ -235,11 +247,11 @@ async function verifyCommand({ values, common, print }: CommandContext): Promise
       ? [{ file: stair.file, message: `${stair.step}: ${stair.details.join('; ')}` }]
       : []),
   ];
-  if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(files));
+  if (process.env.GITHUB_ACTIONS === 'true') io.out(githubAnnotations(files));
   return report.ok ? EXIT.ok : EXIT.verifyFailed;
 }
 
-async function lintCommand({ values, common, print, usage }: CommandContext): Promise<number> {
+async function lintCommand({ values, common, print, usage, io }: CommandContext): Promise<number> {
   const small = values['small-table-rows'];
   if (small !== undefined && !/^\d+$/.test(small))
     return usage(`--small-table-rows takes a number of rows, not "${small}".`);
@@ -250,7 +262,7 @@ async function lintCommand({ values, common, print, usage }: CommandContext): Pr
     smallTableRows: small === undefined ? undefined : Number(small),
   });
   print(formatLint(report), report);
-  if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(githubAnnotations(lintProblems(report)));
+  if (process.env.GITHUB_ACTIONS === 'true') io.out(githubAnnotations(lintProblems(report)));
   return report.ok ? EXIT.ok : EXIT.lintFailed;
 }
 
@@ -285,16 +297,14 @@ async function adoptCommand({ values, common, print }: CommandContext): Promise<
   return report.state === 'differs' ? EXIT.databaseDrift : EXIT.ok;
 }
 
-async function restoreCommand({ args, values, common, print, usage }: CommandContext): Promise<number> {
+async function restoreCommand({ args, values, common, print, usage, io }: CommandContext): Promise<number> {
   const file = args[0];
   if (!file) return usage('restore takes the backup file: smartem-db restore <file> --yes');
-  const interactive = process.stdin.isTTY && process.stderr.isTTY;
+  const interactive = io.stdinIsTTY && io.stderrIsTTY;
   const sure =
     values.yes ||
     (interactive &&
-      (await askOnTerminal(
-        `Replace everything in the database with the backup ${file}? Its current contents are lost.`,
-      )));
+      (await io.ask(`Replace everything in the database with the backup ${file}? Its current contents are lost.`)));
   if (!sure) return usage(`restore replaces everything in the database with ${file}: confirm with --yes.`);
   const restored = await restore(file, common);
   print(
@@ -311,9 +321,9 @@ async function rebaseCommand({ values, common, print }: CommandContext): Promise
   return EXIT.ok;
 }
 
-async function doctorCommand({ values, common, json, print, colour }: CommandContext): Promise<number> {
+async function doctorCommand({ values, common, json, print, colour, io }: CommandContext): Promise<number> {
   const report = await doctor({ ...common, shadowDatabaseUrl: values['shadow-url'], drift: !values['no-drift'] });
-  print(formatDoctor(report, !json && process.stdout.isTTY === true && colour !== false), report);
+  print(formatDoctor(report, !json && io.stdoutIsTTY && colour !== false), report);
   return report.ok ? EXIT.ok : EXIT.doctorFoundErrors;
 }
 
@@ -345,20 +355,30 @@ async function seedCommand({ values, common, print, usage }: CommandContext): Pr
   return EXIT.ok;
 }
 
+async function daemonCommand({ args, print, usage }: CommandContext): Promise<number> {
+  const action = args[0] ?? 'status';
+  if (action !== 'status' && action !== 'stop') return usage(`daemon takes status or stop, not "${action}".`);
+  const daemons = await askDaemons(action, action === 'stop' ? process.cwd() : undefined);
+  const lines = daemons.map(
+    (d) =>
+      `  pid ${d.pid}  ${d.cwd}  since ${d.startedAt}  ${d.commands} command(s)  ${d.memoryMb} MB${d.current ? '  (this project and environment)' : ''}`,
+  );
+  const text =
+    action === 'stop'
+      ? daemons.length
+        ? `Stopped ${daemons.length} daemon(s) of ${process.cwd()}:\n${lines.join('\n')}`
+        : `No daemon of ${process.cwd()} was running.`
+      : daemons.length
+        ? `${daemons.length} daemon(s):\n${lines.join('\n')}`
+        : 'No daemon is running (generate, diff and check start one on a terminal; SMARTEM_DB_DAEMON=0 turns them off).';
+  print(text, { action, daemons });
+  return EXIT.ok;
+}
+
 async function hashCommand({ common, print }: CommandContext): Promise<number> {
   const file = hash(common);
   print(`Wrote ${file}.`, { manifest: file });
   return EXIT.ok;
-}
-
-/** A yes/no question on the terminal (rename prompts); anything but y/yes is no. */
-async function askOnTerminal(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-  } finally {
-    rl.close();
-  }
 }
 
 export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
@@ -375,6 +395,7 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
   lint: lintCommand,
   inspect: inspectCommand,
   hash: hashCommand,
+  daemon: daemonCommand,
   adopt: adoptCommand,
   restore: restoreCommand,
   rebase: rebaseCommand,

@@ -14,14 +14,21 @@ import { commandHelp, globalHelp } from './help.js';
 import { paint, wantsColour } from './terminal.js';
 import { packageVersion } from '../config/package-root.js';
 import { preferBaselineWasm } from './short-lived-wasm.js';
+import { processIo, type CliIo } from './cli-io.js';
+import { FreshProcessNeeded } from '../config/process-lifetime.js';
 
-/** Runs one CLI command and returns its exit code; every command is a thin call into the API. */
-export async function run(argv: string[]): Promise<number> {
-  preferBaselineWasm();
+/**
+ * Runs one CLI command and returns its exit code; every command is a thin call into the API.
+ * `io` is the terminal (this process's by default); `warm` says the process outlives the command
+ * (warm/warm-server.ts), so it keeps V8's defaults rather than the short-lived CLI's.
+ */
+export async function run(argv: string[], { io = processIo(), warm = false }: RunOptions = {}): Promise<number> {
+  const since = warm ? performance.now() : 0;
+  if (!warm) preferBaselineWasm();
   // Known before parsing, so that even a usage error is one JSON document under --json.
   const json = argv.includes('--json');
-  const colour = !json && wantsColour(process.stderr);
-  const usage = (message: string) => fail(json, colour, 'USAGE', message, EXIT.usage);
+  const colour = !json && wantsColour({ isTTY: io.stderrIsTTY });
+  const usage = (message: string) => fail(io, json, colour, 'USAGE', message, EXIT.usage);
   // "-1" is a target (one step back), not an option: keep parseArgs from reading it as a flag.
   const STEPS = 'steps:';
   const args0 = argv.map((a) => (/^-\d+$/.test(a) ? `${STEPS}${a}` : a));
@@ -34,24 +41,22 @@ export async function run(argv: string[]): Promise<number> {
   const values = parsed.values as CliValues;
   const [given, ...args] = parsed.positionals.map((p) => (p.startsWith(STEPS) ? p.slice(STEPS.length) : p));
   if (values.version) {
-    process.stdout.write(
-      json ? `${JSON.stringify({ version: packageVersion() })}\n` : `smartem-db ${packageVersion()}\n`,
-    );
+    io.out(json ? `${JSON.stringify({ version: packageVersion() })}\n` : `smartem-db ${packageVersion()}\n`);
     return EXIT.ok;
   }
   if (!given || given === 'help') {
     const topic = given === 'help' ? args[0] : undefined;
     if (topic && !COMMAND_SPECS[ALIASES[topic] ?? topic]) return usage(unknownCommand(topic));
-    process.stdout.write(`${topic ? commandHelp(ALIASES[topic] ?? topic) : globalHelp()}\n`);
+    io.out(`${topic ? commandHelp(ALIASES[topic] ?? topic) : globalHelp()}\n`);
     return values.help || given === 'help' ? EXIT.ok : EXIT.usage;
   }
-  if (ANSWERS[given]) return fail(json, colour, 'USAGE', ANSWERS[given], EXIT.usage);
+  if (ANSWERS[given]) return fail(io, json, colour, 'USAGE', ANSWERS[given], EXIT.usage);
   const command = ALIASES[given] ?? given;
   const spec = COMMAND_SPECS[command];
   const verb = COMMANDS[command];
   if (!spec || !verb) return usage(unknownCommand(given));
   if (values.help) {
-    process.stdout.write(`${commandHelp(command)}\n`);
+    io.out(`${commandHelp(command)}\n`);
     return EXIT.ok;
   }
   if (args.length > spec.maxArgs) {
@@ -69,15 +74,14 @@ export async function run(argv: string[]): Promise<number> {
 
   const started = performance.now();
   const stamp = () => paint(`[${((performance.now() - started) / 1000).toFixed(1)}s]`, 'dim', colour);
-  const heartbeat = process.stderr.isTTY === true && !values.quiet;
+  const heartbeat = io.stderrIsTTY && !values.quiet;
   const logger: Logger | undefined = values.quiet
     ? undefined
     : {
-        info: (m) => process.stderr.write(`${heartbeat ? CLEAR_LINE : ''}${stamp()} ${m}\n`),
-        warn: (m) =>
-          process.stderr.write(`${heartbeat ? CLEAR_LINE : ''}${paint('warning:', 'yellow', colour)} ${m}\n`),
+        info: (m) => io.err(`${heartbeat ? CLEAR_LINE : ''}${stamp()} ${m}\n`),
+        warn: (m) => io.err(`${heartbeat ? CLEAR_LINE : ''}${paint('warning:', 'yellow', colour)} ${m}\n`),
         // On a terminal only: a line that rewrites itself while a long statement runs.
-        ...(heartbeat ? { heartbeat: (m: string) => process.stderr.write(`${CLEAR_LINE}${stamp()} ${m}`) } : {}),
+        ...(heartbeat ? { heartbeat: (m: string) => io.err(`${CLEAR_LINE}${stamp()} ${m}`) } : {}),
       };
   const lockTimeout = values['lock-timeout'];
   const lockRetries = values['lock-retries'];
@@ -102,15 +106,17 @@ export async function run(argv: string[]): Promise<number> {
       embedded: values.embedded ? true : 'unless-production',
     };
     if (values.schema === undefined && fromConfig.schema) values.schema = fromConfig.schema;
-    const print = (text: string, data: unknown) =>
-      process.stdout.write(`${json ? JSON.stringify(data, null, 2) : text}\n`);
-    return await verb({ args, values, common, json, print, usage, colour });
+    const print = (text: string, data: unknown) => io.out(`${json ? JSON.stringify(data, null, 2) : text}\n`);
+    return await verb({ args, values, common, json, print, usage, colour, io, since });
   } catch (error) {
-    if (error instanceof SmartemDbError) return fail(json, colour, error.code, error.message, exitCodeFor(error.code));
+    if (error instanceof FreshProcessNeeded) throw error; // The daemon's to hand back, never a user's error.
+    if (error instanceof SmartemDbError)
+      return fail(io, json, colour, error.code, error.message, exitCodeFor(error.code));
     // Not one of ours: a bug, or something the code did not foresee. Still one JSON document,
     // still no password, and an exit code of its own.
     const message = redactCredentials(error instanceof Error ? error.message : String(error));
     return fail(
+      io,
       json,
       colour,
       'UNEXPECTED',
@@ -118,6 +124,11 @@ export async function run(argv: string[]): Promise<number> {
       EXIT.unexpected,
     );
   }
+}
+
+export interface RunOptions {
+  io?: CliIo;
+  warm?: boolean;
 }
 
 const CLEAR_LINE = '\r\u001b[K';
@@ -136,9 +147,9 @@ function unknownCommand(given: string): string {
 }
 
 /** Reports a failure: one JSON document on stdout with --json, and the message on stderr. */
-function fail(json: boolean, colour: boolean, code: string, message: string, exit: number): number {
-  if (json) process.stdout.write(`${JSON.stringify({ error: { code, message, exitCode: exit } }, null, 2)}\n`);
-  process.stderr.write(
+function fail(io: CliIo, json: boolean, colour: boolean, code: string, message: string, exit: number): number {
+  if (json) io.out(`${JSON.stringify({ error: { code, message, exitCode: exit } }, null, 2)}\n`);
+  io.err(
     `${paint('error:', 'red', colour)} ${message}\n${code === 'USAGE' ? 'Run smartem-db --help for usage.\n' : ''}`,
   );
   return exit;

@@ -1,5 +1,5 @@
 /** Whether to colour what goes to a stream: a terminal, and neither NO_COLOR nor TERM=dumb. */
-export function wantsColour(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+export function wantsColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
   return stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';
 }
 

@@ -7,6 +7,7 @@ import { importOptional } from '../optional-dependency.js';
 import { lockDirectory } from './directory-lock.js';
 import type { DbSession, PipelinedQuery } from './session.js';
 import { quoteIdent } from '../sql/quote.js';
+import { isLongLived } from '../config/process-lifetime.js';
 
 /**
  * Opens the embedded PGlite database kept in `dataDir` (created on first use), or a new
@@ -17,7 +18,7 @@ import { quoteIdent } from '../sql/quote.js';
  */
 export async function openEmbeddedSession(
   dataDir: string | undefined,
-  options: { template?: string; dump?: Uint8Array } = {},
+  options: { template?: string; dump?: Uint8Array; dumpSha256?: string } = {},
 ): Promise<DbSession> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const shown = dataDir ? relative(process.cwd(), dataDir) || dataDir : '';
@@ -26,7 +27,13 @@ export async function openEmbeddedSession(
     : 'in-memory PGlite database';
   const release = dataDir ? lockDirectory(dataDir, `The ${label}`) : () => {};
   try {
-    return await open(dataDir, label, release, options.dump ?? options.template ?? scratchTemplatePath());
+    return await open(
+      dataDir,
+      label,
+      release,
+      options.dump ?? options.template ?? scratchTemplatePath(),
+      options.dumpSha256,
+    );
   } catch (error) {
     release();
     throw error;
@@ -39,6 +46,8 @@ async function open(
   release: () => void,
   /** A scratch database's start: the path of a kept empty data directory, or a data directory's bytes. */
   from: string | Uint8Array,
+  /** The checksum of `from`'s bytes, when the caller knows it: a long-lived process may have booted it ahead. */
+  fromSha256?: string,
 ): Promise<DbSession> {
   const { PGlite } = await importOptional(
     () => import('@electric-sql/pglite'),
@@ -47,11 +56,16 @@ async function open(
       ? 'The embedded database (no DATABASE_URL or POSTGRES_* configured)'
       : 'A scratch database without a server (no SHADOW_DATABASE_URL or configured server)',
   );
-  const db = dataDir
-    ? await PGlite.create(dataDir)
-    : typeof from === 'string'
-      ? await createScratch(PGlite, from)
-      : await PGlite.create({ loadDataDir: new Blob([from as Uint8Array<ArrayBuffer>]) });
+  const warm = isLongLived() ? await compiledPglite() : {};
+  if (fromSha256 && typeof from !== 'string') noteKeptDump(fromSha256, from);
+  const booted = !dataDir && typeof from !== 'string' ? await takeAhead(fromSha256) : null;
+  const db =
+    booted ??
+    (dataDir
+      ? await PGlite.create(dataDir, warm)
+      : typeof from === 'string'
+        ? await createScratch(PGlite, from, warm)
+        : await PGlite.create({ loadDataDir: new Blob([from as Uint8Array<ArrayBuffer>]), ...warm }));
   let noticeListener: ((message: string) => void) | undefined;
   const notices = () =>
     noticeListener ? { onNotice: (n: { message?: string }) => noticeListener?.(n.message ?? '') } : {};
@@ -123,15 +137,15 @@ type PGliteClass = typeof import('@electric-sql/pglite').PGlite;
  * system's temporary folder (one per PGlite version): initdb in WebAssembly takes seconds, loading
  * the copy well under one. The first boot makes the copy; a copy that does not load is made again.
  */
-async function createScratch(PGlite: PGliteClass, template: string) {
+async function createScratch(PGlite: PGliteClass, template: string, warm: WarmPglite) {
   if (existsSync(template)) {
     try {
-      return await PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) });
+      return await PGlite.create({ loadDataDir: new Blob([readFileSync(template)]), ...warm });
     } catch {
       rmSync(template, { force: true });
     }
   }
-  const db = await PGlite.create();
+  const db = await PGlite.create(warm);
   try {
     const dump = await db.dumpDataDir('none');
     writeFileAtomically(template, new Uint8Array(await dump.arrayBuffer()));
@@ -139,6 +153,72 @@ async function createScratch(PGlite: PGliteClass, template: string) {
     // No copy kept: the next scratch database boots from nothing again, as it always could.
   }
   return db;
+}
+
+type WarmPglite = { pgliteWasmModule?: WebAssembly.Module; fsBundle?: Blob };
+let compiled: Promise<WarmPglite> | undefined;
+
+/**
+ * PGlite's WebAssembly compiled once and its file bundle read once, for every instance a
+ * long-lived process (the CLI's daemon) boots: each instance would otherwise compile its 8 MB
+ * module anew, and V8's optimised code for it would start over each time. Nothing when the
+ * installed PGlite keeps its files elsewhere (it then loads its own, as it always does).
+ */
+function compiledPglite(): Promise<WarmPglite> {
+  compiled ??= (async () => {
+    try {
+      const dist = dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
+      const [wasm, data] = [join(dist, 'pglite.wasm'), join(dist, 'pglite.data')];
+      if (!existsSync(wasm) || !existsSync(data)) return {};
+      return {
+        pgliteWasmModule: await WebAssembly.compile(readFileSync(wasm)),
+        fsBundle: new Blob([readFileSync(data)]),
+      };
+    } catch {
+      return {};
+    }
+  })();
+  return compiled;
+}
+
+type PGliteInstance = InstanceType<PGliteClass>;
+let lastDump: { sha256: string; bytes: Uint8Array } | undefined;
+let ahead: { sha256: string; db: Promise<PGliteInstance | null> } | undefined;
+
+/**
+ * Notes a kept data directory just booted from or written (a replay's copy): in a long-lived
+ * process it is the one the next command most likely boots, and bootAhead boots it while the
+ * process waits. Nothing in a process of one command.
+ */
+export function noteKeptDump(sha256: string, bytes: Uint8Array): void {
+  if (isLongLived()) lastDump = { sha256, bytes };
+}
+
+/**
+ * Boots, in the background, the data directory noteKeptDump saw last: the next scratch database
+ * asked for with the same bytes (the same checksum) is that instance, untouched since its boot,
+ * so no different from one booted then; any other request discards it. Called by the CLI's
+ * daemon once a command has answered.
+ */
+export function bootAhead(): void {
+  if (!lastDump || ahead?.sha256 === lastDump.sha256) return;
+  void takeAhead(undefined);
+  const { sha256, bytes } = lastDump;
+  const db = (async () => {
+    const { PGlite } = await import('@electric-sql/pglite');
+    return PGlite.create({ loadDataDir: new Blob([bytes as Uint8Array<ArrayBuffer>]), ...(await compiledPglite()) });
+  })().catch(() => null);
+  ahead = { sha256, db };
+}
+
+/** The instance booted ahead when it was booted from the bytes of `sha256`; one booted from others is closed. */
+async function takeAhead(sha256: string | undefined): Promise<PGliteInstance | null> {
+  const taken = ahead;
+  ahead = undefined;
+  if (!taken) return null;
+  if (sha256 !== undefined && taken.sha256 === sha256) return taken.db;
+  void taken.db.then((db) => db?.close()).catch(() => {});
+  return null;
 }
 
 /** Where the copy of an empty PGlite data directory is kept (a test may give another: `template`). */

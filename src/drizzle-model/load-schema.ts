@@ -5,6 +5,7 @@ import { SmartemDbError } from '../errors.js';
 import { importOptional } from '../optional-dependency.js';
 import { bundledSchemaModule } from '../config/package-root.js';
 import { importBundledModel } from './bundle-model.js';
+import { FreshProcessNeeded, isLongLived, modelLoadedFresh } from '../config/process-lifetime.js';
 
 /**
  * Where the Drizzle model is: the given path (--schema, or `schema` of a --config file), else the
@@ -33,6 +34,7 @@ export async function loadSchemaModule(
   try {
     return await importModule(path, onFile);
   } catch (error) {
+    if (error instanceof FreshProcessNeeded) throw error;
     throw new SmartemDbError(
       'SCHEMA_LOAD_FAILED',
       `Cannot load the Drizzle model ${path}: ${(error as Error).message}`,
@@ -47,6 +49,7 @@ export async function loadSchemaModule(
  * bundled with esbuild (bundle-model.ts), or, without esbuild, imported through tsx's loader.
  */
 export async function importModule(path: string, onFile?: (file: string) => void): Promise<Record<string, unknown>> {
+  if (isLongLived()) return importFresh(path, onFile);
   const url = pathToFileURL(path).href;
   try {
     return (await import(url)) as Record<string, unknown>;
@@ -64,4 +67,16 @@ export async function importModule(path: string, onFile?: (file: string) => void
       unknown
     >;
   }
+}
+
+/**
+ * In a long-lived process, the model is always bundled: Node's module cache would keep the first
+ * version of a JavaScript model (and of TypeScript where Node strips types) for good. What esbuild
+ * cannot bundle goes back to a fresh process, whose tsx names the error.
+ */
+async function importFresh(path: string, onFile?: (file: string) => void): Promise<Record<string, unknown>> {
+  const bundled = await importBundledModel(path, onFile);
+  if (!bundled) throw new FreshProcessNeeded(`${path} could not be bundled`);
+  modelLoadedFresh();
+  return bundled;
 }

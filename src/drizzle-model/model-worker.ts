@@ -5,6 +5,7 @@ import { SmartemDbError, type ErrorCode } from '../errors.js';
 import { modelWithSources } from './model-statements.js';
 import { resolveSchemaPath } from './load-schema.js';
 import type { ScratchTarget } from '../scratch/scratch-databases.js';
+import { isLongLived } from '../config/process-lifetime.js';
 
 /** What the worker posts: the module imported (its files known or not), then the answer or the error. */
 export type ModelMessage =
@@ -25,7 +26,8 @@ const ENTRY = new URL('./model-worker-entry.js', import.meta.url);
  * its errors are the same as modelWithSources' (a SmartemDbError keeps its code and message).
  * A worker needs this module compiled (the CLI, the packed package); from TypeScript sources
  * (tests under vitest, tsx) it could not load its entry, and the model loads here, as it does
- * when a worker cannot start.
+ * when a worker cannot start. A long-lived process (the CLI's daemon) loads it here too: its
+ * drizzle-kit is loaded and warm, a worker's would start cold.
  *
  * @example const { statements } = await modelWithSourcesAside(process.cwd(), undefined, { kind: 'embedded' });
  */
@@ -36,7 +38,7 @@ export async function modelWithSourcesAside(
   onImported?: (sourcesKnown: boolean) => void,
 ): Promise<Model> {
   const entry = fileURLToPath(ENTRY);
-  if (scratch.kind !== 'embedded' || !entry.endsWith('.js') || !existsSync(entry))
+  if (scratch.kind !== 'embedded' || isLongLived() || !entry.endsWith('.js') || !existsSync(entry))
     return modelWithSources(cwd, schema, onImported);
   // Named in what the thread itself may fail with (its own errors name it already).
   const path = await resolveSchemaPath(cwd, schema);

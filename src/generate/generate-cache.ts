@@ -1,3 +1,4 @@
+import { stableEnv } from '../config/stable-env.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { packageDirOf, writeFileAtomically } from '../files/files.js';
@@ -42,10 +43,7 @@ export function generateKey(inputs: string, modelStatements: readonly string[]):
  */
 export function sourcesKey(inputs: string, files: readonly string[]): string {
   const hash = createHash('sha256').update(inputs);
-  const env = Object.entries(process.env)
-    .filter(([k]) => !VOLATILE_ENV.has(k))
-    .sort(([a], [b]) => a.localeCompare(b));
-  hash.update(JSON.stringify(env));
+  hash.update(JSON.stringify(stableEnv(process.env)));
   const packages = new Map<string, string>();
   for (const file of files) {
     const inPackage = packageOf(file);
@@ -58,9 +56,6 @@ export function sourcesKey(inputs: string, files: readonly string[]): string {
   for (const [dir, manifest] of [...packages].sort()) hash.update(`\n${dir} ${manifest}`);
   return hash.digest('hex');
 }
-
-/** Set by the shell, changing between two runs of one command without changing anything a model could mean. */
-const VOLATILE_ENV = new Set(['_', 'OLDPWD', 'SHLVL']);
 
 function contentOf(file: string): string {
   try {

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { basename, dirname, join } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { introspect } from '../catalog/introspect.js';
-import { scratchCopyPath } from '../db/pglite-session.js';
+import { noteKeptDump, scratchCopyPath } from '../db/pglite-session.js';
 import { openServerSession } from '../db/postgres-session.js';
 import type { DbSession } from '../db/session.js';
 import { writeFileAtomically } from '../files/files.js';
@@ -259,11 +259,10 @@ async function embeddedState(
   if (state.fromKept?.migrations === folder.migrations.length) return state;
   try {
     const dump = await state.session.dumpDataDir!('none');
+    const sha256 = createHash('sha256').update(dump).digest('hex');
     writeFileAtomically(copy, dump);
-    writeFileAtomically(
-      `${copy}.json`,
-      JSON.stringify({ sha256: createHash('sha256').update(dump).digest('hex'), catalog: state.catalog }),
-    );
+    writeFileAtomically(`${copy}.json`, JSON.stringify({ sha256, catalog: state.catalog }));
+    noteKeptDump(sha256, dump);
     pruneEmbedded(copy);
   } catch {
     // Not kept: the next run replays again, as it always could.
@@ -285,7 +284,7 @@ async function keptEmbeddedState(
     if (!kept) continue;
     let session: DbSession;
     try {
-      session = await pool.create({ embeddedDump: kept.dump });
+      session = await pool.create({ embeddedDump: kept.dump, embeddedDumpSha256: kept.sha256 });
     } catch {
       rmSync(copy, { force: true });
       continue;
@@ -297,12 +296,12 @@ async function keptEmbeddedState(
   return null;
 }
 
-function readKept(copy: string, record: string): { dump: Uint8Array; catalog: Catalog } | null {
+function readKept(copy: string, record: string): { dump: Uint8Array; sha256: string; catalog: Catalog } | null {
   try {
     const recorded = JSON.parse(readFileSync(record, 'utf8')) as EmbeddedRecord;
     const dump = readFileSync(copy);
     if (createHash('sha256').update(dump).digest('hex') !== recorded.sha256) throw new Error('changed');
-    return { dump, catalog: recorded.catalog };
+    return { dump, sha256: recorded.sha256, catalog: recorded.catalog };
   } catch {
     rmSync(copy, { force: true });
     rmSync(record, { force: true });

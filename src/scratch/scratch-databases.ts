@@ -9,6 +9,8 @@ import { USER_OBJECTS_SQL } from './empty-database.js';
 
 interface CreateOptions {
   embeddedDump?: Uint8Array;
+  /** The checksum of embeddedDump's bytes, when known (a daemon may have booted them ahead). */
+  embeddedDumpSha256?: string;
   noteEmpty?: boolean;
 }
 
@@ -77,7 +79,15 @@ export class ScratchPool {
     if (this.closed) throw closedError();
     this.used = true;
     if (this.target.kind === 'embedded') {
-      const session = await openEmbeddedSession(undefined, options.embeddedDump ? { dump: options.embeddedDump } : {});
+      const session = await openEmbeddedSession(
+        undefined,
+        options.embeddedDump
+          ? {
+              dump: options.embeddedDump,
+              ...(options.embeddedDumpSha256 ? { dumpSha256: options.embeddedDumpSha256 } : {}),
+            }
+          : {},
+      );
       this.sessions.add(session);
       // PGlite's own initdb, or a kept copy of a database that began as one: nothing in it was a template's.
       this.madeEmpty.add(session);
