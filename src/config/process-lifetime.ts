@@ -27,3 +27,20 @@ export function onModelLoaded(callback: (() => void) | undefined): void {
 export function modelLoadedFresh(): void {
   modelLoaded?.();
 }
+
+const afterAnswer: (() => Promise<void>)[] = [];
+
+/**
+ * Work the answer does not wait for (keeping the replay, dropping scratch databases): in a
+ * long-lived process it runs once the client has its answer, before the next command
+ * (runAfterAnswer); in a process of one command, now.
+ */
+export async function whenAnswered(work: () => Promise<void>): Promise<void> {
+  if (longLived) afterAnswer.push(work);
+  else await work();
+}
+
+/** Runs what whenAnswered put off, in order; a failure of one does not stop the rest. */
+export async function runAfterAnswer(): Promise<void> {
+  for (let work = afterAnswer.shift(); work; work = afterAnswer.shift()) await work().catch(() => {});
+}

@@ -58,7 +58,13 @@ async function open(
   );
   const warm = isLongLived() ? await compiledPglite() : {};
   if (fromSha256 && typeof from !== 'string') noteKeptDump(fromSha256, from);
-  const booted = !dataDir && typeof from !== 'string' ? await takeAhead(fromSha256) : null;
+  const booted = dataDir
+    ? null
+    : typeof from === 'string'
+      ? await takeAhead(`empty:${from}`)
+      : fromSha256
+        ? await takeAhead(`dump:${fromSha256}`)
+        : null;
   const db =
     booted ??
     (dataDir
@@ -183,7 +189,8 @@ function compiledPglite(): Promise<WarmPglite> {
 
 type PGliteInstance = InstanceType<PGliteClass>;
 let lastDump: { sha256: string; bytes: Uint8Array } | undefined;
-let ahead: { sha256: string; db: Promise<PGliteInstance | null> } | undefined;
+/** Instances booted ahead, by what they were booted from: `dump:<checksum>`, or `empty:<template path>`. */
+const ahead = new Map<string, Promise<PGliteInstance | null>>();
 
 /**
  * Notes a kept data directory just booted from or written (a replay's copy): in a long-lived
@@ -195,30 +202,56 @@ export function noteKeptDump(sha256: string, bytes: Uint8Array): void {
 }
 
 /**
- * Boots, in the background, the data directory noteKeptDump saw last: the next scratch database
- * asked for with the same bytes (the same checksum) is that instance, untouched since its boot,
- * so no different from one booted then; any other request discards it. Called by the CLI's
- * daemon once a command has answered.
+ * Boots, in the background, what the next command most likely asks for: the data directory
+ * noteKeptDump saw last, and an empty database from the kept template (for the model, so it
+ * needs no emptying beside the replay). The next scratch database asked for from the same bytes
+ * (the same checksum, the same template file) is that instance, untouched since its boot, so no
+ * different from one booted then (`warm` may read its catalogs, which changes nothing in it but
+ * its caches); a dump asked for by another checksum closes the one booted ahead. Called by the CLI's daemon once a command has answered; nothing before the process has
+ * used a kept copy.
  */
-export function bootAhead(): void {
-  if (!lastDump || ahead?.sha256 === lastDump.sha256) return;
-  void takeAhead(undefined);
+export function bootAhead(warm?: (db: Pick<DbSession, 'query' | 'exec'>) => Promise<unknown>): void {
+  if (!lastDump) return;
   const { sha256, bytes } = lastDump;
-  const db = (async () => {
-    const { PGlite } = await import('@electric-sql/pglite');
-    return PGlite.create({ loadDataDir: new Blob([bytes as Uint8Array<ArrayBuffer>]), ...(await compiledPglite()) });
-  })().catch(() => null);
-  ahead = { sha256, db };
+  const template = scratchTemplatePath();
+  const boot = (key: string, read: () => Uint8Array) => {
+    if (ahead.has(key)) return;
+    const db = (async () => {
+      const { PGlite } = await import('@electric-sql/pglite');
+      const db = await PGlite.create({
+        loadDataDir: new Blob([read() as Uint8Array<ArrayBuffer>]),
+        ...(await compiledPglite()),
+      });
+      // Read-only catalog queries fill the new backend's caches, as a first command would.
+      await warm?.({
+        query: async <T extends object>(text: string, params: readonly unknown[] = []) =>
+          (await db.query<T>(text, params as unknown[])).rows,
+        exec: async (text: string) => void (await db.exec(text)),
+      }).catch(() => {});
+      return db;
+    })().catch(() => null);
+    ahead.set(key, db);
+  };
+  for (const key of ahead.keys()) if (key.startsWith('dump:') && key !== `dump:${sha256}`) void discard(key);
+  boot(`dump:${sha256}`, () => bytes);
+  if (existsSync(template)) boot(`empty:${template}`, () => readFileSync(template));
 }
 
-/** The instance booted ahead when it was booted from the bytes of `sha256`; one booted from others is closed. */
-async function takeAhead(sha256: string | undefined): Promise<PGliteInstance | null> {
-  const taken = ahead;
-  ahead = undefined;
-  if (!taken) return null;
-  if (sha256 !== undefined && taken.sha256 === sha256) return taken.db;
-  void taken.db.then((db) => db?.close()).catch(() => {});
-  return null;
+/** Whether an empty database from `template` was booted ahead (the model's own database costs nothing to make then). */
+export function emptyBootedAhead(template = scratchTemplatePath()): boolean {
+  return ahead.has(`empty:${template}`);
+}
+
+/** The instance booted ahead from `key`, taken (null when there is none, or its boot failed). */
+async function takeAhead(key: string): Promise<PGliteInstance | null> {
+  const db = ahead.get(key);
+  ahead.delete(key);
+  return db ?? null;
+}
+
+async function discard(key: string): Promise<void> {
+  const db = await takeAhead(key);
+  await db?.close().catch(() => {});
 }
 
 /** Where the copy of an empty PGlite data directory is kept (a test may give another: `template`). */

@@ -29,6 +29,7 @@ import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js
 import { answerGate } from '../scratch/answer-gate.js';
 import { acknowledged, dataLossObject, noHints, type Hints } from './hints.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
+import { whenAnswered } from '../config/process-lifetime.js';
 import { Timings, type Timing } from './timings.js';
 import { diffInSteps } from './staged-diff.js';
 import { WRITE_IT_BY_HAND } from '../diff/unsupported-diff.js';
@@ -90,17 +91,29 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
   let keep: ((catalog?: Catalog) => Promise<void>) | undefined;
   // The folder's state as the proof left it (read by the proof), when it ran.
   let afterProof: Catalog | undefined;
-  try {
-    const result = await generateWith(pool);
-    // Went well: the folder's state is kept for the next run (when it is still exactly that).
-    if (keep)
-      await timings.time("keep the migrations' state for the next run", () => keep!(afterProof).catch(() => {}));
-    return result;
-  } finally {
+  const close = async () => {
     const worked = performance.now();
     await pool.close();
     if (pool.used) timings.add('close and drop the scratch databases', performance.now() - worked);
+  };
+  let result: GenerateResult;
+  try {
+    result = await generateWith(pool);
+  } catch (error) {
+    await close();
+    throw error;
   }
+  // Went well: the folder's state is kept for the next run (when it is still exactly that); a
+  // daemon does it, and the closing, once the answer is out.
+  await whenAnswered(async () => {
+    try {
+      if (keep)
+        await timings.time("keep the migrations' state for the next run", () => keep!(afterProof).catch(() => {}));
+    } finally {
+      await close();
+    }
+  });
+  return result;
 
   async function generateWith(pool: ScratchPool): Promise<GenerateResult> {
     const log = input.logger;

@@ -54,8 +54,9 @@ export function modelSite(
   start: <T>(work: () => Promise<T>) => Promise<T | null> = (work) => work(),
   timer?: PhaseTimer,
 ) {
+  // A database made ahead (a daemon's) is cheaper than emptying the replay for the model.
   const own =
-    upScripts && folderMayFitBeside(upScripts)
+    upScripts && folderMayFitBeside(upScripts) && !pool.emptyReadyAhead()
       ? null
       : start(() => (timer ? timer.time('scratch database for the model', () => pool.create()) : pool.create()));
   // Awaited by catalog(), or by close() when the command ends first.

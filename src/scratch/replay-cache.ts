@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Catalog } from '../catalog/catalog.js';
 import { introspect } from '../catalog/introspect.js';
 import { noteKeptDump, scratchCopyPath } from '../db/pglite-session.js';
+import { isLongLived } from '../config/process-lifetime.js';
 import { openServerSession } from '../db/postgres-session.js';
 import type { DbSession } from '../db/session.js';
 import { writeFileAtomically } from '../files/files.js';
@@ -263,6 +264,7 @@ async function embeddedState(
     writeFileAtomically(copy, dump);
     writeFileAtomically(`${copy}.json`, JSON.stringify({ sha256, catalog: state.catalog }));
     noteKeptDump(sha256, dump);
+    rememberChecked(copy, sha256, dump);
     pruneEmbedded(copy);
   } catch {
     // Not kept: the next run replays again, as it always could.
@@ -299,14 +301,33 @@ async function keptEmbeddedState(
 function readKept(copy: string, record: string): { dump: Uint8Array; sha256: string; catalog: Catalog } | null {
   try {
     const recorded = JSON.parse(readFileSync(record, 'utf8')) as EmbeddedRecord;
-    const dump = readFileSync(copy);
-    if (createHash('sha256').update(dump).digest('hex') !== recorded.sha256) throw new Error('changed');
-    return { dump, sha256: recorded.sha256, catalog: recorded.catalog };
+    const known = lastChecked?.copy === copy && lastChecked.stamp === fileStamp(copy) ? lastChecked : null;
+    const dump = known?.dump ?? readFileSync(copy);
+    const sha256 = known?.sha256 ?? createHash('sha256').update(dump).digest('hex');
+    if (sha256 !== recorded.sha256) throw new Error('changed');
+    rememberChecked(copy, sha256, dump);
+    return { dump, sha256, catalog: recorded.catalog };
   } catch {
     rmSync(copy, { force: true });
     rmSync(record, { force: true });
     return null;
   }
+}
+
+/**
+ * The kept copy a long-lived process (the CLI's daemon) last read or wrote, with its checksum, as
+ * long as the file is the same file (inode, size, time): its 40 MB are then not read and hashed
+ * again for each command. A process of one command reads each copy once and keeps nothing.
+ */
+let lastChecked: { copy: string; stamp: string; sha256: string; dump: Uint8Array } | undefined;
+
+function rememberChecked(copy: string, sha256: string, dump: Uint8Array): void {
+  if (isLongLived()) lastChecked = { copy, stamp: fileStamp(copy), sha256, dump };
+}
+
+function fileStamp(file: string): string {
+  const s = statSync(file, { bigint: true });
+  return `${s.ino}:${s.size}:${s.mtimeNs}`;
 }
 
 /** The newest KEEP embedded replays stay, and any kept in the last RECENT_MS. */

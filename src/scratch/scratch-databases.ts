@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { openEmbeddedSession } from '../db/pglite-session.js';
+import { emptyBootedAhead, openEmbeddedSession } from '../db/pglite-session.js';
 import { openServerSession } from '../db/postgres-session.js';
 import { redactUrl } from '../db/redact.js';
 import type { DbSession } from '../db/session.js';
 import { quoteIdent } from '../sql/quote.js';
 import { SmartemDbError } from '../errors.js';
 import { USER_OBJECTS_SQL } from './empty-database.js';
+import { isLongLived } from '../config/process-lifetime.js';
 
 interface CreateOptions {
   embeddedDump?: Uint8Array;
@@ -93,13 +94,21 @@ export class ScratchPool {
       this.madeEmpty.add(session);
       return this.unlessClosed(session);
     }
-    const session = await this.connect(this.unlessClosed(await this.make()));
+    if (isLongLived()) lastServer = this.target;
+    const ahead = await takeServerAhead(this.target.url);
+    if (ahead) this.adopt(ahead.name, ahead.session);
+    const session = ahead ? this.unlessClosed(ahead.session) : await this.connect(this.unlessClosed(await this.make()));
     if (!options.noteEmpty) return session;
     // A server's template1 may hold objects of its own (an extension installed there): then a
     // database emptied of everything is not what a new one is.
     const [found] = await session.query<{ n: number }>(USER_OBJECTS_SQL);
     if (Number(found?.n) === 0) this.madeEmpty.add(session);
     return session;
+  }
+
+  /** Whether a new database costs nothing to make: one booted or made ahead by the CLI's daemon. */
+  emptyReadyAhead(): boolean {
+    return this.target.kind === 'embedded' ? emptyBootedAhead() : serverAhead.has(this.target.url);
   }
 
   /**
@@ -131,6 +140,7 @@ export class ScratchPool {
   ): Promise<{ session: DbSession; comment: string | null; index: number } | null> {
     if (this.target.kind !== 'server' || this.closed) return null;
     this.used = true;
+    if (isLongLived()) lastServer = this.target;
     const name = scratchName();
     const admin = await openServerSession(this.target.url, { source: this.target.source });
     let taken: { comment: string | null; index: number } | undefined;
@@ -205,6 +215,33 @@ export class ScratchPool {
     this.created.clear();
   }
 
+  /** A database made elsewhere (made ahead), taken as this pool's: closed and dropped by close(). */
+  private adopt(name: string, session: DbSession): void {
+    this.created.add(name);
+    this.names.set(session, name);
+    this.sessions.add(session);
+  }
+
+  /** Drops databases made ahead that no command took (a daemon that ends). */
+  static async dropAhead(): Promise<void> {
+    const all = [...serverAhead.values()];
+    serverAhead.clear();
+    await Promise.all(
+      all.map(async (made) => {
+        const ready = await made;
+        if (ready) await ScratchPool.dropMadeAhead(ready);
+      }),
+    );
+  }
+
+  /** Closes and drops one database made ahead. */
+  static async dropMadeAhead(made: { target: ServerTarget; name: string; session?: DbSession }): Promise<void> {
+    const pool = new ScratchPool(made.target);
+    pool.created.add(made.name);
+    if (made.session) pool.sessions.add(made.session);
+    await pool.close();
+  }
+
   /** `made`, already registered for close() to close and drop, unless close() has begun. */
   private unlessClosed<T>(made: T): T {
     if (this.closed) throw closedError();
@@ -277,6 +314,51 @@ function closedError(): Error {
 }
 
 /** A scratch database's name: this process's, and random. */
+type ServerTarget = Extract<ScratchTarget, { kind: 'server' }>;
+type MadeAhead = { target: ServerTarget; name: string; session: DbSession };
+/** Empty server databases a long-lived process made ahead, connected, by the URL they were made from. */
+const serverAhead = new Map<string, Promise<MadeAhead | null>>();
+/** The server the last scratch database of a long-lived process was on. */
+let lastServer: ServerTarget | undefined;
+
+/** The database made ahead on `url`, taken (null when there is none, or making it failed). */
+async function takeServerAhead(url: string): Promise<MadeAhead | null> {
+  const made = serverAhead.get(url);
+  serverAhead.delete(url);
+  return made ?? null;
+}
+
+/**
+ * Makes, in the background, an empty scratch database on the server the last command used, for
+ * the next command's model: CREATE DATABASE costs 0.1-0.4 s, which the model then waits for no
+ * longer, and, with a database of its own, the model is built while the replay is taken rather
+ * than after it, beside it. A new database made a moment earlier is the same new database. Called
+ * by the CLI's daemon once a command has answered; ScratchPool.dropAhead drops it if none takes it.
+ */
+export function makeAhead(): void {
+  const target = lastServer;
+  if (!target || serverAhead.has(target.url)) return;
+  const made = (async (): Promise<MadeAhead | null> => {
+    const name = scratchName();
+    const maker = await openServerSession(target.url, { source: target.source });
+    try {
+      await maker.exec(`CREATE DATABASE ${quoteIdent(name)}`);
+    } finally {
+      await maker.close().catch(() => {});
+    }
+    const url = new URL(target.url);
+    url.pathname = `/${name}`;
+    try {
+      const session = await openServerSession(url.toString(), { source: `a scratch database on ${target.source}` });
+      return { target, name, session };
+    } catch {
+      await ScratchPool.dropMadeAhead({ target, name });
+      return null;
+    }
+  })().catch(() => null);
+  serverAhead.set(target.url, made);
+}
+
 function scratchName(): string {
   return `smartem_scratch_${process.pid}_${randomBytes(4).toString('hex')}`;
 }

@@ -3,7 +3,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { onMessages, send, type DaemonStatus, type FromDaemon } from '../../src/cli/daemon/daemon-protocol.js';
-import { useFreshDatabase } from '../support/fresh-database.js';
+import { query, useFreshDatabase } from '../support/fresh-database.js';
 import { tempDir } from '../support/migrations-dir.js';
 import { ROOT, spawnTs } from '../support/spawn.js';
 
@@ -16,7 +16,7 @@ const model = (columns: string) =>
   `import { pgTable, varchar } from 'drizzle-orm/pg-core';\nexport const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey()${columns} });\n`;
 
 /** A project whose model is plain JavaScript, edited in place: what Node's module cache would keep. */
-function project(columns = '') {
+function project(columns = '', server = true) {
   const dir = realpathSync(tempDir());
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
@@ -26,7 +26,7 @@ function project(columns = '') {
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    DATABASE_URL: db.url,
+    ...(server ? { DATABASE_URL: db.url } : {}),
     SMARTEM_DB_DAEMON: '1',
     SMARTEM_DB_DAEMON_IDLE_SECONDS: '120',
   };
@@ -57,56 +57,69 @@ afterEach(async () => {
 });
 
 describe('the daemon', () => {
-  it('answers generate and diff as a process of its own does, with each edit of the model seen', async () => {
-    const p = project();
-    const baseline = await p.cli(['generate', '-m', 'baseline', ...p.FOLDER, '--json']);
-    expect(baseline.code, baseline.stderr).toBe(0);
-    const daemon = await daemonOf(p);
-    expect(daemon.commands).toBe(0);
+  it.each([
+    ['on a server', true],
+    ['without a server (PGlite)', false],
+  ])(
+    'answers generate and diff as a process of its own does, with each edit of the model seen, %s',
+    async (_, server) => {
+      const p = project('', server);
+      const baseline = await p.cli(['generate', '-m', 'baseline', ...p.FOLDER, '--json']);
+      expect(baseline.code, baseline.stderr).toBe(0);
+      const daemon = await daemonOf(p);
+      expect(daemon.commands).toBe(0);
 
-    const DIFF = ['diff', '--from', 'migrations', '--to', 'schema', ...p.FOLDER, '--quiet'];
-    p.setModel(model(", name: varchar('name')"));
-    const onDaemon = await p.cli(DIFF);
-    const ownProcess = await p.cli(DIFF, { SMARTEM_DB_DAEMON: '0' });
-    expect(onDaemon.code, onDaemon.stderr).toBe(0);
-    expect(onDaemon.stdout).toContain('ADD COLUMN "name"');
-    expect(onDaemon).toEqual(ownProcess);
-    expect((await daemonOf(p)).commands).toBe(1);
+      const DIFF = ['diff', '--from', 'migrations', '--to', 'schema', ...p.FOLDER, '--quiet'];
+      p.setModel(model(", name: varchar('name')"));
+      const onDaemon = await p.cli(DIFF);
+      const ownProcess = await p.cli(DIFF, { SMARTEM_DB_DAEMON: '0' });
+      expect(onDaemon.code, onDaemon.stderr).toBe(0);
+      expect(onDaemon.stdout).toContain('ADD COLUMN "name"');
+      expect(onDaemon).toEqual(ownProcess);
+      expect((await daemonOf(p)).commands).toBe(1);
 
-    // The same file edited again: the daemon bundles it anew, never its first import.
-    p.setModel(model(", name: varchar('name'), size: varchar('size')"));
-    const again = await p.cli(DIFF);
-    expect(again.stdout).toContain('ADD COLUMN "size"');
-    expect(again).toEqual(await p.cli(DIFF, { SMARTEM_DB_DAEMON: '0' }));
+      // The same file edited again: the daemon bundles it anew, never its first import.
+      p.setModel(model(", name: varchar('name'), size: varchar('size')"));
+      const again = await p.cli(DIFF);
+      expect(again.stdout).toContain('ADD COLUMN "size"');
+      expect(again).toEqual(await p.cli(DIFF, { SMARTEM_DB_DAEMON: '0' }));
 
-    const written = await p.cli(['generate', '-m', 'two columns', ...p.FOLDER, '--json']);
-    expect(written.code, written.stderr).toBe(0);
-    const result = JSON.parse(written.stdout) as { id: string; proved: boolean };
-    expect(result.proved).toBe(true);
-    const up = readFileSync(join(p.dir, 'drizzle', result.id, 'up.sql'), 'utf8');
-    expect(up).toContain('"name"');
-    expect(up).toContain('"size"');
-    const status = await daemonOf(p);
-    expect(status.commands).toBe(3);
-    expect(status.pid).toBe(daemon.pid);
+      const written = await p.cli(['generate', '-m', 'two columns', ...p.FOLDER, '--json']);
+      expect(written.code, written.stderr).toBe(0);
+      const result = JSON.parse(written.stdout) as { id: string; proved: boolean };
+      expect(result.proved).toBe(true);
+      const up = readFileSync(join(p.dir, 'drizzle', result.id, 'up.sql'), 'utf8');
+      expect(up).toContain('"name"');
+      expect(up).toContain('"size"');
+      const status = await daemonOf(p);
+      expect(status.commands).toBe(3);
+      expect(status.pid).toBe(daemon.pid);
 
-    // A model esbuild cannot read goes back to a process of its own: the same error, shown once.
-    p.setModel('export const grid = ;\n');
-    const stamps = (r: { code: number | null; stdout: string; stderr: string }) => ({
-      ...r,
-      stderr: r.stderr.replace(/\[\d+\.\ds\]/g, '[t]'),
-    });
-    const broken = stamps(await p.cli(['generate', '-m', 'broken', ...p.FOLDER]));
-    const brokenOwn = stamps(await p.cli(['generate', '-m', 'broken', ...p.FOLDER], { SMARTEM_DB_DAEMON: '0' }));
-    expect(broken.code).toBe(2);
-    expect(broken.stderr).toContain('model.js');
-    expect(broken).toEqual(brokenOwn);
+      // A model esbuild cannot read goes back to a process of its own: the same error, shown once.
+      p.setModel('export const grid = ;\n');
+      const stamps = (r: { code: number | null; stdout: string; stderr: string }) => ({
+        ...r,
+        stderr: r.stderr.replace(/\[\d+\.\ds\]/g, '[t]'),
+      });
+      const broken = stamps(await p.cli(['generate', '-m', 'broken', ...p.FOLDER]));
+      const brokenOwn = stamps(await p.cli(['generate', '-m', 'broken', ...p.FOLDER], { SMARTEM_DB_DAEMON: '0' }));
+      expect(broken.code).toBe(2);
+      expect(broken.stderr).toContain('model.js');
+      expect(broken).toEqual(brokenOwn);
 
-    const stopped = await p.cli(['daemon', 'stop', '--json']);
-    expect((JSON.parse(stopped.stdout) as { daemons: DaemonStatus[] }).daemons.map((d) => d.pid)).toEqual([daemon.pid]);
-    const none = JSON.parse((await p.cli(['daemon', 'status', '--json'])).stdout) as { daemons: { cwd: string }[] };
-    expect(none.daemons.filter((d) => d.cwd === p.dir)).toEqual([]);
-  });
+      const stopped = await p.cli(['daemon', 'stop', '--json']);
+      expect((JSON.parse(stopped.stdout) as { daemons: DaemonStatus[] }).daemons.map((d) => d.pid)).toEqual([
+        daemon.pid,
+      ]);
+      const none = JSON.parse((await p.cli(['daemon', 'status', '--json'])).stdout) as { daemons: { cwd: string }[] };
+      expect(none.daemons.filter((d) => d.cwd === p.dir)).toEqual([]);
+      // Nothing of it is left on the server: the database it made ahead for the next command is dropped.
+      const left = await query(db.url, 'SELECT datname FROM pg_database WHERE datname LIKE $1', [
+        `smartem_scratch_${daemon.pid}_%`,
+      ]);
+      expect(left).toEqual([]);
+    },
+  );
 
   it("carries a rename prompt to the client's terminal and its answer back", async () => {
     const p = project(", name: varchar('name')");

@@ -4,9 +4,11 @@ import { createServer, createConnection, type Server, type Socket } from 'node:n
 import { dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CliIo } from '../cli-io.js';
-import { FreshProcessNeeded, markLongLived, onModelLoaded } from '../../config/process-lifetime.js';
+import { FreshProcessNeeded, markLongLived, onModelLoaded, runAfterAnswer } from '../../config/process-lifetime.js';
 import { packageRoot } from '../../config/package-root.js';
 import { bootAhead } from '../../db/pglite-session.js';
+import { makeAhead, ScratchPool } from '../../scratch/scratch-databases.js';
+import type { DbSession } from '../../db/session.js';
 import { codeStamp } from './daemon-address.js';
 import { onMessages, send, type DaemonStatus, type FromDaemon, type ToDaemon } from './daemon-protocol.js';
 
@@ -43,7 +45,8 @@ export async function serveDaemon(socketPath: string): Promise<void> {
   });
   const end = () => {
     server.close();
-    process.exit(0);
+    // What was made ahead on a server is dropped; a booted PGlite ends with the process.
+    void ScratchPool.dropAhead().finally(() => process.exit(0));
   };
   let busy = 0;
   // Restarted by every connection; a command still running when it fires defers the end.
@@ -66,7 +69,7 @@ export async function serveDaemon(socketPath: string): Promise<void> {
     commands++;
     let finished = false;
     // A client gone mid-command is a Ctrl-C: the command ends with it, as it would in its own process.
-    socket.on('close', () => finished || process.exit(130));
+    socket.on('close', () => finished || void ScratchPool.dropAhead().finally(() => process.exit(130)));
     // Held until the model has loaded fresh: a command handed back then has shown nothing.
     let held: FromDaemon[] | null = [];
     const emit = (message: FromDaemon) => (held ? held.push(message) : send(socket, message));
@@ -100,11 +103,15 @@ export async function serveDaemon(socketPath: string): Promise<void> {
       finished = true;
       onModelLoaded(undefined);
       socket.end();
+      await runAfterAnswer();
     }
     if (commands >= MAX_COMMANDS || process.memoryUsage.rss() > MAX_RSS_BYTES) end();
     // The next command's scratch database, booted while the developer reads this one's answer
     // (a moment later: the answer's last bytes go out first).
-    setTimeout(bootAhead, 20).unref();
+    setTimeout(() => {
+      bootAhead(readCatalog);
+      makeAhead();
+    }, 20).unref();
   };
 
   server.on('connection', (socket) => {
@@ -129,7 +136,15 @@ export async function serveDaemon(socketPath: string): Promise<void> {
     });
   });
   await listen(server, socketPath);
+  process.once('SIGTERM', end);
+  process.once('SIGINT', end);
   rest();
+}
+
+/** Reads a database's catalog and throws it away: what warms a database booted ahead. */
+async function readCatalog(db: Pick<DbSession, 'query' | 'exec'>): Promise<void> {
+  const { introspect } = await import('../../catalog/introspect.js');
+  await introspect(db as DbSession);
 }
 
 /** Loads what every command needs, so that the first one finds it loaded. */
