@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { hash } from '../src/api.js';
 import { compare, runCommand, SERVER } from './support.js';
 import { withoutServer } from '../test/support/no-server-env.js';
+import { askDaemons } from '../src/cli/daemon/daemon-client.js';
 
 const ROOT = join(import.meta.dirname, '..');
 // The installed CLI, as `npm run db:generate` runs it: its daemon when SMARTEM_DB_DAEMON=1 (a
@@ -33,6 +34,18 @@ const ENV = { ...process.env, DATABASE_URL: SERVER };
 const NO_SERVER = withoutServer();
 const DAEMON = { ...ENV, SMARTEM_DB_DAEMON: '1' };
 const NO_SERVER_DAEMON = { ...NO_SERVER, SMARTEM_DB_DAEMON: '1' };
+
+/**
+ * Waits until the project's daemons are idle: what a daemon readies after a command (the next
+ * scratch databases) happens while the developer reads the answer, and must not run during the
+ * peer's timed call either.
+ */
+async function daemonsIdle(p: Project): Promise<void> {
+  for (let waited = 0; (await askDaemons('status', p.dir)).some((d) => d.busy); waited += 20) {
+    if (waited > 20_000) throw new Error(`bench: the daemon of ${p.dir} stayed busy`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 /** Starts the project's daemon for `env` (the first command starts it) and waits until it answers. */
 async function daemonUp(p: Project, env: NodeJS.ProcessEnv): Promise<void> {
@@ -249,6 +262,16 @@ export async function benchGenerate(calls: number): Promise<void> {
     );
 
     // The same on the project's daemon: what a developer at a terminal gets from the second command on.
+    const idle = (before: { ours?: () => unknown; theirs?: () => unknown }) => ({
+      ours: async () => {
+        await before.ours?.();
+        await daemonsIdle(smartem);
+      },
+      theirs: async () => {
+        await before.theirs?.();
+        await daemonsIdle(smartem);
+      },
+    });
     await daemonUp(smartem, DAEMON);
     await vsKit(
       smartem,
@@ -256,7 +279,7 @@ export async function benchGenerate(calls: number): Promise<void> {
       () => ours(smartem, [], DAEMON),
       calls,
       2,
-      back,
+      idle(back),
     );
     await daemonUp(smartem, NO_SERVER_DAEMON);
     await vsKit(
@@ -265,7 +288,7 @@ export async function benchGenerate(calls: number): Promise<void> {
       () => ours(smartem, [], NO_SERVER_DAEMON),
       calls,
       2,
-      back,
+      idle(back),
     );
 
     // The everyday loop: edit the model, generate, edit again: the folder grows by a migration
@@ -296,7 +319,7 @@ export async function benchGenerate(calls: number): Promise<void> {
       () => ours(smartem, [], DAEMON),
       calls,
       1,
-      { ours: edit },
+      idle({ ours: edit }),
     );
     await vsKit(
       smartem,
@@ -304,7 +327,7 @@ export async function benchGenerate(calls: number): Promise<void> {
       () => ours(smartem, [], NO_SERVER_DAEMON),
       calls,
       1,
-      { ours: edit },
+      idle({ ours: edit }),
     );
     await vsKit(
       smartem,
@@ -312,6 +335,7 @@ export async function benchGenerate(calls: number): Promise<void> {
       () => oursOther(smartem, CHECK, DAEMON),
       calls,
       1,
+      idle({}),
     );
     await vsKit(
       smartem,
@@ -319,6 +343,33 @@ export async function benchGenerate(calls: number): Promise<void> {
       () => oursOther(smartem, DIFF, DAEMON),
       calls,
       1,
+      idle({}),
+    );
+    // A change diff prints (and generate would write): the model one column ahead of the folder.
+    addColumn(smartem, 'core.ts', "  computerName: varchar('computer_name'),", 'diff_only');
+    await vsKit(smartem, 'diff, one new column, vs drizzle-kit generate', () => oursOther(smartem, DIFF), calls, 1);
+    await vsKit(
+      smartem,
+      'no server (PGlite): diff, one new column, vs drizzle-kit generate',
+      () => oursOther(smartem, DIFF, NO_SERVER),
+      Math.min(calls, 3),
+      1,
+    );
+    await vsKit(
+      smartem,
+      'daemon: diff, one new column, vs drizzle-kit generate',
+      () => oursOther(smartem, DIFF, DAEMON),
+      calls,
+      1,
+      idle({}),
+    );
+    await vsKit(
+      smartem,
+      'daemon, no server (PGlite): diff, one new column, vs drizzle-kit generate',
+      () => oursOther(smartem, DIFF, NO_SERVER_DAEMON),
+      calls,
+      1,
+      idle({}),
     );
 
     for (const n of (process.env.BENCH_GENERATE_TABLES ?? '200').split(',').map(Number)) {

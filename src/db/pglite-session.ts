@@ -208,10 +208,10 @@ export function noteKeptDump(sha256: string, bytes: Uint8Array): void {
  * (the same checksum, the same template file) is that instance, untouched since its boot, so no
  * different from one booted then (`warm` may read its catalogs, which changes nothing in it but
  * its caches); a dump asked for by another checksum closes the one booted ahead. Called by the CLI's daemon once a command has answered; nothing before the process has
- * used a kept copy.
+ * used a kept copy. Resolves once they are booted.
  */
-export function bootAhead(warm?: (db: Pick<DbSession, 'query' | 'exec'>) => Promise<unknown>): void {
-  if (!lastDump) return;
+export function bootAhead(warm?: (db: Pick<DbSession, 'query' | 'exec'>) => Promise<unknown>): Promise<void> {
+  if (!lastDump) return Promise.resolve();
   const { sha256, bytes } = lastDump;
   const template = scratchTemplatePath();
   const boot = (key: string, read: () => Uint8Array) => {
@@ -235,6 +235,7 @@ export function bootAhead(warm?: (db: Pick<DbSession, 'query' | 'exec'>) => Prom
   for (const key of ahead.keys()) if (key.startsWith('dump:') && key !== `dump:${sha256}`) void discard(key);
   boot(`dump:${sha256}`, () => bytes);
   if (existsSync(template)) boot(`empty:${template}`, () => readFileSync(template));
+  return Promise.all(ahead.values()).then(() => {});
 }
 
 /** Whether an empty database from `template` was booted ahead (the model's own database costs nothing to make then). */

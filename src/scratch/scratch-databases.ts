@@ -334,10 +334,11 @@ async function takeServerAhead(url: string): Promise<MadeAhead | null> {
  * longer, and, with a database of its own, the model is built while the replay is taken rather
  * than after it, beside it. A new database made a moment earlier is the same new database. Called
  * by the CLI's daemon once a command has answered; ScratchPool.dropAhead drops it if none takes it.
+ * Resolves once it is made.
  */
-export function makeAhead(): void {
+export function makeAhead(): Promise<void> {
   const target = lastServer;
-  if (!target || serverAhead.has(target.url)) return;
+  if (!target || serverAhead.has(target.url)) return Promise.resolve();
   const made = (async (): Promise<MadeAhead | null> => {
     const name = scratchName();
     const maker = await openServerSession(target.url, { source: target.source });
@@ -357,6 +358,7 @@ export function makeAhead(): void {
     }
   })().catch(() => null);
   serverAhead.set(target.url, made);
+  return made.then(() => {});
 }
 
 function scratchName(): string {

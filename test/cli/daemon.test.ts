@@ -79,9 +79,13 @@ describe('the daemon', () => {
       expect((await daemonOf(p)).commands).toBe(1);
 
       // The same file edited again: the daemon bundles it anew, never its first import.
-      p.setModel(model(", name: varchar('name'), size: varchar('size')"));
+      // What the model itself prints reaches the terminal as it would.
+      p.setModel(
+        `${model(", name: varchar('name'), size: varchar('size')")}console.warn('a warning from the model');\n`,
+      );
       const again = await p.cli(DIFF);
       expect(again.stdout).toContain('ADD COLUMN "size"');
+      expect(again.stderr).toContain('a warning from the model');
       expect(again).toEqual(await p.cli(DIFF, { SMARTEM_DB_DAEMON: '0' }));
 
       const written = await p.cli(['generate', '-m', 'two columns', ...p.FOLDER, '--json']);

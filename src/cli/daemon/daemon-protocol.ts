@@ -27,6 +27,8 @@ export interface DaemonStatus {
   startedAt: string;
   commands: number;
   memoryMb: number;
+  /** Running a command, or readying the next one's scratch databases. */
+  busy: boolean;
 }
 
 /** Writes one message. */

@@ -4,6 +4,8 @@ import { createServer, createConnection, type Server, type Socket } from 'node:n
 import { dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CliIo } from '../cli-io.js';
+import { EXIT } from '../exit-codes.js';
+import { redactCredentials } from '../../db/redact.js';
 import { FreshProcessNeeded, markLongLived, onModelLoaded, runAfterAnswer } from '../../config/process-lifetime.js';
 import { packageRoot } from '../../config/package-root.js';
 import { bootAhead } from '../../db/pglite-session.js';
@@ -42,6 +44,7 @@ export async function serveDaemon(socketPath: string): Promise<void> {
     startedAt,
     commands,
     memoryMb: Math.round(process.memoryUsage.rss() / 1024 ** 2),
+    busy: busy > 0 || readying > 0,
   });
   const end = () => {
     server.close();
@@ -49,6 +52,7 @@ export async function serveDaemon(socketPath: string): Promise<void> {
     void ScratchPool.dropAhead().finally(() => process.exit(0));
   };
   let busy = 0;
+  let readying = 0;
   // Restarted by every connection; a command still running when it fires defers the end.
   const rest = () => {
     clearTimeout(idle);
@@ -92,14 +96,25 @@ export async function serveDaemon(socketPath: string): Promise<void> {
         return new Promise((resolve) => answers.set(id, resolve));
       },
     };
+    // What a dependency writes to the streams itself (a console.warn) is the command's output too.
+    const restore = forwardStreams(io);
     try {
       const code = await run(request.argv, { io, warm: true });
       release();
       send(socket, { kind: 'exit', code });
     } catch (error) {
-      if (!(error instanceof FreshProcessNeeded)) throw error;
-      send(socket, { kind: 'inline' });
+      if (error instanceof FreshProcessNeeded) send(socket, { kind: 'inline' });
+      else {
+        // run() answers every other error itself: this is the daemon's own fault, said as run()
+        // says an unexpected one (the command may have done part of its work), and it ends.
+        release();
+        const message = redactCredentials(error instanceof Error ? error.message : String(error));
+        send(socket, { kind: 'err', text: `error: the smartem-db daemon failed: ${message}\n` });
+        send(socket, { kind: 'exit', code: EXIT.unexpected });
+        setImmediate(end);
+      }
     } finally {
+      restore();
       finished = true;
       onModelLoaded(undefined);
       socket.end();
@@ -108,9 +123,9 @@ export async function serveDaemon(socketPath: string): Promise<void> {
     if (commands >= MAX_COMMANDS || process.memoryUsage.rss() > MAX_RSS_BYTES) end();
     // The next command's scratch database, booted while the developer reads this one's answer
     // (a moment later: the answer's last bytes go out first).
+    readying++;
     setTimeout(() => {
-      bootAhead(readCatalog);
-      makeAhead();
+      void Promise.all([bootAhead(readCatalog), makeAhead()]).finally(() => readying--);
     }, 20).unref();
   };
 
@@ -128,6 +143,7 @@ export async function serveDaemon(socketPath: string): Promise<void> {
         busy++;
         queue = queue
           .then(() => runFor(socket, message, answers))
+          .catch(() => end())
           .finally(() => {
             busy--;
             rest();
@@ -139,6 +155,24 @@ export async function serveDaemon(socketPath: string): Promise<void> {
   process.once('SIGTERM', end);
   process.once('SIGINT', end);
   rest();
+}
+
+/** Sends what is written to process.stdout and process.stderr to `io` until the returned function is called. */
+function forwardStreams(io: CliIo): () => void {
+  const streams = [
+    [process.stdout, io.out],
+    [process.stderr, io.err],
+  ] as const;
+  const saved = streams.map(([stream]) => stream.write);
+  for (const [stream, to] of streams) {
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      to(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      done?.();
+      return true;
+    }) as typeof stream.write;
+  }
+  return () => streams.forEach(([stream], i) => (stream.write = saved[i]!));
 }
 
 /** Reads a database's catalog and throws it away: what warms a database booted ahead. */
