@@ -47,6 +47,22 @@ async function daemonsIdle(p: Project): Promise<void> {
   }
 }
 
+type Resets = { ours?: () => unknown; theirs?: () => unknown };
+
+/** `before`, then a wait for the project's daemons to be idle, before each timed call. */
+function whenIdle(p: Project, before: Resets): Resets {
+  return {
+    ours: async () => {
+      await before.ours?.();
+      await daemonsIdle(p);
+    },
+    theirs: async () => {
+      await before.theirs?.();
+      await daemonsIdle(p);
+    },
+  };
+}
+
 /** Starts the project's daemon for `env` (the first command starts it) and waits until it answers. */
 async function daemonUp(p: Project, env: NodeJS.ProcessEnv): Promise<void> {
   const current = () => {
@@ -262,16 +278,7 @@ export async function benchGenerate(calls: number): Promise<void> {
     );
 
     // The same on the project's daemon: what a developer at a terminal gets from the second command on.
-    const idle = (before: { ours?: () => unknown; theirs?: () => unknown }) => ({
-      ours: async () => {
-        await before.ours?.();
-        await daemonsIdle(smartem);
-      },
-      theirs: async () => {
-        await before.theirs?.();
-        await daemonsIdle(smartem);
-      },
-    });
+    const idle = (before: Resets) => whenIdle(smartem, before);
     await daemonUp(smartem, DAEMON);
     await vsKit(
       smartem,
@@ -396,6 +403,15 @@ export async function benchGenerate(calls: number): Promise<void> {
         rounds,
         1,
         r,
+      );
+      await daemonUp(big, DAEMON);
+      await vsKit(
+        big,
+        `daemon: ${n} tables, one new column, written and proved, vs drizzle-kit`,
+        () => ours(big, [], DAEMON),
+        rounds,
+        2,
+        whenIdle(big, r),
       );
     }
   } finally {
