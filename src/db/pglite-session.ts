@@ -215,27 +215,44 @@ export function bootAhead(warm?: (db: Pick<DbSession, 'query' | 'exec'>) => Prom
   const { sha256, bytes } = lastDump;
   const template = scratchTemplatePath();
   const boot = (key: string, read: () => Uint8Array) => {
-    if (ahead.has(key)) return;
-    const db = (async () => {
-      const { PGlite } = await import('@electric-sql/pglite');
-      const db = await PGlite.create({
-        loadDataDir: new Blob([read() as Uint8Array<ArrayBuffer>]),
-        ...(await compiledPglite()),
-      });
-      // Read-only catalog queries fill the new backend's caches, as a first command would.
-      await warm?.({
-        query: async <T extends object>(text: string, params: readonly unknown[] = []) =>
-          (await db.query<T>(text, params as unknown[])).rows,
-        exec: async (text: string) => void (await db.exec(text)),
-      }).catch(() => {});
-      return db;
-    })().catch(() => null);
-    ahead.set(key, db);
+    if (!ahead.has(key)) ahead.set(key, bootFrom(read, warm));
   };
   for (const key of ahead.keys()) if (key.startsWith('dump:') && key !== `dump:${sha256}`) void discard(key);
   boot(`dump:${sha256}`, () => bytes);
   if (existsSync(template)) boot(`empty:${template}`, () => readFileSync(template));
   return Promise.all(ahead.values()).then(() => {});
+}
+
+/** An empty database booted ahead from the kept template, as bootAhead boots one (a daemon's first command's). */
+export function bootEmptyAhead(warm?: (db: Pick<DbSession, 'query' | 'exec'>) => Promise<unknown>): Promise<void> {
+  const template = scratchTemplatePath();
+  if (!isLongLived() || !existsSync(template) || ahead.has(`empty:${template}`)) return Promise.resolve();
+  ahead.set(
+    `empty:${template}`,
+    bootFrom(() => readFileSync(template), warm),
+  );
+  return ahead.get(`empty:${template}`)!.then(() => {});
+}
+
+/** A PGlite booted from the bytes `read` gives, warmed by `warm`; null when it does not boot. */
+function bootFrom(
+  read: () => Uint8Array,
+  warm?: (db: Pick<DbSession, 'query' | 'exec'>) => Promise<unknown>,
+): Promise<PGliteInstance | null> {
+  return (async () => {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = await PGlite.create({
+      loadDataDir: new Blob([read() as Uint8Array<ArrayBuffer>]),
+      ...(await compiledPglite()),
+    });
+    // Read-only catalog queries fill the new backend's caches, as a first command would.
+    await warm?.({
+      query: async <T extends object>(text: string, params: readonly unknown[] = []) =>
+        (await db.query<T>(text, params as unknown[])).rows,
+      exec: async (text: string) => void (await db.exec(text)),
+    }).catch(() => {});
+    return db;
+  })().catch(() => null);
 }
 
 /** Whether an empty database from `template` was booted ahead (the model's own database costs nothing to make then). */

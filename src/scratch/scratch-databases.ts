@@ -336,8 +336,8 @@ async function takeServerAhead(url: string): Promise<MadeAhead | null> {
  * by the CLI's daemon once a command has answered; ScratchPool.dropAhead drops it if none takes it.
  * Resolves once it is made.
  */
-export function makeAhead(): Promise<void> {
-  const target = lastServer;
+export function makeAhead(on: ServerTarget | undefined = lastServer): Promise<void> {
+  const target = on;
   if (!target || serverAhead.has(target.url)) return Promise.resolve();
   const made = (async (): Promise<MadeAhead | null> => {
     const name = scratchName();

@@ -52,6 +52,15 @@ async function daemonOf(p: ReturnType<typeof project>): Promise<DaemonStatus & {
   throw new Error(`no daemon answered for ${p.dir}`);
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 afterEach(async () => {
   for (const { dir, env } of started.splice(0)) await spawnTs(ENTRY, ['daemon', 'stop'], { cwd: dir, env: env }).done;
 });
@@ -117,7 +126,11 @@ describe('the daemon', () => {
       ]);
       const none = JSON.parse((await p.cli(['daemon', 'status', '--json'])).stdout) as { daemons: { cwd: string }[] };
       expect(none.daemons.filter((d) => d.cwd === p.dir)).toEqual([]);
-      // Nothing of it is left on the server: the database it made ahead for the next command is dropped.
+      // Nothing of it is left on the server once it has ended: the database it made ahead for the
+      // next command is dropped, also one it was making when told to stop.
+      for (let waited = 0; alive(daemon.pid) && waited < 20_000; waited += 100)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(alive(daemon.pid)).toBe(false);
       const left = await query(db.url, 'SELECT datname FROM pg_database WHERE datname LIKE $1', [
         `smartem_scratch_${daemon.pid}_%`,
       ]);

@@ -8,7 +8,7 @@ import { EXIT } from '../exit-codes.js';
 import { redactCredentials } from '../../db/redact.js';
 import { FreshProcessNeeded, markLongLived, onModelLoaded, runAfterAnswer } from '../../config/process-lifetime.js';
 import { packageRoot } from '../../config/package-root.js';
-import { bootAhead } from '../../db/pglite-session.js';
+import { bootAhead, bootEmptyAhead } from '../../db/pglite-session.js';
 import { makeAhead, ScratchPool } from '../../scratch/scratch-databases.js';
 import type { DbSession } from '../../db/session.js';
 import { codeStamp } from './daemon-address.js';
@@ -44,15 +44,29 @@ export async function serveDaemon(socketPath: string): Promise<void> {
     startedAt,
     commands,
     memoryMb: Math.round(process.memoryUsage.rss() / 1024 ** 2),
-    busy: busy > 0 || readying > 0,
+    busy: busy > 0 || readyingWork.size > 0,
   });
-  const end = () => {
+  // What is being readied for the next command: awaited by end(), so that nothing made ahead
+  // is made after the drop.
+  const readyingWork = new Set<Promise<unknown>>();
+  let ending = false;
+  const ready = (work: () => Promise<unknown>) => {
+    if (ending) return;
+    const done = work().catch(() => {});
+    readyingWork.add(done);
+    void done.finally(() => readyingWork.delete(done));
+  };
+  const end = (code = 0) => {
+    if (ending) return;
+    ending = true;
     server.close();
     // What was made ahead on a server is dropped; a booted PGlite ends with the process.
-    void ScratchPool.dropAhead().finally(() => process.exit(0));
+    void Promise.allSettled([...readyingWork])
+      .then(() => ScratchPool.dropAhead())
+      .finally(() => process.exit(code));
   };
+
   let busy = 0;
-  let readying = 0;
   // Restarted by every connection; a command still running when it fires defers the end.
   const rest = () => {
     clearTimeout(idle);
@@ -67,13 +81,13 @@ export async function serveDaemon(socketPath: string): Promise<void> {
     if (socket.destroyed) return;
     if (watched.changed()) {
       send(socket, { kind: 'inline' });
-      socket.end(end);
+      socket.end(() => end());
       return;
     }
     commands++;
     let finished = false;
     // A client gone mid-command is a Ctrl-C: the command ends with it, as it would in its own process.
-    socket.on('close', () => finished || void ScratchPool.dropAhead().finally(() => process.exit(130)));
+    socket.on('close', () => finished || end(130));
     // Held until the model has loaded fresh: a command handed back then has shown nothing.
     let held: FromDaemon[] | null = [];
     const emit = (message: FromDaemon) => (held ? held.push(message) : send(socket, message));
@@ -111,7 +125,7 @@ export async function serveDaemon(socketPath: string): Promise<void> {
         const message = redactCredentials(error instanceof Error ? error.message : String(error));
         send(socket, { kind: 'err', text: `error: the smartem-db daemon failed: ${message}\n` });
         send(socket, { kind: 'exit', code: EXIT.unexpected });
-        setImmediate(end);
+        setImmediate(() => end());
       }
     } finally {
       restore();
@@ -123,10 +137,10 @@ export async function serveDaemon(socketPath: string): Promise<void> {
     if (commands >= MAX_COMMANDS || process.memoryUsage.rss() > MAX_RSS_BYTES) end();
     // The next command's scratch database, booted while the developer reads this one's answer
     // (a moment later: the answer's last bytes go out first).
-    readying++;
-    setTimeout(() => {
-      void Promise.all([bootAhead(readCatalog), makeAhead()]).finally(() => readying--);
-    }, 20).unref();
+    ready(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await Promise.all([bootAhead(readCatalog), makeAhead()]);
+    });
   };
 
   server.on('connection', (socket) => {
@@ -137,7 +151,7 @@ export async function serveDaemon(socketPath: string): Promise<void> {
       if (message.kind === 'status') send(socket, { kind: 'status', status: status() });
       else if (message.kind === 'stop') {
         send(socket, { kind: 'stopping', status: status() });
-        socket.end(end);
+        socket.end(() => end());
       } else if (message.kind === 'answer') answers.get(message.id)?.(message.yes);
       else if (message.kind === 'run') {
         busy++;
@@ -152,9 +166,11 @@ export async function serveDaemon(socketPath: string): Promise<void> {
     });
   });
   await listen(server, socketPath);
-  process.once('SIGTERM', end);
-  process.once('SIGINT', end);
+  process.once('SIGTERM', () => end());
+  process.once('SIGINT', () => end());
   rest();
+  // The first command's scratch databases, where the settings put them by default.
+  ready(readyFirst);
 }
 
 /** Sends what is written to process.stdout and process.stderr to `io` until the returned function is called. */
@@ -179,6 +195,22 @@ function forwardStreams(io: CliIo): () => void {
 async function readCatalog(db: Pick<DbSession, 'query' | 'exec'>): Promise<void> {
   const { introspect } = await import('../../catalog/introspect.js');
   await introspect(db as DbSession);
+}
+
+/**
+ * Readies what the first command will most likely ask for: its scratch databases where this
+ * daemon's settings put them without --url or --shadow-url (an empty PGlite, booted and warmed,
+ * or an empty database on the server).
+ */
+async function readyFirst(): Promise<void> {
+  try {
+    const { scratchTargetOf } = await import('../../options.js');
+    const { loadConfig } = await import('../../config/config.js');
+    const target = scratchTargetOf({}, () => loadConfig());
+    await (target.kind === 'server' ? makeAhead(target) : bootEmptyAhead(readCatalog));
+  } catch {
+    // A setting the first command will report itself.
+  }
 }
 
 /** Loads what every command needs, so that the first one finds it loaded. */
