@@ -9,13 +9,11 @@ import { daemonWanted } from './daemon/daemon-wanted.js';
 export async function runCli(argv: string[]): Promise<number> {
   const daemon = daemonWanted(argv, process.env, process.stderr.isTTY === true);
   const client = daemon ? await import('./daemon/daemon-client.js') : null;
-  if (client) {
-    const code = await client.runOnDaemon(argv);
-    if (code !== null) return code;
-  }
+  const answer = client ? await client.runOnDaemon(argv) : null;
+  if (typeof answer === 'number') return answer;
   const { run } = await import('./main.js');
   const code = await run(argv);
-  client?.startDaemon();
+  if (answer?.startDaemon) client?.startDaemon();
   return code;
 }
 

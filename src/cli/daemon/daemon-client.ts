@@ -9,17 +9,17 @@ import { daemonFolder, daemonSocket, daemonSocketName, thisIdentity } from './da
 import { onMessages, send, type DaemonStatus, type FromDaemon } from './daemon-protocol.js';
 
 /**
- * Runs the command on this project's daemon and returns its exit code, or null when there is no
- * daemon to take it (none running, or it handed the command back): the caller runs it then.
- * The daemon's output, prompts and exit code are the command's own.
+ * Runs the command on this project's daemon and returns its exit code, or what the caller is to
+ * do instead: run it itself, and start a daemon for next time when none goes on (none answered,
+ * or the one that did is ending). The daemon's output, prompts and exit code are the command's own.
  */
-export async function runOnDaemon(argv: string[]): Promise<number | null> {
+export async function runOnDaemon(argv: string[]): Promise<number | { runHere: true; startDaemon: boolean }> {
   const path = daemonSocket();
   const socket = path && (await connect(path));
-  if (!socket) return null;
-  return new Promise<number | null>((resolve) => {
+  if (!socket) return { runHere: true, startDaemon: true };
+  return new Promise((resolve) => {
     let settled = false;
-    const settle = (code: number | null) => {
+    const settle = (code: number | { runHere: true; startDaemon: boolean }) => {
       if (settled) return;
       settled = true;
       // Nothing more to hear: not waiting for the daemon's end of the connection, which may be busy.
@@ -32,7 +32,7 @@ export async function runOnDaemon(argv: string[]): Promise<number | null> {
       else if (message.kind === 'ask')
         void askOnTerminal(message.question).then((yes) => send(socket, { kind: 'answer', id: message.id, yes }));
       else if (message.kind === 'exit') settle(message.code);
-      else if (message.kind === 'inline') settle(null);
+      else if (message.kind === 'inline') settle({ runHere: true, startDaemon: message.ending });
     });
     const lost = () => {
       if (settled) return;

@@ -13,8 +13,12 @@ export type FromDaemon =
   | { kind: 'err'; text: string }
   | { kind: 'ask'; id: number; question: string }
   | { kind: 'exit'; code: number }
-  /** The command is the client's to run: the daemon's code or packages are no longer what is installed, or it needs a fresh process. */
-  | { kind: 'inline' }
+  /**
+   * The command is the client's to run: the daemon's code or packages are no longer what is
+   * installed (`ending`: it ends, and the client starts a new one), or the command needs a fresh
+   * process (the daemon goes on).
+   */
+  | { kind: 'inline'; ending: boolean }
   | { kind: 'status'; status: DaemonStatus }
   | { kind: 'stopping'; status: DaemonStatus };
 

@@ -80,7 +80,7 @@ export async function serveDaemon(socketPath: string): Promise<void> {
   ) => {
     if (socket.destroyed) return;
     if (watched.changed()) {
-      send(socket, { kind: 'inline' });
+      send(socket, { kind: 'inline', ending: true });
       socket.end(() => end());
       return;
     }
@@ -117,7 +117,7 @@ export async function serveDaemon(socketPath: string): Promise<void> {
       release();
       send(socket, { kind: 'exit', code });
     } catch (error) {
-      if (error instanceof FreshProcessNeeded) send(socket, { kind: 'inline' });
+      if (error instanceof FreshProcessNeeded) send(socket, { kind: 'inline', ending: false });
       else {
         // run() answers every other error itself: this is the daemon's own fault, said as run()
         // says an unexpected one (the command may have done part of its work), and it ends.
