@@ -61,9 +61,19 @@ function alive(pid: number): boolean {
   }
 }
 
+// Stopped, and waited for: a daemon drops what it made ahead on the test's database as it ends,
+// which must come before that database is dropped.
 afterEach(async () => {
-  for (const { dir, env } of started.splice(0)) await spawnTs(ENTRY, ['daemon', 'stop'], { cwd: dir, env: env }).done;
+  for (const { dir, env } of started.splice(0)) {
+    const stopped = await spawnTs(ENTRY, ['daemon', 'stop', '--json'], { cwd: dir, env }).done;
+    for (const { pid } of (JSON.parse(stopped.stdout) as { daemons: DaemonStatus[] }).daemons) await ended(pid);
+  }
 });
+
+async function ended(pid: number): Promise<void> {
+  for (let waited = 0; alive(pid) && waited < 20_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  expect(alive(pid), `daemon ${pid} still running`).toBe(false);
+}
 
 describe('the daemon', () => {
   it.each([
@@ -128,9 +138,7 @@ describe('the daemon', () => {
       expect(none.daemons.filter((d) => d.cwd === p.dir)).toEqual([]);
       // Nothing of it is left on the server once it has ended: the database it made ahead for the
       // next command is dropped, also one it was making when told to stop.
-      for (let waited = 0; alive(daemon.pid) && waited < 20_000; waited += 100)
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(alive(daemon.pid)).toBe(false);
+      await ended(daemon.pid);
       const left = await query(db.url, 'SELECT datname FROM pg_database WHERE datname LIKE $1', [
         `smartem_scratch_${daemon.pid}_%`,
       ]);
