@@ -66,7 +66,14 @@ function alive(pid: number): boolean {
 afterEach(async () => {
   for (const { dir, env } of started.splice(0)) {
     const stopped = await spawnTs(ENTRY, ['daemon', 'stop', '--json'], { cwd: dir, env }).done;
-    for (const { pid } of (JSON.parse(stopped.stdout) as { daemons: DaemonStatus[] }).daemons) await ended(pid);
+    for (const { pid } of (JSON.parse(stopped.stdout) as { daemons: DaemonStatus[] }).daemons) {
+      await ended(pid);
+      // Nothing it made is left on the server (what it made ahead, what its last command used).
+      const left = await query(db.url, 'SELECT datname FROM pg_database WHERE datname LIKE $1', [
+        `smartem_scratch_${pid}_%`,
+      ]);
+      expect(left).toEqual([]);
+    }
   }
 });
 

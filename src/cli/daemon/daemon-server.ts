@@ -56,12 +56,16 @@ export async function serveDaemon(socketPath: string): Promise<void> {
     readyingWork.add(done);
     void done.finally(() => readyingWork.delete(done));
   };
+  // Ends after the command running now and what it left for after its answer (its scratch
+  // databases dropped, its replay kept), unless that command's client is gone (130: it ends with
+  // it, as Ctrl-C ends a process of its own); then what is being readied, and what was made ahead
+  // on a server is dropped. A booted PGlite ends with the process.
   const end = (code = 0) => {
     if (ending) return;
     ending = true;
     server.close();
-    // What was made ahead on a server is dropped; a booted PGlite ends with the process.
-    void Promise.allSettled([...readyingWork])
+    void (code === 130 ? Promise.resolve() : queue)
+      .then(() => Promise.allSettled([...readyingWork]))
       .then(() => ScratchPool.dropAhead())
       .finally(() => process.exit(code));
   };
@@ -153,7 +157,10 @@ export async function serveDaemon(socketPath: string): Promise<void> {
         send(socket, { kind: 'stopping', status: status() });
         socket.end(() => end());
       } else if (message.kind === 'answer') answers.get(message.id)?.(message.yes);
-      else if (message.kind === 'run') {
+      else if (message.kind === 'run' && ending) {
+        send(socket, { kind: 'inline', ending: true });
+        socket.end();
+      } else if (message.kind === 'run') {
         busy++;
         queue = queue
           .then(() => runFor(socket, message, answers))
