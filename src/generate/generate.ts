@@ -147,6 +147,9 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     log?.info('Applying the Drizzle model to a scratch database ...');
     const wantP = site.catalog(statements, () => currentP, exclude);
     wantP.catch(() => {});
+    // A second connection to the folder's state, for the proof's catalog reads (server only),
+    // opened while the model is built.
+    const helperP = currentP.then((state) => (state ? pool.another(state.session) : null)).catch(() => null);
     const [want, state] = await Promise.all([wantP, currentP]);
     const { session: current, catalog: have, fromKept } = state!;
     if (fromKept) log?.info(keptReplayNote(fromKept.migrations, input.folder.migrations.length));
@@ -201,16 +204,23 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
 
     log?.info(`Proving ${id}: up must give the model, down the state before ...`);
     const proofStarted = performance.now();
-    afterProof = await proveMigration({
-      session: current,
-      folder: input.folder,
-      journal: input.journal,
-      id,
-      files,
-      want,
-      have,
-      exclude,
-    });
+    const helper = await helperP;
+    try {
+      afterProof = await proveMigration({
+        session: current,
+        helper,
+        folder: input.folder,
+        journal: input.journal,
+        id,
+        files,
+        want,
+        have,
+        exclude,
+      });
+    } finally {
+      // Before the state is kept: a database is renamed only with no one else connected.
+      if (helper) await pool.release(helper);
+    }
 
     timings.add('proof', performance.now() - proofStarted);
     const writing = performance.now();
@@ -365,6 +375,8 @@ function renameCandidates(ops: Op[]): string[] {
 export interface ProofInput {
   /** A scratch database holding the state the folder's migrations produce. */
   session: DbSession;
+  /** Another connection to it, for catalog reads (introspect's helper), when there is one. */
+  helper?: DbSession | null;
   folder: MigrationsFolder;
   journal: JournalRef;
   /** The new migration. */
@@ -383,6 +395,7 @@ export interface ProofInput {
  */
 export async function proveMigration({
   session,
+  helper,
   folder,
   journal,
   id,
@@ -421,7 +434,10 @@ export async function proveMigration({
         error,
       );
     }
-    const afterUp = [...catalogDifferences(await introspect(session, exclude), want), ...(await newlyInvalid())];
+    const afterUp = [
+      ...catalogDifferences(await introspect(session, exclude, helper ?? undefined), want),
+      ...(await newlyInvalid()),
+    ];
     if (afterUp.length)
       throw failed(
         'after up.sql the database differs from the Drizzle model',
@@ -436,7 +452,7 @@ export async function proveMigration({
         error,
       );
     }
-    const back = await introspect(session, exclude);
+    const back = await introspect(session, exclude, helper ?? undefined);
     const afterDown = [...catalogDifferences(back, have), ...(await newlyInvalid())];
     if (afterDown.length)
       throw failed('after down.sql the database differs from before', afterDown.map((d) => `  - ${d}`).join('\n'));

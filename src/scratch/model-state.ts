@@ -103,10 +103,7 @@ export async function modelCatalog(
 ): Promise<Catalog> {
   const { beside, own, timer = { time: (_phase, work) => work() } } = where;
   const ahead = own ? await own : null;
-  if (ahead) {
-    await timer.time('model DDL', () => applyModel(ahead, statements));
-    return timer.time('introspect the model', () => introspect(ahead, exclude));
-  }
+  if (ahead) return builtOnItsOwn(pool, ahead, statements, exclude, timer);
   if (
     beside &&
     fitsBeside(statements) &&
@@ -119,8 +116,25 @@ export async function modelCatalog(
     if (built) return built;
   }
   const made = await timer.time('scratch database for the model', () => pool.create());
+  return builtOnItsOwn(pool, made, statements, exclude, timer);
+}
+
+/** The model built on a database of its own, its catalog read on two connections where there can be two. */
+async function builtOnItsOwn(
+  pool: ScratchPool,
+  made: DbSession,
+  statements: readonly string[],
+  exclude: IntrospectOptions,
+  timer: PhaseTimer,
+): Promise<Catalog> {
+  const helperP = pool.another(made);
   await timer.time('model DDL', () => applyModel(made, statements));
-  return timer.time('introspect the model', () => introspect(made, exclude));
+  const helper = await helperP;
+  try {
+    return await timer.time('introspect the model', () => introspect(made, exclude, helper ?? undefined));
+  } finally {
+    if (helper) await pool.release(helper);
+  }
 }
 
 /** The model's catalog built on `session` emptied, in a transaction that is always rolled back; null when that cannot be. */

@@ -175,6 +175,20 @@ export class ScratchPool {
     return taken ? { session: await this.connect(name), ...taken } : null;
   }
 
+  /**
+   * Another connection to the scratch database `session` is on (server only; null embedded, or
+   * for a database this pool did not make): closed with the rest, or by release().
+   */
+  async another(session: DbSession): Promise<DbSession | null> {
+    const name = this.target.kind === 'server' ? this.names.get(session) : undefined;
+    if (!name || this.closed) return null;
+    try {
+      return await this.tracked(this.connect(name));
+    } catch {
+      return null;
+    }
+  }
+
   /** The name of the scratch database `session` is connected to (server only). */
   nameOf(session: DbSession): string | undefined {
     return this.names.get(session);
