@@ -35,6 +35,16 @@ const NO_SERVER = withoutServer();
 const DAEMON = { ...ENV, SMARTEM_DB_DAEMON: '1' };
 const NO_SERVER_DAEMON = { ...NO_SERVER, SMARTEM_DB_DAEMON: '1' };
 
+/** A row's label prefix and its environment: a process of its own, or the project's daemon; with a server and without. */
+const OWN_PROCESS = [
+  ['', ENV],
+  ['no server (PGlite): ', NO_SERVER],
+] as const;
+const ON_DAEMON = [
+  ['daemon: ', DAEMON],
+  ['daemon, no server (PGlite): ', NO_SERVER_DAEMON],
+] as const;
+
 /**
  * Waits until the project's daemons are idle: what a daemon readies after a command (the next
  * scratch databases) happens while the developer reads the answer, and must not run during the
@@ -320,22 +330,15 @@ export async function benchGenerate(calls: number): Promise<void> {
       1,
       { ours: edit },
     );
-    await vsKit(
-      smartem,
-      'daemon: edit, generate, edit again, vs drizzle-kit',
-      () => ours(smartem, [], DAEMON),
-      calls,
-      1,
-      idle({ ours: edit }),
-    );
-    await vsKit(
-      smartem,
-      'daemon, no server (PGlite): edit, generate, edit again, vs drizzle-kit',
-      () => ours(smartem, [], NO_SERVER_DAEMON),
-      calls,
-      1,
-      idle({ ours: edit }),
-    );
+    for (const [prefix, env] of ON_DAEMON)
+      await vsKit(
+        smartem,
+        `${prefix}edit, generate, edit again, vs drizzle-kit`,
+        () => ours(smartem, [], env),
+        calls,
+        1,
+        idle({ ours: edit }),
+      );
     await vsKit(
       smartem,
       'daemon: check --model-only, vs drizzle-kit generate',
@@ -354,30 +357,17 @@ export async function benchGenerate(calls: number): Promise<void> {
     );
     // A change diff prints (and generate would write): the model one column ahead of the folder.
     addColumn(smartem, 'core.ts', "  computerName: varchar('computer_name'),", 'diff_only');
-    await vsKit(smartem, 'diff, one new column, vs drizzle-kit generate', () => oursOther(smartem, DIFF), calls, 1);
-    await vsKit(
-      smartem,
-      'no server (PGlite): diff, one new column, vs drizzle-kit generate',
-      () => oursOther(smartem, DIFF, NO_SERVER),
-      Math.min(calls, 3),
-      1,
-    );
-    await vsKit(
-      smartem,
-      'daemon: diff, one new column, vs drizzle-kit generate',
-      () => oursOther(smartem, DIFF, DAEMON),
-      calls,
-      1,
-      idle({}),
-    );
-    await vsKit(
-      smartem,
-      'daemon, no server (PGlite): diff, one new column, vs drizzle-kit generate',
-      () => oursOther(smartem, DIFF, NO_SERVER_DAEMON),
-      calls,
-      1,
-      idle({}),
-    );
+    for (const [prefix, env] of [...OWN_PROCESS, ...ON_DAEMON]) {
+      const daemon = ON_DAEMON.some(([, e]) => e === env);
+      await vsKit(
+        smartem,
+        `${prefix}diff, one new column, vs drizzle-kit generate`,
+        () => oursOther(smartem, DIFF, env),
+        env === NO_SERVER ? Math.min(calls, 3) : calls,
+        1,
+        daemon ? idle({}) : {},
+      );
+    }
 
     for (const n of (process.env.BENCH_GENERATE_TABLES ?? '200').split(',').map(Number)) {
       // At 1000 tables a one-migration baseline's down.sql needs more locks than one

@@ -45,7 +45,7 @@ export async function introspect(
    * then split between the two, which the server runs at the same time (38-45 ms → 22-34 for the
    * SmartEM model).
    */
-  helper?: DbSession,
+  helper?: DbSession | null,
 ): Promise<Catalog> {
   const sessions = helper ? [session, helper] : [session];
   // The catalog queries read few rows but are costed high (subqueries per object): JIT compiling

@@ -57,7 +57,6 @@ async function open(
       : 'A scratch database without a server (no SHADOW_DATABASE_URL or configured server)',
   );
   const warm = isLongLived() ? await compiledPglite() : {};
-  if (fromSha256 && typeof from !== 'string') noteKeptDump(fromSha256, from);
   const booted = dataDir
     ? null
     : typeof from === 'string'
@@ -213,25 +212,26 @@ export function noteKeptDump(sha256: string, bytes: Uint8Array): void {
 export function bootAhead(warm?: (db: Pick<DbSession, 'query' | 'exec'>) => Promise<unknown>): Promise<void> {
   if (!lastDump) return Promise.resolve();
   const { sha256, bytes } = lastDump;
-  const template = scratchTemplatePath();
-  const boot = (key: string, read: () => Uint8Array) => {
-    if (!ahead.has(key)) ahead.set(key, bootFrom(read, warm));
-  };
   for (const key of ahead.keys()) if (key.startsWith('dump:') && key !== `dump:${sha256}`) void discard(key);
-  boot(`dump:${sha256}`, () => bytes);
-  if (existsSync(template)) boot(`empty:${template}`, () => readFileSync(template));
-  return Promise.all(ahead.values()).then(() => {});
+  if (!ahead.has(`dump:${sha256}`))
+    ahead.set(
+      `dump:${sha256}`,
+      bootFrom(() => bytes, warm),
+    );
+  return Promise.all([ahead.get(`dump:${sha256}`), bootEmptyAhead(warm)]).then(() => {});
 }
 
-/** An empty database booted ahead from the kept template, as bootAhead boots one (a daemon's first command's). */
+/** An empty database booted ahead from the kept template, as bootAhead boots one (also a daemon's first command's). */
 export function bootEmptyAhead(warm?: (db: Pick<DbSession, 'query' | 'exec'>) => Promise<unknown>): Promise<void> {
   const template = scratchTemplatePath();
-  if (!isLongLived() || !existsSync(template) || ahead.has(`empty:${template}`)) return Promise.resolve();
-  ahead.set(
-    `empty:${template}`,
-    bootFrom(() => readFileSync(template), warm),
-  );
-  return ahead.get(`empty:${template}`)!.then(() => {});
+  const key = `empty:${template}`;
+  if (!isLongLived() || !existsSync(template)) return Promise.resolve();
+  if (!ahead.has(key))
+    ahead.set(
+      key,
+      bootFrom(() => readFileSync(template), warm),
+    );
+  return ahead.get(key)!.then(() => {});
 }
 
 /** A PGlite booted from the bytes `read` gives, warmed by `warm`; null when it does not boot. */

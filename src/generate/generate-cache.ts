@@ -1,8 +1,8 @@
 import { stableEnv } from '../config/stable-env.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { packageDirOf, writeFileAtomically } from '../files/files.js';
-import { dirname, join, sep } from 'node:path';
+import { installedPackageOf, writeFileAtomically } from '../files/files.js';
+import { join } from 'node:path';
 import type { MigrationsFolder } from '../migrations/migration-folder.js';
 
 /** Where generate keeps what it learnt, under the project (git-ignored: `.smartem-db/`). */
@@ -46,7 +46,7 @@ export function sourcesKey(inputs: string, files: readonly string[]): string {
   hash.update(JSON.stringify(stableEnv(process.env)));
   const packages = new Map<string, string>();
   for (const file of files) {
-    const inPackage = packageOf(file);
+    const inPackage = installedPackageOf(file);
     if (inPackage) {
       if (!packages.has(inPackage)) packages.set(inPackage, contentOf(join(inPackage, 'package.json')));
       continue;
@@ -63,13 +63,6 @@ function contentOf(file: string): string {
   } catch {
     return 'absent';
   }
-}
-
-/** The folder of the installed package a file belongs to, if it is under node_modules. */
-function packageOf(file: string): string | null {
-  const marker = `${sep}node_modules${sep}`;
-  const at = file.lastIndexOf(marker);
-  return at < 0 ? null : packageDirOf(dirname(file), file.slice(0, at + marker.length - 1));
 }
 
 /** Whether these inputs with this model gave "no changes" before. A cache that cannot be read is no cache. */

@@ -435,7 +435,7 @@ export async function proveMigration({
       );
     }
     const afterUp = [
-      ...catalogDifferences(await introspect(session, exclude, helper ?? undefined), want),
+      ...catalogDifferences(await introspect(session, exclude, helper), want),
       ...(await newlyInvalid()),
     ];
     if (afterUp.length)
@@ -452,7 +452,7 @@ export async function proveMigration({
         error,
       );
     }
-    const back = await introspect(session, exclude, helper ?? undefined);
+    const back = await introspect(session, exclude, helper);
     const afterDown = [...catalogDifferences(back, have), ...(await newlyInvalid())];
     if (afterDown.length)
       throw failed('after down.sql the database differs from before', afterDown.map((d) => `  - ${d}`).join('\n'));

@@ -131,7 +131,7 @@ async function builtOnItsOwn(
   await timer.time('model DDL', () => applyModel(made, statements));
   const helper = await helperP;
   try {
-    return await timer.time('introspect the model', () => introspect(made, exclude, helper ?? undefined));
+    return await timer.time('introspect the model', () => introspect(made, exclude, helper));
   } finally {
     if (helper) await pool.release(helper);
   }

@@ -8,7 +8,7 @@ import { noteKeptDump, scratchCopyPath } from '../db/pglite-session.js';
 import { isLongLived, whenAnswered } from '../config/process-lifetime.js';
 import { openServerSession } from '../db/postgres-session.js';
 import type { DbSession } from '../db/session.js';
-import { writeFileAtomically } from '../files/files.js';
+import { fileStamp, writeFileAtomically } from '../files/files.js';
 import type { JournalRef } from '../migrations/journal.js';
 import { readMigrationsFolder, type MigrationsFolder } from '../migrations/migration-folder.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
@@ -266,7 +266,6 @@ async function embeddedState(
       const sha256 = createHash('sha256').update(dump).digest('hex');
       writeFileAtomically(copy, dump);
       writeFileAtomically(`${copy}.json`, JSON.stringify({ sha256, catalog }));
-      noteKeptDump(sha256, dump);
       rememberChecked(copy, sha256, dump);
       pruneEmbedded(copy);
     } catch {
@@ -361,12 +360,10 @@ function readKept(copy: string, record: string): { dump: Uint8Array; sha256: str
 let lastChecked: { copy: string; stamp: string; sha256: string; dump: Uint8Array } | undefined;
 
 function rememberChecked(copy: string, sha256: string, dump: Uint8Array): void {
-  if (isLongLived()) lastChecked = { copy, stamp: fileStamp(copy), sha256, dump };
-}
-
-function fileStamp(file: string): string {
-  const s = statSync(file, { bigint: true });
-  return `${s.ino}:${s.size}:${s.mtimeNs}`;
+  if (!isLongLived()) return;
+  lastChecked = { copy, stamp: fileStamp(copy), sha256, dump };
+  // The copy the next command most likely boots: the daemon boots it ahead (bootAhead).
+  noteKeptDump(sha256, dump);
 }
 
 /** The newest KEEP embedded replays stay, and any kept in the last RECENT_MS. */

@@ -96,8 +96,9 @@ export class ScratchPool {
     }
     if (isLongLived()) lastServer = this.target;
     const ahead = await takeServerAhead(this.target.url);
-    if (ahead) this.adopt(ahead.name, ahead.session);
-    const session = ahead ? this.unlessClosed(ahead.session) : await this.connect(this.unlessClosed(await this.make()));
+    const session = ahead
+      ? this.unlessClosed(this.takeFrom(ahead))
+      : await this.connect(this.unlessClosed(await this.make()));
     if (!options.noteEmpty) return session;
     // A server's template1 may hold objects of its own (an extension installed there): then a
     // database emptied of everything is not what a new one is.
@@ -229,31 +230,36 @@ export class ScratchPool {
     this.created.clear();
   }
 
-  /** A database made elsewhere (made ahead), taken as this pool's: closed and dropped by close(). */
-  private adopt(name: string, session: DbSession): void {
+  /**
+   * An empty database made and connected now by a pool of its own (`holder`), for a later
+   * command's pool to take (takeFrom): what makeAhead keeps. Dropped by closing the holder.
+   */
+  static async madeAhead(target: ServerTarget): Promise<MadeAhead> {
+    const holder = new ScratchPool(target);
+    try {
+      return { holder, session: await holder.connect(await holder.make()) };
+    } catch (error) {
+      await holder.close();
+      throw error;
+    }
+  }
+
+  /** The database `made` holds, moved to this pool: closed and dropped by this pool's close(). */
+  private takeFrom(made: MadeAhead): DbSession {
+    const name = made.holder.names.get(made.session)!;
+    made.holder.created.delete(name);
+    made.holder.sessions.delete(made.session);
     this.created.add(name);
-    this.names.set(session, name);
-    this.sessions.add(session);
+    this.names.set(made.session, name);
+    this.sessions.add(made.session);
+    return made.session;
   }
 
   /** Drops databases made ahead that no command took (a daemon that ends). */
   static async dropAhead(): Promise<void> {
     const all = [...serverAhead.values()];
     serverAhead.clear();
-    await Promise.all(
-      all.map(async (made) => {
-        const ready = await made;
-        if (ready) await ScratchPool.dropMadeAhead(ready);
-      }),
-    );
-  }
-
-  /** Closes and drops one database made ahead. */
-  static async dropMadeAhead(made: { target: ServerTarget; name: string; session?: DbSession }): Promise<void> {
-    const pool = new ScratchPool(made.target);
-    pool.created.add(made.name);
-    if (made.session) pool.sessions.add(made.session);
-    await pool.close();
+    await Promise.all(all.map(async (made) => (await made)?.holder.close()));
   }
 
   /** `made`, already registered for close() to close and drop, unless close() has begun. */
@@ -329,7 +335,7 @@ function closedError(): Error {
 
 /** A scratch database's name: this process's, and random. */
 type ServerTarget = Extract<ScratchTarget, { kind: 'server' }>;
-type MadeAhead = { target: ServerTarget; name: string; session: DbSession };
+type MadeAhead = { holder: ScratchPool; session: DbSession };
 /** Empty server databases a long-lived process made ahead, connected, by the URL they were made from. */
 const serverAhead = new Map<string, Promise<MadeAhead | null>>();
 /** The server the last scratch database of a long-lived process was on. */
@@ -343,35 +349,17 @@ async function takeServerAhead(url: string): Promise<MadeAhead | null> {
 }
 
 /**
- * Makes, in the background, an empty scratch database on the server the last command used, for
- * the next command's model: CREATE DATABASE costs 0.1-0.4 s, which the model then waits for no
- * longer, and, with a database of its own, the model is built while the replay is taken rather
- * than after it, beside it. A new database made a moment earlier is the same new database. Called
- * by the CLI's daemon once a command has answered; ScratchPool.dropAhead drops it if none takes it.
+ * Makes, in the background, an empty scratch database on the server the last command used (or
+ * `on`), for the next command's model: CREATE DATABASE costs 0.1-0.4 s, which the model then
+ * waits for no longer, and, with a database of its own, the model is built while the replay is
+ * taken rather than after it, beside it. A new database made a moment earlier is the same new
+ * database. Called by the CLI's daemon; ScratchPool.dropAhead drops it if none takes it.
  * Resolves once it is made.
  */
 export function makeAhead(on: ServerTarget | undefined = lastServer): Promise<void> {
-  const target = on;
-  if (!target || serverAhead.has(target.url)) return Promise.resolve();
-  const made = (async (): Promise<MadeAhead | null> => {
-    const name = scratchName();
-    const maker = await openServerSession(target.url, { source: target.source });
-    try {
-      await maker.exec(`CREATE DATABASE ${quoteIdent(name)}`);
-    } finally {
-      await maker.close().catch(() => {});
-    }
-    const url = new URL(target.url);
-    url.pathname = `/${name}`;
-    try {
-      const session = await openServerSession(url.toString(), { source: `a scratch database on ${target.source}` });
-      return { target, name, session };
-    } catch {
-      await ScratchPool.dropMadeAhead({ target, name });
-      return null;
-    }
-  })().catch(() => null);
-  serverAhead.set(target.url, made);
+  if (!on || serverAhead.has(on.url)) return Promise.resolve();
+  const made = ScratchPool.madeAhead(on).catch(() => null);
+  serverAhead.set(on.url, made);
   return made.then(() => {});
 }
 

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stableEnv } from '../../config/stable-env.js';
+import { fileStamp } from '../../files/files.js';
 
 /** Everything a daemon's answers depend on besides the files it reads anew each time. */
 export interface DaemonIdentity {
@@ -47,10 +48,7 @@ export function thisIdentity(): DaemonIdentity {
 export function codeStamp(): string {
   const self = fileURLToPath(import.meta.url);
   const main = fileURLToPath(new URL(`../main${extname(self)}`, import.meta.url));
-  const stamp = (file: string) => {
-    const s = statSync(file, { bigint: true });
-    return `${file}:${s.ino}:${s.size}:${s.mtimeNs}`;
-  };
+  const stamp = (file: string) => `${file}:${fileStamp(file)}`;
   if (extname(self) === '.js') return [self, main].map(stamp).join(' ');
   const src = fileURLToPath(new URL('../..', import.meta.url));
   const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));

@@ -1,13 +1,14 @@
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, createConnection, type Server, type Socket } from 'node:net';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CliIo } from '../cli-io.js';
 import { EXIT } from '../exit-codes.js';
 import { redactCredentials } from '../../db/redact.js';
 import { FreshProcessNeeded, markLongLived, onModelLoaded, runAfterAnswer } from '../../config/process-lifetime.js';
 import { packageRoot } from '../../config/package-root.js';
+import { fileStamp, installedPackageOf } from '../../files/files.js';
 import { bootAhead, bootEmptyAhead } from '../../db/pglite-session.js';
 import { makeAhead, ScratchPool } from '../../scratch/scratch-databases.js';
 import type { DbSession } from '../../db/session.js';
@@ -280,43 +281,21 @@ class InstalledFiles {
   }
 
   changed(): boolean {
-    let changed = false;
     try {
       if (codeStamp() !== this.code) return true;
     } catch {
       return true;
     }
     for (const file of Object.keys(this.require.cache)) {
-      const manifest = packageManifestOf(file);
-      if (manifest && !this.seen.has(manifest)) this.note(manifest);
+      const dir = installedPackageOf(file);
+      if (dir && !this.seen.has(join(dir, 'package.json'))) this.note(join(dir, 'package.json'));
     }
-    for (const [file, stamp] of this.seen) if (stampOf(file) !== stamp) changed = true;
-    return changed;
+    return [...this.seen].some(([file, stamp]) => fileStamp(file) !== stamp);
   }
 
   private note(file: string): void {
-    this.seen.set(file, stampOf(file));
+    this.seen.set(file, fileStamp(file));
   }
-}
-
-function stampOf(file: string): string {
-  try {
-    const s = statSync(file, { bigint: true });
-    return `${s.ino}:${s.size}:${s.mtimeNs}`;
-  } catch {
-    return 'absent';
-  }
-}
-
-/** The package.json of the installed package a file belongs to, if it is under node_modules. */
-function packageManifestOf(file: string): string | null {
-  const marker = `${sep}node_modules${sep}`;
-  const at = file.lastIndexOf(marker);
-  if (at < 0) return null;
-  const rest = file.slice(at + marker.length).split(sep);
-  const name = rest[0]?.startsWith('@') ? rest.slice(0, 2) : rest.slice(0, 1);
-  const manifest = join(file.slice(0, at + marker.length), ...name, 'package.json');
-  return existsSync(manifest) ? manifest : null;
 }
 
 // Run as `node daemon-server.js <socket>` by daemon-client.ts's startDaemon.
