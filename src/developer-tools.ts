@@ -37,6 +37,7 @@ import { tableSizes } from './doctor/table-sizes.js';
 import { DEFAULT_SMALL_TABLE_ROWS } from './lint/lint-migrations.js';
 import { modelWithSourcesAside } from './drizzle-model/model-worker.js';
 import type { ScratchTarget } from './scratch/scratch-databases.js';
+import type { ModelKeep } from './scratch/model-keep.js';
 import { replayKeys } from './scratch/replay-cache.js';
 import { Timings } from './generate/timings.js';
 import { answerGate } from './scratch/answer-gate.js';
@@ -116,6 +117,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       answeredBefore: model.answeredBefore,
       scratch,
       replayKeys: options.cache === false ? null : replayKeysOf(folder, journal),
+      modelKeep: modelKeepOf(options, cwd),
       fromDb,
       hints,
       allowDataLoss: options.allowDataLoss,
@@ -159,6 +161,7 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
     journal: journalOf(options),
     scratch,
     replayKeys: options.cache === false ? null : (f) => replayKeysOf(f, journalOf(options)),
+    modelKeep: modelKeepOf(options, cwd),
     logger: options.logger,
     gate,
     // From the folder's replay, the steps generate takes too (a table joining a partitioned one).
@@ -230,6 +233,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
       scratchFrom: model.scratchFrom,
       scratch,
       replayKeys: options.cache === false ? null : replayKeysOf(folder, journalOf(options)),
+      modelKeep: modelKeepOf(options, cwd),
       live,
       logger: options.logger,
     });
@@ -356,6 +360,15 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
 /** The keys of the folder's kept replays, for this smartem-db's code. */
 function replayKeysOf(folder: MigrationsFolder, journal: JournalRef): string[] {
   return replayKeys(folder, journal, `${packageVersion()} ${codeFingerprint()}`);
+}
+
+/**
+ * Whose kept model database a command takes and keeps: this smartem-db's code, and the model's
+ * project and entry; null with --no-cache.
+ */
+function modelKeepOf(options: { cache?: boolean; schema?: string }, cwd: string): ModelKeep | null {
+  if (options.cache === false) return null;
+  return { code: `${packageVersion()} ${codeFingerprint()}`, lineage: resolve(cwd, options.schema ?? '') };
 }
 
 /** Where scratch databases are, for the cache's key (no password). */

@@ -11,6 +11,7 @@ import { describeStatus, type StatusReport } from '../migrations/status.js';
 import { catalogDifferences } from '../catalog/catalog-differences.js';
 import { replayMigrations } from '../scratch/replay.js';
 import { invalidIndexes } from '../catalog/invalid-indexes.js';
+import type { ModelKeep } from '../scratch/model-keep.js';
 import { modelSite } from '../scratch/model-state.js';
 import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { currentState, keptReplayNote } from '../scratch/replay-cache.js';
@@ -47,6 +48,8 @@ export interface CheckInput {
   scratch: ScratchTarget;
   /** The keys of the folder's replays (replayKeys), to take a kept one; null or absent replays it. */
   replayKeys?: readonly string[] | null;
+  /** Whose kept model database to take and keep (server only); null or absent builds the model anew. */
+  modelKeep?: ModelKeep | null;
   /** Whether these statements made the model before (the cache): then the model question is answered so. */
   answeredBefore?: (statements: string[]) => boolean;
   /** When the scratch databases may be made (default: at once); see answerGate. */
@@ -89,7 +92,7 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     const site = modelSite(
       pool,
       input.folder.migrations.map((m) => m.up.text),
-      gate.start,
+      { start: gate.start, keep: input.modelKeep ?? null },
     );
     const [decided, replayed, modelled] = await Promise.allSettled([
       gate.decided,

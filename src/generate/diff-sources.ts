@@ -7,6 +7,7 @@ import type { MigrationsFolder } from '../migrations/migration-folder.js';
 import { currentState, keptReplayNote, type CurrentState } from '../scratch/replay-cache.js';
 import type { Logger } from '../migrations/logger.js';
 import type { answerGate } from '../scratch/answer-gate.js';
+import type { ModelKeep } from '../scratch/model-keep.js';
 import { modelSite } from '../scratch/model-state.js';
 import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { SmartemDbError } from '../errors.js';
@@ -31,6 +32,8 @@ export interface SourceContext {
   scratch: ScratchTarget;
   /** The keys of a folder's replays (replayKeys), to take a kept one; null replays it. */
   replayKeys: ((folder: MigrationsFolder) => readonly string[]) | null;
+  /** Whose kept model database to take and keep (server only); null builds the model anew. */
+  modelKeep: ModelKeep | null;
   logger?: Logger | undefined;
   /** When the sources may be read (answerGate): null instead of catalogs when the model was answered before. */
   gate?: ReturnType<typeof answerGate>;
@@ -80,7 +83,13 @@ export async function modelsOf(sources: DiffSource[], ctx: SourceContext): Promi
       return state.catalog;
     }
     // With no folder among the sources, the model's own database is made while it loads.
-    const site = modelSite(pool, sources.includes('migrations') ? ctx.folder().migrations.map((m) => m.up.text) : null);
+    const site = modelSite(
+      pool,
+      sources.includes('migrations') ? ctx.folder().migrations.map((m) => m.up.text) : null,
+      {
+        keep: ctx.modelKeep,
+      },
+    );
     return site.catalog(await ctx.modelStatements(), () => replayed, exclude);
   };
   try {

@@ -24,6 +24,7 @@ import { classifyScript } from '../lint/classify-script.js';
 import { tableSizes } from '../doctor/table-sizes.js';
 import { DEFAULT_SMALL_TABLE_ROWS } from '../lint/lint-migrations.js';
 import { tablesOf } from '../migrations/lock-retry.js';
+import type { ModelKeep } from '../scratch/model-keep.js';
 import { modelSite } from '../scratch/model-state.js';
 import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { answerGate } from '../scratch/answer-gate.js';
@@ -48,6 +49,8 @@ export interface GenerateInput {
   scratch: ScratchTarget;
   /** The keys of the folder's replays (replayKeys), to take a kept one; null or absent replays it. */
   replayKeys?: readonly string[] | null;
+  /** Whose kept model database to take and keep (server only); null or absent builds the model anew. */
+  modelKeep?: ModelKeep | null;
   /** A live database at the head migration, to diff against instead of replaying the folder. */
   fromDb?: DbSession;
   hints?: Hints;
@@ -130,8 +133,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     const site = modelSite(
       pool,
       input.folder.migrations.map((m) => m.up.text),
-      start,
-      timings,
+      { start, timer: timings, keep: input.modelKeep ?? null },
     );
     // Each is awaited below; until then a failure must not go unhandled.
     currentP.then(

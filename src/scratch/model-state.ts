@@ -4,6 +4,7 @@ import type { DbSession } from '../db/session.js';
 import { inRolledBackTransaction } from '../db/transaction.js';
 import { applyModel, modelScript } from './apply-model.js';
 import { EMPTY_DATABASE_SQL, USER_OBJECTS_SQL } from './empty-database.js';
+import { keepModelAtClose, takeKeptModel, updateKeptModel, type KeptModel, type ModelKeep } from './model-keep.js';
 import type { ScratchPool } from './scratch-databases.js';
 
 /** Where a phase's time is counted (generate --timings); structural, so scratch/ needs nothing above it. */
@@ -38,41 +39,88 @@ export function folderMayFitBeside(upScripts: readonly string[]): boolean {
   return tables <= BESIDE_MAX_TABLES;
 }
 
+/** How modelSite works: when it may start making databases, where it counts the time, and whether it keeps the model's database. */
+export interface SiteOptions {
+  /** Runs work that makes a scratch database, when the command's answer gate allows (null: it did not). */
+  start?: <T>(work: () => Promise<T>) => Promise<T | null>;
+  timer?: PhaseTimer;
+  /** On a server: take this lineage's kept model database and keep the model's for the next run (null: --no-cache). */
+  keep?: ModelKeep | null;
+}
+
 /**
- * Where one command builds its model, decided as each fact comes: a folder too big to build it
- * beside (folderMayFitBeside), or no folder at all (`upScripts` null), gets the model a database
- * of its own at once, made while the model loads (through `start`, when the command's answer
- * gate allows); else, once the statements are known, the model is built beside the folder's
- * replay when they fit (waiting for it only then), or on a database of its own.
+ * Where one command builds its model, decided as each fact comes. On a server with `keep`, the
+ * lineage's kept model database is taken while the model loads (or, when there is none, a new
+ * database made) and the model built there: on the kept one only what changed since
+ * (updateKeptModel), else anew; either way kept again for the next run. Otherwise a folder too
+ * big to build it beside (folderMayFitBeside), or no folder at all (`upScripts` null), gets the
+ * model a database of its own at once, made while the model loads (through `start`, when the
+ * command's answer gate allows); else, once the statements are known, the model is built beside
+ * the folder's replay when they fit (waiting for it only then), or on a database of its own.
  *
- * @example const site = modelSite(pool, folder.migrations.map((m) => m.up.text), gate.start);
+ * @example const site = modelSite(pool, folder.migrations.map((m) => m.up.text), { start: gate.start });
  *          const want = await site.catalog(statements, () => replayP, exclude);
  */
-export function modelSite(
-  pool: ScratchPool,
-  upScripts: readonly string[] | null,
-  start: <T>(work: () => Promise<T>) => Promise<T | null> = (work) => work(),
-  timer?: PhaseTimer,
-) {
+export function modelSite(pool: ScratchPool, upScripts: readonly string[] | null, how: SiteOptions = {}) {
+  const { start = (work) => work(), timer, keep } = how;
+  const time = <T>(phase: string, work: () => Promise<T>) => (timer ? timer.time(phase, work) : work());
+  const keeping = keep && pool.target.kind === 'server' ? keep : null;
+  const kept = keeping ? start(() => time('take the kept model database', () => takeKeptModel(pool, keeping))) : null;
   // A database made ahead (a daemon's) is cheaper than emptying the replay for the model.
-  const own =
-    upScripts && folderMayFitBeside(upScripts) && !pool.emptyReadyAhead()
+  const own = keeping
+    ? start(async () => ((await kept) ? null : time('scratch database for the model', () => pool.create())))
+    : upScripts && folderMayFitBeside(upScripts) && !pool.emptyReadyAhead()
       ? null
-      : start(() => (timer ? timer.time('scratch database for the model', () => pool.create()) : pool.create()));
+      : start(() => time('scratch database for the model', () => pool.create()));
   // Awaited by catalog(), or by close() when the command ends first.
   own?.catch(() => {});
   return {
-    /** The model's own database being made ahead, if it is (null: none). */
-    own,
+    /** The model's own database being made ahead, or the kept one taken, if it is (null: none). */
+    own: kept ? Promise.allSettled([kept, own]) : own,
     catalog: async (
       statements: readonly string[],
       replay: () => Promise<{ session: DbSession; catalog: Catalog } | null>,
       exclude: IntrospectOptions,
     ): Promise<Catalog> => {
+      if (keeping) return keptCatalog(pool, statements, exclude, keeping, { kept: await kept, own, time });
       const beside = !own && fitsBeside(statements) ? await replay() : null;
       return modelCatalog(pool, statements, exclude, { beside, own, ...(timer ? { timer } : {}) });
     },
   };
+}
+
+/** The model's catalog on the kept model database, updated, or on a new one; kept at close() either way. */
+async function keptCatalog(
+  pool: ScratchPool,
+  statements: readonly string[],
+  exclude: IntrospectOptions,
+  keep: ModelKeep,
+  where: {
+    kept: KeptModel | null;
+    own: Promise<DbSession | null> | null;
+    time: <T>(phase: string, work: () => Promise<T>) => Promise<T>;
+  },
+): Promise<Catalog> {
+  const { kept, time } = where;
+  if (kept) {
+    const helper = await pool.another(kept.session);
+    try {
+      const updated = await time('model DDL (what changed since it was kept) and its catalog', () =>
+        updateKeptModel(kept, statements, exclude, helper),
+      );
+      if (updated) {
+        await keepModelAtClose(pool, kept.session, keep, statements, updated, exclude);
+        return updated;
+      }
+    } finally {
+      if (helper) await pool.release(helper);
+    }
+    // Not updated: dropped at close, and the model built anew.
+  }
+  const made = (await where.own) ?? (await time('scratch database for the model', () => pool.create()));
+  const catalog = await builtOnItsOwn(pool, made, statements, exclude, { time });
+  await keepModelAtClose(pool, made, keep, statements, catalog, exclude);
+  return catalog;
 }
 
 /** Where modelCatalog builds the model, and where it counts the time. */

@@ -6,12 +6,12 @@ import type { Catalog } from '../catalog/catalog.js';
 import { introspect } from '../catalog/introspect.js';
 import { noteKeptDump, scratchCopyPath } from '../db/pglite-session.js';
 import { isLongLived, whenAnswered } from '../config/process-lifetime.js';
-import { openServerSession } from '../db/postgres-session.js';
 import type { DbSession } from '../db/session.js';
 import { fileStamp, writeFileAtomically } from '../files/files.js';
 import type { JournalRef } from '../migrations/journal.js';
 import { readMigrationsFolder, type MigrationsFolder } from '../migrations/migration-folder.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { namesOtherRoles, pruneKept, RECENT_MS } from './kept-databases.js';
 import { replayMigrations } from './replay.js';
 import { ScratchPool } from './scratch-databases.js';
 
@@ -30,8 +30,6 @@ export interface CurrentState {
 
 /** Kept replays per server (databases) or per user (PGlite copies): enough for a few branches. */
 const KEEP = 8;
-/** Pruning spares what was kept this recently, however many: other runs (tests in parallel) are using them. */
-const RECENT_MS = 10 * 60_000;
 const PREFIX = 'smartem_replay_';
 /** In a kept replay's comment: the database began with no objects of its own (ScratchPool.bornEmpty). */
 const BEGAN_EMPTY = ' on a database that began empty';
@@ -172,7 +170,7 @@ function keeper(
         `ALTER DATABASE ${quoteIdent(kept)} ALLOW_CONNECTIONS false`,
       ])
     )
-      await pruneKept(target, kept);
+      await pruneKept(target, PREFIX, KEEP, kept);
   };
 }
 
@@ -196,50 +194,6 @@ async function fingerprintOf(session: DbSession, catalog: Catalog): Promise<stri
     .update(state?.sequences ?? '')
     .update(state?.rows ?? '')
     .digest('hex');
-}
-
-/**
- * Whether objects in the database depend on a role other than ours (grants, policies, owners):
- * such a replay is not kept, or the role could not be dropped while it is.
- */
-async function namesOtherRoles(session: DbSession): Promise<boolean> {
-  const rows = await session.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM pg_shdepend d
-      WHERE d.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND d.refclassid = 'pg_authid'::regclass
-        AND d.refobjid <> (SELECT oid FROM pg_roles WHERE rolname = current_user)`,
-  );
-  return Number(rows[0]?.n ?? 0) > 0;
-}
-
-/**
- * The newest KEEP kept replays on the server stay, and any kept in the last RECENT_MS; older ones
- * are dropped, on the one connection that found them. A failure leaves them to the next pruning:
- * it is only a cache.
- */
-async function pruneKept(target: { url: string; source: string }, keptNow: string): Promise<void> {
-  const admin = await openServerSession(target.url, { source: target.source }).catch(() => undefined);
-  if (!admin) return;
-  try {
-    const rows = await admin.query<{ name: string; comment: string | null }>(
-      `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database
-        WHERE datname LIKE 'smartem\\_replay\\_%' AND pg_catalog.pg_get_userbyid(datdba) = current_user`,
-    );
-    const keptAt = (comment: string | null) => Date.parse(/ kept (\S+) /.exec(comment ?? '')?.[1] ?? '') || 0;
-    const old = rows
-      .filter((r) => r.name !== keptNow)
-      .map((r) => ({ name: r.name, at: keptAt(r.comment) }))
-      .sort((a, b) => b.at - a.at)
-      .slice(KEEP - 1)
-      .filter((r) => r.at < Date.now() - RECENT_MS);
-    // A short wait: a concurrent run taking one holds it.
-    if (old.length) await admin.exec(`SET lock_timeout = '1s'`);
-    for (const r of old) await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(r.name)}`).catch(() => {});
-  } catch {
-    // Pruned by the next run that keeps one.
-  } finally {
-    await admin.close().catch(() => {});
-  }
 }
 
 /** What is recorded beside an embedded copy: the checksum of its bytes and its catalog. */

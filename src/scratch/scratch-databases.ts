@@ -54,6 +54,11 @@ export class ScratchPool {
   private readonly created = new Set<string>();
   private readonly names = new Map<DbSession, string>();
   private readonly madeEmpty = new WeakSet<DbSession>();
+  /** Databases kept at close() instead of dropped (keepAtClose), by their scratch name. */
+  private readonly keptAtClose = new Map<
+    string,
+    { name: string; setup: string[]; then: (() => Promise<void>) | undefined }
+  >();
 
   /** Whether any scratch database was asked for. */
   used = false;
@@ -131,13 +136,13 @@ export class ScratchPool {
    * run takes it too, and dropped at close() unless kept again; null when there is none.
    */
   takeKept(
-    candidates: readonly string[],
+    candidates: readonly string[] | { prefix: string },
   ): Promise<{ session: DbSession; comment: string | null; index: number } | null> {
     return this.tracked(this.takeKeptNow(candidates));
   }
 
   private async takeKeptNow(
-    candidates: readonly string[],
+    wanted: readonly string[] | { prefix: string },
   ): Promise<{ session: DbSession; comment: string | null; index: number } | null> {
     if (this.target.kind !== 'server' || this.closed) return null;
     this.used = true;
@@ -147,10 +152,16 @@ export class ScratchPool {
     let taken: { comment: string | null; index: number } | undefined;
     try {
       const rows = await admin.query<{ name: string; comment: string | null }>(
-        `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = ANY(string_to_array($1, ','))`,
+        'prefix' in wanted
+          ? // The newest kept first (its comment says when).
+            `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database
+              WHERE left(datname, length($1)) = $1 AND pg_catalog.pg_get_userbyid(datdba) = current_user
+              ORDER BY substring(shobj_description(oid, 'pg_database') from ' kept (\S+)') DESC NULLS LAST`
+          : `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = ANY(string_to_array($1, ','))`,
         // Our names have no comma (replay names are hex).
-        [candidates.join(',')],
+        ['prefix' in wanted ? wanted.prefix : wanted.join(',')],
       );
+      const candidates = 'prefix' in wanted ? rows.map((r) => r.name) : wanted;
       const found = rows
         .map((r) => ({ comment: r.comment, index: candidates.indexOf(r.name) }))
         .sort((a, b) => a.index - b.index);
@@ -221,12 +232,27 @@ export class ScratchPool {
     }
   }
 
+  /**
+   * Keeps the scratch database `session` is on as `name` when the pool closes, instead of
+   * dropping it (keep(), with `setup`); `then` runs after a keep that went through.
+   */
+  keepAtClose(session: DbSession, name: string, setup: string[], then?: () => Promise<void>): void {
+    const from = this.names.get(session);
+    if (from) this.keptAtClose.set(from, { name, setup, then });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled([...this.making]);
     await Promise.all([...this.sessions].map((s) => s.close().catch(() => {})));
     this.sessions.clear();
-    await Promise.all([...this.created].map((name) => this.drop(name)));
+    await Promise.all(
+      [...this.created].map(async (name) => {
+        const keep = this.keptAtClose.get(name);
+        if (keep && (await this.keep(name, keep.name, keep.setup))) await keep.then?.().catch(() => {});
+        else await this.drop(name);
+      }),
+    );
     this.created.clear();
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyCatalog, type Column, type Catalog } from '../../src/catalog/catalog.js';
 import { catalogDifferences } from '../../src/catalog/catalog-differences.js';
+import { catalogTable } from '../support/catalog-table.js';
 
 const column = (name: string, extra: Partial<Column> = {}): Column => ({
   name,
@@ -18,18 +19,7 @@ const column = (name: string, extra: Partial<Column> = {}): Column => ({
 const model = (columns: Column[], extra: Partial<Catalog> = {}): Catalog => ({
   ...emptyCatalog(),
   schemas: ['public'],
-  tables: [
-    {
-      schema: 'public',
-      name: 'grid',
-      columns,
-      constraints: [],
-      foreignKeys: [],
-      indexes: [],
-      partitionBy: null,
-      comment: null,
-    },
-  ],
+  tables: [catalogTable('grid', { columns })],
   ...extra,
 });
 

@@ -1,0 +1,132 @@
+import type { Catalog } from '../catalog/catalog.js';
+import { quoteQualified } from '../sql/quote.js';
+
+/**
+ * What turns a database built from one list of model statements into what another list builds,
+ * table by table: every table whose CREATE TABLE, index or foreign key statements changed is
+ * dropped and made again from the new list, with its indexes and every foreign key from or to it.
+ * Made again whole, never altered in place, so its columns come in the order a new database gives.
+ */
+export interface ModelDelta {
+  /** `schema.name` of the tables dropped and (those the new list still has) made again. */
+  touched: Set<string>;
+  /** DROP TABLE ... CASCADE, one per touched table the old list made. */
+  drops: string[];
+  /** The new list's statements for the touched tables, in the new list's order. */
+  runs: string[];
+}
+
+/** One statement of drizzle-kit's DDL that names the tables it belongs to, or null for any other. */
+type Parsed =
+  | { kind: 'table'; table: string }
+  | { kind: 'index'; table: string }
+  | { kind: 'foreign'; table: string; references: string };
+
+const IDENT = '"([^"]+)"';
+const QUALIFIED = `(?:${IDENT}\\.)?${IDENT}`;
+const TABLE = new RegExp(`^CREATE TABLE ${QUALIFIED} \\(`);
+const INDEX = new RegExp(`^CREATE (?:UNIQUE )?INDEX ${IDENT} ON ${QUALIFIED} USING `);
+const FOREIGN = new RegExp(
+  `^ALTER TABLE ${QUALIFIED} ADD CONSTRAINT ${IDENT} FOREIGN KEY \\([^;]*?\\) REFERENCES ${QUALIFIED}\\(`,
+);
+
+const key = (schema: string | undefined, name: string) => `${schema ?? 'public'}.${name}`;
+
+/** The statement's kind and tables, as drizzle-kit writes them (quoted, `;` at the end), or null. */
+export function parseModelStatement(sql: string): Parsed | null {
+  if (!sql.endsWith(';') || sql.slice(0, -1).includes(';')) return null;
+  let m = TABLE.exec(sql);
+  if (m) return { kind: 'table', table: key(m[1], m[2]!) };
+  m = INDEX.exec(sql);
+  if (m) return { kind: 'index', table: key(m[2], m[3]!) };
+  m = FOREIGN.exec(sql);
+  if (m) return { kind: 'foreign', table: key(m[1], m[2]!), references: key(m[4], m[5]!) };
+  return null;
+}
+
+/**
+ * The delta from a database built by `before` to what `after` builds, or null when it cannot be
+ * told safely: a changed statement of another kind (a type, a sequence, a view, model-extras.sql
+ * ...), a touched table named by any statement outside its own table, index and foreign key
+ * statements (a view, a trigger, an OWNED BY), a statement repeated, or so many tables touched that
+ * building anew costs no more.
+ *
+ * @example const delta = modelDelta(keptStatements, statements); // null: build on a new database
+ */
+export function modelDelta(before: readonly string[], after: readonly string[]): ModelDelta | null {
+  const old = new Set(before);
+  const now = new Set(after);
+  if (old.size !== before.length || now.size !== after.length) return null;
+  const changed = [...before.filter((s) => !now.has(s)), ...after.filter((s) => !old.has(s))];
+  const touched = new Set<string>();
+  for (const sql of changed) {
+    const parsed = parseModelStatement(sql);
+    if (!parsed) return null;
+    touched.add(parsed.table);
+  }
+  const parsedAfter = after.map((sql) => ({ sql, parsed: parseModelStatement(sql) }));
+  const tables = parsedAfter.filter((s) => s.parsed?.kind === 'table').length;
+  if (touched.size > Math.max(8, tables / 2)) return null;
+  const belongs = (p: Parsed | null) =>
+    p !== null && (touched.has(p.table) || (p.kind === 'foreign' && touched.has(p.references)));
+  for (const { sql, parsed } of parsedAfter) {
+    if (belongs(parsed)) continue;
+    if ([...touched].some((t) => mentions(sql, t))) return null;
+  }
+  const madeBefore = new Set(
+    before.flatMap((sql) => {
+      const p = parseModelStatement(sql);
+      return p?.kind === 'table' ? [p.table] : [];
+    }),
+  );
+  const drops = [...touched]
+    .filter((t) => madeBefore.has(t))
+    .map((t) => {
+      const dot = t.indexOf('.');
+      return `DROP TABLE IF EXISTS ${quoteQualified(t.slice(0, dot), t.slice(dot + 1))} CASCADE;`;
+    });
+  return { touched, drops, runs: parsedAfter.filter((s) => belongs(s.parsed)).map((s) => s.sql) };
+}
+
+/** Whether `sql` may name the table `schema.name` (its name as a word, quoted or not, in any case). */
+function mentions(sql: string, table: string): boolean {
+  const name = table.slice(table.indexOf('.') + 1);
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\w$])${escaped}(?![\\w$])`, 'i').test(sql);
+}
+
+/**
+ * Whether two catalogs are the same but for the touched tables (and what belongs to them: their
+ * sequences, their objects), which the delta made again from the statements. Anything else that
+ * differs (the kept database was changed, or the delta did more than it should) fails it.
+ */
+export function sameOutsideTouched(before: Catalog, after: Catalog, touched: ReadonlySet<string>): boolean {
+  const touchedNames = new Set([...touched].map((t) => t.slice(t.indexOf('.') + 1)));
+  const strip = (c: Catalog) => ({
+    ...c,
+    tables: c.tables.filter((t) => !touched.has(`${t.schema}.${t.name}`)),
+    // OWNED BY names the table without its schema.
+    sequences: c.sequences.filter((s) => !(s.ownedBy && touchedNames.has(s.ownedBy.table))),
+    objects: c.objects.filter((o) => !(o.on && touched.has(o.on))),
+  });
+  return JSON.stringify(strip(before)) === JSON.stringify(strip(after));
+}
+
+/**
+ * A name PostgreSQL chose with a number after it (`t_pkey1`, `t_id_seq1`): it does so only when
+ * the plain name was taken, which depends on what existed when the object was made, so a
+ * database built piecewise could differ there from a new one. Such a catalog is built anew.
+ */
+export function hasNumberedDefaultNames(catalog: Catalog): boolean {
+  const numbered = /_(?:pkey|key|seq|fkey|check|idx|excl)\d+$/;
+  return (
+    catalog.sequences.some((s) => numbered.test(s.name)) ||
+    catalog.tables.some(
+      (t) =>
+        t.constraints.some((c) => numbered.test(c.name)) ||
+        t.foreignKeys.some((c) => numbered.test(c.name)) ||
+        t.indexes.some((i) => numbered.test(i.name)) ||
+        t.columns.some((c) => c.identity !== null && numbered.test(c.identity.sequence)),
+    )
+  );
+}
