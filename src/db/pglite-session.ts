@@ -209,7 +209,11 @@ export function noteKeptDump(sha256: string, bytes: Uint8Array): void {
  * its caches); a dump asked for by another checksum closes the one booted ahead. Called by the CLI's daemon once a command has answered; nothing before the process has
  * used a kept copy. Resolves once they are booted.
  */
-export function bootAhead(warm?: (db: Pick<DbSession, 'query' | 'exec'>) => Promise<unknown>): Promise<void> {
+export function bootAhead(
+  warm?: (db: Pick<DbSession, 'query' | 'exec'>) => Promise<unknown>,
+  /** Whether to boot the empty one too: not while the process holds the model's own (model-keep.ts). */
+  empty = true,
+): Promise<void> {
   if (!lastDump) return Promise.resolve();
   const { sha256, bytes } = lastDump;
   for (const key of ahead.keys()) if (key.startsWith('dump:') && key !== `dump:${sha256}`) void discard(key);
@@ -218,7 +222,7 @@ export function bootAhead(warm?: (db: Pick<DbSession, 'query' | 'exec'>) => Prom
       `dump:${sha256}`,
       bootFrom(() => bytes, warm),
     );
-  return Promise.all([ahead.get(`dump:${sha256}`), bootEmptyAhead(warm)]).then(() => {});
+  return Promise.all([ahead.get(`dump:${sha256}`), empty ? bootEmptyAhead(warm) : null]).then(() => {});
 }
 
 /** An empty database booted ahead from the kept template, as bootAhead boots one (also a daemon's first command's). */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.js';
 import { introspect, type IntrospectOptions } from '../catalog/introspect.js';
+import { isLongLived } from '../config/process-lifetime.js';
 import type { DbSession } from '../db/session.js';
 import { joinStatements } from '../sql/sql-split.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
@@ -32,6 +33,17 @@ const PREFIX = 'smartem_model_';
 const KEEP = 6;
 const HEADER = "smartem-db: the Drizzle model's database, kept ";
 
+/**
+ * The model's in-memory PGlite database a long-lived process (the CLI's daemon) keeps for its next
+ * command, with what built it: nothing else in the process can reach it.
+ */
+let held: { prefix: string; kept: KeptModel } | null = null;
+
+/** Whether this process holds a model's in-memory database for its next command. */
+export function holdsEmbeddedModel(): boolean {
+  return held !== null;
+}
+
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The names of one lineage's kept model databases begin with this. */
@@ -47,11 +59,18 @@ interface Record {
 }
 
 /**
- * Takes this lineage's newest kept model database (server only), with the statements that built
- * it and the catalog read from it then; null when there is none (or it cannot be read). Renamed
- * to a scratch name, so no other run takes it; dropped at close() unless kept again.
+ * Takes this lineage's newest kept model database, with the statements that built it and the
+ * catalog read from it then; null when there is none (or it cannot be read). On a server it is
+ * renamed to a scratch name, so no other run takes it, and dropped at close() unless kept again;
+ * embedded, it is the instance this process holds, closed at close() unless kept again.
  */
 export async function takeKeptModel(pool: ScratchPool, keep: ModelKeep): Promise<KeptModel | null> {
+  if (pool.target.kind === 'embedded') {
+    const found = held?.prefix === lineagePrefix(keep) ? held : null;
+    held = null;
+    if (!found) return null;
+    return { ...found.kept, session: pool.adopt(found.kept.session) };
+  }
   const taken = await pool.takeKept({ prefix: lineagePrefix(keep) }).catch(() => null);
   if (!taken) return null;
   try {
@@ -93,6 +112,7 @@ export async function updateKeptModel(
 /**
  * Keeps the model database `session` is on when the pool closes, named for this lineage and its
  * statements, with what the next run needs to update it: the statements and the catalog read now.
+ * Embedded, a long-lived process holds the instance open instead (one at a time).
  * Older ones of the server's beyond KEEP (and not kept in the last minutes) are dropped. Not kept
  * when its objects name another role (namesOtherRoles).
  */
@@ -104,7 +124,17 @@ export async function keepModelAtClose(
   catalog: Catalog,
   exclude: IntrospectOptions,
 ): Promise<void> {
-  if (pool.target.kind !== 'server' || hasNumberedDefaultNames(catalog)) return;
+  if (hasNumberedDefaultNames(catalog)) return;
+  if (pool.target.kind === 'embedded') {
+    // In memory, for this process's next command: only a long-lived one has any.
+    if (!isLongLived()) return;
+    const kept = { exclude, statements: [...statements], catalog };
+    pool.handOverAtClose(session, (open) => {
+      void held?.kept.session.close().catch(() => {});
+      held = { prefix: lineagePrefix(keep), kept: { ...kept, session: open } };
+    });
+    return;
+  }
   // A role its objects name could not be dropped while it is kept.
   if (await namesOtherRoles(session).catch(() => true)) return;
   const target = pool.target;

@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog/catalog.js';
+import { isLongLived } from '../config/process-lifetime.js';
 import { introspect, type IntrospectOptions } from '../catalog/introspect.js';
 import type { DbSession } from '../db/session.js';
 import { inRolledBackTransaction } from '../db/transaction.js';
@@ -44,12 +45,16 @@ export interface SiteOptions {
   /** Runs work that makes a scratch database, when the command's answer gate allows (null: it did not). */
   start?: <T>(work: () => Promise<T>) => Promise<T | null>;
   timer?: PhaseTimer;
-  /** On a server: take this lineage's kept model database and keep the model's for the next run (null: --no-cache). */
+  /**
+   * Take this lineage's kept model database and keep the model's for the next run (null:
+   * --no-cache): on a server, or embedded in a long-lived process (the daemon holds it in memory).
+   */
   keep?: ModelKeep | null;
 }
 
 /**
- * Where one command builds its model, decided as each fact comes. On a server with `keep`, the
+ * Where one command builds its model, decided as each fact comes. With `keep` (a server, or a
+ * daemon's embedded databases), the
  * lineage's kept model database is taken while the model loads (or, when there is none, a new
  * database made) and the model built there: on the kept one only what changed since
  * (updateKeptModel), else anew; either way kept again for the next run. Otherwise a folder too
@@ -64,7 +69,8 @@ export interface SiteOptions {
 export function modelSite(pool: ScratchPool, upScripts: readonly string[] | null, how: SiteOptions = {}) {
   const { start = (work) => work(), timer, keep } = how;
   const time = <T>(phase: string, work: () => Promise<T>) => (timer ? timer.time(phase, work) : work());
-  const keeping = keep && pool.target.kind === 'server' ? keep : null;
+  // Embedded, only a long-lived process (the daemon) has a next command to keep it for.
+  const keeping = keep && (pool.target.kind === 'server' || isLongLived()) ? keep : null;
   const kept = keeping ? start(() => time('take the kept model database', () => takeKeptModel(pool, keeping))) : null;
   // A database made ahead (a daemon's) is cheaper than emptying the replay for the model.
   const own = keeping

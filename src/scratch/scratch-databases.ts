@@ -54,6 +54,7 @@ export class ScratchPool {
   private readonly created = new Set<string>();
   private readonly names = new Map<DbSession, string>();
   private readonly madeEmpty = new WeakSet<DbSession>();
+  private readonly handedOver = new Map<DbSession, (session: DbSession) => void>();
   /** Databases kept at close() instead of dropped (keepAtClose), by their scratch name. */
   private readonly keptAtClose = new Map<
     string,
@@ -241,9 +242,31 @@ export class ScratchPool {
     if (from) this.keptAtClose.set(from, { name, setup, then });
   }
 
+  /**
+   * Hands the session over to `receive` when the pool closes, open, instead of closing it: an
+   * embedded database a long-lived process keeps in memory for its next command (adopt() gives
+   * it to that command's pool).
+   */
+  handOverAtClose(session: DbSession, receive: (session: DbSession) => void): void {
+    this.handedOver.set(session, receive);
+  }
+
+  /** A session this pool did not make (one handed over before), closed with the rest unless handed over again. */
+  adopt(session: DbSession): DbSession {
+    if (this.closed) throw closedError();
+    this.used = true;
+    this.sessions.add(session);
+    return session;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled([...this.making]);
+    for (const [session, receive] of this.handedOver) {
+      if (!this.sessions.delete(session)) continue;
+      receive(session);
+    }
+    this.handedOver.clear();
     await Promise.all([...this.sessions].map((s) => s.close().catch(() => {})));
     this.sessions.clear();
     await Promise.all(

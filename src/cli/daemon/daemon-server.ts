@@ -10,6 +10,7 @@ import { FreshProcessNeeded, markLongLived, onModelLoaded, runAfterAnswer } from
 import { packageRoot } from '../../config/package-root.js';
 import { fileStamp, installedPackageOf } from '../../files/files.js';
 import { bootAhead, bootEmptyAhead } from '../../db/pglite-session.js';
+import { holdsEmbeddedModel } from '../../scratch/model-keep.js';
 import { makeAhead, ScratchPool } from '../../scratch/scratch-databases.js';
 import type { DbSession } from '../../db/session.js';
 import { codeStamp } from './daemon-address.js';
@@ -144,7 +145,8 @@ export async function serveDaemon(socketPath: string): Promise<void> {
     // (a moment later: the answer's last bytes go out first).
     ready(async () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      await Promise.all([bootAhead(readCatalog), makeAhead()]);
+      // No empty PGlite for the model while its own is held (hundreds of MB each).
+      await Promise.all([bootAhead(readCatalog, !holdsEmbeddedModel()), makeAhead()]);
     });
   };
 
