@@ -363,12 +363,12 @@ function replayKeysOf(folder: MigrationsFolder, journal: JournalRef): string[] {
 }
 
 /**
- * Whose kept model database a command takes and keeps: this smartem-db's code, and the model's
- * project and entry; null with --no-cache.
+ * Whose kept model database a command takes and keeps: this smartem-db's code, and the project
+ * (its folder: the model's successive versions, whatever file holds them); null with --no-cache.
  */
-function modelKeepOf(options: { cache?: boolean; schema?: string }, cwd: string): ModelKeep | null {
+function modelKeepOf(options: { cache?: boolean }, cwd: string): ModelKeep | null {
   if (options.cache === false) return null;
-  return { code: `${packageVersion()} ${codeFingerprint()}`, lineage: resolve(cwd, options.schema ?? '') };
+  return { code: `${packageVersion()} ${codeFingerprint()}`, lineage: resolve(cwd) };
 }
 
 /** Where scratch databases are, for the cache's key (no password). */

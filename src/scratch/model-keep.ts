@@ -53,6 +53,8 @@ export function lineagePrefix(keep: ModelKeep): string {
 
 /** What is recorded in a kept model database's comment, beside when it was kept. */
 interface Record {
+  /** The project it was kept for (ModelKeep.lineage), for whoever looks. */
+  lineage: string;
   exclude: IntrospectOptions;
   statements: string[];
   catalog: Catalog;
@@ -139,7 +141,7 @@ export async function keepModelAtClose(
   if (await namesOtherRoles(session).catch(() => true)) return;
   const target = pool.target;
   const name = `${lineagePrefix(keep)}${sha(JSON.stringify(statements)).slice(0, 16)}`;
-  const record: Record = { exclude, statements: [...statements], catalog };
+  const record: Record = { lineage: keep.lineage, exclude, statements: [...statements], catalog };
   const comment = `${HEADER}${new Date().toISOString()}\n${JSON.stringify(record)}`;
   pool.keepAtClose(
     session,

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 
@@ -52,6 +54,24 @@ export default async function setup(project: TestProject) {
   project.provide('serverUrl', url);
   project.provide('serverSource', source);
   return async () => {
+    await dropKeptModelsOfTests(url).catch(() => {});
     await stop?.();
   };
+}
+
+/**
+ * The model databases generate kept for the tests' throwaway projects (a kept model records its
+ * project's folder): those folders are gone, so nothing would take them again.
+ */
+async function dropKeptModelsOfTests(url: string): Promise<void> {
+  const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
+  try {
+    const rows = await sql<{ name: string }[]>`
+      SELECT datname AS name FROM pg_database
+       WHERE left(datname, 14) = 'smartem_model_'
+         AND shobj_description(oid, 'pg_database') LIKE ${`%"lineage":"${join(tmpdir(), 'smartem-db-test-')}%`}`;
+    for (const r of rows) await sql.unsafe(`DROP DATABASE IF EXISTS "${r.name}" WITH (FORCE)`).catch(() => {});
+  } finally {
+    await sql.end();
+  }
 }
