@@ -110,16 +110,18 @@ async function keptCatalog(
   const { kept, time } = where;
   if (kept) {
     const helper = await pool.another(kept.session);
+    let updated: Catalog | null;
     try {
-      const updated = await time('model DDL (what changed since it was kept) and its catalog', () =>
+      updated = await time('model DDL (what changed since it was kept) and its catalog', () =>
         updateKeptModel(kept, statements, exclude, helper),
       );
-      if (updated) {
-        await keepModelAtClose(pool, kept.session, keep, statements, updated, exclude);
-        return updated;
-      }
     } finally {
+      // Before it is kept: a database is renamed only with no one else connected.
       if (helper) await pool.release(helper);
+    }
+    if (updated) {
+      await keepModelAtClose(pool, kept.session, keep, statements, updated, exclude);
+      return updated;
     }
     // Not updated: dropped at close, and the model built anew.
   }

@@ -234,12 +234,26 @@ export class ScratchPool {
   }
 
   /**
-   * Keeps the scratch database `session` is on as `name` when the pool closes, instead of
-   * dropping it (keep(), with `setup`); `then` runs after a keep that went through.
+   * Keeps the scratch database `session` is on as `name` instead of dropping it (keep(), with
+   * `setup`), once nothing else is connected to it: in a process of one command at once, in a
+   * long-lived one when the pool closes; `then` runs after a keep that went through.
    */
   keepAtClose(session: DbSession, name: string, setup: string[], then?: () => Promise<void>): void {
     const from = this.names.get(session);
-    if (from) this.keptAtClose.set(from, { name, setup, then });
+    if (!from) return;
+    if (isLongLived()) {
+      // A daemon keeps it once the answer is out, when it closes the pool.
+      this.keptAtClose.set(from, { name, setup, then });
+      return;
+    }
+    // A process of its own keeps it now, beside the rest of the command, rather than at its end;
+    // close() waits for it, and drops it if it was not kept.
+    void this.tracked(
+      (async () => {
+        await this.release(session);
+        if (await this.keep(from, name, setup)) await then?.().catch(() => {});
+      })().catch(() => {}),
+    );
   }
 
   /**
