@@ -3,27 +3,33 @@ import { quoteQualified } from '../sql/quote.js';
 
 /**
  * What turns a database built from one list of model statements into what another list builds,
- * table by table: every table whose CREATE TABLE, index or foreign key statements changed is
- * dropped and made again from the new list, with its indexes and every foreign key from or to it.
- * Made again whole, never altered in place, so its columns come in the order a new database gives.
+ * table by table: every table whose CREATE TABLE, index or foreign key statements changed, or
+ * that uses an enum whose CREATE TYPE changed, is dropped and made again from the new list, with
+ * its indexes and every foreign key from or to it; a changed enum is dropped (after its tables)
+ * and made again. Made again whole, never altered in place, so columns and labels come in the
+ * order a new database gives.
  */
 export interface ModelDelta {
   /** `schema.name` of the tables dropped and (those the new list still has) made again. */
   touched: Set<string>;
-  /** DROP TABLE ... CASCADE, one per touched table the old list made. */
+  /** `schema.name` of the enums dropped and (those the new list still has) made again. */
+  types: Set<string>;
+  /** DROP TABLE ... CASCADE for each touched table the old list made, then DROP TYPE for each changed enum. */
   drops: string[];
-  /** The new list's statements for the touched tables, in the new list's order. */
+  /** The new list's statements for the changed enums and the touched tables, in the new list's order. */
   runs: string[];
 }
 
-/** One statement of drizzle-kit's DDL that names the tables it belongs to, or null for any other. */
+/** One statement of drizzle-kit's DDL that names the table or enum it belongs to, or null for any other. */
 type Parsed =
+  | { kind: 'enum'; type: string }
   | { kind: 'table'; table: string }
   | { kind: 'index'; table: string }
   | { kind: 'foreign'; table: string; references: string };
 
 const IDENT = '"([^"]+)"';
 const QUALIFIED = `(?:${IDENT}\\.)?${IDENT}`;
+const ENUM = new RegExp(`^CREATE TYPE ${QUALIFIED} AS ENUM\\(`);
 const TABLE = new RegExp(`^CREATE TABLE ${QUALIFIED} \\(`);
 const INDEX = new RegExp(`^CREATE (?:UNIQUE )?INDEX ${IDENT} ON ${QUALIFIED} USING `);
 const FOREIGN = new RegExp(
@@ -32,10 +38,12 @@ const FOREIGN = new RegExp(
 
 const key = (schema: string | undefined, name: string) => `${schema ?? 'public'}.${name}`;
 
-/** The statement's kind and tables, as drizzle-kit writes them (quoted, `;` at the end), or null. */
+/** The statement's kind and table or enum, as drizzle-kit writes them (quoted, `;` at the end), or null. */
 export function parseModelStatement(sql: string): Parsed | null {
   if (!sql.endsWith(';') || sql.slice(0, -1).includes(';')) return null;
-  let m = TABLE.exec(sql);
+  let m = ENUM.exec(sql);
+  if (m) return { kind: 'enum', type: key(m[1], m[2]!) };
+  m = TABLE.exec(sql);
   if (m) return { kind: 'table', table: key(m[1], m[2]!) };
   m = INDEX.exec(sql);
   if (m) return { kind: 'index', table: key(m[2], m[3]!) };
@@ -46,10 +54,10 @@ export function parseModelStatement(sql: string): Parsed | null {
 
 /**
  * The delta from a database built by `before` to what `after` builds, or null when it cannot be
- * told safely: a changed statement of another kind (a type, a sequence, a view, model-extras.sql
- * ...), a touched table named by any statement outside its own table, index and foreign key
- * statements (a view, a trigger, an OWNED BY), a statement repeated, or so many tables touched that
- * building anew costs no more.
+ * told safely: a changed statement of another kind (a sequence, a view, model-extras.sql ...), a
+ * touched table or changed enum named by any statement outside its own (a view, a trigger, an
+ * OWNED BY, a function), a statement repeated, or so many tables touched that building anew costs
+ * no more.
  *
  * @example const delta = modelDelta(keptStatements, statements); // null: build on a new database
  */
@@ -59,51 +67,72 @@ export function modelDelta(before: readonly string[], after: readonly string[]):
   if (old.size !== before.length || now.size !== after.length) return null;
   const changed = [...before.filter((s) => !now.has(s)), ...after.filter((s) => !old.has(s))];
   const touched = new Set<string>();
+  const types = new Set<string>();
   for (const sql of changed) {
     const parsed = parseModelStatement(sql);
     if (!parsed) return null;
-    touched.add(parsed.table);
+    if (parsed.kind === 'enum') types.add(parsed.type);
+    else touched.add(parsed.table);
   }
+  const parsedBefore = before.map((sql) => ({ sql, parsed: parseModelStatement(sql) }));
   const parsedAfter = after.map((sql) => ({ sql, parsed: parseModelStatement(sql) }));
+  // A table that uses a changed enum, in either list, goes before the enum and comes back after it.
+  for (const { sql, parsed } of [...parsedBefore, ...parsedAfter])
+    if (parsed?.kind === 'table' && [...types].some((t) => mentions(sql, t))) touched.add(parsed.table);
   const tables = parsedAfter.filter((s) => s.parsed?.kind === 'table').length;
   if (touched.size > Math.max(8, tables / 2)) return null;
   const belongs = (p: Parsed | null) =>
-    p !== null && (touched.has(p.table) || (p.kind === 'foreign' && touched.has(p.references)));
+    p !== null &&
+    (p.kind === 'enum'
+      ? types.has(p.type)
+      : touched.has(p.table) || (p.kind === 'foreign' && touched.has(p.references)));
   for (const { sql, parsed } of parsedAfter) {
     if (belongs(parsed)) continue;
-    if ([...touched].some((t) => mentions(sql, t))) return null;
+    if ([...touched, ...types].some((t) => mentions(sql, t))) return null;
   }
-  const madeBefore = new Set(
-    before.flatMap((sql) => {
-      const p = parseModelStatement(sql);
-      return p?.kind === 'table' ? [p.table] : [];
-    }),
-  );
-  const drops = [...touched]
-    .filter((t) => madeBefore.has(t))
-    .map((t) => {
-      const dot = t.indexOf('.');
-      return `DROP TABLE IF EXISTS ${quoteQualified(t.slice(0, dot), t.slice(dot + 1))} CASCADE;`;
-    });
-  return { touched, drops, runs: parsedAfter.filter((s) => belongs(s.parsed)).map((s) => s.sql) };
+  const made = (kind: 'table' | 'enum') =>
+    new Set(
+      parsedBefore.flatMap(({ parsed }) =>
+        parsed?.kind === kind ? [parsed.kind === 'enum' ? parsed.type : parsed.table] : [],
+      ),
+    );
+  const drop = (what: string, names: Set<string>, wanted: Set<string>, cascade: string) =>
+    [...names]
+      .filter((t) => wanted.has(t))
+      .map((t) => {
+        const dot = t.indexOf('.');
+        return `DROP ${what} IF EXISTS ${quoteQualified(t.slice(0, dot), t.slice(dot + 1))}${cascade};`;
+      });
+  return {
+    touched,
+    types,
+    drops: [...drop('TABLE', touched, made('table'), ' CASCADE'), ...drop('TYPE', types, made('enum'), '')],
+    runs: parsedAfter.filter((s) => belongs(s.parsed)).map((s) => s.sql),
+  };
 }
 
-/** Whether `sql` may name the table `schema.name` (its name as a word, quoted or not, in any case). */
-function mentions(sql: string, table: string): boolean {
-  const name = table.slice(table.indexOf('.') + 1);
+/** Whether `sql` may name the table or type `schema.name` (its name as a word, quoted or not, in any case). */
+function mentions(sql: string, object: string): boolean {
+  const name = object.slice(object.indexOf('.') + 1);
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(?<![\\w$])${escaped}(?![\\w$])`, 'i').test(sql);
 }
 
 /**
- * Whether two catalogs are the same but for the touched tables (and what belongs to them: their
- * sequences, their objects), which the delta made again from the statements. Anything else that
+ * Whether two catalogs are the same but for what the delta made again: the touched tables (and
+ * what belongs to them: their sequences, their objects) and the changed enums. Anything else that
  * differs (the kept database was changed, or the delta did more than it should) fails it.
  */
-export function sameOutsideTouched(before: Catalog, after: Catalog, touched: ReadonlySet<string>): boolean {
+export function sameOutsideTouched(
+  before: Catalog,
+  after: Catalog,
+  delta: Pick<ModelDelta, 'touched' | 'types'>,
+): boolean {
+  const { touched, types } = delta;
   const touchedNames = new Set([...touched].map((t) => t.slice(t.indexOf('.') + 1)));
   const strip = (c: Catalog) => ({
     ...c,
+    enums: c.enums.filter((e) => !types.has(`${e.schema}.${e.name}`)),
     tables: c.tables.filter((t) => !touched.has(`${t.schema}.${t.name}`)),
     // OWNED BY names the table without its schema.
     sequences: c.sequences.filter((s) => !(s.ownedBy && touchedNames.has(s.ownedBy.table))),

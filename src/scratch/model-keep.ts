@@ -104,7 +104,7 @@ export async function updateKeptModel(
     // One implicit transaction: a statement that fails leaves the database as it was.
     if (sql.length) await kept.session.exec(`SET client_min_messages = warning;\n${joinStatements(sql)}`);
     const catalog = await introspect(kept.session, exclude, helper);
-    if (!sameOutsideTouched(kept.catalog, catalog, delta.touched) || hasNumberedDefaultNames(catalog)) return null;
+    if (!sameOutsideTouched(kept.catalog, catalog, delta) || hasNumberedDefaultNames(catalog)) return null;
     return catalog;
   } catch {
     return null;

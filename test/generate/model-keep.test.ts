@@ -43,32 +43,34 @@ async function withEmpty<T>(work: (empty: Awaited<ReturnType<ScratchPool['create
 describe('the kept model database, on a server', () => {
   it('for random edits of a model, updating the kept database gives what a new database gives', async () => {
     let updated = 0;
+    let enumsUpdated = 0;
     await withEmpty(async (empty) => {
       await fc.assert(
         fc.asyncProperty(fc.array(modelArb, { minLength: 2, maxLength: 4 }), async (models) => {
           const keep = newLineage();
-          for (const model of models) {
+          for (const [i, model] of models.entries()) {
             const statements = statementsOf(model);
             const kept = await viaKept(server(), keep, statements);
             if (kept.updated) updated++;
+            if (kept.updated && i > 0 && models[i - 1]!.moods.join() !== model.moods.join()) enumsUpdated++;
             expect(kept.catalog).toEqual(await anew(empty, statements));
           }
         }),
         { numRuns: 12 },
       );
     });
-    // The property said something about updates, not only about building anew.
+    // The property said something about updates, not only about building anew, enums' among them.
     expect(updated).toBeGreaterThan(10);
+    expect(enumsUpdated).toBeGreaterThan(2);
   }, 120_000);
 
   it('a kept database changed by hand is built anew; one that is gone too', async () => {
     const keep = newLineage();
-    const model: Model = [
-      { columns: ['name'], indexed: true, parent: null, serial: false },
-      { columns: ['note'], indexed: false, parent: 0, serial: true },
-    ];
-    const edited: Model = [model[0]!, { ...model[1]!, columns: ['note', 'n'] }];
-    const again: Model = [model[0]!, { ...model[1]!, columns: ['n'] }];
+    const first = { columns: ['name'], indexed: true, parent: null, serial: false };
+    const second = { columns: ['note'], indexed: false, parent: 0, serial: true };
+    const model: Model = { moods: ['sad', 'ok'], tables: [first, second] };
+    const edited: Model = { ...model, tables: [first, { ...second, columns: ['note', 'n'] }] };
+    const again: Model = { ...model, tables: [first, { ...second, columns: ['n'] }] };
     await withEmpty(async (empty) => {
       const right = (m: Model) => anew(empty, statementsOf(m));
       expect((await viaKept(server(), keep, statementsOf(model))).updated).toBe(false);

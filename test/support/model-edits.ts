@@ -38,10 +38,13 @@ export function anew(empty: DbSession, statements: string[]): Promise<Catalog> {
   });
 }
 
-/** A model of a few tables, as drizzle-kit writes them: tables, then indexes, then foreign keys. */
-export type Model = { columns: string[]; indexed: boolean; parent: number | null; serial: boolean }[];
+/** A model of a few tables, as drizzle-kit writes them: its enum, tables, then indexes, then foreign keys. */
+export type Model = {
+  moods: string[];
+  tables: { columns: string[]; indexed: boolean; parent: number | null; serial: boolean }[];
+};
 
-export function statementsOf(model: Model): string[] {
+export function statementsOf({ moods, tables: model }: Model): string[] {
   const tables = model.map((t, i) => {
     const columns = [
       t.serial ? '"id" serial PRIMARY KEY NOT NULL' : '"id" integer PRIMARY KEY NOT NULL',
@@ -60,15 +63,19 @@ export function statementsOf(model: Model): string[] {
         ]
       : [],
   );
-  return [`CREATE TYPE "public"."mood" AS ENUM('sad', 'ok');`, ...tables, ...indexes, ...keys];
+  const mood = `CREATE TYPE "public"."mood" AS ENUM(${moods.map((m) => `'${m}'`).join(', ')});`;
+  return [mood, ...tables, ...indexes, ...keys];
 }
 
-export const modelArb = fc.array(
-  fc.record({
-    columns: fc.subarray(['name', 'mood', 'n', 'note']),
-    indexed: fc.boolean(),
-    parent: fc.option(fc.nat(5), { nil: null }),
-    serial: fc.boolean(),
-  }),
-  { minLength: 1, maxLength: 6 },
-);
+export const modelArb: fc.Arbitrary<Model> = fc.record({
+  moods: fc.constantFrom(['sad', 'ok'], ['sad', 'ok', 'happy'], ['ok', 'sad']),
+  tables: fc.array(
+    fc.record({
+      columns: fc.subarray(['name', 'mood', 'n', 'note']),
+      indexed: fc.boolean(),
+      parent: fc.option(fc.nat(5), { nil: null }),
+      serial: fc.boolean(),
+    }),
+    { minLength: 1, maxLength: 6 },
+  ),
+});
