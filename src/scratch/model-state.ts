@@ -54,14 +54,14 @@ export interface SiteOptions {
 
 /**
  * Where one command builds its model, decided as each fact comes. With `keep` (a server, or a
- * daemon's embedded databases), the
- * lineage's kept model database is taken while the model loads (or, when there is none, a new
- * database made) and the model built there: on the kept one only what changed since
- * (updateKeptModel), else anew; either way kept again for the next run. Otherwise a folder too
- * big to build it beside (folderMayFitBeside), or no folder at all (`upScripts` null), gets the
- * model a database of its own at once, made while the model loads (through `start`, when the
- * command's answer gate allows); else, once the statements are known, the model is built beside
- * the folder's replay when they fit (waiting for it only then), or on a database of its own.
+ * daemon's embedded databases), the lineage's kept model database is taken while the model loads
+ * (or, when there is none, a new database made) and the model built there: on the kept one only
+ * what changed since (updateKeptModel), else anew; either way kept again for the next run.
+ * Otherwise a folder too big to build it beside (folderMayFitBeside), or no folder at all
+ * (`upScripts` null), gets the model a database of its own at once, made while the model loads
+ * (through `start`, when the command's answer gate allows); else, once the statements are known,
+ * the model is built beside the folder's replay when they fit (waiting for it only then), or on
+ * a database of its own.
  *
  * @example const site = modelSite(pool, folder.migrations.map((m) => m.up.text), { start: gate.start });
  *          const want = await site.catalog(statements, () => replayP, exclude);
