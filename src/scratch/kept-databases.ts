@@ -20,15 +20,15 @@ export async function pruneKept(
   const admin = await openServerSession(target.url, { source: target.source }).catch(() => undefined);
   if (!admin) return;
   try {
-    const rows = await admin.query<{ name: string; comment: string | null }>(
-      `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database
+    // Only when it was kept: a kept model's comment holds its catalog (megabytes at 1000 tables).
+    const rows = await admin.query<{ name: string; kept: string | null }>(
+      `SELECT datname AS name, substring(shobj_description(oid, 'pg_database') from ' kept (\\S+)') AS kept FROM pg_database
         WHERE left(datname, length($1)) = $1 AND pg_catalog.pg_get_userbyid(datdba) = current_user`,
       [prefix],
     );
-    const keptAt = (comment: string | null) => Date.parse(/ kept (\S+)/.exec(comment ?? '')?.[1] ?? '') || 0;
     const old = rows
       .filter((r) => r.name !== keptNow)
-      .map((r) => ({ name: r.name, at: keptAt(r.comment) }))
+      .map((r) => ({ name: r.name, at: Date.parse(r.kept ?? '') || 0 }))
       .sort((a, b) => b.at - a.at)
       .slice(keep - 1)
       .filter((r) => r.at < Date.now() - RECENT_MS);

@@ -157,7 +157,7 @@ export class ScratchPool {
           ? // The newest kept first (its comment says when).
             `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database
               WHERE left(datname, length($1)) = $1 AND pg_catalog.pg_get_userbyid(datdba) = current_user
-              ORDER BY substring(shobj_description(oid, 'pg_database') from ' kept (\S+)') DESC NULLS LAST`
+              ORDER BY substring(shobj_description(oid, 'pg_database') from ' kept (\\S+)') DESC NULLS LAST`
           : `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = ANY(string_to_array($1, ','))`,
         // Our names have no comma (replay names are hex).
         ['prefix' in wanted ? wanted.prefix : wanted.join(',')],

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ScratchPool } from '../../src/scratch/scratch-databases.js';
 import { query, serverUrl } from '../support/fresh-database.js';
@@ -22,5 +23,35 @@ describe('scratch databases', () => {
     // And one asked for after close() is refused at once.
     await expect(pool.create()).rejects.toMatchObject({ code: 'SCRATCH_FAILED' });
     expect(await leftovers()).toEqual([]);
+  });
+
+  it('takes the newest kept database of a prefix (its comment says when it was kept), and keeps it again under a new name', async () => {
+    const prefix = `smartem_model_test${randomBytes(4).toString('hex')}_`;
+    const at = (day: number) => new Date(Date.UTC(2026, 0, day)).toISOString();
+    const kept = [
+      { name: `${prefix}a`, at: at(2) },
+      { name: `${prefix}b`, at: at(9) },
+      { name: `${prefix}c`, at: at(5) },
+    ];
+    const pool = new ScratchPool({ kind: 'server', url: serverUrl(), source: 'the test server' });
+    try {
+      for (const k of kept) {
+        await query(serverUrl(), `CREATE DATABASE "${k.name}"`);
+        await query(serverUrl(), `COMMENT ON DATABASE "${k.name}" IS 'test, kept ${k.at}\nmore'`);
+      }
+      const taken = await pool.takeKept({ prefix });
+      expect(taken?.comment).toBe(`test, kept ${at(9)}\nmore`);
+      pool.keepAtClose(taken!.session, `${prefix}d`, []);
+      await pool.close();
+      const left = await query<{ datname: string }>(
+        serverUrl(),
+        'SELECT datname FROM pg_database WHERE left(datname, $2) = $1 ORDER BY 1',
+        [prefix, prefix.length],
+      );
+      expect(left.map((r) => r.datname)).toEqual([`${prefix}a`, `${prefix}c`, `${prefix}d`]);
+    } finally {
+      await pool.close();
+      for (const name of ['a', 'b', 'c', 'd']) await query(serverUrl(), `DROP DATABASE IF EXISTS "${prefix}${name}"`);
+    }
   });
 });
