@@ -15,7 +15,6 @@ import {
 } from './options.js';
 import type { SmartemDbConfig } from './config/config.js';
 import { verifyFolderManifest, type MigrationsFolder } from './migrations/migration-folder.js';
-import type { JournalRef } from './migrations/journal.js';
 import { openServerSession } from './db/postgres-session.js';
 import { diffModels } from './diff/diff-models.js';
 import { catalogDifferences } from './catalog/catalog-differences.js';
@@ -83,11 +82,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     options.logger?.info('No changes since the last run (answered from .smartem-db/; --no-cache works it out anew).');
     return withTimings({ id: null, ops: [], up: '', down: '', hazards: [], proved: false, cached: true });
   };
+  // What the caches are keyed by (a walk of smartem-db's files): once per command.
+  const code = options.cache === false ? null : codeVersion();
   // Only "no changes" is cached, and never against a live database (it changes under us).
   const inputs =
-    options.cache !== false && !options.fromDb
+    code !== null && !options.fromDb
       ? inputsKey({
-          version: `${packageVersion()} ${codeFingerprint()}`,
+          version: code,
           folder,
           settings: {
             journal: journalOf(options),
@@ -116,8 +117,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       scratchFrom: model.scratchFrom,
       answeredBefore: model.answeredBefore,
       scratch,
-      replayKeys: options.cache === false ? null : replayKeysOf(folder, journal),
-      modelKeep: modelKeepOf(options, cwd),
+      replayKeys: code === null ? null : replayKeys(folder, journal, code),
+      modelKeep: code === null ? null : modelKeepOf(code, cwd),
       fromDb,
       hints,
       allowDataLoss: options.allowDataLoss,
@@ -142,10 +143,11 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
   const scratch = scratchTargetOf(options, config);
   let opened: MigrationsFolder | undefined;
   const folder = () => (opened ??= openMigrationsFolder(options, config));
+  const code = options.cache === false ? null : codeVersion();
   // Between the folder and the model, the answer is check's: nothing, when the migrations made the model.
   const inputs =
-    options.cache !== false && sources.includes('migrations') && sources.includes('schema')
-      ? modelQuestionKey(options, folder(), scratch)
+    code !== null && sources.includes('migrations') && sources.includes('schema')
+      ? modelQuestionKey(options, folder(), scratch, code)
       : null;
   if (inputs && knownNoChangesFromSources(cwd, inputs)) {
     options.logger?.info(MADE_THE_MODEL_BEFORE);
@@ -160,8 +162,8 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
     modelStatements: () => model.statements,
     journal: journalOf(options),
     scratch,
-    replayKeys: options.cache === false ? null : (f) => replayKeysOf(f, journalOf(options)),
-    modelKeep: modelKeepOf(options, cwd),
+    replayKeys: code === null ? null : (f) => replayKeys(f, journalOf(options), code),
+    modelKeep: code === null ? null : modelKeepOf(code, cwd),
     logger: options.logger,
     gate,
     // From the folder's replay, the steps generate takes too (a table joining a partitioned one).
@@ -192,9 +194,14 @@ const MADE_THE_MODEL_BEFORE =
  * the folder and the model), but the model: the folder, the journal, where scratch databases are
  * and smartem-db's code.
  */
-function modelQuestionKey(options: CommonOptions, folder: MigrationsFolder, scratch: ScratchTarget): string {
+function modelQuestionKey(
+  options: CommonOptions,
+  folder: MigrationsFolder,
+  scratch: ScratchTarget,
+  code: string,
+): string {
   return inputsKey({
-    version: `${packageVersion()} ${codeFingerprint()}`,
+    version: code,
     folder,
     settings: {
       question: 'check: do the migrations make the model?',
@@ -213,7 +220,8 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   const liveUrl = options.modelOnly ? undefined : (options.db ?? options.url ?? serverUrlOf(config));
   // The model question alone is answered from .smartem-db/ when the model's files and the folder
   // are what they were when the migrations last made the model (never with a database to check).
-  const inputs = options.cache !== false && !liveUrl ? modelQuestionKey(options, folder, scratch) : null;
+  const code = options.cache === false ? null : codeVersion();
+  const inputs = code !== null && !liveUrl ? modelQuestionKey(options, folder, scratch, code) : null;
   const cached = (): CheckReport => {
     options.logger?.info(MADE_THE_MODEL_BEFORE);
     return { folder: [], model: { ok: true, differences: [], hint: null, cached: true }, database: null };
@@ -232,8 +240,8 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
       answeredBefore: model.answeredBefore,
       scratchFrom: model.scratchFrom,
       scratch,
-      replayKeys: options.cache === false ? null : replayKeysOf(folder, journalOf(options)),
-      modelKeep: modelKeepOf(options, cwd),
+      replayKeys: code === null ? null : replayKeys(folder, journalOf(options), code),
+      modelKeep: code === null ? null : modelKeepOf(code, cwd),
       live,
       logger: options.logger,
     });
@@ -357,18 +365,20 @@ export async function lint(options: LintOptions = {}): Promise<LintReport> {
   }
 }
 
-/** The keys of the folder's kept replays, for this smartem-db's code. */
-function replayKeysOf(folder: MigrationsFolder, journal: JournalRef): string[] {
-  return replayKeys(folder, journal, `${packageVersion()} ${codeFingerprint()}`);
+/**
+ * What every cache of a command is keyed by besides its inputs: this smartem-db's version and
+ * code (codeFingerprint walks its files, so a command asks once).
+ */
+function codeVersion(): string {
+  return `${packageVersion()} ${codeFingerprint()}`;
 }
 
 /**
  * Whose kept model database a command takes and keeps: this smartem-db's code, and the project
- * (its folder: the model's successive versions, whatever file holds them); null with --no-cache.
+ * (its folder: the model's successive versions, whatever file holds them).
  */
-function modelKeepOf(options: { cache?: boolean }, cwd: string): ModelKeep | null {
-  if (options.cache === false) return null;
-  return { code: `${packageVersion()} ${codeFingerprint()}`, lineage: resolve(cwd) };
+function modelKeepOf(code: string, cwd: string): ModelKeep {
+  return { code, lineage: resolve(cwd) };
 }
 
 /** Where scratch databases are, for the cache's key (no password). */

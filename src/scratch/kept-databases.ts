@@ -2,12 +2,21 @@ import { openServerSession } from '../db/postgres-session.js';
 import type { DbSession } from '../db/session.js';
 import { quoteIdent } from '../sql/quote.js';
 
+/**
+ * How a kept database's comment says when it was kept, followed by a space or a line break:
+ * takeKept (newest first) and pruneKept read it back with KEPT_AT_SQL.
+ */
+export const keptAtNow = (): string => ` kept ${new Date().toISOString()}`;
+
+/** When a row of pg_database was kept, as its comment says (keptAtNow); null for none. */
+export const KEPT_AT_SQL = `substring(shobj_description(oid, 'pg_database') from ' kept (\\S+)')`;
+
 /** Pruning spares what was kept this recently, however many: other runs (tests in parallel) are using them. */
 export const RECENT_MS = 10 * 60_000;
 
 /**
  * The newest `keep` databases named `prefix...` that the current user kept on the server stay,
- * and any kept in the last RECENT_MS (their comment says when: ` kept <time> `); older ones are
+ * and any kept in the last RECENT_MS (their comment says when: keptAtNow); older ones are
  * dropped, on the one connection that found them. A failure leaves them to the next pruning: they
  * are only a cache.
  */
@@ -22,7 +31,7 @@ export async function pruneKept(
   try {
     // Only when it was kept: a kept model's comment holds its catalog (megabytes at 1000 tables).
     const rows = await admin.query<{ name: string; kept: string | null }>(
-      `SELECT datname AS name, substring(shobj_description(oid, 'pg_database') from ' kept (\\S+)') AS kept FROM pg_database
+      `SELECT datname AS name, ${KEPT_AT_SQL} AS kept FROM pg_database
         WHERE left(datname, length($1)) = $1 AND pg_catalog.pg_get_userbyid(datdba) = current_user`,
       [prefix],
     );

@@ -65,40 +65,36 @@ export function modelDelta(before: readonly string[], after: readonly string[]):
   const old = new Set(before);
   const now = new Set(after);
   if (old.size !== before.length || now.size !== after.length) return null;
-  const changed = [...before.filter((s) => !now.has(s)), ...after.filter((s) => !old.has(s))];
+  const parsed = new Map([...old, ...now].map((sql) => [sql, parseModelStatement(sql)]));
   const touched = new Set<string>();
   const types = new Set<string>();
-  for (const sql of changed) {
-    const parsed = parseModelStatement(sql);
-    if (!parsed) return null;
-    if (parsed.kind === 'enum') types.add(parsed.type);
-    else touched.add(parsed.table);
+  for (const sql of [...before.filter((s) => !now.has(s)), ...after.filter((s) => !old.has(s))]) {
+    const p = parsed.get(sql);
+    if (!p) return null;
+    if (p.kind === 'enum') types.add(p.type);
+    else touched.add(p.table);
   }
-  const parsedBefore = before.map((sql) => ({ sql, parsed: parseModelStatement(sql) }));
-  const parsedAfter = after.map((sql) => ({ sql, parsed: parseModelStatement(sql) }));
   // A table that uses a changed enum, in either list, goes before the enum and comes back after it.
-  for (const { sql, parsed } of [...parsedBefore, ...parsedAfter])
-    if (parsed?.kind === 'table' && [...types].some((t) => mentions(sql, t))) touched.add(parsed.table);
-  const tables = parsedAfter.filter((s) => s.parsed?.kind === 'table').length;
+  const usesChangedEnum = mentioning(types);
+  for (const [sql, p] of parsed) if (p?.kind === 'table' && usesChangedEnum(sql)) touched.add(p.table);
+  const tables = after.filter((sql) => parsed.get(sql)?.kind === 'table').length;
   if (touched.size > Math.max(8, tables / 2)) return null;
-  const belongs = (p: Parsed | null) =>
-    p !== null &&
+  const belongs = (p: Parsed | null | undefined) =>
+    !!p &&
     (p.kind === 'enum'
       ? types.has(p.type)
       : touched.has(p.table) || (p.kind === 'foreign' && touched.has(p.references)));
-  for (const { sql, parsed } of parsedAfter) {
-    if (belongs(parsed)) continue;
-    if ([...touched, ...types].some((t) => mentions(sql, t))) return null;
-  }
-  const made = (kind: 'table' | 'enum') =>
-    new Set(
-      parsedBefore.flatMap(({ parsed }) =>
-        parsed?.kind === kind ? [parsed.kind === 'enum' ? parsed.type : parsed.table] : [],
-      ),
-    );
-  const drop = (what: string, names: Set<string>, wanted: Set<string>, cascade: string) =>
+  const namesChanged = mentioning(new Set([...touched, ...types]));
+  if (after.some((sql) => !belongs(parsed.get(sql)) && namesChanged(sql))) return null;
+  const madeBefore = new Set(
+    before.flatMap((sql) => {
+      const p = parsed.get(sql);
+      return p?.kind === 'enum' ? [p.type] : p?.kind === 'table' ? [p.table] : [];
+    }),
+  );
+  const drop = (what: string, names: Set<string>, cascade: string) =>
     [...names]
-      .filter((t) => wanted.has(t))
+      .filter((t) => madeBefore.has(t))
       .map((t) => {
         const dot = t.indexOf('.');
         return `DROP ${what} IF EXISTS ${quoteQualified(t.slice(0, dot), t.slice(dot + 1))}${cascade};`;
@@ -106,16 +102,20 @@ export function modelDelta(before: readonly string[], after: readonly string[]):
   return {
     touched,
     types,
-    drops: [...drop('TABLE', touched, made('table'), ' CASCADE'), ...drop('TYPE', types, made('enum'), '')],
-    runs: parsedAfter.filter((s) => belongs(s.parsed)).map((s) => s.sql),
+    drops: [...drop('TABLE', touched, ' CASCADE'), ...drop('TYPE', types, '')],
+    runs: after.filter((sql) => belongs(parsed.get(sql))),
   };
 }
 
-/** Whether `sql` may name the table or type `schema.name` (its name as a word, quoted or not, in any case). */
-function mentions(sql: string, object: string): boolean {
-  const name = object.slice(object.indexOf('.') + 1);
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![\\w$])${escaped}(?![\\w$])`, 'i').test(sql);
+/**
+ * Whether a statement may name any of the tables or types `objects` (`schema.name`): the name as
+ * a word, quoted or not, in any case. One expression for them all, made once.
+ */
+function mentioning(objects: ReadonlySet<string>): (sql: string) => boolean {
+  if (objects.size === 0) return () => false;
+  const names = [...objects].map((o) => o.slice(o.indexOf('.') + 1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp(`(?<![\\w$])(?:${names.join('|')})(?![\\w$])`, 'i');
+  return (sql) => pattern.test(sql);
 }
 
 /**

@@ -5,7 +5,7 @@ import { isLongLived } from '../config/process-lifetime.js';
 import type { DbSession } from '../db/session.js';
 import { joinStatements } from '../sql/sql-split.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
-import { namesOtherRoles, pruneKept } from './kept-databases.js';
+import { keptAtNow, namesOtherRoles, pruneKept } from './kept-databases.js';
 import { hasNumberedDefaultNames, modelDelta, sameOutsideTouched } from './model-delta.js';
 import type { ScratchPool } from './scratch-databases.js';
 
@@ -31,13 +31,21 @@ export interface KeptModel {
 const PREFIX = 'smartem_model_';
 /** Kept model databases per server and user: a few projects or branches. */
 const KEEP = 6;
-const HEADER = "smartem-db: the Drizzle model's database, kept ";
+const HEADER = "smartem-db: the Drizzle model's database,";
 
 /**
  * The model's in-memory PGlite database a long-lived process (the CLI's daemon) keeps for its next
  * command, with what built it: nothing else in the process can reach it.
  */
 let held: { prefix: string; kept: KeptModel } | null = null;
+
+/**
+ * Whether a model database is kept on `target` at all: on a server always; embedded (in memory)
+ * only by a long-lived process (the daemon), the only kind with a next command to keep it for.
+ */
+export function keepsModelOn(target: ScratchPool['target']): boolean {
+  return target.kind === 'server' || isLongLived();
+}
 
 /** Whether this process holds a model's in-memory database for its next command. */
 export function holdsEmbeddedModel(): boolean {
@@ -112,24 +120,22 @@ export async function updateKeptModel(
 }
 
 /**
- * Keeps the model database `session` is on when the pool closes, named for this lineage and its
- * statements, with what the next run needs to update it: the statements and the catalog read now.
- * Embedded, a long-lived process holds the instance open instead (one at a time).
- * Older ones of the server's beyond KEEP (and not kept in the last minutes) are dropped. Not kept
- * when its objects name another role (namesOtherRoles).
+ * Keeps the model database `session` is on (where keepsModelOn says so) when the pool closes,
+ * named for this lineage and its statements, with what the next run needs to update it: the
+ * statements and the catalog read now. Embedded, the long-lived process holds the instance open
+ * instead (one at a time). Older ones of the server's beyond KEEP (and not kept in the last
+ * minutes) are dropped. Not kept when its objects name another role (namesOtherRoles), which only
+ * a model built anew (`fresh`) can: an update makes tables, indexes, keys and enums of our own.
  */
 export async function keepModelAtClose(
   pool: ScratchPool,
   session: DbSession,
   keep: ModelKeep,
-  statements: readonly string[],
-  catalog: Catalog,
-  exclude: IntrospectOptions,
+  built: { statements: readonly string[]; catalog: Catalog; exclude: IntrospectOptions; fresh: boolean },
 ): Promise<void> {
+  const { statements, catalog, exclude } = built;
   if (hasNumberedDefaultNames(catalog)) return;
   if (pool.target.kind === 'embedded') {
-    // In memory, for this process's next command: only a long-lived one has any.
-    if (!isLongLived()) return;
     const kept = { exclude, statements: [...statements], catalog };
     pool.handOverAtClose(session, (open) => {
       void held?.kept.session.close().catch(() => {});
@@ -138,11 +144,11 @@ export async function keepModelAtClose(
     return;
   }
   // A role its objects name could not be dropped while it is kept.
-  if (await namesOtherRoles(session).catch(() => true)) return;
+  if (built.fresh && (await namesOtherRoles(session).catch(() => true))) return;
   const target = pool.target;
   const name = `${lineagePrefix(keep)}${sha(JSON.stringify(statements)).slice(0, 16)}`;
   const record: Record = { lineage: keep.lineage, exclude, statements: [...statements], catalog };
-  const comment = `${HEADER}${new Date().toISOString()}\n${JSON.stringify(record)}`;
+  const comment = `${HEADER}${keptAtNow()}\n${JSON.stringify(record)}`;
   pool.keepAtClose(
     session,
     name,

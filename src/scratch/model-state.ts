@@ -1,11 +1,17 @@
 import type { Catalog } from '../catalog/catalog.js';
-import { isLongLived } from '../config/process-lifetime.js';
 import { introspect, type IntrospectOptions } from '../catalog/introspect.js';
 import type { DbSession } from '../db/session.js';
 import { inRolledBackTransaction } from '../db/transaction.js';
 import { applyModel, modelScript } from './apply-model.js';
 import { EMPTY_DATABASE_SQL, USER_OBJECTS_SQL } from './empty-database.js';
-import { keepModelAtClose, takeKeptModel, updateKeptModel, type KeptModel, type ModelKeep } from './model-keep.js';
+import {
+  keepModelAtClose,
+  keepsModelOn,
+  takeKeptModel,
+  updateKeptModel,
+  type KeptModel,
+  type ModelKeep,
+} from './model-keep.js';
 import type { ScratchPool } from './scratch-databases.js';
 
 /** Where a phase's time is counted (generate --timings); structural, so scratch/ needs nothing above it. */
@@ -69,8 +75,7 @@ export interface SiteOptions {
 export function modelSite(pool: ScratchPool, upScripts: readonly string[] | null, how: SiteOptions = {}) {
   const { start = (work) => work(), timer, keep } = how;
   const time = <T>(phase: string, work: () => Promise<T>) => (timer ? timer.time(phase, work) : work());
-  // Embedded, only a long-lived process (the daemon) has a next command to keep it for.
-  const keeping = keep && (pool.target.kind === 'server' || isLongLived()) ? keep : null;
+  const keeping = keep && keepsModelOn(pool.target) ? keep : null;
   const kept = keeping ? start(() => time('take the kept model database', () => takeKeptModel(pool, keeping))) : null;
   // A database made ahead (a daemon's) is cheaper than emptying the replay for the model.
   const own = keeping
@@ -120,14 +125,14 @@ async function keptCatalog(
       if (helper) await pool.release(helper);
     }
     if (updated) {
-      await keepModelAtClose(pool, kept.session, keep, statements, updated, exclude);
+      await keepModelAtClose(pool, kept.session, keep, { statements, catalog: updated, exclude, fresh: false });
       return updated;
     }
     // Not updated: dropped at close, and the model built anew.
   }
   const made = (await where.own) ?? (await time('scratch database for the model', () => pool.create()));
   const catalog = await builtOnItsOwn(pool, made, statements, exclude, { time });
-  await keepModelAtClose(pool, made, keep, statements, catalog, exclude);
+  await keepModelAtClose(pool, made, keep, { statements, catalog, exclude, fresh: true });
   return catalog;
 }
 

@@ -11,7 +11,7 @@ import { fileStamp, writeFileAtomically } from '../files/files.js';
 import type { JournalRef } from '../migrations/journal.js';
 import { readMigrationsFolder, type MigrationsFolder } from '../migrations/migration-folder.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
-import { namesOtherRoles, pruneKept, RECENT_MS } from './kept-databases.js';
+import { keptAtNow, namesOtherRoles, pruneKept, RECENT_MS } from './kept-databases.js';
 import { replayMigrations } from './replay.js';
 import { ScratchPool } from './scratch-databases.js';
 
@@ -161,7 +161,7 @@ function keeper(
     const name = pool.nameOf(session)!;
     await pool.release(session);
     const began = pool.bornEmpty(session) ? BEGAN_EMPTY : '';
-    const comment = `smartem-db: the migrations folder replayed${began}, kept ${new Date().toISOString()} fingerprint ${fingerprint}`;
+    const comment = `smartem-db: the migrations folder replayed${began},${keptAtNow()} fingerprint ${fingerprint}`;
     const target = pool.target as Extract<ScratchPool['target'], { kind: 'server' }>;
     if (
       await pool.keep(name, kept, [

@@ -6,6 +6,7 @@ import type { DbSession } from '../db/session.js';
 import { quoteIdent } from '../sql/quote.js';
 import { SmartemDbError } from '../errors.js';
 import { USER_OBJECTS_SQL } from './empty-database.js';
+import { KEPT_AT_SQL } from './kept-databases.js';
 import { isLongLived } from '../config/process-lifetime.js';
 
 interface CreateOptions {
@@ -56,10 +57,7 @@ export class ScratchPool {
   private readonly madeEmpty = new WeakSet<DbSession>();
   private readonly handedOver = new Map<DbSession, (session: DbSession) => void>();
   /** Databases kept at close() instead of dropped (keepAtClose), by their scratch name. */
-  private readonly keptAtClose = new Map<
-    string,
-    { name: string; setup: string[]; then: (() => Promise<void>) | undefined }
-  >();
+  private readonly keptAtClose = new Map<string, KeepAs>();
 
   /** Whether any scratch database was asked for. */
   used = false;
@@ -132,9 +130,10 @@ export class ScratchPool {
   }
 
   /**
-   * Takes the first of the kept databases `candidates` there is for this run (server only), with
-   * the comment it was kept with and its index among them: renamed to a scratch name, so no other
-   * run takes it too, and dropped at close() unless kept again; null when there is none.
+   * Takes the first of the kept databases `candidates` there is for this run (server only), or
+   * the newest of the current user's whose name begins with `prefix`, with the comment it was
+   * kept with and its index among them: renamed to a scratch name, so no other run takes it too,
+   * and dropped at close() unless kept again; null when there is none.
    */
   takeKept(
     candidates: readonly string[] | { prefix: string },
@@ -152,32 +151,34 @@ export class ScratchPool {
     const admin = await openServerSession(this.target.url, { source: this.target.source });
     let taken: { comment: string | null; index: number } | undefined;
     try {
-      const rows = await admin.query<{ name: string; comment: string | null }>(
-        'prefix' in wanted
+      // Names first; the comment of the one taken only (a kept model's holds its catalog).
+      const byPrefix = 'prefix' in wanted;
+      const rows = await admin.query<{ name: string }>(
+        byPrefix
           ? // The newest kept first (its comment says when).
-            `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database
+            `SELECT datname AS name FROM pg_database
               WHERE left(datname, length($1)) = $1 AND pg_catalog.pg_get_userbyid(datdba) = current_user
-              ORDER BY substring(shobj_description(oid, 'pg_database') from ' kept (\\S+)') DESC NULLS LAST`
-          : `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = ANY(string_to_array($1, ','))`,
+              ORDER BY ${KEPT_AT_SQL} DESC NULLS LAST`
+          : `SELECT datname AS name FROM pg_database WHERE datname = ANY(string_to_array($1, ','))`,
         // Our names have no comma (replay names are hex).
-        ['prefix' in wanted ? wanted.prefix : wanted.join(',')],
+        [byPrefix ? wanted.prefix : wanted.join(',')],
       );
-      const candidates = 'prefix' in wanted ? rows.map((r) => r.name) : wanted;
-      const found = rows
-        .map((r) => ({ comment: r.comment, index: candidates.indexOf(r.name) }))
-        .sort((a, b) => a.index - b.index);
-      for (const candidate of found) {
+      const found = new Set(rows.map((r) => r.name));
+      const candidates = byPrefix ? rows.map((r) => r.name) : wanted.filter((w) => found.has(w));
+      for (const candidate of candidates) {
         // Taken by a concurrent run between the query and now: the next one, then.
-        const renamed = await admin
-          .exec(`ALTER DATABASE ${quoteIdent(candidates[candidate.index]!)} RENAME TO ${quoteIdent(name)}`)
-          .then(
-            () => true,
-            () => false,
-          );
+        const renamed = await admin.exec(`ALTER DATABASE ${quoteIdent(candidate)} RENAME TO ${quoteIdent(name)}`).then(
+          () => true,
+          () => false,
+        );
         if (!renamed) continue;
         this.created.add(name);
         await admin.exec(`ALTER DATABASE ${quoteIdent(name)} ALLOW_CONNECTIONS true`);
-        taken = candidate;
+        const [described] = await admin.query<{ comment: string | null }>(
+          `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`,
+          [name],
+        );
+        taken = { comment: described?.comment ?? null, index: (byPrefix ? candidates : wanted).indexOf(candidate) };
         break;
       }
     } catch {
@@ -241,19 +242,22 @@ export class ScratchPool {
   keepAtClose(session: DbSession, name: string, setup: string[], then?: () => Promise<void>): void {
     const from = this.names.get(session);
     if (!from) return;
+    const as = { name, setup, then };
     if (isLongLived()) {
       // A daemon keeps it once the answer is out, when it closes the pool.
-      this.keptAtClose.set(from, { name, setup, then });
+      this.keptAtClose.set(from, as);
       return;
     }
     // A process of its own keeps it now, beside the rest of the command, rather than at its end;
     // close() waits for it, and drops it if it was not kept.
-    void this.tracked(
-      (async () => {
-        await this.release(session);
-        if (await this.keep(from, name, setup)) await then?.().catch(() => {});
-      })().catch(() => {}),
-    );
+    void this.tracked(this.release(session).then(() => this.keepAs(from, as))).catch(() => {});
+  }
+
+  /** keep(), then what follows a keep that went through; false when it did not. */
+  private async keepAs(from: string, as: KeepAs): Promise<boolean> {
+    if (!(await this.keep(from, as.name, as.setup))) return false;
+    await as.then?.().catch(() => {});
+    return true;
   }
 
   /**
@@ -285,9 +289,8 @@ export class ScratchPool {
     this.sessions.clear();
     await Promise.all(
       [...this.created].map(async (name) => {
-        const keep = this.keptAtClose.get(name);
-        if (keep && (await this.keep(name, keep.name, keep.setup))) await keep.then?.().catch(() => {});
-        else await this.drop(name);
+        const as = this.keptAtClose.get(name);
+        if (!as || !(await this.keepAs(name, as))) await this.drop(name);
       }),
     );
     this.created.clear();
@@ -396,7 +399,8 @@ function closedError(): Error {
   return new SmartemDbError('SCRATCH_FAILED', 'The scratch databases were closed while this one was being made.');
 }
 
-/** A scratch database's name: this process's, and random. */
+/** What keepAtClose keeps a database as: its name, the statements that set it up, and what follows. */
+type KeepAs = { name: string; setup: string[]; then: (() => Promise<void>) | undefined };
 type ServerTarget = Extract<ScratchTarget, { kind: 'server' }>;
 type MadeAhead = { holder: ScratchPool; session: DbSession };
 /** Empty server databases a long-lived process made ahead, connected, by the URL they were made from. */
@@ -426,6 +430,7 @@ export function makeAhead(on: ServerTarget | undefined = lastServer): Promise<vo
   return made.then(() => {});
 }
 
+/** A scratch database's name: this process's, and random. */
 function scratchName(): string {
   return `smartem_scratch_${process.pid}_${randomBytes(4).toString('hex')}`;
 }
