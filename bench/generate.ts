@@ -16,75 +16,24 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hash } from '../src/api.js';
 import { compare, runCommand, SERVER } from './support.js';
 import { withoutServer } from '../test/support/no-server-env.js';
-import { askDaemons } from '../src/cli/daemon/daemon-client.js';
 
 const ROOT = join(import.meta.dirname, '..');
-// The installed CLI, as `npm run db:generate` runs it: its daemon when SMARTEM_DB_DAEMON=1 (a
-// terminal's default; these runs are piped).
+// The installed CLI, as `npm run db:generate` runs it: each command a process of its own.
 const CLI = join(ROOT, 'bin/smartem-db.js');
 const KIT = join(ROOT, 'node_modules/drizzle-kit/bin.cjs');
 const ENV = { ...process.env, DATABASE_URL: SERVER };
 // No server anywhere: scratch databases are in-memory PGlite.
 const NO_SERVER = withoutServer();
-const DAEMON = { ...ENV, SMARTEM_DB_DAEMON: '1' };
-const NO_SERVER_DAEMON = { ...NO_SERVER, SMARTEM_DB_DAEMON: '1' };
-
-/** A row's label prefix and its environment: a process of its own, or the project's daemon; with a server and without. */
+/** A row's label prefix and its environment: with a server and without. */
 const OWN_PROCESS = [
   ['', ENV],
   ['no server (PGlite): ', NO_SERVER],
 ] as const;
-const ON_DAEMON = [
-  ['daemon: ', DAEMON],
-  ['daemon, no server (PGlite): ', NO_SERVER_DAEMON],
-] as const;
-
-/**
- * Waits until the project's daemons are idle: what a daemon readies after a command (the next
- * scratch databases) happens while the developer reads the answer, and must not run during the
- * peer's timed call either.
- */
-async function daemonsIdle(p: Project): Promise<void> {
-  for (let waited = 0; (await askDaemons('status', p.dir)).some((d) => d.busy); waited += 20) {
-    if (waited > 20_000) throw new Error(`bench: the daemon of ${p.dir} stayed busy`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-type Resets = { ours?: () => unknown; theirs?: () => unknown };
-
-/** `before`, then a wait for the project's daemons to be idle, before each timed call. */
-function whenIdle(p: Project, before: Resets): Resets {
-  return {
-    ours: async () => {
-      await before.ours?.();
-      await daemonsIdle(p);
-    },
-    theirs: async () => {
-      await before.theirs?.();
-      await daemonsIdle(p);
-    },
-  };
-}
-
-/** Starts the project's daemon for `env` (the first command starts it) and waits until it answers. */
-async function daemonUp(p: Project, env: NodeJS.ProcessEnv): Promise<void> {
-  const current = () => {
-    const out = spawnSync(process.execPath, [CLI, 'daemon', 'status', '--json'], { env, cwd: p.dir }).stdout.toString();
-    return (JSON.parse(out) as { daemons: { current: boolean }[] }).daemons.some((d) => d.current);
-  };
-  if (!current()) oursOther(p, ['check', '--model-only'], env);
-  for (let waited = 0; !current(); waited += 100) {
-    if (waited > 20_000) throw new Error(`bench: no daemon answered in ${p.dir}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** One project for both tools: a model (its own copy, so it can change), our folder and theirs. */
 interface Project {
@@ -287,27 +236,6 @@ export async function benchGenerate(calls: number): Promise<void> {
       back,
     );
 
-    // The same on the project's daemon: what a developer at a terminal gets from the second command on.
-    const idle = (before: Resets) => whenIdle(smartem, before);
-    await daemonUp(smartem, DAEMON);
-    await vsKit(
-      smartem,
-      'daemon: one new column, written and proved, vs drizzle-kit',
-      () => ours(smartem, [], DAEMON),
-      calls,
-      2,
-      idle(back),
-    );
-    await daemonUp(smartem, NO_SERVER_DAEMON);
-    await vsKit(
-      smartem,
-      'daemon, no server (PGlite): one new column, vs drizzle-kit',
-      () => ours(smartem, [], NO_SERVER_DAEMON),
-      calls,
-      2,
-      idle(back),
-    );
-
     // The everyday loop: edit the model, generate, edit again: the folder grows by a migration
     // each time (nothing is put back), so the folder's state is never the one kept last time.
     back.ours();
@@ -330,42 +258,15 @@ export async function benchGenerate(calls: number): Promise<void> {
       1,
       { ours: edit },
     );
-    for (const [prefix, env] of ON_DAEMON)
-      await vsKit(
-        smartem,
-        `${prefix}edit, generate, edit again, vs drizzle-kit`,
-        () => ours(smartem, [], env),
-        calls,
-        1,
-        idle({ ours: edit }),
-      );
-    await vsKit(
-      smartem,
-      'daemon: check --model-only, vs drizzle-kit generate',
-      () => oursOther(smartem, CHECK, DAEMON),
-      calls,
-      1,
-      idle({}),
-    );
-    await vsKit(
-      smartem,
-      'daemon: diff migrations to schema, vs drizzle-kit generate',
-      () => oursOther(smartem, DIFF, DAEMON),
-      calls,
-      1,
-      idle({}),
-    );
     // A change diff prints (and generate would write): the model one column ahead of the folder.
     addColumn(smartem, 'core.ts', "  computerName: varchar('computer_name'),", 'diff_only');
-    for (const [prefix, env] of [...OWN_PROCESS, ...ON_DAEMON]) {
-      const daemon = ON_DAEMON.some(([, e]) => e === env);
+    for (const [prefix, env] of OWN_PROCESS) {
       await vsKit(
         smartem,
         `${prefix}diff, one new column, vs drizzle-kit generate`,
         () => oursOther(smartem, DIFF, env),
         env === NO_SERVER ? Math.min(calls, 3) : calls,
         1,
-        daemon ? idle({}) : {},
       );
     }
 
@@ -394,18 +295,8 @@ export async function benchGenerate(calls: number): Promise<void> {
         1,
         r,
       );
-      await daemonUp(big, DAEMON);
-      await vsKit(
-        big,
-        `daemon: ${n} tables, one new column, written and proved, vs drizzle-kit`,
-        () => ours(big, [], DAEMON),
-        rounds,
-        2,
-        whenIdle(big, r),
-      );
     }
   } finally {
-    for (const dir of readdirSync(work)) spawnSync(process.execPath, [CLI, 'daemon', 'stop'], { cwd: join(work, dir) });
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -80,7 +80,7 @@ async function roundTrip(fromSql: string, toSql: string): Promise<Outcome> {
         let ops;
         try {
           // As generate diffs: the steps a catalog diff cannot see (a table joining a partitioned one) first.
-          ops = await diffInSteps(from, have, want, noHints(), {});
+          ops = await diffInSteps(async () => from, have, want, noHints(), {});
         } catch (error) {
           if (error instanceof SmartemDbError)
             return { result: 'refused', why: error.message.split('\n').slice(0, 3).join(' | ') };

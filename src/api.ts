@@ -2,6 +2,7 @@
 // developer tools (generate, diff, check, verify, lint) load on first use from developer-tools.ts.
 import type { SmartemDbConfig } from './config/config.js';
 import { openSession, sessionTarget, type ConnectionOptions } from './db/open-session.js';
+import { lockFolder, lockFolderWaiting } from './db/directory-lock.js';
 import type { Backup } from './backup/backup.js';
 import type { Restored } from './backup/restore.js';
 import { resolve } from 'node:path';
@@ -170,30 +171,38 @@ export async function adopt(options: AdoptOptions = {}): Promise<AdoptReport> {
 export async function rebase(options: RebaseOptions = {}): Promise<RebaseReport> {
   const config = configOf(options);
   const { rebaseMigrations } = await import('./rebase/rebase.js');
-  return rebaseMigrations({
-    folder: migrationsFolderOf(options, config),
-    onto: options.onto,
-    journal: journalOf(options),
-    scratch: scratchTargetOf(options, config),
-    logger: options.logger,
-    appliedSomewhere: async (ids) => {
-      let target;
-      try {
-        target = sessionTarget(options, () => config().database);
-      } catch {
-        return undefined; // no database configured: nothing to ask
-      }
-      if (target.kind === 'embedded' && !existsSync(target.dataDir)) return undefined;
-      const session = await openSession(options, () => config().database);
-      try {
-        const rows = (await readJournal(session, journalOf(options))) ?? [];
-        const hit = ids.filter((id) => rows.some((r) => r.id === id));
-        return hit.length > 0 ? { database: session.label, ids: hit } : undefined;
-      } finally {
-        await session.close();
-      }
-    },
+  const folder = migrationsFolderOf(options, config);
+  const release = await lockFolderWaiting(folder, `The migrations folder ${folder}`, {
+    onWait: (m) => options.logger?.warn(m),
   });
+  try {
+    return await rebaseMigrations({
+      folder,
+      onto: options.onto,
+      journal: journalOf(options),
+      scratch: scratchTargetOf(options, config),
+      logger: options.logger,
+      appliedSomewhere: async (ids) => {
+        let target;
+        try {
+          target = sessionTarget(options, () => config().database);
+        } catch {
+          return undefined; // no database configured: nothing to ask
+        }
+        if (target.kind === 'embedded' && !existsSync(target.dataDir)) return undefined;
+        const session = await openSession(options, () => config().database);
+        try {
+          const rows = (await readJournal(session, journalOf(options))) ?? [];
+          const hit = ids.filter((id) => rows.some((r) => r.id === id));
+          return hit.length > 0 ? { database: session.label, ids: hit } : undefined;
+        } finally {
+          await session.close();
+        }
+      },
+    });
+  } finally {
+    release();
+  }
 }
 
 /**
@@ -398,7 +407,13 @@ export async function inspect(options: CommonOptions = {}): Promise<Catalog> {
 export function hash(options: Pick<CommonOptions, 'migrationsFolder' | 'cwd' | 'env'> = {}): string {
   const config = configOf(options);
   openMigrationsFolder(options, config, { verify: false });
-  return rehashMigrationsFolder(migrationsFolderOf(options, config));
+  const folder = migrationsFolderOf(options, config);
+  const release = lockFolder(folder, `The migrations folder ${folder}`);
+  try {
+    return rehashMigrationsFolder(folder);
+  } finally {
+    release();
+  }
 }
 
 /** The developer tools, loaded on first use: migrate() at application startup never pays for them. */

@@ -1,7 +1,9 @@
 // Every option the API takes, and how an option left open is resolved (configuration, defaults).
 // Below both the runtime API (api.ts) and the developer tools (developer-tools.ts), which both
 // import it, so that neither imports the other.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { PROJECT_STATE_DIR } from './files/project-store.js';
+import { pgliteVersion } from './db/pglite-session.js';
 import { loadConfig, type SmartemDbConfig } from './config/config.js';
 import type { ConnectionOptions } from './db/open-session.js';
 import { SmartemDbError } from './errors.js';
@@ -98,9 +100,9 @@ export interface GenerateOptions extends CommonOptions {
   /** Asked about likely renames; the CLI passes a prompt when on a terminal. */
   confirmRename?: ((question: string) => Promise<boolean>) | undefined;
   /**
-   * Answer "no changes" from `.smartem-db/` when the model, the folder and smartem-db are what
-   * they were the last time the answer was "no changes", and take the folder's state from a kept
-   * replay (default true; false works it all out anew).
+   * Take the catalogs of the folder and of the model, and the model's statements, from the
+   * project's store (`.smartem-db/store`) when they were worked out before from the same inputs
+   * (default true; false works them out anew and stores nothing).
    */
   cache?: boolean | undefined;
   /** Measure the phases (result.timings). */
@@ -116,7 +118,7 @@ export interface DiffOptions extends CommonOptions {
   down?: boolean | undefined;
   schema?: string | undefined;
   shadowDatabaseUrl?: string | undefined;
-  /** Take the folder's state from a kept replay when there is one, and keep it (default true; false replays it). */
+  /** Take catalogs from the project's store when they were worked out before (default true; see GenerateOptions.cache). */
   cache?: boolean | undefined;
 }
 
@@ -168,7 +170,7 @@ export interface CheckOptions extends CommonOptions {
   modelOnly?: boolean | undefined;
   schema?: string | undefined;
   shadowDatabaseUrl?: string | undefined;
-  /** Take the folder's state from a kept replay when there is one, and keep it (default true; false replays it). */
+  /** Take catalogs from the project's store when they were worked out before (default true; see GenerateOptions.cache). */
   cache?: boolean | undefined;
 }
 
@@ -248,5 +250,8 @@ export function scratchTargetOf(
   if (shadow) return { kind: 'server', url: shadow, source: 'SHADOW_DATABASE_URL' };
   if (options.url) return { kind: 'server', url: options.url, source: 'the url option' };
   const target = config().database;
-  return target.kind === 'server' ? { kind: 'server', url: target.url, source: target.source } : { kind: 'embedded' };
+  if (target.kind === 'server') return { kind: 'server', url: target.url, source: target.source };
+  // PGlite boots from a kept copy of an empty data directory: the one thing kept per PGlite version.
+  const store = join(resolve(options.cwd ?? process.cwd()), PROJECT_STATE_DIR, 'store');
+  return { kind: 'embedded', template: join(store, `pglite-empty-${pgliteVersion()}.tar`) };
 }

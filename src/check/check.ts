@@ -9,13 +9,8 @@ import { join } from 'node:path';
 import type { FileProblem } from './verify.js';
 import { describeStatus, type StatusReport } from '../migrations/status.js';
 import { catalogDifferences } from '../catalog/catalog-differences.js';
-import { replayMigrations } from '../scratch/replay.js';
 import { invalidIndexes } from '../catalog/invalid-indexes.js';
-import type { ModelKeep } from '../scratch/model-keep.js';
-import { modelSite } from '../scratch/model-state.js';
-import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
-import { currentState, keptReplayNote } from '../scratch/replay-cache.js';
-import { answerGate } from '../scratch/answer-gate.js';
+import type { FolderAndModel } from '../scratch/folder-and-model.js';
 
 export interface CheckReport {
   /** Problems in the migrations folder itself (a file edited without `hash`), each with its file. */
@@ -25,7 +20,7 @@ export interface CheckReport {
     ok: boolean;
     differences: string[];
     hint: string | null;
-    /** The answer came from `.smartem-db/` (the same model files and folder made the model last time): no database was touched. */
+    /** Both catalogs came from the project's store (.smartem-db/): no scratch database was made. */
     cached?: boolean;
   };
   /** Question 2 (when a database was given): its migrations, and whether its catalog drifted. */
@@ -43,27 +38,18 @@ export interface CheckReport {
 export interface CheckInput {
   folder: MigrationsFolder;
   journal: JournalRef;
-  /** The model's statements, or their promise: the scratch databases are made meanwhile. */
-  modelStatements: string[] | Promise<string[]>;
-  scratch: ScratchTarget;
-  /** The keys of the folder's replays (replayKeys), to take a kept one; null or absent replays it. */
-  replayKeys?: readonly string[] | null;
-  /** Whose kept model database to take and keep (server only); null or absent builds the model anew. */
-  modelKeep?: ModelKeep | null;
-  /** Whether these statements made the model before (the cache): then the model question is answered so. */
-  answeredBefore?: (statements: string[]) => boolean;
-  /** When the scratch databases may be made (default: at once); see answerGate. */
-  scratchFrom?: Promise<void>;
+  /** The folder's and the model's catalogs (folderAndModel): opened once the folder's files check out. */
+  states: () => Promise<FolderAndModel>;
   /** The live database for question 2, if any. */
   live?: DbSession;
   logger?: Logger;
 }
 
 /**
- * `alembic check` and more: (1) replays the migrations and applies the model on scratch
- * databases and lists every object that differs; (2) for a live database, reports pending,
- * unknown, failed and edited migrations, and every object whose catalog differs from what its
- * applied migrations produce (an index added by hand, a column altered by hand).
+ * `alembic check` and more: (1) compares the catalog the migrations produce with the model's and
+ * lists every object that differs; (2) for a live database, reports pending, unknown, failed and
+ * edited migrations, and every object whose catalog differs from what its applied migrations
+ * produce (an index added by hand, a column altered by hand).
  * Its cost grows with migrations and tables, not rows.
  */
 export async function runCheck(input: CheckInput): Promise<CheckReport> {
@@ -84,34 +70,11 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
   const liveHead = input.folder.migrations.filter((m) => applied.has(m.id)).at(-1);
   const atHead = liveHead?.id === input.folder.migrations.at(-1)?.id;
 
-  const pool = new ScratchPool(input.scratch);
+  input.logger?.info('Comparing what the migrations produce with the Drizzle model ...');
+  const states = await input.states();
   try {
-    input.logger?.info('Replaying the migrations and applying the Drizzle model on scratch databases ...');
-    const gate = answerGate(input.modelStatements, input.answeredBefore, input.scratchFrom);
-    const replayedP = gate.start(() => currentState(pool, input.folder, input.journal, input.replayKeys ?? null));
-    const site = modelSite(
-      pool,
-      input.folder.migrations.map((m) => m.up.text),
-      { start: gate.start, keep: input.modelKeep ?? null },
-    );
-    const [decided, replayed, modelled] = await Promise.allSettled([
-      gate.decided,
-      replayedP,
-      gate.start(async () => {
-        const { statements } = await gate.decided;
-        return site.catalog(statements, () => replayedP, exclude);
-      }),
-    ]);
-    if (decided.status === 'rejected') throw decided.reason;
-    if (replayed.status === 'rejected') throw replayed.reason;
-    if (modelled.status === 'rejected') throw modelled.reason;
-    if (decided.value.answered || !replayed.value || !modelled.value)
-      return { folder: [], model: { ok: true, differences: [], hint: null, cached: true }, database: null };
-    const state = replayed.value;
-    if (state.fromKept) input.logger?.info(keptReplayNote(state.fromKept.migrations, input.folder.migrations.length));
-    const fromMigrations = state.catalog;
-    const fromModel = modelled.value;
-    const differences = catalogDifferences(fromMigrations, fromModel);
+    const fromMigrations = states.folder;
+    const differences = catalogDifferences(fromMigrations, states.model);
     const report: CheckReport = {
       folder: [],
       model: {
@@ -120,11 +83,10 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
         hint: differences.length
           ? 'The Drizzle model has changes that no migration makes: run npm run db:generate.'
           : null,
+        ...(states.fromStore ? { cached: true } : {}),
       },
       database: null,
     };
-    // Only read: still the replay, kept for the next run.
-    await state.keep?.(fromMigrations).catch(() => {});
     if (!input.live) return report;
 
     // An index a failed concurrent build left INVALID matches its definition, so the catalog
@@ -132,11 +94,8 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     const status = describeStatus(input.live.label, input.folder, input.journal, liveRows, {
       invalidIndexes: await invalidIndexes(input.live, [input.journal.schema]),
     });
-    let expected = fromMigrations;
-    if (!atHead) {
-      // What the live database should look like is what its applied migrations produce.
-      expected = await replayMigrations(await pool.create(), input.folder, input.journal, liveHead?.id ?? 'base');
-    }
+    // What the live database should look like is what its applied migrations produce.
+    const expected = atHead ? fromMigrations : await states.catalogAt(liveHead?.id ?? 'base');
     const drift = catalogDifferences(await introspect(input.live, exclude), expected);
     const pendingProblems = status.pending > 0 ? [`${status.pending} migration(s) pending`] : [];
     const editedFiles = status.migrations
@@ -154,6 +113,6 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     };
     return report;
   } finally {
-    await pool.close();
+    await states.close();
   }
 }

@@ -94,13 +94,6 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     options: ['demo', 'scale', 'seed', 'seeds', 'force'],
   },
   hash: { usage: 'hash', summary: "Rewrite the folder's checksum manifest (smartem.sum)", maxArgs: 0, options: [] },
-  daemon: {
-    usage: 'daemon [status|stop]',
-    summary:
-      "List this user's daemons (generate, diff and check on a terminal run on one, kept warm), or stop this project's",
-    maxArgs: 1,
-    options: [],
-  },
   generate: {
     usage: 'generate -m <text>',
     summary: 'Write the next migration (up.sql and down.sql) from the Drizzle model, proved',

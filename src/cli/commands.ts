@@ -33,7 +33,6 @@ import {
 import type { CliValues } from './options.js';
 import { keyOf } from '../catalog/qualified-name.js';
 import type { CliIo } from './cli-io.js';
-import { askDaemons } from './daemon/daemon-client.js';
 
 /** What every command gets: its arguments, the parsed options, and how to print. */
 export interface CommandContext {
@@ -48,8 +47,6 @@ export interface CommandContext {
   colour?: boolean;
   /** The terminal: what the command writes goes here, never to process.stdout. */
   io: CliIo;
-  /** When the command began, in performance.now() time: 0 for a process of its own, later in a daemon. */
-  since?: number;
 }
 
 // One plain function per verb, each a thin call into the API (like Alembic's command.py).
@@ -142,10 +139,9 @@ async function stampCommand({ args, common, print, usage }: CommandContext): Pro
   return EXIT.ok;
 }
 
-async function generateCommand({ values, common, json, print, usage, io, since = 0 }: CommandContext): Promise<number> {
-  // performance.now() counts from the process's start: node, the CLI's modules, the arguments;
-  // a daemon's command counts from when the daemon took it.
-  const startedMs = performance.now() - since;
+async function generateCommand({ values, common, json, print, usage, io }: CommandContext): Promise<number> {
+  // performance.now() counts from the process's start: node, the CLI's modules, the arguments.
+  const startedMs = performance.now();
   if (!values.message) return usage('generate needs -m "what the migration does".');
   const interactive = !values['no-prompt'] && !json && io.stdinIsTTY && io.stderrIsTTY;
   const result = await generate({
@@ -168,13 +164,13 @@ async function generateCommand({ values, common, json, print, usage, io, since =
   if (result.timings && !json) {
     const phases = [
       {
-        phase: since ? 'a daemon took the command, to the command' : 'process start to the command',
+        phase: 'process start to the command',
         ms: Math.round(startedMs),
       },
       ...result.timings,
       {
-        phase: since ? 'all of it, from when the daemon took it' : 'all of it, from the process start',
-        ms: Math.round(performance.now() - since),
+        phase: 'all of it, from the process start',
+        ms: Math.round(performance.now()),
       },
     ];
     const width = Math.max(...phases.map((t) => t.phase.length));
@@ -355,26 +351,6 @@ async function seedCommand({ values, common, print, usage }: CommandContext): Pr
   return EXIT.ok;
 }
 
-async function daemonCommand({ args, print, usage }: CommandContext): Promise<number> {
-  const action = args[0] ?? 'status';
-  if (action !== 'status' && action !== 'stop') return usage(`daemon takes status or stop, not "${action}".`);
-  const daemons = await askDaemons(action, action === 'stop' ? process.cwd() : undefined);
-  const lines = daemons.map(
-    (d) =>
-      `  pid ${d.pid}  ${d.cwd}  since ${d.startedAt}  ${d.commands} command(s)  ${d.memoryMb} MB${d.current ? '  (this project and environment)' : ''}`,
-  );
-  const text =
-    action === 'stop'
-      ? daemons.length
-        ? `Stopped ${daemons.length} daemon(s) of ${process.cwd()}:\n${lines.join('\n')}`
-        : `No daemon of ${process.cwd()} was running.`
-      : daemons.length
-        ? `${daemons.length} daemon(s):\n${lines.join('\n')}`
-        : 'No daemon is running (generate, diff and check start one on a terminal; SMARTEM_DB_DAEMON=0 turns them off).';
-  print(text, { action, daemons });
-  return EXIT.ok;
-}
-
 async function hashCommand({ common, print }: CommandContext): Promise<number> {
   const file = hash(common);
   print(`Wrote ${file}.`, { manifest: file });
@@ -395,7 +371,6 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
   lint: lintCommand,
   inspect: inspectCommand,
   hash: hashCommand,
-  daemon: daemonCommand,
   adopt: adoptCommand,
   restore: restoreCommand,
   rebase: rebaseCommand,

@@ -44,6 +44,7 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.usage;
     case 'CONNECTION_FAILED':
     case 'DATABASE_BUSY':
+    case 'FOLDER_BUSY':
     case 'SCRATCH_FAILED':
       return EXIT.connection;
     case 'DATA_LOSS_REFUSED':

@@ -13,18 +13,13 @@ import { readDrizzleConfig } from './drizzle-config.js';
 import { commandHelp, globalHelp } from './help.js';
 import { paint, wantsColour } from './terminal.js';
 import { packageVersion } from '../config/package-root.js';
-import { preferBaselineWasm } from './short-lived-wasm.js';
 import { processIo, type CliIo } from './cli-io.js';
-import { FreshProcessNeeded } from '../config/process-lifetime.js';
 
 /**
  * Runs one CLI command and returns its exit code; every command is a thin call into the API.
- * `io` is the terminal (this process's by default); `warm` says the process outlives the command
- * (warm/warm-server.ts), so it keeps V8's defaults rather than the short-lived CLI's.
+ * `io` is the terminal (this process's by default).
  */
-export async function run(argv: string[], { io = processIo(), warm = false }: RunOptions = {}): Promise<number> {
-  const since = warm ? performance.now() : 0;
-  if (!warm) preferBaselineWasm();
+export async function run(argv: string[], { io = processIo() }: RunOptions = {}): Promise<number> {
   // Known before parsing, so that even a usage error is one JSON document under --json.
   const json = argv.includes('--json');
   const colour = !json && wantsColour({ isTTY: io.stderrIsTTY });
@@ -107,9 +102,8 @@ export async function run(argv: string[], { io = processIo(), warm = false }: Ru
     };
     if (values.schema === undefined && fromConfig.schema) values.schema = fromConfig.schema;
     const print = (text: string, data: unknown) => io.out(`${json ? JSON.stringify(data, null, 2) : text}\n`);
-    return await verb({ args, values, common, json, print, usage, colour, io, since });
+    return await verb({ args, values, common, json, print, usage, colour, io });
   } catch (error) {
-    if (error instanceof FreshProcessNeeded) throw error; // The daemon's to hand back, never a user's error.
     if (error instanceof SmartemDbError)
       return fail(io, json, colour, error.code, error.message, exitCodeFor(error.code));
     // Not one of ours: a bug, or something the code did not foresee. Still one JSON document,
@@ -128,7 +122,6 @@ export async function run(argv: string[], { io = processIo(), warm = false }: Ru
 
 export interface RunOptions {
   io?: CliIo;
-  warm?: boolean;
 }
 
 const CLEAR_LINE = '\r\u001b[K';

@@ -111,7 +111,7 @@ export const OPTION_HELP: Record<OptionName, [string, string]> = {
   plain: ['--plain <reason>', 'The plain, transactional form, its locks and rewrites acknowledged with this reason'],
   empty: ['--empty', 'An empty up/down pair for a hand-written migration'],
   'no-prompt': ['--no-prompt', 'Never ask about renames, even on a terminal'],
-  'no-cache': ['--no-cache', 'Work it all out anew: no answer from .smartem-db/, no kept replay of the folder'],
+  'no-cache': ['--no-cache', "Work it all out anew: nothing taken from the project's store (.smartem-db/store)"],
   timings: ['--timings', 'Say where the time went, phase by phase (on stderr; in the document with --json)'],
   'shadow-url': ['--shadow-url <url>', 'Where to create scratch databases'],
   to: ['--to <s>', 'The state to reach (migrations, schema, or a postgres:// URL)'],

@@ -19,6 +19,61 @@ interface Holder {
  * @example const release = lockDirectory('.smartem-db/pglite'); try { ... } finally { release(); }
  */
 export function lockDirectory(dir: string, what: string): () => void {
+  const taken = tryLockDirectory(dir);
+  if (typeof taken === 'function') return taken;
+  throw new SmartemDbError(
+    'DATABASE_BUSY',
+    `${what} is in use by another process${describeHolder(taken)}: it is one process's database, and two at once could ` +
+      `corrupt it. Wait for that one to finish. If it is gone for good (another host, say), remove ${dir}.lock.`,
+  );
+}
+
+/**
+ * Takes the lock of a folder that one command at a time may write (the migrations folder, while
+ * generate, rebase or hash writes it), waiting up to `timeoutMs` for another holder, and saying
+ * once who that is (`onWait`). Throws FOLDER_BUSY naming the holder when it is not released in time.
+ *
+ * @example const release = await lockFolderWaiting('drizzle', 'The migrations folder drizzle', { onWait: log.info });
+ */
+export async function lockFolderWaiting(
+  dir: string,
+  what: string,
+  { timeoutMs = 120_000, onWait }: { timeoutMs?: number; onWait?: (message: string) => void } = {},
+): Promise<() => void> {
+  const until = Date.now() + timeoutMs;
+  let told = false;
+  for (;;) {
+    const taken = tryLockDirectory(dir);
+    if (typeof taken === 'function') return taken;
+    if (Date.now() >= until)
+      throw new SmartemDbError(
+        'FOLDER_BUSY',
+        `${what} is being written by another command${describeHolder(taken)}, and it did not finish within ` +
+          `${Math.round(timeoutMs / 1000)} s. Run one at a time; if that command is gone for good (another host, say), remove ${dir}.lock.`,
+      );
+    if (!told) onWait?.(`${what} is being written by another command${describeHolder(taken)}; waiting for it ...`);
+    told = true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The lock of a folder one command at a time may write, taken now or FOLDER_BUSY (lockFolderWaiting, without the wait). */
+export function lockFolder(dir: string, what: string): () => void {
+  const taken = tryLockDirectory(dir);
+  if (typeof taken === 'function') return taken;
+  throw new SmartemDbError(
+    'FOLDER_BUSY',
+    `${what} is being written by another command${describeHolder(taken)}. Run one at a time; if that command is ` +
+      `gone for good (another host, say), remove ${dir}.lock.`,
+  );
+}
+
+function describeHolder(holder: Holder | undefined): string {
+  return holder ? ` (pid ${holder.pid} on ${holder.host} since ${holder.since}: ${holder.command})` : '';
+}
+
+/** The release function, or the holder (undefined when it cannot be read) of a lock another process holds. */
+function tryLockDirectory(dir: string): (() => void) | Holder | undefined {
   const file = `${dir}.lock`;
   mkdirSync(dirname(file), { recursive: true });
   const me: Holder = {
@@ -39,7 +94,7 @@ export function lockDirectory(dir: string, what: string): () => void {
         try {
           unlinkSync(file);
         } catch {
-          // already gone
+          // already gone: nothing to release
         }
       };
     } catch (error) {
@@ -51,15 +106,9 @@ export function lockDirectory(dir: string, what: string): () => void {
       unlinkSync(file);
       continue;
     }
-    throw new SmartemDbError(
-      'DATABASE_BUSY',
-      `${what} is in use by another process` +
-        (holder ? ` (pid ${holder.pid} on ${holder.host} since ${holder.since}: ${holder.command})` : '') +
-        `: it is one process's database, and two at once could corrupt it. Wait for that one to finish. If it is gone ` +
-        `for good (another host, say), remove ${file}.`,
-    );
+    return holder;
   }
-  throw new SmartemDbError('DATABASE_BUSY', `${what}: could not take its lock ${file}.`);
+  return undefined;
 }
 
 function readHolder(file: string): Holder | undefined {

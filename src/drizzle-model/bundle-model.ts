@@ -1,17 +1,27 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 
 type Esbuild = typeof import('esbuild');
 
+/** What loading the bundled model gave: its exports, and the files it was made of when they can all be named. */
+export interface BundledModel {
+  module: Record<string, unknown>;
+  /**
+   * Every file the model's value depends on (see keyedFiles), or null when that cannot be known
+   * by construction: the model may read files, the network or other packages at run time.
+   */
+  files: string[] | null;
+}
+
 /**
- * Imports a TypeScript model the way drizzle-kit does: esbuild bundles the model's own files into
- * one module (packages stay imports), which Node then requires (or imports, when CommonJS cannot
- * hold it), instead of a loader hook transforming file by file (tsx's hooks run on a thread of
- * their own: every import of the model and of drizzle-orm crosses it, 0.4 s for the SmartEM
- * model against 0.15 s here).
+ * Imports a Drizzle model (TypeScript or JavaScript) the way drizzle-kit does: esbuild bundles
+ * the model's own files, and packages linked from outside node_modules, into one module
+ * (installed packages stay imports), which Node then requires (or imports, when CommonJS cannot
+ * hold it). Bundled anew on every call, so a long-lived process never keeps an old version in
+ * Node's module cache.
  *
  * The bundle is written beside the model's entry and removed once loaded, so packages resolve
  * from where the model is. `import.meta.url`, `dirname` and `filename` keep each file's own
@@ -19,10 +29,7 @@ type Esbuild = typeof import('esbuild');
  * is not installed or cannot bundle the model (the caller then uses tsx, which reports errors
  * better); an error the model itself throws while it runs is the caller's.
  */
-export async function importBundledModel(
-  path: string,
-  onFile?: (file: string) => void,
-): Promise<Record<string, unknown> | null> {
+export async function importBundledModel(path: string): Promise<BundledModel | null> {
   const esbuild = await loadEsbuild();
   if (!esbuild) return null;
   const build = async (format: 'cjs' | 'esm') => {
@@ -30,7 +37,6 @@ export async function importBundledModel(
       return await esbuild.build({
         entryPoints: [path],
         bundle: true,
-        packages: 'external',
         format,
         platform: 'node',
         target: `node${process.versions.node}`,
@@ -45,30 +51,100 @@ export async function importBundledModel(
               },
             }
           : {}),
-        plugins: [ownImportMeta],
+        plugins: [installedPackagesExternal, ownImportMeta],
       });
     } catch {
-      return null;
+      return null; // tsx loads it instead, and names what is wrong
     }
   };
   // CommonJS first, as drizzle-kit loads a model: the model then shares drizzle-orm's CommonJS
-  // build with drizzle-kit's API, which requires it, instead of Node loading drizzle-orm twice
-  // (0.06-0.1 s for the SmartEM model). A model CommonJS cannot hold (top-level await, an
-  // import.meta it does not know, a package only ESM can load) is imported as ESM.
+  // build with drizzle-kit's API, which requires it, instead of Node loading drizzle-orm twice.
+  // A model CommonJS cannot hold (top-level await, an import.meta it does not know, a package
+  // only ESM can load) is imported as ESM.
   const cjs = await build('cjs');
   if (cjs?.outputFiles[0] && !cjs.warnings.some((w) => w.id === 'empty-import-meta')) {
-    const model = runBundle(path, cjs.outputFiles[0].contents, 'cjs');
-    if (model) {
-      if (onFile) for (const file of filesOf(cjs.metafile, dirname(path))) onFile(file);
-      return model;
-    }
+    const loadedBefore = new Set(Object.keys(requireCache()));
+    const module = runBundle(path, cjs.outputFiles[0].contents, 'cjs');
+    if (module) return { module, files: keyedFiles(cjs, dirname(path), loadedBefore) };
   }
   const esm = await build('esm');
   const out = esm?.outputFiles[0];
   if (!esm || !out) return null;
-  if (onFile) for (const file of filesOf(esm.metafile, dirname(path))) onFile(file);
-  return (await runBundle(path, out.contents, 'mjs')) as Record<string, unknown> | null;
+  const module = await runBundle(path, out.contents, 'mjs');
+  // What ESM loads, Node does not list: such a model is always loaded.
+  return module ? { module, files: null } : null;
 }
+
+/** Packages whose code, once installed, reads nothing at run time but what it is made of. */
+const PURE_PACKAGES = new Set(['drizzle-orm']);
+/** What a model file may import from Node and still be a pure function of its files and the environment. */
+const PURE_BUILTINS = new Set(['path', 'url', 'util', 'crypto', 'assert', 'buffer', 'events', 'string_decoder']);
+
+/**
+ * The files a model loaded as CommonJS depends on, when all of them are known by construction:
+ * every file esbuild bundled (its own and linked packages'), and every file Node loaded from the
+ * pure packages it imports (drizzle-orm). Null when any bundled file imports another package or
+ * a Node module that reaches outside (fs, child_process, the network, os, worker_threads), when
+ * esbuild warned (a require it could not follow), or when a pure package was already loaded in
+ * this process before (its files on disk may no longer be the code that ran).
+ */
+function keyedFiles(
+  result: import('esbuild').BuildResult & { metafile: import('esbuild').Metafile },
+  cwd: string,
+  loadedBefore: ReadonlySet<string>,
+): string[] | null {
+  if (result.warnings.length > 0) return null;
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  for (const [input, info] of Object.entries(result.metafile.inputs)) {
+    files.add(resolve(cwd, input));
+    for (const imported of info.imports) {
+      if (!imported.external) continue;
+      const spec = imported.path.replace(/^node:/, '');
+      const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+      if (builtinModules.includes(name)) {
+        if (!PURE_BUILTINS.has(name)) return null;
+        continue;
+      }
+      if (!PURE_PACKAGES.has(name)) return null;
+      const manifest = packageManifest(name, dirname(resolve(cwd, input)));
+      if (!manifest) return null;
+      packages.add(realpathSync(dirname(manifest)));
+      files.add(manifest);
+    }
+  }
+  for (const file of Object.keys(requireCache())) {
+    if (![...packages].some((dir) => file.startsWith(dir + sep))) continue;
+    if (loadedBefore.has(file)) return null;
+    files.add(file);
+  }
+  return [...files].sort();
+}
+
+const requireCache = () => createRequire(import.meta.url).cache;
+
+/**
+ * Packages installed in a node_modules folder stay imports (Node loads them, once); a package
+ * linked from elsewhere (`npm link`, a `file:` dependency) is part of the project and bundled
+ * with the model, so its files are the model's own.
+ */
+const installedPackagesExternal: import('esbuild').Plugin = {
+  name: 'smartem-db-installed-packages-external',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:') || builtinModules.includes(args.path.split('/')[0]!)) {
+        return { path: args.path, external: true };
+      }
+      let file: string;
+      try {
+        file = realpathSync(createRequire(join(args.resolveDir, 'noop.js')).resolve(args.path));
+      } catch {
+        return { path: args.path, external: true }; // Node resolves it when the bundle runs, or says why not
+      }
+      return file.includes(`${sep}node_modules${sep}`) ? { path: args.path, external: true } : { path: file };
+    });
+  },
+};
 
 /**
  * Writes the bundle beside the model's entry (so packages resolve from there), loads it, and
@@ -132,27 +208,6 @@ const ownImportMeta: import('esbuild').Plugin = {
     });
   },
 };
-
-/**
- * The files the model is made of, for the generate cache: its own files, and for each package it
- * imports that package's package.json (a package changes with its version).
- */
-function filesOf(metafile: import('esbuild').Metafile, cwd: string): string[] {
-  const files = new Set<string>();
-  const builtins = new Set(builtinModules);
-  for (const [input, info] of Object.entries(metafile.inputs)) {
-    const file = resolve(cwd, input);
-    files.add(file);
-    for (const imported of info.imports) {
-      if (!imported.external) continue;
-      const spec = imported.path;
-      if (spec.startsWith('node:') || builtins.has(spec.split('/')[0]!)) continue;
-      const manifest = packageManifest(spec, dirname(file));
-      if (manifest) files.add(manifest);
-    }
-  }
-  return [...files];
-}
 
 /** The package.json of the package `spec` names, found as Node would from `from`. */
 function packageManifest(spec: string, from: string): string | null {

@@ -1,6 +1,9 @@
-import { requireCodeCached } from './code-cached-require.js';
+import { createRequire } from 'node:module';
 import { SmartemDbError } from '../errors.js';
 import { importOptional } from '../optional-dependency.js';
+
+/** The module of drizzle-kit that renders a model as SQL. */
+export const DRIZZLE_KIT_API = 'drizzle-kit/api';
 
 /**
  * The CREATE statements of a Drizzle model, as drizzle-kit renders them from an empty snapshot,
@@ -11,11 +14,10 @@ import { importOptional } from '../optional-dependency.js';
  * @example const statements = await modelDdl(await import('../../schema/index.js'));
  */
 export async function modelDdl(schema: Record<string, unknown>): Promise<string[]> {
-  // Loaded here, not at the top: compiling drizzle-kit's API takes longer than a cached answer.
-  // Required, not imported: an ESM import would go through a loader hook tsx may have registered
-  // (0.55 s instead of 0.3 s for its 3 MB); with V8's code cache (code-cached-require.ts).
+  // Loaded here, not at the top: only a model that is loaded needs it. Required, not imported:
+  // the model's bundle requires drizzle-orm, and drizzle-kit's API then shares that copy.
   const { generateDrizzleJson, generateMigration } = await importOptional(
-    async () => requireCodeCached('drizzle-kit/api', import.meta.url) as typeof import('drizzle-kit/api'),
+    async () => createRequire(import.meta.url)(DRIZZLE_KIT_API) as typeof import('drizzle-kit/api'),
     ['drizzle-kit'],
     "Rendering the Drizzle model's DDL",
   );

@@ -1,5 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { introspect } from '../catalog/introspect.js';
 import type { DbSession } from '../db/session.js';
@@ -12,25 +11,25 @@ import { invertAll } from '../ops/op-kinds.js';
 import type { Op } from '../ops/op.js';
 import { appliedIds, readJournal, type JournalRef } from '../migrations/journal.js';
 import type { Logger } from '../migrations/logger.js';
-import { readMigrationsFolder, rehashMigrationsFolder, type MigrationsFolder } from '../migrations/migration-folder.js';
+import {
+  readMigrationsFolder,
+  rehashMigrationsFolder,
+  withMigration,
+  type MigrationsFolder,
+} from '../migrations/migration-folder.js';
 import { renderHeader } from '../migrations/migration-header.js';
 import { formatMigrationName } from '../migrations/migration-name.js';
 import { downgrade, upgrade } from '../migrations/runner.js';
 import type { Hazard } from '../hazards/hazard.js';
 import { renderScript, type RenderedScript } from '../render/render-script.js';
 import { scratchRunner } from '../scratch/replay.js';
-import { currentState, keptReplayNote } from '../scratch/replay-cache.js';
 import { classifyScript } from '../lint/classify-script.js';
 import { tableSizes } from '../doctor/table-sizes.js';
 import { DEFAULT_SMALL_TABLE_ROWS } from '../lint/lint-migrations.js';
 import { tablesOf } from '../migrations/lock-retry.js';
-import type { ModelKeep } from '../scratch/model-keep.js';
-import { modelSite } from '../scratch/model-state.js';
-import { ScratchPool, type ScratchTarget } from '../scratch/scratch-databases.js';
-import { answerGate } from '../scratch/answer-gate.js';
+import type { FolderAndModel } from '../scratch/folder-and-model.js';
 import { acknowledged, dataLossObject, noHints, type Hints } from './hints.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
-import { whenAnswered } from '../config/process-lifetime.js';
 import { Timings, type Timing } from './timings.js';
 import { diffInSteps } from './staged-diff.js';
 import { WRITE_IT_BY_HAND } from '../diff/unsupported-diff.js';
@@ -40,17 +39,8 @@ export interface GenerateInput {
   name: string;
   folder: MigrationsFolder;
   journal: JournalRef;
-  /** The Drizzle model's CREATE statements (modelDdl), or their promise: the scratch databases are made meanwhile. */
-  modelStatements: string[] | Promise<string[]>;
-  /** Whether these statements gave "no changes" before (the cache): then nothing more is done. */
-  answeredBefore?: (statements: string[]) => boolean;
-  /** When the scratch databases may be made (default: at once); they are made by the time the statements come. */
-  scratchFrom?: Promise<void>;
-  scratch: ScratchTarget;
-  /** The keys of the folder's replays (replayKeys), to take a kept one; null or absent replays it. */
-  replayKeys?: readonly string[] | null;
-  /** Whose kept model database to take and keep (server only); null or absent builds the model anew. */
-  modelKeep?: ModelKeep | null;
+  /** The folder's and the model's catalogs, and the scratch database to prove on (folderAndModel). */
+  states: FolderAndModel;
   /** A live database at the head migration, to diff against instead of replaying the folder. */
   fromDb?: DbSession;
   hints?: Hints;
@@ -75,165 +65,106 @@ export interface GenerateResult {
   hazards: Hazard[];
   /** Whether up.sql and down.sql were proved on a scratch database (an empty pair is not). */
   proved: boolean;
-  /** "No changes" came from the cache (.smartem-db/): no database was touched. */
+  /** "No changes" came from the project's store (.smartem-db/): no database was touched. */
   cached?: boolean;
   /** Where the time went, when asked for (`--timings`). */
   timings?: Timing[];
 }
 
 /**
- * Writes the next migration: the difference between the migrations folder (replayed on a
- * scratch database, or a live database at head) and the Drizzle model (applied to another
- * scratch database), as up.sql and down.sql. Before anything is written it proves them with the
- * real runner on the scratch copy: up must give exactly the model, down exactly the state before.
+ * Writes the next migration: the difference between the migrations folder's catalog and the
+ * Drizzle model's (folderAndModel), as up.sql and down.sql. Before anything is written it proves
+ * them with the real runner on a scratch database at the folder's state: up must give exactly
+ * the model, down exactly the state before.
  */
 export async function generateMigration(input: GenerateInput): Promise<GenerateResult> {
   const exclude = { excludeSchemas: [input.journal.schema] };
   const timings = input.timings ?? new Timings();
-  const pool = new ScratchPool(input.scratch);
-  let keep: ((catalog?: Catalog) => Promise<void>) | undefined;
-  // The folder's state as the proof left it (read by the proof), when it ran.
-  let afterProof: Catalog | undefined;
-  const close = async () => {
-    const worked = performance.now();
-    await pool.close();
-    if (pool.used) timings.add('close and drop the scratch databases', performance.now() - worked);
-  };
-  let result: GenerateResult;
-  try {
-    result = await generateWith(pool);
-  } catch (error) {
-    await close();
-    throw error;
+  const { states } = input;
+  const log = input.logger;
+  const have = states.folder;
+  const want = states.model;
+  if (input.fromDb) await checkLiveMatches(input.fromDb, input, have);
+
+  let hints = input.hints ?? noHints();
+  let ops = await timings.time('diff', () => diffInSteps(states.replay, have, want, hints, exclude));
+  if (input.confirmRename) {
+    const asked = await askRenames(ops, hints, input.confirmRename);
+    if (asked !== hints) {
+      hints = asked;
+      ops = await diffInSteps(states.replay, have, want, hints, exclude);
+    }
   }
-  // Went well: the folder's state is kept for the next run (when it is still exactly that); a
-  // daemon does it, and the closing, once the answer is out.
-  await whenAnswered(async () => {
-    try {
-      if (keep)
-        await timings.time("keep the migrations' state for the next run", () => keep!(afterProof).catch(() => {}));
-    } finally {
-      await close();
-    }
-  });
-  return result;
-
-  async function generateWith(pool: ScratchPool): Promise<GenerateResult> {
-    const log = input.logger;
-    log?.info(
-      `The state of ${input.folder.migrations.length} migration(s) from ${input.folder.shown}: replaying them on a scratch database, or taking a kept replay ...`,
-    );
-    // Independent: the folder's state, the model's database and the model itself come at the same time.
-    const { start, decided } = answerGate(input.modelStatements, input.answeredBefore, input.scratchFrom);
-    const currentP = start(() =>
-      timings.time("the migrations' state (replayed, or a kept replay) and its catalog", () =>
-        currentState(pool, input.folder, input.journal, input.replayKeys ?? null),
-      ),
-    );
-    const site = modelSite(
-      pool,
-      input.folder.migrations.map((m) => m.up.text),
-      { start, timer: timings, keep: input.modelKeep ?? null },
-    );
-    // Each is awaited below; until then a failure must not go unhandled.
-    currentP.then(
-      (state) => (keep = state?.keep),
-      () => {},
-    );
-    const { statements, answered } = await decided;
-    if (answered) {
-      await Promise.allSettled([currentP, site.own]);
-      return { id: null, ops: [], up: '', down: '', hazards: [], proved: false, cached: true };
-    }
-    // Beside the folder's state when it fits there (one database, no second to make).
-    log?.info('Applying the Drizzle model to a scratch database ...');
-    const wantP = site.catalog(statements, () => currentP, exclude);
-    wantP.catch(() => {});
-    // A second connection to the folder's state, for the proof's catalog reads (server only),
-    // opened while the model is built.
-    const helperP = currentP.then((state) => (state ? pool.another(state.session) : null)).catch(() => null);
-    const [want, state] = await Promise.all([wantP, currentP]);
-    const { session: current, catalog: have, fromKept } = state!;
-    if (fromKept) log?.info(keptReplayNote(fromKept.migrations, input.folder.migrations.length));
-    if (input.fromDb) await checkLiveMatches(input.fromDb, input, have);
-
-    let hints = input.hints ?? noHints();
-    let ops = await timings.time('diff', () => diffInSteps(current, have, want, hints, exclude));
-    if (input.confirmRename) {
-      const asked = await askRenames(ops, hints, input.confirmRename);
-      if (asked !== hints) {
-        hints = asked;
-        ops = await diffInSteps(current, have, want, hints, exclude);
-      }
-    }
-    if (ops.length === 0) {
-      refuseUnseenDifferences(have, want);
-      return { id: null, ops, up: '', down: '', hazards: [], proved: false };
-    }
-
-    const online = input.plain === undefined && input.online !== false;
-    const judged = performance.now();
-    const up = await classifyScript(renderScript(ops, { online }), {
-      catalog: have,
-      acknowledge: (op, hazard) => {
-        if (hazard.kind === 'breaking-change' && (op.kind === 'renameColumn' || op.kind === 'renameTable')) {
-          return 'a rename asked for (--rename, a hint or the prompt) when this migration was generated';
-        }
-        if (hazard.kind !== 'data-loss')
-          return input.plain ? `${input.plain} (the plain form, chosen with --plain)` : null;
-        const object = dataLossObject(op);
-        if (object && acknowledged(hints, object))
-          return `acknowledged by the hint "${object}" when this migration was generated`;
-        return input.allowDataLoss ? 'acknowledged with --allow-data-loss when this migration was generated' : null;
-      },
-    });
-    refuseUnacknowledgedLoss(up, ops, hints, input.allowDataLoss ?? false);
-    refuseUnacknowledgedLocks(up);
-    if (input.plain && input.fromDb) await warnAboutBigTables(input.fromDb, up, input.journal, log);
-    const down = await classifyScript(renderScript(invertAll(ops), { online }), { catalog: want });
-    timings.add('render and judge the SQL', performance.now() - judged);
-    const last = input.folder.migrations.at(-1);
-    const id = formatMigrationName(input.now ?? new Date(), (last?.number ?? 0) + 1, input.name);
-    const files = {
-      up:
-        renderHeader(id, last?.id ?? null, up.transactional, 'up') +
-        summary(ops) +
-        transactionNote(up.transactional) +
-        up.sql,
-      down:
-        renderHeader(id, last?.id ?? null, down.transactional, 'down') + transactionNote(down.transactional) + down.sql,
+  if (ops.length === 0) {
+    refuseUnseenDifferences(have, want);
+    return {
+      id: null,
+      ops,
+      up: '',
+      down: '',
+      hazards: [],
+      proved: false,
+      ...(states.fromStore ? { cached: true } : {}),
     };
-
-    log?.info(`Proving ${id}: up must give the model, down the state before ...`);
-    const proofStarted = performance.now();
-    const helper = await helperP;
-    try {
-      afterProof = await proveMigration({
-        session: current,
-        helper,
-        folder: input.folder,
-        journal: input.journal,
-        id,
-        files,
-        want,
-        have,
-        exclude,
-      });
-    } finally {
-      // Before the state is kept: a database is renamed only with no one else connected.
-      if (helper) await pool.release(helper);
-    }
-
-    timings.add('proof', performance.now() - proofStarted);
-    const writing = performance.now();
-    const dir = join(input.folder.folder, id);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'up.sql'), files.up);
-    writeFileSync(join(dir, 'down.sql'), files.down);
-    rehashMigrationsFolder(input.folder.folder);
-    timings.add('write the files and the manifest', performance.now() - writing);
-    return { id, ops, up: files.up, down: files.down, hazards: up.hazards, proved: true };
   }
+
+  const online = input.plain === undefined && input.online !== false;
+  const judged = performance.now();
+  const up = await classifyScript(renderScript(ops, { online }), {
+    catalog: have,
+    acknowledge: (op, hazard) => {
+      if (hazard.kind === 'breaking-change' && (op.kind === 'renameColumn' || op.kind === 'renameTable')) {
+        return 'a rename asked for (--rename, a hint or the prompt) when this migration was generated';
+      }
+      if (hazard.kind !== 'data-loss')
+        return input.plain ? `${input.plain} (the plain form, chosen with --plain)` : null;
+      const object = dataLossObject(op);
+      if (object && acknowledged(hints, object))
+        return `acknowledged by the hint "${object}" when this migration was generated`;
+      return input.allowDataLoss ? 'acknowledged with --allow-data-loss when this migration was generated' : null;
+    },
+  });
+  refuseUnacknowledgedLoss(up, ops, hints, input.allowDataLoss ?? false);
+  refuseUnacknowledgedLocks(up);
+  if (input.plain && input.fromDb) await warnAboutBigTables(input.fromDb, up, input.journal, log);
+  const down = await classifyScript(renderScript(invertAll(ops), { online }), { catalog: want });
+  timings.add('render and judge the SQL', performance.now() - judged);
+  const last = input.folder.migrations.at(-1);
+  const id = formatMigrationName(input.now ?? new Date(), (last?.number ?? 0) + 1, input.name);
+  const files = {
+    up:
+      renderHeader(id, last?.id ?? null, up.transactional, 'up') +
+      summary(ops) +
+      transactionNote(up.transactional) +
+      up.sql,
+    down:
+      renderHeader(id, last?.id ?? null, down.transactional, 'down') + transactionNote(down.transactional) + down.sql,
+  };
+
+  log?.info(`Proving ${id}: up must give the model, down the state before ...`);
+  const { afterUp } = await timings.time('proof', async () =>
+    proveMigration({
+      session: await states.replay(),
+      folder: input.folder,
+      journal: input.journal,
+      id,
+      files,
+      want,
+      have,
+      exclude,
+    }),
+  );
+
+  const writing = performance.now();
+  const dir = join(input.folder.folder, id);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'up.sql'), files.up);
+  writeFileSync(join(dir, 'down.sql'), files.down);
+  rehashMigrationsFolder(input.folder.folder);
+  // What the folder now produces was just read, after up: the next run needs no replay for it.
+  states.rememberFolder(readMigrationsFolder(input.folder.folder), afterUp);
+  timings.add('write the files and the manifest', performance.now() - writing);
+  return { id, ops, up: files.up, down: files.down, hazards: up.hazards, proved: true };
 }
 
 /**
@@ -377,8 +308,6 @@ function renameCandidates(ops: Op[]): string[] {
 export interface ProofInput {
   /** A scratch database holding the state the folder's migrations produce. */
   session: DbSession;
-  /** Another connection to it, for catalog reads (introspect's helper), when there is one. */
-  helper?: DbSession | null;
   folder: MigrationsFolder;
   journal: JournalRef;
   /** The new migration. */
@@ -393,11 +322,11 @@ export interface ProofInput {
 /**
  * Applies a new migration with the real runner on the scratch database that holds the current
  * state, and compares catalogs: after up it must equal the model, after down the state before.
- * Throws PROOF_FAILED saying which step failed and what differs; returns the catalog after down.
+ * Throws PROOF_FAILED saying which step failed and what differs; returns the catalogs after up
+ * and after down.
  */
 export async function proveMigration({
   session,
-  helper,
   folder,
   journal,
   id,
@@ -405,63 +334,51 @@ export async function proveMigration({
   want,
   have,
   exclude,
-}: ProofInput): Promise<Catalog> {
-  const temp = mkdtempSync(join(tmpdir(), 'smartem-db-proof-'));
+}: ProofInput): Promise<{ afterUp: Catalog; afterDown: Catalog }> {
+  const ctx = scratchRunner(session, withMigration(folder, id, files), journal);
+  // An index can be in the catalog and not work (a partitioned one made ON ONLY): the proof
+  // also asks that the migration leaves no index invalid that was not before.
+  const invalidBefore = new Set((await invalidIndexes(session, exclude.excludeSchemas)).map(keyOf));
+  const newlyInvalid = async () =>
+    (await invalidIndexes(session, exclude.excludeSchemas))
+      .filter((i) => !invalidBefore.has(keyOf(i)))
+      .map((i) => `  - index ${keyOf(i)} on ${i.table} is INVALID`);
+  const failed = (step: string, detail: string, cause?: unknown) =>
+    new SmartemDbError(
+      'PROOF_FAILED',
+      `The generated migration ${id} did not pass its proof (${step}); nothing was written.\n${detail}\n\nup.sql:\n${files.up}\ndown.sql:\n${files.down}`,
+      cause === undefined ? undefined : { cause },
+    );
   try {
-    if (folder.migrations.length > 0) cpSync(folder.folder, temp, { recursive: true });
-    mkdirSync(join(temp, id));
-    writeFileSync(join(temp, id, 'up.sql'), files.up);
-    writeFileSync(join(temp, id, 'down.sql'), files.down);
-    rehashMigrationsFolder(temp);
-    const ctx = scratchRunner(session, readMigrationsFolder(temp), journal);
-    // An index can be in the catalog and not work (a partitioned one made ON ONLY): the proof
-    // also asks that the migration leaves no index invalid that was not before.
-    const invalidBefore = new Set((await invalidIndexes(session, exclude.excludeSchemas)).map(keyOf));
-    const newlyInvalid = async () =>
-      (await invalidIndexes(session, exclude.excludeSchemas))
-        .filter((i) => !invalidBefore.has(keyOf(i)))
-        .map((i) => `  - index ${keyOf(i)} on ${i.table} is INVALID`);
-    const failed = (step: string, detail: string, cause?: unknown) =>
-      new SmartemDbError(
-        'PROOF_FAILED',
-        `The generated migration ${id} did not pass its proof (${step}); nothing was written.\n${detail}\n\nup.sql:\n${files.up}\ndown.sql:\n${files.down}`,
-        cause === undefined ? undefined : { cause },
-      );
-    try {
-      await upgrade(ctx);
-    } catch (error) {
-      throw failed(
-        'applying up.sql failed',
-        error instanceof MigrationFailedError ? error.message : String(error),
-        error,
-      );
-    }
-    const afterUp = [
-      ...catalogDifferences(await introspect(session, exclude, helper), want),
-      ...(await newlyInvalid()),
-    ];
-    if (afterUp.length)
-      throw failed(
-        'after up.sql the database differs from the Drizzle model',
-        afterUp.map((d) => `  - ${d}`).join('\n'),
-      );
-    try {
-      await downgrade(ctx, { steps: 1 });
-    } catch (error) {
-      throw failed(
-        'applying down.sql failed',
-        error instanceof MigrationFailedError ? error.message : String(error),
-        error,
-      );
-    }
-    const back = await introspect(session, exclude, helper);
-    const afterDown = [...catalogDifferences(back, have), ...(await newlyInvalid())];
-    if (afterDown.length)
-      throw failed('after down.sql the database differs from before', afterDown.map((d) => `  - ${d}`).join('\n'));
-    return back;
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
+    await upgrade(ctx);
+  } catch (error) {
+    throw failed(
+      'applying up.sql failed',
+      error instanceof MigrationFailedError ? error.message : String(error),
+      error,
+    );
   }
+  const up = await introspect(session, exclude);
+  const upDifferences = [...catalogDifferences(up, want), ...(await newlyInvalid())];
+  if (upDifferences.length)
+    throw failed(
+      'after up.sql the database differs from the Drizzle model',
+      upDifferences.map((d) => `  - ${d}`).join('\n'),
+    );
+  try {
+    await downgrade(ctx, { steps: 1 });
+  } catch (error) {
+    throw failed(
+      'applying down.sql failed',
+      error instanceof MigrationFailedError ? error.message : String(error),
+      error,
+    );
+  }
+  const back = await introspect(session, exclude);
+  const downDifferences = [...catalogDifferences(back, have), ...(await newlyInvalid())];
+  if (downDifferences.length)
+    throw failed('after down.sql the database differs from before', downDifferences.map((d) => `  - ${d}`).join('\n'));
+  return { afterUp: up, afterDown: back };
 }
 
 async function checkLiveMatches(live: DbSession, input: GenerateInput, replayed: Catalog): Promise<void> {

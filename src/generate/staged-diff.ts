@@ -12,18 +12,18 @@ import { renameOps, type Hints } from './hints.js';
 import { parseQualified, quoteLiteral } from '../sql/quote.js';
 
 /**
- * The ops that turn `have` (the state `session` holds) into `want`: first the steps a diff of two
+ * The ops that turn `have` (the state the database `session` gives holds) into `want`: first the steps a diff of two
  * catalogs cannot tell from a drop and a create (the renames the hints ask for, then tables that
  * join or leave a partitioned table: partitionMoves), then the diff of what is left, from the
  * state those steps give: they are run on `session` in a transaction that is rolled back, and it
- * is read. A partition move PostgreSQL refuses (the table's columns are not the parent's, a row
+ * is read. The database is asked for only when there are such steps. A partition move PostgreSQL refuses (the table's columns are not the parent's, a row
  * outside the bounds) is left out, and the table is dropped and created as before; a rename hint
  * that does not apply is an error.
  *
- * @example const ops = await diffInSteps(replay, have, want, hints, { excludeSchemas: ['smartem_db'] });
+ * @example const ops = await diffInSteps(states.replay, have, want, hints, { excludeSchemas: ['smartem_db'] });
  */
 export async function diffInSteps(
-  session: DbSession,
+  database: () => Promise<DbSession>,
   have: Catalog,
   want: Catalog,
   hints: Hints,
@@ -31,6 +31,7 @@ export async function diffInSteps(
 ): Promise<Op[]> {
   const renames = renameOps(hints);
   if (renames.length === 0 && partitionMoves(have, want).length === 0) return diffModels(have, want);
+  const session = await database();
   return inRolledBackTransaction(session, async () => {
     let state = have;
     if (renames.length) {

@@ -33,6 +33,11 @@ export interface MigrationsFolder {
   shown: string;
   /** In the order they apply. */
   migrations: Migration[];
+  /**
+   * Made in memory from a folder whose manifest was checked, plus a migration not yet written
+   * (generate's proof): there is no manifest on disk to check it against.
+   */
+  inMemory?: true;
 }
 
 const IGNORED = new Set(['meta']);
@@ -135,6 +140,36 @@ function readMigration(folder: string, shown: string, id: string, number: number
   if (upText === undefined) {
     throw new SmartemDbError('MIGRATIONS_FOLDER_INVALID', `${join(shown, id)}/up.sql is missing.`);
   }
+  return migrationOf(shown, id, number, description, upText, () =>
+    readIfExists(join(dir, 'down.sql'), join(shown, id, 'down.sql')),
+  );
+}
+
+/**
+ * `folder` with one more migration, `id`, made from its texts in memory (not written): what the
+ * folder will be once they are, for the runner to run before anything is written.
+ *
+ * @example const proving = withMigration(folder, id, { up, down });
+ */
+export function withMigration(
+  folder: MigrationsFolder,
+  id: string,
+  files: { up: string; down: string },
+): MigrationsFolder {
+  const name = parseMigrationName(id);
+  if (!name) throw new Error(`${id} is not a migration name`);
+  const added = migrationOf(folder.shown, id, name.number, name.description, files.up, () => files.down);
+  return { ...folder, migrations: [...folder.migrations, added], inMemory: true };
+}
+
+function migrationOf(
+  shown: string,
+  id: string,
+  number: number,
+  description: string,
+  upText: string,
+  downText: () => string | undefined,
+): Migration {
   const header = (file: string, text: string) => {
     try {
       return parseHeader(text);
@@ -155,7 +190,7 @@ function readMigration(folder: string, shown: string, id: string, number: number
     up: { file: join(shown, id, 'up.sql'), text: upText, transactional: upHeader.transactional },
     get down() {
       if (down === null) {
-        const text = readIfExists(join(dir, 'down.sql'), join(shown, id, 'down.sql'));
+        const text = downText();
         down =
           text === undefined
             ? undefined
@@ -181,6 +216,7 @@ export function manifestEntries(folder: MigrationsFolder): ManifestEntry[] {
  * rolled back.
  */
 export function verifyFolderManifest(folder: MigrationsFolder): void {
+  if (folder.inMemory) return;
   verifyManifest(folder.folder, manifestEntries(folder), folder.shown);
 }
 

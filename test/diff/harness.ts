@@ -64,7 +64,7 @@ export async function checkRoundTrip(
       return undefined;
     }
     // As generate diffs: the steps a catalog diff cannot see (a table joining a partitioned one) first.
-    const ops = await diffInSteps(sa, from, to, noHints(), {});
+    const ops = await diffInSteps(async () => sa, from, to, noHints(), {});
     if (options.expectEmptyPlan) {
       expect(ops, 'the plan between two spellings of one schema').toEqual([]);
       expect(catalogDifferences(from, to)).toEqual([]);

@@ -1,6 +1,4 @@
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 
@@ -54,28 +52,6 @@ export default async function setup(project: TestProject) {
   project.provide('serverUrl', url);
   project.provide('serverSource', source);
   return async () => {
-    await dropKeptModelsOfTests(url).catch(() => {});
     await stop?.();
   };
-}
-
-/**
- * The model databases generate kept for the tests' throwaway projects (a kept model records its
- * project's folder): those folders are gone, so nothing would take them again. A project folder
- * that still exists is another test run's, on the same server: its databases stay.
- */
-async function dropKeptModelsOfTests(url: string): Promise<void> {
-  const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
-  try {
-    const rows = await sql<{ name: string; lineage: string }[]>`
-      SELECT datname AS name, substring(shobj_description(oid, 'pg_database') from '"lineage":"([^"]*)"') AS lineage
-        FROM pg_database
-       WHERE left(datname, 14) = 'smartem_model_'`;
-    const ours = rows.filter(
-      (r) => r.lineage?.startsWith(join(tmpdir(), 'smartem-db-test-')) && !existsSync(r.lineage),
-    );
-    for (const r of ours) await sql.unsafe(`DROP DATABASE IF EXISTS "${r.name}" WITH (FORCE)`).catch(() => {});
-  } finally {
-    await sql.end();
-  }
 }
