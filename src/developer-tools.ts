@@ -170,6 +170,10 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   }
 }
 
+/** Said when the model was not loaded: its files are what they were when its statements were worked out. */
+export const MODEL_REMEMBERED =
+  "The model's files are as they were: its statements come from .smartem-db/store (--no-cache loads it).";
+
 /**
  * The folder's and the model's catalogs (folderAndModel) for generate, check and diff alike: the
  * model's statements remembered from its files when they are what they were (rememberedStatements),
@@ -190,6 +194,7 @@ async function statesOf(
     ? { code, schemaPath: await resolveSchemaPath(cwd, options.schema), cwd: resolve(cwd), env: process.env }
     : null;
   const remembered = context && !how.loadModel ? rememberedStatements(store, context) : wanted ? null : [];
+  if (context && remembered) options.logger?.info(MODEL_REMEMBERED);
   const statements =
     remembered !== null
       ? Promise.resolve(remembered)

@@ -45,6 +45,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'CONNECTION_FAILED':
     case 'DATABASE_BUSY':
     case 'FOLDER_BUSY':
+    case 'PERMISSION_DENIED':
     case 'SCRATCH_FAILED':
       return EXIT.connection;
     case 'DATA_LOSS_REFUSED':

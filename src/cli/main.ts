@@ -14,12 +14,14 @@ import { commandHelp, globalHelp } from './help.js';
 import { paint, wantsColour } from './terminal.js';
 import { packageVersion } from '../config/package-root.js';
 import { processIo, type CliIo } from './cli-io.js';
+import { preferBaselineWasm } from './short-lived-wasm.js';
 
 /**
  * Runs one CLI command and returns its exit code; every command is a thin call into the API.
  * `io` is the terminal (this process's by default).
  */
 export async function run(argv: string[], { io = processIo() }: RunOptions = {}): Promise<number> {
+  preferBaselineWasm();
   // Known before parsing, so that even a usage error is one JSON document under --json.
   const json = argv.includes('--json');
   const colour = !json && wantsColour({ isTTY: io.stderrIsTTY });

@@ -117,6 +117,9 @@ async function open(
 
 type PGliteClass = typeof import('@electric-sql/pglite').PGlite;
 
+/** A scratch database holds a schema and a few rows: PGlite's 128 MB of shared buffers are a third of its memory. */
+const SCRATCH_CONF = 'shared_buffers = 16MB';
+
 /**
  * A new in-memory PGlite, booted from a copy of an empty, initialised data directory (`template`,
  * in the project's store, named for the PGlite version): initdb in WebAssembly takes seconds,
@@ -125,7 +128,7 @@ type PGliteClass = typeof import('@electric-sql/pglite').PGlite;
 async function createScratch(PGlite: PGliteClass, template: string) {
   if (existsSync(template)) {
     try {
-      return await PGlite.create({ loadDataDir: new Blob([readFileSync(template)]) });
+      return await PGlite.create({ loadDataDir: new Blob([readFileSync(template)]), postgresqlconf: SCRATCH_CONF });
     } catch {
       rmSync(template, { force: true });
     }

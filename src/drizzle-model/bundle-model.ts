@@ -4,6 +4,8 @@ import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 
+import { unchangedSinceLoaded } from './loaded-files.js';
+
 type Esbuild = typeof import('esbuild');
 
 /** What loading the bundled model gave: its exports, and the files it was made of when they can all be named. */
@@ -63,9 +65,8 @@ export async function importBundledModel(path: string): Promise<BundledModel | n
   // only ESM can load) is imported as ESM.
   const cjs = await build('cjs');
   if (cjs?.outputFiles[0] && !cjs.warnings.some((w) => w.id === 'empty-import-meta')) {
-    const loadedBefore = new Set(Object.keys(requireCache()));
     const module = runBundle(path, cjs.outputFiles[0].contents, 'cjs');
-    if (module) return { module, files: keyedFiles(cjs, dirname(path), loadedBefore) };
+    if (module) return { module, files: keyedFiles(cjs, dirname(path)) };
   }
   const esm = await build('esm');
   const out = esm?.outputFiles[0];
@@ -85,13 +86,12 @@ const PURE_BUILTINS = new Set(['path', 'url', 'util', 'crypto', 'assert', 'buffe
  * every file esbuild bundled (its own and linked packages'), and every file Node loaded from the
  * pure packages it imports (drizzle-orm). Null when any bundled file imports another package or
  * a Node module that reaches outside (fs, child_process, the network, os, worker_threads), when
- * esbuild warned (a require it could not follow), or when a pure package was already loaded in
- * this process before (its files on disk may no longer be the code that ran).
+ * esbuild warned (a require it could not follow), or when a pure package's files changed on disk
+ * since this process loaded them (they no longer name the code that ran).
  */
 function keyedFiles(
   result: import('esbuild').BuildResult & { metafile: import('esbuild').Metafile },
   cwd: string,
-  loadedBefore: ReadonlySet<string>,
 ): string[] | null {
   if (result.warnings.length > 0) return null;
   const files = new Set<string>();
@@ -113,15 +113,13 @@ function keyedFiles(
       files.add(manifest);
     }
   }
-  for (const file of Object.keys(requireCache())) {
-    if (![...packages].some((dir) => file.startsWith(dir + sep))) continue;
-    if (loadedBefore.has(file)) return null;
-    files.add(file);
-  }
+  const loaded = Object.keys(createRequire(import.meta.url).cache).filter((file) =>
+    [...packages].some((dir) => file.startsWith(dir + sep)),
+  );
+  if (!unchangedSinceLoaded(loaded)) return null;
+  for (const file of loaded) files.add(file);
   return [...files].sort();
 }
-
-const requireCache = () => createRequire(import.meta.url).cache;
 
 /**
  * Packages installed in a node_modules folder stay imports (Node loads them, once); a package

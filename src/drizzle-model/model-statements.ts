@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { splitStatements } from '../sql/sql-split.js';
 import { loadSchemaModule, resolveSchemaPath } from './load-schema.js';
 import { DRIZZLE_KIT_API, modelDdl } from './model-ddl.js';
+import { unchangedSinceLoaded } from './loaded-files.js';
 
 export const MODEL_EXTRAS_FILE = 'model-extras.sql';
 
@@ -33,7 +34,6 @@ export async function modelStatements(cwd: string, schema: string | undefined): 
 export async function loadModel(cwd: string, schema: string | undefined): Promise<LoadedModel> {
   const path = await resolveSchemaPath(cwd, schema);
   const require = createRequire(import.meta.url);
-  const kitLoadedBefore = kitFile(require) !== null && require.cache[kitFile(require)!] !== undefined;
   const { module, files } = await loadSchemaModule(path);
   const ddl = await modelDdl(module);
   const extras = join(dirname(path), MODEL_EXTRAS_FILE);
@@ -41,8 +41,8 @@ export async function loadModel(cwd: string, schema: string | undefined): Promis
     ? [...ddl, ...splitStatements(readFileSync(extras, 'utf8')).map((s) => s.sql)]
     : ddl;
   const kit = kitFile(require);
-  // drizzle-kit's API loaded earlier in this process may no longer be what is on disk.
-  if (!files || !kit || kitLoadedBefore) return { statements, files: null };
+  // drizzle-kit's API loaded earlier in this process must still be what is on disk.
+  if (!files || !kit || !unchangedSinceLoaded([kit])) return { statements, files: null };
   const manifests = ['drizzle-kit', 'esbuild'].map((name) => manifestOf(require, name));
   if (manifests.includes(null)) return { statements, files: null };
   return { statements, files: [...new Set([...files, extras, kit, ...(manifests as string[])])].sort() };

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { storeKey, type Store } from '../files/project-store.js';
 import { stableEnv } from '../config/stable-env.js';
 import type { LoadedModel } from './model-statements.js';
+import { contentHash } from './loaded-files.js';
 
 /** What a model's statements depend on besides its files: where it is, and what it runs in. */
 export interface ModelContext {
@@ -61,13 +60,4 @@ function filesKey(ctx: ModelContext, files: readonly string[]): string {
     contextKey(ctx),
     files.map((file) => [file, contentHash(file)]),
   );
-}
-
-function contentHash(file: string): string {
-  try {
-    return createHash('sha256').update(readFileSync(file)).digest('hex');
-  } catch (error) {
-    // A file that is not there (model-extras.sql, say) or cannot be read is part of the key too.
-    return `unreadable: ${(error as NodeJS.ErrnoException).code ?? 'error'}`;
-  }
 }

@@ -134,10 +134,39 @@ export async function ensureJournal(session: DbSession, ref: JournalRef): Promis
     const missing = CORE_COLUMNS.filter((c) => !present.has(c));
     if (missing.length > 0) throw notAJournal(ref, missing);
   }
-  await withTransaction(session, async () => {
-    await session.query('SELECT pg_advisory_xact_lock($1::bigint)', [JOURNAL_DDL_LOCK]);
-    await session.exec(journalDdl(ref));
-  });
+  try {
+    await withTransaction(session, async () => {
+      await session.query('SELECT pg_advisory_xact_lock($1::bigint)', [JOURNAL_DDL_LOCK]);
+      await session.exec(journalDdl(ref));
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === INSUFFICIENT_PRIVILEGE)
+      throw await journalNotAllowed(session, ref, error);
+    throw error;
+  }
+}
+
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+/** The role may not make the journal: say which grant (or which schema made for it) lets it. */
+async function journalNotAllowed(session: DbSession, ref: JournalRef, cause: unknown): Promise<SmartemDbError> {
+  const [who] = await session
+    .query<{ role: string; db: string; schema: boolean }>(
+      `SELECT current_user AS role, current_database() AS db, to_regnamespace($1) IS NOT NULL AS schema`,
+      [ref.schema],
+    )
+    .catch(() => [undefined]);
+  const role = who ? quoteIdent(who.role) : '<the role>';
+  const db = who ? quoteIdent(who.db) : '<the database>';
+  const grant = who?.schema
+    ? `GRANT USAGE, CREATE ON SCHEMA ${quoteIdent(ref.schema)} TO ${role}`
+    : `GRANT CREATE ON DATABASE ${db} TO ${role}, or create the schema for it: CREATE SCHEMA ${quoteIdent(ref.schema)} AUTHORIZATION ${role}`;
+  return new SmartemDbError(
+    'PERMISSION_DENIED',
+    `${session.label}: the role may not create the journal ${journalLabel(ref)} (${(cause as Error).message}). ` +
+      `As an owner or superuser: ${grant}.`,
+    { cause },
+  );
 }
 
 // A fixed key, the same for every journal and every version: "smartem-db journal DDL".

@@ -100,12 +100,21 @@ export class ScratchPool {
     return made;
   }
 
-  private async make(target: ServerTarget): Promise<string> {
+  private make(target: ServerTarget): Promise<string> {
+    const work = this.makeNow(target);
+    making.add(work);
+    const done = () => making.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  private async makeNow(target: ServerTarget): Promise<string> {
+    if (stopping) throw closedError();
     const name = scratchName();
     // Each on its own connection, so databases are made (and dropped) at the same time.
     const maker = await openServerSession(target.url, { source: target.source });
     try {
-      await dropOrphans(maker);
+      if (stopping) throw closedError();
       // Known before it exists: a signal that comes while it is being made drops it too.
       this.created.add(name);
       live.set(name, target);
@@ -113,6 +122,7 @@ export class ScratchPool {
       await maker.exec(`CREATE DATABASE ${quoteIdent(name)}`);
       return name;
     } catch (error) {
+      if (stopping) throw error;
       this.created.delete(name);
       live.delete(name);
       throw new SmartemDbError(
@@ -131,6 +141,10 @@ type ServerTarget = Extract<ScratchTarget, { kind: 'server' }>;
 
 /** Scratch databases of this process that exist (or are being made) on a server, for the signal handler. */
 const live = new Map<string, ServerTarget>();
+/** CREATE DATABASEs under way: the signal handler waits for them before it drops. */
+const making = new Set<Promise<unknown>>();
+/** Set by a signal: no scratch database is made any more. */
+let stopping = false;
 
 /**
  * Drops a scratch database, trying again a few times: a server out of connections for a moment
@@ -180,7 +194,7 @@ function processRuns(pid: number): boolean {
 /**
  * Drops the scratch databases that runs on this host left when they were killed outright
  * (SIGKILL, a power cut): their process is gone. One query on a connection the caller has
- * open; a drop that fails (someone is connected after all) is left for the next run.
+ * open; a drop that fails (another role's database) is left for a run of that role.
  */
 export async function dropOrphans(admin: DbSession): Promise<string[]> {
   const rows = await admin.query<{ name: string }>(
@@ -192,10 +206,11 @@ export async function dropOrphans(admin: DbSession): Promise<string[]> {
     const pid = Number(name.slice(SCRATCH_PREFIX.length + HOST_TAG.length + 1).split('_')[0]);
     if (!Number.isInteger(pid) || processRuns(pid)) continue;
     try {
-      await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
+      // Its process is gone: what is still connected is that process's statement running on.
+      await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
       dropped.push(name);
     } catch {
-      // In use, or not ours to drop: left to a later run.
+      // Not ours to drop (another role's): left to a run of that role.
     }
   }
   return dropped;
@@ -221,8 +236,11 @@ function unwatchSignalsWhenIdle(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  const drops = [...live].map(([name, target]) => dropScratch(target, name));
-  void Promise.allSettled(drops).then(() => {
+  stopping = true;
+  void (async () => {
+    await Promise.allSettled([...making]);
+    await Promise.allSettled([...live].map(([name, target]) => dropScratch(target, name)));
+  })().then(() => {
     for (const s of SIGNALS) process.off(s, onSignal);
     watching = false;
     // Nobody else listens: the default action, as if we had never listened.

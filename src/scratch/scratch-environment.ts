@@ -1,13 +1,14 @@
 import { pgliteVersion } from '../db/pglite-session.js';
 import { openServerSession } from '../db/postgres-session.js';
-import type { ScratchTarget } from './scratch-databases.js';
+import { dropOrphans, type ScratchTarget } from './scratch-databases.js';
 
 /**
  * What a catalog built on a scratch database depends on besides the statements run there: the
  * server's version, the role it runs as, the extensions it can install (and their default
  * versions), its tablespaces, the settings not left at their defaults (a default tablespace, a
  * default access method), and template1's encoding and collation. For PGlite, its version.
- * One query; part of every key of a catalog in the project's store.
+ * One query; part of every key of a catalog in the project's store. On a server it also drops
+ * the scratch databases of runs on this host that were killed outright (dropOrphans).
  *
  * @example const env = await scratchEnvironment({ kind: 'server', url, source: 'SHADOW_DATABASE_URL' });
  */
@@ -16,6 +17,8 @@ export async function scratchEnvironment(target: ScratchTarget): Promise<string>
   const session = await openServerSession(target.url, { source: target.source });
   try {
     const [row] = await session.query<{ env: string }>(ENVIRONMENT_SQL);
+    // Every command that uses the server tidies up after runs that were killed outright.
+    await dropOrphans(session);
     return row!.env;
   } finally {
     await session.close();
