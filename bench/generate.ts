@@ -19,7 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hash } from '../src/api.js';
-import { compare, runCommand, SERVER } from './support.js';
+import { compare, peakMemoryMb, runCommand, SERVER } from './support.js';
 import { withoutServer } from '../test/support/no-server-env.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -235,6 +235,35 @@ export async function benchGenerate(calls: number): Promise<void> {
       1,
       back,
     );
+
+    // Peak memory of one new column, no server (PGlite in the process) and with one, against drizzle-kit's.
+    for (const [prefix, env] of OWN_PROCESS) {
+      back.ours();
+      const mine = peakMemoryMb(
+        [
+          CLI,
+          'generate',
+          '-m',
+          'bench',
+          '--migrations',
+          smartem.ours,
+          '--schema',
+          smartem.schema,
+          '--quiet',
+          '--no-prompt',
+        ],
+        { env, cwd: smartem.dir },
+      );
+      back.theirs();
+      const kit = peakMemoryMb([KIT, 'generate', `--config=${smartem.config}`, '--name=bench'], {
+        env: ENV,
+        cwd: smartem.dir,
+        expect: /Your SQL migration file|No schema changes/,
+      });
+      console.log(
+        `${`${prefix}one new column, peak memory`.padEnd(58)} smartem-db ${mine} MB   peer ${kit} MB   ratio ${(mine / kit).toFixed(2)}`,
+      );
+    }
 
     // The everyday loop: edit the model, generate, edit again: the folder grows by a migration
     // each time (nothing is put back), so the folder's state is never the one kept last time.

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
 
 export const SERVER =
@@ -92,5 +95,33 @@ export function runCommand(
   const output = `${result.stdout?.toString() ?? ''}${result.stderr.toString()}`;
   if (result.status !== 0 || (options.expect && (!options.expect.test(output) || /\bError\b/.test(output)))) {
     throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${output.slice(0, 2000)}`);
+  }
+}
+
+/**
+ * The peak resident memory of a Node command, in MB: the process reports its own maxRSS as it
+ * exits (a preload given through NODE_OPTIONS), so what Node and WebAssembly hold is counted, and
+ * children it spawns (esbuild's service) are not, for either tool.
+ */
+export function peakMemoryMb(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; expect?: RegExp } = {},
+): number {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-peak-'));
+  try {
+    const preload = join(dir, 'peak.cjs');
+    const out = join(dir, 'peak.txt');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, String(process.resourceUsage().maxRSS)));\n`,
+    );
+    const env = options.env ?? process.env;
+    runCommand(process.execPath, args, {
+      ...options,
+      env: { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --require ${preload}`.trim() },
+    });
+    return Math.round(Number(readFileSync(out, 'utf8')) / 1024);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -74,7 +74,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     const timings = new Timings();
     const scratch = scratchTargetOf(options, config);
     const states = await timings.time("the folder's and the model's catalogs", () =>
-      statesOf(options, folder, scratch),
+      statesOf(options, folder, scratch, { replayAhead: true }),
     );
     const fromDb = options.fromDb ? await openServerSession(options.fromDb, { source: '--from-db' }) : undefined;
     try {
@@ -184,7 +184,7 @@ async function statesOf(
   options: CommonOptions & { schema?: string | undefined; cache?: boolean | undefined },
   folder: MigrationsFolder | null,
   scratch: ScratchTarget,
-  how: { model?: boolean; loadModel?: boolean } = {},
+  how: { model?: boolean; loadModel?: boolean; replayAhead?: boolean } = {},
 ): Promise<FolderAndModel> {
   const cwd = options.cwd ?? process.cwd();
   const store = projectStore(cwd, options.cache !== false);
@@ -211,6 +211,7 @@ async function statesOf(
     scratch,
     store,
     code,
+    replayAhead: how.replayAhead ?? false,
   });
 }
 

@@ -37,44 +37,32 @@ const CONSTRAINT_KINDS: Record<string, Constraint['kind']> = {
  *
  * @example const model = await introspect(session, { excludeSchemas: ['smartem_db'] });
  */
-export async function introspect(
-  session: DbSession,
-  options: IntrospectOptions = {},
-  /**
-   * Another connection to the same database, outside any transaction on either: the queries are
-   * then split between the two, which the server runs at the same time (38-45 ms → 22-34 for the
-   * SmartEM model).
-   */
-  helper?: DbSession | null,
-): Promise<Catalog> {
-  const sessions = helper ? [session, helper] : [session];
+export async function introspect(session: DbSession, options: IntrospectOptions = {}): Promise<Catalog> {
   // The catalog queries read few rows but are costed high (subqueries per object): JIT compiling
   // them cost 1.7 s a query on PostgreSQL 15 with its default jit_above_cost, for nothing.
-  await Promise.all(sessions.map((s) => s.exec('SET jit = off')));
+  await session.exec('SET jit = off');
   try {
-    return await readCatalog(session, options, helper ?? session);
+    return await readCatalog(session, options);
   } finally {
     // In a transaction a failed query aborted, RESET fails too: the first error is the one to see.
-    await Promise.all(sessions.map((s) => s.exec('RESET jit').catch(() => {})));
+    await session.exec('RESET jit').catch(() => undefined);
   }
 }
 
-async function readCatalog(session: DbSession, options: IntrospectOptions, helper: DbSession): Promise<Catalog> {
+async function readCatalog(session: DbSession, options: IntrospectOptions): Promise<Catalog> {
   // A text[] literal travels as a plain string parameter in both drivers.
   const exclude = `{${(options.excludeSchemas ?? []).map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-  const run = (sql: string, on = session) => on.query<Row>(sql, [exclude]);
-  // Split so that each connection has about half the work at 1000 tables (columns 75 ms,
-  // constraints 70, schemas 17; indexes 85, PRESENT_KINDS 75, the rest 25).
+  const run = (sql: string) => session.query<Row>(sql, [exclude]);
   const [schemas, enums, sequences, columns, constraints, indexes, views, present, unsupported] = await Promise.all([
     run(SCHEMAS_SQL),
-    run(ENUMS_SQL, helper),
-    run(SEQUENCES_SQL, helper),
+    run(ENUMS_SQL),
+    run(SEQUENCES_SQL),
     run(COLUMNS_SQL),
     run(CONSTRAINTS_SQL),
-    run(INDEXES_SQL, helper),
-    run(VIEWS_SQL, helper),
-    run(PRESENT_KINDS_SQL, helper),
-    run(UNSUPPORTED_SQL, helper),
+    run(INDEXES_SQL),
+    run(VIEWS_SQL),
+    run(PRESENT_KINDS_SQL),
+    run(UNSUPPORTED_SQL),
   ]);
   // Objects of the kinds the database has (a second round trip only when it has any).
   const kinds = list(present[0]?.kinds ?? '[]');

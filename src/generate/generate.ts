@@ -142,9 +142,10 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
   };
 
   log?.info(`Proving ${id}: up must give the model, down the state before ...`);
+  const session = await timings.time("the folder's state on a scratch database, for the proof", states.replay);
   const { afterUp } = await timings.time('proof', async () =>
     proveMigration({
-      session: await states.replay(),
+      session,
       folder: input.folder,
       journal: input.journal,
       id,

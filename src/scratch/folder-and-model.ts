@@ -22,6 +22,8 @@ export interface FolderAndModelInput {
   store: Store;
   /** smartem-db's version and code: a catalog is read by it. */
   code: string;
+  /** Replay the folder ahead, on a server, while a model that had to be loaded loads (generate: a change is likely). */
+  replayAhead?: boolean;
 }
 
 /** The two states a diff compares, and the scratch database to prove on. */
@@ -87,10 +89,12 @@ export async function folderAndModel(input: FolderAndModelInput): Promise<Folder
         if (await storable(session)) store.putJson('catalog', folderKey(folder.migrations), catalog);
         return { session, catalog };
       })());
-    // A model that had to be loaded has most likely changed: its database is made while it loads.
+    // A model that had to be loaded has most likely changed: its database is made while it loads,
+    // and on a server the folder replayed meanwhile (the proof will want it).
     const modelSession = input.remembered ? null : embedded ? embeddedInstance() : pool.create();
     modelSession?.catch(() => undefined); // awaited below when needed
-    if (!storedFolder && !embedded) void replayNow().catch(() => undefined); // awaited below
+    if ((!storedFolder || (!input.remembered && input.replayAhead)) && !embedded)
+      void replayNow().catch(() => undefined); // awaited below, or by replay()
 
     const statements = await input.modelStatements;
     const modelKey = storeKey('model catalog', input.code, env, journal, statements);
