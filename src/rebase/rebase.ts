@@ -66,8 +66,11 @@ export async function rebaseMigrations(input: RebaseInput): Promise<RebaseReport
     );
   }
   const inRepo = relative(top, input.folder) || '.';
+  // --full-tree: run in a subfolder (the migrations folder), ls-tree would list only what lies
+  // under that subfolder of the tree it is given, that is nothing, and every migration would
+  // count as this branch's, the other branch's too.
   const theirIds = new Set(
-    git('ls-tree', '--name-only', `${onto}:${inRepo === '.' ? '' : inRepo}`)
+    git('ls-tree', '--full-tree', '--name-only', `${onto}:${inRepo === '.' ? '' : inRepo}`)
       .split('\n')
       .filter((name) => parseMigrationName(name)),
   );

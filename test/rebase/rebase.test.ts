@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrate, rebase } from '../../src/api.js';
@@ -9,12 +9,22 @@ import { addMigration, migrationId, tempDir, writeMigrations } from '../support/
 
 const db = useFreshDatabase();
 
-/** A repository whose main and feature branches each added a migration numbered 002, feature checked out. */
-function branches(feature: string, hotfix: string): { repo: string; git: (...args: string[]) => string } {
-  const repo = tempDir();
+/**
+ * A repository whose main and feature branches each added a migration numbered 002, feature
+ * checked out, main merged in (smartem.sum in conflict); the migrations in `sub` (a subfolder, as
+ * drizzle/ is in a project) or at the top.
+ */
+function branches(
+  feature: string,
+  hotfix: string,
+  sub = '',
+): { repo: string; folder: string; git: (...args: string[]) => string } {
+  const top = tempDir();
+  const repo = join(top, sub);
+  mkdirSync(repo, { recursive: true });
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
-      cwd: repo,
+      cwd: top,
       stdio: 'pipe',
     }).toString();
   git('init', '-q', '-b', 'main');
@@ -48,10 +58,30 @@ function branches(feature: string, hotfix: string): { repo: string; git: (...arg
   } catch {
     // expected: CONFLICT in smartem.sum
   }
-  return { repo, git };
+  return { repo, folder: repo, git };
 }
 
 describe('rebase', () => {
+  it("moves only this branch's migration when the folder is a subfolder (drizzle/), never the other branch's", async () => {
+    // Same-minute ids whose descriptions sort this branch's first: main's must keep its number.
+    const { folder } = branches('alter table a add column f int;', 'alter table a add column h int;', 'drizzle');
+    const report = await rebase({
+      migrationsFolder: folder,
+      onto: 'main',
+      shadowDatabaseUrl: serverUrl(),
+      env: {},
+      cwd: folder,
+    });
+    expect(report.moved).toEqual([
+      { from: migrationId(2, 'feature'), to: migrationId(2, 'feature').replace('-002_', '-003_') },
+    ]);
+    expect(
+      readdirSync(folder)
+        .filter((f) => f !== 'smartem.sum')
+        .sort(),
+    ).toEqual([migrationId(1, 'base'), migrationId(2, 'hotfix'), migrationId(2, 'feature').replace('-002_', '-003_')]);
+  });
+
   it("numbers this branch's migration after the other branch's, rewrites its parent and the manifest, proved", async () => {
     const { repo, git } = branches('alter table a add column f int;', 'alter table a add column h int;');
     expect(readFileSync(join(repo, 'smartem.sum'), 'utf8')).toContain('<<<<<<<');
