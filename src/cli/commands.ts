@@ -81,10 +81,7 @@ async function downgradeCommand({ args, values, common, print, usage, io }: Comm
     ...common,
     allowDataLoss: values.yes,
     confirmDataLoss: interactive
-      ? (tables) =>
-          io.ask(
-            `Rolling back drops ${tables.join(', ')}, which hold${tables.length === 1 ? 's' : ''} rows. Roll back anyway?`,
-          )
+      ? (objects) => io.ask(`Rolling back drops data: ${objects.join(', ')}. Roll back anyway?`)
       : undefined,
   });
   print(formatRun(result, 'downgrade'), result);

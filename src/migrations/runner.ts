@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { DbSession } from '../db/session.js';
-import { SmartemDbError } from '../errors.js';
+import { MigrationFailedError, SmartemDbError } from '../errors.js';
+import { quoteIdent } from '../sql/quote.js';
 import { acquireMigrationLock, releaseMigrationLock } from './advisory-lock.js';
 import { assertMigratable, poolerError } from '../db/migration-target.js';
 import { withTransaction } from '../db/transaction.js';
@@ -12,7 +13,7 @@ import { verifyFolderManifest, type Migration, type MigrationsFolder } from './m
 import { runScript } from './run-script.js';
 import { scriptStatements } from './script-statements.js';
 import type { SqlStatement } from '../sql/sql-split.js';
-import { droppedTables } from './statement-kind.js';
+import { droppedColumns, droppedTables } from './statement-kind.js';
 import { pickRevert, resolveMigration, resolveUpgradeTarget, type RollbackTarget } from './targets.js';
 import { planUpgrade, unfinishedError, verifyApplied } from './upgrade-plan.js';
 
@@ -96,7 +97,9 @@ export async function upgrade(ctx: RunnerContext, target: UpgradeTarget = {}): P
           resumeAfterStatement,
           resuming,
         }),
-      );
+      ).catch((error: unknown) => {
+        throw partlyDone(error, ran, 'applied', ran.at(-1)?.id ?? plan.head);
+      });
       ran.push({ id: migration.id, direction: 'up', ...result });
       ctx.logger?.info(
         `[${i + 1}/${total}] Applied ${migration.id} in ${result.durationMs} ms (${elapsed(started)} elapsed).`,
@@ -113,8 +116,11 @@ export async function upgrade(ctx: RunnerContext, target: UpgradeTarget = {}): P
 export interface RollbackSafety {
   /** Roll back even so (--yes). */
   allowDataLoss?: boolean | undefined;
-  /** Asked, with the tables, when allowDataLoss is not set (the CLI asks on a terminal). */
-  confirmDataLoss?: ((tables: string[]) => Promise<boolean>) | undefined;
+  /**
+   * Asked, with what would be lost (`table t (12 rows)`, `column t.c (3 values)`), when
+   * allowDataLoss is not set (the CLI asks on a terminal).
+   */
+  confirmDataLoss?: ((objects: string[]) => Promise<boolean>) | undefined;
 }
 
 /**
@@ -151,7 +157,9 @@ export async function downgrade(
       ctx.logger?.info(`[${i + 1}/${revert.length}] Rolling back ${m.id} ...`);
       const result = await withHeartbeat(ctx.logger, `[${i + 1}/${revert.length}] Rolling back ${m.id}`, (onProgress) =>
         runScript({ ...runOptions(ctx), onProgress, migration: m, direction: 'down', statements: scripts[i]! }),
-      );
+      ).catch((error: unknown) => {
+        throw partlyDone(error, ran, 'rolled back', applied[applied.length - 1 - i]?.id ?? null);
+      });
       ran.push({ id: m.id, direction: 'down', ...result });
       ctx.logger?.info(
         `[${i + 1}/${revert.length}] Rolled back ${m.id} in ${result.durationMs} ms (${elapsed(started)} elapsed).`,
@@ -248,8 +256,37 @@ async function withHeartbeat<T>(
 }
 
 /**
- * Refuses a rollback whose down scripts drop tables that hold rows, naming them, unless it is
- * allowed (--yes) or confirmed (asked on a terminal).
+ * A migration's failure after others of the same run committed: its message said what happened to
+ * that migration; this says which ones before it stay done, and where the database now stands.
+ */
+function partlyDone(error: unknown, done: readonly AppliedMigration[], verb: string, at: string | null): unknown {
+  if (done.length === 0 || !(error instanceof SmartemDbError)) return error;
+  const ids = done.map((d) => d.id).join(', ');
+  const message =
+    `${error.message}\n${done.length} migration${done.length === 1 ? '' : 's'} of this run ${done.length === 1 ? 'was' : 'were'} ` +
+    `${verb} and committed before it: ${ids}. The database is now at ${at ?? 'base'}.`;
+  if (error instanceof MigrationFailedError) {
+    return new MigrationFailedError(
+      message,
+      error.migration,
+      error.file,
+      error.statementIndex,
+      error.line,
+      error.sqlState,
+      {
+        cause: error,
+      },
+    );
+  }
+  return new SmartemDbError(error.code, message, { cause: error });
+}
+
+/** Counted up to this many rows; more is said as "over" it. */
+const COUNT_LIMIT = 1_000_000;
+
+/**
+ * Refuses a rollback whose down scripts drop tables that hold rows, or columns that hold values,
+ * naming each with how many, unless it is allowed (--yes) or confirmed (asked on a terminal).
  */
 async function refuseDroppingRows(
   session: DbSession,
@@ -257,20 +294,50 @@ async function refuseDroppingRows(
   safety: RollbackSafety,
 ): Promise<void> {
   if (safety.allowDataLoss) return;
-  const dropped = [...new Set(statements.flatMap((s) => droppedTables(s.sql)))];
+  const count = async (from: string, where = 'true') => {
+    const [row] = await session.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${COUNT_LIMIT + 1}) x`,
+    );
+    const n = Number(row?.n ?? 0);
+    return n > COUNT_LIMIT ? `over ${COUNT_LIMIT.toLocaleString('en')}` : n.toLocaleString('en');
+  };
+  // Schema-qualified, whatever the search path: the name a person checks before saying yes.
+  const tableOf = async (written: string) =>
+    (
+      await session.query<{ name: string | null }>(
+        `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c
+           JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)`,
+        [written],
+      )
+    )[0]?.name ?? null;
   const holding: string[] = [];
-  for (const table of dropped) {
-    const [row] = await session.query<{ name: string | null }>('SELECT to_regclass($1)::text AS name', [table]);
-    if (!row?.name) continue;
-    const [filled] = await session.query<{ rows: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${row.name}) AS rows`);
-    if (filled?.rows) holding.push(row.name);
+  const droppedTableNames = new Set<string>();
+  for (const written of new Set(statements.flatMap((s) => droppedTables(s.sql)))) {
+    const table = await tableOf(written);
+    if (!table) continue;
+    droppedTableNames.add(table);
+    const rows = await count(table);
+    if (rows !== '0') holding.push(`table ${table} (${rows} row${rows === '1' ? '' : 's'})`);
+  }
+  for (const { table: written, column } of statements.flatMap((s) => droppedColumns(s.sql))) {
+    const table = await tableOf(written);
+    // A column of a table the rollback drops anyway is counted with its table.
+    if (!table || droppedTableNames.has(table)) continue;
+    const [exists] = await session.query<{ ok: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2 AND NOT attisdropped) AS ok',
+      [table, column],
+    );
+    if (!exists?.ok) continue;
+    const values = await count(table, `${quoteIdent(column)} IS NOT NULL`);
+    if (values !== '0')
+      holding.push(`column ${table}.${quoteIdent(column)} (${values} value${values === '1' ? '' : 's'})`);
   }
   if (holding.length === 0) return;
   if (safety.confirmDataLoss && (await safety.confirmDataLoss(holding))) return;
   throw new SmartemDbError(
     'DATA_LOSS_REFUSED',
-    `Rolling back would drop ${holding.length === 1 ? 'a table that holds' : 'tables that hold'} rows: ${holding.join(', ')}. ` +
-      'Nothing was rolled back. Back the data up first (pg_dump), then pass --yes (allowDataLoss: true in code).',
+    `Rolling back would drop data: ${holding.join(', ')}. Nothing was rolled back. ` +
+      'Back the data up first (pg_dump, or upgrade --backup), then pass --yes (allowDataLoss: true in code).',
   );
 }
 

@@ -112,3 +112,24 @@ export function droppedTables(sql: string): string[] {
   if (!list) return [];
   return [...list.matchAll(new RegExp(String.raw`${IDENT}(?:\s*\.\s*${IDENT})?`, 'g'))].map((m) => m[0]);
 }
+
+const ALTER_TABLE = new RegExp(
+  String.raw`^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(${IDENT}(?:\s*\.\s*${IDENT})?)\s+([\s\S]*)$`,
+  'i',
+);
+const DROP_COLUMN = new RegExp(String.raw`(?:^|,)\s*DROP\s+(?:COLUMN\s+)?(?:IF\s+EXISTS\s+)?(${IDENT})`, 'gi');
+
+/**
+ * The columns an `ALTER TABLE t DROP [COLUMN] [IF EXISTS] c[, DROP ...]` drops: the table as
+ * written (for to_regclass) and each column's name, or none for another statement. `DROP
+ * CONSTRAINT` is not a column.
+ */
+export function droppedColumns(sql: string): { table: string; column: string }[] {
+  const m = ALTER_TABLE.exec(sql.trim());
+  if (!m) return [];
+  const table = m[1]!;
+  return [...m[2]!.matchAll(DROP_COLUMN)]
+    .map((d) => d[1]!)
+    .filter((c) => !/^(constraint|default|not|identity|expression)$/i.test(c))
+    .map((c) => ({ table, column: identifierValue(c) }));
+}

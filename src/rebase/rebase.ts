@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { catalogDifferences } from '../catalog/catalog-differences.js';
 import { introspect } from '../catalog/introspect.js';
@@ -112,8 +111,9 @@ export async function rebaseMigrations(input: RebaseInput): Promise<RebaseReport
     );
   }
 
-  // The new folder is built and proved in a temporary copy; the real one changes only after.
-  const temp = mkdtempSync(join(tmpdir(), 'smartem-db-rebase-'));
+  // The new folder is built and proved in a copy inside it (a dot-folder, which is no migration),
+  // so nothing goes to the system's temporary folder; the real one changes only after.
+  const temp = mkdtempSync(join(input.folder, '.rebase-'));
   try {
     for (const m of theirs) cpSync(join(input.folder, m.id), join(temp, m.id), { recursive: true });
     for (const r of renamed) writeMoved(input.folder, temp, r.migration, r.id, r.parent);

@@ -25,8 +25,10 @@ async function scratchOf(pid: number): Promise<string[]> {
   }
 }
 
-/** What of ours is in the temporary folder (the tests' own project folders aside). */
-const ourTempFiles = () => readdirSync(tmpdir()).filter((f) => /smartem/i.test(f) && !f.startsWith('smartem-db-test-'));
+/** Folders the tests' own helpers make in the temporary folder (projects, private clusters, poolers). */
+const TEST_HELPERS = /^smartem-(db-(test|cluster|pgbouncer|replica)-|template-)/;
+/** What of ours is in the temporary folder, the tests' helpers' folders aside. */
+const ourTempFiles = () => readdirSync(tmpdir()).filter((f) => /smartem/i.test(f) && !TEST_HELPERS.test(f));
 
 /** A project whose replay takes long enough to be caught in the middle: its migration sleeps. */
 function slowProject() {

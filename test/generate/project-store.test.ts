@@ -15,37 +15,37 @@ const table = (columns: string, name = 'grid') =>
 type Project = ReturnType<typeof tempProject>;
 
 /**
- * generate, check --model-only and diff (folder to model), each with the store and with
- * --no-cache: the store must never change an answer. Returns what the store-backed runs said, and
- * whether the model's statements were remembered (not loaded).
+ * generate, check --model-only and diff (folder to model) with the store, against the answer
+ * worked out anew (--no-cache): diff's ops and check's report must be the same, and generate must
+ * plan the same ops (it writes them, proved, when there are any; undone here). Returns whether the
+ * model changed against the folder, whether its statements were remembered (not loaded), and
+ * whether check's catalogs both came from the store.
  */
 async function sameAnswers(p: Project, extra: { schema?: string; url?: string } = {}) {
   const said: string[] = [];
   const logger = { info: (m: string) => said.push(m), warn: (m: string) => said.push(m) };
   const options = { migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {}, ...extra };
-  const probe = { ...options, name: 'probe', now: new Date(0), allowDataLoss: true };
-  const undo = (id: string | null) => {
-    if (!id) return;
-    rmSync(join(p.migrations, id), { recursive: true });
-    hash(options);
-  };
-  const fresh = await generate({ ...probe, cache: false });
-  undo(fresh.id);
-  const stored = await generate({ ...probe, logger });
-  undo(stored.id);
-  expect([stored.id, stored.up, stored.down], 'generate: the store changed the answer').toEqual([
-    fresh.id,
-    fresh.up,
-    fresh.down,
-  ]);
-  const checkFresh = await check({ ...options, modelOnly: true, cache: false });
-  const checkStored = await check({ ...options, modelOnly: true, logger });
-  expect({ ...checkStored.model, cached: undefined }, 'check: the store changed the answer').toEqual(checkFresh.model);
   const diffFresh = await diff({ ...options, from: 'migrations', to: 'schema', cache: false });
   const diffStored = await diff({ ...options, from: 'migrations', to: 'schema', logger });
   expect(diffStored.sql, 'diff: the store changed the answer').toBe(diffFresh.sql);
+  const checkFresh = await check({ ...options, modelOnly: true, cache: false });
+  const checkStored = await check({ ...options, modelOnly: true, logger });
+  expect({ ...checkStored.model, cached: undefined }, 'check: the store changed the answer').toEqual(checkFresh.model);
+  const stored = await generate({
+    ...options,
+    name: 'probe',
+    now: new Date(0),
+    allowDataLoss: true,
+    plain: 'the tables are empty',
+    logger,
+  });
+  if (stored.id) {
+    rmSync(join(p.migrations, stored.id), { recursive: true });
+    hash(options);
+  }
+  expect(stored.ops, 'generate: the store changed the answer').toEqual(diffFresh.ops);
   return {
-    changed: fresh.id !== null,
+    changed: diffFresh.ops.length > 0,
     remembered: said.filter((m) => m === MODEL_REMEMBERED).length,
     fromStore: checkStored.model.cached === true,
   };
@@ -151,7 +151,6 @@ describe("the project's store answers exactly as working it out anew", () => {
       [branchB, true],
       [branchA, false],
       [branchB, true],
-      [branchA, false],
     ] as const) {
       p.setSchema(source);
       expect(await sameAnswers(p)).toMatchObject({ changed });
@@ -169,7 +168,7 @@ describe("the project's store answers exactly as working it out anew", () => {
     const types = ['varchar', 'integer', 'doublePrecision', 'timestamp'];
     const render = () =>
       `${HEADER}${table(columns.map((c) => `, ${c}`).join(''))}` + (columns.length > 1 ? '' : table('', 'side'));
-    for (let step = 0; step < 6; step++) {
+    for (let step = 0; step < 4; step++) {
       const kind = columns.length === 0 ? 0 : next(3);
       if (kind === 0) columns.push(`c${step}: ${types[next(types.length)]}('c${step}')`);
       else if (kind === 1) columns.splice(next(columns.length), 1);

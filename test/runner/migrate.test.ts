@@ -113,7 +113,7 @@ describe('migrate()', () => {
     await expect(rollback('base', { url: db.url, migrationsFolder })).rejects.toMatchObject({
       code: 'DATA_LOSS_REFUSED',
       message: expect.stringContaining(
-        'Rolling back would drop a table that holds rows: acquisition. Nothing was rolled back.',
+        'Rolling back would drop data: table public.acquisition (1 row). Nothing was rolled back.',
       ),
     });
     const asked: string[][] = [];
@@ -122,11 +122,56 @@ describe('migrate()', () => {
     ).rejects.toMatchObject({
       code: 'DATA_LOSS_REFUSED',
     });
-    expect(asked).toEqual([['acquisition']]);
+    expect(asked).toEqual([['table public.acquisition (1 row)']]);
     expect((await status({ url: db.url, migrationsFolder })).head).toBe(migrationId(3, 'grid_index'));
     // Tables that are empty are no reason to ask: grid goes without a question.
     expect((await rollback({ steps: 2 }, { url: db.url, migrationsFolder })).ran).toHaveLength(2);
     expect((await rollback('base', { url: db.url, migrationsFolder, allowDataLoss: true })).head).toBeNull();
+  });
+
+  it('refuses a rollback that drops a column holding values, naming it and how many, unless allowed', async () => {
+    const migrationsFolder = writeMigrations([
+      { name: 'grid', up: 'create table grid (uuid text primary key);', down: 'drop table grid;' },
+      { name: 'note', up: 'alter table grid add column note text;', down: 'alter table grid drop column note;' },
+    ]);
+    await migrate({ url: db.url, migrationsFolder });
+    // Only NULLs: nothing is lost, nothing is asked.
+    await query(db.url, "insert into grid values ('a'), ('b')");
+    expect((await rollback({ steps: 1 }, { url: db.url, migrationsFolder })).ran).toHaveLength(1);
+    await migrate({ url: db.url, migrationsFolder });
+    await query(db.url, "update grid set note = 'kept by hand'");
+    const asked: string[][] = [];
+    await expect(
+      rollback({ steps: 1 }, { url: db.url, migrationsFolder, confirmDataLoss: async (o) => (asked.push(o), false) }),
+    ).rejects.toMatchObject({
+      code: 'DATA_LOSS_REFUSED',
+      message: expect.stringContaining('column public.grid."note" (2 values)'),
+    });
+    expect(asked).toEqual([['column public.grid."note" (2 values)']]);
+    expect((await query<{ note: string }>(db.url, 'select note from grid')).map((r) => r.note)).toEqual([
+      'kept by hand',
+      'kept by hand',
+    ]);
+    expect((await rollback({ steps: 1 }, { url: db.url, migrationsFolder, allowDataLoss: true })).ran).toHaveLength(1);
+  });
+
+  it('says which steps of a multi-step rollback committed, and where the database stands, when a later one fails', async () => {
+    const migrationsFolder = writeMigrations([
+      { name: 'a', up: 'create table a (x int);', down: 'select 1/0;' },
+      { name: 'b', up: 'create table b (x int);', down: 'drop table b;' },
+      { name: 'c', up: 'create table c (x int);', down: 'drop table c;' },
+    ]);
+    await migrate({ url: db.url, migrationsFolder });
+    const failed = await rollback('base', { url: db.url, migrationsFolder }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(failed).toMatchObject({ code: 'MIGRATION_FAILED' });
+    expect(failed!.message).toContain(
+      `2 migrations of this run were rolled back and committed before it: ${migrationId(3, 'c')}, ${migrationId(2, 'b')}. ` +
+        `The database is now at ${migrationId(1, 'a')}.`,
+    );
+    expect((await status({ url: db.url, migrationsFolder })).head).toBe(migrationId(1, 'a'));
   });
 
   it('refuses to roll back a migration without down.sql, and rolls back nothing', async () => {
