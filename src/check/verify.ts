@@ -1,4 +1,4 @@
-import { scratchRunner } from '../scratch/replay.js';
+import { SCRATCH_ROWS_ARE_SAMPLES, scratchRunner } from '../scratch/replay.js';
 import { join } from 'node:path';
 import { introspect } from '../catalog/introspect.js';
 import type { JournalRef } from '../migrations/journal.js';
@@ -92,7 +92,7 @@ export async function runVerify(input: {
       const after = await introspect(session!, exclude);
       // Tables the migration leaves alone: the same definition, and the same rows after its up.
       const untouched = input.withData ? await untouchedTables(session!, before, after, rowsBefore) : [];
-      const down = await attempt('down', () => downgrade(ctx, { steps: 1 }));
+      const down = await attempt('down', () => downgrade(ctx, { steps: 1 }, SCRATCH_ROWS_ARE_SAMPLES));
       if (down) return down;
       const backAgain = catalogDifferences(await introspect(session!, exclude), before);
       if (backAgain.length) return fail('down (the state before the migration is not restored)', backAgain);

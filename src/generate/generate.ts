@@ -22,7 +22,7 @@ import { formatMigrationName } from '../migrations/migration-name.js';
 import { downgrade, upgrade } from '../migrations/runner.js';
 import type { Hazard } from '../hazards/hazard.js';
 import { renderScript, type RenderedScript } from '../render/render-script.js';
-import { scratchRunner } from '../scratch/replay.js';
+import { SCRATCH_ROWS_ARE_SAMPLES, scratchRunner } from '../scratch/replay.js';
 import { classifyScript } from '../lint/classify-script.js';
 import { tableSizes } from '../doctor/table-sizes.js';
 import { DEFAULT_SMALL_TABLE_ROWS } from '../lint/lint-migrations.js';
@@ -367,7 +367,7 @@ export async function proveMigration({
       upDifferences.map((d) => `  - ${d}`).join('\n'),
     );
   try {
-    await downgrade(ctx, { steps: 1 });
+    await downgrade(ctx, { steps: 1 }, SCRATCH_ROWS_ARE_SAMPLES);
   } catch (error) {
     throw failed(
       'applying down.sql failed',

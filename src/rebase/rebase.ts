@@ -11,7 +11,7 @@ import { readMigrationsFolder, rehashMigrationsFolder, type Migration } from '..
 import { parseMigrationName } from '../migrations/migration-name.js';
 import { MANIFEST_FILE } from '../migrations/manifest.js';
 import { downgrade, upgrade } from '../migrations/runner.js';
-import { scratchRunner } from '../scratch/replay.js';
+import { SCRATCH_ROWS_ARE_SAMPLES, scratchRunner } from '../scratch/replay.js';
 import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
 
 export interface RebaseInput {
@@ -189,7 +189,7 @@ async function prove(folderPath: string, movedIds: string[], input: RebaseInput)
       const state = await introspect(session!, exclude);
       try {
         await upgrade(ctx, { to: id });
-        await downgrade(ctx, { steps: 1 });
+        await downgrade(ctx, { steps: 1 }, SCRATCH_ROWS_ARE_SAMPLES);
       } catch (error) {
         throw new SmartemDbError(
           'PROOF_FAILED',

@@ -13,6 +13,9 @@ export function scratchRunner(session: DbSession, folder: MigrationsFolder, jour
   return { session, folder, journal, lockTimeoutMs: 0 };
 }
 
+/** A rollback on a scratch database drops what it drops: its rows are samples (verify --with-data), never a user's. */
+export const SCRATCH_ROWS_ARE_SAMPLES = { allowDataLoss: true } as const;
+
 /**
  * Replays the migrations folder (all of it, or up to `to`: an id or `base`) on a scratch database
  * and reads what it produced, without the journal's schema: the state the migrations describe.
