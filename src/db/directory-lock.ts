@@ -101,7 +101,7 @@ function tryLockDirectory(dir: string): (() => void) | Holder | undefined {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = readHolder(file);
-    if (holder && holder.host === me.host && !alive(holder.pid)) {
+    if (holder && holder.host === me.host && !processRuns(holder.pid)) {
       // Its process died without releasing it (killed, crashed): take it over.
       unlinkSync(file);
       continue;
@@ -119,7 +119,8 @@ function readHolder(file: string): Holder | undefined {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid runs on this host (one of another user's counts too). */
+export function processRuns(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync, constants } from 'node:zlib';
 import { writeFileAtomically } from './files.js';
 
@@ -74,7 +74,13 @@ export class Store {
   private put(kind: string, key: string, ext: string, bytes: Uint8Array): void {
     if (!this.dir) return;
     try {
-      mkdirSync(this.dir, { recursive: true });
+      if (!existsSync(this.dir)) {
+        mkdirSync(this.dir, { recursive: true });
+        // Git-ignored by construction, as pytest's cache is: nothing here belongs in a commit.
+        const gitignore = join(dirname(this.dir), '.gitignore');
+        if (!existsSync(gitignore))
+          writeFileSync(gitignore, '# Made by smartem-db: worked-out state, never committed.\n*\n');
+      }
       writeFileAtomically(join(this.dir, `${kind}-${key}${ext}`), bytes);
       this.prune();
     } catch {

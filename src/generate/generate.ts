@@ -108,6 +108,9 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
     };
   }
 
+  // The proof will want the folder's state: made while the SQL is rendered and judged.
+  const proving = states.replay();
+  proving.catch(() => undefined); // awaited below, unless rendering is refused first
   const online = input.plain === undefined && input.online !== false;
   const judged = performance.now();
   const up = await classifyScript(renderScript(ops, { online }), {
@@ -142,7 +145,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
   };
 
   log?.info(`Proving ${id}: up must give the model, down the state before ...`);
-  const session = await timings.time("the folder's state on a scratch database, for the proof", states.replay);
+  const session = await timings.time("the folder's state on a scratch database, for the proof", () => proving);
   const { afterUp } = await timings.time('proof', async () =>
     proveMigration({
       session,
@@ -163,7 +166,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
   writeFileSync(join(dir, 'down.sql'), files.down);
   rehashMigrationsFolder(input.folder.folder);
   // What the folder now produces was just read, after up: the next run needs no replay for it.
-  states.rememberFolder(readMigrationsFolder(input.folder.folder), afterUp);
+  await states.rememberFolder(readMigrationsFolder(input.folder.folder), afterUp);
   timings.add('write the files and the manifest', performance.now() - writing);
   return { id, ops, up: files.up, down: files.down, hazards: up.hazards, proved: true };
 }

@@ -38,8 +38,11 @@ export interface FolderAndModel {
   replay(): Promise<DbSession>;
   /** The catalog of the folder's first migrations, up to `id` (`base`: none). */
   catalogAt(id: string): Promise<Catalog>;
-  /** Records `catalog` as what `folder` (the folder with a migration just written and proved) produces. */
-  rememberFolder(folder: MigrationsFolder, catalog: Catalog): void;
+  /**
+   * Records `catalog`, read on the replay after the new migration's up, as what `folder` (the
+   * folder with that migration written) produces.
+   */
+  rememberFolder(folder: MigrationsFolder, catalog: Catalog): Promise<void>;
   /** Drops every scratch database made. */
   close(): Promise<void>;
 }
@@ -126,7 +129,11 @@ export async function folderAndModel(input: FolderAndModelInput): Promise<Folder
         if (key && (await storable(session))) store.putJson('catalog', key, catalog);
         return catalog;
       },
-      rememberFolder: (grown, catalog) => store.putJson('catalog', folderKey(grown.migrations), catalog),
+      rememberFolder: async (grown, catalog) => {
+        // Read on the replay the proof ran on: stored under the same rule as any replay's.
+        const proved = await replayed;
+        if (proved && (await storable(proved.session))) store.putJson('catalog', folderKey(grown.migrations), catalog);
+      },
       close: () => pool.close(),
     };
   } catch (error) {

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { openEmbeddedSession } from '../db/pglite-session.js';
 import { openServerSession } from '../db/postgres-session.js';
 import { redactUrl } from '../db/redact.js';
+import { processRuns } from '../db/directory-lock.js';
 import type { DbSession } from '../db/session.js';
 import { quoteIdent } from '../sql/quote.js';
 import { SmartemDbError } from '../errors.js';
@@ -179,16 +180,6 @@ const SCRATCH_PREFIX = 'smartem_scratch_';
 /** A scratch database's name: this host's, this process's, and random. */
 function scratchName(): string {
   return `${SCRATCH_PREFIX}${HOST_TAG}_${process.pid}_${randomBytes(4).toString('hex')}`;
-}
-
-/** Whether a process with this pid runs on this host (one of another user's counts too). */
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

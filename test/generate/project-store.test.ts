@@ -66,6 +66,9 @@ describe("the project's store answers exactly as working it out anew", () => {
     const options = { migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} };
     await generate({ ...options, name: 'baseline' });
 
+    // The store is in the project, and ignored by git by construction.
+    expect(readFileSync(join(p.dir, '.smartem-db', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+
     // Unchanged: the model is not even loaded, and both catalogs come from the store.
     const unchanged = await sameAnswers(p);
     expect(unchanged).toMatchObject({ changed: false, fromStore: true });
