@@ -163,6 +163,9 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
       // In CI the model is always loaded: the answer a pull request is judged by is worked out from its files.
       states: () => statesOf(options, folder, scratch, { loadModel: Boolean(process.env.CI) }),
       live,
+      noLive: options.modelOnly
+        ? 'only the model was asked for (--model-only)'
+        : 'none was given (--db <url>) or configured (DATABASE_URL, POSTGRES_*)',
       logger: options.logger,
     });
   } finally {

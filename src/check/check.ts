@@ -23,6 +23,8 @@ export interface CheckReport {
     /** Both catalogs came from the project's store (.smartem-db/): no scratch database was made. */
     cached?: boolean;
   };
+  /** Why question 2 was not asked, when it was not. */
+  databaseNotChecked?: string;
   /** Question 2 (when a database was given): its migrations, and whether its catalog drifted. */
   database: null | {
     ok: boolean;
@@ -42,6 +44,8 @@ export interface CheckInput {
   states: () => Promise<FolderAndModel>;
   /** The live database for question 2, if any. */
   live?: DbSession;
+  /** Why there is none (said in the report). */
+  noLive?: string;
   logger?: Logger;
 }
 
@@ -63,6 +67,7 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
       folder,
       model: { ok: false, differences: [], hint: 'Fix the migrations folder first (see above).' },
       database: null,
+      databaseNotChecked: 'the migrations folder must be fixed first',
     };
   }
   const liveRows = input.live ? ((await readJournal(input.live, input.journal)) ?? []) : [];
@@ -87,7 +92,7 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
       },
       database: null,
     };
-    if (!input.live) return report;
+    if (!input.live) return { ...report, databaseNotChecked: input.noLive ?? 'no database was given' };
 
     // An index a failed concurrent build left INVALID matches its definition, so the catalog
     // comparison alone would not see it: name it among the problems.

@@ -183,7 +183,7 @@ async function generateCommand({ values, common, json, print, usage, io }: Comma
         ...result.hazards.map((h) => `  ${h.kind}: ${h.message}`),
         'Review both files, then commit them with smartem.sum.',
       ].join('\n')
-    : `No changes: the migrations already produce the Drizzle model. Nothing was written.${result.cached ? ' (As last time: answered from .smartem-db/.)' : ''}`;
+    : `No changes: the migrations already produce the Drizzle model. Nothing was written.${result.cached ? ' (Both catalogs from .smartem-db/store: --no-cache works them out anew.)' : ''}`;
   print(text, {
     ...(result.timings ? { timings: result.timings } : {}),
     cached: result.cached ?? false,
@@ -226,6 +226,8 @@ async function checkCommand({ values, common, print, io }: CommandContext): Prom
   print(formatCheck(report), report);
   const files = [...report.folder, ...(report.database?.editedFiles ?? [])];
   if (process.env.GITHUB_ACTIONS === 'true') io.out(githubAnnotations(files));
+  // A folder whose files differ from its manifest is an integrity problem, as everywhere else (exit 3).
+  if (report.folder.length > 0) return EXIT.integrity;
   return !report.model.ok ? EXIT.modelDrift : report.database && !report.database.ok ? EXIT.databaseDrift : EXIT.ok;
 }
 

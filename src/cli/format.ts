@@ -62,7 +62,7 @@ export function formatCheck(report: CheckReport): string {
   for (const p of report.folder) lines.push(`x ${p.file}: ${p.message}`);
   if (report.model.ok)
     lines.push(
-      `ok  The migrations produce the Drizzle model.${report.model.cached ? ' (As last time: answered from .smartem-db/.)' : ''}`,
+      `ok  The migrations produce the Drizzle model.${report.model.cached ? ' (Both from .smartem-db/store: --no-cache works them out anew.)' : ''}`,
     );
   else if (report.model.differences.length) {
     lines.push(
@@ -72,7 +72,7 @@ export function formatCheck(report: CheckReport): string {
   }
   if (report.model.hint) lines.push(`    ${report.model.hint}`);
   const db = report.database;
-  if (!db) lines.push('--  No database checked (give --db <url> or configure DATABASE_URL).');
+  if (!db) lines.push(`--  No database checked: ${report.databaseNotChecked ?? 'none was given'}.`);
   else if (db.ok)
     lines.push(
       `ok  ${db.label} is at ${db.status.head ?? 'base'}, its migrations are intact, and its schema has not drifted.`,

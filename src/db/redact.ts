@@ -90,8 +90,18 @@ const PASSWORD_LITERAL = new RegExp(String.raw`(\bPASSWORD\s*(?:=\s*)?)${LITERAL
  * @example redactSqlSecrets("ALTER ROLE app PASSWORD $$s3cret$$") // "ALTER ROLE app PASSWORD '***'"
  */
 export function redactSqlSecrets(sql: string): string {
-  return redactCredentials(sql.replace(PASSWORD_LITERAL, `$1'${MASK}'`));
+  // A statement that speaks of passwords may hold one in any literal, not only right after the
+  // keyword: `EXECUTE 'ALTER ROLE r PASSWORD ''x'''` or `format('... PASSWORD %L', 'x')` in a DO
+  // block. Then every quoted literal, and every body quoted with a named dollar tag, is masked.
+  const literals = SECRETISH.test(sql)
+    ? sql.replace(ANY_QUOTED_LITERAL, `'${MASK}'`).replace(NAMED_DOLLAR_QUOTE, `$1${MASK}$1`)
+    : sql;
+  return redactCredentials(literals.replace(PASSWORD_LITERAL, `$1'${MASK}'`));
 }
+
+const SECRETISH = /pass(?:word|wd|phrase)?\b|\bpwd\b|secret|credential|\btoken\b/i;
+const ANY_QUOTED_LITERAL = /(?:[EeUu]&?)?'(?:[^'\\]|\\[\s\S]|'')*(?:'|$)/g;
+const NAMED_DOLLAR_QUOTE = /(\$[A-Za-z_][A-Za-z_0-9]*\$)[\s\S]*?(?:\1|$)/g;
 
 /**
  * The start of a statement as shown in a message: secrets masked first, then the first line cut

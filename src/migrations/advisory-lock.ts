@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DbSession } from '../db/session.js';
 import { journalName, type JournalRef } from './journal.js';
 import type { Logger } from './logger.js';
-import { excerpt } from '../db/redact.js';
+import { statementKind } from './statement-kind.js';
 
 /**
  * The 64-bit advisory lock key for a journal: derived from its name, so two journals in one
@@ -123,6 +123,6 @@ async function holderOf(session: DbSession, key: string): Promise<string | undef
   const since = h.backend_start ? ` connected since ${new Date(h.backend_start).toISOString()}` : '';
   const app = h.application_name ? ` "${h.application_name}"` : '';
   const addr = h.client_addr ? ` from ${h.client_addr}` : '';
-  const query = h.query ? `, running: ${excerpt(h.query, 120)}` : '';
+  const query = h.query ? `, running ${statementKind(h.query)}` : '';
   return `pid ${h.pid}${app}${addr}${since}${query}`;
 }

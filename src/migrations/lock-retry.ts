@@ -1,4 +1,4 @@
-import { excerpt } from '../db/redact.js';
+import { statementKind } from './statement-kind.js';
 import { sqlStateOf, type DbSession } from '../db/session.js';
 import type { Logger } from './logger.js';
 
@@ -90,7 +90,7 @@ export async function lockHolders(session: DbSession, sql: string | undefined): 
     .slice(0, 3)
     .map(
       (r) =>
-        `pid ${r.pid}${r.app ? ` "${r.app}"` : ''} holds ${r.mode} on ${r.rel} (${r.state ?? '?'}, ${Math.round(r.seconds)} s${r.query ? `: ${excerpt(r.query, 60)}` : ''})`,
+        `pid ${r.pid}${r.app ? ` "${r.app}"` : ''} holds ${r.mode} on ${r.rel} (${r.state ?? '?'}, ${Math.round(r.seconds)} s${r.query ? `: ${statementKind(r.query)}` : ''})`,
     )
     .join('; ')}${rows.length > 3 ? `; and ${rows.length - 3} more` : ''}`;
 }

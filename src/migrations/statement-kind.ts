@@ -133,3 +133,21 @@ export function droppedColumns(sql: string): { table: string; column: string }[]
     .filter((c) => !/^(constraint|default|not|identity|expression)$/i.test(c))
     .map((c) => ({ table, column: identifierValue(c) }));
 }
+
+/** The words that name a statement's kind when one is not enough ("ALTER TABLE", "CREATE INDEX"). */
+const TWO_WORD_KINDS = /^(ALTER|CREATE|DROP|REFRESH|LOCK|DELETE|INSERT)\b/;
+
+/**
+ * What kind of statement `sql` is (`UPDATE`, `ALTER TABLE`, `CREATE UNIQUE INDEX`), without any of
+ * its text: what another session runs may hold values and secrets that are not ours to print.
+ */
+export function statementKind(sql: string): string {
+  const words = sql
+    .replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, '')
+    .split(/\s+/, 3)
+    .map((w) => w.replace(/[^A-Za-z]/g, '').toUpperCase())
+    .filter(Boolean);
+  if (words.length === 0) return 'a statement';
+  if (!TWO_WORD_KINDS.test(words[0]!)) return words[0]!;
+  return words[1] === 'UNIQUE' || words[1] === 'OR' ? words.slice(0, 3).join(' ') : words.slice(0, 2).join(' ');
+}

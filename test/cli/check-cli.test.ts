@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate, migrate } from '../../src/api.js';
@@ -54,6 +55,23 @@ describe('smartem-db check and verify on the command line', () => {
     expect(JSON.parse(modelEdited.stdout).model.differences).toEqual([
       'column public.grid.name: absent, expected present',
     ]);
+    const onlyModel = await runCli(
+      ['check', '--model-only', '--shadow-url', serverUrl(), '--migrations', p.migrations, '--schema', p.schema],
+      { cwd: p.dir, env: { ...process.env, DATABASE_URL: db.url } },
+    );
+    expect(onlyModel.stdout).toContain('No database checked: only the model was asked for (--model-only).');
+
+    // A migration edited without `hash`: the folder and its manifest disagree, exit 3 as the README says.
+    const up = join(
+      p.migrations,
+      readdirSync(p.migrations).find((f) => /-001_/.test(f))!,
+      'up.sql',
+    );
+    writeFileSync(up, `${readFileSync(up, 'utf8')}\n-- edited\n`);
+    const edited = await run();
+    expect(edited.code, edited.stdout).toBe(3);
+    expect(edited.stdout).toContain('smartem.sum');
+    expect(edited.stdout).toContain('No database checked: the migrations folder must be fixed first.');
   });
 
   it('verify exits 8 for a broken down and annotates its file in GitHub Actions', async () => {

@@ -88,9 +88,8 @@ describe('a failing migration', () => {
       await holder.end();
     }
     const waited = lines.find((l) => l.startsWith('Waiting'))!;
-    expect(waited).toMatch(
-      /held by pid \d+ "other-deploy" .*running: select 1 \/\* alter role app password '\*\*\*' \*\//,
-    );
+    // Another session's statement is named by its kind only: its text is not ours to print.
+    expect(waited).toMatch(/held by pid \d+ "other-deploy" .*running SELECT/);
     expect(lines.join('\n')).not.toContain('Sup3r');
   });
 

@@ -45,7 +45,7 @@ describe('a migration statement that cannot get its lock', () => {
     await holder.release();
     expect((await running).ran).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /statement 1\) did not get its lock in time: pid \d+ "acquisition-writer" holds AccessShareLock on busy \(idle in transaction, \d+ s: select \* from busy\); trying again in \d\.\d s \(try 2 of 9\)/,
+      /statement 1\) did not get its lock in time: pid \d+ "acquisition-writer" holds AccessShareLock on busy \(idle in transaction, \d+ s: SELECT\); trying again in \d\.\d s \(try 2 of 9\)/,
     );
     expect(await query(db.url, "select to_regclass('after_it')::text as t")).toEqual([{ t: 'after_it' }]);
   });

@@ -83,3 +83,19 @@ describe('connectionUrlProblem', () => {
     }
   });
 });
+
+describe('redactSqlSecrets in DO blocks and other literals', () => {
+  it.each([
+    ['EXECUTE of a quoted statement', `DO $$ BEGIN EXECUTE 'CREATE ROLE x PASSWORD ''${SECRET}'''; END $$`],
+    ['format() with %L', `DO $$ BEGIN EXECUTE format('ALTER ROLE app PASSWORD %L', '${SECRET}'); END $$`],
+    ['a named dollar quote', `DO $body$ BEGIN PERFORM set_config('app.pw', $q$${SECRET}$q$, false); END $body$`],
+    ['an E string', `select set_config('app.password', E'${SECRET}', false)`],
+  ])('masks every literal of a statement that speaks of passwords: %s', (_what, sql) => {
+    expect(redactSqlSecrets(sql)).not.toContain(SECRET);
+    expect(excerpt(sql)).not.toContain(SECRET);
+  });
+
+  it('leaves the literals of other statements as they are', () => {
+    expect(redactSqlSecrets("insert into grid values ('plain value')")).toBe("insert into grid values ('plain value')");
+  });
+});

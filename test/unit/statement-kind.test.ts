@@ -80,3 +80,15 @@ describe('concurrent index statements', () => {
     expect(concurrentIndexDrop('drop index concurrently if exists "public"."ix_big";')).toBe('"public"."ix_big"');
   });
 });
+
+describe('statementKind', () => {
+  it("names another session's statement by its kind, never its text", async () => {
+    const { statementKind } = await import('../../src/migrations/statement-kind.js');
+    expect(statementKind("select 1 /* alter role app password 'x' */")).toBe('SELECT');
+    expect(statementKind('  -- a comment\nalter table grid add column x int')).toBe('ALTER TABLE');
+    expect(statementKind('create unique index i on t (c)')).toBe('CREATE UNIQUE INDEX');
+    expect(statementKind('CREATE OR REPLACE FUNCTION f() ...')).toBe('CREATE OR REPLACE');
+    expect(statementKind("DO $$ BEGIN EXECUTE 'x'; END $$")).toBe('DO');
+    expect(statementKind('')).toBe('a statement');
+  });
+});
