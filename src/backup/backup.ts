@@ -3,6 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import type { SessionTarget } from '../db/open-session.js';
 import type { DbSession } from '../db/session.js';
 import { SmartemDbError } from '../errors.js';
+import { serverAddress } from '../db/connection-url.js';
 import { pgTool, runPgTool } from './pg-tools.js';
 
 export const DEFAULT_BACKUP_DIR = '.smartem-db/backups';
@@ -48,7 +49,7 @@ export async function writeBackup(
       "A backup needs the database's URL for pg_dump; with an application's postgres.js client (sql), pass url (or directUrl) too.",
     );
   }
-  const database = decodeURIComponent(new URL(target.url).pathname.slice(1)) || 'postgres';
+  const database = serverAddress(target.url).database ?? 'postgres';
   const name = `${database.replace(/[^\w.-]+/g, '_')}-${head ?? 'base'}-${at}.dump`;
   const file = join(dir, name);
   await runPgTool(await pgTool('pg_dump', session), ['--format=custom', `--file=${file}`], target.url);

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { passwordOf, redactSecrets } from '../db/redact.js';
+import { serverAddress } from '../db/connection-url.js';
 import type { DbSession } from '../db/session.js';
 import { SmartemDbError } from '../errors.js';
 
@@ -39,12 +40,22 @@ export async function pgTool(name: 'pg_dump' | 'pg_restore', session: DbSession)
  * the command line (where `ps` shows it), and any message it prints is scrubbed of it.
  */
 export async function runPgTool(program: string, args: string[], url: string): Promise<void> {
-  const password = passwordOf(url);
-  const safe = new URL(url);
-  safe.password = '';
+  // Read as libpq reads it, and handed over as libpq's variables: every form of URL works.
+  const address = serverAddress(url);
+  const password = address.password ?? passwordOf(url);
+  const sslmode = new URLSearchParams(url.split('?')[1] ?? '').get('sslmode');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PGAPPNAME: 'smartem-db',
+    ...(address.host ? { PGHOST: address.host } : {}),
+    ...(address.port ? { PGPORT: String(address.port) } : {}),
+    ...(address.username ? { PGUSER: address.username } : {}),
+    ...(password ? { PGPASSWORD: password } : {}),
+    ...(sslmode ? { PGSSLMODE: sslmode } : {}),
+  };
   try {
-    await run(program, [...args, `--dbname=${safe.toString()}`], {
-      env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}), PGAPPNAME: 'smartem-db' },
+    await run(program, [...args, ...(address.database ? [`--dbname=${address.database}`] : [])], {
+      env,
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {

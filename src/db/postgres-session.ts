@@ -3,7 +3,7 @@ import { finished } from 'node:stream/promises';
 import postgres from 'postgres';
 import { quoteIdent } from '../sql/quote.js';
 import { SmartemDbError } from '../errors.js';
-import { assertConnectionUrl } from './connection-url.js';
+import { assertConnectionUrl, serverAddress } from './connection-url.js';
 import { passwordOf, redactSecrets, redactUrl } from './redact.js';
 import { asPgError, type DbSession, type PipelinedQuery } from './session.js';
 
@@ -23,12 +23,20 @@ export interface ServerSessionOptions {
  */
 export async function openServerSession(url: string, options: ServerSessionOptions = {}): Promise<DbSession> {
   assertConnectionUrl(url, options.source ?? 'the connection URL');
-  const secrets = [passwordOf(url)].filter((s): s is string => !!s);
+  const address = serverAddress(url);
+  const secrets = [passwordOf(url), address.password].filter((s): s is string => !!s);
   const label = redactUrl(url);
   const seconds = options.connectTimeoutSeconds ?? 10;
   let handshakeDone = false;
   let noticeListener: ((message: string) => void) | undefined;
-  const sql = postgres(url, {
+  // Options, not the URL: postgres.js reads a URL its own way (a `?host=` becomes a server setting).
+  const sql = postgres({
+    ...(address.host ? { host: address.host } : {}),
+    ...(address.port ? { port: address.port } : {}),
+    ...(address.database ? { database: address.database } : {}),
+    ...(address.username ? { username: address.username } : {}),
+    ...(address.password ? { password: address.password } : {}),
+    ...(address.ssl !== undefined ? { ssl: address.ssl } : {}),
     max: 1,
     connect_timeout: seconds,
     idle_timeout: 0,
@@ -39,7 +47,7 @@ export async function openServerSession(url: string, options: ServerSessionOptio
     onparameter: () => {
       handshakeDone = true;
     },
-    connection: { application_name: 'smartem-db' },
+    connection: { application_name: 'smartem-db', ...address.params },
   });
   // postgres.js reconnects without end while a peer accepts connections and then closes them
   // during the handshake (something that is not PostgreSQL: 13,000 reconnects in 30 s against an

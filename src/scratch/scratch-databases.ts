@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { openEmbeddedSession } from '../db/pglite-session.js';
 import { openServerSession } from '../db/postgres-session.js';
 import { redactUrl } from '../db/redact.js';
+import { withDatabase } from '../db/connection-url.js';
 import { processRuns } from '../db/directory-lock.js';
 import type { DbSession } from '../db/session.js';
 import { quoteIdent } from '../sql/quote.js';
@@ -75,9 +76,9 @@ export class ScratchPool {
       return this.unlessClosed(session);
     }
     const name = await this.make(this.target);
-    const url = new URL(this.target.url);
-    url.pathname = `/${name}`;
-    const session = await openServerSession(url.toString(), { source: `a scratch database on ${this.target.source}` });
+    const session = await openServerSession(withDatabase(this.target.url, name), {
+      source: `a scratch database on ${this.target.source}`,
+    });
     this.sessions.add(session);
     return this.unlessClosed(session);
   }

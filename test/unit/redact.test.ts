@@ -68,6 +68,8 @@ describe('connectionUrlProblem', () => {
     ['postgres//u:p@h/x', 'expected a URL of the form'],
     ['postgres:/u:p@h/x', '"postgres:" must be followed by "//"'],
     ['mysql://u@h/x', 'expected a URL of the form'],
+    ['postgres://u:p%zz@h/x', 'a "%" that does not start a percent escape'],
+    ['postgres://u:pw@h:99999/x', 'the port must be a number from 1 to 65535'],
   ])('says what is wrong with %s', (url, problem) => {
     expect(connectionUrlProblem(url)).toContain(problem);
   });
@@ -78,6 +80,12 @@ describe('connectionUrlProblem', () => {
       'postgresql://db/x',
       'postgres:///x?host=/var/run/postgresql',
       'postgres://[::1]:5432/x',
+      // Forms libpq and postgres.js take: a password and no port, an empty password, the host
+      // as a parameter (with credentials and no host before the path), an @ in the password.
+      'postgres://user:pw@host/db',
+      'postgres://user:@host/db',
+      'postgresql://u:pw@/db?host=127.0.0.1',
+      'postgres://u:p@ss@host:5432/db',
     ]) {
       expect(connectionUrlProblem(url)).toBeUndefined();
     }
