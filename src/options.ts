@@ -253,5 +253,5 @@ export function scratchTargetOf(
   if (target.kind === 'server') return { kind: 'server', url: target.url, source: target.source };
   // PGlite boots from a kept copy of an empty data directory: the one thing kept per PGlite version.
   const store = join(resolve(options.cwd ?? process.cwd()), PROJECT_STATE_DIR, 'store');
-  return { kind: 'embedded', template: join(store, `pglite-empty-${pgliteVersion()}.tar`) };
+  return { kind: 'embedded', template: join(store, `pglite-empty-${pgliteVersion()}-wal1m.tar`) };
 }

@@ -133,7 +133,9 @@ async function createScratch(PGlite: PGliteClass, template: string) {
       rmSync(template, { force: true });
     }
   }
-  const db = await PGlite.create();
+  // WAL in 1 MB segments: the copy is 31 MB instead of 40, and each instance booted from it holds
+  // 35 MB less (a scratch database writes little WAL).
+  const db = await PGlite.create({ initDbStartParams: ['--wal-segsize=1'], postgresqlconf: SCRATCH_CONF });
   try {
     const dump = await db.dumpDataDir('none');
     writeFileAtomically(template, new Uint8Array(await dump.arrayBuffer()));
