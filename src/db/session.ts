@@ -62,8 +62,11 @@ export function asPgError(error: unknown): PgErrorFields {
   return { message: String(error) };
 }
 
-/** The SQLSTATE of a failed query, if the server sent one. */
+/** The SQLSTATE of a failed query, if the server sent one (also under a wrapper's `cause`: drizzle's query errors). */
 export function sqlStateOf(error: unknown): string | undefined {
-  const code = asPgError(error).code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = asPgError(e).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
 }

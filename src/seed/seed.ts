@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { bundledSchemaModule } from '../config/package-root.js';
-import type { DbSession } from '../db/session.js';
+import { sqlStateOf, type DbSession } from '../db/session.js';
 import { withTransaction } from '../db/transaction.js';
 import { importModule } from '../drizzle-model/load-schema.js';
 import { SmartemDbError } from '../errors.js';
@@ -54,15 +54,30 @@ export async function runSeeds(input: SeedInput): Promise<SeedReport> {
   const modules = await loadSeedModules(input.seedsDir);
   const db = await seedDatabase(session);
   let demo: DemoLoad | null = null;
-  await withTransaction(session, async () => {
-    for (const m of modules) {
-      logger?.info(`Seeding ${m.description} ...`);
-      await m.run({ db });
+  try {
+    await withTransaction(session, async () => {
+      for (const m of modules) {
+        logger?.info(`Seeding ${m.description} ...`);
+        await m.run({ db });
+      }
+      if (input.demo) demo = await loadDemo(session, input.demo, logger);
+    });
+  } catch (error) {
+    // A table the seeds write is not there: the schema is behind, which upgrade mends.
+    if (sqlStateOf(error) === UNDEFINED_TABLE) {
+      throw new SmartemDbError(
+        'NOT_AT_HEAD',
+        `${session.label} lacks a table the seed writes (${(error as Error).message}); nothing was seeded. ` +
+          'Run `smartem-db upgrade` (npm run db:migrate) first, then seed.',
+        { cause: error },
+      );
     }
-    if (input.demo) demo = await loadDemo(session, input.demo, logger);
-  });
+    throw error;
+  }
   return { database: session.label, modules: modules.map((m) => m.description), demo };
 }
+
+const UNDEFINED_TABLE = '42P01';
 
 async function loadSeedModules(dir: string): Promise<SeedModule[]> {
   let files: string[];

@@ -24,6 +24,15 @@ async function digest(url: string): Promise<Record<string, string>> {
 }
 
 describe('seed', () => {
+  it('on a database without the schema, says to run upgrade first (exit 3), and seeds nothing', async () => {
+    const refused = await seed({ url: db.url, migrationsFolder, demo: { seed: 1, shape: small } }).then(
+      () => undefined,
+      (e: Error & { code?: string }) => e,
+    );
+    expect(refused).toMatchObject({ code: 'NOT_AT_HEAD', message: expect.stringContaining('smartem-db upgrade') });
+    expect(refused!.message).toContain('nothing was seeded');
+  });
+
   it('runs the reference seeds idempotently: twice gives the same rows', async () => {
     await migrate({ url: db.url, migrationsFolder });
     const first = await seed({ url: db.url, migrationsFolder });
