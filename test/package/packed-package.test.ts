@@ -148,6 +148,19 @@ function runReadmeApp(app: string, env: NodeJS.ProcessEnv) {
   return result;
 }
 
+/**
+ * The installed CLI's status and check on the database the app migrated: nothing pending, and the
+ * shipped model (with model-extras.sql) exactly what the shipped migrations build.
+ */
+function statusAndCheckAtHead(npx: (...args: string[]) => ReturnType<typeof run>): void {
+  const status = npx('status', '--json');
+  expect(status.code, status.stderr).toBe(0);
+  expect(JSON.parse(status.stdout)).toMatchObject({ pending: 0, problems: [] });
+  const check = npx('check', '--json'); // the app's DATABASE_URL: the configured database is checked
+  expect(check.code, check.stdout + check.stderr).toBe(0);
+  expect(JSON.parse(check.stdout)).toMatchObject({ model: { ok: true }, database: { ok: true } });
+}
+
 describe('the packed package in a new application', () => {
   it("installs and migrates next to postgres.js 4, as the README's install line gets it today", async () => {
     const { app } = newApp('^4.2.0');
@@ -158,12 +171,7 @@ describe('the packed package in a new application', () => {
     const env = { DATABASE_URL: db.url };
     runReadmeApp(app, env);
     const npx = (...args: string[]) => run('npx', ['--no-install', 'smartem-db', ...args], app, env);
-    const status = npx('status', '--json');
-    expect(status.code, status.stderr).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ pending: 0, problems: [] });
-    const check = npx('check', '--db', db.url, '--json');
-    expect(check.code, check.stdout + check.stderr).toBe(0);
-    expect(JSON.parse(check.stdout)).toMatchObject({ model: { ok: true }, database: { ok: true } });
+    statusAndCheckAtHead(npx);
     const back = npx('downgrade', '-1', '--yes', '--json');
     expect(back.code, back.stdout + back.stderr).toBe(0);
   });
@@ -184,13 +192,7 @@ describe('the packed package in a new application', () => {
 
     const npx = (...args: string[]) => run('npx', ['--no-install', 'smartem-db', ...args], app, env);
     expect(npx('--version').stdout.trim()).toMatch(/^smartem-db \d+\.\d+\.\d+/);
-    const status = npx('status', '--json');
-    expect(status.code, status.stderr).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ pending: 0, problems: [] });
-    // The shipped model (with model-extras.sql) is exactly what the shipped migrations build.
-    const check = npx('check', '--db', db.url, '--json');
-    expect(check.code, check.stdout + check.stderr).toBe(0);
-    expect(JSON.parse(check.stdout)).toMatchObject({ model: { ok: true }, database: { ok: true } });
+    statusAndCheckAtHead(npx);
 
     // The app's own model, split over two files: "no changes" is answered from the project's store
     // without loading the model (its files are what they were), and an edit to the imported file is seen.
