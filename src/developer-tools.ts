@@ -119,13 +119,16 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
   const scratch = scratchTargetOf(options, config);
   const journal = journalOf(options);
   const exclude = { excludeSchemas: [journal.schema] };
-  // A source that is not asked for is an empty database (no migrations, no statements).
+  // A source that is not asked for is an empty database (no migrations, no statements); between
+  // two live databases no scratch database is needed at all.
   const folder = sources.includes('migrations') ? openMigrationsFolder(options, config) : null;
-  const states = await statesOf(options, folder, scratch, { model: sources.includes('schema') });
+  const states = sources.some((s) => typeof s === 'string')
+    ? await statesOf(options, folder, scratch, { model: sources.includes('schema') })
+    : null;
   try {
     const catalogOf = async (source: DiffSource): Promise<Catalog> => {
-      if (source === 'migrations') return states.folder;
-      if (source === 'schema') return states.model;
+      if (source === 'migrations') return states!.folder;
+      if (source === 'schema') return states!.model;
       const live = await openServerSession(source.url, { source: source.source });
       try {
         return await introspect(live, exclude);
@@ -137,13 +140,13 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
     // From the folder, the steps generate takes too (a table joining a partitioned one).
     const up =
       sources[0] === 'migrations'
-        ? await diffInSteps(states.replay, from!, to!, noHints(), exclude)
+        ? await diffInSteps(states!.replay, from!, to!, noHints(), exclude)
         : diffModels(from!, to!);
     const ops = options.down ? invertAll(up) : up;
     const script = await classifyScript(renderScript(ops), { catalog: options.down ? to! : from! });
     return { sql: script.sql, ops, hazards: script.hazards };
   } finally {
-    await states.close();
+    await states?.close();
   }
 }
 
