@@ -27,13 +27,13 @@ function times(dir, pattern) {
   return { newest, oldest };
 }
 
-const compiled = join(root, 'dist', 'src', 'cli', 'main.js');
+const compiled = join(root, 'dist', 'cli.js');
 const sources = Math.max(...['src', 'schema', 'seed'].map((d) => times(join(root, d), /\.ts$/).newest));
 const fresh = existsSync(compiled) && times(join(root, 'dist'), /\.js$/).oldest >= sources;
 
 let run;
 if (fresh) {
-  ({ runCli: run } = await import(join(root, 'dist', 'src', 'cli', 'cli-entry.js')));
+  ({ runCli: run } = await import(compiled));
 } else {
   const { register } = await import('tsx/esm/api');
   register();
