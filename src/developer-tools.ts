@@ -74,7 +74,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     const timings = new Timings();
     const scratch = scratchTargetOf(options, config);
     const states = await timings.time("the folder's and the model's catalogs", () =>
-      statesOf(options, folder, scratch, { replayAhead: true }),
+      statesOf(options, folder, scratch, { replayAhead: true, timings }),
     );
     const fromDb = options.fromDb ? await openServerSession(options.fromDb, { source: '--from-db' }) : undefined;
     try {
@@ -190,7 +190,7 @@ async function statesOf(
   options: CommonOptions & { schema?: string | undefined; cache?: boolean | undefined },
   folder: MigrationsFolder | null,
   scratch: ScratchTarget,
-  how: { model?: boolean; loadModel?: boolean; replayAhead?: boolean } = {},
+  how: { model?: boolean; loadModel?: boolean; replayAhead?: boolean; timings?: Timings } = {},
 ): Promise<FolderAndModel> {
   const cwd = options.cwd ?? process.cwd();
   const store = projectStore(cwd, options.cache !== false);
@@ -201,13 +201,17 @@ async function statesOf(
     : null;
   const remembered = context && !how.loadModel ? rememberedStatements(store, context) : wanted ? null : [];
   if (context && remembered) options.logger?.info(MODEL_REMEMBERED);
+  const load = () =>
+    loadModel(cwd, options.schema).then((loaded) => {
+      rememberStatements(store, context!, loaded);
+      return loaded.statements;
+    });
   const statements =
     remembered !== null
       ? Promise.resolve(remembered)
-      : loadModel(cwd, options.schema).then((loaded) => {
-          rememberStatements(store, context!, loaded);
-          return loaded.statements;
-        });
+      : how.timings
+        ? how.timings.time('load the model (esbuild, drizzle-kit)', load)
+        : load();
   statements.catch(() => undefined); // awaited by folderAndModel
   return folderAndModel({
     folder: folder ?? { folder: cwd, shown: '(none)', migrations: [] },
