@@ -93,8 +93,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         logger: options.logger,
         now: options.now,
       });
-      if (result.cached)
-        options.logger?.info('No changes (answered from .smartem-db/store; --no-cache works it out anew).');
       return options.timings ? { ...result, timings: timings.phases } : result;
     } finally {
       await Promise.all([states.close(), fromDb?.close()]);
@@ -196,28 +194,35 @@ async function statesOf(
   const store = projectStore(cwd, options.cache !== false);
   const code = codeVersion();
   const wanted = how.model ?? true;
-  const context = wanted
-    ? { code, schemaPath: await resolveSchemaPath(cwd, options.schema), cwd: resolve(cwd), env: process.env }
-    : null;
-  const remembered = context && !how.loadModel ? rememberedStatements(store, context) : wanted ? null : [];
-  if (context && remembered) options.logger?.info(MODEL_REMEMBERED);
-  const load = () =>
-    loadModel(cwd, options.schema).then((loaded) => {
-      rememberStatements(store, context!, loaded);
+  // The statements without loading the model: none asked for, or remembered from its files.
+  let known: string[] | null = [];
+  let load = async () => known!;
+  if (wanted) {
+    const context = {
+      code,
+      schemaPath: await resolveSchemaPath(cwd, options.schema),
+      cwd: resolve(cwd),
+      env: process.env,
+    };
+    known = how.loadModel ? null : rememberedStatements(store, context);
+    if (known) options.logger?.info(MODEL_REMEMBERED);
+    load = async () => {
+      const loaded = await loadModel(cwd, options.schema);
+      rememberStatements(store, context, loaded);
       return loaded.statements;
-    });
-  const statements =
-    remembered !== null
-      ? Promise.resolve(remembered)
-      : how.timings
-        ? how.timings.time('load the model (esbuild, drizzle-kit)', load)
-        : load();
+    };
+  }
+  const statements = known
+    ? Promise.resolve(known)
+    : how.timings
+      ? how.timings.time('load the model (esbuild, drizzle-kit)', load)
+      : load();
   statements.catch(() => undefined); // awaited by folderAndModel
   return folderAndModel({
     folder: folder ?? { folder: cwd, shown: '(none)', migrations: [] },
     journal: journalOf(options),
     modelStatements: statements,
-    remembered: remembered !== null,
+    remembered: known !== null,
     scratch,
     store,
     code,

@@ -43,7 +43,6 @@ export async function runPgTool(program: string, args: string[], url: string): P
   // Read as libpq reads it, and handed over as libpq's variables: every form of URL works.
   const address = serverAddress(url);
   const password = address.password ?? passwordOf(url);
-  const sslmode = new URLSearchParams(url.split('?')[1] ?? '').get('sslmode');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PGAPPNAME: 'smartem-db',
@@ -51,7 +50,7 @@ export async function runPgTool(program: string, args: string[], url: string): P
     ...(address.port ? { PGPORT: String(address.port) } : {}),
     ...(address.username ? { PGUSER: address.username } : {}),
     ...(password ? { PGPASSWORD: password } : {}),
-    ...(sslmode ? { PGSSLMODE: sslmode } : {}),
+    ...(address.sslmode ? { PGSSLMODE: address.sslmode } : {}),
   };
   try {
     await run(program, [...args, ...(address.database ? [`--dbname=${address.database}`] : [])], {

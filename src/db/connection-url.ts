@@ -79,6 +79,8 @@ export interface ServerAddress {
   username: string | undefined;
   password: string | undefined;
   ssl: boolean | 'require' | 'allow' | 'prefer' | 'verify-full' | undefined;
+  /** The URL's sslmode as written, for libpq's programs (PGSSLMODE). */
+  sslmode: string | undefined;
   /** Settings for the session (application_name, options, search_path ...). */
   params: Record<string, string>;
 }
@@ -109,6 +111,7 @@ export function serverAddress(url: string): ServerAddress {
           : sslmode === 'require' || sslmode === 'allow' || sslmode === 'prefer'
             ? sslmode
             : 'verify-full',
+    sslmode: sslmode ?? undefined,
     params,
   };
 }

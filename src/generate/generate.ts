@@ -353,36 +353,40 @@ export async function proveMigration({
       `The generated migration ${id} did not pass its proof (${step}); nothing was written.\n${detail}\n\nup.sql:\n${files.up}\ndown.sql:\n${files.down}`,
       cause === undefined ? undefined : { cause },
     );
-  try {
-    await upgrade(ctx);
-  } catch (error) {
-    throw failed(
-      'applying up.sql failed',
-      error instanceof MigrationFailedError ? error.message : String(error),
-      error,
-    );
-  }
-  const up = await introspect(session, exclude);
-  const upDifferences = [...catalogDifferences(up, want), ...(await newlyInvalid())];
-  if (upDifferences.length)
-    throw failed(
-      'after up.sql the database differs from the Drizzle model',
-      upDifferences.map((d) => `  - ${d}`).join('\n'),
-    );
-  try {
-    await downgrade(ctx, { steps: 1 }, SCRATCH_ROWS_ARE_SAMPLES);
-  } catch (error) {
-    throw failed(
-      'applying down.sql failed',
-      error instanceof MigrationFailedError ? error.message : String(error),
-      error,
-    );
-  }
-  const back = await introspect(session, exclude);
-  const downDifferences = [...catalogDifferences(back, have), ...(await newlyInvalid())];
-  if (downDifferences.length)
-    throw failed('after down.sql the database differs from before', downDifferences.map((d) => `  - ${d}`).join('\n'));
-  return { afterUp: up, afterDown: back };
+  // Each direction: run it with the real runner, then the catalog must be what it should.
+  const step = async (
+    script: 'up.sql' | 'down.sql',
+    run: () => Promise<unknown>,
+    expected: Catalog,
+    differs: string,
+  ) => {
+    try {
+      await run();
+    } catch (error) {
+      throw failed(
+        `applying ${script} failed`,
+        error instanceof MigrationFailedError ? error.message : String(error),
+        error,
+      );
+    }
+    const now = await introspect(session, exclude);
+    const differences = [...catalogDifferences(now, expected), ...(await newlyInvalid())];
+    if (differences.length) throw failed(differs, differences.map((d) => `  - ${d}`).join('\n'));
+    return now;
+  };
+  const afterUp = await step(
+    'up.sql',
+    () => upgrade(ctx),
+    want,
+    'after up.sql the database differs from the Drizzle model',
+  );
+  const afterDown = await step(
+    'down.sql',
+    () => downgrade(ctx, { steps: 1 }, SCRATCH_ROWS_ARE_SAMPLES),
+    have,
+    'after down.sql the database differs from before',
+  );
+  return { afterUp, afterDown };
 }
 
 async function checkLiveMatches(live: DbSession, input: GenerateInput, replayed: Catalog): Promise<void> {
