@@ -27,6 +27,22 @@ export const EXIT = {
   doctorFoundErrors: 11,
 } as const;
 
+/** What each exit code means, as --help and docs/cli.md say it. */
+export const EXIT_MEANINGS: Record<(typeof EXIT)[keyof typeof EXIT], string> = {
+  0: 'ok',
+  1: 'a migration failed, or an earlier one is still marked failed',
+  2: 'bad usage or configuration (a malformed URL, a missing or empty migrations folder, an invalid hints file or drizzle.config), or an unknown migration',
+  3: "the folder and the database disagree (an applied migration edited or missing, an out-of-order migration, a manifest mismatch, a malformed migration file, a table in the journal's place that is not a journal)",
+  4: 'cannot connect, cannot create a scratch database, a role lacks a grant (the message names it), or the migrations folder stays busy with another command',
+  5: 'generate refused: unacknowledged data loss, a change it cannot make, or the proof failed',
+  6: 'check: the migrations do not produce the model',
+  7: 'check: the database is behind, edited or drifted',
+  8: 'verify failed',
+  9: 'lint found an unacknowledged hazard',
+  10: 'an unexpected error (a bug: please report it)',
+  11: 'doctor found an error',
+};
+
 export function exitCodeFor(code: ErrorCode): number {
   switch (code) {
     case 'MIGRATION_FAILED':

@@ -1,12 +1,6 @@
-import { ALIASES, COMMAND_SPECS, GLOBAL_OPTIONS } from './command-specs.js';
+import { ALIASES, ANSWERS, COMMAND_SPECS, GLOBAL_OPTIONS } from './command-specs.js';
+import { EXIT_MEANINGS } from './exit-codes.js';
 import { OPTION_HELP, type OptionName } from './options.js';
-
-const EXIT_CODES = `Exit codes: 0 ok; 1 a migration failed; 2 bad usage or configuration; 3 the folder and the
-database disagree (edited, missing or out-of-order migration, manifest mismatch, malformed migration
-file); 4 cannot connect; 5 generate refused (unacknowledged data loss, or the proof failed); 6 check:
-the migrations do not produce the model; 7 check: the database has pending/failed/edited migrations or
-drifted; 8 verify failed; 9 lint found unacknowledged hazards; 10 unexpected error (please report it);
-11 doctor found an error.`;
 
 function optionLines(names: readonly OptionName[]): string[] {
   const rows = names.map((name) => OPTION_HELP[name]);
@@ -14,9 +8,30 @@ function optionLines(names: readonly OptionName[]): string[] {
   return rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`);
 }
 
+/** Words wrapped to lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...lines, line] : lines;
+}
+
+const aliasesLine = (): string =>
+  `drizzle-kit's names work too: ${Object.entries(ALIASES)
+    .map(([from, to]) => `${from} (= ${to})`)
+    .join(', ')}.`;
+
 /** `smartem-db --help`: every command, the global options, the exit codes. */
 export function globalHelp(): string {
   const width = Math.max(...Object.values(COMMAND_SPECS).map((c) => c.usage.length)) + 2;
+  const exitCodes = Object.entries(EXIT_MEANINGS)
+    .map(([code, meaning]) => `${code} ${meaning}`)
+    .join('; ');
   return [
     'smartem-db: migrations for the SmartEM PostgreSQL schema',
     '',
@@ -25,14 +40,12 @@ export function globalHelp(): string {
     'Commands:',
     ...Object.values(COMMAND_SPECS).map((c) => `  ${c.usage.padEnd(width)}${c.summary}`),
     '',
-    `drizzle-kit's names work too: ${Object.entries(ALIASES)
-      .map(([from, to]) => `${from} (= ${to})`)
-      .join(', ')}.`,
+    aliasesLine(),
     '',
     'Options for every command:',
     ...optionLines(GLOBAL_OPTIONS),
     '',
-    EXIT_CODES,
+    ...wrap(`Exit codes: ${exitCodes}.`, 100),
   ].join('\n');
 }
 
@@ -47,5 +60,63 @@ export function commandHelp(command: string): string {
     '',
     'Options for every command:',
     ...optionLines(GLOBAL_OPTIONS),
+  ].join('\n');
+}
+
+const cell = (text: string): string => text.replaceAll('|', '\\|');
+/** Prose in a table: `<command>` would read as an HTML tag. */
+const prose = (text: string): string => cell(text).replaceAll('<', '&lt;');
+const optionRows = (names: readonly OptionName[]): string[] => [
+  '| option | meaning |',
+  '|---|---|',
+  ...names.map((name) => `| \`${cell(OPTION_HELP[name][0])}\` | ${prose(OPTION_HELP[name][1])} |`),
+];
+
+/**
+ * docs/cli.md: the CLI reference, made from the same specs as --help so the two cannot drift
+ * (`npm run docs:cli` writes it; a test fails when the file and this differ).
+ */
+export function cliReference(): string {
+  const commands = Object.entries(COMMAND_SPECS);
+  return [
+    '# The CLI',
+    '',
+    '<!-- Written by `npm run docs:cli` from src/cli/command-specs.ts and options.ts: edit those, not this. -->',
+    '',
+    'In a project that depends on smartem-db: `npx smartem-db <command> [arguments] [options]`; in this',
+    'repository: `npm run smartem-db -- <command>` (or the `db:*` scripts). `smartem-db <command> --help`',
+    "prints a command's part of this page.",
+    '',
+    '| command | does |',
+    '|---|---|',
+    ...commands.map(([name, spec]) => `| [\`${cell(spec.usage)}\`](#${name}) | ${prose(spec.summary)} |`),
+    '',
+    `${aliasesLine()} ${Object.keys(ANSWERS)
+      .map((name) => `\`${name}\``)
+      .join(', ')} answer with what to do instead.`,
+    '',
+    '## Options for every command',
+    '',
+    ...optionRows(GLOBAL_OPTIONS),
+    '',
+    ...commands.flatMap(([name, spec]) => [
+      `## ${name}`,
+      '',
+      '```',
+      `smartem-db ${spec.usage} [options]`,
+      '```',
+      '',
+      `${spec.summary}.`,
+      ...(spec.options.length ? ['', ...optionRows(spec.options)] : []),
+      '',
+    ]),
+    '## Exit codes',
+    '',
+    'With `--json`, every failure is one document `{"error": {"code", "message", "exitCode"}}` on stdout.',
+    '',
+    '| code | meaning |',
+    '|---|---|',
+    ...Object.entries(EXIT_MEANINGS).map(([code, meaning]) => `| ${code} | ${prose(meaning)} |`),
+    '',
   ].join('\n');
 }
