@@ -69,7 +69,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         columns: (options.renames ?? []).map(parseColumnRename),
         allowDataLoss: [],
       },
-      options.hintsFile ? readHintsFile(resolve(cwd, options.hintsFile)) : noHints(),
+      options.hintsFile ? await readHintsFile(resolve(cwd, options.hintsFile)) : noHints(),
     );
     const timings = new Timings();
     const scratch = scratchTargetOf(options, config);

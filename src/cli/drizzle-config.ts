@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { SmartemDbError } from '../errors.js';
 import { importModule } from '../drizzle-model/load-schema.js';
+import { validated } from '../files/validate-input.js';
 
 /** What smartem-db takes from a drizzle.config.ts. */
 export interface DrizzleConfigSettings {
@@ -13,15 +14,9 @@ export interface DrizzleConfigSettings {
   url?: string;
 }
 
-interface Credentials {
-  url?: string;
-  host?: string;
-  port?: number | string;
-  user?: string;
-  password?: string;
-  database?: string;
-  ssl?: unknown;
-}
+type Credentials =
+  | { url: string }
+  | { host: string; port?: number | string; user?: string; password?: string; database: string; ssl?: unknown };
 
 /**
  * Reads a drizzle-kit configuration file (`--config`), as drizzle-kit users write it: `schema`
@@ -40,40 +35,51 @@ export async function readDrizzleConfig(file: string, cwd: string): Promise<Driz
     if (error instanceof SmartemDbError) throw error;
     throw new SmartemDbError('CONFIG_INVALID', `--config: cannot load ${path}: ${(error as Error).message}`);
   }
-  const config = (loaded.default ?? loaded) as {
-    schema?: string | string[];
-    out?: string;
-    dbCredentials?: Credentials;
-    dialect?: string;
-  };
-  if (config.dialect && config.dialect !== 'postgresql') {
-    throw new SmartemDbError(
-      'CONFIG_INVALID',
-      `--config: ${path} is for dialect "${config.dialect}"; smartem-db works with PostgreSQL only.`,
-    );
-  }
-  if (Array.isArray(config.schema) && config.schema.length > 1) {
-    throw new SmartemDbError(
-      'CONFIG_INVALID',
-      `--config: ${path} lists ${config.schema.length} schema files; point schema at one module that exports them all.`,
-    );
-  }
+  const config = await validated(
+    `--config: ${path}`,
+    loaded.default ?? loaded,
+    (z) =>
+      // drizzle-kit's other keys (strict, verbose, tablesFilter, ...) are drizzle-kit's business.
+      z.looseObject({
+        dialect: z
+          .literal('postgresql', { error: 'smartem-db works with PostgreSQL only: expected "postgresql"' })
+          .optional(),
+        schema: z
+          .union([z.string(), z.array(z.string())])
+          .refine((schema) => !Array.isArray(schema) || schema.length <= 1, {
+            error: 'point schema at one module that exports every table',
+          })
+          .optional(),
+        out: z.string().optional(),
+        dbCredentials: z
+          .union(
+            [
+              z.looseObject({ url: z.string() }),
+              z.looseObject({
+                host: z.string(),
+                port: z.union([z.number().int(), z.string()]).optional(),
+                user: z.string().optional(),
+                password: z.string().optional(),
+                database: z.string(),
+                ssl: z.unknown().optional(),
+              }),
+            ],
+            { error: 'expected { url } or { host, database } (with port, user, password, ssl as needed)' },
+          )
+          .optional(),
+      }),
+    'CONFIG_INVALID',
+  );
   const schema = Array.isArray(config.schema) ? config.schema[0] : config.schema;
   return {
     ...(schema ? { schema: resolve(cwd, schema) } : {}),
     ...(config.out ? { out: resolve(cwd, config.out) } : {}),
-    ...(config.dbCredentials ? { url: credentialsUrl(config.dbCredentials, path) } : {}),
+    ...(config.dbCredentials ? { url: credentialsUrl(config.dbCredentials) } : {}),
   };
 }
 
-function credentialsUrl(credentials: Credentials, path: string): string {
-  if (credentials.url) return credentials.url;
-  if (!credentials.host || !credentials.database) {
-    throw new SmartemDbError(
-      'CONFIG_INVALID',
-      `--config: dbCredentials in ${dirname(path)} needs url, or host and database.`,
-    );
-  }
+function credentialsUrl(credentials: Credentials): string {
+  if ('url' in credentials) return credentials.url;
   const url = new URL('postgres://localhost');
   url.hostname = credentials.host;
   if (credentials.port) url.port = String(credentials.port);

@@ -55,8 +55,8 @@ const wholeNumber =
     return { value: n };
   };
 
-// Validated by hand rather than with a schema library: this runs at every application start
-// (migrate()), and importing zod cost about 100 ms of it.
+// Validated by hand rather than with zod: this runs at every application start (migrate()), which
+// loads none of the developer tools' packages (test/runner/startup-imports.test.ts).
 const ENV = {
   DATABASE_URL: postgresUrl,
   DIRECT_DATABASE_URL: postgresUrl,

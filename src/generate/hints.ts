@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { SmartemDbError } from '../errors.js';
 import type { Op } from '../ops/op.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
+import { validated } from '../files/validate-input.js';
 
 /** What the user says the differ cannot know: renames, and data loss that is intended. */
 export interface Hints {
@@ -37,35 +38,11 @@ export function parseTableRename(text: string): Hints['tables'][number] {
   return { schema: m[1] ?? 'public', from: m[2]!, to: m[3]! };
 }
 
-/** The hints file's problems, each as `path: message` (an empty list: it is valid). */
-function hintsFileProblems(raw: unknown): string[] {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return ['(top): expected an object'];
-  const problems: string[] = [];
-  const known = ['renameTables', 'renameColumns', 'allowDataLoss'];
-  for (const key of Object.keys(raw)) if (!known.includes(key)) problems.push(`(top): unrecognized key "${key}"`);
-  const record = raw as Record<string, unknown>;
-  for (const key of ['renameTables', 'renameColumns']) {
-    const value = record[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-      problems.push(`${key}: expected an object of old name to new name`);
-    else
-      for (const [from, to] of Object.entries(value))
-        if (typeof to !== 'string') problems.push(`${key}.${from}: expected a string`);
-  }
-  const loss = record.allowDataLoss;
-  if (loss !== undefined) {
-    if (!Array.isArray(loss)) problems.push('allowDataLoss: expected an array of object names');
-    else loss.forEach((v, i) => typeof v !== 'string' && problems.push(`allowDataLoss.${i}: expected a string`));
-  }
-  return problems;
-}
-
 /**
  * A hints file for CI, where nobody answers a prompt:
  * `{ "renameTables": { "old": "new" }, "renameColumns": { "grid.name": "title" }, "allowDataLoss": ["grid.notes"] }`.
  */
-export function readHintsFile(path: string): Hints {
+export async function readHintsFile(path: string): Promise<Hints> {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -74,14 +51,17 @@ export function readHintsFile(path: string): Hints {
       cause: error,
     });
   }
-  const problems = hintsFileProblems(raw);
-  if (problems.length)
-    throw new SmartemDbError('BAD_HINT', `The hints file ${path} is not valid: ${problems.join('; ')}`);
-  const file = raw as {
-    renameTables?: Record<string, string>;
-    renameColumns?: Record<string, string>;
-    allowDataLoss?: string[];
-  };
+  const file = await validated(
+    `The hints file ${path}`,
+    raw,
+    (z) =>
+      z.strictObject({
+        renameTables: z.record(z.string(), z.string()).optional(),
+        renameColumns: z.record(z.string(), z.string()).optional(),
+        allowDataLoss: z.array(z.string()).optional(),
+      }),
+    'BAD_HINT',
+  );
   return {
     tables: Object.entries(file.renameTables ?? {}).map(([from, to]) => parseTableRename(`${from}=${to}`)),
     columns: Object.entries(file.renameColumns ?? {}).map(([from, to]) => parseColumnRename(`${from}=${to}`)),

@@ -4,6 +4,7 @@ import { bundledSchemaModule } from '../config/package-root.js';
 import { sqlStateOf, type DbSession } from '../db/session.js';
 import { withTransaction } from '../db/transaction.js';
 import { importModule } from '../drizzle-model/load-schema.js';
+import { validated } from '../files/validate-input.js';
 import { SmartemDbError } from '../errors.js';
 import type { Logger } from '../migrations/logger.js';
 import { quoteQualified } from '../sql/quote.js';
@@ -90,14 +91,21 @@ async function loadSeedModules(dir: string): Promise<SeedModule[]> {
   }
   const modules: SeedModule[] = [];
   for (const file of files) {
-    const loaded = (await importModule(join(dir, file))) as { default?: SeedModule };
-    const m = loaded.default;
-    if (!m || typeof m.run !== 'function') {
-      throw new SmartemDbError(
-        'CONFIG_INVALID',
-        `${join(dir, file)} is not a seed module: export default defineSeed('what it seeds', async ({ db }) => { ... }).`,
-      );
-    }
+    const path = join(dir, file);
+    const loaded = (await importModule(path)) as { default?: unknown };
+    const m = await validated(
+      `The seed module ${path} (export default defineSeed('what it seeds', async ({ db }) => { ... }))`,
+      loaded.default,
+      (z) =>
+        z.object(
+          {
+            description: z.string(),
+            run: z.custom<SeedModule['run']>((v) => typeof v === 'function', { error: 'expected a function' }),
+          },
+          { error: 'expected a default export made by defineSeed' },
+        ),
+      'CONFIG_INVALID',
+    );
     modules.push({ ...m, description: m.description || basename(file) });
   }
   return modules;

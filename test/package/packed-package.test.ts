@@ -40,6 +40,7 @@ import { migrate, SmartemDbError } from 'smartem-db';
 import type { CheckOptions, CommonOptions, DiffResult, Logger, MigrateOptions, RollbackTarget, RunResult, StatusReport } from 'smartem-db';
 import * as schema from 'smartem-db/schema';
 import type { Micrograph, NewMicrograph } from 'smartem-db/schema';
+import { gridInsert, micrographSelect } from 'smartem-db/zod';
 
 // As README shows it, under exactOptionalPropertyTypes.
 const { ran, head } = await migrate({ url: process.env.DATABASE_URL });
@@ -56,6 +57,8 @@ const tree = await db.query.acquisition.findMany({
   with: { grids: { with: { gridsquares: { with: { foilholes: { with: { micrographs: true } } } } } } },
 });
 const micrograph: Micrograph = tree[0]!.grids[0]!.gridsquares[0]!.foilholes[0]!.micrographs[0]!;
+// API input checked against the same model: a status outside the enum is refused, a row read back passes.
+const zod = { refused: gridInsert.safeParse({ uuid: 'g', name: 'x', status: 'MELTED' }).error?.issues.map((i) => i.path.join('.')), read: micrographSelect.safeParse(micrograph).success };
 // Everything README shows, from the package as installed.
 const shown = ['migrate', 'rollback', 'stamp', 'status', 'offlineSql', 'hash', 'generate', 'diff', 'inspect', 'check', 'verify', 'lint', 'doctor', 'seed', 'adopt', 'rebase', 'restore', 'bundledMigrationsFolder'] as const;
 const missing = shown.filter((name) => typeof api[name] !== 'function');
@@ -63,7 +66,7 @@ const target: RollbackTarget = { steps: 1 };
 const logger: Logger = { info: () => {}, warn: () => {} };
 const options: MigrateOptions & CommonOptions & CheckOptions = { url: process.env.DATABASE_URL, logger };
 const typed: [RunResult | null, StatusReport | null, DiffResult | null] = [null, null, null];
-console.log(JSON.stringify({ ran: ran.map((r) => r.id), head, defocus: micrograph.defocus, missing, target, error: new SmartemDbError('CONFIG_INVALID', 'x').code, typed: typed.length, hasUrl: 'url' in options }));
+console.log(JSON.stringify({ ran: ran.map((r) => r.id), head, defocus: micrograph.defocus, missing, target, error: new SmartemDbError('CONFIG_INVALID', 'x').code, zod, typed: typed.length, hasUrl: 'url' in options }));
 await sql.end();
 `;
 
@@ -112,6 +115,7 @@ function newApp(postgresRange: string): { work: string; app: string } {
         'smartem-db': `file:${tarball}`,
         'drizzle-orm': '0.44.7',
         postgres: postgresRange,
+        'drizzle-zod': ours.devDependencies['drizzle-zod'],
       },
       devDependencies: {
         typescript: ours.devDependencies.typescript,
@@ -144,7 +148,7 @@ function runReadmeApp(app: string, env: NodeJS.ProcessEnv) {
   expect(result.ran).toEqual([expect.stringMatching(/-001_smartem_baseline$/)]);
   expect(result.head).toBe(result.ran[0]);
   expect(result.defocus).toBe(-1.5);
-  expect(result).toMatchObject({ missing: [], error: 'CONFIG_INVALID' });
+  expect(result).toMatchObject({ missing: [], error: 'CONFIG_INVALID', zod: { refused: ['status'], read: true } });
   return result;
 }
 

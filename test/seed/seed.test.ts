@@ -100,6 +100,17 @@ describe('seed', () => {
       seed({ url: db.url, migrationsFolder, seeds, env: { NODE_ENV: 'production' }, force: true }),
     ).rejects.toThrow('boom');
     expect(await query(db.url, 'select * from qualitymetric')).toEqual([]);
+
+    // A module that is not a seed is named, with the field at fault, before anything runs.
+    writeFileSync(join(seeds, 'c-not-a-seed.mjs'), "export default { description: 'odd', run: 'insert into x' };\n");
+    const refused = await seed({ url: db.url, migrationsFolder, seeds }).then(
+      () => undefined,
+      (e: Error & { code?: string }) => e,
+    );
+    expect(refused).toMatchObject({ code: 'CONFIG_INVALID' });
+    expect(refused!.message).toContain(`The seed module ${join(seeds, 'c-not-a-seed.mjs')}`);
+    expect(refused!.message).toContain('run: expected a function');
+    expect(await query(db.url, 'select * from qualitymetric')).toEqual([]);
   });
 
   it('loads a demo into the embedded database too', async () => {
