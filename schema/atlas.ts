@@ -1,6 +1,6 @@
 import { integer, pgTable, primaryKey, timestamp, varchar } from 'drizzle-orm/pg-core';
 import { grid, gridsquare } from './core.js';
-import { fkey } from './foreign-key.js';
+import { fkey, fkeyIndex } from './foreign-key.js';
 
 // Atlas images of a grid, their tiles, and where each grid square sits on a tile (m:n).
 
@@ -15,7 +15,7 @@ export const atlas = pgTable(
     description: varchar('description'),
     name: varchar('name').notNull().default(''),
   },
-  (t) => [fkey('atlas', t.gridUuid, grid.uuid)],
+  (t) => [fkey('atlas', t.gridUuid, grid.uuid), fkeyIndex('atlas', t.gridUuid)],
 );
 
 export const atlastile = pgTable(
@@ -31,7 +31,7 @@ export const atlastile = pgTable(
     fileFormat: varchar('file_format'),
     baseFilename: varchar('base_filename'),
   },
-  (t) => [fkey('atlastile', t.atlasUuid, atlas.uuid)],
+  (t) => [fkey('atlastile', t.atlasUuid, atlas.uuid), fkeyIndex('atlastile', t.atlasUuid)],
 );
 
 export const atlastilegridsquareposition = pgTable(
@@ -48,5 +48,6 @@ export const atlastilegridsquareposition = pgTable(
     primaryKey({ name: 'atlastilegridsquareposition_pkey', columns: [t.atlastileUuid, t.gridsquareUuid] }),
     fkey('atlastilegridsquareposition', t.atlastileUuid, atlastile.uuid),
     fkey('atlastilegridsquareposition', t.gridsquareUuid, gridsquare.uuid),
+    fkeyIndex('atlastilegridsquareposition', t.gridsquareUuid),
   ],
 );

@@ -1,6 +1,6 @@
 import { boolean, doublePrecision, index, integer, pgTable, timestamp, varchar } from 'drizzle-orm/pg-core';
 import { acquisitionstatus, foilholestatus, gridsquarestatus, gridstatus, micrographstatus } from './enums.js';
-import { fkey } from './foreign-key.js';
+import { fkey, fkeyIndex } from './foreign-key.js';
 
 // The acquisition -> grid -> gridsquare -> foilhole -> micrograph hierarchy. Primary keys are
 // client-supplied varchar uuids; every parent link is a nullable varchar foreign key.
@@ -38,7 +38,7 @@ export const grid = pgTable(
       .notNull()
       .$defaultFn(() => new Date()),
   },
-  (t) => [fkey('grid', t.acquisitionUuid, acquisition.uuid)],
+  (t) => [fkey('grid', t.acquisitionUuid, acquisition.uuid), fkeyIndex('grid', t.acquisitionUuid)],
 );
 
 export const gridsquare = pgTable(
@@ -71,7 +71,7 @@ export const gridsquare = pgTable(
     detectorName: varchar('detector_name'),
     appliedDefocus: doublePrecision('applied_defocus'),
   },
-  (t) => [fkey('gridsquare', t.gridUuid, grid.uuid)],
+  (t) => [fkey('gridsquare', t.gridUuid, grid.uuid), fkeyIndex('gridsquare', t.gridUuid)],
 );
 
 export const foilhole = pgTable(
@@ -95,7 +95,7 @@ export const foilhole = pgTable(
     diameter: integer('diameter'),
     isNearGridBar: boolean('is_near_grid_bar').notNull().default(false),
   },
-  (t) => [fkey('foilhole', t.gridsquareUuid, gridsquare.uuid)],
+  (t) => [fkey('foilhole', t.gridsquareUuid, gridsquare.uuid), fkeyIndex('foilhole', t.gridsquareUuid)],
 );
 
 export const micrograph = pgTable(
@@ -128,5 +128,9 @@ export const micrograph = pgTable(
     pickDistribution: varchar('pick_distribution'),
     updatedAt: timestamp('updated_at'),
   },
-  (t) => [fkey('micrograph', t.foilholeUuid, foilhole.uuid), index('ix_micrograph_updated_at').on(t.updatedAt)],
+  (t) => [
+    fkey('micrograph', t.foilholeUuid, foilhole.uuid),
+    fkeyIndex('micrograph', t.foilholeUuid),
+    index('ix_micrograph_updated_at').on(t.updatedAt),
+  ],
 );

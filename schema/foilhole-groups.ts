@@ -1,6 +1,6 @@
 import { pgTable, primaryKey, varchar } from 'drizzle-orm/pg-core';
 import { foilhole, grid } from './core.js';
-import { fkey } from './foreign-key.js';
+import { fkey, fkeyIndex } from './foreign-key.js';
 
 // Named groups of foil holes on a grid (m:n), the unit that group quality predictions score.
 
@@ -11,7 +11,7 @@ export const foilholegroup = pgTable(
     gridUuid: varchar('grid_uuid').notNull(),
     name: varchar('name'),
   },
-  (t) => [fkey('foilholegroup', t.gridUuid, grid.uuid)],
+  (t) => [fkey('foilholegroup', t.gridUuid, grid.uuid), fkeyIndex('foilholegroup', t.gridUuid)],
 );
 
 export const foilholegroupmembership = pgTable(
@@ -24,5 +24,6 @@ export const foilholegroupmembership = pgTable(
     primaryKey({ name: 'foilholegroupmembership_pkey', columns: [t.groupUuid, t.foilholeUuid] }),
     fkey('foilholegroupmembership', t.groupUuid, foilholegroup.uuid),
     fkey('foilholegroupmembership', t.foilholeUuid, foilhole.uuid),
+    fkeyIndex('foilholegroupmembership', t.foilholeUuid),
   ],
 );

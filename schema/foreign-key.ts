@@ -1,4 +1,4 @@
-import { foreignKey, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { foreignKey, index, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /**
  * A single-column foreign key named the way PostgreSQL names an unnamed one
@@ -10,4 +10,15 @@ import { foreignKey, type AnyPgColumn } from 'drizzle-orm/pg-core';
  */
 export function fkey(table: string, column: AnyPgColumn, references: AnyPgColumn) {
   return foreignKey({ name: `${table}_${column.name}_fkey`, columns: [column], foreignColumns: [references] });
+}
+
+/**
+ * The index behind a foreign key, `ix_<table>_<column>[_<column>...]`: without it, a join from the
+ * parent (`db.query` with `with`) and every delete of a parent row scan the whole table. Further
+ * columns serve an order as well, e.g. the newest prediction of a foil hole.
+ *
+ * @example fkeyIndex('micrograph', t.foilholeUuid)
+ */
+export function fkeyIndex(table: string, column: AnyPgColumn, ...then: AnyPgColumn[]) {
+  return index(['ix', table, column.name, ...then.map((c) => c.name)].join('_')).on(column, ...then);
 }

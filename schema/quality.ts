@@ -10,7 +10,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { foilhole, grid, gridsquare, micrograph } from './core.js';
 import { modelLevels } from './enums.js';
-import { fkey } from './foreign-key.js';
+import { fkey, fkeyIndex } from './foreign-key.js';
 import { foilholegroup } from './foilhole-groups.js';
 
 // Quality prediction: models and metrics (varchar natural keys), their parameters and weights
@@ -49,6 +49,7 @@ export const qualitymetricstatistics = pgTable(
     primaryKey({ name: 'qualitymetricstatistics_pkey', columns: [t.name, t.gridUuid] }),
     fkey('qualitymetricstatistics', t.name, qualitymetric.name),
     fkey('qualitymetricstatistics', t.gridUuid, grid.uuid),
+    fkeyIndex('qualitymetricstatistics', t.gridUuid),
   ],
 );
 
@@ -66,6 +67,7 @@ export const qualitypredictionmodelparameter = pgTable(
   },
   (t) => [
     fkey('qualitypredictionmodelparameter', t.gridUuid, grid.uuid),
+    fkeyIndex('qualitypredictionmodelparameter', t.gridUuid),
     fkey('qualitypredictionmodelparameter', t.predictionModelName, qualitypredictionmodel.name),
     fkey('qualitypredictionmodelparameter', t.metricName, qualitymetric.name),
   ],
@@ -87,7 +89,9 @@ export const qualitypredictionmodelweight = pgTable(
   },
   (t) => [
     fkey('qualitypredictionmodelweight', t.gridUuid, grid.uuid),
+    fkeyIndex('qualitypredictionmodelweight', t.gridUuid),
     fkey('qualitypredictionmodelweight', t.micrographUuid, micrograph.uuid),
+    fkeyIndex('qualitypredictionmodelweight', t.micrographUuid),
     fkey('qualitypredictionmodelweight', t.predictionModelName, qualitypredictionmodel.name),
     fkey('qualitypredictionmodelweight', t.metricName, qualitymetric.name),
   ],
@@ -104,6 +108,7 @@ export const currentqualitypredictionmodelweight = pgTable(
   },
   (t) => [
     fkey('currentqualitypredictionmodelweight', t.gridUuid, grid.uuid),
+    fkeyIndex('currentqualitypredictionmodelweight', t.gridUuid),
     fkey('currentqualitypredictionmodelweight', t.predictionModelName, qualitypredictionmodel.name),
     fkey('currentqualitypredictionmodelweight', t.metricName, qualitymetric.name),
   ],
@@ -124,7 +129,9 @@ export const qualityprediction = pgTable(
   (t) => [
     fkey('qualityprediction', t.predictionModelName, qualitypredictionmodel.name),
     fkey('qualityprediction', t.foilholeUuid, foilhole.uuid),
+    fkeyIndex('qualityprediction', t.foilholeUuid, t.timestamp),
     fkey('qualityprediction', t.gridsquareUuid, gridsquare.uuid),
+    fkeyIndex('qualityprediction', t.gridsquareUuid, t.timestamp),
     fkey('qualityprediction', t.metricName, qualitymetric.name),
   ],
 );
@@ -142,10 +149,13 @@ export const currentqualityprediction = pgTable(
   },
   (t) => [
     fkey('currentqualityprediction', t.gridUuid, grid.uuid),
+    fkeyIndex('currentqualityprediction', t.gridUuid),
     fkey('currentqualityprediction', t.predictionModelName, qualitypredictionmodel.name),
     fkey('currentqualityprediction', t.metricName, qualitymetric.name),
     fkey('currentqualityprediction', t.foilholeUuid, foilhole.uuid),
+    fkeyIndex('currentqualityprediction', t.foilholeUuid),
     fkey('currentqualityprediction', t.gridsquareUuid, gridsquare.uuid),
+    fkeyIndex('currentqualityprediction', t.gridsquareUuid),
   ],
 );
 
@@ -161,8 +171,11 @@ export const overallqualityprediction = pgTable(
   },
   (t) => [
     fkey('overallqualityprediction', t.foilholeUuid, foilhole.uuid),
+    fkeyIndex('overallqualityprediction', t.foilholeUuid),
     fkey('overallqualityprediction', t.gridUuid, grid.uuid),
+    fkeyIndex('overallqualityprediction', t.gridUuid),
     fkey('overallqualityprediction', t.gridsquareUuid, gridsquare.uuid),
+    fkeyIndex('overallqualityprediction', t.gridsquareUuid),
   ],
 );
 
@@ -179,7 +192,9 @@ export const qualitygroupprediction = pgTable(
   },
   (t) => [
     fkey('qualitygroupprediction', t.groupUuid, foilholegroup.uuid),
+    fkeyIndex('qualitygroupprediction', t.groupUuid),
     fkey('qualitygroupprediction', t.gridUuid, grid.uuid),
+    fkeyIndex('qualitygroupprediction', t.gridUuid),
     fkey('qualitygroupprediction', t.predictionModelName, qualitypredictionmodel.name),
     fkey('qualitygroupprediction', t.metricName, qualitymetric.name),
   ],
@@ -197,7 +212,9 @@ export const currentqualitygroupprediction = pgTable(
   },
   (t) => [
     fkey('currentqualitygroupprediction', t.groupUuid, foilholegroup.uuid),
+    fkeyIndex('currentqualitygroupprediction', t.groupUuid),
     fkey('currentqualitygroupprediction', t.gridUuid, grid.uuid),
+    fkeyIndex('currentqualitygroupprediction', t.gridUuid),
     fkey('currentqualitygroupprediction', t.predictionModelName, qualitypredictionmodel.name),
     fkey('currentqualitygroupprediction', t.metricName, qualitymetric.name),
   ],

@@ -36,7 +36,7 @@ describe('the SmartEM baseline migration', () => {
   });
 
   it("matches the SmartEM head schema's counts (shared/smartem-schema.md section 10)", async () => {
-    await migrate({ url: db.url, migrationsFolder });
+    await migrate({ url: db.url, migrationsFolder, to: '001' });
     const ns = "n.nspname = 'public'";
     expect(await count(`select count(*) from pg_tables where schemaname = 'public'`)).toBe(26);
     expect(await count(`select count(*) from information_schema.columns where table_schema = 'public'`)).toBe(246);
