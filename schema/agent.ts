@@ -167,10 +167,10 @@ export const agentlog = pgTable(
       .$defaultFn(() => new Date()),
   },
   (t) => [
-    index('ix_agentlog_agent_id').on(t.agentId),
     index('ix_agentlog_session_id').on(t.sessionId),
     index('ix_agentlog_timestamp').on(t.timestamp),
     index('ix_agentlog_level').on(t.level),
+    // (agent_id, id) serves what an index on agent_id alone did; migration 002 dropped that one.
     index('ix_agentlog_agent_id_id').on(t.agentId, t.id),
   ],
 );

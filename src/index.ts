@@ -44,7 +44,7 @@ export type { Logger } from './migrations/logger.js';
 export type { JournalRef } from './migrations/journal.js';
 export type { GenerateResult } from './generate/generate.js';
 export type { AdoptReport } from './adopt/adopt.js';
-export type { DoctorReport } from './doctor/doctor.js';
+export type { DoctorReport, DoctorThresholds } from './doctor/doctor.js';
 export type { Finding } from './doctor/finding.js';
 export type { SeedReport, DemoLoad } from './seed/seed.js';
 export { defineSeed, type SeedContext, type SeedModule } from './seed/define-seed.js';

@@ -11,6 +11,7 @@ import { DEFAULT_JOURNAL, type JournalRef } from './migrations/journal.js';
 import type { Logger } from './migrations/logger.js';
 import { readMigrationsFolder, type MigrationsFolder, type ReadFolderOptions } from './migrations/migration-folder.js';
 import type { RollbackSafety } from './migrations/runner.js';
+import type { DoctorThresholds } from './doctor/doctor.js';
 import type { RollbackTarget } from './migrations/targets.js';
 import type { Op } from './ops/op.js';
 import type { Hazard } from './hazards/hazard.js';
@@ -143,8 +144,8 @@ export interface DoctorOptions extends CommonOptions {
   drift?: boolean | undefined;
   /** Where scratch databases are made (default: SHADOW_DATABASE_URL, the server, else PGlite). */
   shadowDatabaseUrl?: string | undefined;
-  /** When a running statement and an idle transaction are worth reporting. */
-  thresholds?: { longRunningSeconds: number; idleInTransactionSeconds: number } | undefined;
+  /** When the doctor calls something a problem (each has a default; see DoctorThresholds). */
+  thresholds?: Partial<DoctorThresholds> | undefined;
 }
 
 export interface SeedOptions extends CommonOptions {

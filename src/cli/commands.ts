@@ -22,7 +22,6 @@ import { parseRollbackTarget } from '../migrations/targets.js';
 import { EXIT } from './exit-codes.js';
 import {
   formatCheck,
-  formatDoctor,
   formatLint,
   formatRun,
   formatStatus,
@@ -30,6 +29,7 @@ import {
   githubAnnotations,
   lintProblems,
 } from './format.js';
+import { formatDoctor } from './format-doctor.js';
 import type { CliValues } from './options.js';
 import { keyOf } from '../catalog/qualified-name.js';
 import type { CliIo } from './cli-io.js';

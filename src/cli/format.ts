@@ -3,9 +3,7 @@ import type { StatusReport } from '../migrations/status.js';
 import type { CheckReport } from '../check/check.js';
 import type { FileProblem, VerifyReport } from '../check/verify.js';
 import type { LintReport } from '../lint/lint-migrations.js';
-import type { DoctorReport } from '../doctor/doctor.js';
 import { formatBytes } from '../doctor/table-sizes.js';
-import { paint } from './terminal.js';
 
 export function formatRun(result: RunResult, verb: 'upgrade' | 'downgrade'): string {
   if (result.ran.length === 0) {
@@ -150,38 +148,3 @@ export function lintProblems(report: LintReport): FileProblem[] {
  * The doctor's report: the tables by size (with a bar each on a terminal: the SmartEM hierarchy
  * grows by orders of magnitude per level, and a bar shows it at a glance), then one finding per line.
  */
-export function formatDoctor(report: DoctorReport, terminal: boolean, top = 30): string {
-  const largest = report.sizes[0]?.totalBytes ?? 0;
-  const shown = report.sizes.slice(0, top);
-  const rows = shown.map((t) => [
-    `${t.schema}.${t.name}`,
-    t.rows.toLocaleString('en'),
-    formatBytes(t.heapBytes),
-    formatBytes(t.indexBytes),
-    formatBytes(t.totalBytes),
-    terminal ? bar(t.totalBytes, largest) : '',
-  ]);
-  const lines = [
-    `Database: ${report.database}`,
-    '',
-    ...alignColumns([['table', 'rows (est.)', 'heap', 'indexes', 'total', ''], ...rows]),
-  ];
-  if (report.sizes.length > shown.length) lines.push(`  ... and ${report.sizes.length - shown.length} smaller tables`);
-  lines.push('');
-  const colour = { error: 'red', warn: 'yellow', info: 'dim' } as const;
-  for (const f of report.findings) {
-    lines.push(`${paint(f.severity.padEnd(5), colour[f.severity], terminal)} ${f.check.padEnd(12)} ${f.message}`);
-    if (f.fix) lines.push(`${' '.repeat(19)}fix: ${f.fix}`);
-  }
-  const errors = report.findings.filter((f) => f.severity === 'error').length;
-  const warnings = report.findings.filter((f) => f.severity === 'warn').length;
-  lines.push('', `${errors} error(s), ${warnings} warning(s).`);
-  return lines.join('\n');
-}
-
-function bar(value: number, max: number, width = 30): string {
-  if (max <= 0) return '';
-  // A logarithmic bar: tables differ by orders of magnitude, and a linear one would show only the largest.
-  const fraction = value <= 1 ? 0 : Math.log10(value) / Math.log10(Math.max(max, 10));
-  return '\u2588'.repeat(Math.max(value > 0 ? 1 : 0, Math.round(fraction * width)));
-}

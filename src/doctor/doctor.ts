@@ -5,19 +5,57 @@ import type { RunnerContext } from '../migrations/runner.js';
 import { readStatus } from '../migrations/status.js';
 import { replayMigrations } from '../scratch/replay.js';
 import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
-import { finding, type Finding } from './finding.js';
-import { indexFindings } from './index-health.js';
+import { bloatFindings, DEFAULT_BLOAT, type BloatThresholds } from './bloat.js';
+import { finding, rankFindings, type Finding } from './finding.js';
+import {
+  foreignKeyFindings,
+  readForeignKeys,
+  coversForeignKey,
+  type ForeignKeyThresholds,
+} from './foreign-key-indexes.js';
+import { indexFindings, readIndexes } from './index-health.js';
+import { DEFAULT_MAINTENANCE, vacuumFindings, wraparoundFindings, type MaintenanceThresholds } from './maintenance.js';
 import { sequenceFindings } from './sequence-health.js';
-import { DEFAULT_THRESHOLDS, sessionFindings, type SessionThresholds } from './session-health.js';
+import {
+  cacheFindings,
+  connectionFindings,
+  DEFAULT_SERVER,
+  replicationFindings,
+  type ServerThresholds,
+} from './server-health.js';
+import { DEFAULT_THRESHOLDS as DEFAULT_SESSIONS, sessionFindings, type SessionThresholds } from './session-health.js';
 import { statementFindings } from './statement-stats.js';
+import { statisticsFinding, statisticsWindow, type StatisticsWindow } from './statistics-window.js';
 import { sizeFindings, tableSizes, type TableSize } from './table-sizes.js';
+
+/** When the doctor calls something a problem; every figure has a default a DBA would choose. */
+export interface DoctorThresholds
+  extends SessionThresholds, MaintenanceThresholds, ServerThresholds, BloatThresholds, ForeignKeyThresholds {
+  /** How long usage statistics must have counted before unused indexes and the cache hit ratio are judged. */
+  statisticsMinHours: number;
+}
+
+export const DEFAULT_DOCTOR_THRESHOLDS: DoctorThresholds = {
+  ...DEFAULT_SESSIONS,
+  ...DEFAULT_MAINTENANCE,
+  ...DEFAULT_SERVER,
+  ...DEFAULT_BLOAT,
+  smallTableRows: 10_000,
+  lookupTableRows: 1_000,
+  statisticsMinHours: 7 * 24,
+};
 
 export interface DoctorReport {
   database: string;
   /** False when any finding is an error. */
   ok: boolean;
+  /** How many findings of each severity: what a person reads first. */
+  summary: { errors: number; warnings: number; info: number };
+  /** How long the usage statistics have counted, which decides what can be judged from them. */
+  statistics: { since: string | null; hours: number | null; enough: boolean };
   /** Every table, largest first. */
   sizes: TableSize[];
+  /** Errors first, then warnings, then information; one finding per check and level, listing its objects. */
   findings: Finding[];
 }
 
@@ -25,42 +63,85 @@ export interface DoctorInput {
   ctx: RunnerContext;
   /** Where to replay the applied migrations to look for drift; without one, drift is not checked. */
   scratch?: ScratchTarget | undefined;
-  thresholds?: SessionThresholds | undefined;
+  thresholds?: Partial<DoctorThresholds> | undefined;
 }
 
 /**
- * The database's health in one report, a finding per line with what to do: sizes, indexes (unused,
- * redundant, invalid, missing behind foreign keys), sequences near their end, what would block a
- * migration now, the timeouts, the journal and drift from the applied migrations, and the slowest
- * statements. Only reads (drift is looked for on a scratch database).
+ * The database's health in one report, errors first, each finding with what to do and, where the fix
+ * is a schema change, the model edit: sizes; indexes (invalid, redundant, unused once the statistics
+ * are old enough) and foreign keys without one; sequences near their end; vacuum, analyze, dead rows
+ * and estimated bloat; transaction ID wraparound; the cache hit ratio; connections; replication lag
+ * and unused slots; what would block a migration now; the timeouts; the journal and drift; and the
+ * slowest statements. Only reads (drift is looked for on a scratch database).
  */
 export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   const { session, journal } = input.ctx;
+  const thresholds = { ...DEFAULT_DOCTOR_THRESHOLDS, ...input.thresholds };
   const exclude = [journal.schema];
   // The doctor looks; it must not queue behind a session that holds a table (which it reports).
   await session.exec("SET lock_timeout = '500ms'");
   try {
     const { sizes, exact } = await tableSizes(session, exclude);
+    const [window, indexes, foreignKeys] = await Promise.all([
+      statisticsWindow(session, journal, thresholds.statisticsMinHours),
+      readIndexes(session, exclude),
+      readForeignKeys(session, exclude),
+    ]);
+    const rows = new Map(sizes.map((t) => [`${t.schema}.${t.name}`, t.rows]));
     const groups = await Promise.all([
-      indexFindings(session, exclude),
+      indexFindings(session, exclude, indexes, (i) => foreignKeys.some((fk) => coversForeignKey(i, fk)), window),
+      foreignKeyFindings(foreignKeys, indexes, (schema, table) => rows.get(`${schema}.${table}`) ?? 0, thresholds),
       sequenceFindings(session, exclude),
-      sessionFindings(session, input.thresholds ?? DEFAULT_THRESHOLDS),
+      vacuumFindings(session, exclude, thresholds),
+      bloatFindings(session, exclude, thresholds),
+      wraparoundFindings(session, thresholds),
+      cacheFindings(session, thresholds, window),
+      connectionFindings(session, thresholds),
+      replicationFindings(session, thresholds),
+      sessionFindings(session, thresholds),
       migrationFindings(input),
       statementFindings(session),
     ]);
-    const findings = [...sizeFindings(sizes, exact), ...groups.flat()];
-    return { database: session.label, ok: findings.every((f) => f.severity !== 'error'), sizes, findings };
+    const findings = rankFindings([
+      ...sizeFindings(sizes, exact),
+      statisticsFinding(window, thresholds.statisticsMinHours),
+      ...groups.flat(),
+    ]);
+    const count = (severity: Finding['severity']) => findings.filter((f) => f.severity === severity).length;
+    return {
+      database: session.label,
+      ok: count('error') === 0,
+      summary: { errors: count('error'), warnings: count('warn'), info: count('info') },
+      statistics: statisticsOf(window),
+      sizes,
+      findings,
+    };
   } finally {
     await session.exec('RESET lock_timeout').catch(() => {});
   }
 }
 
+const statisticsOf = (w: StatisticsWindow): DoctorReport['statistics'] => ({
+  since: w.since?.toISOString() ?? null,
+  hours: w.hours,
+  enough: w.enough,
+});
+
 async function migrationFindings(input: DoctorInput): Promise<Finding[]> {
   const { session, folder, journal } = input.ctx;
   const status = await readStatus(session, folder, journal);
-  const findings: Finding[] = status.problems
-    .filter((p) => !p.startsWith('index '))
-    .map((p) => finding('error', 'migrations', p));
+  const problems = status.problems.filter((p) => !p.startsWith('index '));
+  const findings: Finding[] = problems.length
+    ? [
+        finding(
+          'error',
+          'migrations',
+          `The journal and the migrations folder disagree (${problems.length} problem${problems.length === 1 ? '' : 's'}):`,
+          'smartem-db status says what to do about each.',
+          { objects: problems },
+        ),
+      ]
+    : [];
   if (status.pending > 0) {
     findings.push(
       finding(
@@ -89,13 +170,14 @@ async function migrationFindings(input: DoctorInput): Promise<Finding[]> {
       replayMigrations(scratch!, folder, journal, head),
     );
     const drift = catalogDifferences(await introspect(session, { excludeSchemas: [journal.schema] }), expected);
-    for (const d of drift)
+    if (drift.length)
       findings.push(
         finding(
           'error',
           'drift',
-          `differs from what its applied migrations produce: ${d}`,
-          'Put the change in a migration (smartem-db generate), or undo it by hand.',
+          `The database differs from what its applied migrations produce, in ${drift.length} object${drift.length === 1 ? '' : 's'}:`,
+          'Undo the change by hand, or put it in a migration: edit the model, npm run db:generate.',
+          { objects: drift },
         ),
       );
   } catch (error) {

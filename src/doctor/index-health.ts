@@ -1,10 +1,12 @@
 import { invalidIndexes, invalidIndexProblem } from '../catalog/invalid-indexes.js';
 import type { DbSession } from '../db/session.js';
-import { quoteIdent, quoteQualified } from '../sql/quote.js';
+import { quoteQualified } from '../sql/quote.js';
 import { finding, type Finding } from './finding.js';
+import { describeWindow, type StatisticsWindow } from './statistics-window.js';
 import { formatBytes } from './table-sizes.js';
 
-interface IndexRow {
+/** An index as the doctor reads it (one query: pg_index with its usage and size). */
+export interface IndexRow {
   schema: string;
   table: string;
   name: string;
@@ -20,109 +22,122 @@ interface IndexRow {
   bytes: string;
 }
 
-interface ForeignKeyRow {
-  schema: string;
-  table: string;
-  name: string;
-  /** Referencing column numbers, space-separated. */
-  keys: string;
-  columns: string[] | string;
+const USER_SCHEMA = `n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema' AND NOT (n.nspname = ANY (SELECT jsonb_array_elements_text($1::text::jsonb)))`;
+
+/** Every valid index outside the system schemas and `exclude`, with its scans and size. */
+export async function readIndexes(session: DbSession, exclude: readonly string[]): Promise<IndexRow[]> {
+  return session.query<IndexRow>(
+    `SELECT n.nspname AS schema, t.relname AS "table", c.relname AS name, i.indkey::text AS keys, i.indclass::text AS opclasses,
+            i.indisunique AS unique, EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) AS constraint,
+            am.amname AS method, pg_get_expr(i.indpred, i.indrelid) AS predicate, pg_get_expr(i.indexprs, i.indrelid) AS expressions,
+            coalesce(s.idx_scan, 0)::text AS scans, (c.relpages::bigint * current_setting('block_size')::bigint)::text AS bytes
+       FROM pg_index i
+       JOIN pg_class c ON c.oid = i.indexrelid
+       JOIN pg_class t ON t.oid = i.indrelid
+       JOIN pg_namespace n ON n.oid = t.relnamespace
+       JOIN pg_am am ON am.oid = c.relam
+       LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = i.indexrelid
+      WHERE ${USER_SCHEMA} AND i.indisvalid
+      ORDER BY 1, 2, 3`,
+    [JSON.stringify(exclude)],
+  );
 }
 
+const dropAll = (rows: readonly IndexRow[]) =>
+  rows.map((i) => `DROP INDEX CONCURRENTLY ${quoteQualified(i.schema, i.name)};`).join(' ');
+const removeFromModel = (rows: readonly IndexRow[]) =>
+  `Remove ${rows.map((i) => `index('${i.name}')`).join(', ')} from ${rows.length === 1 ? 'its table' : 'their tables'} in the model, then npm run db:generate (it drops ${rows.length === 1 ? 'it' : 'them'} CONCURRENTLY).`;
+
 /**
- * What is wrong with the indexes: never used since the statistics were reset, duplicated or made
- * redundant by another (the same leading keys), INVALID (a failed concurrent build); and foreign
- * keys with no index behind their columns (every delete or update of the parent scans the child).
+ * What is wrong with the indexes, one finding per kind: INVALID (a failed concurrent build),
+ * duplicated or made redundant by another (the same leading keys), and never used, which is
+ * advised on only when the statistics have counted long enough. An index behind a foreign key is
+ * never called unused: deletes of the parent need it even when no query does.
  */
-export async function indexFindings(session: DbSession, exclude: readonly string[]): Promise<Finding[]> {
-  const params = [JSON.stringify(exclude)];
-  const userSchema = `n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema' AND NOT (n.nspname = ANY (SELECT jsonb_array_elements_text($1::text::jsonb)))`;
-  const [indexes, foreignKeys, [stats]] = await Promise.all([
-    session.query<IndexRow>(
-      `SELECT n.nspname AS schema, t.relname AS "table", c.relname AS name, i.indkey::text AS keys, i.indclass::text AS opclasses,
-              i.indisunique AS unique, EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) AS constraint,
-              am.amname AS method, pg_get_expr(i.indpred, i.indrelid) AS predicate, pg_get_expr(i.indexprs, i.indrelid) AS expressions,
-              coalesce(s.idx_scan, 0)::text AS scans, (c.relpages::bigint * current_setting('block_size')::bigint)::text AS bytes
-         FROM pg_index i
-         JOIN pg_class c ON c.oid = i.indexrelid
-         JOIN pg_class t ON t.oid = i.indrelid
-         JOIN pg_namespace n ON n.oid = t.relnamespace
-         JOIN pg_am am ON am.oid = c.relam
-         LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = i.indexrelid
-        WHERE ${userSchema} AND i.indisvalid
-        ORDER BY 1, 2, 3`,
-      params,
-    ),
-    session.query<ForeignKeyRow>(
-      `SELECT n.nspname AS schema, t.relname AS "table", k.conname AS name, array_to_string(k.conkey, ' ') AS keys,
-              (SELECT array_agg(a.attname ORDER BY u.ord) FROM unnest(k.conkey) WITH ORDINALITY u(attnum, ord)
-                 JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum) AS columns
-         FROM pg_constraint k
-         JOIN pg_class t ON t.oid = k.conrelid
-         JOIN pg_namespace n ON n.oid = t.relnamespace
-        WHERE k.contype = 'f' AND ${userSchema}
-        ORDER BY 1, 2, 3`,
-      params,
-    ),
-    session.query<{ reset: Date | string | null }>(
-      'SELECT stats_reset AS reset FROM pg_stat_database WHERE datname = current_database()',
-    ),
-  ]);
+export async function indexFindings(
+  session: DbSession,
+  exclude: readonly string[],
+  indexes: readonly IndexRow[],
+  backsForeignKey: (index: IndexRow) => boolean,
+  window: StatisticsWindow,
+): Promise<Finding[]> {
   const findings: Finding[] = [];
-  const since = stats?.reset
-    ? `since the statistics were reset (${new Date(stats.reset).toISOString().slice(0, 10)})`
-    : 'since statistics began';
-
-  for (const index of indexes) {
-    if (index.unique || index.constraint || Number(index.scans) > 0) continue;
-    // On a new or small table an unused index is no news; from a megabyte on, it costs writes.
+  const invalid = await invalidIndexes(session, exclude);
+  if (invalid.length)
     findings.push(
       finding(
-        Number(index.bytes) >= 1024 * 1024 ? 'warn' : 'info',
+        'error',
         'indexes',
-        `index ${index.schema}.${index.name} on ${index.schema}.${index.table} (${formatBytes(Number(index.bytes))}) has not been used ${since}; it costs every write.`,
-        `If a full cycle of the workload has run since, drop it: DROP INDEX CONCURRENTLY ${quoteQualified(index.schema, index.name)};`,
+        `${invalid.length} INVALID index${invalid.length === 1 ? '' : 'es'}: a CREATE INDEX CONCURRENTLY failed or was interrupted; each slows every write and serves no query.`,
+        invalid.map(invalidIndexProblem).join(' '),
+        { objects: invalid.map((i) => `${i.schema}.${i.name} on ${i.schema}.${i.table}`) },
       ),
     );
-  }
-  for (const [covered, by] of redundantIndexes(indexes)) {
-    const same = covered.keys === by.keys;
+
+  const redundant = redundantIndexes(indexes);
+  if (redundant.length)
     findings.push(
       finding(
         'warn',
         'indexes',
-        same
-          ? `index ${covered.schema}.${covered.name} duplicates ${covered.schema}.${by.name} on ${covered.schema}.${covered.table} (the same keys).`
-          : `index ${covered.schema}.${covered.name} is made redundant by ${covered.schema}.${by.name} on ${covered.schema}.${covered.table}, which starts with the same keys.`,
-        `DROP INDEX CONCURRENTLY ${quoteQualified(covered.schema, covered.name)};`,
+        `${redundant.length} index${redundant.length === 1 ? ' is' : 'es are'} duplicated or made redundant by another that starts with the same keys; each costs every write.`,
+        dropAll(redundant.map(([covered]) => covered)),
+        {
+          objects: redundant.map(
+            ([covered, by]) =>
+              `${covered.schema}.${covered.name} on ${covered.schema}.${covered.table}: ${covered.keys === by.keys ? 'duplicates' : 'covered by'} ${by.schema}.${by.name}`,
+          ),
+          model: removeFromModel(redundant.map(([covered]) => covered)),
+        },
       ),
     );
-  }
-  for (const index of await invalidIndexes(session, exclude))
-    findings.push(finding('error', 'indexes', invalidIndexProblem(index)));
 
-  for (const fk of foreignKeys) {
-    const keys = fk.keys.split(' ');
-    const covered = indexes.some(
-      (i) =>
-        i.schema === fk.schema && i.table === fk.table && !i.predicate && leadingKeysCover(i.keys.split(' '), keys),
-    );
-    if (covered) continue;
-    const columns = Array.isArray(fk.columns) ? fk.columns : parseArray(fk.columns);
-    const name = `ix_${fk.table}_${columns.join('_')}`.slice(0, 63);
+  const unused = indexes.filter(
+    (i) =>
+      !i.unique && !i.constraint && Number(i.scans) === 0 && !backsForeignKey(i) && !redundant.some(([c]) => c === i),
+  );
+  if (unused.length === 0) return findings;
+  const listed = unused.map((i) => `${i.schema}.${i.name} on ${i.schema}.${i.table} (${formatBytes(Number(i.bytes))})`);
+  if (!window.enough) {
     findings.push(
       finding(
-        'warn',
-        'foreign-keys',
-        `foreign key ${fk.schema}.${fk.table}.${fk.name} (${columns.join(', ')}) has no index behind it: deleting or changing a referenced row scans ${fk.schema}.${fk.table}.`,
-        `CREATE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${quoteQualified(fk.schema, fk.table)} (${columns.map(quoteIdent).join(', ')});`,
+        'info',
+        'indexes',
+        `${unused.length} index${unused.length === 1 ? ' has' : 'es have'} not been used yet, but the statistics have counted only ${describeWindow(window)}: judge them after a full cycle of the workload.`,
+        undefined,
+        { objects: listed },
+      ),
+    );
+    return findings;
+  }
+  // On a small table an unused index is cheap; from a megabyte on, it costs writes worth a look.
+  const large = unused.filter((i) => Number(i.bytes) >= 1024 * 1024);
+  const small = unused.filter((i) => Number(i.bytes) < 1024 * 1024);
+  for (const [rows, severity] of [
+    [large, 'warn'],
+    [small, 'info'],
+  ] as const) {
+    if (rows.length === 0) continue;
+    findings.push(
+      finding(
+        severity,
+        'indexes',
+        `${rows.length} index${rows.length === 1 ? ' has' : 'es have'} not been used ${describeWindow(window)}${severity === 'info' ? ', all small' : ''}; each costs every write.`,
+        `If that window held a full cycle of the workload: ${dropAll(rows)}`,
+        {
+          objects: rows.map((i) => `${i.schema}.${i.name} on ${i.schema}.${i.table} (${formatBytes(Number(i.bytes))})`),
+          model: removeFromModel(rows),
+        },
       ),
     );
   }
   return findings;
 }
 
-/** Pairs [covered, by]: a btree index whose keys are the same as, or a leading part of, another's. */
+/**
+ * Pairs [covered, by]: a btree index whose keys are the same as, or a leading part of, another's;
+ * each covered index once.
+ */
 function redundantIndexes(indexes: readonly IndexRow[]): [IndexRow, IndexRow][] {
   const pairs: [IndexRow, IndexRow][] = [];
   const plain = indexes.filter((i) => i.method === 'btree' && !i.predicate && !i.expressions);
@@ -139,20 +154,8 @@ function redundantIndexes(indexes: readonly IndexRow[]): [IndexRow, IndexRow][] 
       if (a.unique && (aKeys.length < bKeys.length || !b.unique)) continue;
       if (aKeys.length === bKeys.length && a.unique === b.unique && a.name > b.name && !b.constraint) continue;
       pairs.push([a, b]);
+      break;
     }
   }
   return pairs;
-}
-
-/** Whether an index's leading keys are exactly the given columns, in any order. */
-function leadingKeysCover(indexKeys: readonly string[], columns: readonly string[]): boolean {
-  const leading = indexKeys.slice(0, columns.length);
-  return leading.length === columns.length && columns.every((c) => leading.includes(c));
-}
-
-function parseArray(text: string): string[] {
-  return text
-    .replace(/^\{|\}$/g, '')
-    .split(',')
-    .map((s) => s.replace(/^"|"$/g, ''));
 }

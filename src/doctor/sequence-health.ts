@@ -5,7 +5,8 @@ import { finding, type Finding } from './finding.js';
 /**
  * Sequences close to the end of what they feed: the smaller of the sequence's maximum and the
  * column type's (an integer id fed by a bigint sequence, as SmartEM's agent tables are, runs out at
- * 2^31 - 1). Says the share used; warns from 50%, an error from 90%.
+ * 2^31 - 1). One finding per level: an error from 90% used, a warning from 50%, and information on
+ * sequences whose column is narrower than they are.
  */
 export async function sequenceFindings(session: DbSession, exclude: readonly string[]): Promise<Finding[]> {
   // The column a sequence feeds: the one that owns it (serial, identity), else one whose default calls it.
@@ -34,26 +35,50 @@ export async function sequenceFindings(session: DbSession, exclude: readonly str
       ORDER BY 1, 2`,
     [JSON.stringify(exclude)],
   );
-  const findings: Finding[] = [];
-  for (const row of rows) {
+  const measured = rows.map((row) => {
     const typeMax = row.type ? TYPE_MAX[row.type] : undefined;
-    const limit = typeMax !== undefined && typeMax < BigInt(row.seqmax) ? typeMax : BigInt(row.seqmax);
+    const capped = typeMax !== undefined && typeMax < BigInt(row.seqmax);
+    const limit = capped ? typeMax : BigInt(row.seqmax);
     const last = row.last === null ? 0n : BigInt(row.last);
     const percent = Number((last * 10000n) / limit) / 100;
-    const capped = typeMax !== undefined && typeMax < BigInt(row.seqmax);
-    const what =
-      `sequence ${row.schema}.${row.name}${row.column ? ` (feeding ${row.schema}.${row.column}, ${row.type})` : ''} has used ` +
-      `${percent.toFixed(percent < 1 ? 4 : 1)}% of its ${capped ? `column's ${row.type} range` : 'range'} (${last} of ${limit})`;
-    if (percent >= 90) {
-      findings.push(finding('error', 'sequences', `${what}: it runs out soon.`, widen(row, capped)));
-    } else if (percent >= 50) {
-      findings.push(finding('warn', 'sequences', `${what}.`, widen(row, capped)));
-    } else if (capped) {
-      findings.push(finding('info', 'sequences', `${what}; the column, not the sequence, sets the limit.`));
-    }
+    const object =
+      `${row.schema}.${row.name}${row.column ? ` (feeding ${row.schema}.${row.column}, ${row.type})` : ''}: ` +
+      `${percent.toFixed(percent < 1 ? 2 : 1)}% of its ${capped ? `column's ${row.type} range` : 'range'} (${last} of ${limit})`;
+    return { row, capped, percent, object };
+  });
+  const findings: Finding[] = [];
+  const at = (min: number, max: number) => measured.filter((m) => m.percent >= min && m.percent < max);
+  for (const [list, severity, text] of [
+    [at(90, Infinity), 'error', 'used 90% or more of their range: they run out soon'],
+    [at(50, 90), 'warn', 'used half or more of their range'],
+  ] as const) {
+    if (list.length === 0) continue;
+    findings.push(
+      finding(
+        severity,
+        'sequences',
+        `${list.length} sequence${list.length === 1 ? ' has' : 's have'} ${text}.`,
+        list.map((m) => widen(m.row, m.capped)).join(' '),
+        { objects: list.map((m) => m.object), model: MODEL_EDIT },
+      ),
+    );
   }
+  const capped = measured.filter((m) => m.capped && m.percent < 50);
+  if (capped.length)
+    findings.push(
+      finding(
+        'info',
+        'sequences',
+        `${capped.length} sequence${capped.length === 1 ? ' feeds a column' : 's feed columns'} narrower than ${capped.length === 1 ? 'itself' : 'themselves'}: the column's type, not the sequence, sets the limit (none near it yet).`,
+        undefined,
+        { objects: capped.map((m) => m.object) },
+      ),
+    );
   return findings;
 }
+
+const MODEL_EDIT =
+  "Make the column bigint in the model (bigint('id', { mode: 'number' }), or bigserial), then npm run db:generate.";
 
 const TYPE_MAX: Record<string, bigint> = { smallint: 32767n, integer: 2147483647n, bigint: 9223372036854775807n };
 

@@ -45,59 +45,82 @@ export async function sessionFindings(
       `SELECT name, reset_val AS setting FROM pg_settings WHERE name IN ('lock_timeout', 'statement_timeout', 'idle_in_transaction_session_timeout') ORDER BY name`,
     ),
   ]);
-  const findings: Finding[] = [];
   const who = (a: Activity) => `pid ${a.pid}${a.app ? ` "${a.app}"` : ''}`;
   const byPid = new Map(activity.map((a) => [a.pid, a]));
-  for (const a of activity) {
-    const blockers = Array.isArray(a.blockers) ? a.blockers : parseIntArray(a.blockers);
-    if (blockers.length > 0) {
-      const holders = blockers
-        .map((pid) => byPid.get(pid))
-        .map((b, i) =>
-          b
-            ? `${who(b)} (${b.state}, ${seconds(b.seconds)}${b.query ? `: ${excerpt(b.query, 80)}` : ''})`
-            : `pid ${blockers[i]}`,
-        );
-      findings.push(
-        finding(
-          'warn',
-          'sessions',
-          `${who(a)} has waited ${seconds(a.state_seconds)} for a lock held by ${holders.join(', ')}${a.query ? `; it runs: ${excerpt(a.query, 80)}` : ''}.`,
-          'Find why the holder keeps its lock; a migration now would queue behind it (and everything after behind the migration).',
-        ),
-      );
-    } else if (a.state === 'idle in transaction' || a.state === 'idle in transaction (aborted)') {
-      if (a.state_seconds >= thresholds.idleInTransactionSeconds) {
-        findings.push(
-          finding(
-            'warn',
-            'sessions',
-            `${who(a)} has been idle in a transaction for ${seconds(a.state_seconds)} (its transaction began ${seconds(a.seconds)} ago${a.query ? `; last: ${excerpt(a.query, 80)}` : ''}): it holds its locks and its snapshot.`,
-            `End it in the application, or SELECT pg_terminate_backend(${a.pid}); set idle_in_transaction_session_timeout to end such sessions by themselves.`,
+  const blockersOf = (a: Activity) => (Array.isArray(a.blockers) ? a.blockers : parseIntArray(a.blockers));
+  const waiting = activity.filter((a) => blockersOf(a).length > 0);
+  const idle = activity.filter(
+    (a) =>
+      !waiting.includes(a) &&
+      (a.state === 'idle in transaction' || a.state === 'idle in transaction (aborted)') &&
+      a.state_seconds >= thresholds.idleInTransactionSeconds,
+  );
+  const running = activity.filter(
+    (a) => !waiting.includes(a) && a.state === 'active' && a.seconds >= thresholds.longRunningSeconds,
+  );
+  const findings: Finding[] = [];
+  if (waiting.length)
+    findings.push(
+      finding(
+        'warn',
+        'sessions',
+        `${waiting.length} session${waiting.length === 1 ? ' waits' : 's wait'} for a lock another holds: a migration now would queue behind the holder, and everything after behind the migration.`,
+        'Find why the holder keeps its lock (often a transaction left open by the application).',
+        {
+          objects: waiting.map((a) => {
+            const blockers = blockersOf(a);
+            const holders = blockers
+              .map((pid) => byPid.get(pid))
+              .map((b, i) =>
+                b
+                  ? `${who(b)} (${b.state}, ${seconds(b.seconds)}${b.query ? `: ${excerpt(b.query, 80)}` : ''})`
+                  : `pid ${blockers[i]}`,
+              );
+            return `${who(a)} has waited ${seconds(a.state_seconds)} for a lock held by ${holders.join(', ')}${a.query ? `; it runs: ${excerpt(a.query, 80)}` : ''}`;
+          }),
+        },
+      ),
+    );
+  if (idle.length)
+    findings.push(
+      finding(
+        'warn',
+        'sessions',
+        `${idle.length} session${idle.length === 1 ? ' has' : 's have'} been idle in a transaction for ${seconds(thresholds.idleInTransactionSeconds)} or more: each holds its locks and its snapshot (which keeps vacuum from removing dead rows).`,
+        `End them in the application, or ${idle.map((a) => `SELECT pg_terminate_backend(${a.pid});`).join(' ')} Set idle_in_transaction_session_timeout to end such sessions by themselves.`,
+        {
+          objects: idle.map(
+            (a) =>
+              `${who(a)}: idle for ${seconds(a.state_seconds)}, its transaction began ${seconds(a.seconds)} ago${a.query ? `; last: ${excerpt(a.query, 80)}` : ''}`,
           ),
-        );
-      }
-    } else if (a.state === 'active' && a.seconds >= thresholds.longRunningSeconds) {
-      findings.push(
-        finding(
-          'warn',
-          'sessions',
-          `${who(a)} has run for ${seconds(a.seconds)}${a.query ? `: ${excerpt(a.query, 80)}` : ''}.`,
-          'A migration that needs a lock on what it reads waits for it (up to lock_timeout).',
-        ),
-      );
-    }
-  }
-  for (const s of settings) {
-    const off = s.setting === '0';
-    const advice =
-      s.name === 'idle_in_transaction_session_timeout' && off
-        ? ' (0: a forgotten transaction may hold its locks forever; consider a limit for the application role)'
-        : s.name === 'lock_timeout' && off
-          ? ' (0: a statement waits for a lock as long as it takes; smartem-db sets its own for migrations)'
-          : '';
-    findings.push(finding('info', 'settings', `${s.name} = ${off ? '0 (none)' : `${s.setting} ms`}${advice}.`));
-  }
+        },
+      ),
+    );
+  if (running.length)
+    findings.push(
+      finding(
+        'warn',
+        'sessions',
+        `${running.length} statement${running.length === 1 ? ' has' : 's have'} run for ${seconds(thresholds.longRunningSeconds)} or more: a migration that needs a lock on what ${running.length === 1 ? 'it reads' : 'they read'} waits for ${running.length === 1 ? 'it' : 'them'} (up to lock_timeout).`,
+        undefined,
+        {
+          objects: running.map((a) => `${who(a)}: ${seconds(a.seconds)}${a.query ? `: ${excerpt(a.query, 80)}` : ''}`),
+        },
+      ),
+    );
+  const advice = (name: string, off: boolean) =>
+    name === 'idle_in_transaction_session_timeout' && off
+      ? ' (none: a forgotten transaction may hold its locks forever; consider a limit for the application role)'
+      : name === 'lock_timeout' && off
+        ? ' (none: a statement waits for a lock as long as it takes; smartem-db sets its own for migrations)'
+        : '';
+  findings.push(
+    finding('info', 'settings', 'The timeouts a new session of this role gets in this database:', undefined, {
+      objects: settings.map(
+        (t) => `${t.name} = ${t.setting === '0' ? '0' : `${t.setting} ms`}${advice(t.name, t.setting === '0')}`,
+      ),
+    }),
+  );
   return findings;
 }
 

@@ -24,13 +24,16 @@ export async function statementFindings(session: DbSession, top = 5): Promise<Fi
         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
         ORDER BY total_exec_time DESC LIMIT ${Math.trunc(top)}`,
     );
-    return rows.map((r, i) =>
-      finding(
-        'info',
-        'statements',
-        `#${i + 1} by total time: ${Math.round(r.total)} ms in ${r.calls} calls (${r.mean.toFixed(1)} ms each): ${excerpt(r.query, 100)}`,
-      ),
-    );
+    if (rows.length === 0)
+      return [finding('info', 'statements', 'pg_stat_statements has recorded no statement here yet.')];
+    return [
+      finding('info', 'statements', `The ${rows.length} statements that took the most time in all:`, undefined, {
+        objects: rows.map(
+          (r) =>
+            `${Math.round(r.total)} ms in ${r.calls} calls (${r.mean.toFixed(1)} ms each): ${excerpt(r.query, 100)}`,
+        ),
+      }),
+    ];
   } catch (error) {
     return [
       finding(

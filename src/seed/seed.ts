@@ -75,10 +75,23 @@ export async function runSeeds(input: SeedInput): Promise<SeedReport> {
     }
     throw error;
   }
+  // After a bulk load the planner has no statistics until autovacuum comes by: analyze now. The load's
+  // row counts reach the statistics system only when this session next goes idle, and if they arrived
+  // after the ANALYZE they would count as changed since it: flush them first (PostgreSQL 15 and later).
+  const loaded = demo as DemoLoad | null;
+  if (loaded?.loaded) {
+    logger?.info('Analyzing the loaded tables ...');
+    await session.exec('SELECT pg_stat_force_next_flush()').catch((error: unknown) => {
+      if (sqlStateOf(error) !== UNDEFINED_FUNCTION) throw error;
+    });
+    const tables = Object.keys(loaded.rows).map((t) => quoteQualified('public', t));
+    await session.exec(`ANALYZE ${tables.join(', ')}`);
+  }
   return { database: session.label, modules: modules.map((m) => m.description), demo };
 }
 
 const UNDEFINED_TABLE = '42P01';
+const UNDEFINED_FUNCTION = '42883';
 
 async function loadSeedModules(dir: string): Promise<SeedModule[]> {
   let files: string[];

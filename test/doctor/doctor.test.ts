@@ -18,8 +18,9 @@ create index ix_gridsquare_status_n on gridsquare (status, n);
 create table agentsession (id integer primary key default nextval('agentsession_id_seq'), session_id varchar);
 `;
 
+/** The findings of a check whose message, or one of whose objects, says `text`. */
 const about = (findings: Finding[], check: Finding['check'], text: string) =>
-  findings.filter((f) => f.check === check && f.message.includes(text));
+  findings.filter((f) => f.check === check && [f.message, ...(f.objects ?? [])].some((t) => t.includes(text)));
 
 describe('doctor', () => {
   it('names each problem a database was made to show, with its fix, and is not ok when one is an error', async () => {
@@ -61,41 +62,63 @@ describe('doctor', () => {
         url: db.url,
         migrationsFolder,
         shadowDatabaseUrl: serverUrl(),
-        thresholds: { longRunningSeconds: 0, idleInTransactionSeconds: 0 },
+        // Judged as on a large, long-running database: these tables hold a few rows, for a minute.
+        thresholds: {
+          longRunningSeconds: 0,
+          idleInTransactionSeconds: 0,
+          statisticsMinHours: 0,
+          smallTableRows: 0,
+          lookupTableRows: 0,
+        },
       });
       const f = report.findings;
       expect(report.ok).toBe(false);
+      expect(report.summary.errors).toBeGreaterThan(0);
       expect(report.sizes.map((t) => t.name)).toEqual(expect.arrayContaining(['grid', 'gridsquare', 'agentsession']));
       expect(report.sizes.find((t) => t.name === 'grid')!.totalBytes).toBeGreaterThan(0);
 
-      expect(about(f, 'foreign-keys', 'gridsquare.gridsquare_grid_uuid_fkey (grid_uuid) has no index')).toEqual([
+      expect(about(f, 'foreign-keys', 'public.gridsquare (grid_uuid) -> public.grid')).toEqual([
         expect.objectContaining({
           severity: 'warn',
           fix: 'CREATE INDEX CONCURRENTLY "ix_gridsquare_grid_uuid" ON "public"."gridsquare" ("grid_uuid");',
+          model: expect.stringContaining("gridsquare: index('ix_gridsquare_grid_uuid').on(t.gridUuid)"),
         }),
       ]);
-      expect(about(f, 'indexes', 'ix_gridsquare_status duplicates public.ix_gridsquare_status_again')).toHaveLength(1);
-      expect(about(f, 'indexes', 'is made redundant by public.ix_gridsquare_status_n')).toHaveLength(2);
-      expect(
-        about(f, 'indexes', 'ix_gridsquare_status_n on public.gridsquare (8.0 kB) has not been used'),
-      ).toHaveLength(1);
-      expect(about(f, 'indexes', 'index public.ix_gridsquare_status_unique on public.gridsquare is INVALID')).toEqual([
+      const redundant = about(f, 'indexes', 'duplicated or made redundant');
+      expect(redundant).toHaveLength(1);
+      expect(redundant[0]!.objects).toEqual([
+        'public.ix_gridsquare_status on public.gridsquare: duplicates public.ix_gridsquare_status_again',
+        'public.ix_gridsquare_status_again on public.gridsquare: covered by public.ix_gridsquare_status_n',
+      ]);
+      expect(redundant[0]!.model).toContain(
+        "Remove index('ix_gridsquare_status'), index('ix_gridsquare_status_again')",
+      );
+      expect(about(f, 'indexes', 'public.ix_gridsquare_status_n on public.gridsquare (8.0 kB)')).toEqual([
+        expect.objectContaining({ severity: 'info', message: expect.stringContaining('have not been used') }),
+      ]);
+      expect(about(f, 'indexes', 'public.ix_gridsquare_status_unique on public.gridsquare')).toEqual([
+        expect.objectContaining({ severity: 'error', message: expect.stringContaining('INVALID') }),
+      ]);
+      expect(about(f, 'sequences', 'agentsession_id_seq (feeding public.agentsession.id, integer): 95.0%')).toEqual([
         expect.objectContaining({ severity: 'error' }),
       ]);
-      expect(
-        about(f, 'sequences', 'agentsession_id_seq (feeding public.agentsession.id, integer) has used 95.0%'),
-      ).toEqual([expect.objectContaining({ severity: 'error' })]);
-      expect(about(f, 'sessions', 'pid')).toEqual(
+      const waits = about(f, 'sessions', 'for a lock');
+      expect(waits).toHaveLength(1);
+      expect(waits[0]!.objects).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({
-            message: expect.stringMatching(
-              /"waiter" has waited \d+ s for a lock held by pid \d+ "holder" \(idle in transaction/,
-            ),
-          }),
+          expect.stringMatching(/"waiter" has waited \d+ s for a lock held by pid \d+ "holder" \(idle in transaction/),
         ]),
       );
-      expect(about(f, 'settings', 'lock_timeout = 0 (none)')).toHaveLength(1);
+      expect(about(f, 'settings', 'lock_timeout = 0 (none')).toHaveLength(1);
       expect(about(f, 'statements', 'pg_stat_statements')).toHaveLength(1);
+      // Ranked: every error before every warning, every warning before any information.
+      const ranks = f.map((x) => ({ error: 0, warn: 1, info: 2 })[x.severity]);
+      expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+      // Grouped: one finding per check and level (sessions and vacuum have one per kind of trouble).
+      const keys = f
+        .filter((x) => x.check !== 'sessions' && x.check !== 'vacuum')
+        .map((x) => `${x.check} ${x.severity}`);
+      expect(new Set(keys).size).toBe(keys.length);
       // It looked without waiting behind the lock: sizes from the catalog, drift left for later.
       expect(about(f, 'sizes', 'estimated from the catalog, since a table is locked')).toHaveLength(1);
       expect(about(f, 'drift', 'drift was not checked')).toHaveLength(1);
@@ -120,7 +143,7 @@ describe('doctor', () => {
     expect(report.ok).toBe(true);
   });
 
-  it("on a seeded SmartEM session: the hierarchy's sizes, largest first, and the foreign keys SmartEM leaves without an index", async () => {
+  it('on a seeded SmartEM session: at the baseline, the foreign keys SmartEM leaves without an index, with the model edit; at head, nothing above information', async () => {
     const migrationsFolder = join(ROOT, 'drizzle');
     // At the baseline: SmartEM's own schema, before 002 indexed its foreign keys.
     await migrate({ url: db.url, migrationsFolder, to: '001' });
@@ -132,18 +155,32 @@ describe('doctor', () => {
         shape: { grids: 1, gridsquaresPerGrid: 40, foilholesPerGridsquare: 30, micrographsPerFoilhole: 5 },
       },
     });
-    await query(db.url, 'analyze');
-    const report = await doctor({ url: db.url, migrationsFolder, drift: false });
-    const order = report.sizes.map((t) => t.name);
+    const thresholds = { smallTableRows: 1_000, lookupTableRows: 100 };
+    const before = await doctor({ url: db.url, migrationsFolder, drift: false, thresholds });
+    const order = before.sizes.map((t) => t.name);
     expect(order[0]).toBe('micrograph');
     expect(order.indexOf('foilhole')).toBeLessThan(order.indexOf('gridsquare'));
-    expect(report.sizes[0]!.rows).toBeGreaterThan(3000);
-    expect(
-      about(report.findings, 'foreign-keys', 'micrograph.micrograph_foilhole_uuid_fkey (foilhole_uuid) has no index'),
-    ).toEqual([
-      expect.objectContaining({
-        fix: 'CREATE INDEX CONCURRENTLY "ix_micrograph_foilhole_uuid" ON "public"."micrograph" ("foilhole_uuid");',
-      }),
+    expect(before.sizes[0]!.rows).toBeGreaterThan(3000);
+    const bare = before.findings.filter((f) => f.check === 'foreign-keys' && f.severity === 'warn');
+    expect(bare).toHaveLength(1);
+    expect(bare[0]!.objects).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^public\.micrograph \(foilhole_uuid\) -> public\.foilhole: [\d,]+ rows scanned/),
+      ]),
+    );
+    expect(bare[0]!.fix).toContain(
+      'CREATE INDEX CONCURRENTLY "ix_micrograph_foilhole_uuid" ON "public"."micrograph" ("foilhole_uuid");',
+    );
+    expect(bare[0]!.model).toContain("micrograph: index('ix_micrograph_foilhole_uuid').on(t.foilholeUuid)");
+    // The pending migration is the fix.
+    expect(before.findings.filter((f) => f.check === 'migrations')).toEqual([
+      expect.objectContaining({ severity: 'warn', message: expect.stringContaining('1 migration(s) pending') }),
     ]);
+
+    await migrate({ url: db.url, migrationsFolder });
+    const after = await doctor({ url: db.url, migrationsFolder, drift: false, thresholds });
+    expect(after.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(after.summary).toMatchObject({ errors: 0, warnings: 0 });
+    expect(after.ok).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
--- smartem-db migration 2026_12_07_0921-002_index_foreign_keys (down)
+-- smartem-db migration 2026_12_07_0930-002_index_foreign_keys (down)
 -- parent: 2026_11_22_0656-001_smartem_baseline
 -- transaction: no
 -- No transaction: the online form (the default; --plain writes the transactional one) builds indexes
@@ -32,3 +32,4 @@ DROP INDEX CONCURRENTLY "public"."ix_currentqualitygroupprediction_grid_uuid";
 DROP INDEX CONCURRENTLY "public"."ix_atlastilegridsquareposition_gridsquare_uuid";
 DROP INDEX CONCURRENTLY "public"."ix_atlastile_atlas_uuid";
 DROP INDEX CONCURRENTLY "public"."ix_atlas_grid_uuid";
+CREATE INDEX CONCURRENTLY ix_agentlog_agent_id ON public.agentlog USING btree (agent_id);
