@@ -206,10 +206,12 @@ export async function rebase(options: RebaseOptions = {}): Promise<RebaseReport>
 }
 
 /**
- * The database's health, as the team's runbook reads it: table sizes, unused, redundant and invalid
- * indexes, foreign keys without an index (with the CREATE INDEX CONCURRENTLY that fixes each),
- * sequences near their end, what would block a migration right now, the timeouts, the journal and
- * drift, and the slowest statements. `ok` is false when any finding is an error.
+ * The database's health, errors first, one finding per check and level with the objects it concerns,
+ * what to do and, where the fix is a schema change, the model edit: indexes (invalid, redundant,
+ * unused once the statistics are old enough), foreign keys without an index, sequences, vacuum and
+ * analyze, estimated bloat, wraparound, the cache hit ratio, connections, replication and slots, what
+ * would block a migration now, the timeouts, the journal and drift, the slowest statements; and the
+ * tables by size. `ok` is false when any finding is an error; `thresholds` moves any limit.
  *
  * @example const { ok, findings } = await doctor({ url: process.env.DATABASE_URL });
  */

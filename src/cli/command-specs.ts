@@ -82,7 +82,7 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
   doctor: {
     usage: 'doctor',
     summary:
-      "The database's health: sizes, indexes, sequences, blocking sessions, the journal, drift (exit 11 on an error)",
+      "The database's health, errors first: indexes, foreign keys, vacuum, bloat, wraparound, connections, replication, sizes, drift (exit 11 on an error)",
     maxArgs: 0,
     options: ['shadow-url', 'no-drift'],
   },
