@@ -24,7 +24,8 @@ import {
   type ServerThresholds,
 } from './server-health.js';
 import { DEFAULT_THRESHOLDS as DEFAULT_SESSIONS, sessionFindings, type SessionThresholds } from './session-health.js';
-import { statementFindings } from './statement-stats.js';
+import { indexSuggestions } from './index-suggestions.js';
+import { readStatements, statementFindings } from './statement-stats.js';
 import { statisticsFinding, statisticsWindow, type StatisticsWindow } from './statistics-window.js';
 import { sizeFindings, tableSizes, type TableSize } from './table-sizes.js';
 
@@ -82,15 +83,22 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   await session.exec("SET lock_timeout = '500ms'");
   try {
     const { sizes, exact } = await tableSizes(session, exclude);
-    const [window, indexes, foreignKeys] = await Promise.all([
+    const [window, indexes, foreignKeys, statements] = await Promise.all([
       statisticsWindow(session, journal, thresholds.statisticsMinHours),
       readIndexes(session, exclude),
       readForeignKeys(session, exclude),
+      readStatements(session),
     ]);
     const rows = new Map(sizes.map((t) => [`${t.schema}.${t.name}`, t.rows]));
+    const rowsOf = (schema: string, table: string) => rows.get(`${schema}.${table}`) ?? 0;
+    // Plans the slowest statements on this session, so before the checks below share it.
+    const suggestions =
+      'rows' in statements
+        ? await indexSuggestions(session, statements.rows, indexes, rowsOf, thresholds.smallTableRows)
+        : [];
     const groups = await Promise.all([
       indexFindings(session, exclude, indexes, (i) => foreignKeys.some((fk) => coversForeignKey(i, fk)), window),
-      foreignKeyFindings(foreignKeys, indexes, (schema, table) => rows.get(`${schema}.${table}`) ?? 0, thresholds),
+      foreignKeyFindings(foreignKeys, indexes, rowsOf, thresholds),
       sequenceFindings(session, exclude),
       vacuumFindings(session, exclude, thresholds),
       bloatFindings(session, exclude, thresholds),
@@ -100,12 +108,13 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
       replicationFindings(session, thresholds),
       sessionFindings(session, thresholds),
       migrationFindings(input),
-      statementFindings(session),
+      statementFindings(statements),
     ]);
     const findings = rankFindings([
       ...sizeFindings(sizes, exact),
       statisticsFinding(window, thresholds.statisticsMinHours),
       ...groups.flat(),
+      ...suggestions,
     ]);
     const count = (severity: Finding['severity']) => findings.filter((f) => f.severity === severity).length;
     return {

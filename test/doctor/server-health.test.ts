@@ -18,7 +18,13 @@ describe('doctor on a server of its own', () => {
   let migrationsFolder = '';
   beforeAll(async () => {
     cluster = await startPrivateCluster({
-      settings: { max_connections: '12', shared_buffers: '128kB', autovacuum: 'off', max_wal_senders: '2' },
+      settings: {
+        max_connections: '12',
+        shared_buffers: '128kB',
+        autovacuum: 'off',
+        max_wal_senders: '2',
+        shared_preload_libraries: 'pg_stat_statements',
+      },
     });
     await migrate({ url: cluster.url, migrationsFolder: folder() });
   }, 60_000);
@@ -107,6 +113,59 @@ describe('doctor on a server of its own', () => {
         message: expect.stringMatching(/^\d+\.\d\d% of block reads came from shared buffers/),
       }),
     ]);
+  });
+});
+
+describe('doctor with pg_stat_statements (and HypoPG where installed)', () => {
+  let cluster: Awaited<ReturnType<typeof startPrivateCluster>>;
+  const folder = () =>
+    writeMigrations([{ name: 'schema', up: 'create table reading (id int primary key, grid varchar, note text);' }]);
+  beforeAll(async () => {
+    cluster = await startPrivateCluster({ settings: { shared_preload_libraries: 'pg_stat_statements' } });
+    await migrate({ url: cluster.url, migrationsFolder: folder() });
+    await query(cluster.url, 'create extension pg_stat_statements');
+    await query(
+      cluster.url,
+      "insert into reading select i, 'grid-' || (i % 500), 'x' from generate_series(1, 50000) i; analyze reading",
+    );
+  }, 60_000);
+  afterAll(() => cluster?.stop());
+
+  it('suggests the index the slowest statement lacks, with its SQL and model edit, checked with HypoPG where it is there; none once it exists', async () => {
+    const migrationsFolder = folder();
+    const sql = postgres(cluster.url, { max: 1, onnotice: () => {} });
+    const hypopg =
+      (
+        await query<{ n: number }>(
+          cluster.url,
+          "select count(*)::int as n from pg_available_extensions where name = 'hypopg'",
+        )
+      )[0]!.n > 0;
+    try {
+      if (hypopg) await sql`create extension hypopg`;
+      for (let i = 0; i < 20; i++) await sql`select id, note from reading where grid = ${`grid-${i}`}`;
+      const report = await doctor({ url: cluster.url, migrationsFolder, drift: false });
+      const [suggested] = report.findings.filter((f) => f.check === 'statements' && f.severity === 'warn');
+      expect(suggested!.objects).toEqual([
+        expect.stringMatching(
+          /^public\.reading \(grid\): 50,000 rows scanned by select id, note from reading where grid = \$1 \(\d+ ms in 20 calls/,
+        ),
+      ]);
+      expect(suggested!.fix).toBe('CREATE INDEX CONCURRENTLY "ix_reading_grid" ON "public"."reading" ("grid");');
+      expect(suggested!.model).toContain("reading: index('ix_reading_grid').on(t.grid)");
+      if (hypopg) {
+        expect(suggested!.message).toContain('checked with HypoPG');
+        expect(suggested!.objects![0]).toMatch(/; cost [\d,]+ -> [\d,]+\)$/);
+      } else {
+        expect(suggested!.message).toContain('install HypoPG');
+      }
+
+      await sql`create index ix_reading_grid on reading (grid)`;
+      const after = await doctor({ url: cluster.url, migrationsFolder, drift: false });
+      expect(after.findings.filter((f) => f.check === 'statements' && f.severity === 'warn')).toEqual([]);
+    } finally {
+      await sql.end();
+    }
   });
 });
 
