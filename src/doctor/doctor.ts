@@ -91,7 +91,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     ]);
     const rows = new Map(sizes.map((t) => [`${t.schema}.${t.name}`, t.rows]));
     const rowsOf = (schema: string, table: string) => rows.get(`${schema}.${table}`) ?? 0;
-    // Plans the slowest statements on this session, so before the checks below share it.
+    // First and alone: planning the slowest statements sets plan_cache_mode on the session the checks below share.
     const suggestions =
       'rows' in statements
         ? await indexSuggestions(session, statements.rows, indexes, rowsOf, thresholds.smallTableRows)

@@ -74,6 +74,11 @@ export async function indexSuggestions(
           entry.statements.push({ statement, before: before['Total Cost'], after });
           suggestions.set(key, entry);
         }
+      } catch (error) {
+        // A table another session holds (the doctor's lock_timeout), or a plan PostgreSQL refuses:
+        // that statement is left out, and the finding says how many were.
+        if (sqlStateOf(error) === undefined) throw error;
+        unplanned++;
       } finally {
         await session.exec(`DEALLOCATE ${PREPARED}`);
       }
@@ -132,10 +137,11 @@ async function filteredColumn(
       WHERE a.attrelid = format('%I.%I', $1::text, $2::text)::regclass AND a.attnum > 0 AND NOT a.attisdropped`,
     [scan.schema, scan.table],
   );
+  const literal = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const compared = (op: string) =>
     columns.filter((c) =>
       // VERBOSE qualifies columns (reading.grid); the lookbehind keeps "id" from matching "grid".
-      new RegExp(`(?<![\\w"])"?${c.name}"?\\)?(?:::[\\w\\s"]+)?\\s*(?:${op})\\s*\\(?\\$\\d`).test(scan.filter),
+      new RegExp(`(?<![\\w"])"?${literal(c.name)}"?\\)?(?:::[\\w\\s"]+)?\\s*(?:${op})\\s*\\(?\\$\\d`).test(scan.filter),
     );
   const candidates = compared('=').length ? compared('=') : compared('<=|>=|<|>');
   // n_distinct: a count when positive, a share of the rows when negative (unique: -1).
