@@ -22,7 +22,7 @@ import type { DbSession } from '../src/db/session.js';
 import { noHints } from '../src/generate/hints.js';
 import { diffInSteps } from '../src/generate/staged-diff.js';
 import { SmartemDbError } from '../src/errors.js';
-import { invertAll } from '../src/ops/op-kinds.js';
+import { invertAll } from '../src/render/op-kinds.js';
 import { renderScript } from '../src/render/render-script.js';
 import { applyScript } from '../test/support/apply-script.js';
 import { SERVER, withDatabase } from './support.js';

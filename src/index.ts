@@ -58,6 +58,7 @@ export type { Hazard, HazardKind } from './hazards/hazard.js';
 export type { Op } from './ops/op.js';
 export type { Catalog } from './catalog/catalog.js';
 export { bundledMigrationsFolder } from './config/package-root.js';
-export { loadConfig, type SmartemDbConfig, type DatabaseTarget } from './config/config.js';
+export { loadConfig, type SmartemDbConfig } from './config/config.js';
+export type { DatabaseTarget } from './db/database-target.js';
 export { SmartemDbError, MigrationFailedError, type ErrorCode } from './errors.js';
 export { redactUrl } from './db/redact.js';

@@ -1,11 +1,8 @@
 import { USES } from '../objects/object-kind.js';
+import { NOT_EXTENSION, USER_SCHEMA } from '../sql/catalog-filters.js';
 // The catalog queries introspection runs: a fixed set, however many tables there are. Each takes
 // $1 = the schemas to leave out (the migration journal's), and reads every other user schema.
 // Objects that belong to an extension are left out: the extension owns them, not the model.
-
-export const USER_SCHEMA = `n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema' AND NOT (n.nspname = ANY($1::text[]))`;
-export const NOT_EXTENSION = (classid: string, oid: string) =>
-  `NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '${classid}'::regclass AND e.objid = ${oid} AND e.deptype = 'e')`;
 
 export const SCHEMAS_SQL = `
 SELECT n.nspname AS name

@@ -1,3 +1,6 @@
+import type { DefinedObject } from '../objects/object-kind.js';
+
+export type { DefinedObject };
 /**
  * A database's schema as plain data, read from its PostgreSQL catalog (introspect.ts): what the
  * differ compares. ("Model" is kept for the Drizzle model, the TypeScript the team edits.)
@@ -15,39 +18,6 @@ export interface Catalog {
   objects: DefinedObject[];
   /** What smartem-db cannot migrate yet: seen, so a difference in it is reported, never passed over. */
   unsupported: UnsupportedObject[];
-}
-
-/**
- * An object the differ compares by the SQL that creates it, as PostgreSQL prints it: equal text,
- * equal object. Its kind (src/objects) says where it goes in a migration.
- */
-export interface DefinedObject {
-  /** One of the kinds in src/objects/object-kinds.ts, e.g. `trigger`, `policy`, `grant`. */
-  kind: string;
-  /** Unique within its kind, e.g. `public.micrograph.set_updated_at`. */
-  name: string;
-  /** The table or view it belongs to (`schema.name`), re-created with it; null for none. */
-  on: string | null;
-  /** The statements that create it (or, for a kind that can be replaced, set it in place). */
-  create: string[];
-  /** The statement that removes it. */
-  drop: string;
-  /**
-   * For kinds replaced in place (CREATE OR REPLACE, SET): what must not change for that to work
-   * (a function's arguments and result); a change of it drops and creates instead.
-   */
-  shape: string | null;
-  /**
-   * The types and functions it names, as PostgreSQL tracks them (`schema.name`,
-   * `schema.name(arguments)`), for kinds that say: it is created after them, dropped before
-   * them, and re-created around them when they are.
-   */
-  uses?: string[];
-  /**
-   * For kinds changed part by part (a composite type's attributes, in order): each part's name
-   * and its SQL (`"name" type`), for ObjectKind.alter.
-   */
-  parts?: { name: string; sql: string }[];
 }
 
 export interface UnsupportedObject {

@@ -1,6 +1,6 @@
 import type { DoctorReport } from '../doctor/doctor.js';
 import type { Finding } from '../doctor/finding.js';
-import { formatBytes } from '../doctor/table-sizes.js';
+import { formatBytes } from '../text/format-bytes.js';
 import { alignColumns } from './format.js';
 import { paint } from './terminal.js';
 

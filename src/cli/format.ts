@@ -3,7 +3,7 @@ import type { StatusReport } from '../migrations/status.js';
 import type { CheckReport } from '../check/check.js';
 import type { FileProblem, VerifyReport } from '../check/verify.js';
 import type { LintReport } from '../lint/lint-migrations.js';
-import { formatBytes } from '../doctor/table-sizes.js';
+import { formatBytes } from '../text/format-bytes.js';
 
 export function formatRun(result: RunResult, verb: 'upgrade' | 'downgrade'): string {
   if (result.ran.length === 0) {

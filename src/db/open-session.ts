@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import type { DatabaseTarget } from '../config/config.js';
+import type { DatabaseTarget } from './database-target.js';
 import { openEmbeddedSession } from './pglite-session.js';
 import { borrowSession, openServerSession } from './postgres-session.js';
 import type { DbSession } from './session.js';

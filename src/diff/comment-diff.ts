@@ -1,7 +1,8 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { CommentTarget } from '../ops/op.js';
 import { keyOf } from '../catalog/qualified-name.js';
-import { Phase, placed, type PlacedOp } from './phases.js';
+import { Phase } from '../objects/phases.js';
+import { placed, type PlacedOp } from './phases.js';
 
 /**
  * Comments on every kind of object, compared in one place. A comment on an object that is

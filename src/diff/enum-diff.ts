@@ -5,7 +5,8 @@ import { keyOf } from '../catalog/qualified-name.js';
 import { insertValue } from '../ops/enum-values.js';
 import { stayingParents } from './inheritance.js';
 import { regexLiteral } from '../text/regex-literal.js';
-import { Phase, placed, type PlacedOp } from './phases.js';
+import { Phase } from '../objects/phases.js';
+import { placed, type PlacedOp } from './phases.js';
 
 /**
  * Enum types: values appended or inserted become ALTER TYPE ... ADD VALUE (cheap, in place);

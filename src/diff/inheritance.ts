@@ -2,7 +2,8 @@ import type { Catalog, Column, Constraint, Table } from '../catalog/catalog.js';
 import { keyOf } from '../catalog/qualified-name.js';
 import { byKey } from './keyed.js';
 import { graphDepths } from './graph-depth.js';
-import { Phase, placed, type PlacedOp } from './phases.js';
+import { Phase } from '../objects/phases.js';
+import { placed, type PlacedOp } from './phases.js';
 
 /**
  * Table inheritance (CREATE TABLE ... INHERITS): what a parent's change does to its children on

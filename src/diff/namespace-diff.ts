@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { compareKeyed } from './keyed.js';
-import { Phase, placed, type PlacedOp } from './phases.js';
+import { Phase } from '../objects/phases.js';
+import { placed, type PlacedOp } from './phases.js';
 
 /** Schemas created first and dropped last (a dropped schema must be empty by then). */
 export function diffNamespaces(from: Catalog, to: Catalog): PlacedOp[] {

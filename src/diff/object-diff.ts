@@ -5,7 +5,8 @@ import { keyOf as tableKey, qualifiedName } from '../catalog/qualified-name.js';
 import { SmartemDbError } from '../errors.js';
 import { compareKeyed } from './keyed.js';
 import { graphDepths } from './graph-depth.js';
-import { Phase, placed, type PlacedOp } from './phases.js';
+import { Phase } from '../objects/phases.js';
+import { placed, type PlacedOp } from './phases.js';
 
 const keyOf = (o: DefinedObject) => `${o.kind} ${o.name}`;
 // The same text naming other objects (another function of the same name) is another object.

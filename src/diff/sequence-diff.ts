@@ -1,7 +1,8 @@
 import type { Catalog, Sequence } from '../catalog/catalog.js';
 import { compareKeyed } from './keyed.js';
 import { keyOf } from '../catalog/qualified-name.js';
-import { Phase, placed, type PlacedOp } from './phases.js';
+import { Phase } from '../objects/phases.js';
+import { placed, type PlacedOp } from './phases.js';
 
 /**
  * Sequences are created unowned before the tables whose defaults use them, and owned (OWNED BY)

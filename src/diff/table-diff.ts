@@ -1,7 +1,8 @@
 import type { Column, Catalog, Table } from '../catalog/catalog.js';
 import { compareKeyed } from './keyed.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
-import { Phase, placed, type PlacedOp } from './phases.js';
+import { Phase } from '../objects/phases.js';
+import { placed, type PlacedOp } from './phases.js';
 import { SmartemDbError } from '../errors.js';
 import { Inheritance } from './inheritance.js';
 import { partitionLeaves } from './partition-leaves.js';

@@ -2,7 +2,8 @@ import type { Catalog, View } from '../catalog/catalog.js';
 import { byKey, compareKeyed } from './keyed.js';
 import { keyOf } from '../catalog/qualified-name.js';
 import { graphDepths } from './graph-depth.js';
-import { Phase, placed, type PlacedOp } from './phases.js';
+import { Phase } from '../objects/phases.js';
+import { placed, type PlacedOp } from './phases.js';
 
 /**
  * Views and materialized views. A view is re-created (dropped early, created late) when its

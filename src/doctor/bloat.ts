@@ -1,7 +1,7 @@
 import type { DbSession } from '../db/session.js';
 import { quoteQualified } from '../sql/quote.js';
 import { finding, type Finding } from './finding.js';
-import { formatBytes } from './table-sizes.js';
+import { formatBytes } from '../text/format-bytes.js';
 
 export interface BloatThresholds {
   /** Estimated free space below which a table or index is not worth reporting. */

@@ -27,7 +27,8 @@ import { DEFAULT_THRESHOLDS as DEFAULT_SESSIONS, sessionFindings, type SessionTh
 import { indexSuggestions } from './index-suggestions.js';
 import { readStatements, statementFindings } from './statement-stats.js';
 import { statisticsFinding, statisticsWindow, type StatisticsWindow } from './statistics-window.js';
-import { sizeFindings, tableSizes, type TableSize } from './table-sizes.js';
+import { tableSizes, type TableSize } from '../catalog/table-sizes.js';
+import { sizeFindings } from './size-findings.js';
 
 /** When the doctor calls something a problem; every figure has a default a DBA would choose. */
 export interface DoctorThresholds

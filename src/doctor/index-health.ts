@@ -3,7 +3,7 @@ import type { DbSession } from '../db/session.js';
 import { quoteQualified } from '../sql/quote.js';
 import { finding, type Finding } from './finding.js';
 import { describeWindow, type StatisticsWindow } from './statistics-window.js';
-import { formatBytes } from './table-sizes.js';
+import { formatBytes } from '../text/format-bytes.js';
 
 /** An index as the doctor reads it (one query: pg_index with its usage and size). */
 export interface IndexRow {

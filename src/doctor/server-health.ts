@@ -1,7 +1,7 @@
 import type { DbSession } from '../db/session.js';
 import { finding, type Finding } from './finding.js';
 import { describeWindow, type StatisticsWindow } from './statistics-window.js';
-import { formatBytes } from './table-sizes.js';
+import { formatBytes } from '../text/format-bytes.js';
 
 export interface ServerThresholds {
   /** A share of the usable connections in use above which it is a warning (0.95 and over: an error). */

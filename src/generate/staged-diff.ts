@@ -6,7 +6,7 @@ import { diffModels } from '../diff/diff-models.js';
 import { partitionMoves } from '../diff/partition-moves.js';
 import { SmartemDbError } from '../errors.js';
 import type { Op } from '../ops/op.js';
-import { invertAll } from '../ops/op-kinds.js';
+import { invertAll } from '../render/op-kinds.js';
 import { renderScript } from '../render/render-script.js';
 import { renameOps, type Hints } from './hints.js';
 import { parseQualified, quoteLiteral } from '../sql/quote.js';

@@ -5,7 +5,7 @@ import { transactionControlProblem } from '../migrations/script-statements.js';
 import type { StatementHazard } from './statement-hazards.js';
 import { classifyStatements } from './classify-script.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { TableSize } from '../doctor/table-sizes.js';
+import type { TableSize } from '../catalog/table-sizes.js';
 
 /** One hazard found in a migration, and whether a directive acknowledges it. */
 export interface LintFinding extends StatementHazard {

@@ -1,4 +1,4 @@
-import { Phase } from '../diff/phases.js';
+import { Phase } from './phases.js';
 import type { ObjectKind } from './object-kind.js';
 
 /** Extensions (but plpgsql, which every database has); the objects they bring are theirs, left out everywhere else. */

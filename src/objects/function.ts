@@ -1,5 +1,5 @@
-import { NOT_EXTENSION, USER_SCHEMA } from '../catalog/catalog-queries.js';
-import { Phase } from '../diff/phases.js';
+import { NOT_EXTENSION, USER_SCHEMA } from '../sql/catalog-filters.js';
+import { Phase } from './phases.js';
 import { commentOn, NOT_INTERNAL, USES, type ObjectKind } from './object-kind.js';
 
 const KEYWORD = `CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END`;

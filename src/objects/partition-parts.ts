@@ -1,5 +1,5 @@
-import { USER_SCHEMA } from '../catalog/catalog-queries.js';
-import { Phase } from '../diff/phases.js';
+import { USER_SCHEMA } from '../sql/catalog-filters.js';
+import { Phase } from './phases.js';
 import { commentOn, REL_KEY, REL_SQL, type ObjectKind } from './object-kind.js';
 
 /**

@@ -1,5 +1,5 @@
-import { USER_SCHEMA } from '../catalog/catalog-queries.js';
-import { Phase } from '../diff/phases.js';
+import { USER_SCHEMA } from '../sql/catalog-filters.js';
+import { Phase } from './phases.js';
 import { ACLS, ANY_ACL, ANY_COLUMN_ACL, COLUMN_ACLS } from './grant.js';
 import { DEFAULT_ACLS } from './default-privilege.js';
 import type { ObjectKind } from './object-kind.js';

@@ -1,4 +1,4 @@
-import { NOT_EXTENSION, USER_SCHEMA } from '../catalog/catalog-queries.js';
+import { NOT_EXTENSION, USER_SCHEMA } from '../sql/catalog-filters.js';
 import { NOT_INTERNAL } from './object-kind.js';
 
 /**

@@ -6,7 +6,7 @@ import { diffModels } from '../../src/diff/diff-models.js';
 import { catalogDifferences } from '../../src/catalog/catalog-differences.js';
 import { emptyCatalog } from '../../src/catalog/catalog.js';
 import { invalidIndexes } from '../../src/catalog/invalid-indexes.js';
-import { invertAll } from '../../src/ops/op-kinds.js';
+import { invertAll } from '../../src/render/op-kinds.js';
 import type { HazardKind } from '../../src/hazards/hazard.js';
 import { noHints } from '../../src/generate/hints.js';
 import { diffInSteps } from '../../src/generate/staged-diff.js';

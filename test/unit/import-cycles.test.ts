@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../support/spawn.js';
@@ -18,7 +18,61 @@ function importsOf(file: string): string[] {
   );
 }
 
+/**
+ * The layers of src/, lowest first, as the pipeline reads: a file imports only from its own folder
+ * or from a lower layer (type imports and dynamic imports too). Folders in one layer do not import
+ * each other. A new folder or top-level file must be placed here.
+ */
+const LAYERS: string[][] = [
+  ['text', 'sql', 'errors.ts'],
+  ['files', 'optional-dependency.ts'],
+  ['objects'],
+  ['db'],
+  ['config'],
+  ['catalog'],
+  ['hazards', 'ops'],
+  ['diff'],
+  ['render'],
+  ['backup'],
+  ['migrations'],
+  ['scratch', 'drizzle-model'],
+  ['lint', 'doctor'],
+  ['check', 'generate', 'adopt', 'rebase', 'seed'],
+  ['options.ts'],
+  ['developer-tools.ts'],
+  ['api.ts'],
+  ['index.ts'],
+  ['cli'],
+];
+
+/** Every import of a file, static or dynamic, that names a file of src/ (comments' examples do not exist). */
+function everyImportOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:\bfrom\s+|\bimport\(\s*)'(\.[^']+)'/g)]
+    .map((m) => resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts')))
+    .filter((target) => existsSync(target));
+}
+
 describe('the source tree', () => {
+  it('imports only down its layers: no upward import, no two folders that import each other', () => {
+    const src = join(ROOT, 'src');
+    const unitOf = (file: string) => relative(src, file).split('/')[0]!;
+    const layerOf = (unit: string) => LAYERS.findIndex((layer) => layer.includes(unit));
+    const unplaced = new Set<string>();
+    const upward: string[] = [];
+    for (const file of sources(src)) {
+      for (const target of everyImportOf(file)) {
+        if (relative(src, target).startsWith('..')) continue; // the SmartEM model in schema/, package.json
+        const [from, to] = [unitOf(file), unitOf(target)];
+        if (from === to) continue;
+        for (const unit of [from, to]) if (layerOf(unit) < 0) unplaced.add(unit);
+        if (layerOf(to) >= layerOf(from)) upward.push(`${relative(ROOT, file)} -> ${relative(ROOT, target)}`);
+      }
+    }
+    expect([...unplaced], 'place these in LAYERS').toEqual([]);
+    expect(upward).toEqual([]);
+  });
+
   it('has no import cycles', () => {
     const files = [...sources(join(ROOT, 'src')), ...sources(join(ROOT, 'schema'))];
     const graph = new Map(files.map((f) => [f, importsOf(f)]));

@@ -1,5 +1,4 @@
 import { sqlStateOf, type DbSession } from '../db/session.js';
-import { finding, type Finding } from './finding.js';
 
 /** A table's size: rows (the planner's estimate, else the statistics' live rows), heap, indexes, total. */
 export interface TableSize {
@@ -79,28 +78,4 @@ async function sizesQuery(session: DbSession, exclude: readonly string[], size: 
     indexBytes: Number(r.indexes),
     totalBytes: Number(r.total),
   }));
-}
-
-export function sizeFindings(sizes: readonly TableSize[], exact: boolean): Finding[] {
-  const total = sizes.reduce((sum, t) => sum + t.totalBytes, 0);
-  const rows = sizes.reduce((sum, t) => sum + t.rows, 0);
-  return [
-    finding(
-      'info',
-      'sizes',
-      `${sizes.length} tables, about ${rows.toLocaleString('en')} rows, ${formatBytes(total)} in all (tables and their indexes)` +
-        (exact ? '.' : '; estimated from the catalog, since a table is locked by another session (see sessions).'),
-    ),
-  ];
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 && unit > 0 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }

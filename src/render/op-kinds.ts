@@ -14,13 +14,13 @@ import {
   renderDropView,
   renderEnumSwap,
   statement,
-} from '../render/render-op.js';
-import { renderOnline } from '../render/render-online.js';
-import type { RenderOptions, Statement } from '../render/statement.js';
+} from './render-op.js';
+import { renderOnline } from './render-online.js';
+import type { RenderOptions, Statement } from './statement.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
-import { insertValue } from './enum-values.js';
+import { insertValue } from '../ops/enum-values.js';
 import { objectKind } from '../objects/object-kinds.js';
-import type { EnumUsage, Op, OpKind, TableRef } from './op.js';
+import type { EnumUsage, Op, OpKind, TableRef } from '../ops/op.js';
 
 export type OpOf<K extends OpKind> = Extract<Op, { kind: K }>;
 
