@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SessionTarget } from '../db/open-session.js';
-import type { DbSession } from '../db/session.js';
+import { sqlStateOf, type DbSession } from '../db/session.js';
 import { SmartemDbError } from '../errors.js';
 import { importOptional } from '../optional-dependency.js';
 import { quoteIdent } from '../sql/quote.js';
@@ -72,7 +72,10 @@ export async function restoreBackup(
     await session.exec('CREATE SCHEMA public');
     await session
       .exec('ALTER SCHEMA public OWNER TO pg_database_owner; GRANT USAGE ON SCHEMA public TO PUBLIC')
-      .catch(() => {});
+      // PostgreSQL before 14 has no pg_database_owner; a role that may not change owners keeps its own.
+      .catch((error: unknown) => {
+        if (sqlStateOf(error) !== '42704' && sqlStateOf(error) !== '42501') throw error;
+      });
     await runPgTool(program, ['--no-owner', '--exit-on-error', '--single-transaction', path], target.url);
     return { file: path, database: session.label, durationMs: Math.round(performance.now() - started), previous: null };
   } finally {

@@ -65,7 +65,7 @@ export function codeFingerprint(): string {
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
-      return;
+      return; // a folder the installed package lacks (dist/ without src/, say) adds nothing to the fingerprint
     }
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, entry.name);

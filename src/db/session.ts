@@ -70,3 +70,12 @@ export function sqlStateOf(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * A statement that tidies up after work or after a failure (ROLLBACK, RESET): when the connection
+ * itself failed it fails too, and the error that ended the work is the one to report; the server
+ * undoes the transaction and the session's settings with the connection anyway.
+ */
+export async function tidyUp(session: DbSession, sql: string): Promise<void> {
+  await session.exec(sql).catch(() => undefined);
+}

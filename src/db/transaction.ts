@@ -1,4 +1,4 @@
-import type { DbSession } from './session.js';
+import { tidyUp, type DbSession } from './session.js';
 
 /**
  * Runs `work` inside BEGIN ... COMMIT on the session, and rolls back if it throws (the error is
@@ -12,7 +12,7 @@ export async function withTransaction<T>(session: DbSession, work: () => Promise
   try {
     result = await work();
   } catch (error) {
-    await session.exec('ROLLBACK').catch(() => {});
+    await tidyUp(session, 'ROLLBACK');
     throw error;
   }
   await session.exec('COMMIT');

@@ -1,3 +1,4 @@
+import { tidyUp } from '../db/session.js';
 import { catalogDifferences } from '../catalog/catalog-differences.js';
 import { introspect } from '../catalog/introspect.js';
 import { appliedIds, readJournal } from '../migrations/journal.js';
@@ -127,7 +128,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
       findings,
     };
   } finally {
-    await session.exec('RESET lock_timeout').catch(() => {});
+    await tidyUp(session, 'RESET lock_timeout');
   }
 }
 

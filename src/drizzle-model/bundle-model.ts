@@ -173,7 +173,7 @@ function runBundle(
   try {
     return require(file) as Record<string, unknown>;
   } catch {
-    return null;
+    return null; // the caller loads the model through tsx instead, which names what is wrong
   } finally {
     delete require.cache[file];
     rmSync(file, { force: true });
@@ -184,7 +184,7 @@ async function loadEsbuild(): Promise<Esbuild | null> {
   try {
     return (await import('esbuild')) as Esbuild;
   } catch {
-    return null;
+    return null; // not installed: the model is loaded through tsx, and nothing is remembered
   }
 }
 

@@ -37,7 +37,7 @@ export class Store {
     try {
       return JSON.parse(gunzipSync(bytes).toString('utf8')) as T;
     } catch {
-      return null;
+      return null; // a damaged entry is a missing one: the value is worked out again and written anew
     }
   }
 

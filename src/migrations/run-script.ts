@@ -1,6 +1,6 @@
 import { poolerError, sameBackendGuard } from '../db/migration-target.js';
 import { excerpt } from '../db/redact.js';
-import { asPgError, sqlStateOf, type DbSession, type PipelinedQuery } from '../db/session.js';
+import { asPgError, sqlStateOf, tidyUp, type DbSession, type PipelinedQuery } from '../db/session.js';
 import { MigrationFailedError, SmartemDbError } from '../errors.js';
 import {
   forgetQuery,
@@ -109,7 +109,7 @@ async function attemptTransaction(run: ScriptRun, script: MigrationScript): Prom
   ];
   const failed = await session.pipeline(queries);
   if (!failed) return;
-  await session.exec('ROLLBACK').catch(() => {});
+  await tidyUp(session, 'ROLLBACK');
   if (failed.index === 1) throw poolerError(session.label);
   const consequence = "The database is unchanged: the migration's transaction was rolled back.";
   const k = failed.index - 3;
@@ -200,7 +200,7 @@ async function runStatementByStatement(run: ScriptRun, script: MigrationScript, 
           committed = k + 1;
         }
       } catch (error) {
-        if (inBlock) await session.exec('ROLLBACK').catch(() => {});
+        if (inBlock) await tidyUp(session, 'ROLLBACK');
         const done = `This migration runs without a transaction: of ${run.direction}.sql, ${doneStatements(committed)} and stays so; `;
         const recover = 'Run `smartem-db status` for how to recover (`upgrade --resume` goes on from there).';
         const at = `${script.file}:${statementLine(run, k, error)}`;
@@ -226,8 +226,8 @@ async function runStatementByStatement(run: ScriptRun, script: MigrationScript, 
     }
     await recordFinished(session, journal, migration.id, run.direction, Math.round(performance.now() - started));
   } finally {
-    if (inBlock) await session.exec('ROLLBACK').catch(() => {});
-    await session.exec('RESET lock_timeout').catch(() => {});
+    if (inBlock) await tidyUp(session, 'ROLLBACK');
+    await tidyUp(session, 'RESET lock_timeout');
   }
 }
 
@@ -245,7 +245,7 @@ async function runWithProgress(session: DbSession, sql: string, progress: string
     { text: 'COMMIT' },
   ]);
   if (!failed) return;
-  await session.exec('ROLLBACK').catch(() => {});
+  await tidyUp(session, 'ROLLBACK');
   if (failed.index === 1) throw poolerError(session.label);
   const state = sqlStateOf(failed.error);
   if (failed.index === 2 && (state === '25001' || state === '2D000')) {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { DbSession } from '../db/session.js';
+import { sqlStateOf, tidyUp, type DbSession } from '../db/session.js';
 import { MigrationFailedError, SmartemDbError } from '../errors.js';
 import { quoteIdent } from '../sql/quote.js';
 import { acquireMigrationLock, releaseMigrationLock } from './advisory-lock.js';
@@ -16,6 +16,9 @@ import type { SqlStatement } from '../sql/sql-split.js';
 import { droppedColumns, droppedTables } from './statement-kind.js';
 import { pickRevert, resolveMigration, resolveUpgradeTarget, type RollbackTarget } from './targets.js';
 import { planUpgrade, unfinishedError, verifyApplied } from './upgrade-plan.js';
+
+/** `unrecognized configuration parameter`: a setting this server's version does not have. */
+const UNDEFINED_SETTING = '42704';
 
 export interface RunnerContext {
   session: DbSession;
@@ -195,21 +198,25 @@ export async function withLock<T>(ctx: RunnerContext, work: () => Promise<T>): P
   const pid = await assertMigratable(ctx.session);
   const holder = await acquireMigrationLock(ctx.session, ctx.journal, ctx.logger);
   if (pid !== undefined && holder !== pid) {
-    await releaseMigrationLock(ctx.session, ctx.journal).catch(() => {});
+    // Not ours after all, or the connection is gone (which releases it): nothing to report.
+    await releaseMigrationLock(ctx.session, ctx.journal).catch(() => undefined);
     throw poolerError(ctx.session.label);
   }
   backendPids.set(ctx, pid);
   // If this process dies mid-statement, let the server notice within a second and roll back,
   // releasing the advisory lock and table locks, instead of finishing a long statement first.
   // (PostgreSQL 14+; older servers do not know the setting, which only costs that speed-up.)
-  await ctx.session.exec("SET client_connection_check_interval = '1s'").catch(() => {});
+  await ctx.session.exec("SET client_connection_check_interval = '1s'").catch((error: unknown) => {
+    if (sqlStateOf(error) !== UNDEFINED_SETTING) throw error;
+  });
   try {
     await ensureJournal(ctx.session, ctx.journal);
     return await work();
   } finally {
-    await releaseMigrationLock(ctx.session, ctx.journal).catch(() => {});
+    // Not ours after all, or the connection is gone (which releases it): nothing to report.
+    await releaseMigrationLock(ctx.session, ctx.journal).catch(() => undefined);
     // The connection may be the application's own (migrate({ sql })): leave its settings as they were.
-    await ctx.session.exec('RESET client_connection_check_interval').catch(() => {});
+    await tidyUp(ctx.session, 'RESET client_connection_check_interval');
   }
 }
 

@@ -146,7 +146,7 @@ function upstreamOf(git: (...args: string[]) => string): string | undefined {
   try {
     return git('rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{u}') || undefined;
   } catch {
-    return undefined;
+    return undefined; // no upstream branch configured: the caller falls back to main
   }
 }
 
@@ -163,7 +163,7 @@ function writeMoved(from: string, to: string, migration: Migration, id: string, 
     try {
       text = readFileSync(join(from, migration.id, file), 'utf8');
     } catch {
-      continue;
+      continue; // a migration without a down.sql: there is nothing to move
     }
     const rewritten = text
       .replace(/^(--\s*smartem-db migration )\S+/m, `$1${id}`)

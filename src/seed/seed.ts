@@ -99,8 +99,15 @@ async function loadSeedModules(dir: string): Promise<SeedModule[]> {
     files = readdirSync(dir)
       .filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !f.endsWith('.d.ts'))
       .sort();
-  } catch {
-    throw new SmartemDbError('CONFIG_INVALID', `The seeds folder ${dir} does not exist (--seeds names another).`);
+  } catch (error) {
+    const missing = ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
+    throw new SmartemDbError(
+      'CONFIG_INVALID',
+      missing
+        ? `The seeds folder ${dir} does not exist (--seeds names another).`
+        : `Cannot read the seeds folder ${dir}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   const modules: SeedModule[] = [];
   for (const file of files) {
