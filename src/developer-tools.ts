@@ -19,7 +19,7 @@ import type { MigrationsFolder } from './migrations/migration-folder.js';
 import type { Catalog } from './catalog/catalog.js';
 import { openServerSession } from './db/postgres-session.js';
 import { lockFolderWaiting } from './db/directory-lock.js';
-import { diffModels } from './diff/diff-models.js';
+import { diffCatalogs } from './diff/diff-catalogs.js';
 import { parseDiffSource, type DiffSource } from './generate/diff-source.js';
 import { diffInSteps } from './generate/staged-diff.js';
 import { writeEmptyMigration } from './generate/empty-migration.js';
@@ -139,7 +139,7 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
     const up =
       sources[0] === 'migrations'
         ? await diffInSteps(states!.replay, from!, to!, noHints(), exclude)
-        : diffModels(from!, to!);
+        : diffCatalogs(from!, to!);
     const ops = options.down ? invertAll(up) : up;
     const script = await classifyScript(renderScript(ops), { catalog: options.down ? to! : from! });
     return { sql: script.sql, ops, hazards: script.hazards };

@@ -3,7 +3,7 @@ import { catalogDifferences } from '../catalog/catalog-differences.js';
 import { introspect } from '../catalog/introspect.js';
 import { sqlStateOf, type DbSession } from '../db/session.js';
 import { withTransaction } from '../db/transaction.js';
-import { diffModels } from '../diff/diff-models.js';
+import { diffCatalogs } from '../diff/diff-catalogs.js';
 import { SmartemDbError } from '../errors.js';
 import type { Hazard } from '../hazards/hazard.js';
 import { journalLabel, readJournal, stampJournal } from '../migrations/journal.js';
@@ -124,7 +124,7 @@ export async function adoptFromAlembic(input: AdoptInput): Promise<AdoptReport> 
           'applied and alembic_version is gone. From now on: smartem-db upgrade, status and check.',
       );
     }
-    const script = await classifyScript(renderScript(diffModels(live, want)), { catalog: live });
+    const script = await classifyScript(renderScript(diffCatalogs(live, want)), { catalog: live });
     const catchUp = { sql: script.sql, hazards: script.hazards };
     if (!input.apply) {
       return report(
@@ -218,7 +218,7 @@ async function retireAlembic(
  */
 async function proveCatchUp(session: DbSession, live: Catalog, want: Catalog, catchUp: RenderedScript): Promise<void> {
   // From what a new database already has (the public schema) to the live schema.
-  const copy = renderScript(diffModels(await introspect(session), live));
+  const copy = renderScript(diffCatalogs(await introspect(session), live));
   const proof = (what: string, details: string[]) =>
     new SmartemDbError(
       'PROOF_FAILED',

@@ -2,7 +2,7 @@ import type { Catalog } from './catalog.js';
 import { keyOf } from './qualified-name.js';
 
 /**
- * Every difference between two models, one readable line each ("column public.grid.name: notNull
+ * Every difference between two catalogs, one readable line each ("column public.grid.name: notNull
  * false, expected true"); empty when they describe the same database. Independent of the differ
  * on purpose: it compares every field, so it also catches what the differ does not handle.
  * Column order is not compared (ADD COLUMN always appends).

@@ -71,23 +71,23 @@ function droppedTargets(ops: readonly PlacedOp[]): Set<string> {
  * re-created (`recreatedViews`), which their view's ops carry.
  */
 function commentsOf(
-  model: Catalog,
+  catalog: Catalog,
   recreatedViews: ReadonlySet<string>,
 ): Map<string, { target: CommentTarget; comment: string }> {
   const out = new Map<string, { target: CommentTarget; comment: string }>();
   const add = (target: CommentTarget, comment: string | null) => {
     if (comment !== null) out.set(JSON.stringify(target), { target, comment });
   };
-  for (const e of model.enums) add({ kind: 'type', schema: e.schema, name: e.name }, e.comment);
-  for (const s of model.sequences) add({ kind: 'sequence', schema: s.schema, name: s.name }, s.comment);
-  for (const t of model.tables) {
+  for (const e of catalog.enums) add({ kind: 'type', schema: e.schema, name: e.name }, e.comment);
+  for (const s of catalog.sequences) add({ kind: 'sequence', schema: s.schema, name: s.name }, s.comment);
+  for (const t of catalog.tables) {
     add({ kind: 'table', schema: t.schema, name: t.name }, t.comment);
     for (const c of t.columns) add({ kind: 'column', schema: t.schema, table: t.name, column: c.name }, c.comment);
     for (const k of [...t.constraints, ...t.foreignKeys])
       add({ kind: 'constraint', schema: t.schema, table: t.name, name: k.name }, k.comment);
     for (const i of t.indexes) add({ kind: 'index', schema: t.schema, name: i.name }, i.comment);
   }
-  for (const v of model.views) {
+  for (const v of catalog.views) {
     if (recreatedViews.has(keyOf(v))) continue;
     add({ kind: v.materialized ? 'materialized view' : 'view', schema: v.schema, name: v.name }, v.comment);
     for (const c of v.columnComments)

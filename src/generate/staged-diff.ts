@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { introspect, type IntrospectOptions } from '../catalog/introspect.js';
 import type { DbSession } from '../db/session.js';
 import { inRolledBackTransaction } from '../db/transaction.js';
-import { diffModels } from '../diff/diff-models.js';
+import { diffCatalogs } from '../diff/diff-catalogs.js';
 import { partitionMoves } from '../diff/partition-moves.js';
 import { SmartemDbError } from '../errors.js';
 import type { Op } from '../ops/op.js';
@@ -30,7 +30,7 @@ export async function diffInSteps(
   exclude: IntrospectOptions,
 ): Promise<Op[]> {
   const renames = renameOps(hints);
-  if (renames.length === 0 && partitionMoves(have, want).length === 0) return diffModels(have, want);
+  if (renames.length === 0 && partitionMoves(have, want).length === 0) return diffCatalogs(have, want);
   const session = await database();
   return inRolledBackTransaction(session, async () => {
     let state = have;
@@ -49,7 +49,7 @@ export async function diffInSteps(
         moves = [];
       }
     }
-    return [...renames, ...before, ...moves, ...withoutMoved(diffModels(state, want), moves)];
+    return [...renames, ...before, ...moves, ...withoutMoved(diffCatalogs(state, want), moves)];
   });
 }
 
@@ -111,7 +111,7 @@ async function movedState(
   await runOps(session, invertAll(withChecks));
   const back = await introspect(session, exclude);
   await session.exec('ROLLBACK TO SAVEPOINT smartem_partition_moves_back');
-  return { state, before: invertAll(diffModels(back, from)), moves: withChecks };
+  return { state, before: invertAll(diffCatalogs(back, from)), moves: withChecks };
 }
 
 async function applyRenames(session: DbSession, renames: Op[]): Promise<void> {

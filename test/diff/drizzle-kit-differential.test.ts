@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 import * as smartem from '../../schema/index.js';
 import { introspect } from '../../src/catalog/introspect.js';
 import { openServerSession } from '../../src/db/postgres-session.js';
-import { diffModels } from '../../src/diff/diff-models.js';
+import { diffCatalogs } from '../../src/diff/diff-catalogs.js';
 import { renderScript } from '../../src/render/render-script.js';
 import { modelDdl } from '../../src/drizzle-model/model-ddl.js';
 import { catalogFingerprint } from '../support/catalog-fingerprint.js';
@@ -108,7 +108,7 @@ describe('differential: our migrations against drizzle-kit renderings', () => {
     try {
       for (const statement of await modelDdl(a)) await sa.exec(statement);
       for (const statement of await modelDdl(b)) await sb.exec(statement);
-      const script = renderScript(diffModels(await introspect(sa), await introspect(sb)));
+      const script = renderScript(diffCatalogs(await introspect(sa), await introspect(sb)));
       await sa.exec('BEGIN');
       for (const statement of script.statements) await sa.exec(statement.sql);
       await sa.exec('COMMIT');

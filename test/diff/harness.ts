@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { introspect } from '../../src/catalog/introspect.js';
 import { openServerSession } from '../../src/db/postgres-session.js';
 import type { DbSession } from '../../src/db/session.js';
-import { diffModels } from '../../src/diff/diff-models.js';
+import { diffCatalogs } from '../../src/diff/diff-catalogs.js';
 import { catalogDifferences } from '../../src/catalog/catalog-differences.js';
 import { emptyCatalog } from '../../src/catalog/catalog.js';
 import { invalidIndexes } from '../../src/catalog/invalid-indexes.js';
@@ -60,7 +60,7 @@ export async function checkRoundTrip(
     if (toDdl.trim()) await sb.exec(toDdl);
     const [from, to] = await Promise.all([introspect(sa), introspect(sb)]);
     if (options.expectPlanError) {
-      expect(() => diffModels(from, to)).toThrow(options.expectPlanError);
+      expect(() => diffCatalogs(from, to)).toThrow(options.expectPlanError);
       return undefined;
     }
     // As generate diffs: the steps a catalog diff cannot see (a table joining a partitioned one) first.
@@ -78,7 +78,7 @@ export async function checkRoundTrip(
     expect(catalogDifferences(afterUp, to), `after up:\n${up.sql}`).toEqual([]);
     // An index can be there and not work (a partitioned one made ON ONLY): none may be left so.
     expect(await invalidIndexes(sa), `invalid indexes after up:\n${up.sql}`).toEqual([]);
-    expect(diffModels(afterUp, to), 'a second diff after up is empty').toEqual([]);
+    expect(diffCatalogs(afterUp, to), 'a second diff after up is empty').toEqual([]);
 
     await apply(sa, down, 'down');
     const afterDown = await introspect(sa);

@@ -15,12 +15,12 @@ import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 
 /**
  * The ops that turn database `from` into database `to`, in an order PostgreSQL accepts. Pure:
- * models in, ops out. Renames are not guessed here: a table or column that disappears while
+ * catalogs in, ops out. Renames are not guessed here: a table or column that disappears while
  * another appears is a drop and an add (rename hints are applied to `from` before diffing).
  *
- * @example const up = diffModels(current, desired); const down = invertAll(up);
+ * @example const up = diffCatalogs(current, desired); const down = invertAll(up);
  */
-export function diffModels(from: Catalog, to: Catalog): Op[] {
+export function diffCatalogs(from: Catalog, to: Catalog): Op[] {
   refuseUnsupportedDifferences(from, to);
   const enums = diffEnums(from, to);
   const swaps = enums.flatMap(({ op }) => (op.kind === 'replaceEnum' ? [op] : []));
