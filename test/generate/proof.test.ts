@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { introspect } from '../../src/catalog/introspect.js';
 import { openServerSession } from '../../src/db/postgres-session.js';
-import { proveMigration } from '../../src/generate/generate.js';
+import { proveMigration } from '../../src/generate/prove-migration.js';
 import { DEFAULT_JOURNAL } from '../../src/migrations/journal.js';
 import { readMigrationsFolder } from '../../src/migrations/migration-folder.js';
 import { renderHeader } from '../../src/migrations/migration-header.js';
