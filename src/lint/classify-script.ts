@@ -3,14 +3,8 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Hazard } from '../hazards/hazard.js';
 import type { Op } from '../ops/op.js';
 import { LABEL, type RenderedScript } from '../render/render-script.js';
-import {
-  newContext,
-  notePlanned,
-  relationKey,
-  statementHazards,
-  type MigrationContext,
-  type StatementHazard,
-} from './statement-hazards.js';
+import { newContext, notePlanned, relationKey, type MigrationContext, type StatementHazard } from './hazard-context.js';
+import { statementHazards } from './statement-hazards.js';
 
 type Parsed = { stmts?: { stmt: Record<string, unknown> }[] };
 

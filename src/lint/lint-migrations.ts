@@ -2,7 +2,7 @@ import type { HazardKind } from '../hazards/hazard.js';
 import type { Migration } from '../migrations/migration-folder.js';
 import { splitStatements } from '../sql/sql-split.js';
 import { transactionControlProblem } from '../migrations/script-statements.js';
-import type { StatementHazard } from './statement-hazards.js';
+import type { StatementHazard } from './hazard-context.js';
 import { classifyStatements } from './classify-script.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { TableSize } from '../catalog/table-sizes.js';
