@@ -9,15 +9,8 @@ import { SmartemDbError } from '../errors.js';
 import type { Logger } from '../migrations/logger.js';
 import { quoteQualified } from '../sql/quote.js';
 import type { SeedContext, SeedModule } from './define-seed.js';
-import {
-  DEMO_METRIC,
-  DEMO_MODEL,
-  DEMO_TABLES,
-  demoCounts,
-  demoMarker,
-  demoRows,
-  type DemoShape,
-} from './demo-session.js';
+import { DEMO_METRIC, DEMO_MODEL, demoCounts, demoMarker, demoRows, type DemoShape } from './demo-session.js';
+import { DEMO_TABLES } from './demo-tables.js';
 
 export interface SeedInput {
   session: DbSession;
