@@ -1,4 +1,4 @@
-import type { Catalog } from './catalog.js';
+import type { Catalog, Index } from './catalog.js';
 import { keyOf } from './qualified-name.js';
 
 /**
@@ -41,6 +41,15 @@ export function catalogDifferences(actual: Catalog, expected: Catalog): string[]
     }
   };
   const qualified = (x: { schema: string; name: string }) => keyOf(x);
+  // A table's indexes and a materialized view's, compared alike.
+  const indexes = (k: string, x: Index[], y: Index[]) =>
+    compare(
+      'index',
+      x,
+      y,
+      (i) => `${i.name} on ${k}`,
+      (ik, ix, iy) => fields(`index ${ik}`, ix, iy),
+    );
 
   compare(
     'schema',
@@ -67,23 +76,11 @@ export function catalogDifferences(actual: Catalog, expected: Catalog): string[]
       (c) => `${c.name} on ${k}`,
       (ck, cx, cy) => fields(`constraint ${ck}`, cx, cy),
     );
-    compare(
-      'index',
-      x.indexes,
-      y.indexes,
-      (i) => `${i.name} on ${k}`,
-      (ik, ix, iy) => fields(`index ${ik}`, ix, iy),
-    );
+    indexes(k, x.indexes, y.indexes);
   });
   compare('view', actual.views, expected.views, qualified, (k, x, y) => {
     fields(`view ${k}`, x, y, ['indexes', 'dependsOn']);
-    compare(
-      'index',
-      x.indexes,
-      y.indexes,
-      (i) => `${i.name} on ${k}`,
-      (ik, ix, iy) => fields(`index ${ik}`, ix, iy),
-    );
+    indexes(k, x.indexes, y.indexes);
   });
   compare(
     '',

@@ -75,6 +75,13 @@ describe('the source tree', () => {
     expect(upward).toEqual([]);
   });
 
+  it('has no file over 400 lines: a second concept that grows inside one gets a module of its own', () => {
+    const long = sources(join(ROOT, 'src'))
+      .map((file) => ({ file: relative(ROOT, file), lines: readFileSync(file, 'utf8').split('\n').length }))
+      .filter((f) => f.lines > 400);
+    expect(long).toEqual([]);
+  });
+
   it('has no import cycles', () => {
     const files = [...sources(join(ROOT, 'src')), ...sources(join(ROOT, 'schema'))];
     const graph = new Map(files.map((f) => [f, importsOf(f)]));
