@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * Tells V8 to run WebAssembly with its baseline compiler only (Liftoff), for a short-lived CLI
- * process: PGlite, the scratch database without a server, is 8 MB of WebAssembly, and V8's
+ * process: PGlite, the scratch database without a server, is megabytes of WebAssembly, and V8's
  * default tiering recompiles its hot functions with TurboFan on background threads, work a
  * command of a second or two never earns back on two cores (npm run bench -- generate shows the
  * no-server rows). Only the CLI sets it: an application that

@@ -133,8 +133,8 @@ async function createScratch(PGlite: PGliteClass, template: string) {
       rmSync(template, { force: true });
     }
   }
-  // WAL in 1 MB segments: the copy is 31 MB instead of 40, and each instance booted from it holds
-  // 35 MB less (a scratch database writes little WAL).
+  // WAL in 1 MB segments: a smaller copy, and less memory for each instance booted from it (a
+  // scratch database writes little WAL).
   const db = await PGlite.create({ initDbStartParams: ['--wal-segsize=1'], postgresqlconf: SCRATCH_CONF });
   try {
     const dump = await db.dumpDataDir('none');

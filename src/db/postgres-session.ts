@@ -50,8 +50,8 @@ export async function openServerSession(url: string, options: ServerSessionOptio
     connection: { application_name: 'smartem-db', ...address.params },
   });
   // postgres.js reconnects without end while a peer accepts connections and then closes them
-  // during the handshake (something that is not PostgreSQL: 13,000 reconnects in 30 s against an
-  // HTTP server). Bound the handshake: no server parameters within the connect timeout, give up.
+  // during the handshake (something that is not PostgreSQL, an HTTP server say). Bound the
+  // handshake: no server parameters within the connect timeout, give up.
   const guard = <T>(work: Promise<T>): Promise<T> => {
     if (handshakeDone) return work;
     return new Promise<T>((resolve, reject) => {

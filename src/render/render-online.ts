@@ -205,7 +205,7 @@ const VOLATILE = /\b(random|clock_timestamp|gen_random_uuid|uuid_generate_v\d|ne
 /**
  * A new column whose default PostgreSQL would have to write into every row (a volatile default:
  * a random uuid, a time) at once, under an exclusive lock: added without it, given the default for
- * new rows, its existing rows filled in batches that each commit and last about 200 ms (a crash
+ * new rows, its existing rows filled by backfill() below, in batches that each commit (a crash
  * loses no batch done, and running it again continues), then made NOT NULL without a scan.
  */
 function renderOnlineAddColumn(schema: string, table: string, column: Column): Statement[] | undefined {
