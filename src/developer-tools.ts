@@ -106,7 +106,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
  * Holds the migrations folder for one writer at a time (generate, rebase, hash): a second waits,
  * saying who holds it, or fails with FOLDER_BUSY. Never two migrations with one number.
  */
-export function lockMigrationsFolder(folder: string, logger?: Logger): Promise<() => void> {
+function lockMigrationsFolder(folder: string, logger?: Logger): Promise<() => void> {
   return lockFolderWaiting(folder, `The migrations folder ${folder}`, { onWait: (m) => logger?.warn(m) });
 }
 

@@ -8,7 +8,7 @@ import { SmartemDbError } from './errors.js';
 export const DEVELOPER_TOOLS = ['drizzle-kit', 'tsx', 'libpg-query'] as const;
 
 /** The package an ERR_MODULE_NOT_FOUND is about, if it is one of `names`. */
-export function missingPackage(error: unknown, names: readonly string[]): string | undefined {
+function missingPackage(error: unknown, names: readonly string[]): string | undefined {
   const e = error as { code?: string; message?: string };
   if (e?.code !== 'ERR_MODULE_NOT_FOUND' && e?.code !== 'MODULE_NOT_FOUND') return undefined;
   return names.find(

@@ -209,7 +209,7 @@ export function migrationsFolderOf(
 }
 
 /** Where the migrations folder came from, for messages. */
-export function migrationsFolderSourceOf(
+function migrationsFolderSourceOf(
   options: Pick<CommonOptions, 'migrationsFolder'>,
   config: () => SmartemDbConfig,
 ): string {

@@ -35,7 +35,7 @@ export interface AdoptReport {
   message: string;
 }
 
-export interface AdoptInput {
+interface AdoptInput {
   /** The live database, the migrations folder (its first migration is the baseline) and the journal. */
   ctx: RunnerContext;
   scratch: ScratchTarget;

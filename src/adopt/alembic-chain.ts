@@ -1,6 +1,6 @@
 // SmartEM's Alembic history (shared/smartem-schema.md section 6): the revisions in the order they
 // apply. Its head produces exactly the schema of smartem-db's baseline migration.
-export const SMARTEM_ALEMBIC_CHAIN = [
+const SMARTEM_ALEMBIC_CHAIN = [
   '001',
   '002',
   '003',
@@ -12,7 +12,7 @@ export const SMARTEM_ALEMBIC_CHAIN = [
   'c4d5e6f7a8b9',
 ] as const;
 
-export const SMARTEM_ALEMBIC_HEAD = SMARTEM_ALEMBIC_CHAIN.at(-1)!;
+const SMARTEM_ALEMBIC_HEAD = SMARTEM_ALEMBIC_CHAIN.at(-1)!;
 
 /** Where an Alembic revision stands: at head, some revisions behind, or not SmartEM's. */
 export type AlembicPosition =

@@ -20,7 +20,7 @@ export interface Catalog {
   unsupported: UnsupportedObject[];
 }
 
-export interface UnsupportedObject {
+interface UnsupportedObject {
   /** What it is, as PostgreSQL describes it (pg_describe_object), e.g. `function public.total(integer)`. */
   name: string;
   /** A text that changes when it does, to see drift in it. */
@@ -35,7 +35,7 @@ export interface EnumType {
 }
 
 /** The options a sequence and an identity column's sequence share (numbers as text: bigint range). */
-export interface SequenceOptions {
+interface SequenceOptions {
   start: string;
   increment: string;
   min: string;

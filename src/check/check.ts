@@ -37,7 +37,7 @@ export interface CheckReport {
   };
 }
 
-export interface CheckInput {
+interface CheckInput {
   folder: MigrationsFolder;
   journal: JournalRef;
   /** The folder's and the model's catalogs (folderAndModel): opened once the folder's files check out. */

@@ -28,7 +28,7 @@ export function processIo(): CliIo {
 }
 
 /** The answer to a yes/no question asked on this process's terminal. */
-export async function askOnTerminal(question: string): Promise<boolean> {
+async function askOnTerminal(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());

@@ -3,7 +3,7 @@ import type { OptionName } from './options.js';
 export { closest } from '../text/edit-distance.js';
 
 /** What a command is, takes and says in its --help. */
-export interface CommandSpec {
+interface CommandSpec {
   usage: string;
   summary: string;
   /** How many positional arguments it takes. */

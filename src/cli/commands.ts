@@ -35,7 +35,7 @@ import { keyOf } from '../catalog/qualified-name.js';
 import type { CliIo } from './cli-io.js';
 
 /** What every command gets: its arguments, the parsed options, and how to print. */
-export interface CommandContext {
+interface CommandContext {
   args: string[];
   values: CliValues;
   common: CommonOptions;

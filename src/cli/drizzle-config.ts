@@ -5,7 +5,7 @@ import { importModule } from '../drizzle-model/load-schema.js';
 import { validated } from '../files/validate-input.js';
 
 /** What smartem-db takes from a drizzle.config.ts. */
-export interface DrizzleConfigSettings {
+interface DrizzleConfigSettings {
   /** The Drizzle model module. */
   schema?: string;
   /** The migrations folder (drizzle-kit's `out`). */

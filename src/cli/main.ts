@@ -122,7 +122,7 @@ export async function run(argv: string[], { io = processIo() }: RunOptions = {})
   }
 }
 
-export interface RunOptions {
+interface RunOptions {
   io?: CliIo;
 }
 

@@ -20,7 +20,7 @@ export interface SmartemDbConfig {
   production: boolean;
 }
 
-export const EMBEDDED_DATA_DIR = '.smartem-db/pglite';
+const EMBEDDED_DATA_DIR = '.smartem-db/pglite';
 
 /** One variable's check: the value it stands for, or the problem with it. */
 type Check<T> = (raw: string) => { value: T } | { problem: string };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 
 /** A variable's value and where it came from: an env file's path, or 'the environment'. */
-export interface SourcedValue {
+interface SourcedValue {
   value: string;
   source: string;
 }
@@ -14,7 +14,7 @@ export type SourcedEnv = Map<string, SourcedValue>;
  * The env files read, in order; a later one overrides an earlier one, and the real environment
  * overrides them all (the convention of dotenv-flow, Vite and Next.js).
  */
-export function envFileNames(nodeEnv: string | undefined): string[] {
+function envFileNames(nodeEnv: string | undefined): string[] {
   const names = ['.env', '.env.local'];
   if (nodeEnv) names.push(`.env.${nodeEnv}`, `.env.${nodeEnv}.local`);
   return names;

@@ -9,7 +9,7 @@ let root: string | undefined;
  * The folder of the installed smartem-db package (where its package.json is), whether this code
  * runs from src/ (tsx, tests) or from dist/ (the packed package in an application's node_modules).
  */
-export function packageRoot(): string {
+function packageRoot(): string {
   if (root) return root;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {

@@ -2,7 +2,7 @@ import { parse } from 'pg-connection-string';
 import { SmartemDbError } from '../errors.js';
 import { redactUrl } from './redact.js';
 
-export const URL_FORM = 'postgres://user:password@host:5432/database';
+const URL_FORM = 'postgres://user:password@host:5432/database';
 
 /**
  * What is wrong with a connection string, or undefined when it is a usable PostgreSQL URL. Every
@@ -72,7 +72,7 @@ const CONNECTION_KEYS = new Set([
 ]);
 
 /** Where a checked URL (connectionUrlProblem) connects, as postgres.js takes it, not as it would read the URL itself. */
-export interface ServerAddress {
+interface ServerAddress {
   host: string | undefined;
   port: number | undefined;
   database: string | undefined;

@@ -7,7 +7,7 @@ import { assertConnectionUrl, serverAddress } from './connection-url.js';
 import { passwordOf, redactSecrets, redactUrl } from './redact.js';
 import { asPgError, type DbSession, type PipelinedQuery } from './session.js';
 
-export interface ServerSessionOptions {
+interface ServerSessionOptions {
   /** How long to wait for the server to accept a connection. */
   connectTimeoutSeconds?: number;
   /** Where the URL came from, for error messages (e.g. "DATABASE_URL (.env.local)"). */

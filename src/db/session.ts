@@ -41,14 +41,14 @@ export interface PipelinedQuery {
   params?: readonly unknown[];
 }
 
-export interface PipelineFailure {
+interface PipelineFailure {
   /** The index of the first query that failed. */
   index: number;
   error: unknown;
 }
 
 /** The fields of a PostgreSQL error that both drivers report (postgres.js and PGlite). */
-export interface PgErrorFields {
+interface PgErrorFields {
   message: string;
   code?: string;
   position?: string | number;

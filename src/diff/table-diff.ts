@@ -37,7 +37,7 @@ function columnShape(c: Column): string {
   return JSON.stringify([c.type, c.notNull, c.default, c.identity, c.generated, c.collation]);
 }
 
-export interface TableDiff {
+interface TableDiff {
   ops: PlacedOp[];
   /** Tables whose existing columns change or go, as `schema.table`: views reading them are rebuilt. */
   reshaped: Set<string>;

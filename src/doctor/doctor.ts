@@ -38,7 +38,7 @@ export interface DoctorThresholds
   statisticsMinHours: number;
 }
 
-export const DEFAULT_DOCTOR_THRESHOLDS: DoctorThresholds = {
+const DEFAULT_DOCTOR_THRESHOLDS: DoctorThresholds = {
   ...DEFAULT_SESSIONS,
   ...DEFAULT_MAINTENANCE,
   ...DEFAULT_SERVER,
@@ -62,7 +62,7 @@ export interface DoctorReport {
   findings: Finding[];
 }
 
-export interface DoctorInput {
+interface DoctorInput {
   ctx: RunnerContext;
   /** Where to replay the applied migrations to look for drift; without one, drift is not checked. */
   scratch?: ScratchTarget | undefined;

@@ -3,7 +3,7 @@ import { quoteIdent, quoteQualified } from '../sql/quote.js';
 import { finding, propertyOf, type Finding } from './finding.js';
 import type { IndexRow } from './index-health.js';
 
-export interface ForeignKeyRow {
+interface ForeignKeyRow {
   schema: string;
   table: string;
   name: string;

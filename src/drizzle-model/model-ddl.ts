@@ -47,7 +47,7 @@ function rankOf(sql: string): number {
  * as broken SQL or a crash inside drizzle-kit. PostgreSQL allows both, so the model can say them;
  * refuse them here, naming the object, rather than let drizzle-kit fail obscurely.
  */
-export function refuseUnrenderableNames(snapshot: DrizzleSnapshot): void {
+function refuseUnrenderableNames(snapshot: DrizzleSnapshot): void {
   const check = (kind: string, name: string | undefined, owner?: string) => {
     if (name === undefined) return;
     const bad = name.includes('"') ? 'a double quote (")' : name.includes(';') ? 'a semicolon (;)' : undefined;

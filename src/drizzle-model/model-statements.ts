@@ -6,7 +6,7 @@ import { loadSchemaModule, resolveSchemaPath } from './load-schema.js';
 import { DRIZZLE_KIT_API, modelDdl } from './model-ddl.js';
 import { unchangedSinceLoaded } from './loaded-files.js';
 
-export const MODEL_EXTRAS_FILE = 'model-extras.sql';
+const MODEL_EXTRAS_FILE = 'model-extras.sql';
 
 /** The model's statements, and every file they depend on when that is known (null: it is not). */
 export interface LoadedModel {

@@ -4,7 +4,7 @@ import type { LoadedModel } from './model-statements.js';
 import { contentHash } from './loaded-files.js';
 
 /** What a model's statements depend on besides its files: where it is, and what it runs in. */
-export interface ModelContext {
+interface ModelContext {
   /** smartem-db's version and code. */
   code: string;
   /** The model module's path, resolved. */

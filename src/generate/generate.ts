@@ -25,7 +25,7 @@ import {
 } from './plan-checks.js';
 import { checkLiveMatches, proveMigration } from './prove-migration.js';
 
-export interface GenerateInput {
+interface GenerateInput {
   /** The description in the new folder's name. */
   name: string;
   folder: MigrationsFolder;

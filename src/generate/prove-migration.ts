@@ -12,7 +12,7 @@ import { downgrade, upgrade } from '../migrations/runner.js';
 import { SCRATCH_ROWS_ARE_SAMPLES, scratchRunner } from '../scratch/replay.js';
 import { keyOf } from '../catalog/qualified-name.js';
 
-export interface ProofInput {
+interface ProofInput {
   /** A scratch database holding the state the folder's migrations produce. */
   session: DbSession;
   folder: MigrationsFolder;

@@ -3,9 +3,6 @@
 
 export type HazardKind = 'data-loss' | 'table-rewrite' | 'blocking-lock' | 'breaking-change';
 
-/** Every hazard kind, in the order reports list them. */
-export const HAZARD_KINDS: readonly HazardKind[] = ['data-loss', 'table-rewrite', 'blocking-lock', 'breaking-change'];
-
 /** Something a reviewer must know about a statement; data-loss hazards need acknowledgement. */
 export interface Hazard {
   kind: HazardKind;

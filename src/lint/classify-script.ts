@@ -40,14 +40,14 @@ export async function classifyStatements(
 }
 
 /** A table or materialized view the migration creates: nothing uses it yet, so locks on it do not matter. */
-export function noteFresh(stmt: Record<string, unknown>, ctx: MigrationContext): void {
+function noteFresh(stmt: Record<string, unknown>, ctx: MigrationContext): void {
   const create = (stmt as { CreateStmt?: { relation?: Record<string, unknown> } }).CreateStmt;
   if (create) ctx.fresh.add(relationKey(create.relation));
   const createAs = (stmt as { CreateTableAsStmt?: { into?: { rel?: Record<string, unknown> } } }).CreateTableAsStmt;
   if (createAs?.into?.rel) ctx.fresh.add(relationKey(createAs.into.rel));
 }
 
-export interface ClassifyOptions {
+interface ClassifyOptions {
   /** The database the script starts from (what types are now, which columns are generated). */
   catalog?: Catalog | undefined;
   /** The reason a hazard was acknowledged when generating, written as a lint directive; null if it was not. */

@@ -38,7 +38,7 @@ function shapeOf(node: Node, skip: readonly string[]): string {
 }
 
 /** The shape of CREATE INDEX that two tables' indexes share when one is the other's part. */
-export const indexShape = (stmt: Node): string => shapeOf(stmt, ['idxname', 'relation', 'concurrent', 'if_not_exists']);
+const indexShape = (stmt: Node): string => shapeOf(stmt, ['idxname', 'relation', 'concurrent', 'if_not_exists']);
 
 /** The shape of a foreign key, whether it is checked yet or not. */
 const foreignKeyShape = (c: Node): string => shapeOf(c, ['conname', 'skip_validation', 'initially_valid']);

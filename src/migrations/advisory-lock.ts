@@ -61,7 +61,7 @@ export async function acquireMigrationLock(
 }
 
 /** How a waiting process polls for the migration lock. */
-export interface LockPolling {
+interface LockPolling {
   initialMs: number;
   maxMs: number;
   /** How often a waiting process says again who holds the lock. */

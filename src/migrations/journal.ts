@@ -15,7 +15,7 @@ export interface JournalRef {
 
 export const DEFAULT_JOURNAL: JournalRef = { schema: 'smartem_db', table: 'migrations' };
 
-export type JournalStatus = 'applied' | 'running' | 'failed';
+type JournalStatus = 'applied' | 'running' | 'failed';
 
 /** One row of the journal: a migration that is applied, or a no-transaction one that stopped midway. */
 export interface JournalRow {

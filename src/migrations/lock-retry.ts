@@ -14,7 +14,7 @@ export interface LockRetry {
 export const DEFAULT_LOCK_RETRY: LockRetry = { retries: 5, baseDelayMs: 500, maxDelayMs: 10_000 };
 
 /** A lock_timeout: the statement gave up waiting for its lock (and nothing of it remains). */
-export function isLockTimeout(error: unknown): boolean {
+function isLockTimeout(error: unknown): boolean {
   return sqlStateOf(error) === '55P03' || (error as { sqlState?: string } | undefined)?.sqlState === '55P03';
 }
 
@@ -63,7 +63,7 @@ export async function withLockRetry<T>(
  * Who holds locks on the tables a statement names (pid, application, state, for how long, the
  * start of its query), or undefined when none is found or the statement names no table.
  */
-export async function lockHolders(session: DbSession, sql: string | undefined): Promise<string | undefined> {
+async function lockHolders(session: DbSession, sql: string | undefined): Promise<string | undefined> {
   const tables = sql ? tablesOf(sql) : [];
   if (tables.length === 0 || session.embedded) return undefined;
   const rows = await session

@@ -16,7 +16,7 @@ export interface ManifestEntry {
  * atlas.sum, two branches that each add a migration both change the total line and append lines
  * at the same place, so git reports a conflict instead of merging them silently.
  */
-export function renderManifest(entries: readonly ManifestEntry[]): string {
+function renderManifest(entries: readonly ManifestEntry[]): string {
   const lines = [...entries]
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map((e) => `${e.path} ${e.checksum}`);

@@ -203,7 +203,7 @@ function migrationOf(
 }
 
 /** Every file the manifest covers, with its checksum (reads each down.sql). */
-export function manifestEntries(folder: MigrationsFolder): ManifestEntry[] {
+function manifestEntries(folder: MigrationsFolder): ManifestEntry[] {
   return folder.migrations.flatMap((m) => [
     { path: `${m.id}/up.sql`, checksum: m.checksum },
     ...(m.down ? [{ path: `${m.id}/down.sql`, checksum: checksumOf(m.down.text) }] : []),
@@ -231,7 +231,7 @@ export function rehashMigrationsFolder(folder: string): string {
  * not valid UTF-8 is refused, naming the byte: decoding would silently replace it, and the
  * checksum of the replaced text would not see a later change of that byte.
  */
-export function readIfExists(path: string, shown = path): string | undefined {
+function readIfExists(path: string, shown = path): string | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

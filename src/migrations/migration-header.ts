@@ -1,7 +1,7 @@
 import { editDistance } from '../text/edit-distance.js';
 
 /** What the comment header of a migration script declares. */
-export interface MigrationHeader {
+interface MigrationHeader {
   /** The migration this one follows (`none` for the first), like Alembic's down_revision. */
   parent: string | null | undefined;
   /** False for statements that PostgreSQL refuses inside a transaction (CREATE INDEX CONCURRENTLY). */

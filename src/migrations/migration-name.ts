@@ -1,5 +1,5 @@
 /** The parts of a migration folder name: `YYYY_MM_DD_HHMM-NNN_description`. */
-export interface MigrationName {
+interface MigrationName {
   id: string;
   createdAt: string;
   number: number;

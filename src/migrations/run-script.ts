@@ -22,7 +22,7 @@ import { opensTransaction, runsAlone, transactionControl } from './statement-kin
 import { doneStatements } from './upgrade-plan.js';
 import type { SqlStatement } from '../sql/sql-split.js';
 
-export interface ScriptRun {
+interface ScriptRun {
   session: DbSession;
   journal: JournalRef;
   migration: Migration;
@@ -64,7 +64,7 @@ export async function runScript(run: ScriptRun): Promise<{ durationMs: number; s
   return { durationMs: Math.round(performance.now() - started), statements: run.statements.length };
 }
 
-export function scriptOf(run: Pick<ScriptRun, 'migration' | 'direction'>): MigrationScript {
+function scriptOf(run: Pick<ScriptRun, 'migration' | 'direction'>): MigrationScript {
   return run.direction === 'up' ? run.migration.up : run.migration.down!;
 }
 

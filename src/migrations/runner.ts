@@ -50,7 +50,7 @@ export interface RunResult {
   backup?: Backup;
 }
 
-export interface UpgradeTarget {
+interface UpgradeTarget {
   /** A migration ref (id, number, prefix, `head`) or `+N` for the next N migrations. */
   to?: string;
   allowOutOfOrder?: boolean;

@@ -69,7 +69,7 @@ export function runsAlone(sql: string): boolean {
 }
 
 /** A CREATE INDEX CONCURRENTLY's index name (as stored: unquoted names folded) and table text. */
-export interface ConcurrentIndexBuild {
+interface ConcurrentIndexBuild {
   index: string;
   /** The table as written (quoted and qualified as in the statement), for to_regclass(). */
   table: string;

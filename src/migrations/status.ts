@@ -43,7 +43,7 @@ export interface StatusReport {
 }
 
 /** What status reads from the database besides the journal. */
-export interface StatusContext {
+interface StatusContext {
   /** The holder of the migration lock, when a journal row says a migration is running. */
   lockHolder?: string;
   invalidIndexes?: readonly InvalidIndex[];

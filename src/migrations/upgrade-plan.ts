@@ -5,14 +5,14 @@ import { splitStatements } from '../sql/sql-split.js';
 import { checksumOfFirst } from './statements-checksum.js';
 import type { Migration } from './migration-folder.js';
 
-export interface UpgradePlan {
+interface UpgradePlan {
   /** Migrations to run, in order; a resumed one starts after its last completed statement. */
   pending: PendingMigration[];
   /** The last applied migration before the plan runs. */
   head: string | null;
 }
 
-export interface PendingMigration {
+interface PendingMigration {
   migration: Migration;
   /** Statements already done by an earlier, unfinished run of this no-transaction migration. */
   resumeAfterStatement: number;
@@ -20,7 +20,7 @@ export interface PendingMigration {
   resuming: boolean;
 }
 
-export interface UpgradeOptions {
+interface UpgradeOptions {
   /** Last migration to apply (inclusive); everything pending when omitted. */
   to?: Migration | null;
   allowOutOfOrder?: boolean;

@@ -26,7 +26,7 @@ import {
 } from './types.js';
 
 /** Every kind of object known by its definition: adding a kind is a new file and a line here. */
-export const OBJECT_KINDS: readonly ObjectKind[] = [
+const OBJECT_KINDS: readonly ObjectKind[] = [
   roles,
   extensions,
   collations,

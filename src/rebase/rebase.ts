@@ -14,7 +14,7 @@ import { downgrade, upgrade } from '../migrations/runner.js';
 import { SCRATCH_ROWS_ARE_SAMPLES, scratchRunner } from '../scratch/replay.js';
 import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
 
-export interface RebaseInput {
+interface RebaseInput {
   /** The migrations folder, in a git work tree. */
   folder: string;
   /** The branch whose migrations stay as they are (default: the upstream branch, else main). */

@@ -22,14 +22,14 @@ import { insertValue } from '../ops/enum-values.js';
 import { objectKind } from '../objects/object-kinds.js';
 import type { EnumUsage, Op, OpKind, TableRef } from '../ops/op.js';
 
-export type OpOf<K extends OpKind> = Extract<Op, { kind: K }>;
+type OpOf<K extends OpKind> = Extract<Op, { kind: K }>;
 
 /**
  * Everything about one kind of op in one place: the op that undoes it (every op carries the full
  * "before" and "after", so the inverse needs no catalog), the line that says what it does, and
  * its SQL (identifiers always quoted; types, defaults and definitions PostgreSQL's own text).
  */
-export interface OpKindSpec<K extends OpKind> {
+interface OpKindSpec<K extends OpKind> {
   inverse(op: OpOf<K>): Op;
   describe(op: OpOf<K>): string;
   render(op: OpOf<K>): Statement[];
@@ -39,7 +39,7 @@ const q = (...parts: string[]) => parts.join('.');
 const swapDefaults = (u: EnumUsage): EnumUsage => ({ ...u, default: { from: u.default.to, to: u.default.from } });
 
 /** Every op kind; the compiler checks that none is missing. */
-export const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
+const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
   createSchema: {
     inverse: (op) => ({ kind: 'dropSchema', schema: op.schema }),
     describe: (op) => `create schema ${op.schema}`,

@@ -165,7 +165,7 @@ END $smartem_detach$`,
  * VALID, validated under a light lock, then SET NOT NULL (which PostgreSQL 12+ proves from the
  * check without scanning) and the check dropped.
  */
-export function notNullSteps(schema: string, table: string, column: string): Statement[] {
+function notNullSteps(schema: string, table: string, column: string): Statement[] {
   const target = quoteQualified(schema, table);
   const check = quoteIdent(temporaryName(`${table}_${column}`, '_not_null'));
   return [

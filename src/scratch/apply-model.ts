@@ -50,7 +50,7 @@ export function modelScript(model: readonly string[]): string {
  * not the scratch database's: it outlives the scratch database, so the next run would find it
  * there and fail. Created when missing instead, as the migration itself does (objects/role.ts).
  */
-export function createRoleIfMissing(sql: string): string {
+function createRoleIfMissing(sql: string): string {
   const role = /^CREATE ROLE "((?:[^"]|"")+)"/i.exec(sql.trim());
   if (!role) return sql;
   const name = role[1]!.replace(/""/g, '"');

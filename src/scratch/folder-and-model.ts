@@ -10,7 +10,7 @@ import { replayMigrations } from './replay.js';
 import { scratchEnvironment } from './scratch-environment.js';
 import { ScratchPool, type ScratchTarget } from './scratch-databases.js';
 
-export interface FolderAndModelInput {
+interface FolderAndModelInput {
   folder: MigrationsFolder;
   journal: JournalRef;
   /** The model's statements (loading, or remembered). */

@@ -1,7 +1,7 @@
 // The tables the demo session fills, each with its columns in COPY order.
 
 /** One table's rows for COPY ... FROM STDIN (text format), in the order that satisfies foreign keys. */
-export interface DemoTable {
+interface DemoTable {
   table: string;
   columns: string[];
 }

@@ -12,7 +12,7 @@ import type { SeedContext, SeedModule } from './define-seed.js';
 import { DEMO_METRIC, DEMO_MODEL, demoCounts, demoMarker, demoRows, type DemoShape } from './demo-session.js';
 import { DEMO_TABLES } from './demo-tables.js';
 
-export interface SeedInput {
+interface SeedInput {
   session: DbSession;
   /** The folder of seed modules (default: the seeds bundled with smartem-db). */
   seedsDir: string;
