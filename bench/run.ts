@@ -1,5 +1,6 @@
 // Benchmarks of smartem-db against its peers, each measured in the same run (npm run bench).
 // Every line gives both medians and their ratio: below 1 means smartem-db is faster.
+import { benchErd } from './erd.js';
 import { benchGenerate } from './generate.js';
 import { benchIntrospection } from './introspection.js';
 import { benchLargeMigration } from './large-migration.js';
@@ -23,5 +24,6 @@ if (want('large')) await benchLargeMigration(Number(process.env.BENCH_COMMAND_CA
 if (want('seed')) await benchSeed(Number(process.env.BENCH_COMMAND_CALLS ?? 3));
 if (want('generate')) await benchGenerate(Number(process.env.BENCH_COMMAND_CALLS ?? 5));
 if (want('online')) await benchOnline();
+if (want('erd')) await benchErd(Number(process.env.BENCH_COMMAND_CALLS ?? 5));
 if (want('queries')) await benchQueries(Number(process.env.BENCH_COMMAND_CALLS ?? 5));
 if (only.includes('round-trips')) await benchRoundTrips();

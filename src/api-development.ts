@@ -1,7 +1,16 @@
 // The developer tools' verbs (generate, diff, check, verify, lint): loaded on first use from
 // developer-tools.ts, so migrate() at application startup never pays for them.
 import { DEVELOPER_TOOLS, importOptional } from './optional-dependency.js';
-import type { CheckOptions, DiffOptions, DiffResult, GenerateOptions, LintOptions, VerifyOptions } from './options.js';
+import type {
+  CheckOptions,
+  DiffOptions,
+  DiffResult,
+  ErdOptions,
+  ErdResult,
+  GenerateOptions,
+  LintOptions,
+  VerifyOptions,
+} from './options.js';
 import type { LintReport } from './lint/lint-migrations.js';
 import type { CheckReport } from './check/check.js';
 import type { VerifyReport } from './check/verify.js';
@@ -27,6 +36,18 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
  */
 export async function diff(options: DiffOptions): Promise<DiffResult> {
   return (await developerTools('diff')).diff(options);
+}
+
+/**
+ * A diagram of a schema (`migrations`, `schema` or a database URL): tables with their columns and
+ * keys, foreign keys as edges, a hierarchy top to bottom. With `to`, a picture of what changes from
+ * `from` to `to`, each added, removed or changed table and column marked in colour and in words.
+ * SVG (Graphviz in WebAssembly), Mermaid (text GitHub renders) or DOT; the same input, the same bytes.
+ *
+ * @example writeFileSync('schema.svg', (await erd({ from: 'schema' })).text);
+ */
+export async function erd(options: ErdOptions = {}): Promise<ErdResult> {
+  return (await developerTools('erd')).erd(options);
 }
 
 /**

@@ -208,7 +208,7 @@ export function hash(options: Pick<CommonOptions, 'migrationsFolder' | 'cwd' | '
 }
 
 export { adopt, rebase, doctor, seed, inspect } from './api-database.js';
-export { generate, diff, check, verify, lint } from './api-development.js';
+export { generate, diff, erd, check, verify, lint } from './api-development.js';
 
 export type {
   AdoptOptions,

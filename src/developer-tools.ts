@@ -10,17 +10,23 @@ import {
   type CommonOptions,
   type DiffOptions,
   type DiffResult,
+  type ErdOptions,
+  type ErdResult,
   type GenerateOptions,
   type LintOptions,
   type VerifyOptions,
 } from './options.js';
 import type { SmartemDbConfig } from './config/config.js';
-import type { MigrationsFolder } from './migrations/migration-folder.js';
+import { folderUpTo, type MigrationsFolder } from './migrations/migration-folder.js';
 import type { Catalog } from './catalog/catalog.js';
 import { openServerSession } from './db/postgres-session.js';
 import { lockFolderWaiting } from './db/directory-lock.js';
 import { diffCatalogs } from './diff/diff-catalogs.js';
 import { parseDiffSource, type DiffSource } from './generate/diff-source.js';
+import { resolveMigration } from './migrations/targets.js';
+import { schemaPicture } from './picture/schema-picture.js';
+import { mermaidOf } from './picture/mermaid.js';
+import { dotOf, svgOf } from './picture/graphviz.js';
 import { diffInSteps } from './generate/staged-diff.js';
 import { writeEmptyMigration } from './generate/empty-migration.js';
 import { generateMigration, type GenerateResult } from './generate/generate.js';
@@ -110,15 +116,24 @@ function lockMigrationsFolder(folder: string, logger?: Logger): Promise<() => vo
   return lockFolderWaiting(folder, `The migrations folder ${folder}`, { onWait: (m) => logger?.warn(m) });
 }
 
-/** See diff() in api.ts. */
-export async function diff(options: DiffOptions): Promise<DiffResult> {
+/**
+ * The catalogs of the sources asked for (`migrations`, `schema`, a URL), worked out as generate
+ * would: the folder's and the model's from the store or a scratch database, a live database's by
+ * reading it. A source not asked for is an empty state; between live databases no scratch database
+ * is made. `work` gets the states too (the replay, for steps a catalog diff cannot see).
+ */
+async function withCatalogs<T>(
+  options: CommonOptions & {
+    schema?: string | undefined;
+    cache?: boolean | undefined;
+    shadowDatabaseUrl?: string | undefined;
+  },
+  sources: DiffSource[],
+  work: (catalogs: Catalog[], states: FolderAndModel | null) => Promise<T>,
+): Promise<T> {
   const config = configOf(options);
-  const sources = [parseDiffSource(options.from, 'from (--from)'), parseDiffSource(options.to, 'to (--to)')];
   const scratch = scratchTargetOf(options, config);
-  const journal = journalOf(options);
-  const exclude = { excludeSchemas: [journal.schema] };
-  // A source that is not asked for is an empty database (no migrations, no statements); between
-  // two live databases no scratch database is needed at all.
+  const exclude = { excludeSchemas: [journalOf(options).schema] };
   const folder = sources.includes('migrations') ? openMigrationsFolder(options, config) : null;
   const states = sources.some((s) => typeof s === 'string')
     ? await statesOf(options, folder, scratch, { model: sources.includes('schema') })
@@ -127,6 +142,23 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
     const catalogOf = async (source: DiffSource): Promise<Catalog> => {
       if (source === 'migrations') return states!.folder;
       if (source === 'schema') return states!.model;
+      if ('upTo' in source) {
+        // The folder up to a migration: its catalog keyed like any folder's, from the store or a replay.
+        const whole = openMigrationsFolder(options, config);
+        const part = await statesOf(
+          options,
+          folderUpTo(whole, resolveMigration(whole.migrations, source.upTo)),
+          scratch,
+          {
+            model: false,
+          },
+        );
+        try {
+          return part.folder;
+        } finally {
+          await part.close();
+        }
+      }
       const live = await openServerSession(source.url, { source: source.source });
       try {
         return await introspect(live, exclude);
@@ -134,7 +166,17 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
         await live.close();
       }
     };
-    const [from, to] = await Promise.all(sources.map(catalogOf));
+    return await work(await Promise.all(sources.map(catalogOf)), states);
+  } finally {
+    await states?.close();
+  }
+}
+
+/** See diff() in api.ts. */
+export async function diff(options: DiffOptions): Promise<DiffResult> {
+  const sources = [parseDiffSource(options.from, 'from (--from)'), parseDiffSource(options.to, 'to (--to)')];
+  const exclude = { excludeSchemas: [journalOf(options).schema] };
+  return withCatalogs(options, sources, async ([from, to], states) => {
     // From the folder, the steps generate takes too (a table joining a partitioned one).
     const up =
       sources[0] === 'migrations'
@@ -143,9 +185,20 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
     const ops = options.down ? invertAll(up) : up;
     const script = await classifyScript(renderScript(ops), { catalog: options.down ? to! : from! });
     return { sql: script.sql, ops, hazards: script.hazards };
-  } finally {
-    await states?.close();
-  }
+  });
+}
+
+/** See erd() in api-development.ts. */
+export async function erd(options: ErdOptions): Promise<ErdResult> {
+  const format = options.format ?? 'svg';
+  const sources = [parseDiffSource(options.from ?? 'migrations', 'from (--from)')];
+  if (options.to) sources.push(parseDiffSource(options.to, 'to (--to)'));
+  const picture = await withCatalogs(options, sources, async ([from, to]) =>
+    to ? schemaPicture(to, from) : schemaPicture(from!),
+  );
+  const text = format === 'mermaid' ? mermaidOf(picture) : format === 'dot' ? dotOf(picture) : await svgOf(picture);
+  const changes = picture.tables.filter((t) => t.change !== 'same').map((t) => `${t.change} ${t.key}`);
+  return { format, text, tables: picture.tables.length, changes };
 }
 
 /** See check() in api.ts. */

@@ -123,6 +123,28 @@ export interface DiffOptions extends CommonOptions {
   cache?: boolean | undefined;
 }
 
+export interface ErdOptions extends CommonOptions {
+  /** The schema to draw: `migrations` (the default: the folder replayed), `schema` (the Drizzle model) or a postgres:// URL. */
+  from?: string | undefined;
+  /** With `to`, the picture is of what changes from `from` to `to`: added, removed and changed marked. */
+  to?: string | undefined;
+  /** `svg` (the default; needs @hpcc-js/wasm-graphviz), `mermaid` (text GitHub renders) or `dot` (Graphviz's source). */
+  format?: 'svg' | 'mermaid' | 'dot' | undefined;
+  schema?: string | undefined;
+  shadowDatabaseUrl?: string | undefined;
+  /** Take catalogs from the project's store when they were worked out before (default true). */
+  cache?: boolean | undefined;
+}
+
+export interface ErdResult {
+  format: 'svg' | 'mermaid' | 'dot';
+  /** The diagram. */
+  text: string;
+  tables: number;
+  /** Each table added, removed or changed, as `added public.grid` (empty for one schema). */
+  changes: string[];
+}
+
 export interface AdoptOptions extends CommonOptions {
   /** Run the catch-up SQL when the database differs from the baseline (proved on a scratch copy first). */
   apply?: boolean | undefined;

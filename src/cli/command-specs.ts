@@ -121,6 +121,13 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     maxArgs: 0,
     options: ['from', 'to', 'down', 'schema', 'shadow-url', 'no-cache'],
   },
+  erd: {
+    usage: 'erd [--from <s>] [--to <s>] [--format svg|mermaid|dot] [--out <file>]',
+    summary:
+      'Draw a schema (s: migrations, schema, a URL; default migrations), or with --to what changes, added, removed and changed marked',
+    maxArgs: 0,
+    options: ['from', 'to', 'format', 'out', 'schema', 'shadow-url', 'no-cache'],
+  },
   inspect: {
     usage: 'inspect',
     summary: "Print the database's schema as smartem-db reads it (a summary, or --json)",

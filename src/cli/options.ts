@@ -40,6 +40,8 @@ export const CLI_OPTIONS = {
   timings: { type: 'boolean' },
   'shadow-url': { type: 'string' },
   to: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
   down: { type: 'boolean' },
   db: { type: 'string' },
   'model-only': { type: 'boolean' },
@@ -79,7 +81,7 @@ export const OPTION_HELP: Record<OptionName, [string, string]> = {
   sql: ['--sql', 'Print the SQL instead of running it'],
   from: [
     '--from <s>',
-    'upgrade/downgrade --sql: assume the database is at this migration; diff: the state to start from',
+    'upgrade/downgrade --sql: assume the database is at this migration; diff, erd: the state to start from',
   ],
   'allow-out-of-order': ['--allow-out-of-order', 'Apply a migration that sorts before an applied one'],
   backup: [
@@ -115,6 +117,8 @@ export const OPTION_HELP: Record<OptionName, [string, string]> = {
   timings: ['--timings', 'Say where the time went, phase by phase (on stderr; in the document with --json)'],
   'shadow-url': ['--shadow-url <url>', 'Where to create scratch databases'],
   to: ['--to <s>', 'The state to reach (migrations, schema, or a postgres:// URL)'],
+  format: ['--format <f>', 'erd: svg (the default), mermaid (text GitHub renders; the default for a .md --out) or dot'],
+  out: ['--out <file>', 'erd: write the diagram to this file instead of printing it'],
   down: ['--down', 'The SQL back from --to to --from'],
   db: ['--db <url>', 'The live database (default: the configured server)'],
   'model-only': ['--model-only', 'Only whether the migrations produce the Drizzle model'],

@@ -211,6 +211,18 @@ function manifestEntries(folder: MigrationsFolder): ManifestEntry[] {
 }
 
 /**
+ * The folder as it was when `last` was its newest migration (`null`: before the first), for a
+ * picture or a diff of an earlier state. Cut from a folder already checked against its manifest,
+ * so it is marked as one the manifest does not describe.
+ *
+ * @example const before002 = folderUpTo(folder, folder.migrations[0]!);
+ */
+export function folderUpTo(folder: MigrationsFolder, last: Migration | null): MigrationsFolder {
+  const count = last ? folder.migrations.indexOf(last) + 1 : 0;
+  return { ...folder, migrations: folder.migrations.slice(0, count), inMemory: true };
+}
+
+/**
  * Checks the folder against its checksum manifest; throws MANIFEST_MISMATCH naming each file
  * added, removed or edited without `smartem-db hash`. Runs before any migration is applied or
  * rolled back.

@@ -32,7 +32,7 @@ const LAYERS: string[][] = [
   ['catalog'],
   ['hazards', 'ops'],
   ['diff'],
-  ['render'],
+  ['render', 'picture'],
   ['backup'],
   ['migrations'],
   ['scratch', 'drizzle-model'],
