@@ -6,6 +6,8 @@ import { appliedIds, readJournal } from '../migrations/journal.js';
 import { verifyFolderManifest, type MigrationsFolder } from '../migrations/migration-folder.js';
 import { MANIFEST_FILE } from '../migrations/manifest.js';
 import { join } from 'node:path';
+import { mermaidOf } from '../picture/mermaid.js';
+import { changedPart, schemaPicture } from '../picture/schema-picture.js';
 import type { FileProblem } from './verify.js';
 import { describeStatus, type StatusReport } from '../migrations/status.js';
 import { catalogDifferences } from '../catalog/catalog-differences.js';
@@ -22,6 +24,8 @@ export interface CheckReport {
     hint: string | null;
     /** Both catalogs came from the project's store (.smartem-db/): no scratch database was made. */
     cached?: boolean;
+    /** When they differ: what the next migration would change, as a Mermaid diagram (the changed tables and their neighbours). */
+    picture?: string;
   };
   /** Why question 2 was not asked, when it was not. */
   databaseNotChecked?: string;
@@ -89,6 +93,7 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
           ? 'The Drizzle model has changes that no migration makes: run npm run db:generate.'
           : null,
         ...(states.fromStore ? { cached: true } : {}),
+        ...(differences.length ? { picture: mermaidOf(changedPart(schemaPicture(states.model, fromMigrations))) } : {}),
       },
       database: null,
     };

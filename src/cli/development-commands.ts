@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { EXIT } from './exit-codes.js';
 import { formatCheck, formatLint, formatVerify, githubAnnotations, lintProblems } from './format.js';
 import type { CommandContext } from './command-context.js';
+import { addToJobSummary, checkSummary, verifySummary } from './job-summary.js';
 
 export async function generateCommand({ values, common, json, print, usage, io }: CommandContext): Promise<number> {
   // performance.now() counts from the process's start: node, the CLI's modules, the arguments.
@@ -118,6 +119,7 @@ export async function checkCommand({ values, common, print, io }: CommandContext
     cache: !values['no-cache'],
   });
   print(formatCheck(report), report);
+  addToJobSummary(checkSummary(report));
   const files = [...report.folder, ...(report.database?.editedFiles ?? [])];
   if (process.env.GITHUB_ACTIONS === 'true') io.out(githubAnnotations(files));
   // A folder whose files differ from its manifest is an integrity problem, as everywhere else (exit 3).
@@ -128,6 +130,7 @@ export async function checkCommand({ values, common, print, io }: CommandContext
 export async function verifyCommand({ values, common, print, io }: CommandContext): Promise<number> {
   const report = await verify({ ...common, shadowDatabaseUrl: values['shadow-url'], withData: values['with-data'] });
   print(formatVerify(report), report);
+  addToJobSummary(verifySummary(report));
   const stair = report.stairway;
   const files = [
     ...report.problems,

@@ -172,3 +172,19 @@ function columnOf(name: string, before: Column | undefined, after: Column | unde
     ...(differs ? { was: describe(before!) } : {}),
   };
 }
+
+/**
+ * Only what changed, and the tables it touches: each table added, removed or changed, the tables
+ * its foreign keys join it to (for where it sits), and the edges among them. What a reviewer wants
+ * to see of a change to a large schema.
+ */
+export function changedPart(picture: SchemaPicture): SchemaPicture {
+  const changed = new Set(picture.tables.filter((t) => t.change !== 'same').map((t) => t.key));
+  const touching = picture.edges.filter((e) => changed.has(e.from) || changed.has(e.to) || e.change !== 'same');
+  const shown = new Set([...changed, ...touching.flatMap((e) => [e.from, e.to])]);
+  return {
+    tables: picture.tables.filter((t) => shown.has(t.key)),
+    edges: touching.filter((e) => shown.has(e.from) && shown.has(e.to)),
+    enums: picture.enums.filter((e) => e.change !== 'same'),
+  };
+}

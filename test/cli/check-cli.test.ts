@@ -55,6 +55,19 @@ describe('smartem-db check and verify on the command line', () => {
     expect(JSON.parse(modelEdited.stdout).model.differences).toEqual([
       'column public.grid.name: absent, expected present',
     ]);
+    // In a GitHub Actions job, the job's summary shows the result and a picture of the change.
+    const summary = join(p.dir, 'step-summary.md');
+    const summarised = await runCli(
+      ['check', '--model-only', '--shadow-url', serverUrl(), '--migrations', p.migrations, '--schema', p.schema],
+      { cwd: p.dir, env: { ...process.env, GITHUB_STEP_SUMMARY: summary } },
+    );
+    expect(summarised.code).toBe(6);
+    const page = readFileSync(summary, 'utf8');
+    expect(page).toContain('### smartem-db check: problems found');
+    expect(page).toContain('column public.grid.name: absent, expected present');
+    expect(page).toMatch(
+      /```mermaid\nerDiagram\n {2}grid\["grid \(~ changed\)"\] \{\n {4}varchar uuid PK\n {4}varchar name "\+ added"\n {2}\}\n```/,
+    );
     const onlyModel = await runCli(
       ['check', '--model-only', '--shadow-url', serverUrl(), '--migrations', p.migrations, '--schema', p.schema],
       { cwd: p.dir, env: { ...process.env, DATABASE_URL: db.url } },

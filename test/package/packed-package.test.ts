@@ -61,7 +61,7 @@ const micrograph: Micrograph = tree[0]!.grids[0]!.gridsquares[0]!.foilholes[0]!.
 // API input checked against the same model: a status outside the enum is refused, a row read back passes.
 const zod = { refused: gridInsert.safeParse({ uuid: 'g', name: 'x', status: 'MELTED' }).error?.issues.map((i) => i.path.join('.')), read: micrographSelect.safeParse(micrograph).success };
 // Everything README shows, from the package as installed.
-const shown = ['migrate', 'rollback', 'stamp', 'status', 'offlineSql', 'hash', 'generate', 'diff', 'inspect', 'check', 'verify', 'lint', 'doctor', 'seed', 'adopt', 'rebase', 'restore', 'bundledMigrationsFolder'] as const;
+const shown = ['migrate', 'rollback', 'stamp', 'status', 'offlineSql', 'hash', 'generate', 'diff', 'erd', 'inspect', 'check', 'verify', 'lint', 'doctor', 'seed', 'adopt', 'rebase', 'restore', 'bundledMigrationsFolder'] as const;
 const missing = shown.filter((name) => typeof api[name] !== 'function');
 const target: RollbackTarget = { steps: 1 };
 const logger: Logger = { info: () => {}, warn: () => {} };
