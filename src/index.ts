@@ -65,3 +65,4 @@ export { loadConfig, type SmartemDbConfig } from './config/config.js';
 export type { DatabaseTarget } from './db/database-target.js';
 export { SmartemDbError, MigrationFailedError, type ErrorCode } from './errors.js';
 export { redactUrl } from './db/redact.js';
+export { startStudio, type Studio, type StudioOptions } from './studio/studio-server.js';

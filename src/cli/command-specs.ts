@@ -128,6 +128,13 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     maxArgs: 0,
     options: ['from', 'to', 'format', 'out', 'schema', 'shadow-url', 'no-cache'],
   },
+  studio: {
+    usage: 'studio [--port <n>]',
+    summary:
+      'A local, read-only page: the diagram beside the model, the migrations (progress live), what is pending, the doctor',
+    maxArgs: 0,
+    options: ['port', 'schema', 'shadow-url'],
+  },
   inspect: {
     usage: 'inspect',
     summary: "Print the database's schema as smartem-db reads it (a summary, or --json)",
@@ -164,7 +171,6 @@ export const ANSWERS: Record<string, string> = {
     '`smartem-db generate -m "<what>"` and apply it with `smartem-db upgrade`.',
   drop: 'To undo migrations, roll them back: `smartem-db downgrade -1` (or an id, or base).',
   up: "drizzle-kit's up upgrades its snapshots; smartem-db keeps no snapshots, so there is nothing to upgrade.",
-  studio: 'smartem-db has no studio; drizzle-kit studio works on the same database and model.',
   export:
     'To print the SQL of the model: `smartem-db diff --from migrations --to schema` (what the next migration would do).',
 };

@@ -19,6 +19,7 @@ import { formatRun, formatStatus } from './format.js';
 import { formatDoctor } from './format-doctor.js';
 import { keyOf } from '../catalog/qualified-name.js';
 import type { CommandContext } from './command-context.js';
+import { startStudio } from '../studio/studio-server.js';
 import {
   checkCommand,
   diffCommand,
@@ -204,6 +205,21 @@ async function seedCommand({ values, common, print, usage }: CommandContext): Pr
   return EXIT.ok;
 }
 
+async function studioCommand({ values, common, print, usage }: CommandContext): Promise<number> {
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
+    return usage(`--port ${values.port}: expected a port number.`);
+  const studio = await startStudio({ ...common, port, schema: values.schema, shadowDatabaseUrl: values['shadow-url'] });
+  print(`smartem-db studio: ${studio.url}\n(read-only; open it in a browser on this machine; Ctrl-C ends it)`, {
+    url: studio.url,
+  });
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+  });
+  await studio.close();
+  return EXIT.ok;
+}
+
 async function hashCommand({ common, print }: CommandContext): Promise<number> {
   const file = hash(common);
   print(`Wrote ${file}.`, { manifest: file });
@@ -220,6 +236,7 @@ export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> 
   generate: generateCommand,
   diff: diffCommand,
   erd: erdCommand,
+  studio: studioCommand,
   check: checkCommand,
   verify: verifyCommand,
   lint: lintCommand,

@@ -43,6 +43,7 @@ const LAYERS: string[][] = [
   ['developer-tools.ts'],
   ['api-database.ts', 'api-development.ts'],
   ['api.ts'],
+  ['studio'],
   ['index.ts'],
   ['cli'],
 ];
