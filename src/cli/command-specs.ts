@@ -112,6 +112,7 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
       'no-prompt',
       'no-cache',
       'timings',
+      'summary',
       'shadow-url',
     ],
   },

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { EXIT } from './exit-codes.js';
 import { formatCheck, formatLint, formatVerify, githubAnnotations, lintProblems } from './format.js';
 import type { CommandContext } from './command-context.js';
-import { addToJobSummary, checkSummary, verifySummary } from './job-summary.js';
+import { addToJobSummary, checkSummary, generateSummary, verifySummary } from './job-summary.js';
 
 export async function generateCommand({ values, common, json, print, usage, io }: CommandContext): Promise<number> {
   // performance.now() counts from the process's start: node, the CLI's modules, the arguments.
@@ -55,7 +55,8 @@ export async function generateCommand({ values, common, json, print, usage, io }
         'Review both files, then commit them with smartem.sum.',
       ].join('\n')
     : `No changes: the migrations already produce the Drizzle model. Nothing was written.${result.cached ? ' (Both catalogs from .smartem-db/store: --no-cache works them out anew.)' : ''}`;
-  print(text, {
+  addToJobSummary(generateSummary(result));
+  print(values.summary ? generateSummary(result) : text, {
     ...(result.timings ? { timings: result.timings } : {}),
     cached: result.cached ?? false,
     id: result.id,
@@ -64,6 +65,7 @@ export async function generateCommand({ values, common, json, print, usage, io }
     hazards: result.hazards,
     up: result.up,
     down: result.down,
+    ...(result.picture ? { picture: result.picture } : {}),
   });
   return EXIT.ok;
 }

@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import type { CheckReport } from '../check/check.js';
+import type { GenerateResult } from '../generate/generate.js';
 import type { VerifyReport } from '../check/verify.js';
 import { formatCheck, formatVerify } from './format.js';
 
@@ -32,4 +33,16 @@ export function checkSummary(report: CheckReport): string {
 
 export function verifySummary(report: VerifyReport): string {
   return [`### smartem-db verify: ${report.ok ? 'ok' : 'problems found'}`, '', fenced(formatVerify(report))].join('\n');
+}
+
+/** generate's result for a pull request: what it wrote, its hazards, and the picture of the change. */
+export function generateSummary(result: GenerateResult): string {
+  if (!result.id) return '### smartem-db generate: no changes\n\nThe migrations already produce the Drizzle model.';
+  return [
+    `### smartem-db generate: ${result.id}`,
+    '',
+    `${result.ops.length} change${result.ops.length === 1 ? '' : 's'}${result.proved ? ', proved on a scratch database' : ''}.`,
+    ...(result.hazards.length ? ['', ...result.hazards.map((h) => `- **${h.kind}**: ${h.message}`)] : []),
+    ...(result.picture ? ['', '```mermaid', result.picture.trimEnd(), '```'] : []),
+  ].join('\n');
 }

@@ -43,6 +43,7 @@ export const CLI_OPTIONS = {
   format: { type: 'string' },
   out: { type: 'string' },
   port: { type: 'string' },
+  summary: { type: 'boolean' },
   down: { type: 'boolean' },
   db: { type: 'string' },
   'model-only': { type: 'boolean' },
@@ -120,6 +121,10 @@ export const OPTION_HELP: Record<OptionName, [string, string]> = {
   to: ['--to <s>', 'The state to reach (migrations, schema, or a postgres:// URL)'],
   format: ['--format <f>', 'erd: svg (the default), mermaid (text GitHub renders; the default for a .md --out) or dot'],
   out: ['--out <file>', 'erd: write the diagram to this file instead of printing it'],
+  summary: [
+    '--summary',
+    'generate: print a Markdown summary with a Mermaid picture of the change (also the job summary in GitHub Actions)',
+  ],
   port: ['--port <n>', 'studio: the port on 127.0.0.1 (default: a free one)'],
   down: ['--down', 'The SQL back from --to to --from'],
   db: ['--db <url>', 'The live database (default: the configured server)'],

@@ -24,6 +24,8 @@ import {
   warnAboutBigTables,
 } from './plan-checks.js';
 import { checkLiveMatches, proveMigration } from './prove-migration.js';
+import { mermaidOf } from '../picture/mermaid.js';
+import { changedPart, schemaPicture } from '../picture/schema-picture.js';
 
 interface GenerateInput {
   /** The description in the new folder's name. */
@@ -60,6 +62,8 @@ export interface GenerateResult {
   cached?: boolean;
   /** Where the time went, when asked for (`--timings`). */
   timings?: Timing[];
+  /** What the migration changes, as a Mermaid diagram of the changed tables and their neighbours. */
+  picture?: string;
 }
 
 /**
@@ -159,7 +163,8 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
   // What the folder now produces was just read, after up: the next run needs no replay for it.
   await states.rememberFolder(readMigrationsFolder(input.folder.folder), afterUp);
   timings.add('write the files and the manifest', performance.now() - writing);
-  return { id, ops, up: files.up, down: files.down, hazards: up.hazards, proved: true };
+  const picture = mermaidOf(changedPart(schemaPicture(want, have)));
+  return { id, ops, up: files.up, down: files.down, hazards: up.hazards, proved: true, picture };
 }
 
 function transactionNote(transactional: boolean): string {

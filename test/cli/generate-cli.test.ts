@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useFreshDatabase } from '../support/fresh-database.js';
 import { runCli } from '../support/cli.js';
@@ -43,9 +44,31 @@ describe('smartem-db generate and diff', () => {
     const down = await run('diff', '--from', 'migrations', '--to', 'schema', '--down');
     expect(down.stdout).toContain('ALTER TABLE "public"."grid" ADD COLUMN "notes" character varying;');
 
-    const allowed = await run('generate', '-m', 'drop notes', '--allow-data-loss', '--json');
+    const summary = join(p.dir, 'step-summary.md');
+    const allowed = await runCli(
+      [
+        'generate',
+        '-m',
+        'drop notes',
+        '--allow-data-loss',
+        '--summary',
+        '--no-prompt',
+        '--migrations',
+        p.migrations,
+        '--schema',
+        p.schema,
+      ],
+      { env: { ...env(), GITHUB_STEP_SUMMARY: summary }, cwd: p.dir },
+    );
     expect(allowed.code, allowed.stderr).toBe(0);
-    expect(JSON.parse(allowed.stdout)).toMatchObject({ changes: 1, hazards: [{ kind: 'data-loss' }] });
+    // A summary for a pull request: what was written, its hazard, and the picture of the change.
+    expect(allowed.stdout).toMatch(
+      /^### smartem-db generate: \S+-002_drop_notes\n\n1 change, proved on a scratch database\.\n\n- \*\*data-loss\*\*: /,
+    );
+    expect(allowed.stdout).toContain(
+      '```mermaid\nerDiagram\n  grid["grid (~ changed)"] {\n    varchar uuid PK\n    varchar notes "- removed"\n  }\n```',
+    );
+    expect(readFileSync(summary, 'utf8')).toBe(`${allowed.stdout.trimEnd()}\n\n`);
     const same = await run('diff', '--from', 'migrations', '--to', 'schema');
     expect(same.stdout).toBe('-- No differences.\n');
   });

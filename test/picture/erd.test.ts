@@ -77,9 +77,10 @@ describe('erd', () => {
     expect(existsSync(join(dir, 'png'))).toBe(false);
   });
 
-  it('docs/schema.md and docs/smartem-schema.svg are what the migrations draw: run `npm run docs:schema` after a migration', async () => {
-    const { markdown, svg } = await schemaDiagrams(serverUrl());
+  it('docs/schema.md and its SVGs are what the migrations draw: run `npm run docs:schema` after a migration', async () => {
+    const { markdown, svg, changeSvg } = await schemaDiagrams(serverUrl());
     expect(readFileSync(join(ROOT, 'docs/schema.md'), 'utf8')).toBe(markdown);
     expect(readFileSync(join(ROOT, 'docs/smartem-schema.svg'), 'utf8')).toBe(svg);
+    expect(readFileSync(join(ROOT, 'docs/migration-002.svg'), 'utf8')).toBe(changeSvg);
   });
 });

@@ -3,15 +3,18 @@ import { erd } from '../../src/api.js';
 import { ROOT } from './spawn.js';
 
 /**
- * docs/schema.md and docs/smartem-schema.svg as the package's migrations draw them: SmartEM's schema
+ * docs/schema.md, docs/smartem-schema.svg and docs/migration-002.svg as the package's migrations draw them: SmartEM's schema
  * at head, and what migration 002 changes. One function for the script that writes them and the
  * test that finds them stale.
  */
-export async function schemaDiagrams(shadowDatabaseUrl?: string): Promise<{ markdown: string; svg: string }> {
+export async function schemaDiagrams(
+  shadowDatabaseUrl?: string,
+): Promise<{ markdown: string; svg: string; changeSvg: string }> {
   const common = { migrationsFolder: join(ROOT, 'drizzle'), shadowDatabaseUrl, cwd: ROOT, env: {}, cache: false };
   const head = await erd({ ...common, from: 'migrations', format: 'mermaid' });
   const change = await erd({ ...common, from: 'migrations@001', to: 'migrations@002', format: 'mermaid' });
   const svg = await erd({ ...common, from: 'migrations', format: 'svg' });
+  const changeSvg = await erd({ ...common, from: 'migrations@001', to: 'migrations@002', format: 'svg' });
   const markdown = [
     '# The SmartEM schema',
     '',
@@ -28,12 +31,13 @@ export async function schemaDiagrams(shadowDatabaseUrl?: string): Promise<{ mark
     '## What migration 002 changes',
     '',
     '`npx smartem-db erd --from migrations@001 --to migrations@002 --format mermaid`: each table it',
-    `changes is marked (${change.changes.length} tables: an index behind each foreign key, one redundant index dropped).`,
+    `changes is marked (${change.changes.length} tables: an index behind each foreign key, one redundant index dropped;`,
+    'as SVG: [migration-002.svg](migration-002.svg)).',
     '',
     '```mermaid',
     change.text.trimEnd(),
     '```',
     '',
   ].join('\n');
-  return { markdown, svg: svg.text };
+  return { markdown, svg: svg.text, changeSvg: changeSvg.text };
 }
