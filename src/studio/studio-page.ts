@@ -79,6 +79,9 @@ async function diagram() {
     const svg = new DOMParser().parseFromString(picture.text, 'image/svg+xml').documentElement;
     svg.setAttribute('role', 'img');
     svg.setAttribute('aria-label', 'Schema diagram, ' + picture.tables + ' tables');
+    // Fitted to the width (the whole schema at a glance); the button shows it at its own size.
+    svg.dataset.width = svg.getAttribute('width'); svg.dataset.height = svg.getAttribute('height');
+    svg.removeAttribute('width'); svg.removeAttribute('height'); svg.style.width = '100%'; svg.style.height = 'auto';
     where.replaceChildren(svg);
   } catch (error) { fail(where, error); }
 }
@@ -115,6 +118,14 @@ async function doctor() {
 }
 
 document.getElementById('redraw').addEventListener('click', diagram);
+document.getElementById('zoom').addEventListener('click', (event) => {
+  const svg = document.querySelector('#diagram-view svg');
+  if (!svg) return;
+  const fitted = svg.style.width === '100%';
+  svg.style.width = fitted ? svg.dataset.width : '100%';
+  svg.style.height = fitted ? svg.dataset.height : 'auto';
+  event.target.textContent = fitted ? 'Fit to the width' : 'Actual size';
+});
 document.getElementById('rerun-doctor').addEventListener('click', doctor);
 migrations(); pending(); diagram(); doctor();
 setInterval(migrations, 1000);
@@ -135,7 +146,7 @@ export function studioPage(): string {
 <nav aria-label="Sections"><a href="#diagram">Diagram</a><a href="#migrations">Migrations</a><a href="#pending">Pending</a><a href="#doctor">Doctor</a></nav></header>
 <main>
 <section id="diagram" aria-labelledby="diagram-title"><h2 id="diagram-title">The database and the model</h2>
-<div id="diagram-notes"></div><button id="redraw" type="button">Draw again</button><div id="diagram-view"></div></section>
+<div id="diagram-notes"></div><button id="redraw" type="button">Draw again</button> <button id="zoom" type="button">Actual size</button><div id="diagram-view"></div></section>
 <section id="migrations" aria-labelledby="migrations-title"><h2 id="migrations-title">Migrations</h2><div id="migrations-view" aria-live="polite">...</div></section>
 <section id="pending" aria-labelledby="pending-title"><h2 id="pending-title">Pending</h2><div id="pending-view">...</div></section>
 <section id="doctor" aria-labelledby="doctor-title"><h2 id="doctor-title">Doctor</h2><button id="rerun-doctor" type="button">Look again</button><div id="doctor-view">...</div></section>
