@@ -32,6 +32,11 @@ export interface CommonOptions extends ConnectionOptions {
    * its lock is tried again, with growing waits and jitter in between (default 5; 0: fail at once).
    */
   lockRetries?: number | undefined;
+  /**
+   * A backfill waits between its batches while a standby this primary streams to has not replayed
+   * what was committed this many ms ago (default 1000), and says so in its progress.
+   */
+  maxReplicaLagMs?: number | undefined;
   /** Receives progress and notices; nothing is printed without one. */
   logger?: Logger | undefined;
   /** Where configuration (env files) is read from (default: the working directory). */

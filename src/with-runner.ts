@@ -36,6 +36,7 @@ export async function withRunner<T>(
       get lockRetry() {
         return { ...DEFAULT_LOCK_RETRY, retries: options.lockRetries ?? config().lockRetries };
       },
+      maxReplicaLagMs: options.maxReplicaLagMs,
       logger: options.logger,
       beforeChanges,
     });

@@ -21,6 +21,7 @@ export const GLOBAL_OPTIONS: OptionName[] = [
   'journal-table',
   'lock-timeout',
   'lock-retries',
+  'max-replica-lag',
   'config',
   'embedded',
   'json',

@@ -86,6 +86,9 @@ export async function run(argv: string[], { io = processIo() }: RunOptions = {})
     return usage(`--lock-retries takes a number, not "${lockRetries}".`);
   if (lockTimeout !== undefined && !/^\d+$/.test(lockTimeout))
     return usage(`--lock-timeout takes milliseconds, not "${lockTimeout}".`);
+  const maxReplicaLag = values['max-replica-lag'];
+  if (maxReplicaLag !== undefined && !/^\d+$/.test(maxReplicaLag))
+    return usage(`--max-replica-lag takes milliseconds, not "${maxReplicaLag}".`);
   try {
     const fromConfig = values.config ? await readDrizzleConfig(values.config, process.cwd()) : {};
     const common: CommonOptions = {
@@ -98,6 +101,7 @@ export async function run(argv: string[], { io = processIo() }: RunOptions = {})
       },
       lockTimeoutMs: lockTimeout === undefined ? undefined : Number(lockTimeout),
       lockRetries: lockRetries === undefined ? undefined : Number(lockRetries),
+      maxReplicaLagMs: maxReplicaLag === undefined ? undefined : Number(maxReplicaLag),
       logger,
       // On a developer's machine with no database configured, the embedded one; never unasked in production.
       embedded: values.embedded ? true : 'unless-production',

@@ -9,6 +9,7 @@ export const CLI_OPTIONS = {
   'journal-table': { type: 'string' },
   'lock-timeout': { type: 'string' },
   'lock-retries': { type: 'string' },
+  'max-replica-lag': { type: 'string' },
   config: { type: 'string' },
   sql: { type: 'boolean' },
   from: { type: 'string' },
@@ -79,6 +80,10 @@ export const OPTION_HELP: Record<OptionName, [string, string]> = {
   'journal-table': ['--journal-table <t>', 'Name of the journal table (default migrations)'],
   'lock-timeout': ['--lock-timeout <ms>', 'lock_timeout for migration statements (default 2000)'],
   'lock-retries': ['--lock-retries <n>', 'Tries again after a lock timeout, with growing waits (default 5)'],
+  'max-replica-lag': [
+    '--max-replica-lag <ms>',
+    'A backfill waits between batches while a standby is this far behind (default 1000)',
+  ],
   config: ['--config <file>', 'A drizzle.config.ts: its schema, out (the migrations folder) and dbCredentials'],
   sql: ['--sql', 'Print the SQL instead of running it'],
   from: [

@@ -27,6 +27,8 @@ export interface RunnerContext {
   lockTimeoutMs: number;
   /** How a statement that times out on its lock is tried again (default: not). */
   lockRetry?: LockRetry | undefined;
+  /** How far (ms) a standby may fall behind a backfill before it waits (the backfill's default: 1000). */
+  maxReplicaLagMs?: number | undefined;
   logger?: Logger | undefined;
   /** Called under the lock once it is certain that migrations will run (a backup, say). */
   beforeChanges?: ((plan: { head: string | null; pending: readonly Migration[] }) => Promise<void>) | undefined;
@@ -209,6 +211,9 @@ export async function withLock<T>(ctx: RunnerContext, work: () => Promise<T>): P
   await ctx.session.exec("SET client_connection_check_interval = '1s'").catch((error: unknown) => {
     if (sqlStateOf(error) !== UNDEFINED_SETTING) throw error;
   });
+  // Read by the backfills' DO blocks (render/render-online.ts); a custom setting any role may set.
+  if (ctx.maxReplicaLagMs !== undefined)
+    await ctx.session.exec(`SET smartem_db.max_replica_lag = '${Math.trunc(ctx.maxReplicaLagMs)}ms'`);
   try {
     await ensureJournal(ctx.session, ctx.journal);
     return await work();
@@ -217,6 +222,7 @@ export async function withLock<T>(ctx: RunnerContext, work: () => Promise<T>): P
     await releaseMigrationLock(ctx.session, ctx.journal).catch(() => undefined);
     // The connection may be the application's own (migrate({ sql })): leave its settings as they were.
     await tidyUp(ctx.session, 'RESET client_connection_check_interval');
+    if (ctx.maxReplicaLagMs !== undefined) await tidyUp(ctx.session, 'RESET smartem_db.max_replica_lag');
   }
 }
 

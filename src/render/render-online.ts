@@ -225,11 +225,12 @@ function renderOnlineAddColumn(schema: string, table: string, column: Column): S
 
 /**
  * A DO block that fills a column's NULLs in batches that each commit and take about 50 ms (a
- * writer that needs a row of the batch waits no longer than that), saying how far it got. It
- * walks the table by page ranges (a TID range scan: each batch reads only its own pages), on to
- * the pages the table grew by meanwhile; then it sweeps what other sessions' updates left behind
- * it: one scan without locks finds the rows, which are filled by ctid in small committed batches
- * (a row changed since is left to the next sweep), until a scan finds none.
+ * crash loses no batch done; run again, it continues), walking the table by TID ranges, then
+ * sweeping what other sessions moved behind it. Between batches it waits while a standby has not
+ * replayed what was committed more than `smartem_db.max_replica_lag` ago (default 1 s; the runner
+ * sets it from --max-replica-lag), and yields to sessions waiting for a lock on the table: a
+ * backfill must not leave replicas behind nor queue the application. Waiting is reported in the
+ * progress notices; a role that cannot see replication (pg_monitor) does not wait for it.
  */
 export function backfill(target: string, column: string, expression: string, label: string): string {
   const said = label.replace(/'/g, "''");
@@ -237,6 +238,7 @@ export function backfill(target: string, column: string, expression: string, lab
   const pages = `pg_relation_size(${quoteLiteral(target)}::regclass) / current_setting('block_size')::bigint`;
   return [
     '-- Backfill in batches of about 50 ms, each committed: run again, it continues where it stopped.',
+    '-- Between batches it waits for standbys more than smartem_db.max_replica_lag behind (default 1 s).',
     'DO $smartem_backfill$',
     'DECLARE',
     `  pages bigint := ${pages};`,
@@ -246,6 +248,9 @@ export function backfill(target: string, column: string, expression: string, lab
     '  n bigint;',
     '  started timestamptz;',
     '  found tid[];',
+    "  max_lag interval := coalesce(nullif(current_setting('smartem_db.max_replica_lag', true), ''), '1s')::interval;",
+    '  commits timestamptz[] := ARRAY[]::timestamptz[];',
+    '  lsns pg_lsn[] := ARRAY[]::pg_lsn[];',
     'BEGIN',
     '  LOOP',
     '    IF at >= pages THEN',
@@ -261,6 +266,7 @@ export function backfill(target: string, column: string, expression: string, lab
     '    COMMIT;',
     `    RAISE NOTICE 'smartem-db:progress ${said} % rows, % of % pages', done, least(at, pages), pages;`,
     '    step := greatest(1, least(step * 2, (step * 0.05 / greatest(extract(epoch FROM clock_timestamp() - started), 0.001))::bigint));',
+    ...THROTTLE(target, said),
     '  END LOOP;',
     '  LOOP',
     `    found := ARRAY(SELECT ctid FROM ${target} WHERE ${column} IS NULL LIMIT 1000000);`,
@@ -270,6 +276,7 @@ export function backfill(target: string, column: string, expression: string, lab
     '      GET DIAGNOSTICS n = ROW_COUNT;',
     '      done := done + n;',
     '      COMMIT;',
+    ...THROTTLE(target, said).map((line) => `  ${line}`),
     '    END LOOP;',
     `    RAISE NOTICE 'smartem-db:progress ${said} % rows', done;`,
     '  END LOOP;',
@@ -277,3 +284,32 @@ export function backfill(target: string, column: string, expression: string, lab
     '$smartem_backfill$',
   ].join('\n');
 }
+
+/**
+ * The wait after each committed batch: the batch's time and WAL position are remembered; the
+ * position committed `max_lag` ago must be replayed by every standby this primary streams to
+ * before the next batch (replay paused or slow: it waits, saying so); then a session waiting for
+ * a lock on the table gets a moment to take it.
+ */
+const THROTTLE = (target: string, said: string): string[] => [
+  '    IF NOT pg_is_in_recovery() THEN',
+  '      commits := commits || clock_timestamp();',
+  '      lsns := lsns || pg_current_wal_lsn();',
+  '      LOOP',
+  '        -- The newest batch committed at least max_lag ago; those before it are no longer needed.',
+  '        n := coalesce((SELECT max(g.k) FROM generate_subscripts(commits, 1) AS g(k) WHERE commits[g.k] <= clock_timestamp() - max_lag), 0);',
+  '        IF n > 1 THEN',
+  '          commits := commits[n:];',
+  '          lsns := lsns[n:];',
+  '          n := 1;',
+  '        END IF;',
+  '        EXIT WHEN n = 0 OR NOT EXISTS (SELECT 1 FROM pg_stat_replication r WHERE r.replay_lsn < lsns[n]);',
+  `        RAISE NOTICE 'smartem-db:progress ${said} % rows, waiting: a standby is more than % s behind', done,`,
+  "          rtrim(rtrim(round(extract(epoch FROM max_lag), 3)::text, '0'), '.');",
+  '        PERFORM pg_sleep(0.2);',
+  '      END LOOP;',
+  '    END IF;',
+  `    IF EXISTS (SELECT 1 FROM pg_locks l WHERE NOT l.granted AND l.relation = ${quoteLiteral(target)}::regclass) THEN`,
+  '      PERFORM pg_sleep(0.05);',
+  '    END IF;',
+];
