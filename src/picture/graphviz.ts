@@ -36,13 +36,28 @@ export function dotOf(picture: SchemaPicture): string {
     '  node [shape=plain, fontname="Helvetica", fontsize=10];',
     '  edge [arrowhead=crow, arrowtail=tee, dir=both, fontname="Helvetica", fontsize=9];',
   ];
-  if (schemas.length === 1) for (const t of picture.tables) lines.push(table(t));
+  // One cluster per schema when there are several; in a schema of many tables, one per name prefix.
+  let cluster = 0;
+  const place = (tables: SchemaPicture['tables'], indent: string) => {
+    for (const group of prefixGroups(tables)) {
+      if (group.prefix === null) for (const t of group.tables) lines.push(`${indent}${table(t).trimStart()}`);
+      else {
+        lines.push(`${indent}subgraph cluster_${cluster++} {`, `${indent}  label="${html(group.prefix)}_*";`);
+        for (const t of group.tables) lines.push(`${indent}  ${table(t).trimStart()}`);
+        lines.push(`${indent}}`);
+      }
+    }
+  };
+  if (schemas.length === 1) place(picture.tables, '  ');
   else
-    schemas.forEach((schema, i) => {
-      lines.push(`  subgraph cluster_${i} {`, `    label="${html(schema)}";`);
-      for (const t of picture.tables.filter((x) => x.schema === schema)) lines.push(`  ${table(t)}`);
+    for (const schema of schemas) {
+      lines.push(`  subgraph cluster_${cluster++} {`, `    label="${html(schema)}";`);
+      place(
+        picture.tables.filter((x) => x.schema === schema),
+        '    ',
+      );
       lines.push('  }');
-    });
+    }
   for (const e of picture.edges) {
     const style = STYLE[e.change];
     lines.push(
@@ -51,6 +66,32 @@ export function dotOf(picture: SchemaPicture): string {
   }
   lines.push('}');
   return `${lines.join('\n')}\n`;
+}
+
+/** Above this many tables in a schema, tables that share a name prefix are drawn as a group. */
+const GROUP_ABOVE = 40;
+
+/**
+ * A schema's tables grouped by the word before the first underscore (`billing_invoice`,
+ * `billing_payment`) when the schema has many tables and at least three share it; the rest
+ * ungrouped (`prefix: null`). Keeps a schema of hundreds of tables readable, in boxes by subject.
+ */
+function prefixGroups(tables: SchemaPicture['tables']): { prefix: string | null; tables: SchemaPicture['tables'] }[] {
+  if (tables.length <= GROUP_ABOVE) return [{ prefix: null, tables }];
+  const prefixOf = (name: string) => (name.includes('_') ? name.slice(0, name.indexOf('_')) : null);
+  const counts = new Map<string, number>();
+  for (const t of tables) {
+    const p = prefixOf(t.name);
+    if (p) counts.set(p, (counts.get(p) ?? 0) + 1);
+  }
+  const groupOf = (name: string) => {
+    const p = prefixOf(name);
+    return p && (counts.get(p) ?? 0) >= 3 ? p : null;
+  };
+  const prefixes = [...new Set(tables.map((t) => groupOf(t.name)))].sort((a, b) =>
+    a === null ? 1 : b === null ? -1 : a.localeCompare(b),
+  );
+  return prefixes.map((prefix) => ({ prefix, tables: tables.filter((t) => groupOf(t.name) === prefix) }));
 }
 
 function columnRow(c: PictureColumn): string {

@@ -63,7 +63,7 @@ async function pending() {
     const report = await get('/api/pending');
     if (!report.sql) { where.replaceChildren(el('p', 'Nothing pending.')); return; }
     const list = el('ul');
-    for (const f of report.findings || []) list.append(el('li', f.migration + ' line ' + f.line + ': ' + f.kind + ': ' + f.message + (f.acknowledged ? ' (acknowledged: ' + f.acknowledged + ')' : ''), f.acknowledged ? 'info' : 'warn'));
+    for (const f of report.findings || []) list.append(el('li', f.migration + ' line ' + f.line + ': ' + f.kind + ': ' + f.message + (f.tableRows !== undefined ? ' [' + f.table + ': about ' + f.tableRows.toLocaleString('en') + ' rows, ' + size(f.tableBytes || 0) + ']' : '') + (f.acknowledged ? ' (acknowledged: ' + f.acknowledged + ')' : ''), f.acknowledged ? 'info' : 'warn'));
     where.replaceChildren(el('h3', 'Hazards'), (report.findings || []).length ? list : el('p', report.error || 'None found.'), el('h3', 'SQL'), el('pre', report.sql));
   } catch (error) { fail(where, error); }
 }

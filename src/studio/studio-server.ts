@@ -21,6 +21,13 @@ export interface Studio {
 
 type Answer = (options: StudioOptions) => Promise<unknown>;
 
+/** The database's URL when it is a server (the embedded database has none to read it by). */
+function serverUrl(options: StudioOptions): string | undefined {
+  if (options.url) return options.url;
+  const database = configOf(options)().database;
+  return database.kind === 'server' ? database.url : undefined;
+}
+
 /** What the page asks for: each a read, none a change. */
 const ROUTES: Record<string, Answer> = {
   // Polled every second: one journal read, so a running migration's progress moves.
@@ -30,15 +37,15 @@ const ROUTES: Record<string, Answer> = {
     if (report.pending === 0) return { sql: '', findings: [] };
     const [sql, linted] = await Promise.all([
       offlineSql({ ...options, direction: 'up' }),
-      lint(options).catch((error: Error) => ({ findings: [], error: error.message })),
+      // With the database, the lint knows each table's rows and size: what a lock would hold up.
+      lint({ ...options, db: serverUrl(options) }).catch((error: Error) => ({ findings: [], error: error.message })),
     ]);
     return { sql, ...linted };
   },
   '/api/diagram': async (options) => {
-    // The database beside the model: what the next migration would change, marked. The embedded
-    // database has no URL to read it by: there, what its migrations make.
-    const database = configOf(options)().database;
-    const from = options.url ?? (database.kind === 'server' ? database.url : 'migrations');
+    // The database beside the model: what the next migration would change, marked; for the
+    // embedded database, what its migrations make.
+    const from = serverUrl(options) ?? 'migrations';
     return erd({ ...options, from, to: 'schema', format: 'svg' }).catch(async (error: Error) => ({
       ...(await erd({ ...options, from, format: 'svg' })),
       note: `The model could not be drawn beside it (${error.message}); the database alone.`,

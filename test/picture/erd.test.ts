@@ -63,6 +63,34 @@ describe('erd', () => {
     expect(svg.text).toContain('+ index ix_grid_name (name)');
   });
 
+  it('groups a schema of many tables by name prefix, so hundreds of tables stay readable', async () => {
+    const subjects = ['billing', 'sample', 'beamline'];
+    const tables = subjects.flatMap((subject) =>
+      Array.from(
+        { length: 20 },
+        (_, i) =>
+          `create table ${subject}_t${i} (id int primary key${i ? `, up int references ${subject}_t${Math.floor(i / 2)}` : ''});`,
+      ),
+    );
+    const migrationsFolder = writeMigrations([
+      { name: 'many', up: [...tables, 'create table lonely (id int primary key);'].join('\n') },
+    ]);
+    const dot = await erd({ ...common(), migrationsFolder, format: 'dot' });
+    expect(dot.tables).toBe(61);
+    for (const subject of subjects) expect(dot.text).toContain(`label="${subject}_*";`);
+    expect(dot.text.match(/subgraph cluster_/g)).toHaveLength(3);
+    // The ungrouped table stays outside every cluster, and each cluster holds its 20.
+    const clusters = dot.text
+      .split('subgraph cluster_')
+      .slice(1)
+      .map((c) => c.slice(0, c.indexOf('\n  }')));
+    for (const c of clusters) expect(c.match(/\[label=</g)).toHaveLength(20);
+    expect(clusters.some((c) => c.includes('"public.lonely"'))).toBe(false);
+    // SmartEM's 26 tables are few enough to need no groups.
+    const smartem = await erd({ ...common(), migrationsFolder: join(ROOT, 'drizzle'), format: 'dot' });
+    expect(smartem.text).not.toContain('subgraph');
+  });
+
   it('writes the file --out names, takes --format from a .md name, and refuses an unknown format (exit 2)', async () => {
     const dir = tempDir();
     const migrations = writeMigrations([{ name: 'a', up: 'create table a (id int primary key);' }]);
