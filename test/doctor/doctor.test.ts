@@ -19,6 +19,12 @@ create table agentsession (id integer primary key default nextval('agentsession_
 `;
 
 /** The findings of a check whose message, or one of whose objects, says `text`. */
+/**
+ * Above information, leaving out connections: they are the shared test server's (every test file
+ * running beside this one counts), not this database's; server-health.test.ts tests them alone.
+ */
+const aboveInfo = (findings: Finding[]) => findings.filter((f) => f.severity !== 'info' && f.check !== 'connections');
+
 const about = (findings: Finding[], check: Finding['check'], text: string) =>
   findings.filter((f) => f.check === check && [f.message, ...(f.objects ?? [])].some((t) => t.includes(text)));
 
@@ -139,7 +145,7 @@ describe('doctor', () => {
     const migrationsFolder = writeMigrations([{ name: 'schema', up: 'create table grid (uuid varchar primary key);' }]);
     await migrate({ url: db.url, migrationsFolder });
     const report = await doctor({ url: db.url, migrationsFolder, shadowDatabaseUrl: serverUrl() });
-    expect(report.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(aboveInfo(report.findings)).toEqual([]);
     expect(report.ok).toBe(true);
   });
 
@@ -179,8 +185,9 @@ describe('doctor', () => {
 
     await migrate({ url: db.url, migrationsFolder });
     const after = await doctor({ url: db.url, migrationsFolder, drift: false, thresholds });
-    expect(after.findings.filter((f) => f.severity !== 'info')).toEqual([]);
-    expect(after.summary).toMatchObject({ errors: 0, warnings: 0 });
+    expect(aboveInfo(after.findings)).toEqual([]);
+    expect(after.summary.warnings).toBe(after.findings.filter((f) => f.severity === 'warn').length);
+    expect(after.summary.errors).toBe(0);
     expect(after.ok).toBe(true);
   });
 });
