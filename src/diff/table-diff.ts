@@ -4,6 +4,7 @@ import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 import { Phase } from '../objects/phases.js';
 import { placed, type PlacedOp } from './phases.js';
 import { SmartemDbError } from '../errors.js';
+import { sameTypeFamily } from '../hazards/type-change.js';
 import { Inheritance } from './inheritance.js';
 import { partitionLeaves } from './partition-leaves.js';
 
@@ -196,12 +197,27 @@ export function diffTables(
     );
   }
 
-  // Foreign keys that stay as they are but rely on a unique key that is rebuilt.
+  // Columns whose type changes to one of another family: a foreign key between such a column and
+  // one still of the old type "cannot be implemented", so it steps aside around the change.
+  const retyped = new Set(
+    both.flatMap(([a, b]) =>
+      a.columns.flatMap((c) => {
+        const after = b.columns.find((x) => x.name === c.name);
+        return after && !sameTypeFamily(c.type, after.type) ? [qualifiedName(a.schema, a.name, c.name)] : [];
+      }),
+    ),
+  );
+  // Foreign keys that stay as they are but rely on a unique key that is rebuilt, or join a column
+  // whose type changes family.
   for (const [a, b] of both) {
     for (const fk of a.foreignKeys) {
       if (handledForeignKeys.has(qualifiedName(a.schema, a.name, fk.name)) || !fk.references) continue;
       const target = uniqueKeyOf(fk.references.schema, fk.references.table, fk.references.columns);
-      if (!rebuiltKeys.has(target)) continue;
+      const { schema, table, columns } = fk.references;
+      const retypes =
+        fk.columns.some((c) => retyped.has(qualifiedName(a.schema, a.name, c))) ||
+        columns.some((c) => retyped.has(qualifiedName(schema, table, c)));
+      if (!rebuiltKeys.has(target) && !retypes) continue;
       const kept = b.foreignKeys.find((k) => k.name === fk.name);
       if (!kept) continue;
       const ref = { schema: a.schema, table: a.name };

@@ -90,9 +90,17 @@ const FAMILIES: Record<string, string> = {
  * the migration fail, and the change is flagged as data loss).
  */
 export function castExpression(column: string, from: string, to: string): string {
+  return sameTypeFamily(from, to) ? `${column}::${to}` : `${column}::text::${to}`;
+}
+
+/**
+ * Whether two types are of one family (numbers, text, date/time, or the same base type), whose
+ * values PostgreSQL compares with each other: a foreign key between such columns holds across
+ * the change of one of them.
+ */
+export function sameTypeFamily(from: string, to: string): boolean {
   const a = parseType(from);
   const b = parseType(to);
   const family = (base: string) => FAMILIES[base] ?? base;
-  if (a.array === b.array && family(a.base) === family(b.base)) return `${column}::${to}`;
-  return `${column}::text::${to}`;
+  return a.array === b.array && family(a.base) === family(b.base);
 }
