@@ -1,6 +1,6 @@
 import { NOT_EXTENSION, USER_SCHEMA } from '../sql/catalog-filters.js';
 import { Phase } from './phases.js';
-import { commentOn, type ObjectKind } from './object-kind.js';
+import { commentOn, type ObjectKind, FUNCTION_KEY } from './object-kind.js';
 
 const SIGNATURE = `format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid))`;
 /** An option of CREATE AGGREGATE when the catalog has it set (a 0 oid is "none"). */
@@ -15,7 +15,7 @@ const FUNCTION_OPTION = (name: string, column: string) =>
 export const aggregates: ObjectKind = {
   kind: 'aggregate',
   query: `
-SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS name, NULL AS on_relation,
+SELECT ${FUNCTION_KEY('p', 'n')} AS name, NULL AS on_relation,
        array_remove(ARRAY[
          format('CREATE AGGREGATE %s (SFUNC = %s, STYPE = %s', ${SIGNATURE}, a.aggtransfn::regproc::text, format_type(a.aggtranstype, NULL))
            || CASE WHEN a.aggtransspace <> 0 THEN ', SSPACE = ' || a.aggtransspace ELSE '' END

@@ -1,6 +1,6 @@
 import { NOT_EXTENSION, USER_SCHEMA } from '../sql/catalog-filters.js';
 import { Phase } from './phases.js';
-import { commentOn, NOT_INTERNAL, USES, type ObjectKind } from './object-kind.js';
+import { commentOn, NOT_INTERNAL, USES, type ObjectKind, FUNCTION_KEY } from './object-kind.js';
 
 const KEYWORD = `CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END`;
 const SIGNATURE = `format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid))`;
@@ -20,7 +20,7 @@ const UNCHECKED_BODY = `CASE WHEN l.lanname = 'sql' AND p.prosqlbody IS NULL`;
 export const functions: ObjectKind = {
   kind: 'function',
   query: `
-SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS name,
+SELECT ${FUNCTION_KEY('p', 'n')} AS name,
        NULL AS on_relation,
        array_remove(ARRAY[${UNCHECKED_BODY} THEN 'SET check_function_bodies = off' END,
                           rtrim(pg_get_functiondef(p.oid), E'\\n'),

@@ -1,6 +1,6 @@
 import { NOT_EXTENSION, USER_SCHEMA } from '../sql/catalog-filters.js';
 import { Phase } from './phases.js';
-import { REL_KEY, REL_SQL, type ObjectKind } from './object-kind.js';
+import { REL_KEY, REL_SQL, type ObjectKind, FUNCTION_KEY } from './object-kind.js';
 
 /**
  * The access control lists of tables, views, sequences, schemas (but public, whose default
@@ -21,7 +21,7 @@ SELECT 'SCHEMA', quote_ident(n.nspname), n.nspname, NULL, n.nspacl, acldefault('
 UNION ALL
 SELECT CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
        format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)),
-       n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL,
+       ${FUNCTION_KEY('p', 'n')}, NULL,
        p.proacl, acldefault('f', p.proowner), p.proowner
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE p.proacl IS NOT NULL AND p.prokind IN ('f', 'p') AND ${USER_SCHEMA} AND ${NOT_EXTENSION('pg_proc', 'p.oid')}

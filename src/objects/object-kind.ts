@@ -2,6 +2,13 @@
  * An object the differ compares by the SQL that creates it, as PostgreSQL prints it: equal text,
  * equal object. Its kind (src/objects) says where it goes in a migration.
  */
+/**
+ * How a function or aggregate is keyed: schema, name and argument types, without the parameters'
+ * names (which CREATE OR REPLACE cannot change: a rename is the same object made again).
+ */
+export const FUNCTION_KEY = (p: string, n: string) =>
+  `${n}.nspname || '.' || ${p}.proname || '(' || coalesce((SELECT string_agg(format_type(fa.t, NULL), ', ' ORDER BY fa.o) FROM unnest(${p}.proargtypes::oid[]) WITH ORDINALITY AS fa(t, o)), '') || ')'`;
+
 export interface DefinedObject {
   /** One of the kinds in src/objects/object-kinds.ts, e.g. `trigger`, `policy`, `grant`. */
   kind: string;
@@ -104,7 +111,7 @@ ARRAY(SELECT DISTINCT u.name FROM (
                WHEN d.refclassid = 'pg_class'::regclass THEN
                  (SELECT '${RELATION_USE}' || un.nspname || '.' || uc.relname
                     FROM pg_class uc JOIN pg_namespace un ON un.oid = uc.relnamespace WHERE uc.oid = d.refobjid)
-               ELSE (SELECT un.nspname || '.' || up.proname || '(' || pg_get_function_identity_arguments(up.oid) || ')'
+               ELSE (SELECT ${FUNCTION_KEY('up', 'un')}
                        FROM pg_proc up JOIN pg_namespace un ON un.oid = up.pronamespace WHERE up.oid = d.refobjid) END AS name
           FROM pg_depend d
          WHERE d.classid = '${classid}'::regclass AND d.objid = ${oid} AND d.deptype = 'n'

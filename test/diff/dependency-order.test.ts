@@ -17,6 +17,17 @@ const cases: DiffCase[] = [
     to: keyed('uuid'),
     hazards: ['table-rewrite', 'data-loss', 'blocking-lock'],
   },
+  {
+    name: 'a function whose input parameter is renamed is dropped and made again (CREATE OR REPLACE cannot rename one)',
+    from: "create function twice(a int) returns int language sql immutable as 'select a * 2'",
+    to: "create function twice(b int) returns int language sql immutable as 'select b * 2'",
+  },
+  {
+    name: '... and what calls it is made again around it',
+    from: "create function twice(a int) returns int language sql immutable as 'select a * 2'; create table t (n int, m int generated always as (twice(n)) stored)",
+    to: "create function twice(b int) returns int language sql immutable as 'select b * 2'; create table t (n int, m int generated always as (twice(n)) stored)",
+    hazards: ['table-rewrite'],
+  },
 ];
 
 runDiffCases('dependency order', cases);
