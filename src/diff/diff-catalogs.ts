@@ -8,7 +8,7 @@ import { diffNamespaces } from './namespace-diff.js';
 import { diffSequences } from './sequence-diff.js';
 import { diffTables } from './table-diff.js';
 import { diffViews } from './view-diff.js';
-import { diffObjects, remadeNamedObjects } from './object-diff.js';
+import { diffObjects, remadeNamedObjects, same } from './object-diff.js';
 import { refuseUnsupportedDifferences } from './unsupported-diff.js';
 import { regexLiteral } from '../text/regex-literal.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
@@ -37,7 +37,19 @@ export function diffCatalogs(from: Catalog, to: Catalog): Op[] {
   );
   // A generated column calling a function made again is made again around it (tables come
   // before what they reshape is known: the functions made again for their own sake).
-  const tables = diffTables(from, to, callsAny(remadeNamedObjects(from, to, swappedTypes, new Set())));
+  // A partition with new bounds is made again, its own keys with it: foreign keys to it step aside.
+  const remadePartitions = new Set(
+    from.objects.flatMap((a) => {
+      const b = a.kind === 'partition' ? to.objects.find((o) => o.kind === a.kind && o.name === a.name) : undefined;
+      return b && !same(a, b) ? [a.name] : [];
+    }),
+  );
+  const tables = diffTables(
+    from,
+    to,
+    callsAny(remadeNamedObjects(from, to, swappedTypes, new Set())),
+    remadePartitions,
+  );
   const reshaped = new Set([...tables.reshaped, ...converted.map((u) => qualifiedName(u.schema, u.table))]);
   const remade = remadeNamedObjects(from, to, swappedTypes, reshaped);
   const views = diffViews(from, to, reshaped, remade);

@@ -10,7 +10,8 @@ import { placed, type PlacedOp } from './phases.js';
 
 const keyOf = (o: DefinedObject) => `${o.kind} ${o.name}`;
 // The same text naming other objects (another function of the same name) is another object.
-const same = (a: DefinedObject, b: DefinedObject) =>
+/** Two definitions of one object are the same object: what makes it, removes it, hangs it on, and names. */
+export const same = (a: DefinedObject, b: DefinedObject) =>
   JSON.stringify(a.create) === JSON.stringify(b.create) &&
   a.drop === b.drop &&
   a.on === b.on &&

@@ -57,6 +57,8 @@ export function diffTables(
   from: Catalog,
   to: Catalog,
   callsRemade: (expression: string) => boolean = () => false,
+  /** Relations made again by another differ (a partition with new bounds): foreign keys to them step aside. */
+  remadeRelations: ReadonlySet<string> = new Set(),
 ): TableDiff {
   const out: PlacedOp[] = [];
   const reshaped = new Set<string>();
@@ -207,8 +209,8 @@ export function diffTables(
       }),
     ),
   );
-  // Foreign keys that stay as they are but rely on a unique key that is rebuilt, or join a column
-  // whose type changes family.
+  // Foreign keys that stay as they are but rely on a unique key that is rebuilt, join a column whose
+  // type changes family, or reference a relation made again.
   for (const [a, b] of both) {
     for (const fk of a.foreignKeys) {
       if (handledForeignKeys.has(qualifiedName(a.schema, a.name, fk.name)) || !fk.references) continue;
@@ -217,7 +219,7 @@ export function diffTables(
       const retypes =
         fk.columns.some((c) => retyped.has(qualifiedName(a.schema, a.name, c))) ||
         columns.some((c) => retyped.has(qualifiedName(schema, table, c)));
-      if (!rebuiltKeys.has(target) && !retypes) continue;
+      if (!rebuiltKeys.has(target) && !retypes && !remadeRelations.has(qualifiedName(schema, table))) continue;
       const kept = b.foreignKeys.find((k) => k.name === fk.name);
       if (!kept) continue;
       const ref = { schema: a.schema, table: a.name };

@@ -1,0 +1,40 @@
+import { runDiffCases, type DiffCase } from './harness.js';
+
+// Partitions with keys of their own.
+const parted =
+  'create table reading (k int not null, n int) partition by range (k); create table reading_1 partition of reading for values from (0) to (10)';
+
+const cases: DiffCase[] = [
+  {
+    name: 'a primary key on one partition alone',
+    from: parted,
+    to: `${parted}; alter table reading_1 add constraint reading_1_pkey primary key (k)`,
+    hazards: ['blocking-lock'],
+  },
+  {
+    name: 'a unique key on one partition alone, on a column that may be null',
+    from: parted,
+    to: `${parted}; alter table reading_1 add constraint reading_1_n_key unique (n)`,
+    hazards: ['blocking-lock'],
+  },
+  {
+    name: "a parent's unique key over an index the partition already has",
+    from: `${parted}; create unique index reading_1_k on reading_1 (k)`,
+    to: `${parted}; create unique index reading_1_k on reading_1 (k); alter table reading add constraint reading_k_key unique (k)`,
+    hazards: ['blocking-lock'],
+  },
+  {
+    name: 'a primary key on one partition over a column that was nullable (its drop must give NULL back)',
+    from: parted,
+    to: `${parted}; alter table reading_1 add constraint reading_1_pkey primary key (n)`,
+    hazards: ['blocking-lock'],
+  },
+  {
+    name: 'a partition another table references, made again with other bounds',
+    from: `${parted}; alter table reading_1 add constraint reading_1_pkey primary key (k); create table note (k int references reading_1 (k))`,
+    to: `create table reading (k int not null, n int) partition by range (k); create table reading_1 partition of reading for values from (0) to (20); alter table reading_1 add constraint reading_1_pkey primary key (k); create table note (k int references reading_1 (k))`,
+    hazards: ['blocking-lock', 'data-loss'],
+  },
+];
+
+runDiffCases('partition-local keys', cases);
