@@ -24,6 +24,10 @@ import { lockFolderWaiting } from './db/directory-lock.js';
 import { diffCatalogs } from './diff/diff-catalogs.js';
 import { parseDiffSource, type DiffSource } from './generate/diff-source.js';
 import { resolveMigration } from './migrations/targets.js';
+import { renderHeader } from './migrations/migration-header.js';
+import { formatMigrationName } from './migrations/migration-name.js';
+import { proveMigration } from './generate/prove-migration.js';
+import type { Op } from './ops/op.js';
 import { schemaPicture } from './picture/schema-picture.js';
 import { mermaidOf } from './picture/mermaid.js';
 import { dotOf, svgOf } from './picture/graphviz.js';
@@ -184,7 +188,31 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
         : diffCatalogs(from!, to!);
     const ops = options.down ? invertAll(up) : up;
     const script = await classifyScript(renderScript(ops), { catalog: options.down ? to! : from! });
-    return { sql: script.sql, ops, hazards: script.hazards };
+    const prove = sources[0] === 'migrations' && options.prove !== false && up.length > 0;
+    if (prove) await proveDiff(options, states!, up, from!, to!);
+    return { sql: script.sql, ops, hazards: script.hazards, proved: prove };
+  });
+}
+
+/** diff's SQL as a migration after the folder's last, run up and down on the replay by the real runner. */
+async function proveDiff(options: DiffOptions, states: FolderAndModel, up: Op[], from: Catalog, to: Catalog) {
+  const folder = openMigrationsFolder(options, configOf(options));
+  const [upScript, downScript] = [renderScript(up), renderScript(invertAll(up))];
+  const last = folder.migrations.at(-1);
+  const id = formatMigrationName(new Date(), (last?.number ?? 0) + 1, 'diff');
+  const file = (script: typeof upScript, direction: 'up' | 'down') =>
+    renderHeader(id, last?.id ?? null, script.transactional, direction) + script.sql;
+  await proveMigration({
+    session: await states.replay(),
+    folder,
+    journal: journalOf(options),
+    id,
+    files: { up: file(upScript, 'up'), down: file(downScript, 'down') },
+    want: to,
+    have: from,
+    exclude: { excludeSchemas: [journalOf(options).schema] },
+    subject: 'The SQL diff would print',
+    notDone: 'nothing was printed (diff --no-prove prints it unproved)',
   });
 }
 

@@ -122,6 +122,12 @@ export interface DiffOptions extends CommonOptions {
   to: string;
   /** The SQL back from `to` to `from` instead. */
   down?: boolean | undefined;
+  /**
+   * From the migrations folder, run the SQL (up, then down) on a scratch database at the folder's
+   * state and compare catalogs before printing it, as generate does (default true): SQL PostgreSQL
+   * would refuse is never printed. From a live database there is nothing to prove it on.
+   */
+  prove?: boolean | undefined;
   schema?: string | undefined;
   shadowDatabaseUrl?: string | undefined;
   /** Take catalogs from the project's store when they were worked out before (default true; see GenerateOptions.cache). */
@@ -189,6 +195,8 @@ export interface DiffResult {
   sql: string;
   ops: Op[];
   hazards: Hazard[];
+  /** Whether the SQL ran both ways on a scratch database and gave each side exactly (see DiffOptions.prove). */
+  proved: boolean;
 }
 
 export interface CheckOptions extends CommonOptions {

@@ -121,7 +121,7 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     usage: 'diff --from <s> --to <s>',
     summary: 'Print the SQL from one state to another (s: migrations, schema, a URL)',
     maxArgs: 0,
-    options: ['from', 'to', 'down', 'schema', 'shadow-url', 'no-cache'],
+    options: ['from', 'to', 'down', 'schema', 'shadow-url', 'no-cache', 'no-prove'],
   },
   erd: {
     usage: 'erd [--from <s>] [--to <s>] [--format svg|mermaid|dot] [--out <file>]',

@@ -78,11 +78,12 @@ export async function diffCommand({ values, common, json, print, usage, io }: Co
     from: values.from,
     to: values.to,
     down: values.down,
+    prove: !values['no-prove'],
     schema: values.schema,
     shadowDatabaseUrl: values['shadow-url'],
     cache: !values['no-cache'],
   });
-  if (json) print('', { sql: result.sql, hazards: result.hazards });
+  if (json) print('', { sql: result.sql, hazards: result.hazards, proved: result.proved });
   else io.out(result.sql || '-- No differences.\n');
   return EXIT.ok;
 }

@@ -38,6 +38,7 @@ export const CLI_OPTIONS = {
   empty: { type: 'boolean' },
   'no-prompt': { type: 'boolean' },
   'no-cache': { type: 'boolean' },
+  'no-prove': { type: 'boolean' },
   timings: { type: 'boolean' },
   'shadow-url': { type: 'string' },
   to: { type: 'string' },
@@ -120,6 +121,10 @@ export const OPTION_HELP: Record<OptionName, [string, string]> = {
   plain: ['--plain <reason>', 'The plain, transactional form, its locks and rewrites acknowledged with this reason'],
   empty: ['--empty', 'An empty up/down pair for a hand-written migration'],
   'no-prompt': ['--no-prompt', 'Never ask about renames, even on a terminal'],
+  'no-prove': [
+    '--no-prove',
+    'diff: print the SQL without running it both ways on a scratch database first (the default from migrations)',
+  ],
   'no-cache': ['--no-cache', "Work it all out anew: nothing taken from the project's store (.smartem-db/store)"],
   timings: ['--timings', 'Say where the time went, phase by phase (on stderr; in the document with --json)'],
   'shadow-url': ['--shadow-url <url>', 'Where to create scratch databases'],

@@ -24,6 +24,10 @@ interface ProofInput {
   want: Catalog;
   have: Catalog;
   exclude: { excludeSchemas: string[] };
+  /** What is proved, for the message (default: the generated migration) ... */
+  subject?: string;
+  /** ... and what was not done because it failed. */
+  notDone?: string;
 }
 
 /**
@@ -41,6 +45,8 @@ export async function proveMigration({
   want,
   have,
   exclude,
+  subject = `The generated migration ${id}`,
+  notDone = 'nothing was written',
 }: ProofInput): Promise<{ afterUp: Catalog; afterDown: Catalog }> {
   const ctx = scratchRunner(session, withMigration(folder, id, files), journal);
   // An index can be in the catalog and not work (a partitioned one made ON ONLY): the proof
@@ -53,7 +59,7 @@ export async function proveMigration({
   const failed = (step: string, detail: string, cause?: unknown) =>
     new SmartemDbError(
       'PROOF_FAILED',
-      `The generated migration ${id} did not pass its proof (${step}); nothing was written.\n${detail}\n\nup.sql:\n${files.up}\ndown.sql:\n${files.down}`,
+      `${subject} did not pass its proof (${step}); ${notDone}.\n${detail}\n\nup.sql:\n${files.up}\ndown.sql:\n${files.down}`,
       cause === undefined ? undefined : { cause },
     );
   // Each direction: run it with the real runner, then the catalog must be what it should.

@@ -40,6 +40,13 @@ describe('smartem-db generate and diff', () => {
 
     const up = await run('diff', '--from', 'migrations', '--to', 'schema');
     expect(up.code, up.stderr).toBe(0);
+    // What diff prints from the folder ran both ways on a scratch database first, unless asked not to.
+    expect(JSON.parse((await run('diff', '--from', 'migrations', '--to', 'schema', '--json')).stdout)).toMatchObject({
+      proved: true,
+    });
+    expect(
+      JSON.parse((await run('diff', '--from', 'migrations', '--to', 'schema', '--json', '--no-prove')).stdout),
+    ).toMatchObject({ proved: false });
     expect(up.stdout).toContain('ALTER TABLE "public"."grid" DROP COLUMN "notes";');
     const down = await run('diff', '--from', 'migrations', '--to', 'schema', '--down');
     expect(down.stdout).toContain('ALTER TABLE "public"."grid" ADD COLUMN "notes" character varying;');
