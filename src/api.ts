@@ -22,24 +22,14 @@ import { readStatus, type StatusReport } from './migrations/status.js';
 import { pickRevert, resolveMigration, resolveUpgradeTarget } from './migrations/targets.js';
 import {
   configOf,
-  type AdoptOptions,
-  type DoctorOptions,
-  type RebaseOptions,
-  type SeedOptions,
   journalOf,
   migrationsFolderOf,
   openMigrationsFolder,
-  type CheckOptions,
   type CommonOptions,
-  type DiffOptions,
-  type DiffResult,
-  type GenerateOptions,
-  type LintOptions,
   type MigrateOptions,
   type OfflineSqlOptions,
   type RollbackOptions,
   type RollbackTarget,
-  type VerifyOptions,
 } from './options.js';
 import { planUpgrade } from './migrations/upgrade-plan.js';
 import { withRunner } from './with-runner.js';
@@ -209,21 +199,3 @@ export function hash(options: Pick<CommonOptions, 'migrationsFolder' | 'cwd' | '
 
 export { adopt, rebase, doctor, seed, inspect } from './api-database.js';
 export { generate, diff, erd, check, verify, lint } from './api-development.js';
-
-export type {
-  AdoptOptions,
-  DoctorOptions,
-  SeedOptions,
-  RebaseOptions,
-  CheckOptions,
-  CommonOptions,
-  DiffOptions,
-  DiffResult,
-  GenerateOptions,
-  LintOptions,
-  MigrateOptions,
-  OfflineSqlOptions,
-  RollbackOptions,
-  RollbackTarget,
-  VerifyOptions,
-};

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { CommonOptions } from '../api.js';
+import type { CommonOptions } from '../options.js';
 import { redactCredentials } from '../db/redact.js';
 import { SmartemDbError } from '../errors.js';
 import type { Logger } from '../migrations/logger.js';
