@@ -36,7 +36,10 @@ export async function withRunner<T>(
       get lockRetry() {
         return { ...DEFAULT_LOCK_RETRY, retries: options.lockRetries ?? config().lockRetries };
       },
-      maxReplicaLagMs: options.maxReplicaLagMs,
+      // Read only when a migration runs, like the lock settings.
+      get maxReplicaLagMs() {
+        return options.maxReplicaLagMs ?? config().maxReplicaLagMs;
+      },
       logger: options.logger,
       beforeChanges,
     });

@@ -16,6 +16,8 @@ export interface SmartemDbConfig {
   lockTimeoutMs: number;
   /** How often a statement that timed out on its lock is tried again. */
   lockRetries: number;
+  /** How far (ms) a standby may fall behind a backfill before it waits (undefined: the backfill's 1 s). */
+  maxReplicaLagMs: number | undefined;
   /** NODE_ENV is production (from the environment or an env file): seeds refuse to run there. */
   production: boolean;
 }
@@ -63,6 +65,12 @@ const ENV = {
     'expected a number of tries',
     'expected a whole number',
     'expected 0 (no retry) or more',
+    0,
+  ),
+  SMARTEM_DB_MAX_REPLICA_LAG_MS: wholeNumber(
+    'expected milliseconds',
+    'expected whole milliseconds',
+    'expected 0 or more milliseconds',
     0,
   ),
   SMARTEM_DB_LOCK_TIMEOUT_MS: wholeNumber(
@@ -117,6 +125,7 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv } = 
     // Short: a DDL statement waiting for its lock queues every later query on the table behind it.
     lockTimeoutMs: env.SMARTEM_DB_LOCK_TIMEOUT_MS ?? 2_000,
     lockRetries: env.SMARTEM_DB_LOCK_RETRIES ?? 5,
+    maxReplicaLagMs: env.SMARTEM_DB_MAX_REPLICA_LAG_MS,
     production: sourced.get('NODE_ENV')?.value === 'production',
   };
 }

@@ -42,6 +42,11 @@ describe('loadConfig', () => {
     expect(fromFiles.database).toMatchObject({ kind: 'server', url: 'postgres://a@h/production_local' });
     expect(fromFiles.database).toMatchObject({ source: 'DATABASE_URL (.env.production.local)' });
     expect(fromFiles.lockTimeoutMs).toBe(2);
+    expect(fromFiles.maxReplicaLagMs).toBeUndefined();
+    expect(loadConfig({ cwd, env: { SMARTEM_DB_MAX_REPLICA_LAG_MS: '250' } }).maxReplicaLagMs).toBe(250);
+    expect(() => loadConfig({ cwd, env: { SMARTEM_DB_MAX_REPLICA_LAG_MS: 'soon' } })).toThrow(
+      /SMARTEM_DB_MAX_REPLICA_LAG_MS.*expected milliseconds/s,
+    );
     expect(fromFiles.migrationsFolder).toBe(join(cwd, 'm1'));
     const fromEnv = loadConfig({ cwd, env: { NODE_ENV: 'production', DATABASE_URL: 'postgres://a@h/real' } });
     expect(fromEnv.database).toMatchObject({ url: 'postgres://a@h/real', source: 'DATABASE_URL (the environment)' });
