@@ -28,6 +28,11 @@ const cases: DiffCase[] = [
     to: "create function twice(b int) returns int language sql immutable as 'select b * 2'; create table t (n int, m int generated always as (twice(n)) stored)",
     hazards: ['table-rewrite'],
   },
+  {
+    name: 'a domain whose check calls a function that reads a table, used by another table',
+    from: "create table allowed (v int primary key); create function is_allowed(x int) returns boolean language sql stable as 'select exists (select 1 from public.allowed where v = x)'",
+    to: "create table allowed (v int primary key); create function is_allowed(x int) returns boolean language sql stable as 'select exists (select 1 from public.allowed where v = x)'; create domain allowed_int as int check (is_allowed(value)); create table uses (a allowed_int)",
+  },
 ];
 
 runDiffCases('dependency order', cases);

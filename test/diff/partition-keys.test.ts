@@ -35,6 +35,12 @@ const cases: DiffCase[] = [
     to: `create table reading (k int not null, n int) partition by range (k); create table reading_1 partition of reading for values from (0) to (20); alter table reading_1 add constraint reading_1_pkey primary key (k); create table note (k int references reading_1 (k))`,
     hazards: ['blocking-lock', 'data-loss'],
   },
+  {
+    name: "a parent's index that takes the name a partition's own index had",
+    from: `${parted}; create index reading_n on reading_1 (n)`,
+    to: `${parted}; create index reading_n on reading (n)`,
+    hazards: ['blocking-lock'],
+  },
 ];
 
 runDiffCases('partition-local keys', cases);
