@@ -133,12 +133,15 @@ async function withCatalogs<T>(
     shadowDatabaseUrl?: string | undefined;
   },
   sources: DiffSource[],
-  work: (catalogs: Catalog[], states: FolderAndModel | null) => Promise<T>,
+  work: (catalogs: Catalog[], states: FolderAndModel | null, folder: MigrationsFolder | null) => Promise<T>,
 ): Promise<T> {
   const config = configOf(options);
   const scratch = scratchTargetOf(options, config);
   const exclude = { excludeSchemas: [journalOf(options).schema] };
-  const folder = sources.includes('migrations') ? openMigrationsFolder(options, config) : null;
+  // Read (and checked against its manifest) once, for every source that needs it.
+  const needsFolder = sources.some((s) => s === 'migrations' || (typeof s === 'object' && 'upTo' in s));
+  const whole = needsFolder ? openMigrationsFolder(options, config) : null;
+  const folder = sources.includes('migrations') ? whole : null;
   const states = sources.some((s) => typeof s === 'string')
     ? await statesOf(options, folder, scratch, { model: sources.includes('schema') })
     : null;
@@ -148,15 +151,8 @@ async function withCatalogs<T>(
       if (source === 'schema') return states!.model;
       if ('upTo' in source) {
         // The folder up to a migration: its catalog keyed like any folder's, from the store or a replay.
-        const whole = openMigrationsFolder(options, config);
-        const part = await statesOf(
-          options,
-          folderUpTo(whole, resolveMigration(whole.migrations, source.upTo)),
-          scratch,
-          {
-            model: false,
-          },
-        );
+        const upTo = folderUpTo(whole!, resolveMigration(whole!.migrations, source.upTo));
+        const part = await statesOf(options, upTo, scratch, { model: false });
         try {
           return part.folder;
         } finally {
@@ -170,7 +166,7 @@ async function withCatalogs<T>(
         await live.close();
       }
     };
-    return await work(await Promise.all(sources.map(catalogOf)), states);
+    return await work(await Promise.all(sources.map(catalogOf)), states, folder);
   } finally {
     await states?.close();
   }
@@ -180,7 +176,7 @@ async function withCatalogs<T>(
 export async function diff(options: DiffOptions): Promise<DiffResult> {
   const sources = [parseDiffSource(options.from, 'from (--from)'), parseDiffSource(options.to, 'to (--to)')];
   const exclude = { excludeSchemas: [journalOf(options).schema] };
-  return withCatalogs(options, sources, async ([from, to], states) => {
+  return withCatalogs(options, sources, async ([from, to], states, folder) => {
     // From the folder, the steps generate takes too (a table joining a partitioned one).
     const up =
       sources[0] === 'migrations'
@@ -189,14 +185,20 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
     const ops = options.down ? invertAll(up) : up;
     const script = await classifyScript(renderScript(ops), { catalog: options.down ? to! : from! });
     const prove = sources[0] === 'migrations' && options.prove !== false && up.length > 0;
-    if (prove) await proveDiff(options, states!, up, from!, to!);
+    if (prove) await proveDiff(options, states!, folder!, up, from!, to!);
     return { sql: script.sql, ops, hazards: script.hazards, proved: prove };
   });
 }
 
 /** diff's SQL as a migration after the folder's last, run up and down on the replay by the real runner. */
-async function proveDiff(options: DiffOptions, states: FolderAndModel, up: Op[], from: Catalog, to: Catalog) {
-  const folder = openMigrationsFolder(options, configOf(options));
+async function proveDiff(
+  options: DiffOptions,
+  states: FolderAndModel,
+  folder: MigrationsFolder,
+  up: Op[],
+  from: Catalog,
+  to: Catalog,
+) {
   const [upScript, downScript] = [renderScript(up), renderScript(invertAll(up))];
   const last = folder.migrations.at(-1);
   const id = formatMigrationName(new Date(), (last?.number ?? 0) + 1, 'diff');

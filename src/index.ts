@@ -65,4 +65,15 @@ export { loadConfig, type SmartemDbConfig } from './config/config.js';
 export type { DatabaseTarget } from './db/database-target.js';
 export { SmartemDbError, MigrationFailedError, type ErrorCode } from './errors.js';
 export { redactUrl } from './db/redact.js';
-export { startStudio, type Studio, type StudioOptions } from './studio/studio-server.js';
+import type { Studio, StudioOptions } from './studio/studio-server.js';
+export type { Studio, StudioOptions };
+
+/**
+ * Serves the studio: a local, read-only page of the database (see `smartem-db studio`). Loaded on
+ * first use, like the developer tools: an application's migrate() never pays for the web server.
+ *
+ * @example const studio = await startStudio({ url: process.env.DATABASE_URL }); console.log(studio.url);
+ */
+export async function startStudio(options: StudioOptions = {}): Promise<Studio> {
+  return (await import('./studio/studio-server.js')).startStudio(options);
+}

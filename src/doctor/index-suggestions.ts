@@ -1,5 +1,5 @@
 import { excerpt } from '../db/redact.js';
-import { sqlStateOf, type DbSession } from '../db/session.js';
+import { sqlStateOf, tidyUp, type DbSession } from '../db/session.js';
 import { quoteIdent, quoteQualified } from '../sql/quote.js';
 import { finding, propertyOf, type Finding } from './finding.js';
 import type { IndexRow } from './index-health.js';
@@ -80,11 +80,11 @@ export async function indexSuggestions(
         if (sqlStateOf(error) === undefined) throw error;
         unplanned++;
       } finally {
-        await session.exec(`DEALLOCATE ${PREPARED}`);
+        await tidyUp(session, `DEALLOCATE ${PREPARED}`);
       }
     }
   } finally {
-    await session.exec('RESET plan_cache_mode');
+    await tidyUp(session, 'RESET plan_cache_mode');
   }
   return suggestionFindings([...suggestions.values()], Boolean(hypopg), unplanned);
 }
@@ -177,10 +177,10 @@ async function hypotheticalCost(
         Boolean(node['Index Name']?.startsWith('<')) || (node.Plans ?? []).some(uses);
       return uses(root) ? root['Total Cost'] : undefined;
     } finally {
-      await session.exec(`DEALLOCATE ${PREPARED_AGAIN}`);
+      await tidyUp(session, `DEALLOCATE ${PREPARED_AGAIN}`);
     }
   } finally {
-    await session.query(`SELECT ${fn('hypopg_reset')}()`);
+    await tidyUp(session, `SELECT ${fn('hypopg_reset')}()`);
   }
 }
 

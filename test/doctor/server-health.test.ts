@@ -23,7 +23,6 @@ describe('doctor on a server of its own', () => {
         shared_buffers: '128kB',
         autovacuum: 'off',
         max_wal_senders: '2',
-        shared_preload_libraries: 'pg_stat_statements',
       },
     });
     await migrate({ url: cluster.url, migrationsFolder: folder() });

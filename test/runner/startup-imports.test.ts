@@ -9,7 +9,7 @@ import { finished, ROOT } from '../support/spawn.js';
 const db = useFreshDatabase();
 
 /** migrate() in a new process, as an application starts: its output and the packages it loaded. */
-async function startApp(): Promise<{ ran: number; packages: string[] }> {
+async function startApp(): Promise<{ ran: number; packages: string[]; folders: string[] }> {
   const child = spawn(
     process.execPath,
     [
@@ -24,8 +24,14 @@ async function startApp(): Promise<{ ran: number; packages: string[] }> {
   );
   const done = await finished(child);
   expect(done.code, done.stderr).toBe(0);
-  const line = done.stderr.split('\n').find((l) => l.startsWith('packages-loaded: '))!;
-  return { ...JSON.parse(done.stdout), packages: JSON.parse(line.slice('packages-loaded: '.length)) };
+  const listed = (label: string) =>
+    JSON.parse(
+      done.stderr
+        .split('\n')
+        .find((l) => l.startsWith(label))!
+        .slice(label.length),
+    ) as string[];
+  return { ...JSON.parse(done.stdout), packages: listed('packages-loaded: '), folders: listed('src-loaded: ') };
 }
 
 describe("migrate() at an application's start", () => {
@@ -38,6 +44,10 @@ describe("migrate() at an application's start", () => {
       expect(ours).toContain('postgres');
       for (const tool of ['zod', 'drizzle-kit', 'esbuild', '@electric-sql/pglite', 'libpg-query', 'drizzle-zod'])
         expect(ours, tool).not.toContain(tool);
+      // Nor smartem-db's own developer tools: the differ, the doctor, pictures, the studio.
+      expect(started.folders).toContain('migrations');
+      for (const folder of ['diff', 'doctor', 'picture', 'studio', 'generate', 'lint', 'scratch'])
+        expect(started.folders, folder).not.toContain(folder);
     }
   });
 });
