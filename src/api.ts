@@ -68,7 +68,12 @@ export async function migrate(options: MigrateOptions = {}): Promise<RunResult> 
     options,
     (ctx) => {
       session = ctx.session;
-      return upgrade(ctx, { to: options.to, allowOutOfOrder: options.allowOutOfOrder, resume: options.resume });
+      return upgrade(ctx, {
+        to: options.to,
+        allowOutOfOrder: options.allowOutOfOrder,
+        resume: options.resume,
+        holdContracts: options.contract !== true,
+      });
     },
     beforeChanges,
   );
@@ -135,7 +140,7 @@ export async function offlineSql(options: OfflineSqlOptions): Promise<string> {
   const lockTimeoutMs = options.lockTimeoutMs ?? config().lockTimeoutMs;
   if (options.direction === 'up') {
     const to = resolveUpgradeTarget(folder.migrations, appliedIds(rows), options.to);
-    const plan = planUpgrade(folder.migrations, rows, ref, folder.shown, { to });
+    const plan = planUpgrade(folder.migrations, rows, ref, folder.shown, { to, holdContracts: !options.contract });
     return renderOfflineSql(
       plan.pending.map((p) => p.migration),
       'up',

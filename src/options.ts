@@ -53,6 +53,12 @@ export interface MigrateOptions extends CommonOptions {
   /** Re-run a no-transaction migration that failed midway, from the failed statement. */
   resume?: boolean | undefined;
   /**
+   * Apply contract migrations too (`-- contracts: <expand>`): they drop what the application's
+   * previous version uses, so without this the run stops before the first one and says so in
+   * `contractWaiting`. Ask for it once no instance of the previous version runs.
+   */
+  contract?: boolean | undefined;
+  /**
    * Before anything runs, and only when something will: pg_dump the database (custom format), or
    * copy the embedded one's data directory, into `dir` (default `.smartem-db/backups`).
    */
@@ -68,6 +74,8 @@ export type OfflineSqlOptions = CommonOptions & {
     | {
         direction: 'up';
         /** Last migration to include (ref or `+N`); all pending when omitted. */ to?: string | undefined;
+        /** Include contract migrations (held back otherwise, as migrate() holds them). */ contract?:
+          boolean | undefined;
       }
     | { direction: 'down'; target: RollbackTarget }
   );
@@ -99,6 +107,13 @@ export interface GenerateOptions extends CommonOptions {
    * with this reason (written above each such statement for the lint).
    */
   plain?: string | undefined;
+  /**
+   * Write a column rename, or a type change that rewrites the table, as two migrations: an expand
+   * (the new column beside the old, kept equal by a trigger, backfilled in batches, its indexes
+   * and constraints built online), which migrate() applies, and its contract (the old column and
+   * the trigger dropped), which runs only when asked (`upgrade --contract`), after the rollout.
+   */
+  expandContract?: boolean | undefined;
   /** Write an empty up/down pair for a hand-written (data) migration, without diffing. */
   empty?: boolean | undefined;
   /** Where scratch databases are made (default: SHADOW_DATABASE_URL, else the configured server, else PGlite). */

@@ -35,7 +35,7 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     usage: 'upgrade [target]',
     summary: 'Apply pending migrations (target: id, number, prefix, head, +N)',
     maxArgs: 1,
-    options: ['sql', 'from', 'allow-out-of-order', 'resume', 'backup', 'backup-dir'],
+    options: ['sql', 'from', 'allow-out-of-order', 'resume', 'contract', 'backup', 'backup-dir'],
   },
   downgrade: {
     usage: 'downgrade <-N | id | base>',
@@ -110,6 +110,7 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
       'empty',
       'online',
       'plain',
+      'expand-contract',
       'no-prompt',
       'no-cache',
       'timings',

@@ -34,7 +34,7 @@ import {
 async function upgradeCommand({ args, values, common, print, usage, io }: CommandContext): Promise<number> {
   if (args.length > 1) return usage('upgrade takes at most one target.');
   if (values.sql) {
-    io.out(await offlineSql({ ...common, direction: 'up', to: args[0], from: values.from }));
+    io.out(await offlineSql({ ...common, direction: 'up', to: args[0], from: values.from, contract: values.contract }));
     return EXIT.ok;
   }
   const result = await migrate({
@@ -42,6 +42,7 @@ async function upgradeCommand({ args, values, common, print, usage, io }: Comman
     to: args[0],
     allowOutOfOrder: values['allow-out-of-order'],
     resume: values.resume,
+    contract: values.contract,
     backup: values.backup || values['backup-dir'] ? { dir: values['backup-dir'] } : undefined,
   });
   print(formatRun(result, 'upgrade'), result);

@@ -22,6 +22,7 @@ export async function generateCommand({ values, common, json, print, usage, io }
     hintsFile: values.hints,
     allowDataLoss: values['allow-data-loss'],
     online: values.online,
+    expandContract: values['expand-contract'],
     plain: values.plain,
     empty: values.empty,
     shadowDatabaseUrl: values['shadow-url'],
@@ -49,9 +50,14 @@ export async function generateCommand({ values, common, json, print, usage, io }
   const text = result.id
     ? [
         result.proved
-          ? `Wrote ${result.id}/up.sql and down.sql (${result.ops.length} change${result.ops.length === 1 ? '' : 's'}, proved on a scratch database).`
+          ? `Wrote ${result.id}/up.sql and down.sql${result.contract ? ` and its contract ${result.contract.id}/` : ''} (${result.ops.length} change${result.ops.length === 1 ? '' : 's'}, proved on a scratch database).`
           : `Wrote an empty ${result.id}/up.sql and down.sql: write the SQL by hand, run \`smartem-db hash\`, and check it with \`smartem-db verify\`.`,
         ...result.hazards.map((h) => `  ${h.kind}: ${h.message}`),
+        ...(result.contract
+          ? [
+              `migrate() and upgrade apply the expand and stop before ${result.contract.id}; once no instance of the previous version of the application runs, apply it with \`smartem-db upgrade --contract\`.`,
+            ]
+          : []),
         'Review both files, then commit them with smartem.sum.',
       ].join('\n')
     : `No changes: the migrations already produce the Drizzle model. Nothing was written.${result.cached ? ' (Both catalogs from .smartem-db/store: --no-cache works them out anew.)' : ''}`;

@@ -6,8 +6,13 @@ import type { LintReport } from '../lint/lint-migrations.js';
 import { formatBytes } from '../text/format-bytes.js';
 
 export function formatRun(result: RunResult, verb: 'upgrade' | 'downgrade'): string {
+  const waiting = result.contractWaiting
+    ? [
+        `${result.contractWaiting.id} (the contract of ${result.contractWaiting.expand}) waits: apply it with \`smartem-db upgrade --contract\` once no instance of the previous version of the application runs.`,
+      ]
+    : [];
   if (result.ran.length === 0) {
-    return `Nothing to ${verb}: ${result.database} is at ${result.head ?? 'base'}.`;
+    return [`Nothing to ${verb}: ${result.database} is at ${result.head ?? 'base'}.`, ...waiting].join('\n');
   }
   const total = result.ran.reduce((sum, r) => sum + r.durationMs, 0);
   const lines = result.ran.map(
@@ -18,6 +23,7 @@ export function formatRun(result: RunResult, verb: 'upgrade' | 'downgrade'): str
     `${verb === 'upgrade' ? 'Upgraded' : 'Downgraded'} ${result.database}:`,
     ...lines,
     `Now at ${result.head ?? 'base'} (${total} ms in all).`,
+    ...waiting,
   ].join('\n');
 }
 
@@ -30,6 +36,7 @@ export function formatStatus(report: StatusReport): string {
       m.state === 'failed' || m.state === 'running' || m.state === 'interrupted'
         ? `${m.state === 'running' ? 'at' : 'stopped at'} statement ${(m.statementsDone ?? 0) + 1} of ${m.statementsTotal}`
         : '',
+      m.contracts && m.state === 'pending' ? `contract of ${m.contracts.slice(0, 19)}: upgrade --contract` : '',
     ].filter(Boolean);
     return [m.state, m.id, when, took, flags.join('; ')];
   });
@@ -40,7 +47,11 @@ export function formatStatus(report: StatusReport): string {
     ? ['', ...alignColumns([['state', 'migration', 'applied at (UTC)', 'took', ''], ...cells])]
     : ['', 'No migrations.'];
   const problems = report.problems.length ? ['', 'Problems:', ...report.problems.map((p) => `  - ${p}`)] : [];
-  return [head, ...table, ...problems].join('\n');
+  const waiting = report.waitingForContract.map(
+    (w) =>
+      `Expanded: ${w.expand} (old and new columns kept equal by a trigger); its contract ${w.contract} runs with \`smartem-db upgrade --contract\` once the previous version of the application is gone.`,
+  );
+  return [head, ...(waiting.length ? ['', ...waiting] : []), ...table, ...problems].join('\n');
 }
 
 /** Rows of cells as lines whose columns line up, however long the ids. */
@@ -84,6 +95,10 @@ export function formatCheck(report: CheckReport): string {
         ...db.drift.map((d) => `        - ${d}`),
       );
   }
+  for (const w of db?.status.waitingForContract ?? [])
+    lines.push(
+      `--  Expanded: ${w.expand} is applied and its contract ${w.contract} waits for \`smartem-db upgrade --contract\`; the old and the new column are both there, kept equal by a trigger.`,
+    );
   return lines.join('\n');
 }
 

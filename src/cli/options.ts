@@ -15,6 +15,8 @@ export const CLI_OPTIONS = {
   from: { type: 'string' },
   'allow-out-of-order': { type: 'boolean' },
   resume: { type: 'boolean' },
+  contract: { type: 'boolean' },
+  'expand-contract': { type: 'boolean' },
   apply: { type: 'boolean' },
   demo: { type: 'boolean' },
   scale: { type: 'string' },
@@ -106,6 +108,14 @@ export const OPTION_HELP: Record<OptionName, [string, string]> = {
   force: ['--force', 'seed: even though NODE_ENV is production'],
   apply: ['--apply', 'adopt: run the catch-up SQL (proved on a scratch copy of the database first)'],
   resume: ['--resume', 'Re-run a failed no-transaction migration from where it stopped'],
+  contract: [
+    '--contract',
+    "upgrade: apply contract migrations too (they drop what the app's previous version uses; held back otherwise)",
+  ],
+  'expand-contract': [
+    '--expand-contract',
+    'generate: write a rename or rewriting type change as an expand and a contract, so two app versions run side by side',
+  ],
   yes: [
     '-y, --yes',
     'downgrade: even though tables it drops hold rows; restore: replace the database (asked on a terminal otherwise)',

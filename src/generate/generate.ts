@@ -24,6 +24,8 @@ import {
   warnAboutBigTables,
 } from './plan-checks.js';
 import { checkLiveMatches, proveMigration } from './prove-migration.js';
+import { planExpandContract } from './expand-contract.js';
+import type { Catalog } from '../catalog/catalog.js';
 import { mermaidOf } from '../picture/mermaid.js';
 import { changedPart, schemaPicture } from '../picture/schema-picture.js';
 
@@ -42,6 +44,11 @@ interface GenerateInput {
   online?: boolean | undefined;
   /** The reason the plain form's locks and rewrites are acceptable here (written as the lint's acknowledgement). */
   plain?: string | undefined;
+  /**
+   * Write a rename or a rewriting type change of an existing table's column as an expand and a
+   * contract migration (the old and the new application run side by side in between).
+   */
+  expandContract?: boolean | undefined;
   /** Asked once per likely rename (a column or table that goes while another comes); on a terminal only. */
   confirmRename?: (question: string) => Promise<boolean>;
   logger?: Logger;
@@ -64,6 +71,8 @@ export interface GenerateResult {
   timings?: Timing[];
   /** What the migration changes, as a Mermaid diagram of the changed tables and their neighbours. */
   picture?: string;
+  /** With expand and contract: the contract migration written after the expand (`id`). */
+  contract?: { id: string; up: string; down: string };
 }
 
 /**
@@ -106,11 +115,98 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
   // The proof will want the folder's state: made while the SQL is rendered and judged.
   const proving = states.replay();
   proving.catch(() => undefined); // awaited below, unless rendering is refused first
-  const online = input.plain === undefined && input.online !== false;
+  const split = input.expandContract
+    ? await timings.time('expand and contract', () =>
+        planExpandContract({
+          replay: states.replay,
+          have,
+          want,
+          ops,
+          hints,
+          allowDataLoss: input.allowDataLoss ?? false,
+          exclude,
+        }),
+      )
+    : null;
+  if (input.expandContract && !split) {
+    log?.warn(
+      '--expand-contract: no column of an existing table is renamed or changes type in a way that rewrites it; writing one migration.',
+    );
+  }
   const judged = performance.now();
+  const last = input.folder.migrations.at(-1);
+  const now = input.now ?? new Date();
+  const number = (last?.number ?? 0) + 1;
+  const planned = split
+    ? [
+        { id: formatMigrationName(now, number, input.name), ops: split.expand },
+        { id: formatMigrationName(now, number + 1, `contract ${input.name}`), ops: split.contract },
+      ]
+    : [{ id: formatMigrationName(now, number, input.name), ops }];
+  const migrations: Written[] = [];
+  for (const [i, { id, ops: part }] of planned.entries()) {
+    const parent = i === 0 ? (last?.id ?? null) : planned[i - 1]!.id;
+    const contracts = split && i === 1 ? planned[0]!.id : undefined;
+    migrations.push(await written(input, hints, { id, parent, ops: part, contracts, have, want }));
+  }
+  timings.add('render and judge the SQL', performance.now() - judged);
+
+  log?.info(`Proving ${migrations.map((m) => m.id).join(' and ')}: up must give the model, down the state before ...`);
+  const session = await timings.time("the folder's state on a scratch database, for the proof", () => proving);
+  const { afterUp } = await timings.time('proof', async () =>
+    proveMigration({ session, folder: input.folder, journal: input.journal, migrations, want, have, exclude }),
+  );
+
+  const writing = performance.now();
+  for (const m of migrations) {
+    const dir = join(input.folder.folder, m.id);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'up.sql'), m.files.up);
+    writeFileSync(join(dir, 'down.sql'), m.files.down);
+  }
+  rehashMigrationsFolder(input.folder.folder);
+  // What the folder now produces was just read, after up: the next run needs no replay for it.
+  await states.rememberFolder(readMigrationsFolder(input.folder.folder), afterUp);
+  timings.add('write the files and the manifest', performance.now() - writing);
+  const picture = mermaidOf(changedPart(schemaPicture(want, have)));
+  const [first, contract] = migrations;
+  return {
+    id: first!.id,
+    ops: migrations.flatMap((m) => m.ops),
+    up: first!.files.up,
+    down: first!.files.down,
+    hazards: migrations.flatMap((m) => m.hazards),
+    proved: true,
+    picture,
+    ...(contract ? { contract: { id: contract.id, up: contract.files.up, down: contract.files.down } } : {}),
+  };
+}
+
+interface Written {
+  id: string;
+  ops: Op[];
+  files: { up: string; down: string };
+  hazards: Hazard[];
+}
+
+/**
+ * One migration's up.sql and down.sql, judged by the lint's classifier: data loss and locks must
+ * be acknowledged (by the hints, --allow-data-loss, --plain), renames asked for are, and so is
+ * what expand and contract does by design.
+ */
+async function written(
+  input: GenerateInput,
+  hints: Hints,
+  part: { id: string; parent: string | null; ops: Op[]; contracts: string | undefined; have: Catalog; want: Catalog },
+): Promise<Written> {
+  const { ops } = part;
+  const online = input.plain === undefined && input.online !== false;
   const up = await classifyScript(renderScript(ops, { online }), {
-    catalog: have,
+    catalog: part.have,
     acknowledge: (op, hazard) => {
+      if (op.kind === 'contractColumn') return CONTRACT_ACKNOWLEDGED[hazard.kind];
+      if (op.kind === 'expandColumn')
+        return 'expand: the new column, its trigger and its backfill take brief locks only';
       if (hazard.kind === 'breaking-change' && (op.kind === 'renameColumn' || op.kind === 'renameTable')) {
         return 'a rename asked for (--rename, a hint or the prompt) when this migration was generated';
       }
@@ -124,48 +220,36 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
   });
   refuseUnacknowledgedLoss(up, ops, hints, input.allowDataLoss ?? false);
   refuseUnacknowledgedLocks(up);
-  if (input.plain && input.fromDb) await warnAboutBigTables(input.fromDb, up, input.journal, log);
-  const down = await classifyScript(renderScript(invertAll(ops), { online }), { catalog: want });
-  timings.add('render and judge the SQL', performance.now() - judged);
-  const last = input.folder.migrations.at(-1);
-  const id = formatMigrationName(input.now ?? new Date(), (last?.number ?? 0) + 1, input.name);
-  const files = {
-    up:
-      renderHeader(id, last?.id ?? null, up.transactional, 'up') +
-      summary(ops) +
-      transactionNote(up.transactional) +
-      up.sql,
-    down:
-      renderHeader(id, last?.id ?? null, down.transactional, 'down') + transactionNote(down.transactional) + down.sql,
+  if (input.plain && input.fromDb) await warnAboutBigTables(input.fromDb, up, input.journal, input.logger);
+  const down = await classifyScript(renderScript(invertAll(ops), { online }), { catalog: part.want });
+  const note = part.contracts
+    ? `-- The contract of ${part.contracts}: run it once no instance of the application's previous version runs\n` +
+      '-- (`smartem-db upgrade --contract`, or migrate({ contract: true })); until then migrate() stops before it.\n\n'
+    : '';
+  return {
+    id: part.id,
+    ops,
+    hazards: up.hazards,
+    files: {
+      up:
+        renderHeader(part.id, part.parent, up.transactional, 'up', part.contracts) +
+        summary(ops) +
+        note +
+        transactionNote(up.transactional) +
+        up.sql,
+      down:
+        renderHeader(part.id, part.parent, down.transactional, 'down') + transactionNote(down.transactional) + down.sql,
+    },
   };
-
-  log?.info(`Proving ${id}: up must give the model, down the state before ...`);
-  const session = await timings.time("the folder's state on a scratch database, for the proof", () => proving);
-  const { afterUp } = await timings.time('proof', async () =>
-    proveMigration({
-      session,
-      folder: input.folder,
-      journal: input.journal,
-      id,
-      files,
-      want,
-      have,
-      exclude,
-    }),
-  );
-
-  const writing = performance.now();
-  const dir = join(input.folder.folder, id);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'up.sql'), files.up);
-  writeFileSync(join(dir, 'down.sql'), files.down);
-  rehashMigrationsFolder(input.folder.folder);
-  // What the folder now produces was just read, after up: the next run needs no replay for it.
-  await states.rememberFolder(readMigrationsFolder(input.folder.folder), afterUp);
-  timings.add('write the files and the manifest', performance.now() - writing);
-  const picture = mermaidOf(changedPart(schemaPicture(want, have)));
-  return { id, ops, up: files.up, down: files.down, hazards: up.hazards, proved: true, picture };
 }
+
+/** Why the contract's hazards are acceptable: they are what it is for, and it runs only when asked. */
+const CONTRACT_ACKNOWLEDGED: Record<Hazard['kind'], string> = {
+  'data-loss': "the old column's values live on in the new one, kept equal by the expand's trigger",
+  'breaking-change': "the contract runs only when asked, once the application's previous version no longer runs",
+  'blocking-lock': 'the contract changes only the catalog, under a brief lock',
+  'table-rewrite': 'the contract changes only the catalog, under a brief lock',
+};
 
 function transactionNote(transactional: boolean): string {
   return transactional

@@ -11,9 +11,15 @@ export interface Hints {
   columns: { schema: string; table: string; from: string; to: string }[];
   /** Objects whose data loss is acknowledged: `table`, `table.column`, `schema.table.column`, an enum. */
   allowDataLoss: string[];
+  /**
+   * How expand and contract works out a moved column's value both ways, where a cast will not do,
+   * keyed by the new column (`table.column`, `schema.table.column`): `up` is SQL over the old column
+   * (by its name), `down` SQL over the new one (by the model's name).
+   */
+  conversions: { schema: string; table: string; column: string; up: string; down: string }[];
 }
 
-export const noHints = (): Hints => ({ tables: [], columns: [], allowDataLoss: [] });
+export const noHints = (): Hints => ({ tables: [], columns: [], allowDataLoss: [], conversions: [] });
 
 /**
  * `--rename grid.name=title` (a column; `schema.table.column=new` outside public) and
@@ -40,7 +46,8 @@ export function parseTableRename(text: string): Hints['tables'][number] {
 
 /**
  * A hints file for CI, where nobody answers a prompt:
- * `{ "renameTables": { "old": "new" }, "renameColumns": { "grid.name": "title" }, "allowDataLoss": ["grid.notes"] }`.
+ * `{ "renameTables": { "old": "new" }, "renameColumns": { "grid.name": "title" }, "allowDataLoss": ["grid.notes"] }`,
+ * and for expand and contract `"conversions": { "grid.status": { "up": "status::text::grid_status", "down": "status::text" } }`.
  */
 export async function readHintsFile(path: string): Promise<Hints> {
   let raw: unknown;
@@ -59,6 +66,9 @@ export async function readHintsFile(path: string): Promise<Hints> {
         renameTables: z.record(z.string(), z.string()).optional(),
         renameColumns: z.record(z.string(), z.string()).optional(),
         allowDataLoss: z.array(z.string()).optional(),
+        conversions: z
+          .record(z.string(), z.strictObject({ up: z.string().min(1), down: z.string().min(1) }))
+          .optional(),
       }),
     'BAD_HINT',
   );
@@ -66,6 +76,15 @@ export async function readHintsFile(path: string): Promise<Hints> {
     tables: Object.entries(file.renameTables ?? {}).map(([from, to]) => parseTableRename(`${from}=${to}`)),
     columns: Object.entries(file.renameColumns ?? {}).map(([from, to]) => parseColumnRename(`${from}=${to}`)),
     allowDataLoss: file.allowDataLoss ?? [],
+    conversions: Object.entries(file.conversions ?? {}).map(([column, both]) => {
+      const m = /^(?:([^.]+)\.)?([^.]+)\.([^.]+)$/.exec(column);
+      if (!m)
+        throw new SmartemDbError(
+          'BAD_HINT',
+          `The hints file ${path}: conversions."${column}" must be table.column (or schema.table.column).`,
+        );
+      return { schema: m[1] ?? 'public', table: m[2]!, column: m[3]!, ...both };
+    }),
   };
 }
 
@@ -74,6 +93,7 @@ export function mergeHints(...all: Hints[]): Hints {
     tables: all.flatMap((h) => h.tables),
     columns: all.flatMap((h) => h.columns),
     allowDataLoss: all.flatMap((h) => h.allowDataLoss),
+    conversions: all.flatMap((h) => h.conversions),
   };
 }
 

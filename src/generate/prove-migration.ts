@@ -17,10 +17,9 @@ interface ProofInput {
   session: DbSession;
   folder: MigrationsFolder;
   journal: JournalRef;
-  /** The new migration. */
-  id: string;
-  files: { up: string; down: string };
-  /** The state up.sql must produce (the model) and the one down.sql must give back. */
+  /** The new migrations, in order (one, or an expand and its contract). */
+  migrations: { id: string; files: { up: string; down: string } }[];
+  /** The state the last up.sql must produce (the model) and the one the first down.sql must give back. */
   want: Catalog;
   have: Catalog;
   exclude: { excludeSchemas: string[] };
@@ -31,24 +30,25 @@ interface ProofInput {
 }
 
 /**
- * Applies a new migration with the real runner on the scratch database that holds the current
- * state, and compares catalogs: after up it must equal the model, after down the state before.
- * Throws PROOF_FAILED saying which step failed and what differs; returns the catalogs after up
- * and after down.
+ * Applies new migrations with the real runner on the scratch database that holds the current
+ * state, one by one, and compares catalogs: after the last up it must equal the model; rolled
+ * back one by one, each down must give the state before its up, and the first the state before
+ * them all. Throws PROOF_FAILED saying which step failed and what differs; returns the catalog
+ * after every up.
  */
 export async function proveMigration({
   session,
   folder,
   journal,
-  id,
-  files,
+  migrations,
   want,
   have,
   exclude,
-  subject = `The generated migration ${id}`,
+  subject = `The generated migration ${migrations.map((m) => m.id).join(' and ')}`,
   notDone = 'nothing was written',
 }: ProofInput): Promise<{ afterUp: Catalog; afterDown: Catalog }> {
-  const ctx = scratchRunner(session, withMigration(folder, id, files), journal);
+  const withAll = migrations.reduce((f, m) => withMigration(f, m.id, m.files), folder);
+  const ctx = scratchRunner(session, withAll, journal);
   // An index can be in the catalog and not work (a partitioned one made ON ONLY): the proof
   // also asks that the migration leaves no index invalid that was not before.
   const invalidBefore = new Set((await invalidIndexes(session, exclude.excludeSchemas)).map(keyOf));
@@ -56,19 +56,17 @@ export async function proveMigration({
     (await invalidIndexes(session, exclude.excludeSchemas))
       .filter((i) => !invalidBefore.has(keyOf(i)))
       .map((i) => `  - index ${keyOf(i)} on ${i.table} is INVALID`);
+  const scripts = migrations
+    .map((m) => `${m.id}/up.sql:\n${m.files.up}\n${m.id}/down.sql:\n${m.files.down}`)
+    .join('\n');
   const failed = (step: string, detail: string, cause?: unknown) =>
     new SmartemDbError(
       'PROOF_FAILED',
-      `${subject} did not pass its proof (${step}); ${notDone}.\n${detail}\n\nup.sql:\n${files.up}\ndown.sql:\n${files.down}`,
+      `${subject} did not pass its proof (${step}); ${notDone}.\n${detail}\n\n${scripts}`,
       cause === undefined ? undefined : { cause },
     );
   // Each direction: run it with the real runner, then the catalog must be what it should.
-  const step = async (
-    script: 'up.sql' | 'down.sql',
-    run: () => Promise<unknown>,
-    expected: Catalog,
-    differs: string,
-  ) => {
+  const step = async (script: string, run: () => Promise<unknown>, expected: Catalog | null, differs: string) => {
     try {
       await run();
     } catch (error) {
@@ -79,23 +77,34 @@ export async function proveMigration({
       );
     }
     const now = await introspect(session, exclude);
-    const differences = [...catalogDifferences(now, expected), ...(await newlyInvalid())];
+    const differences = [...(expected ? catalogDifferences(now, expected) : []), ...(await newlyInvalid())];
     if (differences.length) throw failed(differs, differences.map((d) => `  - ${d}`).join('\n'));
     return now;
   };
-  const afterUp = await step(
-    'up.sql',
-    () => upgrade(ctx),
-    want,
-    'after up.sql the database differs from the Drizzle model',
-  );
-  const afterDown = await step(
-    'down.sql',
-    () => downgrade(ctx, { steps: 1 }, SCRATCH_ROWS_ARE_SAMPLES),
-    have,
-    'after down.sql the database differs from before',
-  );
-  return { afterUp, afterDown };
+  const after: Catalog[] = [];
+  for (const [i, m] of migrations.entries()) {
+    const last = i === migrations.length - 1;
+    after.push(
+      await step(
+        `${migrations.length > 1 ? `${m.id}/` : ''}up.sql`,
+        () => upgrade(ctx, { to: m.id }),
+        last ? want : null,
+        'after up.sql the database differs from the Drizzle model',
+      ),
+    );
+  }
+  let afterDown = after.at(-1)!;
+  for (let i = migrations.length - 1; i >= 0; i--) {
+    afterDown = await step(
+      `${migrations.length > 1 ? `${migrations[i]!.id}/` : ''}down.sql`,
+      () => downgrade(ctx, { steps: 1 }, SCRATCH_ROWS_ARE_SAMPLES),
+      i === 0 ? have : after[i - 1]!,
+      i === 0
+        ? 'after down.sql the database differs from before'
+        : `after down.sql the database differs from after ${migrations[i - 1]!.id}`,
+    );
+  }
+  return { afterUp: after.at(-1)!, afterDown };
 }
 
 /** With --from-db: the live database must be at the folder's head, and what its migrations produce. */

@@ -125,7 +125,7 @@ async function applyRenames(session: DbSession, renames: Op[]): Promise<void> {
 }
 
 /** Runs `ops` (their plain form) statement by statement on `session`; `failed` says what a failing one means. */
-async function runOps(
+export async function runOps(
   session: DbSession,
   ops: Op[],
   failed: (sql: string, error: unknown) => never = (_sql, error) => {

@@ -20,6 +20,8 @@ export interface Migration {
   number: number;
   description: string;
   parent: string | null | undefined;
+  /** For a contract: the expand migration it completes (held back unless asked for). */
+  contracts?: string;
   up: MigrationScript;
   /** Read on first use: the no-op path of migrate() never needs it. */
   readonly down: MigrationScript | undefined;
@@ -99,6 +101,15 @@ export function readMigrationsFolder(folder: string, options: ReadFolderOptions 
         'MIGRATIONS_FOLDER_INVALID',
         `Two migrations are numbered ${String(a.number).padStart(3, '0')}: ${join(shown, a.id)}/ and ${join(shown, b.id)}/. ` +
           "Two branches each added a migration: run `smartem-db rebase` to number this branch's after the other's (or renumber by hand, set its parent, and run `smartem-db hash`).",
+      );
+    }
+  }
+  for (const [k, m] of migrations.entries()) {
+    if (m.contracts && !migrations.slice(0, k).some((e) => e.id === m.contracts)) {
+      throw new SmartemDbError(
+        'MIGRATIONS_FOLDER_INVALID',
+        `${m.up.file}: "-- contracts: ${m.contracts}" names no migration before it. A contract completes an expand ` +
+          'that comes earlier in the folder; correct the id (or remove the line if this is not a contract), then run `smartem-db hash`.',
       );
     }
   }
@@ -187,6 +198,7 @@ function migrationOf(
     number,
     description,
     parent: upHeader.parent,
+    ...(upHeader.contracts ? { contracts: upHeader.contracts } : {}),
     up: { file: join(shown, id, 'up.sql'), text: upText, transactional: upHeader.transactional },
     get down() {
       if (down === null) {

@@ -6,15 +6,21 @@ interface MigrationHeader {
   parent: string | null | undefined;
   /** False for statements that PostgreSQL refuses inside a transaction (CREATE INDEX CONCURRENTLY). */
   transactional: boolean;
+  /**
+   * The expand migration this one contracts: it runs only when asked (`upgrade --contract`), once
+   * no version of the application that uses the old column runs.
+   */
+  contracts?: string;
 }
 
 export class HeaderError extends Error {}
 
-const KEYS = ['parent', 'transaction'] as const;
+const KEYS = ['parent', 'transaction', 'contracts'] as const;
 
 /**
  * Reads the `-- key: value` lines at the top of a migration script (before its first statement).
- * Known keys: `parent` (an id, or `none`) and `transaction` (`yes` or `no`). Other comments are
+ * Known keys: `parent` (an id, or `none`), `transaction` (`yes` or `no`) and `contracts` (the id of
+ * the expand migration a contract completes). Other comments are
  * free text, but a line that looks like a header line with a misspelt or malformed key
  * (`-- transacton: no`, `-- transaction no`) is an error naming its line: ignoring it would run
  * the script in a transaction it was written to avoid.
@@ -42,7 +48,7 @@ export function parseHeader(text: string): MigrationHeader {
           : KEYS.find((k) => k === word || (word.length >= 4 && editDistance(word, k) <= 2));
       if (meant && !(match && word === meant)) {
         throw new HeaderError(
-          `${at}: "${trimmed}" is not a header line smartem-db understands; did you mean "-- ${meant}: ${meant === 'transaction' ? 'yes|no' : '<id>|none'}"?`,
+          `${at}: "${trimmed}" is not a header line smartem-db understands; did you mean "-- ${meant}: ${meant === 'transaction' ? 'yes|no' : meant === 'contracts' ? '<expand id>' : '<id>|none'}"?`,
         );
       }
       continue;
@@ -51,6 +57,10 @@ export function parseHeader(text: string): MigrationHeader {
     seen.add(key!);
     const value = match[2]!;
     if (key === 'parent') header.parent = value === 'none' || value === '' ? null : value;
+    if (key === 'contracts') {
+      if (value === '') throw new HeaderError(`${at}: "-- contracts:" must name the expand migration it completes`);
+      header.contracts = value;
+    }
     if (key === 'transaction') {
       if (!/^(yes|no)$/i.test(value)) throw new HeaderError(`${at}: "-- transaction: ${value}" must be "yes" or "no"`);
       header.transactional = value.toLowerCase() === 'yes';
@@ -65,11 +75,13 @@ export function renderHeader(
   parent: string | null,
   transactional: boolean,
   direction: 'up' | 'down',
+  contracts?: string,
 ): string {
   return [
     `-- smartem-db migration ${id} (${direction})`,
     `-- parent: ${parent ?? 'none'}`,
     `-- transaction: ${transactional ? 'yes' : 'no'}`,
+    ...(contracts && direction === 'up' ? [`-- contracts: ${contracts}`] : []),
     '',
   ].join('\n');
 }

@@ -50,6 +50,8 @@ export interface RunResult {
   database: string;
   /** The backup written before anything ran (when asked for and something was pending). */
   backup?: Backup;
+  /** A contract migration left for `upgrade --contract` (its expand applied or in this run). */
+  contractWaiting?: { id: string; expand: string };
 }
 
 interface UpgradeTarget {
@@ -57,6 +59,8 @@ interface UpgradeTarget {
   to?: string;
   allowOutOfOrder?: boolean;
   resume?: boolean;
+  /** Stop before a contract migration (an application's start, and upgrade without --contract). */
+  holdContracts?: boolean;
 }
 
 /**
@@ -70,11 +74,15 @@ export async function upgrade(ctx: RunnerContext, target: UpgradeTarget = {}): P
     to: resolveUpgradeTarget(folder.migrations, appliedIds(rows), target.to),
     allowOutOfOrder: target.allowOutOfOrder,
     resume: target.resume,
+    holdContracts: target.holdContracts,
   });
+  const waiting = (held: Migration | undefined) =>
+    held ? { contractWaiting: { id: held.id, expand: held.contracts! } } : {};
   const first = await readJournal(session, ref);
   if (first && first.every((r) => r.status === 'applied')) {
     const plan = planUpgrade(folder.migrations, first, ref, shown, options(first));
-    if (plan.pending.length === 0) return { ran: [], head: plan.head, database: session.label };
+    if (plan.pending.length === 0)
+      return { ran: [], head: plan.head, database: session.label, ...waiting(plan.heldBack) };
   }
   if (!first && folder.migrations.length === 0) return { ran: [], head: null, database: session.label };
 
@@ -113,7 +121,12 @@ export async function upgrade(ctx: RunnerContext, target: UpgradeTarget = {}): P
     // The head is the last applied migration in folder order, which an out-of-order run does not move.
     const nowApplied = new Set([...appliedIds(rows), ...ran.map((r) => r.id)]);
     const head = folder.migrations.filter((m) => nowApplied.has(m.id)).at(-1)?.id ?? null;
-    return { ran, head, database: session.label };
+    if (plan.heldBack) {
+      ctx.logger?.info(
+        `${plan.heldBack.id} (the contract of ${plan.heldBack.contracts}) waits: run \`smartem-db upgrade --contract\` once no instance of the application's previous version runs.`,
+      );
+    }
+    return { ran, head, database: session.label, ...waiting(plan.heldBack) };
   });
 }
 

@@ -25,6 +25,8 @@ export interface MigrationStatus {
   statementsDone?: number;
   statementsTotal?: number;
   error?: string | null;
+  /** A contract: the expand it completes (pending contracts run only with `upgrade --contract`). */
+  contracts?: string;
 }
 
 export interface StatusReport {
@@ -40,6 +42,11 @@ export interface StatusReport {
   problems: string[];
   /** Who is applying migrations right now (a no-transaction migration in progress), if anyone. */
   runningNow: string | null;
+  /**
+   * Expands applied whose contract is not: the old and the new column both exist, kept equal by a
+   * trigger, until `upgrade --contract` runs the contract.
+   */
+  waitingForContract: { expand: string; contract: string }[];
 }
 
 /** What status reads from the database besides the journal. */
@@ -78,7 +85,8 @@ export function describeStatus(
   }
   const migrations: MigrationStatus[] = folder.migrations.map((m) => {
     const row = byId.get(m.id);
-    if (!row) return { id: m.id, state: 'pending' };
+    const contracts = m.contracts ? { contracts: m.contracts } : {};
+    if (!row) return { id: m.id, state: 'pending', ...contracts };
     const checksumMatches = row.checksum === m.checksum;
     const live = row.status === 'running' && context.lockHolder !== undefined;
     if (!checksumMatches) {
@@ -99,6 +107,7 @@ export function describeStatus(
       statementsDone: row.statementsDone,
       statementsTotal: row.statementsTotal,
       error: row.error,
+      ...contracts,
     };
   });
   for (const row of rows) {
@@ -135,5 +144,10 @@ export function describeStatus(
     pending: migrations.filter((m) => m.state === 'pending').length,
     problems,
     runningNow,
+    waitingForContract: folder.migrations.flatMap((m) =>
+      m.contracts && byId.get(m.contracts)?.status === 'applied' && !byId.has(m.id)
+        ? [{ expand: m.contracts, contract: m.id }]
+        : [],
+    ),
   };
 }

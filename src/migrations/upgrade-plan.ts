@@ -10,6 +10,8 @@ interface UpgradePlan {
   pending: PendingMigration[];
   /** The last applied migration before the plan runs. */
   head: string | null;
+  /** The contract that waits to be asked for (holdContracts), and stops the plan before it. */
+  heldBack?: Migration;
 }
 
 interface PendingMigration {
@@ -26,6 +28,11 @@ interface UpgradeOptions {
   allowOutOfOrder?: boolean;
   /** Re-run a no-transaction migration that failed midway, from the statement that failed. */
   resume?: boolean;
+  /**
+   * Stop before the first contract migration (`-- contracts: <expand>`): an application's start
+   * and `upgrade` apply the expand, and the contract only when asked, after the rollout.
+   */
+  holdContracts?: boolean;
 }
 
 /**
@@ -49,12 +56,23 @@ export function planUpgrade(
   const applied = migrations.filter((m) => rows.get(m.id)?.status === 'applied');
   const lastApplied = applied.at(-1);
   const limit = options.to === undefined ? Infinity : options.to === null ? -Infinity : options.to.number;
-  const pending = migrations
+  let pending = migrations
     .filter((m) => rows.get(m.id)?.status !== 'applied' && m.number <= limit)
     .map((m) => {
       const row = rows.get(m.id);
       return { migration: m, resumeAfterStatement: row?.statementsDone ?? 0, resuming: row !== undefined };
     });
+  const held = options.holdContracts ? pending.findIndex((p) => p.migration.contracts !== undefined) : -1;
+  const heldBack = held >= 0 ? pending[held]!.migration : undefined;
+  if (heldBack && options.to) {
+    throw new SmartemDbError(
+      'INVALID_ARGUMENT',
+      `${heldBack.id} is the contract of ${heldBack.contracts}: it drops what the application's previous version still uses, ` +
+        `so it runs only when asked. Once no instance of the previous version runs, apply it with \`smartem-db upgrade --contract\` ` +
+        `(migrate({ contract: true })); or upgrade to a migration before it.`,
+    );
+  }
+  if (heldBack) pending = pending.slice(0, held);
 
   if (lastApplied && !options.allowOutOfOrder) {
     const early = pending.filter((p) => p.migration.number < lastApplied.number);
@@ -69,7 +87,7 @@ export function planUpgrade(
       );
     }
   }
-  return { pending, head: lastApplied?.id ?? null };
+  return { pending, head: lastApplied?.id ?? null, ...(heldBack ? { heldBack } : {}) };
 }
 
 /**

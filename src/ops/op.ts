@@ -81,7 +81,34 @@ export type Op =
    * or leaves it (DETACH), keeping its rows. Names are SQL, as the catalog printed them.
    */
   | ({ kind: 'attachPartition' } & PartitionMove)
-  | ({ kind: 'detachPartition' } & PartitionMove);
+  | ({ kind: 'detachPartition' } & PartitionMove)
+  /**
+   * The first half of a column moved while two versions of the application run: the new column
+   * beside the old, kept in step by a trigger, filled in batches. `undo` is its down.
+   */
+  | { kind: 'expandColumn'; move: ColumnMove; undo?: true }
+  /** The second half, once no old version runs: the trigger and the old column go. `undo` is its down. */
+  | { kind: 'contractColumn'; move: ColumnMove; undo?: true };
+
+/**
+ * A column renamed or given another type by expand and contract: both columns exist between the
+ * two migrations, and a trigger writes each when the other is written, so an application that
+ * knows only the old column and one that knows only the new one work side by side.
+ */
+export interface ColumnMove extends TableRef {
+  /** The old column, as the database has it. */
+  from: Column;
+  /** The new column, as the model has it. */
+  to: Column;
+  /** The new column's name while both exist: its own for a rename, a temporary one for a type change. */
+  during: string;
+  /** SQL that gives the new column's value from the old column (named as it is, `from.name`). */
+  up: string;
+  /** SQL that gives the old column's value from the new column (named as the model names it, `to.name`). */
+  down: string;
+  /** Indexes and constraints made beside the old column's under a temporary name, renamed at contract. */
+  renames: { kind: 'index' | 'constraint'; during: string; name: string }[];
+}
 
 export interface PartitionMove {
   partition: string;

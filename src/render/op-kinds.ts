@@ -16,6 +16,7 @@ import {
   statement,
 } from './render-op.js';
 import { renderOnline } from './render-online.js';
+import { renderContract, renderExpand } from './render-expand.js';
 import type { RenderOptions, Statement } from './statement.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
 import { insertValue } from '../ops/enum-values.js';
@@ -135,6 +136,18 @@ const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
         `DROP COLUMN ${op.column.inherited ? 'IF EXISTS ' : ''}${quoteIdent(op.column.name)}`,
       ),
     ],
+  },
+  expandColumn: {
+    inverse: (op) => ({ kind: 'expandColumn', move: op.move, ...(op.undo ? {} : { undo: true }) }),
+    describe: (op) =>
+      `${op.undo ? 'undo the expand of' : 'expand'} ${qualifiedName(op.move.schema, op.move.table, op.move.from.name)}: ${op.move.during} ${op.move.to.type} beside it, kept in step by a trigger`,
+    render: (op) => renderExpand(op.move, op.undo === true),
+  },
+  contractColumn: {
+    inverse: (op) => ({ kind: 'contractColumn', move: op.move, ...(op.undo ? {} : { undo: true }) }),
+    describe: (op) =>
+      `${op.undo ? 'undo the contract of' : 'contract'} ${qualifiedName(op.move.schema, op.move.table, op.move.from.name)}: ${op.undo ? 'it comes back beside' : 'it goes, leaving'} ${op.move.to.name} ${op.move.to.type}`,
+    render: (op) => renderContract(op.move, op.undo === true),
   },
   renameColumn: {
     inverse: (op) => ({ kind: 'renameColumn', schema: op.schema, table: op.table, from: op.to, to: op.from }),

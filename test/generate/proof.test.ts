@@ -39,11 +39,15 @@ async function proofOf(before: string, wantDdl: string, up: string, down: string
       session,
       folder: readMigrationsFolder(tempDir()),
       journal: DEFAULT_JOURNAL,
-      id,
-      files: {
-        up: `${renderHeader(id, null, true, 'up')}${up}\n`,
-        down: `${renderHeader(id, null, true, 'down')}${down}\n`,
-      },
+      migrations: [
+        {
+          id,
+          files: {
+            up: `${renderHeader(id, null, true, 'up')}${up}\n`,
+            down: `${renderHeader(id, null, true, 'down')}${down}\n`,
+          },
+        },
+      ],
       want,
       have,
       exclude,

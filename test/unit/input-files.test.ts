@@ -23,19 +23,29 @@ async function failure(promise: Promise<unknown>): Promise<SmartemDbError> {
 }
 
 describe('a hints file', () => {
-  it('is read: renames and acknowledged data loss', async () => {
+  it('is read: renames, acknowledged data loss and conversions for expand and contract', async () => {
     const path = fileWith(
       'hints.json',
       JSON.stringify({
         renameTables: { old: 'new' },
         renameColumns: { 'grid.name': 'title' },
         allowDataLoss: ['grid.notes'],
+        conversions: { 'lab.grid.state': { up: "state = 'y'", down: "CASE WHEN state THEN 'y' ELSE 'n' END" } },
       }),
     );
     expect(await readHintsFile(path)).toEqual({
       tables: [{ schema: 'public', from: 'old', to: 'new' }],
       columns: [{ schema: 'public', table: 'grid', from: 'name', to: 'title' }],
       allowDataLoss: ['grid.notes'],
+      conversions: [
+        {
+          schema: 'lab',
+          table: 'grid',
+          column: 'state',
+          up: "state = 'y'",
+          down: "CASE WHEN state THEN 'y' ELSE 'n' END",
+        },
+      ],
     });
   });
 
