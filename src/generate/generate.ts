@@ -201,10 +201,13 @@ async function written(
 ): Promise<Written> {
   const { ops } = part;
   const online = input.plain === undefined && input.online !== false;
-  const up = await classifyScript(renderScript(ops, { online }), {
+  // A contract is one transaction: the trigger, the old column and its indexes go together, so
+  // that no write sees the trigger gone and the old column still there.
+  const up = await classifyScript(renderScript(ops, { online: online && !part.contracts }), {
     catalog: part.have,
     acknowledge: (op, hazard) => {
-      if (op.kind === 'contractColumn') return CONTRACT_ACKNOWLEDGED[hazard.kind];
+      if (op.kind === 'contractColumn' || (part.contracts && hazard.kind !== 'data-loss'))
+        return CONTRACT_ACKNOWLEDGED[hazard.kind];
       if (op.kind === 'expandColumn')
         return 'expand: the new column, its trigger and its backfill take brief locks only';
       if (hazard.kind === 'breaking-change' && (op.kind === 'renameColumn' || op.kind === 'renameTable')) {

@@ -94,9 +94,9 @@ export function refuseUnacknowledgedLocks(up: RenderedScript): void {
   const lines = left.map(({ op, hazard }) => {
     const plan =
       op.kind === 'alterColumn' && op.from.type !== op.to.type
-        ? `\n      smartem-db does not automate an online type change: it takes application changes in between. By hand, in migrations: ` +
-          `add "${op.to.name}_new" ${op.to.type}; keep it in step with a trigger; backfill it in batches; in one short transaction drop ` +
-          `the trigger and swap the names (and the constraints, default and sequence); drop the old column once nothing reads it.`
+        ? `\n      To change it while the application runs, write it as expand and contract: --expand-contract (a new ` +
+          `column kept equal to the old by a trigger and backfilled in batches; the old one dropped by a contract ` +
+          `migration that runs only with upgrade --contract, after the rollout).`
         : '';
     return `  - ${hazard.kind}: ${hazard.message}${plan}`;
   });

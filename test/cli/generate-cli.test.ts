@@ -94,10 +94,64 @@ describe('smartem-db generate and diff', () => {
     const error = JSON.parse(refused.stdout);
     expect(error).toMatchObject({ error: { code: 'LOCK_REFUSED' } });
     expect(error.error.message).toContain('public.grid.n from integer to bigint');
+    expect(error.error.message).toContain('--expand-contract');
     expect((await run('generate', '-m', 'widen n', '--plain', ' ')).code).toBe(2);
 
     const plain = await run('generate', '-m', 'widen n', '--plain', 'grid is small at every facility');
     expect(plain.code, plain.stderr).toBe(0);
     expect(readdirSync(p.migrations).filter((f) => f !== 'smartem.sum')).toHaveLength(2);
+  });
+
+  it('expand and contract on the command line: generate --expand-contract, upgrade holds the contract, status and check say so, upgrade --contract', async () => {
+    const grid = (column: string) =>
+      `${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey(), ${column} });\n`;
+    const p = tempProject(grid("notes: varchar('notes')"));
+    const run = (...args: string[]) =>
+      runCli(
+        [
+          ...args,
+          '--migrations',
+          p.migrations,
+          ...(args[0] === 'generate' || args[0] === 'check' ? ['--schema', p.schema] : []),
+        ],
+        { env: env(), cwd: p.dir },
+      );
+    expect((await run('generate', '-m', 'baseline', '--no-prompt')).code).toBe(0);
+    expect((await run('upgrade')).code).toBe(0);
+    p.setSchema(grid("remarks: varchar('remarks')"));
+    const written = await run(
+      'generate',
+      '-m',
+      'remarks',
+      '--rename',
+      'grid.notes=remarks',
+      '--expand-contract',
+      '--no-prompt',
+    );
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.stdout).toMatch(
+      /Wrote \S+-002_remarks\/up.sql and down.sql and its contract \S+-003_contract_remarks\//,
+    );
+
+    const expanded = await run('upgrade');
+    expect(expanded.code, expanded.stderr).toBe(0);
+    expect(expanded.stdout).toMatch(/applied +\S+-002_remarks/);
+    expect(expanded.stdout).toMatch(
+      /\S+-003_contract_remarks \(the contract of \S+-002_remarks\) waits: apply it with `smartem-db upgrade --contract`/,
+    );
+    const shown = await run('status');
+    expect(shown.stdout).toMatch(/Expanded: \S+-002_remarks/);
+    expect(shown.stdout).toMatch(/pending +\S+-003_contract_remarks +contract of /);
+    // check: the expanded database is what its migrations make, and the waiting contract is no problem.
+    const checked = await run('check');
+    expect(checked.code, checked.stdout + checked.stderr).toBe(0);
+    expect(checked.stdout).toContain('waits for `smartem-db upgrade --contract`');
+
+    const contracted = await run('upgrade', '--contract', '--json');
+    expect(contracted.code, contracted.stderr).toBe(0);
+    expect(JSON.parse(contracted.stdout).ran.map((r: { id: string }) => r.id)).toEqual([
+      expect.stringMatching(/-003_contract_remarks$/),
+    ]);
+    expect(JSON.parse((await run('status', '--json')).stdout).waitingForContract).toEqual([]);
   });
 });

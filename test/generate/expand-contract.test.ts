@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { check, generate, migrate, rollback, status } from '../../src/api.js';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { check, generate, migrate, offlineSql, rollback, status } from '../../src/api.js';
 import { query, useFreshDatabase } from '../support/fresh-database.js';
 import { HEADER, tempProject } from '../support/temp-project.js';
 
@@ -8,10 +10,7 @@ const db = useFreshDatabase();
 // Case records for expand and contract: the model before and after, how the old column's value
 // compares with the new one's, and what generate must be told. Each goes through the expand (the
 // old and the new app both write), the contract, and both downs, on rows.
-const model = (
-  columns: string,
-  indexes: string,
-) => `${HEADER.replace(' } from', ', bigint, text, pgEnum as enumOf } from')}
+const model = (columns: string, indexes = '') => `${HEADER.replace(' } from', ', bigint, text, boolean } from')}
 export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey() });
 export const state = pgEnum('micrograph_state', ['new', 'done']);
 export const micrograph = pgTable(
@@ -134,6 +133,7 @@ describe('generate --expand-contract', () => {
     expect(written.contract?.id).toMatch(/-003_contract_/);
     expect(written.contract?.up).toContain(`-- contracts: ${written.id}`);
     expect(written.up).toContain('CREATE TRIGGER');
+    expect(written.contract?.up).toContain('-- transaction: yes');
 
     // The expand: migrate() applies it and stops before the contract.
     const expanded = await migrate(options());
@@ -174,4 +174,113 @@ describe('generate --expand-contract', () => {
     expect(await countOf(`select 1 from micrograph where ${c.before.sql} is null and uuid <> 'm0'`)).toBe(0);
     expect(await countOf('select 1 from micrograph')).toBe(302);
   });
+
+  /** A project at a baseline of `before`, its model then changed to `after`. */
+  async function changed(before: string, after: string, beforeIndex = '', afterIndex = '') {
+    const p = tempProject(model(before, beforeIndex));
+    const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} });
+    await generate({ ...options(), name: 'baseline' });
+    p.setSchema(model(after, afterIndex));
+    return { p, options };
+  }
+
+  const failureOf = (run: Promise<unknown>) =>
+    run.then(
+      () => {
+        throw new Error('expected it to fail');
+      },
+      (error: Error & { code: string }) => error,
+    );
+
+  it('refuses, by name, a column in the primary key, one a foreign key references, and a lossy cast unacknowledged', async () => {
+    const key = await changed("code: integer('code')", "code: integer('code')");
+    key.p.setSchema(
+      model("code: integer('code')").replace(
+        "uuid: varchar('uuid').primaryKey()",
+        "uuid: integer('uuid').primaryKey()",
+      ),
+    );
+    const keyError = await failureOf(
+      generate({ ...key.options(), name: 'key', expandContract: true, allowDataLoss: true }),
+    );
+    expect(keyError.code).toBe('UNSUPPORTED_CHANGE');
+    expect(keyError.message).toContain('public.grid.uuid: it is in the primary key');
+
+    // A unique key another table's foreign key references.
+    const withCode = (name: string) =>
+      model(`gridCode: varchar('grid_code').references(() => grid.${name})`).replace(
+        "pgTable('grid', { uuid: varchar('uuid').primaryKey() })",
+        `pgTable('grid', { uuid: varchar('uuid').primaryKey(), ${name}: varchar('${name}').unique('grid_code_key') })`,
+      );
+    const referenced = await changed('', '');
+    referenced.p.setSchema(withCode('code'));
+    await generate({ ...referenced.options(), name: 'grid code' });
+    referenced.p.setSchema(withCode('label'));
+    const refError = await failureOf(
+      generate({ ...referenced.options(), name: 'grid label', renames: ['grid.code=label'], expandContract: true }),
+    );
+    expect(refError.code).toBe('UNSUPPORTED_CHANGE');
+    expect(refError.message).toContain(
+      'public.grid.code: foreign keys reference it (micrograph_grid_code_grid_code_fk on public.micrograph)',
+    );
+
+    const lossy = await changed("code: integer('code')", "code: bigint('code', { mode: 'number' })");
+    const lossError = await failureOf(generate({ ...lossy.options(), name: 'wider code', expandContract: true }));
+    expect(lossError.code).toBe('DATA_LOSS_REFUSED');
+    expect(lossError.message).toContain('a hint "public.micrograph.code"');
+    expect(readdirSyncNames(lossy.p.migrations)).toHaveLength(1);
+  });
+
+  it('takes the conversions both ways from the hints file (text y/n to boolean)', async () => {
+    const { p, options } = await changed("ok: text('ok')", "ok: boolean('ok')");
+    await migrate(options());
+    await query(db.url, "insert into micrograph (uuid, ok) values ('a', 'y'), ('b', 'n'), ('c', null)");
+    const hints = join(p.dir, 'hints.json');
+    writeFileSync(
+      hints,
+      JSON.stringify({
+        conversions: { 'micrograph.ok': { up: "ok = 'y'", down: "CASE WHEN ok THEN 'y' ELSE 'n' END" } },
+      }),
+    );
+    const written = await generate({ ...options(), name: 'ok as boolean', hintsFile: hints, expandContract: true });
+    expect(written.up).toContain(`(SELECT ok = 'y' FROM (SELECT NEW."ok" AS "ok") AS smartem_row)`);
+    await migrate(options());
+    await query(db.url, "insert into micrograph (uuid, ok_smartem_new) values ('d', true)");
+    const rows = await query(db.url, 'select uuid, ok, ok_smartem_new as b from micrograph order by uuid');
+    expect(rows).toEqual([
+      { uuid: 'a', ok: 'y', b: true },
+      { uuid: 'b', ok: 'n', b: false },
+      { uuid: 'c', ok: null, b: null },
+      { uuid: 'd', ok: 'y', b: true },
+    ]);
+    // The contract is left out of the offline SQL, as migrate() leaves it, unless asked for.
+    const withoutContract = await offlineSql({ ...options(), direction: 'up' });
+    expect(withoutContract).toContain('0 migration(s)');
+    expect(withoutContract).not.toContain(written.contract!.id);
+    expect(await offlineSql({ ...options(), direction: 'up', contract: true })).toContain(written.contract!.id);
+    const early = await failureOf(migrate({ ...options(), to: written.contract!.id }));
+    expect(early.code).toBe('INVALID_ARGUMENT');
+    expect(early.message).toContain('upgrade --contract');
+    await migrate({ ...options(), contract: true });
+    expect(await query(db.url, 'select uuid, ok from micrograph order by uuid')).toEqual([
+      { uuid: 'a', ok: true },
+      { uuid: 'b', ok: false },
+      { uuid: 'c', ok: null },
+      { uuid: 'd', ok: true },
+    ]);
+  });
+
+  it('writes one migration when no change needs two (varchar(20) to text changes in place)', async () => {
+    const { options } = await changed("label: varchar('label', { length: 20 })", "label: text('label')");
+    const warnings: string[] = [];
+    const logger = { info: () => {}, warn: (m: string) => warnings.push(m), error: () => {} };
+    const written = await generate({ ...options(), name: 'label as text', expandContract: true, logger });
+    expect(written.contract).toBeUndefined();
+    expect(written.up).toContain('ALTER COLUMN "label" TYPE text');
+    expect(warnings.join('\n')).toContain('--expand-contract: no column');
+  });
 });
+
+function readdirSyncNames(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f !== 'smartem.sum');
+}

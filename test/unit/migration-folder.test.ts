@@ -106,11 +106,34 @@ describe('readMigrationsFolder', () => {
     );
   });
 
+  it('reads a contract\'s "contracts" header, and refuses one that names no earlier migration', () => {
+    const folder = tempDir();
+    for (const [n, name, contracts] of [
+      [1, 'expand', ''],
+      [2, 'contract', `-- contracts: ${migrationId(1, 'expand')}\n`],
+    ] as const) {
+      mkdirSync(join(folder, migrationId(n, name)));
+      writeFileSync(join(folder, migrationId(n, name), 'up.sql'), `-- parent: none\n${contracts}select 1;\n`);
+    }
+    const read = readMigrationsFolder(folder, { verify: false });
+    expect(read.migrations.map((m) => m.contracts)).toEqual([undefined, migrationId(1, 'expand')]);
+    writeFileSync(
+      join(folder, migrationId(2, 'contract'), 'up.sql'),
+      '-- contracts: 2026_01_01_0000-009_gone\nselect 1;\n',
+    );
+    const error = errorOf(() => readMigrationsFolder(folder, { verify: false }));
+    expect(error.code).toBe('MIGRATIONS_FOLDER_INVALID');
+    expect(error.message).toContain(
+      `${migrationId(2, 'contract')}/up.sql: "-- contracts: 2026_01_01_0000-009_gone" names no migration before it`,
+    );
+  });
+
   it('refuses a misspelt or malformed header line, naming the file and the line', () => {
     for (const [line, meant] of [
       ['-- transacton: no', '-- transaction: yes|no'],
       ['-- transaction no', '-- transaction: yes|no'],
       ['-- parnet: none', '-- parent: <id>|none'],
+      ['-- contract: 001', '-- contracts: <expand id>'],
     ]) {
       const folder = tempDir();
       mkdirSync(join(folder, migrationId(1, 'a')));
