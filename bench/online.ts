@@ -20,10 +20,27 @@ interface Edit {
   name: string;
   /** The edit to schema/core.ts's micrograph table. */
   apply: (core: string) => string;
+  /**
+   * Written as expand and contract: the column each writer's version of the application writes
+   * during the expand (old, old, new, new), the columns after the contract, and what generate is told.
+   */
+  expandContract?: {
+    during: string[];
+    after: string;
+    renames?: string[];
+    allowDataLoss?: boolean;
+    /** The plain form breaks the old version's writes (a rename): no plain run to compare with. */
+    noPlain?: boolean;
+  };
 }
 
-const EXTRAS =
-  "(t) => [fkey('micrograph', t.foilholeUuid, foilhole.uuid), index('ix_micrograph_updated_at').on(t.updatedAt)";
+const EXTRAS = "index('ix_micrograph_updated_at').on(t.updatedAt)";
+
+/** `from` replaced by `to` in the micrograph table's definition (other tables have columns of the same name). */
+function inMicrograph(core: string, from: string, to: string): string {
+  const at = core.indexOf('export const micrograph = pgTable(');
+  return core.slice(0, at) + core.slice(at).replace(from, to);
+}
 
 const EDITS: Edit[] = [
   {
@@ -46,6 +63,26 @@ const EDITS: Edit[] = [
       s.replace("foilholeUuid: varchar('foilhole_uuid'),", "foilholeUuid: varchar('foilhole_uuid').notNull(),"),
   },
   {
+    name: 'rename a column (expand and contract)',
+    apply: (s) => inMicrograph(s, "defocus: doublePrecision('defocus'),", "defocusNm: doublePrecision('defocus_nm'),"),
+    expandContract: {
+      during: ['defocus', 'defocus', 'defocus_nm', 'defocus_nm'],
+      after: 'defocus_nm',
+      renames: ['micrograph.defocus=defocus_nm'],
+      noPlain: true,
+    },
+  },
+  {
+    name: 'integer to bigint (expand and contract)',
+    apply: (s) =>
+      s.replace("imageSizeX: integer('image_size_x'),", "imageSizeX: bigint('image_size_x', { mode: 'number' }),"),
+    expandContract: {
+      during: ['image_size_x', 'image_size_x', 'image_size_x', 'image_size_x'],
+      after: 'image_size_x',
+      allowDataLoss: true,
+    },
+  },
+  {
     name: 'add a NOT NULL column with a random default',
     apply: (s) =>
       s.replace(
@@ -55,7 +92,8 @@ const EDITS: Edit[] = [
   },
 ];
 
-const IMPORTS = "import { sql } from 'drizzle-orm';\nimport { check, unique, uuid } from 'drizzle-orm/pg-core';\n";
+const IMPORTS =
+  "import { sql } from 'drizzle-orm';\nimport { bigint, check, unique, uuid } from 'drizzle-orm/pg-core';\n";
 
 /** A project holding a copy of the SmartEM model with one edit, and the repository's migrations. */
 function projectWith(edit: Edit): string {
@@ -79,10 +117,17 @@ interface Writes {
 }
 
 /** The writers, in a process of their own: a pause in this process (loading a module, a collection) is not theirs. */
-async function startWriters(url: string): Promise<{ stop: () => Promise<Writes> }> {
+async function startWriters(url: string, columns?: string[]): Promise<{ stop: () => Promise<Writes> }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'online-writers.ts'), url, String(WRITERS)],
+    [
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'online-writers.ts'),
+      url,
+      String(WRITERS),
+      ...(columns ? [columns.join(',')] : []),
+    ],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
     },
@@ -123,37 +168,58 @@ interface Outcome {
   quietMax: number;
 }
 
-async function underLoad(template: string, project: string): Promise<Outcome> {
+/**
+ * Applies the project's migrations to a copy of the template while the writers run, and measures
+ * their writes; with expand and contract, the expand under the old and the new version's writers,
+ * then the contract under the new version's only.
+ */
+async function underLoad(template: string, project: string, edit: Edit): Promise<Outcome[]> {
   const name = `smartem_bench_online_${randomUUID().slice(0, 8)}`;
   const admin = postgres(SERVER, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   const url = new URL(SERVER);
   url.pathname = `/${name}`;
+  const migrationsFolder = join(project, 'drizzle');
   try {
-    const load = await startWriters(url.toString());
-    await new Promise((r) => setTimeout(r, 1000));
-    const from = Date.now();
-    await migrate({ url: url.toString(), migrationsFolder: join(project, 'drizzle') });
-    const to = Date.now();
-    await new Promise((r) => setTimeout(r, 300));
-    const writes = await load.stop();
-    // The writes in flight at any moment of the migration, and those before it (the machine's noise).
-    const during = writes.latencies.filter((ms, i) => writes.starts[i]! + ms >= from && writes.starts[i]! <= to);
-    const quiet = writes.latencies.filter((ms, i) => writes.starts[i]! >= from - 500 && writes.starts[i]! + ms < from);
-    const sorted = [...during].sort((a, b) => a - b);
-    const worst = writes.latencies.indexOf(sorted.at(-1) ?? -1);
-    return {
-      worstAt: worst >= 0 ? writes.starts[worst]! - from : 0,
-      migrateMs: to - from,
-      writes: sorted.length,
-      p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
-      max: sorted.at(-1) ?? 0,
-      quietMax: Math.max(0, ...quiet),
-    };
+    const phases = edit.expandContract;
+    if (!phases)
+      return [await measured(url.toString(), undefined, () => migrate({ url: url.toString(), migrationsFolder }))];
+    return [
+      await measured(url.toString(), phases.during, () => migrate({ url: url.toString(), migrationsFolder })),
+      await measured(
+        url.toString(),
+        phases.during.map(() => phases.after),
+        () => migrate({ url: url.toString(), migrationsFolder, contract: true }),
+      ),
+    ];
   } finally {
     await admin.unsafe(`DROP DATABASE "${name}" WITH (FORCE)`);
     await admin.end();
   }
+}
+
+/** The writers' writes while `run` runs (and in the half second before: the machine's noise). */
+async function measured(url: string, columns: string[] | undefined, run: () => Promise<unknown>): Promise<Outcome> {
+  const load = await startWriters(url, columns);
+  await new Promise((r) => setTimeout(r, 1000));
+  const from = Date.now();
+  await run();
+  const to = Date.now();
+  await new Promise((r) => setTimeout(r, 300));
+  const writes = await load.stop();
+  // The writes in flight at any moment of the migration, and those before it (the machine's noise).
+  const during = writes.latencies.filter((ms, i) => writes.starts[i]! + ms >= from && writes.starts[i]! <= to);
+  const quiet = writes.latencies.filter((ms, i) => writes.starts[i]! >= from - 500 && writes.starts[i]! + ms < from);
+  const sorted = [...during].sort((a, b) => a - b);
+  const worst = writes.latencies.indexOf(sorted.at(-1) ?? -1);
+  return {
+    worstAt: worst >= 0 ? writes.starts[worst]! - from : 0,
+    migrateMs: to - from,
+    writes: sorted.length,
+    p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
+    max: sorted.at(-1) ?? 0,
+    quietMax: Math.max(0, ...quiet),
+  };
 }
 
 const ms = (n: number) => `${n < 10 ? n.toFixed(1) : n.toFixed(0)} ms`;
@@ -179,8 +245,9 @@ export async function benchOnline(): Promise<void> {
     );
     const only = process.env.BENCH_ONLINE_EDITS;
     for (const edit of EDITS.filter((e) => !only || e.name.includes(only))) {
-      const result: Record<'online' | 'plain', Outcome> = {} as never;
-      for (const mode of ['online', 'plain'] as const) {
+      const result: Partial<Record<'online' | 'plain', Outcome[]>> = {};
+      const modes = edit.expandContract?.noPlain ? (['online'] as const) : (['online', 'plain'] as const);
+      for (const mode of modes) {
         const project = projectWith(edit);
         try {
           await generate({
@@ -190,17 +257,34 @@ export async function benchOnline(): Promise<void> {
             schema: join(project, 'schema/index.ts'),
             name: `${edit.name} ${mode}`,
             ...(mode === 'plain' ? { plain: 'benchmark' } : {}),
+            ...(mode === 'online' && edit.expandContract
+              ? {
+                  expandContract: true,
+                  renames: edit.expandContract.renames,
+                  allowDataLoss: edit.expandContract.allowDataLoss,
+                }
+              : {}),
+            ...(mode === 'plain' ? { allowDataLoss: edit.expandContract?.allowDataLoss } : {}),
           });
-          result[mode] = await underLoad(template, project);
+          result[mode] = await underLoad(
+            template,
+            project,
+            mode === 'plain' ? { ...edit, expandContract: undefined } : edit,
+          );
         } finally {
           rmSync(project, { recursive: true, force: true });
         }
       }
-      const { online, plain } = result;
+      const [online, contract] = result.online!;
+      const plain = result.plain?.[0];
+      const described = (o: Outcome) =>
+        `migrate ${ms(o.migrateMs)}, longest write ${ms(o.max)} at +${o.worstAt} ms (p99 ${ms(o.p99)}, ${o.writes} writes; before it ${ms(o.quietMax)})`;
       console.log(
-        `${edit.name.padEnd(44)} online: migrate ${ms(online.migrateMs)}, longest write ${ms(online.max)} at +${online.worstAt} ms (p99 ${ms(online.p99)}, ${online.writes} writes; before it ${ms(online.quietMax)})   ` +
-          `plain: migrate ${ms(plain.migrateMs)}, longest write ${ms(plain.max)} (p99 ${ms(plain.p99)}, ${plain.writes} writes; before it ${ms(plain.quietMax)})   ` +
-          `longest-write ratio ${(online.max / plain.max).toFixed(3)}`,
+        `${edit.name.padEnd(44)} ${contract ? 'expand' : 'online'}: ${described(online!)}   ` +
+          (contract ? `contract: ${described(contract)}   ` : '') +
+          (plain
+            ? `plain: ${described(plain)}   longest-write ratio ${(Math.max(online!.max, contract?.max ?? 0) / plain.max).toFixed(3)}`
+            : 'plain: none to compare (a plain rename fails the old version of the application)'),
       );
     }
   });

@@ -90,7 +90,11 @@ function movesOf(ops: readonly Op[], have: Catalog, want: Catalog, hints: Hints)
     if (!before || !from || !to) {
       throw refuse(
         qualifiedName(schema, table, fromName),
-        'the table is renamed in the same migration (rename it in one of its own first)',
+        !before
+          ? 'the table is renamed in the same migration (rename it in one of its own first)'
+          : !from
+            ? 'the migrations make no such column'
+            : `the model has no column ${toName} in ${qualifiedName(schema, table)}`,
       );
     }
     const conversion = hints.conversions.find((c) => c.schema === schema && c.table === table && c.column === toName);
