@@ -7,6 +7,7 @@ import { benchLargeMigration } from './large-migration.js';
 import { benchMigrateNoOp } from './migrate-noop.js';
 import { benchOnline } from './online.js';
 import { benchQueries } from './queries.js';
+import { benchReplicaLag } from './replica-lag.js';
 import { benchRoundTrips } from './round-trips.js';
 import { benchSeed } from './seed.js';
 import { SERVER } from './support.js';
@@ -24,6 +25,7 @@ if (want('large')) await benchLargeMigration(Number(process.env.BENCH_COMMAND_CA
 if (want('seed')) await benchSeed(Number(process.env.BENCH_COMMAND_CALLS ?? 3));
 if (want('generate')) await benchGenerate(Number(process.env.BENCH_COMMAND_CALLS ?? 5));
 if (want('online')) await benchOnline();
+if (want('online') || want('replica')) await benchReplicaLag();
 if (want('erd')) await benchErd(Number(process.env.BENCH_COMMAND_CALLS ?? 5));
 if (want('queries')) await benchQueries(Number(process.env.BENCH_COMMAND_CALLS ?? 5));
 if (only.includes('round-trips')) await benchRoundTrips();

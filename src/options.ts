@@ -112,6 +112,7 @@ export interface GenerateOptions extends CommonOptions {
    * (the new column beside the old, kept equal by a trigger, backfilled in batches, its indexes
    * and constraints built online), which migrate() applies, and its contract (the old column and
    * the trigger dropped), which runs only when asked (`upgrade --contract`), after the rollout.
+   * Unset, it is the default with `fromDb` for a table over 10,000 rows there.
    */
   expandContract?: boolean | undefined;
   /** Write an empty up/down pair for a hand-written (data) migration, without diffing. */

@@ -111,6 +111,7 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
       'online',
       'plain',
       'expand-contract',
+      'no-expand-contract',
       'no-prompt',
       'no-cache',
       'timings',

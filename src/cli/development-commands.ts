@@ -11,6 +11,8 @@ export async function generateCommand({ values, common, json, print, usage, io }
   // performance.now() counts from the process's start: node, the CLI's modules, the arguments.
   const startedMs = performance.now();
   if (!values.message) return usage('generate needs -m "what the migration does".');
+  if (values['expand-contract'] && values['no-expand-contract'])
+    return usage('--expand-contract and --no-expand-contract ask for opposite things; give one.');
   const interactive = !values['no-prompt'] && !json && io.stdinIsTTY && io.stderrIsTTY;
   const result = await generate({
     ...common,
@@ -22,7 +24,7 @@ export async function generateCommand({ values, common, json, print, usage, io }
     hintsFile: values.hints,
     allowDataLoss: values['allow-data-loss'],
     online: values.online,
-    expandContract: values['expand-contract'],
+    expandContract: values['expand-contract'] ? true : values['no-expand-contract'] ? false : undefined,
     plain: values.plain,
     empty: values.empty,
     shadowDatabaseUrl: values['shadow-url'],

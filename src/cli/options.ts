@@ -17,6 +17,7 @@ export const CLI_OPTIONS = {
   resume: { type: 'boolean' },
   contract: { type: 'boolean' },
   'expand-contract': { type: 'boolean' },
+  'no-expand-contract': { type: 'boolean' },
   apply: { type: 'boolean' },
   demo: { type: 'boolean' },
   scale: { type: 'string' },
@@ -114,8 +115,9 @@ export const OPTION_HELP: Record<OptionName, [string, string]> = {
   ],
   'expand-contract': [
     '--expand-contract',
-    'generate: write a rename or rewriting type change as an expand and a contract, so two app versions run side by side',
+    'generate: write a rename or rewriting type change as an expand and a contract, so two app versions run side by side (the default with --from-db for tables over 10,000 rows)',
   ],
+  'no-expand-contract': ['--no-expand-contract', 'generate --from-db: one migration even for a big table'],
   yes: [
     '-y, --yes',
     'downgrade: even though tables it drops hold rows; restore: replace the database (asked on a terminal otherwise)',

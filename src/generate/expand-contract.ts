@@ -15,6 +15,8 @@ import { describeOp } from '../render/op-kinds.js';
 import { temporaryName } from '../render/render-online.js';
 import { quoteIdent } from '../sql/quote.js';
 import { acknowledged, type Hints } from './hints.js';
+import { tableSizes } from '../catalog/table-sizes.js';
+import { DEFAULT_SMALL_TABLE_ROWS } from '../lint/lint-migrations.js';
 import { diffInSteps, runOps } from './staged-diff.js';
 
 interface ExpandContractInput {
@@ -75,6 +77,28 @@ export async function planExpandContract(input: ExpandContractInput): Promise<Ex
   const unmoved = { ...hints, columns: hints.columns.filter((c) => !moved(c)) };
   const split = await diffInSteps(input.replay, have, wantDuring, unmoved, input.exclude);
   return { ...splitOps(split, ops, moves), moves };
+}
+
+/**
+ * With a live database at hand and no word either way: whether the plan renames a column of, or
+ * rewrites, a table over the small-table threshold, where expand and contract is the default.
+ */
+export async function movesBigTables(live: DbSession, ops: readonly Op[], journalSchema: string): Promise<string[]> {
+  const touched = new Set(
+    ops.flatMap((op) =>
+      op.kind === 'renameColumn' ||
+      (op.kind === 'alterColumn' &&
+        op.from.type !== op.to.type &&
+        typeChangeHazards(op.to.name, op.from, op.to).some((h) => h.kind === 'table-rewrite'))
+        ? [`${op.schema}.${op.table}`]
+        : [],
+    ),
+  );
+  if (touched.size === 0) return [];
+  const { sizes } = await tableSizes(live, [journalSchema]);
+  return sizes
+    .filter((t) => touched.has(`${t.schema}.${t.name}`) && t.rows > DEFAULT_SMALL_TABLE_ROWS)
+    .map((t) => `${qualifiedName(t.schema, t.name)} (about ${t.rows.toLocaleString('en')} rows)`);
 }
 
 /** The columns to move: renames asked for, and type changes that rewrite or may lose data, of tables that exist. */

@@ -24,7 +24,8 @@ import {
   warnAboutBigTables,
 } from './plan-checks.js';
 import { checkLiveMatches, proveMigration } from './prove-migration.js';
-import { planExpandContract } from './expand-contract.js';
+import { movesBigTables, planExpandContract } from './expand-contract.js';
+import { DEFAULT_SMALL_TABLE_ROWS } from '../lint/lint-migrations.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { mermaidOf } from '../picture/mermaid.js';
 import { changedPart, schemaPicture } from '../picture/schema-picture.js';
@@ -115,7 +116,16 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
   // The proof will want the folder's state: made while the SQL is rendered and judged.
   const proving = states.replay();
   proving.catch(() => undefined); // awaited below, unless rendering is refused first
-  const split = input.expandContract
+  let expandContract = input.expandContract;
+  if (expandContract === undefined && input.fromDb && input.plain === undefined) {
+    const big = await movesBigTables(input.fromDb, ops, input.journal.schema);
+    expandContract = big.length > 0;
+    if (expandContract)
+      log?.info(
+        `Writing expand and contract (the default for tables over ${DEFAULT_SMALL_TABLE_ROWS.toLocaleString('en')} rows: ${big.join(', ')}); --no-expand-contract writes one migration.`,
+      );
+  }
+  const split = expandContract
     ? await timings.time('expand and contract', () =>
         planExpandContract({
           replay: states.replay,
@@ -128,7 +138,7 @@ export async function generateMigration(input: GenerateInput): Promise<GenerateR
         }),
       )
     : null;
-  if (input.expandContract && !split) {
+  if (expandContract && !split) {
     log?.warn(
       '--expand-contract: no column of an existing table is renamed or changes type in a way that rewrites it; writing one migration.',
     );

@@ -1,5 +1,6 @@
 import type { Column } from '../catalog/catalog.js';
 import type { ColumnMove } from '../ops/op.js';
+import { castExpression } from '../hazards/type-change.js';
 import { quoteIdent, quoteQualified } from '../sql/quote.js';
 import { backfill, notNullSteps, temporaryName } from './render-online.js';
 import type { Statement } from './statement.js';
@@ -71,12 +72,17 @@ function addBare(target: string, name: string, column: Column): Statement {
 /** The new value from the old column's value `source` (move.up reads the old column by its name). */
 function upFrom(move: ColumnMove, source: string): string {
   if (move.up === quoteIdent(move.from.name)) return source;
+  // A cast is applied to the value itself: PL/pgSQL evaluates it without running a query.
+  if (move.up === castExpression(quoteIdent(move.from.name), move.from.type, move.to.type))
+    return castExpression(source, move.from.type, move.to.type);
   return `(SELECT ${move.up} FROM (SELECT ${source} AS ${quoteIdent(move.from.name)}) AS smartem_row)`;
 }
 
 /** The old value from the new column's value `source` (move.down reads it by the model's name). */
 function downFrom(move: ColumnMove, source: string): string {
   if (move.down === quoteIdent(move.to.name)) return source;
+  if (move.down === castExpression(quoteIdent(move.to.name), move.to.type, move.from.type))
+    return castExpression(source, move.to.type, move.from.type);
   return `(SELECT ${move.down} FROM (SELECT ${source} AS ${quoteIdent(move.to.name)}) AS smartem_row)`;
 }
 

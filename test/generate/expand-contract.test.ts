@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, generate, migrate, offlineSql, rollback, status } from '../../src/api.js';
+import { check, generate, hash, migrate, offlineSql, rollback, status } from '../../src/api.js';
 import { query, useFreshDatabase } from '../support/fresh-database.js';
 import { HEADER, tempProject } from '../support/temp-project.js';
 
@@ -270,6 +270,23 @@ describe('generate --expand-contract', () => {
     ]);
   });
 
+  it('is the default with --from-db for a table over 10,000 rows, and --no-expand-contract writes one', async () => {
+    const { options } = await changed("label: varchar('label')", "title: varchar('title')");
+    await migrate(options());
+    await query(db.url, "insert into micrograph (uuid, label) select 'm' || g, 'x' from generate_series(1, 10001) g");
+    await query(db.url, 'analyze micrograph');
+    const told: string[] = [];
+    const logger = { info: (m: string) => told.push(m), warn: () => {} };
+    const base = { ...options(), renames: ['micrograph.label=title'], fromDb: db.url, logger };
+    const single = await generate({ ...base, name: 'title, one migration', expandContract: false });
+    expect(single.contract).toBeUndefined();
+    expect(single.up).toContain('RENAME COLUMN "label" TO "title"');
+    await rollbackFolder(single.id!, options().migrationsFolder);
+    const both = await generate({ ...base, name: 'title' });
+    expect(both.contract?.id).toMatch(/_contract_title$/);
+    expect(told.join('\n')).toContain('the default for tables over 10,000 rows: public.micrograph (about 10,001 rows)');
+  });
+
   it('writes one migration when no change needs two (varchar(20) to text changes in place)', async () => {
     const { options } = await changed("label: varchar('label', { length: 20 })", "label: text('label')");
     const warnings: string[] = [];
@@ -280,6 +297,12 @@ describe('generate --expand-contract', () => {
     expect(warnings.join('\n')).toContain('--expand-contract: no column');
   });
 });
+
+/** Takes a just-written migration back out of the folder (it was never applied). */
+async function rollbackFolder(id: string, folder: string): Promise<void> {
+  rmSync(join(folder, id), { recursive: true });
+  await hash({ migrationsFolder: folder });
+}
 
 function readdirSyncNames(dir: string): string[] {
   return readdirSync(dir).filter((f) => f !== 'smartem.sum');
