@@ -33,8 +33,9 @@ export interface CommonOptions extends ConnectionOptions {
    */
   lockRetries?: number | undefined;
   /**
-   * A backfill waits between its batches while a standby this primary streams to has not replayed
-   * what was committed this many ms ago (default 1000), and says so in its progress.
+   * A backfill waits between its batches to keep every standby this primary streams to within this
+   * many ms of it (default 1000): until each has replayed what was committed half of it ago. It
+   * says so in its progress.
    */
   maxReplicaLagMs?: number | undefined;
   /** Receives progress and notices; nothing is printed without one. */

@@ -86,7 +86,7 @@ export const OPTION_HELP: Record<OptionName, [string, string]> = {
   'lock-retries': ['--lock-retries <n>', 'Tries again after a lock timeout, with growing waits (default 5)'],
   'max-replica-lag': [
     '--max-replica-lag <ms>',
-    'A backfill waits between batches while a standby is this far behind (default 1000)',
+    'A backfill waits between batches to keep every standby within this many ms (default 1000)',
   ],
   config: ['--config <file>', 'A drizzle.config.ts: its schema, out (the migrations folder) and dbCredentials'],
   sql: ['--sql', 'Print the SQL instead of running it'],

@@ -293,17 +293,18 @@ export function backfill(
 
 /**
  * The wait after each committed batch: the batch's time and WAL position are remembered; the
- * position committed `max_lag` ago must be replayed by every standby this primary streams to
- * before the next batch (replay paused or slow: it waits, saying so); then a session waiting for
- * a lock on the table gets a moment to take it.
+ * position committed half of `max_lag` ago must be replayed by every standby this primary streams
+ * to before the next batch (replay paused or slow: it waits, saying so), so that the standby stays
+ * within the limit; then a session waiting for a lock on the table gets a moment to take it.
  */
 const THROTTLE = (target: string, said: string): string[] => [
   '    IF NOT pg_is_in_recovery() THEN',
   '      smartem_commits := smartem_commits || clock_timestamp();',
   '      smartem_lsns := smartem_lsns || pg_current_wal_lsn();',
   '      LOOP',
-  '        -- The newest batch committed at least smartem_max_lag ago; those before it are no longer needed.',
-  '        smartem_n := coalesce((SELECT max(g.k) FROM generate_subscripts(smartem_commits, 1) AS g(k) WHERE smartem_commits[g.k] <= clock_timestamp() - smartem_max_lag), 0);',
+  '        -- The newest batch committed at least half the limit ago (the standby stalls, and the batch',
+  '        -- adds to its lag: half keeps it within the limit); those before it are no longer needed.',
+  '        smartem_n := coalesce((SELECT max(g.k) FROM generate_subscripts(smartem_commits, 1) AS g(k) WHERE smartem_commits[g.k] <= clock_timestamp() - smartem_max_lag / 2), 0);',
   '        IF smartem_n > 1 THEN',
   '          smartem_commits := smartem_commits[smartem_n:];',
   '          smartem_lsns := smartem_lsns[smartem_n:];',
@@ -312,6 +313,8 @@ const THROTTLE = (target: string, said: string): string[] => [
   '        EXIT WHEN smartem_n = 0 OR NOT EXISTS (SELECT 1 FROM pg_stat_replication r WHERE r.replay_lsn < smartem_lsns[smartem_n]);',
   `        RAISE NOTICE 'smartem-db:progress ${said} % rows, waiting: a standby is more than % s behind', smartem_done,`,
   "          rtrim(rtrim(round(extract(epoch FROM smartem_max_lag), 3)::text, '0'), '.');",
+  '        -- A standby reports its replay when WAL reaches it (else every 10 s): a little keeps it current.',
+  "        PERFORM pg_logical_emit_message(false, 'smartem-db', 'waiting for a standby');",
   '        PERFORM pg_sleep(0.2);',
   '      END LOOP;',
   '    END IF;',
