@@ -203,7 +203,7 @@ describe('generate()', () => {
     expect((await migrate(p.options)).ran).toHaveLength(2);
   });
 
-  it('refuses a table rewrite it cannot do online, with the expand/contract plan, until --plain says why', async () => {
+  it('refuses a table rewrite it cannot do online, pointing at --expand-contract, until --plain says why', async () => {
     const model = (type: string) =>
       `${HEADER}import { bigint } from 'drizzle-orm/pg-core';\nexport const t = pgTable('t', { id: integer('id').primaryKey(), w: ${type}, w2: integer('w2').generatedAlwaysAs(sql\`w * 2\`) });\nimport { sql } from 'drizzle-orm';\n`;
     const p = project(model("integer('w')"));
@@ -213,7 +213,7 @@ describe('generate()', () => {
     const refused = await failureOf(generate({ ...p.options, name: 'widen' }));
     expect(refused).toMatchObject({ code: 'LOCK_REFUSED' });
     expect(refused.message).toContain('rewrites the table to change public.t.w from integer to bigint');
-    expect(refused.message).toContain('add "w_new" bigint; keep it in step with a trigger');
+    expect(refused.message).toContain('write it as expand and contract: --expand-contract');
     expect(refused.message).toContain('--plain "<reason>"');
     expect(folders(p.migrations)).toHaveLength(1);
 
