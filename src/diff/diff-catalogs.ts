@@ -57,6 +57,14 @@ export function diffCatalogs(from: Catalog, to: Catalog): Op[] {
   const recreatedViews = new Set(
     views.flatMap(({ op }) => (op.kind === 'dropView' || op.kind === 'createView' ? [keyOf(op.view)] : [])),
   );
+  // A table made again owns its partitions; what else hangs on it is made again around it.
+  const ownPartitions = (c: Catalog): Catalog =>
+    tables.remade.size === 0
+      ? c
+      : {
+          ...c,
+          objects: c.objects.filter((o) => !(o.kind === 'partition' && o.on !== null && tables.remade.has(o.on))),
+        };
   const placedOps = [
     ...diffNamespaces(from, to),
     ...enums,
@@ -65,7 +73,13 @@ export function diffCatalogs(from: Catalog, to: Catalog): Op[] {
       ...leavingSwappedEnumsFirst(defaultsAroundRemade(withoutSwappedDefaults(tables.ops, enums), from, remade), swaps),
     ]),
     ...views,
-    ...diffObjects(from, to, rebuiltViews, reshaped, swappedTypes),
+    ...diffObjects(
+      ownPartitions(from),
+      ownPartitions(to),
+      new Set([...rebuiltViews, ...tables.remade]),
+      reshaped,
+      swappedTypes,
+    ),
   ];
   return orderOps([...placedOps, ...diffComments(from, to, recreatedViews, placedOps)]);
 }

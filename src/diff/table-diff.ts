@@ -42,6 +42,8 @@ interface TableDiff {
   ops: PlacedOp[];
   /** Tables whose existing columns change or go, as `schema.table`: views reading them are rebuilt. */
   reshaped: Set<string>;
+  /** Tables made again (plain ↔ partitioned), as `schema.table`: what hangs on them is made again around them. */
+  remade: Set<string>;
 }
 
 /**
@@ -90,6 +92,8 @@ export function diffTables(
   const uniqueKeyOf = (schema: string, table: string, columns: readonly string[]) =>
     `${qualifiedName(schema, table)}(${[...columns].sort().join(',')})`;
   const handledForeignKeys = new Set<string>();
+  // Tables made again in another form (plain ↔ partitioned): what names them steps aside.
+  const remade = new Set<string>();
 
   for (const [a, b] of both) {
     const ref = {
@@ -98,11 +102,10 @@ export function diffTables(
       ...(b.partitionBy ? { partitioned: { leaves: partitionLeaves(from, to, keyOf(b)) } } : {}),
     };
     if (a.partitionBy !== b.partitionBy) {
-      throw new SmartemDbError(
-        'UNSUPPORTED_CHANGE',
-        `Table ${keyOf(b)} is ${a.partitionBy ? `partitioned by ${a.partitionBy}` : 'not partitioned'} and the model has it ${b.partitionBy ? `partitioned by ${b.partitionBy}` : 'not partitioned'}: PostgreSQL cannot change that in place. ` +
-          'Write the move by hand (a new table under another name, the rows copied, the names swapped): `smartem-db generate --empty <name>`.',
-      );
+      out.push(...remakeOps(from, to, a, b));
+      remade.add(keyOf(b));
+      reshaped.add(keyOf(b));
+      continue;
     }
     const columns = compareKeyed(a.columns, b.columns, (c) => c.name);
     const recreated = new Set<string>();
@@ -212,6 +215,7 @@ export function diffTables(
   // Foreign keys that stay as they are but rely on a unique key that is rebuilt, join a column whose
   // type changes family, or reference a relation made again.
   for (const [a, b] of both) {
+    if (remade.has(keyOf(b))) continue;
     for (const fk of a.foreignKeys) {
       if (handledForeignKeys.has(qualifiedName(a.schema, a.name, fk.name)) || !fk.references) continue;
       const target = uniqueKeyOf(fk.references.schema, fk.references.table, fk.references.columns);
@@ -219,7 +223,9 @@ export function diffTables(
       const retypes =
         fk.columns.some((c) => retyped.has(qualifiedName(a.schema, a.name, c))) ||
         columns.some((c) => retyped.has(qualifiedName(schema, table, c)));
-      if (!rebuiltKeys.has(target) && !retypes && !remadeRelations.has(qualifiedName(schema, table))) continue;
+      const remadeTarget =
+        remadeRelations.has(qualifiedName(schema, table)) || remade.has(qualifiedName(schema, table));
+      if (!rebuiltKeys.has(target) && !retypes && !remadeTarget) continue;
       const kept = b.foreignKeys.find((k) => k.name === fk.name);
       if (!kept) continue;
       const ref = { schema: a.schema, table: a.name };
@@ -227,5 +233,53 @@ export function diffTables(
       out.push(placed(Phase.addForeignKey, { kind: 'addConstraint', ...ref, constraint: bare(kept) }));
     }
   }
-  return { ops: out, reshaped };
+  return { ops: out, reshaped, remade };
+}
+
+/**
+ * A table that becomes partitioned, or stops being: PostgreSQL cannot change that in place, so it
+ * is made again with its rows (remakeTable), its foreign keys dropped before and added after, and
+ * the sequences its columns own handed from the old table to the new. Refused by name where the
+ * copy cannot be faithful: identity columns (their sequences go with the old table), inheritance,
+ * a change of partition key (the partitions' names would clash), partitions partitioned in turn.
+ */
+function remakeOps(from: Catalog, to: Catalog, a: Table, b: Table): PlacedOp[] {
+  const refuse = (why: string) =>
+    new SmartemDbError(
+      'UNSUPPORTED_CHANGE',
+      `Table ${keyOf(b)} is ${a.partitionBy ? `partitioned by ${a.partitionBy}` : 'not partitioned'} and the model has it ` +
+        `${b.partitionBy ? `partitioned by ${b.partitionBy}` : 'not partitioned'}, which smartem-db makes by copying it into a new table, ` +
+        `but not here: ${why}. Write the move by hand (a new table under another name, the rows copied, the names swapped): ` +
+        '`smartem-db generate --empty <name>`.',
+    );
+  if (a.partitionBy && b.partitionBy)
+    throw refuse("the partition key changes (the new partitions would take the old ones' names)");
+  if ([...a.columns, ...b.columns].some((c) => c.identity)) throw refuse('it has an identity column');
+  const key = keyOf(b);
+  const inherits = (t: Table) => t.inherits?.length || from.tables.some((x) => x.inherits?.includes(key));
+  if (inherits(a) || inherits(b)) throw refuse('it takes part in table inheritance');
+  const partitionsOf = (catalog: Catalog) => catalog.objects.filter((o) => o.kind === 'partition' && o.on === key);
+  const [before, after] = [partitionsOf(from), partitionsOf(to)];
+  if ([...before, ...after].some((p) => p.create.some((sql) => / PARTITION BY /.test(sql))))
+    throw refuse('a partition is partitioned in turn');
+  const ref = { schema: b.schema, table: b.name };
+  const owned = (catalog: Catalog) =>
+    catalog.sequences.filter((s) => s.schema === b.schema && s.ownedBy?.table === b.name);
+  return [
+    ...a.foreignKeys.map((k) =>
+      placed(Phase.dropForeignKey, { kind: 'dropConstraint', ...ref, constraint: bare(k), fresh: true }),
+    ),
+    ...owned(from).map((s) =>
+      placed(Phase.disownSequence, { kind: 'alterSequence', from: s, to: { ...s, ownedBy: null } }),
+    ),
+    placed(Phase.createTable, {
+      kind: 'remakeTable',
+      from: { table: { ...a, foreignKeys: [] }, partitions: before },
+      to: { table: { ...b, foreignKeys: [] }, partitions: after },
+    }),
+    ...owned(to).map((s) => placed(Phase.ownSequence, { kind: 'alterSequence', from: { ...s, ownedBy: null }, to: s })),
+    ...b.foreignKeys.map((k) =>
+      placed(Phase.addForeignKey, { kind: 'addConstraint', ...ref, constraint: bare(k), fresh: true }),
+    ),
+  ];
 }

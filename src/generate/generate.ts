@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DbSession } from '../db/session.js';
+import { SmartemDbError } from '../errors.js';
 import { describeOp } from '../render/op-kinds.js';
 import { invertAll } from '../render/op-kinds.js';
 import type { Op } from '../ops/op.js';
@@ -10,7 +11,7 @@ import { readMigrationsFolder, rehashMigrationsFolder, type MigrationsFolder } f
 import { renderHeader } from '../migrations/migration-header.js';
 import { formatMigrationName } from '../migrations/migration-name.js';
 import type { Hazard } from '../hazards/hazard.js';
-import { renderScript } from '../render/render-script.js';
+import { renderScript, type RenderedScript } from '../render/render-script.js';
 import { classifyScript } from '../lint/classify-script.js';
 import type { FolderAndModel } from '../scratch/folder-and-model.js';
 import { acknowledged, dataLossObject, noHints, type Hints } from './hints.js';
@@ -218,7 +219,9 @@ async function written(
     acknowledge: (op, hazard) => {
       if (op.kind === 'contractColumn' || (part.contracts && hazard.kind !== 'data-loss'))
         return CONTRACT_ACKNOWLEDGED[hazard.kind];
-      if (op.kind === 'expandColumn')
+      if (op.kind === 'remakeTable' && hazard.kind === 'data-loss' && dataLossObject(op) === null)
+        return 'the rows were copied into the table made again first';
+      if (op.kind === 'expandColumn' && hazard.kind !== 'data-loss')
         return 'expand: the new column, its trigger and its backfill take brief locks only';
       if (hazard.kind === 'breaking-change' && (op.kind === 'renameColumn' || op.kind === 'renameTable')) {
         return 'a rename asked for (--rename, a hint or the prompt) when this migration was generated';
@@ -233,6 +236,7 @@ async function written(
   });
   refuseUnacknowledgedLoss(up, ops, hints, input.allowDataLoss ?? false);
   refuseUnacknowledgedLocks(up);
+  refuseSplitRemake(up, ops);
   if (input.plain && input.fromDb) await warnAboutBigTables(input.fromDb, up, input.journal, input.logger);
   const down = await classifyScript(renderScript(invertAll(ops), { online }), { catalog: part.want });
   const note = part.contracts
@@ -254,6 +258,20 @@ async function written(
         renderHeader(part.id, part.parent, down.transactional, 'down') + transactionNote(down.transactional) + down.sql,
     },
   };
+}
+
+/**
+ * A table made again runs in one transaction, or the application would find it missing between
+ * its rename and its copy: a migration whose other changes need to run without one is refused.
+ */
+function refuseSplitRemake(up: RenderedScript, ops: readonly Op[]): void {
+  const remade = ops.find((op) => op.kind === 'remakeTable');
+  if (!remade || up.transactional) return;
+  throw new SmartemDbError(
+    'UNSUPPORTED_CHANGE',
+    `${describeOp(remade)} must run in one transaction, but other changes of this migration cannot (an enum value added and used). ` +
+      'Generate them in migrations of their own: first the enum value, then the table.',
+  );
 }
 
 /** Why the contract's hazards are acceptable: they are what it is for, and it runs only when asked. */

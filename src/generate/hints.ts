@@ -111,7 +111,7 @@ export function renameOps(hints: Hints): Op[] {
   ];
 }
 
-/** The object a data-losing op loses data of, as `schema.table[.column]` or `schema.type`. */
+/** The object a data-losing op loses data of, as `schema.table[.column]` or `schema.type`; null when it loses none. */
 export function dataLossObject(op: Op): string | null {
   switch (op.kind) {
     case 'dropTable':
@@ -125,6 +125,13 @@ export function dataLossObject(op: Op): string | null {
     case 'alterObject':
       // A composite type's attributes, dropped under the columns that keep it.
       return op.to.name;
+    case 'remakeTable':
+      // Its rows are copied: data is lost only with a column the new table does not have.
+      return op.from.table.columns.every(
+        (c) => c.generated !== null || op.to.table.columns.some((t) => t.name === c.name),
+      )
+        ? null
+        : keyOf(op.to.table);
     default:
       return null;
   }

@@ -49,6 +49,8 @@ export interface MigrationContext {
   catalog?: Catalog | undefined;
   /** Enum types the migration creates (`schema.name` to values), known before its statements are judged. */
   plannedEnums: Map<string, string[]>;
+  /** Tables the migration creates (`schema.name`), known before its statements are judged. */
+  plannedTables: Set<string>;
 }
 
 export const newContext = (catalog?: Catalog): MigrationContext => ({
@@ -57,10 +59,13 @@ export const newContext = (catalog?: Catalog): MigrationContext => ({
   builds: newPartitionBuilds(),
   catalog,
   plannedEnums: new Map(),
+  plannedTables: new Set(),
 });
 
-/** Notes what a migration creates that judging its earlier statements needs (enum types a swap makes). */
+/** Notes what a migration creates that judging its earlier statements needs (enum types a swap makes, tables). */
 export function notePlanned(stmt: Node, ctx: MigrationContext): void {
+  const table = stmt.CreateStmt as Node | undefined;
+  if (table?.relation) ctx.plannedTables.add(relationKey(table.relation));
   const create = stmt.CreateEnumStmt as Node | undefined;
   if (!create) return;
   const parts: string[] = (create.typeName ?? []).map((n: Node) => n.String?.sval);

@@ -127,6 +127,16 @@ function renameHazards(body: Node, ctx: MigrationContext): StatementHazard[] {
     'Expand and contract: add the new name alongside the old, move the application over, then remove the old.';
   switch (body.renameType) {
     case 'OBJECT_TABLE':
+      // Renamed aside while a new table takes its name: the application's statements go on to the
+      // new one, but the old one stays locked until the migration commits, its rows copied meanwhile.
+      if (ctx.plannedTables.has(relationKey(body.relation)))
+        return [
+          hazard(
+            'blocking-lock',
+            `makes table ${relationKey(body.relation)} again (renamed aside, its rows copied into a new one): it is locked until the migration commits`,
+            'Run it when the table is quiet, or, for a large table, move the rows by hand in batches behind a trigger.',
+          ),
+        ];
       return [
         hazard(
           'breaking-change',

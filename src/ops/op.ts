@@ -88,7 +88,21 @@ export type Op =
    */
   | { kind: 'expandColumn'; move: ColumnMove; undo?: true }
   /** The second half, once no old version runs: the trigger and the old column go. `undo` is its down. */
-  | { kind: 'contractColumn'; move: ColumnMove; undo?: true };
+  | { kind: 'contractColumn'; move: ColumnMove; undo?: true }
+  /**
+   * A table made again in another form (plain to partitioned, or back), its rows kept: the old one
+   * renamed aside, the new one made with its partitions, the rows copied, its indexes built, the
+   * old one dropped. What hangs on the table (grants, triggers, policies, views that read it,
+   * foreign keys to it) is made again around it by the ops of their own kinds.
+   */
+  | { kind: 'remakeTable'; from: RemadeTable; to: RemadeTable };
+
+export interface RemadeTable {
+  /** The table with its columns, constraints, indexes and comments (its foreign keys are ops of their own). */
+  table: Table;
+  /** Its partitions (`CREATE TABLE ... PARTITION OF`), made with it and dropped with it. */
+  partitions: DefinedObject[];
+}
 
 /**
  * A column renamed or given another type by expand and contract: both columns exist between the

@@ -17,6 +17,7 @@ import {
 } from './render-op.js';
 import { renderOnline } from './render-online.js';
 import { renderContract, renderExpand } from './render-expand.js';
+import { renderRemake } from './render-remake.js';
 import type { RenderOptions, Statement } from './statement.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
 import { insertValue } from '../ops/enum-values.js';
@@ -136,6 +137,12 @@ const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
         `DROP COLUMN ${op.column.inherited ? 'IF EXISTS ' : ''}${quoteIdent(op.column.name)}`,
       ),
     ],
+  },
+  remakeTable: {
+    inverse: (op) => ({ kind: 'remakeTable', from: op.to, to: op.from }),
+    describe: (op) =>
+      `make ${keyOf(op.to.table)} again ${op.to.table.partitionBy ? `partitioned by ${op.to.table.partitionBy}` : 'not partitioned'}, its rows copied`,
+    render: (op) => renderRemake(op.from, op.to),
   },
   expandColumn: {
     inverse: (op) => ({ kind: 'expandColumn', move: op.move, ...(op.undo ? {} : { undo: true }) }),
