@@ -11,7 +11,7 @@ import postgres from 'postgres';
 import { migrate } from '../src/api.js';
 import { renderHeader } from '../src/migrations/migration-header.js';
 import { rehashMigrationsFolder } from '../src/migrations/migration-folder.js';
-import { backfill } from '../src/render/render-online.js';
+import { backfill } from '../src/render/batches.js';
 import { postgresBinDir, startStandbyPair } from '../test/support/private-cluster.js';
 
 interface Outcome {

@@ -262,24 +262,40 @@ function remakeOps(from: Catalog, to: Catalog, a: Table, b: Table): PlacedOp[] {
   const [before, after] = [partitionsOf(from), partitionsOf(to)];
   if ([...before, ...after].some((p) => p.create.some((sql) => / PARTITION BY /.test(sql))))
     throw refuse('a partition is partitioned in turn');
-  const ref = { schema: b.schema, table: b.name };
   const owned = (catalog: Catalog) =>
     catalog.sequences.filter((s) => s.schema === b.schema && s.ownedBy?.table === b.name);
+  const online = onlineKey(from, to, a, b);
   return [
-    ...a.foreignKeys.map((k) =>
-      placed(Phase.dropForeignKey, { kind: 'dropConstraint', ...ref, constraint: bare(k), fresh: true }),
-    ),
     ...owned(from).map((s) =>
       placed(Phase.disownSequence, { kind: 'alterSequence', from: s, to: { ...s, ownedBy: null } }),
     ),
     placed(Phase.createTable, {
       kind: 'remakeTable',
-      from: { table: { ...a, foreignKeys: [] }, partitions: before },
-      to: { table: { ...b, foreignKeys: [] }, partitions: after },
+      from: { table: a, partitions: before },
+      to: { table: b, partitions: after },
+      ...(online ? { online: { key: online } } : {}),
     }),
     ...owned(to).map((s) => placed(Phase.ownSequence, { kind: 'alterSequence', from: { ...s, ownedBy: null }, to: s })),
-    ...b.foreignKeys.map((k) =>
-      placed(Phase.addForeignKey, { kind: 'addConstraint', ...ref, constraint: bare(k), fresh: true }),
-    ),
   ];
+}
+
+/**
+ * The primary key a table made again online is mirrored by, when it can be: both shapes have it,
+ * and nothing else names the table (no foreign key to it, no view, nothing attached to it or
+ * naming it), since those would have to be made again while the rows are copied.
+ */
+function onlineKey(from: Catalog, to: Catalog, a: Table, b: Table): string[] | undefined {
+  const key = keyOf(b);
+  const primary = (t: Table) => t.constraints.find((k) => k.kind === 'primary')?.columns;
+  const [before, after] = [primary(a), primary(b)];
+  if (!before || !after || [...before].sort().join() !== [...after].sort().join()) return undefined;
+  for (const c of [from, to]) {
+    const referenced = c.tables.some((t) =>
+      t.foreignKeys.some((k) => k.references && qualifiedName(k.references.schema, k.references.table) === key),
+    );
+    const read = c.views.some((v) => v.dependsOn.includes(key));
+    const named = c.objects.some((o) => (o.on === key && o.kind !== 'partition') || o.uses?.includes(key));
+    if (referenced || read || named) return undefined;
+  }
+  return after;
 }

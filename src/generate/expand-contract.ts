@@ -12,7 +12,7 @@ import { SmartemDbError } from '../errors.js';
 import { castExpression, typeChangeHazards } from '../hazards/type-change.js';
 import type { ColumnMove, Op } from '../ops/op.js';
 import { describeOp } from '../render/op-kinds.js';
-import { temporaryName } from '../render/render-online.js';
+import { temporaryName } from '../render/temporary-name.js';
 import { quoteIdent } from '../sql/quote.js';
 import { acknowledged, type Hints } from './hints.js';
 import { tableSizes } from '../catalog/table-sizes.js';

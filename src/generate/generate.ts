@@ -236,7 +236,7 @@ async function written(
   });
   refuseUnacknowledgedLoss(up, ops, hints, input.allowDataLoss ?? false);
   refuseUnacknowledgedLocks(up);
-  refuseSplitRemake(up, ops);
+  refuseSplitRemake(up, ops, online && !part.contracts);
   if (input.plain && input.fromDb) await warnAboutBigTables(input.fromDb, up, input.journal, input.logger);
   const down = await classifyScript(renderScript(invertAll(ops), { online }), { catalog: part.want });
   const note = part.contracts
@@ -261,11 +261,12 @@ async function written(
 }
 
 /**
- * A table made again runs in one transaction, or the application would find it missing between
- * its rename and its copy: a migration whose other changes need to run without one is refused.
+ * A table made again in the plain form runs in one transaction, or the application would find it
+ * missing between its rename and its copy: a migration whose other changes need to run without
+ * one is refused. (The online form commits step by step by design.)
  */
-function refuseSplitRemake(up: RenderedScript, ops: readonly Op[]): void {
-  const remade = ops.find((op) => op.kind === 'remakeTable');
+function refuseSplitRemake(up: RenderedScript, ops: readonly Op[], online: boolean): void {
+  const remade = ops.find((op) => op.kind === 'remakeTable' && !(online && op.online));
   if (!remade || up.transactional) return;
   throw new SmartemDbError(
     'UNSUPPORTED_CHANGE',

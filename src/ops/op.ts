@@ -95,10 +95,20 @@ export type Op =
    * old one dropped. What hangs on the table (grants, triggers, policies, views that read it,
    * foreign keys to it) is made again around it by the ops of their own kinds.
    */
-  | { kind: 'remakeTable'; from: RemadeTable; to: RemadeTable };
+  | {
+      kind: 'remakeTable';
+      from: RemadeTable;
+      to: RemadeTable;
+      /**
+       * Set when it can be made online (nothing else names the table; both shapes have this
+       * primary key): the new table filled beside the old, writes mirrored by a trigger, then
+       * swapped in under a moment's lock.
+       */
+      online?: { key: string[] };
+    };
 
 export interface RemadeTable {
-  /** The table with its columns, constraints, indexes and comments (its foreign keys are ops of their own). */
+  /** The table whole: columns, constraints, indexes, foreign keys and comments. */
   table: Table;
   /** Its partitions (`CREATE TABLE ... PARTITION OF`), made with it and dropped with it. */
   partitions: DefinedObject[];

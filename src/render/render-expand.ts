@@ -2,7 +2,9 @@ import type { Column } from '../catalog/catalog.js';
 import type { ColumnMove } from '../ops/op.js';
 import { castExpression } from '../hazards/type-change.js';
 import { quoteIdent, quoteQualified } from '../sql/quote.js';
-import { backfill, notNullSteps, temporaryName } from './render-online.js';
+import { notNullSteps } from './render-online.js';
+import { backfill } from './batches.js';
+import { temporaryName } from './temporary-name.js';
 import type { Statement } from './statement.js';
 
 // Expand and contract (pgroll's way, from the model): between the two migrations the table has

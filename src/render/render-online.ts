@@ -3,6 +3,9 @@ import type { Constraint } from '../catalog/catalog.js';
 import type { Op, PartitionLeaf } from '../ops/op.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
 import type { Statement } from './statement.js';
+import { backfill } from './batches.js';
+import { temporaryName } from './temporary-name.js';
+import { renderRemakeOnline } from './render-remake.js';
 
 // The online forms of changes to tables that exist and hold rows (pg-schema-diff's and GitLab's
 // playbook): every step takes at most a brief lock, the long work happens under a light one or in
@@ -13,11 +16,6 @@ const step = (sql: string): Statement => ({ sql, hazards: [], transactional: fal
 
 /** The CHECK that proves a partition's bounds before it is attached (dropped once it is). */
 const PARTITION_BOUND = quoteIdent('smartem_partition_bound');
-
-/** A temporary name from a real one, within PostgreSQL's 63 bytes. */
-export function temporaryName(name: string, suffix: string): string {
-  return `${name.slice(0, 63 - suffix.length)}${suffix}`;
-}
 
 /**
  * The name of a partition's part of its parent's index or key `name`: `<partition>_<name>`, the
@@ -155,6 +153,8 @@ END $smartem_detach$`,
       ];
     case 'addColumn':
       return renderOnlineAddColumn(op.schema, op.table, op.column);
+    case 'remakeTable':
+      return op.online ? renderRemakeOnline(op.from, op.to, op.online.key) : undefined;
     default:
       return undefined;
   }
@@ -205,7 +205,7 @@ const VOLATILE = /\b(random|clock_timestamp|gen_random_uuid|uuid_generate_v\d|ne
 /**
  * A new column whose default PostgreSQL would have to write into every row (a volatile default:
  * a random uuid, a time) at once, under an exclusive lock: added without it, given the default for
- * new rows, its existing rows filled by backfill() below, in batches that each commit (a crash
+ * new rows, its existing rows filled by backfill() (batches.ts), in batches that each commit (a crash
  * loses no batch done, and running it again continues), then made NOT NULL without a scan.
  */
 function renderOnlineAddColumn(schema: string, table: string, column: Column): Statement[] | undefined {
@@ -222,103 +222,3 @@ function renderOnlineAddColumn(schema: string, table: string, column: Column): S
     ...(column.notNull ? notNullSteps(schema, table, column.name) : []),
   ];
 }
-
-/**
- * A DO block that fills a column's NULLs in batches that each commit and take about 50 ms (a
- * crash loses no batch done; run again, it continues), walking the table by TID ranges, then
- * sweeping what other sessions moved behind it. Between batches it waits while a standby has not
- * replayed what was committed more than `smartem_db.max_replica_lag` ago (default 1 s; the runner
- * sets it from --max-replica-lag), and yields to sessions waiting for a lock on the table: a
- * backfill must not leave replicas behind nor queue the application. Waiting is reported in the
- * progress notices; a role that cannot see replication (pg_monitor) does not wait for it.
- */
-export function backfill(
-  target: string,
-  column: string,
-  expression: string,
-  label: string,
-  pending = `${column} IS NULL`,
-): string {
-  const said = label.replace(/'/g, "''");
-  const set = `UPDATE ${target} SET ${column} = ${expression}`;
-  const pages = `pg_relation_size(${quoteLiteral(target)}::regclass) / current_setting('block_size')::bigint`;
-  return [
-    '-- Backfill in batches of about 50 ms, each committed: run again, it continues where it stopped.',
-    '-- Between batches it waits for standbys more than smartem_db.max_replica_lag behind (default 1 s).',
-    'DO $smartem_backfill$',
-    'DECLARE',
-    `  smartem_pages bigint := ${pages};`,
-    '  smartem_at bigint := 0;',
-    '  smartem_step bigint := 8;',
-    '  smartem_done bigint := 0;',
-    '  smartem_n bigint;',
-    '  smartem_started timestamptz;',
-    '  smartem_found tid[];',
-    "  smartem_max_lag interval := coalesce(nullif(current_setting('smartem_db.max_replica_lag', true), ''), '1s')::interval;",
-    '  smartem_commits timestamptz[] := ARRAY[]::timestamptz[];',
-    '  smartem_lsns pg_lsn[] := ARRAY[]::pg_lsn[];',
-    'BEGIN',
-    '  LOOP',
-    '    IF smartem_at >= smartem_pages THEN',
-    `      smartem_pages := ${pages};`,
-    '      EXIT WHEN smartem_at >= smartem_pages;',
-    '    END IF;',
-    '    smartem_started := clock_timestamp();',
-    `    ${set}`,
-    `     WHERE ctid >= format('(%s,0)', smartem_at)::tid AND ctid < format('(%s,0)', smartem_at + smartem_step)::tid AND ${pending};`,
-    '    GET DIAGNOSTICS smartem_n = ROW_COUNT;',
-    '    smartem_done := smartem_done + smartem_n;',
-    '    smartem_at := smartem_at + smartem_step;',
-    '    COMMIT;',
-    `    RAISE NOTICE 'smartem-db:progress ${said} % rows, % of % pages', smartem_done, least(smartem_at, smartem_pages), smartem_pages;`,
-    '    smartem_step := greatest(1, least(smartem_step * 2, (smartem_step * 0.05 / greatest(extract(epoch FROM clock_timestamp() - smartem_started), 0.001))::bigint));',
-    ...THROTTLE(target, said),
-    '  END LOOP;',
-    '  LOOP',
-    `    smartem_found := ARRAY(SELECT ctid FROM ${target} WHERE ${pending} LIMIT 1000000);`,
-    '    EXIT WHEN cardinality(smartem_found) = 0;',
-    '    FOR smartem_i IN 1 .. cardinality(smartem_found) BY 500 LOOP',
-    `      ${set} WHERE ctid = ANY (smartem_found[smartem_i:smartem_i + 499]) AND ${pending};`,
-    '      GET DIAGNOSTICS smartem_n = ROW_COUNT;',
-    '      smartem_done := smartem_done + smartem_n;',
-    '      COMMIT;',
-    ...THROTTLE(target, said).map((line) => `  ${line}`),
-    '    END LOOP;',
-    `    RAISE NOTICE 'smartem-db:progress ${said} % rows', smartem_done;`,
-    '  END LOOP;',
-    'END',
-    '$smartem_backfill$',
-  ].join('\n');
-}
-
-/**
- * The wait after each committed batch: the batch's time and WAL position are remembered; the
- * position committed half of `max_lag` ago must be replayed by every standby this primary streams
- * to before the next batch (replay paused or slow: it waits, saying so), so that the standby stays
- * within the limit; then a session waiting for a lock on the table gets a moment to take it.
- */
-const THROTTLE = (target: string, said: string): string[] => [
-  '    IF NOT pg_is_in_recovery() THEN',
-  '      smartem_commits := smartem_commits || clock_timestamp();',
-  '      smartem_lsns := smartem_lsns || pg_current_wal_lsn();',
-  '      LOOP',
-  '        -- The newest batch committed at least half the limit ago (the standby stalls, and the batch',
-  '        -- adds to its lag: half keeps it within the limit); those before it are no longer needed.',
-  '        smartem_n := coalesce((SELECT max(g.k) FROM generate_subscripts(smartem_commits, 1) AS g(k) WHERE smartem_commits[g.k] <= clock_timestamp() - smartem_max_lag / 2), 0);',
-  '        IF smartem_n > 1 THEN',
-  '          smartem_commits := smartem_commits[smartem_n:];',
-  '          smartem_lsns := smartem_lsns[smartem_n:];',
-  '          smartem_n := 1;',
-  '        END IF;',
-  '        EXIT WHEN smartem_n = 0 OR NOT EXISTS (SELECT 1 FROM pg_stat_replication r WHERE r.replay_lsn < smartem_lsns[smartem_n]);',
-  `        RAISE NOTICE 'smartem-db:progress ${said} % rows, waiting: a standby is more than % s behind', smartem_done,`,
-  "          rtrim(rtrim(round(extract(epoch FROM smartem_max_lag), 3)::text, '0'), '.');",
-  '        -- A standby reports its replay when WAL reaches it (else every 10 s): a little keeps it current.',
-  "        PERFORM pg_logical_emit_message(false, 'smartem-db', 'waiting for a standby');",
-  '        PERFORM pg_sleep(0.2);',
-  '      END LOOP;',
-  '    END IF;',
-  `    IF EXISTS (SELECT 1 FROM pg_locks l WHERE NOT l.granted AND l.relation = ${quoteLiteral(target)}::regclass) THEN`,
-  '      PERFORM pg_sleep(0.05);',
-  '    END IF;',
-];

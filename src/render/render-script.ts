@@ -1,6 +1,7 @@
 import type { Op } from '../ops/op.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
-import { leafPartName, partitionedIndexSteps, temporaryName } from './render-online.js';
+import { leafPartName, partitionedIndexSteps } from './render-online.js';
+import { temporaryName } from './temporary-name.js';
 import { renderOp } from './op-kinds.js';
 import type { RenderOptions, Statement } from './statement.js';
 import type { Hazard } from '../hazards/hazard.js';

@@ -62,6 +62,28 @@ const cases: DiffCase[] = [
 
 runDiffCases('plain and partitioned tables', cases);
 
+// Online where nothing else names the table: made beside it, writes mirrored, rows copied in
+// batches, swapped in under a moment's lock. Otherwise the plain form above (the lint's lock).
+runDiffCases(
+  'plain and partitioned tables, online',
+  [
+    {
+      name: 'a plain table made partitioned online',
+      from: plain,
+      to: parted,
+      onlineHazards: [],
+      upContains: ['FOR SHARE ON CONFLICT ("id", "at") DO NOTHING', 'DROP TABLE "public"."reading";'],
+    },
+    {
+      name: 'with a view reading it: the plain form',
+      from: `${plain}; create view recent as select id from reading`,
+      to: `${parted}; create view recent as select id from reading`,
+      onlineHazards: ['blocking-lock', 'data-loss'],
+    },
+  ],
+  { online: true },
+);
+
 describe('a table made partitioned and back', () => {
   it('keeps every row and the serial sequence both ways', async () => {
     const [a, b] = await Promise.all([createDatabase(), createDatabase()]);

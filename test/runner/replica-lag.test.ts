@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/api.js';
 import type { Logger } from '../../src/migrations/logger.js';
-import { backfill } from '../../src/render/render-online.js';
+import { backfill } from '../../src/render/batches.js';
 import { query } from '../support/fresh-database.js';
 import { writeMigrations } from '../support/migrations-dir.js';
 import { postgresBinDir, startStandbyPair } from '../support/private-cluster.js';
