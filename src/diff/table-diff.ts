@@ -266,24 +266,15 @@ function remakeOps(from: Catalog, to: Catalog, a: Table, b: Table): PlacedOp[] {
     catalog.sequences.filter((s) => s.schema === b.schema && s.ownedBy?.table === b.name);
   const online = onlineKey(from, to, a, b);
   return [
-    ...owned(from).map((s) =>
-      placed(Phase.disownSequence, { kind: 'alterSequence', from: s, to: { ...s, ownedBy: null } }),
-    ),
     placed(Phase.createTable, {
       kind: 'remakeTable',
-      from: { table: a, partitions: before },
-      to: { table: b, partitions: after },
+      from: { table: a, partitions: before, sequences: owned(from) },
+      to: { table: b, partitions: after, sequences: owned(to) },
       ...(online ? { online: { key: online } } : {}),
     }),
-    ...owned(to).map((s) => placed(Phase.ownSequence, { kind: 'alterSequence', from: { ...s, ownedBy: null }, to: s })),
   ];
 }
 
-/**
- * The primary key a table made again online is mirrored by, when it can be: both shapes have it,
- * and nothing else names the table (no foreign key to it, no view, nothing attached to it or
- * naming it), since those would have to be made again while the rows are copied.
- */
 function onlineKey(from: Catalog, to: Catalog, a: Table, b: Table): string[] | undefined {
   const key = keyOf(b);
   const primary = (t: Table) => t.constraints.find((k) => k.kind === 'primary')?.columns;

@@ -112,6 +112,8 @@ export interface RemadeTable {
   table: Table;
   /** Its partitions (`CREATE TABLE ... PARTITION OF`), made with it and dropped with it. */
   partitions: DefinedObject[];
+  /** The sequences its columns own (serial): handed from the old table to the new under its lock. */
+  sequences: Sequence[];
 }
 
 /**

@@ -28,6 +28,7 @@ export function renderRemake(from: RemadeTable, to: RemadeTable): Statement[] {
     statement(
       `ALTER TABLE ${quoteQualified(t.schema, from.table.name)} RENAME TO ${quoteIdent(temporaryName(from.table.name, '_smartem_old'))}`,
     ),
+    ...disowned(from),
     ...indexNames.map((name) =>
       statement(
         `ALTER INDEX ${quoteQualified(t.schema, name)} RENAME TO ${quoteIdent(temporaryName(name, '_smartem_old'))}`,
@@ -41,9 +42,25 @@ export function renderRemake(from: RemadeTable, to: RemadeTable): Statement[] {
       statement(`ALTER TABLE ${target} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`),
     ),
     statement(`DROP TABLE ${aside}`),
+    ...owned(to),
     ...comments(to, target, (name) => name),
   ];
 }
+
+/** The old table's sequences let go of, so that dropping it keeps them (taken under its lock: a writer's nextval waits behind it). */
+const disowned = (from: RemadeTable): Statement[] =>
+  from.sequences.map((s) => statement(`ALTER SEQUENCE ${quoteQualified(s.schema, s.name)} OWNED BY NONE`));
+
+const owned = (to: RemadeTable): Statement[] =>
+  to.sequences.flatMap((s) =>
+    s.ownedBy
+      ? [
+          statement(
+            `ALTER SEQUENCE ${quoteQualified(s.schema, s.name)} OWNED BY ${quoteQualified(to.table.schema, to.table.name)}.${quoteIdent(s.ownedBy.column)}`,
+          ),
+        ]
+      : [],
+  );
 
 const comment = (on: string, text: string | null): Statement[] =>
   text === null ? [] : [statement(`COMMENT ON ${on} IS ${quoteLiteral(text)}`)];
@@ -122,6 +139,7 @@ export function renderRemakeOnline(from: RemadeTable, to: RemadeTable, key: stri
     `  LOCK TABLE ${target} IN ACCESS EXCLUSIVE MODE;`,
     `  DROP TRIGGER ${trigger} ON ${target};`,
     `  DROP FUNCTION ${fn}();`,
+    ...disowned(from).map((st) => `  ${st.sql};`),
     `  DROP TABLE ${target};`,
     `  ALTER TABLE ${fresh} RENAME TO ${quoteIdent(t.name)};`,
     ...t.constraints.map(
@@ -130,6 +148,7 @@ export function renderRemakeOnline(from: RemadeTable, to: RemadeTable, key: stri
     ...t.indexes.map(
       (i) => `  ALTER INDEX ${quoteQualified(t.schema, during(i.name))} RENAME TO ${quoteIdent(i.name)};`,
     ),
+    ...owned(to).map((st) => `  ${st.sql};`),
     `  RAISE NOTICE 'smartem-db:progress ${target.replace(/'/g, "''")} made again: the swap held its lock % ms',`,
     '    round(extract(epoch FROM clock_timestamp() - smartem_started) * 1000);',
     'END',
