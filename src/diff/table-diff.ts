@@ -280,6 +280,9 @@ function onlineKey(from: Catalog, to: Catalog, a: Table, b: Table): string[] | u
   const primary = (t: Table) => t.constraints.find((k) => k.kind === 'primary')?.columns;
   const [before, after] = [primary(a), primary(b)];
   if (!before || !after || [...before].sort().join() !== [...after].sort().join()) return undefined;
+  // Every row must have a partition to go to, or a write the trigger mirrors would fail.
+  const partitions = to.objects.filter((o) => o.kind === 'partition' && o.on === key);
+  if (b.partitionBy && !partitions.some((p) => p.create.some((sql) => / DEFAULT$/.test(sql)))) return undefined;
   for (const c of [from, to]) {
     const referenced = c.tables.some((t) =>
       t.foreignKeys.some((k) => k.references && qualifiedName(k.references.schema, k.references.table) === key),

@@ -75,6 +75,12 @@ runDiffCases(
       upContains: ['FOR SHARE ON CONFLICT ("id", "at") DO NOTHING', 'DROP TABLE "public"."reading";'],
     },
     {
+      name: 'without a default partition (a write might have no partition to go to): the plain form',
+      from: plain,
+      to: parted.replace('create table reading_rest partition of reading default;', ''),
+      onlineHazards: ['blocking-lock', 'data-loss'],
+    },
+    {
       name: 'with a view reading it: the plain form',
       from: `${plain}; create view recent as select id from reading`,
       to: `${parted}; create view recent as select id from reading`,

@@ -67,6 +67,8 @@ export const schema = fc.record({
   /** The partitioned table's index (its columns), and whether it has a unique key. */
   partitionIndex: fc.constantFrom(null, 'v', 'v, at'),
   partitionUnique: fc.boolean(),
+  /** The event table plain instead of partitioned (a pair then makes it again, its rows kept). */
+  eventPlain: fc.boolean(),
 });
 
 export type Schema = typeof schema extends fc.Arbitrary<infer T> ? T : never;
@@ -125,14 +127,15 @@ export function ddl(s: Schema): string {
   }
   if (s.partitionTo) {
     out.push(
-      `create table event (at date not null, v integer${s.partitionUnique ? ', constraint event_v_at unique (v, at)' : ''}) partition by range (at)`,
+      `create table event (at date not null, v integer${s.partitionUnique ? ', constraint event_v_at unique (v, at)' : ''})${s.eventPlain ? '' : ' partition by range (at)'}`,
     );
     if (s.partitionIndex) out.push(`create index event_v on event (${s.partitionIndex})`);
-    out.push(
-      s.partitionDetached
-        ? `create table event_2026 (at date not null, v integer)`
-        : `create table event_2026 partition of event for values from ('2026-01-01') to ('${s.partitionTo}')`,
-    );
+    if (!s.eventPlain)
+      out.push(
+        s.partitionDetached
+          ? `create table event_2026 (at date not null, v integer)`
+          : `create table event_2026 partition of event for values from ('2026-01-01') to ('${s.partitionTo}')`,
+      );
   }
   return out.map((x) => `${x};`).join('\n');
 }
