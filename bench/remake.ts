@@ -40,14 +40,19 @@ interface Outcome {
 function startWriters(url: string, rows: number) {
   const sql = postgres(url, { max: WRITERS, onnotice: () => {} });
   const writes: { start: number; ms: number }[] = [];
+  const failures: string[] = [];
   let running = true;
   let swappedAt = 0;
   const loops = Array.from({ length: WRITERS }, async (_, w) => {
     for (let i = 0; running; i++) {
       const start = Date.now();
       const started = performance.now();
-      if (i % 2 === 0) await sql`insert into reading (at, grid) values ('2026-06-01', ${`w${w}`})`;
-      else await sql`update reading set grid = ${`u${i}`} where id = ${((i * 7919 + w) % rows) + 1}`;
+      try {
+        if (i % 2 === 0) await sql`insert into reading (at, grid) values ('2026-06-01', ${`w${w}`})`;
+        else await sql`update reading set grid = ${`u${i}`} where id = ${((i * 7919 + w) % rows) + 1}`;
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
       writes.push({ start, ms: performance.now() - started });
     }
   });
@@ -63,6 +68,7 @@ function startWriters(url: string, rows: number) {
       running = false;
       await Promise.all([...loops, watcher]);
       await sql.end();
+      if (failures.length) throw new Error(`${failures.length} writes failed, the first: ${failures[0]}`);
       return { writes, swappedAt };
     },
   };
@@ -91,12 +97,22 @@ async function remade(url: string, rows: number, plain: boolean): Promise<Outcom
       ...(plain ? { plain: 'benchmark' } : {}),
     });
     const load = startWriters(url, rows);
-    await new Promise((r) => setTimeout(r, 1000));
-    const from = Date.now();
-    await migrate(options);
-    const to = Date.now();
-    await new Promise((r) => setTimeout(r, 300));
-    const { writes, swappedAt } = await load.stop();
+    let from = 0;
+    let to = 0;
+    const { writes, swappedAt } = await (async () => {
+      await new Promise((r) => setTimeout(r, 1000));
+      from = Date.now();
+      await migrate(options);
+      to = Date.now();
+      await new Promise((r) => setTimeout(r, 300));
+    })().then(
+      () => load.stop(),
+      async (error: unknown) => {
+        // The migration's error is the one to report; the writers only need stopping.
+        await load.stop().catch(() => undefined);
+        throw error;
+      },
+    );
     const during = writes.filter((w) => w.start + w.ms >= from && w.start <= to).map((w) => w.ms);
     const sorted = [...during].sort((a, b) => a - b);
     const atSwap = writes.filter((w) => w.start <= swappedAt && w.start + w.ms >= swappedAt - 5).map((w) => w.ms);

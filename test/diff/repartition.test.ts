@@ -93,25 +93,30 @@ runDiffCases(
 describe('a table made partitioned and back', () => {
   it('keeps every row and the serial sequence both ways', async () => {
     const [a, b] = await Promise.all([createDatabase(), createDatabase()]);
-    const [sa, sb] = await Promise.all([openServerSession(a.url), openServerSession(b.url)]);
     try {
-      await sa.exec(plain);
-      await sb.exec(parted);
-      const ops = diffCatalogs(await introspect(sa), await introspect(sb));
-      const rows = async () =>
-        (await sa.query<{ n: number; sum: number }>('select count(*)::int as n, sum(id)::int as sum from reading'))[0];
-      const before = await rows();
-      expect(await applyScript(sa, renderScript(ops))).toBeNull();
-      expect(await rows()).toEqual(before);
-      expect(await sa.query('select count(*)::int as n from reading_2026')).toEqual([{ n: 300 }]);
-      await sa.exec("insert into reading (at, grid) values ('2026-12-31', 'g9')");
-      expect(await applyScript(sa, renderScript(invertAll(ops)))).toBeNull();
-      expect(await rows()).toEqual({ n: 301, sum: before!.sum + 301 });
-      expect(await sa.query("select pg_get_serial_sequence('reading', 'id') as s")).toEqual([
-        { s: 'public.reading_id_seq' },
-      ]);
+      const [sa, sb] = await Promise.all([openServerSession(a.url), openServerSession(b.url)]);
+      try {
+        await sa.exec(plain);
+        await sb.exec(parted);
+        const ops = diffCatalogs(await introspect(sa), await introspect(sb));
+        const rows = async () =>
+          (
+            await sa.query<{ n: number; sum: number }>('select count(*)::int as n, sum(id)::int as sum from reading')
+          )[0];
+        const before = await rows();
+        expect(await applyScript(sa, renderScript(ops))).toBeNull();
+        expect(await rows()).toEqual(before);
+        expect(await sa.query('select count(*)::int as n from reading_2026')).toEqual([{ n: 300 }]);
+        await sa.exec("insert into reading (at, grid) values ('2026-12-31', 'g9')");
+        expect(await applyScript(sa, renderScript(invertAll(ops)))).toBeNull();
+        expect(await rows()).toEqual({ n: 301, sum: before!.sum + 301 });
+        expect(await sa.query("select pg_get_serial_sequence('reading', 'id') as s")).toEqual([
+          { s: 'public.reading_id_seq' },
+        ]);
+      } finally {
+        await Promise.all([sa.close(), sb.close()]);
+      }
     } finally {
-      await Promise.all([sa.close(), sb.close()]);
       await Promise.all([a.drop(), b.drop()]);
     }
   });
