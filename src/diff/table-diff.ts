@@ -1,4 +1,4 @@
-import type { Column, Catalog, Table } from '../catalog/catalog.js';
+import type { Column, Catalog, DefinedObject, Table } from '../catalog/catalog.js';
 import { compareKeyed } from './keyed.js';
 import { keyOf, qualifiedName } from '../catalog/qualified-name.js';
 import { Phase } from '../objects/phases.js';
@@ -238,10 +238,10 @@ export function diffTables(
 
 /**
  * A table that becomes partitioned, or stops being: PostgreSQL cannot change that in place, so it
- * is made again with its rows (remakeTable), its foreign keys dropped before and added after, and
- * the sequences its columns own handed from the old table to the new. Refused by name where the
- * copy cannot be faithful: identity columns (their sequences go with the old table), inheritance,
- * a change of partition key (the partitions' names would clash), partitions partitioned in turn.
+ * is made again with its rows (remakeTable: its partitions, indexes, foreign keys and the
+ * sequences its columns own go with it). Refused by name where the copy cannot be faithful:
+ * identity columns (their sequences go with the old table), inheritance, a change of partition
+ * key (the partitions' names would clash), partitions partitioned in turn.
  */
 function remakeOps(from: Catalog, to: Catalog, a: Table, b: Table): PlacedOp[] {
   const refuse = (why: string) =>
@@ -264,7 +264,7 @@ function remakeOps(from: Catalog, to: Catalog, a: Table, b: Table): PlacedOp[] {
     throw refuse('a partition is partitioned in turn');
   const owned = (catalog: Catalog) =>
     catalog.sequences.filter((s) => s.schema === b.schema && s.ownedBy?.table === b.name);
-  const online = onlineKey(from, to, a, b);
+  const online = onlineKey(from, to, a, b, [...before, ...after]);
   return [
     placed(Phase.createTable, {
       kind: 'remakeTable',
@@ -275,14 +275,18 @@ function remakeOps(from: Catalog, to: Catalog, a: Table, b: Table): PlacedOp[] {
   ];
 }
 
-function onlineKey(from: Catalog, to: Catalog, a: Table, b: Table): string[] | undefined {
+/**
+ * The primary key a table made again online is mirrored by, when it can be: both shapes have it,
+ * the partitioned shape has a default partition (every row the application writes meanwhile has a
+ * place, the down's too), and nothing else names the table (no foreign key to it, no view, nothing attached to
+ * it or naming it), since those would have to be made again while the rows are copied.
+ */
+function onlineKey(from: Catalog, to: Catalog, a: Table, b: Table, partitions: DefinedObject[]): string[] | undefined {
   const key = keyOf(b);
   const primary = (t: Table) => t.constraints.find((k) => k.kind === 'primary')?.columns;
   const [before, after] = [primary(a), primary(b)];
   if (!before || !after || [...before].sort().join() !== [...after].sort().join()) return undefined;
-  // Every row must have a partition to go to, or a write the trigger mirrors would fail.
-  const partitions = to.objects.filter((o) => o.kind === 'partition' && o.on === key);
-  if (b.partitionBy && !partitions.some((p) => p.create.some((sql) => / DEFAULT$/.test(sql)))) return undefined;
+  if (!partitions.some((p) => p.create.some((sql) => / DEFAULT$/.test(sql)))) return undefined;
   for (const c of [from, to]) {
     const referenced = c.tables.some((t) =>
       t.foreignKeys.some((k) => k.references && qualifiedName(k.references.schema, k.references.table) === key),

@@ -139,7 +139,8 @@ const OP_KINDS: { [K in OpKind]: OpKindSpec<K> } = {
     ],
   },
   remakeTable: {
-    inverse: (op) => ({ kind: 'remakeTable', from: op.to, to: op.from }),
+    // Both directions can go online or neither: nothing names the table in either catalog.
+    inverse: (op) => ({ kind: 'remakeTable', from: op.to, to: op.from, ...(op.online ? { online: op.online } : {}) }),
     describe: (op) =>
       `make ${keyOf(op.to.table)} again ${op.to.table.partitionBy ? `partitioned by ${op.to.table.partitionBy}` : 'not partitioned'}, its rows copied`,
     render: (op) => renderRemake(op.from, op.to),
