@@ -105,8 +105,9 @@ SELECT n.nspname AS schema, c.relname AS table, k.conname AS name, k.contype AS 
 export const INDEXES_SQL = `
 SELECT n.nspname AS schema, c.relname AS table, i.relname AS name,
        -- A partitioned table's index prints as CREATE INDEX ... ON ONLY, which makes an invalid
-       -- index on the parent alone; without ONLY it is made on every partition too, as the model's was.
-       CASE WHEN c.relkind = 'p' THEN regexp_replace(pg_get_indexdef(x.indexrelid), ' ON ONLY ', ' ON ')
+       -- index on the parent alone; without ONLY it is made on every partition too, as the model's
+       -- was. One left invalid (ON ONLY, a partition's index not attached) keeps its ONLY.
+       CASE WHEN c.relkind = 'p' AND x.indisvalid THEN regexp_replace(pg_get_indexdef(x.indexrelid), ' ON ONLY ', ' ON ')
             ELSE pg_get_indexdef(x.indexrelid) END AS definition, x.indisunique AS unique,
        array_to_json(ARRAY(SELECT coalesce(a.attname, '(expression)') FROM unnest(x.indkey::int2[]) WITH ORDINALITY u(attnum, k)
                             LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = u.attnum

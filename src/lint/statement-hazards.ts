@@ -69,6 +69,9 @@ function hazardsOf(stmt: Node, ctx: MigrationContext): StatementHazard[] {
       const table = relationKey(body.relation);
       noteIndexBuild(table, body, ctx.builds);
       if (body.concurrent || fresh.has(table)) return [];
+      // ON ONLY a partitioned table: an index on the parent alone, nothing built (partitions' own
+      // indexes are attached to it later, each a moment's lock).
+      if (body.relation && body.relation.inh !== true && catalogLeaves(ctx.catalog, table, ctx.builds)) return [];
       const leaves = catalogLeaves(ctx.catalog, table, ctx.builds);
       if (leaves) {
         // A partitioned table: the build happens on its partitions, unless each has the index already.

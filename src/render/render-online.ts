@@ -38,7 +38,8 @@ export function partitionedIndexSteps(
   name: string,
   leaves: readonly PartitionLeaf[],
 ): Statement[] | undefined {
-  const m = /^CREATE (UNIQUE )?INDEX (?:"(?:[^"]|"")+"|\S+) ON (?:ONLY )?.+? (USING .*)$/s.exec(definition);
+  // ON ONLY makes the parent's index alone, which builds nothing: its plain form is the online one.
+  const m = /^CREATE (UNIQUE )?INDEX (?:"(?:[^"]|"")+"|\S+) ON (?!ONLY ).+? (USING .*)$/s.exec(definition);
   if (!m || leaves.length === 0) return undefined;
   return [
     ...leaves.map((leaf) =>

@@ -41,6 +41,18 @@ const cases: DiffCase[] = [
     to: `${parted}; create index reading_n on reading (n)`,
     hazards: ['blocking-lock'],
   },
+  {
+    name: "a parent's index left unattached (ON ONLY, INVALID) that the model has attached",
+    from: `${parted}; create index reading_k on only reading (k); create index reading_1_k on reading_1 (k)`,
+    to: `${parted}; create index reading_k on only reading (k); create index reading_1_k on reading_1 (k); alter index reading_k attach partition reading_1_k`,
+    hazards: ['blocking-lock'],
+  },
+  {
+    name: 'an index made ON ONLY the parent, left invalid by the model',
+    from: parted,
+    to: `${parted}; create index reading_n on only reading (n)`,
+  },
 ];
 
 runDiffCases('partition-local keys', cases);
+runDiffCases('partition-local keys', cases.slice(-2), { online: true });
