@@ -231,6 +231,21 @@ describe('generate --expand-contract', () => {
     expect(readdirSyncNames(lossy.p.migrations)).toHaveLength(1);
   });
 
+  it('refuses, by name, a column a view reads (the view would have to be made again while both apps run)', async () => {
+    const p = tempProject(model("label: varchar('label')"));
+    writeFileSync(join(p.dir, 'model-extras.sql'), 'CREATE VIEW labels AS SELECT label FROM micrograph;\n');
+    const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} });
+    await generate({ ...options(), name: 'baseline' });
+    writeFileSync(join(p.dir, 'model-extras.sql'), 'CREATE VIEW labels AS SELECT title AS label FROM micrograph;\n');
+    p.setSchema(model("title: varchar('title')"));
+    const error = await failureOf(
+      generate({ ...options(), name: 'title', renames: ['micrograph.label=title'], expandContract: true }),
+    );
+    expect(error.code).toBe('UNSUPPORTED_CHANGE');
+    expect(error.message).toMatch(/cannot move public\.micrograph\.label: it would also have to .*view public\.labels/);
+    expect(readdirSyncNames(p.migrations)).toHaveLength(1);
+  });
+
   it('takes the conversions both ways from the hints file (text y/n to boolean)', async () => {
     const { p, options } = await changed("ok: text('ok')", "ok: boolean('ok')");
     await migrate(options());
