@@ -108,10 +108,7 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     const expected = atHead ? fromMigrations : await states.catalogAt(liveHead?.id ?? 'base');
     const drift = catalogDifferences(await introspect(input.live, exclude), expected);
     // A contract (and what follows it) waits for `upgrade --contract` by design: not a problem.
-    const pendingStates = status.migrations.filter((m) => m.state === 'pending');
-    const held = pendingStates.findIndex((m) => m.contracts !== undefined);
-    const due = held < 0 ? pendingStates.length : held;
-    const pendingProblems = due > 0 ? [`${due} migration(s) pending`] : [];
+    const pendingProblems = status.due > 0 ? [`${status.due} migration(s) pending`] : [];
     const editedFiles = status.migrations
       .filter((m) => m.checksumMatches === false)
       .map((m) => ({

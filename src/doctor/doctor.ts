@@ -3,7 +3,7 @@ import { catalogDifferences } from '../catalog/catalog-differences.js';
 import { introspect } from '../catalog/introspect.js';
 import { appliedIds, readJournal } from '../migrations/journal.js';
 import type { RunnerContext } from '../migrations/runner.js';
-import { readStatus } from '../migrations/status.js';
+import { readStatus, type StatusReport } from '../migrations/status.js';
 import { replayMigrations } from '../scratch/replay.js';
 import { withScratchDatabases, type ScratchTarget } from '../scratch/scratch-databases.js';
 import { bloatFindings, DEFAULT_BLOAT, type BloatThresholds } from './bloat.js';
@@ -138,6 +138,38 @@ const statisticsOf = (w: StatisticsWindow): DoctorReport['statistics'] => ({
   enough: w.enough,
 });
 
+/**
+ * Expands whose contract waits: both columns and the trigger that keeps them equal cost every
+ * write to the table until the contract runs; a week after the expand that is worth a warning.
+ */
+function contractFindings(status: StatusReport, now = Date.now()): Finding[] {
+  const week = 7 * 24 * 3_600_000;
+  const waiting = status.waitingForContract.map((w) => {
+    const at = status.migrations.find((m) => m.id === w.expand)?.appliedAt;
+    return { ...w, at, old: at !== undefined && now - at.getTime() > week };
+  });
+  const said = (ws: typeof waiting) =>
+    ws.map((w) => `${w.contract} (the contract of ${w.expand}, applied ${w.at?.toISOString().slice(0, 10) ?? '?'})`);
+  const fix =
+    'Once no instance of the previous version of the application runs: smartem-db upgrade --contract. Until then every write to the table runs the trigger that keeps the old and the new column equal.';
+  return [
+    ...(waiting.some((w) => w.old)
+      ? [
+          finding('warn', 'migrations', 'Contracts waiting for over a week:', fix, {
+            objects: said(waiting.filter((w) => w.old)),
+          }),
+        ]
+      : []),
+    ...(waiting.some((w) => !w.old)
+      ? [
+          finding('info', 'migrations', 'Contracts waiting for the rollout:', fix, {
+            objects: said(waiting.filter((w) => !w.old)),
+          }),
+        ]
+      : []),
+  ];
+}
+
 async function migrationFindings(input: DoctorInput): Promise<Finding[]> {
   const { session, folder, journal } = input.ctx;
   const status = await readStatus(session, folder, journal);
@@ -153,16 +185,17 @@ async function migrationFindings(input: DoctorInput): Promise<Finding[]> {
         ),
       ]
     : [];
-  if (status.pending > 0) {
+  if (status.due > 0) {
     findings.push(
       finding(
         'warn',
         'migrations',
-        `${status.pending} migration(s) pending (head ${status.head ?? 'base'}, latest ${status.latest}).`,
+        `${status.due} migration(s) pending (head ${status.head ?? 'base'}, latest ${status.latest}).`,
         'smartem-db upgrade --backup',
       ),
     );
   }
+  findings.push(...contractFindings(status));
   if (status.runningNow) findings.push(finding('info', 'migrations', status.runningNow));
   if (findings.length === 0)
     findings.push(

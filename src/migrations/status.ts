@@ -38,6 +38,8 @@ export interface StatusReport {
   latest: string | null;
   migrations: MigrationStatus[];
   pending: number;
+  /** Of those pending, the ones `upgrade` applies: those before the first contract, which waits to be asked for. */
+  due: number;
   /** Each problem with what to do about it; empty when the database and the folder agree. */
   problems: string[];
   /** Who is applying migrations right now (a no-transaction migration in progress), if anyone. */
@@ -142,6 +144,7 @@ export function describeStatus(
     latest: folder.migrations.at(-1)?.id ?? null,
     migrations,
     pending: migrations.filter((m) => m.state === 'pending').length,
+    due: dueCount(migrations),
     problems,
     runningNow,
     waitingForContract: folder.migrations.flatMap((m) =>
@@ -150,4 +153,11 @@ export function describeStatus(
         : [],
     ),
   };
+}
+
+/** The pending migrations before the first pending contract (a contract, and what follows it, waits for `upgrade --contract`). */
+function dueCount(migrations: readonly MigrationStatus[]): number {
+  const pending = migrations.filter((m) => m.state === 'pending');
+  const held = pending.findIndex((m) => m.contracts !== undefined);
+  return held < 0 ? pending.length : held;
 }

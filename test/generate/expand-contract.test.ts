@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check, generate, hash, migrate, offlineSql, rollback, status } from '../../src/api.js';
+import { check, doctor, generate, hash, migrate, offlineSql, rollback, status } from '../../src/api.js';
 import { query, useFreshDatabase } from '../support/fresh-database.js';
 import { HEADER, tempProject } from '../support/temp-project.js';
 
@@ -273,6 +273,20 @@ describe('generate --expand-contract', () => {
     expect(withoutContract).toContain('0 migration(s)');
     expect(withoutContract).not.toContain(written.contract!.id);
     expect(await offlineSql({ ...options(), direction: 'up', contract: true })).toContain(written.contract!.id);
+    // The doctor says the contract waits, and does not call it a pending migration to upgrade.
+    const report = await doctor({ ...options(), drift: false });
+    const said = report.findings.filter((f) => f.check === 'migrations');
+    expect(said.map((f) => [f.severity, f.message])).toEqual([['info', 'Contracts waiting for the rollout:']]);
+    expect(said[0]!.objects).toEqual([
+      expect.stringContaining(`${written.contract!.id} (the contract of ${written.id}, applied `),
+    ]);
+    await query(db.url, `update smartem_db.migrations set applied_at = now() - interval '8 days' where id = $1`, [
+      written.id,
+    ]);
+    const later = await doctor({ ...options(), drift: false });
+    expect(later.findings.filter((f) => f.check === 'migrations').map((f) => [f.severity, f.message])).toEqual([
+      ['warn', 'Contracts waiting for over a week:'],
+    ]);
     const early = await failureOf(migrate({ ...options(), to: written.contract!.id }));
     expect(early.code).toBe('INVALID_ARGUMENT');
     expect(early.message).toContain('upgrade --contract');
