@@ -34,7 +34,6 @@ interface ExpandContractInput {
 export interface ExpandContractPlan {
   expand: Op[];
   contract: Op[];
-  moves: ColumnMove[];
 }
 
 const refuse = (what: string, why: string) =>
@@ -76,20 +75,18 @@ export async function planExpandContract(input: ExpandContractInput): Promise<Ex
     moves.some((m) => m.schema === c.schema && m.table === c.table && m.from.name === c.from && m.to.name === c.to);
   const unmoved = { ...hints, columns: hints.columns.filter((c) => !moved(c)) };
   const split = await diffInSteps(input.replay, have, wantDuring, unmoved, input.exclude);
-  return { ...splitOps(split, ops, moves), moves };
+  return splitOps(split, ops, moves);
 }
 
 /**
- * With a live database at hand and no word either way: whether the plan renames a column of, or
- * rewrites, a table over the small-table threshold, where expand and contract is the default.
+ * With a live database at hand and no word either way: the tables over the small-table threshold
+ * whose columns the plan would move (renamed, or retyped other than in place), where expand and
+ * contract is the default.
  */
 export async function movesBigTables(live: DbSession, ops: readonly Op[], journalSchema: string): Promise<string[]> {
   const touched = new Set(
     ops.flatMap((op) =>
-      op.kind === 'renameColumn' ||
-      (op.kind === 'alterColumn' &&
-        op.from.type !== op.to.type &&
-        typeChangeHazards(op.to.name, op.from, op.to).some((h) => h.kind === 'table-rewrite'))
+      op.kind === 'renameColumn' || (op.kind === 'alterColumn' && needsRewriteOrMayLose(op))
         ? [`${op.schema}.${op.table}`]
         : [],
     ),
@@ -99,6 +96,11 @@ export async function movesBigTables(live: DbSession, ops: readonly Op[], journa
   return sizes
     .filter((t) => touched.has(`${t.schema}.${t.name}`) && t.rows > DEFAULT_SMALL_TABLE_ROWS)
     .map((t) => `${qualifiedName(t.schema, t.name)} (about ${t.rows.toLocaleString('en')} rows)`);
+}
+
+/** A type change PostgreSQL cannot make in place: it rewrites the table or may lose data (varchar(20) to text needs no move). */
+function needsRewriteOrMayLose(op: Extract<Op, { kind: 'alterColumn' }>): boolean {
+  return op.from.type !== op.to.type && typeChangeHazards(op.to.name, op.from, op.to).length > 0;
 }
 
 /** The columns to move: renames asked for, and type changes that rewrite or may lose data, of tables that exist. */
@@ -141,7 +143,7 @@ function movesOf(ops: readonly Op[], have: Catalog, want: Catalog, hints: Hints)
     if (op.kind !== 'alterColumn' || op.from.type === op.to.type) continue;
     if (moves.some((m) => m.schema === op.schema && m.table === op.table && m.to.name === op.to.name)) continue;
     if (!tableOf(have, op.schema, op.table)) continue;
-    if (typeChangeHazards(op.to.name, op.from, op.to).length === 0) continue; // changed in place
+    if (!needsRewriteOrMayLose(op)) continue;
     const taken = new Set(tableOf(have, op.schema, op.table)!.columns.map((c) => c.name));
     const during = temporaryName(op.to.name, '_smartem_new');
     if (taken.has(during))
@@ -198,7 +200,7 @@ function refuseUnmovable(move: ColumnMove, have: Catalog, hints: Hints, allowDat
  * and dropped in the contract; the rest of the plan goes with the expand. Anything else the
  * split needs (a view that reads a moved column, say) is refused by name.
  */
-function splitOps(split: readonly Op[], plan: readonly Op[], moves: ColumnMove[]): Omit<ExpandContractPlan, 'moves'> {
+function splitOps(split: readonly Op[], plan: readonly Op[], moves: ColumnMove[]): ExpandContractPlan {
   const inPlan = new Set(plan.map((op) => JSON.stringify(op)));
   const onMoved = (op: Op) =>
     'schema' in op && 'table' in op && typeof op.table === 'string'

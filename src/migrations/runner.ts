@@ -121,11 +121,6 @@ export async function upgrade(ctx: RunnerContext, target: UpgradeTarget = {}): P
     // The head is the last applied migration in folder order, which an out-of-order run does not move.
     const nowApplied = new Set([...appliedIds(rows), ...ran.map((r) => r.id)]);
     const head = folder.migrations.filter((m) => nowApplied.has(m.id)).at(-1)?.id ?? null;
-    if (plan.heldBack) {
-      ctx.logger?.info(
-        `${plan.heldBack.id} (the contract of ${plan.heldBack.contracts}) waits: run \`smartem-db upgrade --contract\` once no instance of the application's previous version runs.`,
-      );
-    }
     return { ran, head, database: session.label, ...waiting(plan.heldBack) };
   });
 }

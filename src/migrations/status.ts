@@ -4,7 +4,7 @@ import { readJournal, type JournalRef, type JournalRow } from './journal.js';
 import { verifyFolderManifest, type MigrationsFolder } from './migration-folder.js';
 import { invalidIndexes, invalidIndexProblem, type InvalidIndex } from '../catalog/invalid-indexes.js';
 import { migrationLockHolder } from './advisory-lock.js';
-import { unfinishedEditProblem, unfinishedError } from './upgrade-plan.js';
+import { firstContract, unfinishedEditProblem, unfinishedError } from './upgrade-plan.js';
 import { qualifiedName } from '../catalog/qualified-name.js';
 
 /**
@@ -144,7 +144,7 @@ export function describeStatus(
     latest: folder.migrations.at(-1)?.id ?? null,
     migrations,
     pending: migrations.filter((m) => m.state === 'pending').length,
-    due: dueCount(migrations),
+    due: dueCount(migrations.filter((m) => m.state === 'pending')),
     problems,
     runningNow,
     waitingForContract: folder.migrations.flatMap((m) =>
@@ -155,9 +155,8 @@ export function describeStatus(
   };
 }
 
-/** The pending migrations before the first pending contract (a contract, and what follows it, waits for `upgrade --contract`). */
-function dueCount(migrations: readonly MigrationStatus[]): number {
-  const pending = migrations.filter((m) => m.state === 'pending');
-  const held = pending.findIndex((m) => m.contracts !== undefined);
+/** Of the pending migrations, those before the first contract (which, with what follows it, waits for `upgrade --contract`). */
+function dueCount(pending: readonly MigrationStatus[]): number {
+  const held = firstContract(pending);
   return held < 0 ? pending.length : held;
 }

@@ -62,7 +62,7 @@ export function planUpgrade(
       const row = rows.get(m.id);
       return { migration: m, resumeAfterStatement: row?.statementsDone ?? 0, resuming: row !== undefined };
     });
-  const held = options.holdContracts ? pending.findIndex((p) => p.migration.contracts !== undefined) : -1;
+  const held = options.holdContracts ? firstContract(pending.map((p) => p.migration)) : -1;
   const heldBack = held >= 0 ? pending[held]!.migration : undefined;
   if (heldBack && options.to) {
     throw new SmartemDbError(
@@ -88,6 +88,14 @@ export function planUpgrade(
     }
   }
   return { pending, head: lastApplied?.id ?? null, ...(heldBack ? { heldBack } : {}) };
+}
+
+/**
+ * Where the run stops when contracts are held back: the first pending migration that is a
+ * contract (`-- contracts: <expand>`), or -1. What follows it waits with it, as order is the number.
+ */
+export function firstContract(pending: readonly { contracts?: string | undefined }[]): number {
+  return pending.findIndex((m) => m.contracts !== undefined);
 }
 
 /**

@@ -4,6 +4,7 @@ import { castExpression } from '../hazards/type-change.js';
 import { quoteIdent, quoteQualified } from '../sql/quote.js';
 import { notNullSteps } from './render-online.js';
 import { backfill } from './batches.js';
+import { renderColumn } from './render-op.js';
 import { temporaryName } from './temporary-name.js';
 import type { Statement } from './statement.js';
 
@@ -67,8 +68,7 @@ function dropSyncTrigger(move: ColumnMove, target: string, make: (sql: string) =
 
 /** ADD COLUMN without its default and NOT NULL: the trigger and the backfill fill it, then NOT NULL is proved. */
 function addBare(target: string, name: string, column: Column): Statement {
-  const collate = column.collation ? ` COLLATE ${column.collation}` : '';
-  return step(`ALTER TABLE ${target} ADD COLUMN ${quoteIdent(name)} ${column.type}${collate}`);
+  return step(`ALTER TABLE ${target} ADD COLUMN ${renderColumn({ ...column, name, notNull: false, default: null })}`);
 }
 
 /** The new value from the old column's value `source` (move.up reads the old column by its name). */

@@ -4,6 +4,7 @@ import type { Op, PartitionLeaf } from '../ops/op.js';
 import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
 import type { Statement } from './statement.js';
 import { backfill } from './batches.js';
+import { renderColumn } from './render-op.js';
 import { temporaryName } from './temporary-name.js';
 import { renderRemakeOnline } from './render-remake.js';
 
@@ -214,10 +215,8 @@ function renderOnlineAddColumn(schema: string, table: string, column: Column): S
     return undefined;
   const target = quoteQualified(schema, table);
   const name = quoteIdent(column.name);
-  const nullable = { ...column, notNull: false, default: null };
-  const collate = column.collation ? ` COLLATE ${column.collation}` : '';
   return [
-    step(`ALTER TABLE ${target} ADD COLUMN ${name} ${nullable.type}${collate}`),
+    step(`ALTER TABLE ${target} ADD COLUMN ${renderColumn({ ...column, notNull: false, default: null })}`),
     step(`ALTER TABLE ${target} ALTER COLUMN ${name} SET DEFAULT ${column.default}`),
     step(backfill(target, name, column.default, `${schema}.${table}.${column.name}`)),
     ...(column.notNull ? notNullSteps(schema, table, column.name) : []),

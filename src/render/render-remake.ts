@@ -1,9 +1,9 @@
-import type { RemadeTable } from '../ops/op.js';
+import type { CommentTarget, RemadeTable } from '../ops/op.js';
 import type { Index } from '../catalog/catalog.js';
-import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
+import { quoteIdent, quoteQualified } from '../sql/quote.js';
 import { copyInBatches } from './batches.js';
 import { temporaryName } from './temporary-name.js';
-import { renderCreateTable, statement } from './render-op.js';
+import { renderComment, renderCreateTable, statement } from './render-op.js';
 import type { Statement } from './statement.js';
 
 /**
@@ -15,19 +15,17 @@ import type { Statement } from './statement.js';
 export function renderRemake(from: RemadeTable, to: RemadeTable): Statement[] {
   const t = to.table;
   const target = quoteQualified(t.schema, t.name);
-  const aside = quoteQualified(t.schema, temporaryName(from.table.name, '_smartem_old'));
+  const asideName = temporaryName(from.table.name, '_smartem_old');
+  const aside = quoteQualified(t.schema, asideName);
   const indexNames = [
     ...from.table.indexes.map((i) => i.name),
     ...from.table.constraints.filter((k) => k.kind !== 'check').map((k) => k.name),
   ];
-  const copied = t.columns
-    .filter((c) => !c.generated && from.table.columns.some((f) => f.name === c.name && !f.generated))
+  const copied = copiedColumns(from, to)
     .map((c) => quoteIdent(c.name))
     .join(', ');
   return [
-    statement(
-      `ALTER TABLE ${quoteQualified(t.schema, from.table.name)} RENAME TO ${quoteIdent(temporaryName(from.table.name, '_smartem_old'))}`,
-    ),
+    statement(`ALTER TABLE ${quoteQualified(t.schema, from.table.name)} RENAME TO ${quoteIdent(asideName)}`),
     ...disowned(from),
     ...indexNames.map((name) =>
       statement(
@@ -43,9 +41,13 @@ export function renderRemake(from: RemadeTable, to: RemadeTable): Statement[] {
     ),
     statement(`DROP TABLE ${aside}`),
     ...owned(to),
-    ...comments(to, target, (name) => name),
+    ...comments(to, t.name, (name) => name),
   ];
 }
+
+/** The columns whose values are copied: those both shapes have, but generated ones (computed again). */
+const copiedColumns = (from: RemadeTable, to: RemadeTable) =>
+  to.table.columns.filter((c) => !c.generated && from.table.columns.some((f) => f.name === c.name && !f.generated));
 
 /** The old table's sequences let go of, so that dropping it keeps them (taken under its lock: a writer's nextval waits behind it). */
 const disowned = (from: RemadeTable): Statement[] =>
@@ -62,17 +64,15 @@ const owned = (to: RemadeTable): Statement[] =>
       : [],
   );
 
-const comment = (on: string, text: string | null): Statement[] =>
-  text === null ? [] : [statement(`COMMENT ON ${on} IS ${quoteLiteral(text)}`)];
-
-/** The comments of the table made again, on `relation`, its constraints and indexes named by `named`. */
-function comments(to: RemadeTable, relation: string, named: (name: string) => string): Statement[] {
-  const t = to.table;
+/** The comments of the table made again, on the table `table`, its constraints and indexes named by `named`. */
+function comments(to: RemadeTable, table: string, named: (name: string) => string): Statement[] {
+  const { schema } = to.table;
+  const on = (target: CommentTarget, text: string | null) => (text === null ? [] : [renderComment(target, text)]);
   return [
-    ...comment(`TABLE ${relation}`, t.comment),
-    ...t.columns.flatMap((c) => comment(`COLUMN ${relation}.${quoteIdent(c.name)}`, c.comment)),
-    ...t.constraints.flatMap((k) => comment(`CONSTRAINT ${quoteIdent(named(k.name))} ON ${relation}`, k.comment)),
-    ...t.indexes.flatMap((i) => comment(`INDEX ${quoteQualified(t.schema, named(i.name))}`, i.comment)),
+    ...on({ kind: 'table', schema, name: table }, to.table.comment),
+    ...to.table.columns.flatMap((c) => on({ kind: 'column', schema, table, column: c.name }, c.comment)),
+    ...to.table.constraints.flatMap((k) => on({ kind: 'constraint', schema, table, name: named(k.name) }, k.comment)),
+    ...to.table.indexes.flatMap((i) => on({ kind: 'index', schema, name: named(i.name) }, i.comment)),
   ];
 }
 
@@ -103,9 +103,7 @@ export function renderRemakeOnline(from: RemadeTable, to: RemadeTable, key: stri
   const during = (name: string) => temporaryName(name, '_smartem_new');
   const fn = quoteQualified(t.schema, temporaryName(t.name, '_smartem_mirror'));
   const trigger = quoteIdent(temporaryName(t.name, '_smartem_mirror'));
-  const columns = t.columns.filter(
-    (c) => !c.generated && from.table.columns.some((f) => f.name === c.name && !f.generated),
-  );
+  const columns = copiedColumns(from, to);
   const list = columns.map((c) => quoteIdent(c.name)).join(', ');
   const keyList = key.map(quoteIdent).join(', ');
   const partitionOf = (sql: string) =>
@@ -165,7 +163,7 @@ export function renderRemakeOnline(from: RemadeTable, to: RemadeTable, key: stri
     ...to.partitions.flatMap((p) => p.create.map((sql) => step(partitionOf(sql)))),
     ...t.indexes.map((i) => step(indexOn(i, during(i.name), fresh))),
     ...t.foreignKeys.map((k) => step(`ALTER TABLE ${fresh} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`)),
-    ...comments(to, fresh, during).map((s) => ({ ...s, transactional: false })),
+    ...comments(to, freshName, during).map((s) => ({ ...s, transactional: false })),
     step(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $smartem_mirror$\n${mirror}\n$smartem_mirror$`),
     step(
       `CREATE TRIGGER ${trigger} AFTER INSERT OR UPDATE OR DELETE ON ${target} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
