@@ -6,7 +6,7 @@ import { storeKey, type Store } from '../files/project-store.js';
 import type { JournalRef } from '../migrations/journal.js';
 import type { MigrationsFolder } from '../migrations/migration-folder.js';
 import { applyModel, modelScript } from './apply-model.js';
-import { replayMigrations } from './replay.js';
+import { replayMigrations, replayState } from './replay.js';
 import { scratchEnvironment } from './scratch-environment.js';
 import { ScratchPool, type ScratchTarget } from './scratch-databases.js';
 
@@ -88,6 +88,11 @@ export async function folderAndModel(input: FolderAndModelInput): Promise<Folder
       (replayed ??= (async () => {
         await modelDone.catch(() => undefined); // its failure is reported by its own promise
         const session = embedded ? await embeddedInstance() : await pool.create();
+        // A stored catalog is what this replay would read (the same key): it is not read again.
+        if (storedFolder) {
+          await replayState(session, folder, journal);
+          return { session, catalog: storedFolder };
+        }
         const catalog = await replayMigrations(session, folder, journal);
         if (await storable(session)) store.putJson('catalog', folderKey(folder.migrations), catalog);
         return { session, catalog };

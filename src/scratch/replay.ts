@@ -28,6 +28,21 @@ export async function replayMigrations(
   journal: JournalRef,
   to?: string,
 ): Promise<Catalog> {
-  await upgrade(scratchRunner(session, folder, journal), to === undefined ? {} : { to });
+  await replayState(session, folder, journal, to);
   return introspect(session, { excludeSchemas: [journal.schema] });
+}
+
+/**
+ * Replays the migrations folder (or up to `to`) on a scratch database without reading what it
+ * produced: for a proof whose starting catalog is already known.
+ *
+ * @example await replayState(scratch, folder, journal);
+ */
+export async function replayState(
+  session: DbSession,
+  folder: MigrationsFolder,
+  journal: JournalRef,
+  to?: string,
+): Promise<void> {
+  await upgrade(scratchRunner(session, folder, journal), to === undefined ? {} : { to });
 }
