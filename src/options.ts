@@ -3,7 +3,7 @@
 // import it, so that neither imports the other.
 import { join, resolve } from 'node:path';
 import { PROJECT_STATE_DIR } from './files/project-store.js';
-import { pgliteVersion } from './db/pglite-session.js';
+import { scratchTemplateName } from './db/pglite-session.js';
 import { loadConfig, type SmartemDbConfig } from './config/config.js';
 import type { ConnectionOptions } from './db/open-session.js';
 import { SmartemDbError } from './errors.js';
@@ -306,5 +306,5 @@ export function scratchTargetOf(
   if (target.kind === 'server') return { kind: 'server', url: target.url, source: target.source };
   // PGlite boots from a kept copy of an empty data directory: the one thing kept per PGlite version.
   const store = join(resolve(options.cwd ?? process.cwd()), PROJECT_STATE_DIR, 'store');
-  return { kind: 'embedded', template: join(store, `pglite-empty-${pgliteVersion()}-wal1m.tar`) };
+  return { kind: 'embedded', template: join(store, scratchTemplateName()) };
 }

@@ -137,12 +137,27 @@ async function createScratch(PGlite: PGliteClass, template: string) {
   // scratch database writes little WAL).
   const db = await PGlite.create({ initDbStartParams: ['--wal-segsize=1'], postgresqlconf: SCRATCH_CONF });
   try {
+    // PGlite runs in the database `postgres` and cannot make another: the two templates initdb
+    // also writes are two thirds of the copy, and of the memory each instance loads it into.
+    for (const template of ['template0', 'template1']) {
+      await db.exec(`ALTER DATABASE ${template} IS_TEMPLATE false`);
+      await db.exec(`DROP DATABASE ${template}`); // alone: not in a transaction block
+    }
+    await db.exec('CHECKPOINT');
     const dump = await db.dumpDataDir('none');
     writeFileAtomically(template, new Uint8Array(await dump.arrayBuffer()));
   } catch {
     // No copy kept: the next scratch database boots from nothing again, as it always could.
   }
   return db;
+}
+
+/**
+ * The name of the kept copy of an empty data directory (createScratch): a function of the
+ * installed PGlite's version and of how the copy is made here (the recipe's tag changes with it).
+ */
+export function scratchTemplateName(): string {
+  return `pglite-empty-${pgliteVersion()}-wal1m-postgres-only.tar`;
 }
 
 /** The installed PGlite's version: a data directory belongs to the version that wrote it. */

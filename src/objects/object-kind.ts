@@ -120,3 +120,53 @@ ARRAY(SELECT DISTINCT u.name FROM (
 
 /** How `uses` names a table or view whose columns an object reads (USES with `relations`). */
 export const RELATION_USE = 'relation ';
+
+/** What a kind whose objects belong to a table or view says of them (relationObjectsQuery). */
+export interface RelationObjects {
+  /** The catalog the objects are in, with its alias (`pg_trigger t`), and any join it needs first. */
+  from: string;
+  /** The column of `from` holding the oid of the relation the object belongs to (`t.tgrelid`). */
+  relation: string;
+  /** What SQL calls the object (`TRIGGER`, `STATISTICS`) and its own name's column (`t.tgname`). */
+  keyword: string;
+  name: string;
+  /**
+   * The schema's column when the object has a schema of its own (an index, statistics): it is
+   * then named `schema.name`; without one it is named on its relation (`TRIGGER t ON s.table`).
+   */
+  schema?: string;
+  /** The statements that create it, NULL ones left out; COMMENT ON follows them when it has a comment. */
+  create: string[];
+  /** Its comment (`obj_description(t.oid, 'pg_trigger')`). */
+  description: string;
+  /** The statement that drops it, when not `DROP <keyword> <it>`. */
+  drop?: string;
+  /** A `uses` column (USES), for a kind with hasUses. */
+  uses?: string;
+  /** Which rows are objects of the kind. */
+  where: string;
+}
+
+/**
+ * The query of a kind whose objects each belong to a table or view (`c`, in namespace `n`):
+ * triggers, policies, rules, statistics, a partition's own indexes and constraints. One
+ * template, so that their rows have one shape (ObjectKind.query) and each is named, commented
+ * and dropped by one rule.
+ *
+ * @example query: relationObjectsQuery({ from: 'pg_trigger t', relation: 't.tgrelid', keyword: 'TRIGGER', name: 't.tgname', ... })
+ */
+export function relationObjectsQuery(q: RelationObjects): string {
+  const [key, it] = q.schema
+    ? [`${q.schema} || '.' || ${q.name}`, `format('%I.%I', ${q.schema}, ${q.name})`]
+    : [`${REL_KEY} || '.' || ${q.name}`, `format('%I ON %s', ${q.name}, ${REL_SQL})`];
+  const create = [...q.create, commentOn(q.description, `'${q.keyword} ' || ${it}`)];
+  return `
+SELECT ${key} AS name, ${REL_KEY} AS on_relation,
+       array_remove(ARRAY[
+         ${create.join(',\n         ')}], NULL) AS create_sql,
+       ${q.drop ?? `'DROP ${q.keyword} ' || ${it}`} AS drop_sql, NULL AS shape${q.uses ? `, ${q.uses} AS uses` : ''}
+  FROM ${q.from}
+  JOIN pg_class c ON c.oid = ${q.relation}
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE ${q.where}`;
+}

@@ -1,6 +1,6 @@
 import { USER_SCHEMA } from '../sql/catalog-filters.js';
 import { Phase } from './phases.js';
-import { commentOn, REL_KEY, REL_SQL, type ObjectKind } from './object-kind.js';
+import { REL_SQL, relationObjectsQuery, type ObjectKind } from './object-kind.js';
 
 /**
  * An index a partition has of its own (not a part of its parent's partitioned index), as
@@ -8,18 +8,17 @@ import { commentOn, REL_KEY, REL_SQL, type ObjectKind } from './object-kind.js';
  */
 export const partitionIndexes: ObjectKind = {
   kind: 'partition index',
-  query: `
-SELECT n.nspname || '.' || i.relname AS name, ${REL_KEY} AS on_relation,
-       array_remove(ARRAY[
-         pg_get_indexdef(i.oid),
-         ${commentOn(`obj_description(i.oid, 'pg_class')`, `format('INDEX %I.%I', n.nspname, i.relname)`)}], NULL) AS create_sql,
-       format('DROP INDEX %I.%I', n.nspname, i.relname) AS drop_sql, NULL AS shape
-  FROM pg_index x
-  JOIN pg_class i ON i.oid = x.indexrelid
-  JOIN pg_class c ON c.oid = x.indrelid
-  JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relispartition AND NOT i.relispartition AND ${USER_SCHEMA}
+  query: relationObjectsQuery({
+    from: 'pg_index x JOIN pg_class i ON i.oid = x.indexrelid',
+    relation: 'x.indrelid',
+    keyword: 'INDEX',
+    schema: 'n.nspname',
+    name: 'i.relname',
+    create: ['pg_get_indexdef(i.oid)'],
+    description: `obj_description(i.oid, 'pg_class')`,
+    where: `c.relispartition AND NOT i.relispartition AND ${USER_SCHEMA}
    AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.oid AND k.conrelid = c.oid)`,
+  }),
   present: `EXISTS (SELECT 1 FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
                      WHERE c.relispartition AND NOT i.relispartition)`,
   createPhase: Phase.createIndex,
@@ -27,17 +26,18 @@ SELECT n.nspname || '.' || i.relname AS name, ${REL_KEY} AS on_relation,
 };
 
 /** A constraint a partition has of its own, as pg_get_constraintdef prints it; `foreign`: its foreign keys, else the rest. */
-const partitionConstraintsQuery = (foreign: boolean) => `
-SELECT ${REL_KEY} || '.' || k.conname AS name, ${REL_KEY} AS on_relation,
-       array_remove(ARRAY[
-         format('ALTER TABLE %s ADD CONSTRAINT %I %s', ${REL_SQL}, k.conname, pg_get_constraintdef(k.oid)),
-         ${commentOn(`obj_description(k.oid, 'pg_constraint')`, `format('CONSTRAINT %I ON %s', k.conname, ${REL_SQL})`)}], NULL) AS create_sql,
-       format('ALTER TABLE %s DROP CONSTRAINT %I', ${REL_SQL}, k.conname) AS drop_sql, NULL AS shape
-  FROM pg_constraint k
-  JOIN pg_class c ON c.oid = k.conrelid
-  JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relispartition AND k.conislocal AND k.conparentid = 0 AND k.contype ${foreign ? "= 'f'" : "NOT IN ('f', 'n')"}
-   AND ${USER_SCHEMA}`;
+const partitionConstraintsQuery = (foreign: boolean) =>
+  relationObjectsQuery({
+    from: 'pg_constraint k',
+    relation: 'k.conrelid',
+    keyword: 'CONSTRAINT',
+    name: 'k.conname',
+    create: [`format('ALTER TABLE %s ADD CONSTRAINT %I %s', ${REL_SQL}, k.conname, pg_get_constraintdef(k.oid))`],
+    description: `obj_description(k.oid, 'pg_constraint')`,
+    drop: `format('ALTER TABLE %s DROP CONSTRAINT %I', ${REL_SQL}, k.conname)`,
+    where: `c.relispartition AND k.conislocal AND k.conparentid = 0 AND k.contype ${foreign ? "= 'f'" : "NOT IN ('f', 'n')"}
+   AND ${USER_SCHEMA}`,
+  });
 
 const ANY_PARTITION_CONSTRAINT = `EXISTS (SELECT 1 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
                      WHERE c.relispartition AND k.conislocal AND k.conparentid = 0)`;
