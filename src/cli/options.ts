@@ -1,76 +1,11 @@
 import type { ParseArgsConfig } from 'node:util';
 
-/** The CLI's options (README lists them); parseArgs reads them. */
-export const CLI_OPTIONS = {
-  url: { type: 'string' },
-  'direct-url': { type: 'string' },
-  migrations: { type: 'string' },
-  'journal-schema': { type: 'string' },
-  'journal-table': { type: 'string' },
-  'lock-timeout': { type: 'string' },
-  'lock-retries': { type: 'string' },
-  'max-replica-lag': { type: 'string' },
-  config: { type: 'string' },
-  sql: { type: 'boolean' },
-  from: { type: 'string' },
-  'allow-out-of-order': { type: 'boolean' },
-  resume: { type: 'boolean' },
-  contract: { type: 'boolean' },
-  'expand-contract': { type: 'boolean' },
-  'no-expand-contract': { type: 'boolean' },
-  apply: { type: 'boolean' },
-  demo: { type: 'boolean' },
-  scale: { type: 'string' },
-  seed: { type: 'string' },
-  seeds: { type: 'string' },
-  force: { type: 'boolean' },
-  'no-drift': { type: 'boolean' },
-  onto: { type: 'string' },
-  backup: { type: 'boolean' },
-  'backup-dir': { type: 'string' },
-  yes: { type: 'boolean', short: 'y' },
-  message: { type: 'string', short: 'm' },
-  schema: { type: 'string' },
-  'from-db': { type: 'string' },
-  rename: { type: 'string', multiple: true },
-  'rename-table': { type: 'string', multiple: true },
-  hints: { type: 'string' },
-  'allow-data-loss': { type: 'boolean' },
-  online: { type: 'boolean' },
-  plain: { type: 'string' },
-  empty: { type: 'boolean' },
-  'no-prompt': { type: 'boolean' },
-  'no-cache': { type: 'boolean' },
-  'no-prove': { type: 'boolean' },
-  timings: { type: 'boolean' },
-  'shadow-url': { type: 'string' },
-  to: { type: 'string' },
-  format: { type: 'string' },
-  out: { type: 'string' },
-  port: { type: 'string' },
-  summary: { type: 'boolean' },
-  down: { type: 'boolean' },
-  db: { type: 'string' },
-  'model-only': { type: 'boolean' },
-  all: { type: 'boolean' },
-  'small-table-rows': { type: 'string' },
-  'with-data': { type: 'boolean' },
-  verbose: { type: 'boolean', short: 'v' },
-  embedded: { type: 'boolean' },
-  json: { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' },
-} satisfies ParseArgsConfig['options'];
-
-type Parsed<T> = {
-  [K in keyof T]?: T[K] extends { type: 'boolean' } ? boolean : T[K] extends { multiple: true } ? string[] : string;
-};
-export type CliValues = Parsed<typeof CLI_OPTIONS>;
-export type OptionName = keyof typeof CLI_OPTIONS;
-
-/** How each option is shown in --help. */
-export const OPTION_HELP: Record<OptionName, [string, string]> = {
+/**
+ * The CLI's options, each once: how --help and docs/cli.md show it, and what it means. The usage
+ * says how parseArgs reads it: `<value>` takes a value, `<value>...` takes one each time it is
+ * given, `-x, ` is its short form, and an option without a value is a flag.
+ */
+export const OPTION_HELP = {
   url: ['--url <url>', 'Database URL (default: DATABASE_URL, POSTGRES_*, else the embedded PGlite database)'],
   'direct-url': [
     '--direct-url <url>',
@@ -125,8 +60,8 @@ export const OPTION_HELP: Record<OptionName, [string, string]> = {
   message: ['-m, --message <text>', 'What the migration does (its folder name)'],
   schema: ['--schema <path>', 'The Drizzle model (default: the SmartEM model in the package)'],
   'from-db': ['--from-db <url>', 'Diff against this database (at head) instead of the folder'],
-  rename: ['--rename t.old=new', 'Column old of table t was renamed (repeatable)'],
-  'rename-table': ['--rename-table old=new', 'Table old was renamed (repeatable)'],
+  rename: ['--rename <t.old=new>...', 'Column old of table t was renamed (repeatable)'],
+  'rename-table': ['--rename-table <old=new>...', 'Table old was renamed (repeatable)'],
   hints: ['--hints <file>', 'JSON renames and acknowledged data loss, for CI'],
   'allow-data-loss': ['--allow-data-loss', 'Acknowledge dropping tables/columns and lossy type changes'],
   online: ['--online', 'The online forms on existing tables (the default; kept for scripts)'],
@@ -166,4 +101,29 @@ export const OPTION_HELP: Record<OptionName, [string, string]> = {
   quiet: ['-q, --quiet', 'No progress on stderr'],
   help: ['-h, --help', 'Help (for a command: smartem-db <command> --help)'],
   version: ['--version', "Print smartem-db's version"],
-};
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type OptionName = keyof typeof OPTION_HELP;
+
+/** What an option's usage says parseArgs gives for it. */
+type ValueOf<Usage extends string> = Usage extends `${string}>...`
+  ? string[]
+  : Usage extends `${string}<${string}`
+    ? string
+    : boolean;
+export type CliValues = { [K in OptionName]?: ValueOf<(typeof OPTION_HELP)[K][0]> };
+
+/** parseArgs's options, read from each option's usage (OPTION_HELP). */
+export const CLI_OPTIONS: NonNullable<ParseArgsConfig['options']> = Object.fromEntries(
+  Object.entries(OPTION_HELP).map(([name, [usage]]) => {
+    const short = /^-(\w), /.exec(usage)?.[1];
+    return [
+      name,
+      {
+        type: usage.includes('<') ? 'string' : 'boolean',
+        ...(usage.endsWith('>...') ? { multiple: true } : {}),
+        ...(short ? { short } : {}),
+      },
+    ];
+  }),
+);
