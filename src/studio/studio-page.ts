@@ -33,89 +33,77 @@ const get = async (path) => {
 const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
 const row = (cells, cls) => { const tr = el('tr', undefined, cls); for (const c of cells) tr.append(c instanceof Node ? c : el('td', String(c))); return tr; };
 const fail = (where, error) => { where.replaceChildren(el('p', error.message, 'error')); };
+// A section filled from one API call: a line while it waits, then what draw makes of the answer, or the error.
+const view = (id, path, waiting, draw) => async () => {
+  const where = document.getElementById(id);
+  if (waiting) where.replaceChildren(el('p', waiting));
+  try { where.replaceChildren(...draw(await get(path))); } catch (error) { fail(where, error); }
+};
 const size = (n) => { const u = ['B','kB','MB','GB','TB']; let i = 0; while (n >= 1024 && i < 4) { n /= 1024; i++; } return (n < 10 && i ? n.toFixed(1) : Math.round(n)) + ' ' + u[i]; };
 
-async function migrations() {
-  const where = document.getElementById('migrations-view');
-  try {
-    const report = await get('/api/migrations');
-    document.getElementById('database').textContent = report.database;
+const migrations = view('migrations-view', '/api/migrations', null, (report) => {
+  document.getElementById('database').textContent = report.database;
+  const table = el('table');
+  table.append(row([el('th', 'migration'), el('th', 'state'), el('th', 'applied (UTC)'), el('th', 'took'), el('th', 'progress')]));
+  for (const m of report.migrations) {
+    const progress = el('td');
+    if (m.statementsTotal) {
+      const bar = el('progress'); bar.max = m.statementsTotal; bar.value = m.statementsDone || 0;
+      progress.append(bar, ' ' + (m.statementsDone || 0) + ' of ' + m.statementsTotal + ' statements');
+    }
+    const when = m.appliedAt ? String(m.appliedAt).replace('T', ' ').slice(0, 19) : '';
+    const took = m.executionMs != null ? m.executionMs + ' ms' : m.stamped ? 'stamped' : '';
+    table.append(row([m.id, el('td', m.state, 'state-' + m.state), when, took, progress], 'migration'));
+  }
+  const summary = el('p', report.pending + ' pending; head ' + (report.head || 'base') + (report.runningNow ? '; ' + report.runningNow : ''));
+  return [summary, table, ...report.problems.map((p) => el('p', p, 'error'))];
+});
+
+const pending = view('pending-view', '/api/pending', null, (report) => {
+  if (!report.sql) return [el('p', 'Nothing pending.')];
+  const list = el('ul');
+  for (const f of report.findings || []) list.append(el('li', f.migration + ' line ' + f.line + ': ' + f.kind + ': ' + f.message + (f.tableRows !== undefined ? ' [' + f.table + ': about ' + f.tableRows.toLocaleString('en') + ' rows, ' + size(f.tableBytes || 0) + ']' : '') + (f.acknowledged ? ' (acknowledged: ' + f.acknowledged + ')' : ''), f.acknowledged ? 'info' : 'warn'));
+  return [el('h3', 'Hazards'), (report.findings || []).length ? list : el('p', report.error || 'None found.'), el('h3', 'SQL'), el('pre', report.sql)];
+});
+
+const diagram = view('diagram-view', '/api/diagram', 'Drawing ...', (picture) => {
+  const notes = document.getElementById('diagram-notes');
+  notes.replaceChildren(el('p', picture.tables + ' tables' + (picture.changes.length ? '; the model changes: ' + picture.changes.join(', ') : '; the model matches.')));
+  if (picture.note) notes.append(el('p', picture.note, 'warn'));
+  const svg = new DOMParser().parseFromString(picture.text, 'image/svg+xml').documentElement;
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', 'Schema diagram, ' + picture.tables + ' tables');
+  // Fitted to the width (the whole schema at a glance); the button shows it at its own size.
+  svg.dataset.width = svg.getAttribute('width'); svg.dataset.height = svg.getAttribute('height');
+  svg.removeAttribute('width'); svg.removeAttribute('height'); svg.style.width = '100%'; svg.style.height = 'auto';
+  return [svg];
+});
+
+const doctor = view('doctor-view', '/api/doctor', 'Looking ...', (report) => {
+  const s = report.summary;
+  const parts = [el('p', s.errors + ' errors, ' + s.warnings + ' warnings, ' + s.info + ' notes.')];
+  const list = el('ul');
+  for (const f of report.findings) {
+    const item = el('li', undefined, f.severity);
+    item.append(el('strong', f.severity + ' ' + f.check + ': '), f.message);
+    if (f.objects) { const sub = el('ul'); for (const o of f.objects.slice(0, 10)) sub.append(el('li', o)); item.append(sub); }
+    if (f.fix) item.append(el('div', 'fix: ' + f.fix));
+    list.append(item);
+  }
+  parts.push(list);
+  const largest = report.sizes.length ? report.sizes[0].totalBytes : 0;
+  if (largest > 0) {
+    parts.push(el('h3', 'Tables by size'), el('p', 'Bars are linear: the full width is ' + size(largest) + '.', 'legend'));
     const table = el('table');
-    table.append(row([el('th', 'migration'), el('th', 'state'), el('th', 'applied (UTC)'), el('th', 'took'), el('th', 'progress')]));
-    for (const m of report.migrations) {
-      const progress = el('td');
-      if (m.statementsTotal) {
-        const bar = el('progress'); bar.max = m.statementsTotal; bar.value = m.statementsDone || 0;
-        progress.append(bar, ' ' + (m.statementsDone || 0) + ' of ' + m.statementsTotal + ' statements');
-      }
-      const when = m.appliedAt ? String(m.appliedAt).replace('T', ' ').slice(0, 19) : '';
-      const took = m.executionMs != null ? m.executionMs + ' ms' : m.stamped ? 'stamped' : '';
-      table.append(row([m.id, el('td', m.state, 'state-' + m.state), when, took, progress], 'migration'));
+    for (const t of report.sizes.slice(0, 20)) {
+      const bar = el('span', undefined, 'bar'); bar.style.width = Math.max(1, Math.round(300 * t.totalBytes / largest)) + 'px';
+      const cell = el('td'); cell.append(bar, ' ' + size(t.totalBytes));
+      table.append(row([t.schema + '.' + t.name, t.rows.toLocaleString('en') + ' rows', cell]));
     }
-    const summary = el('p', report.pending + ' pending; head ' + (report.head || 'base') + (report.runningNow ? '; ' + report.runningNow : ''));
-    where.replaceChildren(summary, table, ...report.problems.map((p) => el('p', p, 'error')));
-  } catch (error) { fail(where, error); }
-}
-
-async function pending() {
-  const where = document.getElementById('pending-view');
-  try {
-    const report = await get('/api/pending');
-    if (!report.sql) { where.replaceChildren(el('p', 'Nothing pending.')); return; }
-    const list = el('ul');
-    for (const f of report.findings || []) list.append(el('li', f.migration + ' line ' + f.line + ': ' + f.kind + ': ' + f.message + (f.tableRows !== undefined ? ' [' + f.table + ': about ' + f.tableRows.toLocaleString('en') + ' rows, ' + size(f.tableBytes || 0) + ']' : '') + (f.acknowledged ? ' (acknowledged: ' + f.acknowledged + ')' : ''), f.acknowledged ? 'info' : 'warn'));
-    where.replaceChildren(el('h3', 'Hazards'), (report.findings || []).length ? list : el('p', report.error || 'None found.'), el('h3', 'SQL'), el('pre', report.sql));
-  } catch (error) { fail(where, error); }
-}
-
-async function diagram() {
-  const where = document.getElementById('diagram-view');
-  where.replaceChildren(el('p', 'Drawing ...'));
-  try {
-    const picture = await get('/api/diagram');
-    const notes = document.getElementById('diagram-notes');
-    notes.replaceChildren(el('p', picture.tables + ' tables' + (picture.changes.length ? '; the model changes: ' + picture.changes.join(', ') : '; the model matches.')));
-    if (picture.note) notes.append(el('p', picture.note, 'warn'));
-    const svg = new DOMParser().parseFromString(picture.text, 'image/svg+xml').documentElement;
-    svg.setAttribute('role', 'img');
-    svg.setAttribute('aria-label', 'Schema diagram, ' + picture.tables + ' tables');
-    // Fitted to the width (the whole schema at a glance); the button shows it at its own size.
-    svg.dataset.width = svg.getAttribute('width'); svg.dataset.height = svg.getAttribute('height');
-    svg.removeAttribute('width'); svg.removeAttribute('height'); svg.style.width = '100%'; svg.style.height = 'auto';
-    where.replaceChildren(svg);
-  } catch (error) { fail(where, error); }
-}
-
-async function doctor() {
-  const where = document.getElementById('doctor-view');
-  where.replaceChildren(el('p', 'Looking ...'));
-  try {
-    const report = await get('/api/doctor');
-    const s = report.summary;
-    const parts = [el('p', s.errors + ' errors, ' + s.warnings + ' warnings, ' + s.info + ' notes.')];
-    const list = el('ul');
-    for (const f of report.findings) {
-      const item = el('li', undefined, f.severity);
-      item.append(el('strong', f.severity + ' ' + f.check + ': '), f.message);
-      if (f.objects) { const sub = el('ul'); for (const o of f.objects.slice(0, 10)) sub.append(el('li', o)); item.append(sub); }
-      if (f.fix) item.append(el('div', 'fix: ' + f.fix));
-      list.append(item);
-    }
-    parts.push(list);
-    const largest = report.sizes.length ? report.sizes[0].totalBytes : 0;
-    if (largest > 0) {
-      parts.push(el('h3', 'Tables by size'), el('p', 'Bars are linear: the full width is ' + size(largest) + '.', 'legend'));
-      const table = el('table');
-      for (const t of report.sizes.slice(0, 20)) {
-        const bar = el('span', undefined, 'bar'); bar.style.width = Math.max(1, Math.round(300 * t.totalBytes / largest)) + 'px';
-        const cell = el('td'); cell.append(bar, ' ' + size(t.totalBytes));
-        table.append(row([t.schema + '.' + t.name, t.rows.toLocaleString('en') + ' rows', cell]));
-      }
-      parts.push(table);
-    }
-    where.replaceChildren(...parts);
-  } catch (error) { fail(where, error); }
-}
+    parts.push(table);
+  }
+  return parts;
+});
 
 document.getElementById('redraw').addEventListener('click', diagram);
 document.getElementById('zoom').addEventListener('click', (event) => {
