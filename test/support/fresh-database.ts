@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { afterEach, beforeEach, inject } from 'vitest';
+import { afterAll, afterEach, beforeEach, inject } from 'vitest';
 
 export function serverUrl(): string {
   return inject('serverUrl');
@@ -42,12 +42,21 @@ export async function createDatabase(): Promise<{ name: string; url: string; dro
  */
 export function useFreshDatabase(): { readonly url: string; readonly name: string } {
   let current: Awaited<ReturnType<typeof createDatabase>> | undefined;
+  // A drop forces a checkpoint (PostgreSQL 15), hundreds of milliseconds on a busy server: the
+  // next test runs meanwhile, and the file ends only when every one of its databases is gone.
+  const dropping: Promise<void>[] = [];
   beforeEach(async () => {
     current = await createDatabase();
   });
-  afterEach(async () => {
-    await current?.drop();
+  afterEach(() => {
+    if (!current) return;
+    const drop = current.drop();
+    drop.catch(() => undefined); // reported by afterAll, which awaits it
+    dropping.push(drop);
     current = undefined;
+  });
+  afterAll(async () => {
+    await Promise.all(dropping);
   });
   return {
     get url() {
