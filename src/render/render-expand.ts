@@ -17,7 +17,7 @@ const step = (sql: string): Statement => ({ sql, hazards: [], transactional: fal
 const quick = (sql: string): Statement => ({ sql, hazards: [] });
 
 /** The trigger's name on the table, and its function's (in the table's schema). */
-export function syncNames(move: ColumnMove): { trigger: string; fn: string } {
+function syncNames(move: ColumnMove): { trigger: string; fn: string } {
   const trigger = temporaryName(`smartem_sync_${move.from.name}`, '');
   return { trigger, fn: temporaryName(`${move.table}_${move.from.name}`, '_smartem_sync') };
 }
