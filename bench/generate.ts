@@ -19,7 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hash } from '../src/api.js';
-import { compare, peakMemoryMb, runCommand, SERVER } from './support.js';
+import { compare, databaseLifeMs, peakMemoryMb, runCommand, SERVER } from './support.js';
 import { withoutServer } from '../test/support/no-server-env.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -219,6 +219,10 @@ export async function benchGenerate(calls: number): Promise<void> {
     addColumn(smartem, 'core.ts', "  computerName: varchar('computer_name'),");
     const back = resetters(smartem);
     await vsKit(smartem, 'one new column, written and proved, vs drizzle-kit', () => ours(smartem), calls, 1, back);
+    const life = await databaseLifeMs();
+    console.log(
+      `${'  the server now: CREATE DATABASE, DROP DATABASE'.padEnd(58)} ${life.create.toFixed(0)} ms, ${life.drop.toFixed(0)} ms (medians of 5; each command that writes makes and drops one)`,
+    );
     await vsKit(
       smartem,
       'one new column, --no-cache, vs drizzle-kit',

@@ -34,6 +34,31 @@ export async function withDatabase<T>(work: (url: string) => Promise<T>): Promis
 }
 
 /**
+ * The medians of `calls` CREATE DATABASE and DROP DATABASE of an empty database on the server,
+ * now: the least a command pays that makes a scratch database there (the disk and the server's
+ * recent drops set it, not smartem-db).
+ */
+export async function databaseLifeMs(calls = 5): Promise<{ create: number; drop: number }> {
+  const admin = postgres(SERVER, { max: 1, onnotice: () => {} });
+  const create: number[] = [];
+  const drop: number[] = [];
+  try {
+    for (let i = 0; i < calls; i++) {
+      const name = `smartem_bench_${randomBytes(4).toString('hex')}`;
+      let t = performance.now();
+      await admin.unsafe(`CREATE DATABASE "${name}"`);
+      create.push(performance.now() - t);
+      t = performance.now();
+      await admin.unsafe(`DROP DATABASE "${name}"`);
+      drop.push(performance.now() - t);
+    }
+  } finally {
+    await admin.end();
+  }
+  return { create: stats(create).median, drop: stats(drop).median };
+}
+
+/**
  * Times `ours` and `theirs` alternately, `calls` times each after `warmup` rounds, and prints both
  * medians and their ratio (ours / theirs: below 1 means smartem-db is faster).
  */
