@@ -1,5 +1,5 @@
-import { loadModule, parseSync } from 'libpg-query';
 import type { Catalog } from '../catalog/catalog.js';
+import { importOptional } from '../optional-dependency.js';
 import type { Hazard } from '../hazards/hazard.js';
 import type { Op } from '../ops/op.js';
 import { LABEL, type RenderedScript } from '../render/render-script.js';
@@ -18,6 +18,13 @@ export async function classifyStatements(
   statements: readonly string[],
   catalog?: Catalog,
 ): Promise<{ hazards: StatementHazard[]; error?: string }[]> {
+  // Imported here, not at the top: the CLI is one bundled module, and a static import of this
+  // optional package would make every command, upgrade included, need it.
+  const { loadModule, parseSync } = await importOptional(
+    () => import('libpg-query'),
+    ['libpg-query'],
+    "Judging SQL with PostgreSQL's parser (lint, generate, diff, adopt)",
+  );
   await loadModule();
   const ctx: MigrationContext = newContext(catalog);
   const parsed: (Parsed | string)[] = statements.map((sql) => {

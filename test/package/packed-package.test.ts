@@ -3,7 +3,7 @@
 // startup code, the model with the relational query API, strict type-checking, a CommonJS caller,
 // and the CLI through npx. Run by `npm run test:package` (CI runs it after `npm test`).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMigrationsFolder } from '../../src/migrations/migration-folder.js';
@@ -179,8 +179,22 @@ describe('the packed package in a new application', () => {
     runReadmeApp(app, env);
     const npx = (...args: string[]) => run('npx', ['--no-install', 'smartem-db', ...args], app, env);
     statusAndCheckAtHead(npx);
+    // Deployed without the developer tools (npm ci --omit=dev): the CLI that migrates needs none
+    // of them, and one that does says which to install.
+    for (const tool of ['libpg-query', 'drizzle-kit', 'tsx'])
+      rmSync(join(app, 'node_modules', tool), { recursive: true, force: true });
+    const status = npx('status', '--json');
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ pending: 0 });
     const back = npx('downgrade', '-1', '--yes', '--json');
     expect(back.code, back.stdout + back.stderr).toBe(0);
+    const again = npx('upgrade', '--json');
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    const lint = npx('lint', '--all', '--json');
+    expect(lint.code).toBe(2);
+    expect(JSON.parse(lint.stdout)).toMatchObject({
+      error: { code: 'MISSING_DEPENDENCY', message: expect.stringContaining('npm install --save-dev libpg-query') },
+    });
   });
 
   it('installs with one drizzle-orm, migrates from startup, type-checks strictly, loads from CommonJS, and its CLI works', async () => {
