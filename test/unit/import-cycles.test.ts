@@ -83,6 +83,23 @@ describe('the source tree', () => {
     expect(long).toEqual([]);
   });
 
+  it('imports optional packages only where they are used: the CLI is one bundle, which hoists static imports', () => {
+    const meta = (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+        peerDependenciesMeta: Record<string, { optional?: boolean }>;
+      }
+    ).peerDependenciesMeta;
+    const optional = Object.keys(meta).filter((name) => meta[name]!.optional);
+    const statics = sources(join(ROOT, 'src')).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/^import (?!type\b)[^;]*?\sfrom\s+'([^'.][^']*)';/gms)]
+        .map((m) => m[1]!)
+        .filter((target) => optional.some((name) => target === name || target.startsWith(`${name}/`)))
+        .map((target) => `${relative(ROOT, file)} -> ${target}`),
+    );
+    expect(optional).toContain('libpg-query');
+    expect(statics).toEqual([]);
+  });
+
   it('has no import cycles', () => {
     const files = [...sources(join(ROOT, 'src')), ...sources(join(ROOT, 'schema'))];
     const graph = new Map(files.map((f) => [f, importsOf(f)]));
