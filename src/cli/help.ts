@@ -1,9 +1,9 @@
 import { ALIASES, ANSWERS, COMMAND_SPECS, GLOBAL_OPTIONS } from './command-specs.js';
 import { EXIT_MEANINGS } from './exit-codes.js';
-import { OPTION_HELP, type OptionName } from './options.js';
+import { OPTION_SPECS, type OptionName } from './options.js';
 
 function optionLines(names: readonly OptionName[]): string[] {
-  const rows = names.map((name) => OPTION_HELP[name]);
+  const rows = names.map((name) => OPTION_SPECS[name]);
   const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
   return rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`);
 }
@@ -69,7 +69,7 @@ const prose = (text: string): string => cell(text).replaceAll('<', '&lt;');
 const optionRows = (names: readonly OptionName[]): string[] => [
   '| option | meaning |',
   '|---|---|',
-  ...names.map((name) => `| \`${cell(OPTION_HELP[name][0])}\` | ${prose(OPTION_HELP[name][1])} |`),
+  ...names.map((name) => `| \`${cell(OPTION_SPECS[name][0])}\` | ${prose(OPTION_SPECS[name][1])} |`),
 ];
 
 /**

@@ -1,11 +1,12 @@
 import type { ParseArgsConfig } from 'node:util';
 
 /**
- * The CLI's options, each once: how --help and docs/cli.md show it, and what it means. The usage
- * says how parseArgs reads it: `<value>` takes a value, `<value>...` takes one each time it is
- * given, `-x, ` is its short form, and an option without a value is a flag.
+ * The CLI's options, each once (as COMMAND_SPECS are its commands): how --help and docs/cli.md
+ * show it, and what it means. The usage says how parseArgs reads it: `<value>` takes a value,
+ * `<value>...` takes one each time it is given, `-x, ` is its short form, and an option without a
+ * value is a flag.
  */
-export const OPTION_HELP = {
+export const OPTION_SPECS = {
   url: ['--url <url>', 'Database URL (default: DATABASE_URL, POSTGRES_*, else the embedded PGlite database)'],
   'direct-url': [
     '--direct-url <url>',
@@ -103,7 +104,7 @@ export const OPTION_HELP = {
   version: ['--version', "Print smartem-db's version"],
 } as const satisfies Record<string, readonly [string, string]>;
 
-export type OptionName = keyof typeof OPTION_HELP;
+export type OptionName = keyof typeof OPTION_SPECS;
 
 /** What an option's usage says parseArgs gives for it. */
 type ValueOf<Usage extends string> = Usage extends `${string}>...`
@@ -111,11 +112,11 @@ type ValueOf<Usage extends string> = Usage extends `${string}>...`
   : Usage extends `${string}<${string}`
     ? string
     : boolean;
-export type CliValues = { [K in OptionName]?: ValueOf<(typeof OPTION_HELP)[K][0]> };
+export type CliValues = { [K in OptionName]?: ValueOf<(typeof OPTION_SPECS)[K][0]> };
 
-/** parseArgs's options, read from each option's usage (OPTION_HELP). */
+/** parseArgs's options, read from each option's usage (OPTION_SPECS). */
 export const CLI_OPTIONS: NonNullable<ParseArgsConfig['options']> = Object.fromEntries(
-  Object.entries(OPTION_HELP).map(([name, [usage]]) => {
+  Object.entries(OPTION_SPECS).map(([name, [usage]]) => {
     const short = /^-(\w), /.exec(usage)?.[1];
     return [
       name,
