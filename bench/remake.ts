@@ -9,23 +9,10 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { generate, migrate } from '../src/api.js';
 import { withDatabase } from './support.js';
+import { READING_MODEL as MODEL, READING_PARTITIONED as PARTITIONED } from '../test/fixtures/partitioned-reading.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const WRITERS = 4;
-
-const MODEL = `import { index, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
-export const reading = pgTable(
-  'reading',
-  { id: serial('id'), at: timestamp('at', { withTimezone: true }).notNull(), grid: text('grid') },
-  (t) => [primaryKey({ columns: [t.id, t.at] }), index('reading_grid').on(t.grid)],
-);
-`;
-const PARTITIONED = `DROP TABLE reading;
-CREATE TABLE reading (id serial, at timestamptz NOT NULL, grid text, CONSTRAINT reading_id_at_pk PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
-CREATE TABLE reading_2026 PARTITION OF reading FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
-CREATE TABLE reading_rest PARTITION OF reading DEFAULT;
-CREATE INDEX reading_grid ON reading (grid);
-`;
 
 interface Outcome {
   migrateMs: number;

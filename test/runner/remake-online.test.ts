@@ -4,24 +4,10 @@ import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { generate, migrate } from '../../src/api.js';
 import { query, useFreshDatabase } from '../support/fresh-database.js';
-import { HEADER, tempProject } from '../support/temp-project.js';
+import { tempProject } from '../support/temp-project.js';
+import { READING_MODEL as model, READING_PARTITIONED as partitioned } from '../fixtures/partitioned-reading.js';
 
 const db = useFreshDatabase();
-
-// Drizzle cannot say PARTITION BY: the model makes the table partitioned in model-extras.sql.
-const model = `${HEADER.replace(' } from', ', serial, text, primaryKey } from')}
-export const reading = pgTable(
-  'reading',
-  { id: serial('id'), at: timestamp('at', { withTimezone: true }).notNull(), grid: text('grid') },
-  (t) => [primaryKey({ columns: [t.id, t.at] }), index('reading_grid').on(t.grid)],
-);
-`;
-const partitioned = `DROP TABLE reading;
-CREATE TABLE reading (id serial, at timestamptz NOT NULL, grid text, CONSTRAINT reading_id_at_pk PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
-CREATE TABLE reading_2026 PARTITION OF reading FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
-CREATE TABLE reading_rest PARTITION OF reading DEFAULT;
-CREATE INDEX reading_grid ON reading (grid);
-`;
 
 describe('a table made partitioned online, with writers running', () => {
   it('loses no write: inserts, updates and deletes made during the copy and the swap are all there', async () => {
