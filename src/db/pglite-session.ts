@@ -137,8 +137,8 @@ async function createScratch(PGlite: PGliteClass, template: string) {
   // scratch database writes little WAL).
   const db = await PGlite.create({ initDbStartParams: ['--wal-segsize=1'], postgresqlconf: SCRATCH_CONF });
   try {
-    // PGlite runs in the database `postgres` and cannot make another: the two templates initdb
-    // also writes are two thirds of the copy, and of the memory each instance loads it into.
+    // A scratch instance runs in the database `postgres` only: the two templates initdb also
+    // writes are two thirds of the copy, and of the memory each instance loads it into.
     for (const template of ['template0', 'template1']) {
       await db.exec(`ALTER DATABASE ${template} IS_TEMPLATE false`);
       await db.exec(`DROP DATABASE ${template}`); // alone: not in a transaction block

@@ -13,7 +13,7 @@ export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey(), name: 
 
 async function projectAtHead() {
   const p = tempProject(model);
-  const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} });
+  const options = () => p.optionsFor(db.url);
   const first = await generate({ ...options(), name: 'baseline' });
   await migrate(options());
   return { p, options, first: first.id! };

@@ -281,7 +281,7 @@ describe('the hazard lint', () => {
     const p = tempProject(
       `${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey(), notes: varchar('notes') });\n`,
     );
-    const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} });
+    const options = () => p.optionsFor(db.url);
     await generate({ ...options(), name: 'baseline' });
     await migrate(options());
     p.setSchema(`${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey() });\n`);

@@ -13,7 +13,7 @@ const db = useFreshDatabase();
 describe('smartem-db check and verify on the command line', () => {
   it('check exits 0, then 6 for a model edit, 7 for a hand-made index; in GitHub Actions it annotates', async () => {
     const p = tempProject(`${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey() });\n`);
-    const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} });
+    const options = () => p.optionsFor(db.url);
     await generate({ ...options(), name: 'baseline' });
     await migrate(options());
     const run = (env: NodeJS.ProcessEnv = {}) =>

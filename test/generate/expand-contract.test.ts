@@ -102,7 +102,7 @@ const CASES: Case[] = [
 
 function projectOf(c: Case) {
   const p = tempProject(model(c.before.column, c.before.index ?? ''));
-  const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} });
+  const options = () => p.optionsFor(db.url);
   return { p, options };
 }
 
@@ -178,7 +178,7 @@ describe('generate --expand-contract', () => {
   /** A project at a baseline of `before`, its model then changed to `after`. */
   async function changed(before: string, after: string, beforeIndex = '', afterIndex = '') {
     const p = tempProject(model(before, beforeIndex));
-    const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} });
+    const options = () => p.optionsFor(db.url);
     await generate({ ...options(), name: 'baseline' });
     p.setSchema(model(after, afterIndex));
     return { p, options };
@@ -234,7 +234,7 @@ describe('generate --expand-contract', () => {
   it('refuses, by name, a column a view reads (the view would have to be made again while both apps run)', async () => {
     const p = tempProject(model("label: varchar('label')"));
     writeFileSync(join(p.dir, 'model-extras.sql'), 'CREATE VIEW labels AS SELECT label FROM micrograph;\n');
-    const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} });
+    const options = () => p.optionsFor(db.url);
     await generate({ ...options(), name: 'baseline' });
     writeFileSync(join(p.dir, 'model-extras.sql'), 'CREATE VIEW labels AS SELECT title AS label FROM micrograph;\n');
     p.setSchema(model("title: varchar('title')"));

@@ -30,7 +30,7 @@ function project(source = v1) {
     migrations: p.migrations,
     setSchema: p.setSchema,
     get options() {
-      return { migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} };
+      return p.optionsFor(db.url);
     },
   };
 }

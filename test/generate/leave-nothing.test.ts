@@ -79,7 +79,7 @@ describe('nothing is left behind', () => {
 
   it('two generates at once in one folder write one migration, never two with one number', async () => {
     const p = tempProject(`${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey() });\n`);
-    const options = { migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} };
+    const options = p.optionsFor(db.url);
     const results = await Promise.all([generate({ ...options, name: 'one' }), generate({ ...options, name: 'two' })]);
     expect(results.filter((r) => r.id !== null)).toHaveLength(1);
     expect(readdirSync(p.migrations).filter((f) => /-001_/.test(f))).toHaveLength(1);

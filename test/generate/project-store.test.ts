@@ -24,7 +24,7 @@ type Project = ReturnType<typeof tempProject>;
 async function sameAnswers(p: Project, extra: { schema?: string; url?: string } = {}) {
   const said: string[] = [];
   const logger = { info: (m: string) => said.push(m), warn: (m: string) => said.push(m) };
-  const options = { migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {}, ...extra };
+  const options = { ...p.optionsFor(db.url), ...extra };
   const diffFresh = await diff({ ...options, from: 'migrations', to: 'schema', cache: false });
   const diffStored = await diff({ ...options, from: 'migrations', to: 'schema', logger });
   expect(diffStored.sql, 'diff: the store changed the answer').toBe(diffFresh.sql);
@@ -63,7 +63,7 @@ describe("the project's store answers exactly as working it out anew", () => {
     mkdirSync(join(p.dir, 'node_modules'));
     symlinkSync(join(process.cwd(), 'node_modules', 'drizzle-orm'), join(p.dir, 'node_modules', 'drizzle-orm'));
     symlinkSync(pkgDir, join(p.dir, 'node_modules', 'local-columns'));
-    const options = { migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} };
+    const options = p.optionsFor(db.url);
     await generate({ ...options, name: 'baseline' });
 
     // The store is in the project, and ignored by git by construction.
@@ -124,7 +124,7 @@ describe("the project's store answers exactly as working it out anew", () => {
 
   it('for model-extras.sql, a migration edited and rehashed, and branches', { timeout: 180_000 }, async () => {
     const p = tempProject(`${HEADER}${table('')}`);
-    const options = { migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} };
+    const options = p.optionsFor(db.url);
     await generate({ ...options, name: 'baseline' });
 
     // model-extras.sql edited by hand.
@@ -162,7 +162,7 @@ describe("the project's store answers exactly as working it out anew", () => {
 
   it('for random edits of the model, written one after another', { timeout: 180_000 }, async () => {
     const p = tempProject(`${HEADER}${table('')}`);
-    const options = { migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} };
+    const options = p.optionsFor(db.url);
     await generate({ ...options, name: 'baseline' });
     // A small deterministic generator: the same edits every run, so a failure can be replayed.
     let seed = 7;

@@ -27,7 +27,7 @@ describe('generate: a table made partitioned that a view reads (the plain form)'
   it('is refused without --plain (the table is locked while its rows are copied); with it, rows survive up and down', async () => {
     const p = tempProject(model);
     writeFileSync(join(p.dir, 'model-extras.sql'), VIEW);
-    const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} });
+    const options = () => p.optionsFor(db.url);
     await generate({ ...options(), name: 'baseline' });
     await migrate(options());
     await query(

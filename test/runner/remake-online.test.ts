@@ -12,7 +12,7 @@ const db = useFreshDatabase();
 describe('a table made partitioned online, with writers running', () => {
   it('loses no write: inserts, updates and deletes made during the copy and the swap are all there', async () => {
     const p = tempProject(model);
-    const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} });
+    const options = () => p.optionsFor(db.url);
     await generate({ ...options(), name: 'baseline' });
     await migrate(options());
     await query(

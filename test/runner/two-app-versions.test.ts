@@ -66,7 +66,7 @@ const unequal = async () =>
 describe('expand and contract with two versions of the application running', () => {
   it('neither fails before the contract; the columns stay equal; after it the old one fails as it should', async () => {
     const p = tempProject(model("defocus: integer('defocus').notNull().default(0)"));
-    const options = () => ({ migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} });
+    const options = () => p.optionsFor(db.url);
     await generate({ ...options(), name: 'baseline' });
     await migrate(options());
     await query(

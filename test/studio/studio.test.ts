@@ -67,7 +67,7 @@ describe.skipIf(!CHROMIUM)(
 
     it('marks the column a model edit adds, lists what is pending, and shows a running migration moving', async () => {
       const p = tempProject(`${HEADER}export const grid = pgTable('grid', { uuid: varchar('uuid').primaryKey() });\n`);
-      const options = { migrationsFolder: p.migrations, schema: p.schema, cwd: p.dir, url: db.url, env: {} };
+      const options = p.optionsFor(db.url);
       await generate({ ...options, name: 'grid' });
       await migrate(options);
       p.setSchema(

@@ -12,6 +12,14 @@ export function tempProject(schemaSource: string): {
   readonly schema: string;
   migrations: string;
   setSchema: (source: string) => void;
+  /** The API's options for this project and a database: the model as it is now, no outside environment. */
+  optionsFor: (url: string) => {
+    migrationsFolder: string;
+    schema: string;
+    cwd: string;
+    url: string;
+    env: NodeJS.ProcessEnv;
+  };
 } {
   const dir = tempDir();
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
@@ -30,6 +38,13 @@ export function tempProject(schemaSource: string): {
     },
     migrations: join(dir, 'drizzle'),
     setSchema,
+    optionsFor: (url) => ({
+      migrationsFolder: join(dir, 'drizzle'),
+      schema: join(dir, `schema-v${version}.ts`),
+      cwd: dir,
+      url,
+      env: {},
+    }),
   };
 }
 
